@@ -1,0 +1,125 @@
+//! Deliberately broken variants of Raft, for teaching ("break Raft on purpose") and to prove
+//! that the safety checker can fail. All are off unless switched on by name.
+
+/// One deliberate departure from the paper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Bug {
+    /// A leader commits any entry stored on a majority, whatever its term — the error the
+    /// paper's Figure 8 warns against (§5.4.2).
+    Figure8Commit,
+    /// `voted_for` is not written to stable storage, so a restarted server may vote twice in
+    /// one term (§5.2, Figure 2 "Persistent state").
+    ForgetVote,
+    /// Votes are granted without the "candidate's log is at least as up-to-date" check (§5.4.1).
+    NoUpToDateCheck,
+    /// Reads are answered from the contacted server's own applied state instead of going
+    /// through the log, so a deposed leader or a lagging follower serves stale values (§8).
+    StaleRead,
+}
+
+impl Bug {
+    /// Every variant, in a fixed order.
+    pub const ALL: [Bug; 4] = [
+        Bug::Figure8Commit,
+        Bug::ForgetVote,
+        Bug::NoUpToDateCheck,
+        Bug::StaleRead,
+    ];
+
+    /// The name used on command lines, in URLs and in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bug::Figure8Commit => "figure8-commit",
+            Bug::ForgetVote => "forget-vote",
+            Bug::NoUpToDateCheck => "no-up-to-date-check",
+            Bug::StaleRead => "stale-read",
+        }
+    }
+
+    /// One sentence on what the variant breaks.
+    pub fn description(self) -> &'static str {
+        match self {
+            Bug::Figure8Commit => {
+                "A leader commits entries from earlier terms by counting replicas, so a later leader can overwrite a committed entry (paper Figure 8)."
+            }
+            Bug::ForgetVote => {
+                "A server forgets whom it voted for when it restarts, so it can vote twice in one term and elect two leaders."
+            }
+            Bug::NoUpToDateCheck => {
+                "Servers vote for candidates whose logs are behind theirs, so a leader can be elected without committed entries."
+            }
+            Bug::StaleRead => {
+                "Reads are served from the contacted server's own state without going through the log, so clients can read stale values."
+            }
+        }
+    }
+
+    /// Looks a variant up by its name.
+    pub fn from_name(name: &str) -> Option<Bug> {
+        Bug::ALL.into_iter().find(|bug| bug.name() == name)
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of switched-on bugs; empty (correct Raft) by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct BugSet(u8);
+
+impl BugSet {
+    /// No bugs: the algorithm as the paper states it.
+    pub const NONE: BugSet = BugSet(0);
+
+    /// Whether `bug` is on.
+    pub fn has(self, bug: Bug) -> bool {
+        self.0 & bug.bit() != 0
+    }
+
+    /// Switches `bug` on or off.
+    pub fn set(&mut self, bug: Bug, on: bool) {
+        if on {
+            self.0 |= bug.bit();
+        } else {
+            self.0 &= !bug.bit();
+        }
+    }
+
+    /// This set with `bug` switched on.
+    pub fn with(mut self, bug: Bug) -> BugSet {
+        self.set(bug, true);
+        self
+    }
+
+    /// Whether no bug is on.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The switched-on bugs, in `Bug::ALL` order.
+    pub fn iter(self) -> impl Iterator<Item = Bug> {
+        Bug::ALL.into_iter().filter(move |bug| self.has(*bug))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for bug in Bug::ALL {
+            assert_eq!(Bug::from_name(bug.name()), Some(bug));
+        }
+        assert_eq!(Bug::from_name("no-such-bug"), None);
+    }
+
+    #[test]
+    fn set_and_clear() {
+        let mut set = BugSet::NONE.with(Bug::ForgetVote);
+        assert!(set.has(Bug::ForgetVote) && !set.has(Bug::Figure8Commit));
+        set.set(Bug::ForgetVote, false);
+        assert!(set.is_empty());
+    }
+}

@@ -1,0 +1,200 @@
+//! Per-node configuration, validated before a node is built.
+
+use crate::bug::BugSet;
+use crate::types::NodeId;
+use core::fmt;
+
+/// The largest cluster the core supports; vote and quorum bookkeeping use fixed arrays of
+/// this size so the hot path never allocates.
+pub const MAX_CLUSTER_SIZE: usize = 15;
+
+/// The most entries one AppendEntries carries, so one message stays bounded (§5.3 allows any
+/// batching; a bound keeps catch-up traffic visible and memory per message small).
+pub const DEFAULT_MAX_ENTRIES_PER_APPEND: usize = 64;
+
+/// How a node behaves. Times are in milliseconds of the caller's clock, advanced through
+/// [`crate::Node::tick`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// This node's id; must be below `cluster_size`.
+    pub id: NodeId,
+    /// Number of voting servers; ids are `0..cluster_size`.
+    pub cluster_size: usize,
+    /// Lower end of the randomized election timeout (§5.2; 150 ms in the paper's evaluation).
+    pub election_timeout_min_ms: u64,
+    /// Upper end of the randomized election timeout (300 ms in the paper's evaluation).
+    pub election_timeout_max_ms: u64,
+    /// How often a leader sends AppendEntries when it has nothing new (§5.2).
+    pub heartbeat_interval_ms: u64,
+    /// PreVote (Ongaro's thesis §9.6): a candidate first asks whether it could win before it
+    /// disrupts the cluster with a higher term.
+    pub pre_vote: bool,
+    /// CheckQuorum (thesis §6.2): a leader that has not heard from a majority within an
+    /// election timeout steps down; followers that hear from a leader ignore vote requests for
+    /// that long (thesis §4.2.3).
+    pub check_quorum: bool,
+    /// Upper bound on entries in one AppendEntries.
+    pub max_entries_per_append: usize,
+    /// Deliberately broken behaviours, for teaching; empty by default.
+    pub bugs: BugSet,
+}
+
+/// Why a configuration was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The cluster has no servers, or more than [`MAX_CLUSTER_SIZE`].
+    ClusterSize(usize),
+    /// `id` is not one of `0..cluster_size`.
+    IdOutOfRange {
+        /// The offending id.
+        id: NodeId,
+        /// The cluster size.
+        cluster_size: usize,
+    },
+    /// The election timeout range is empty or zero.
+    ElectionTimeoutRange {
+        /// Lower bound given.
+        min_ms: u64,
+        /// Upper bound given.
+        max_ms: u64,
+    },
+    /// Heartbeats must come more often than the shortest election timeout (§5.6), or
+    /// followers would start elections against a healthy leader.
+    HeartbeatTooSlow {
+        /// Heartbeat interval given.
+        heartbeat_ms: u64,
+        /// Shortest election timeout given.
+        election_timeout_min_ms: u64,
+    },
+    /// An AppendEntries must be allowed to carry at least one entry.
+    MaxEntriesZero,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::ClusterSize(n) => write!(
+                f,
+                "a cluster needs 1 to {MAX_CLUSTER_SIZE} nodes, not {n}"
+            ),
+            ConfigError::IdOutOfRange { id, cluster_size } => write!(
+                f,
+                "node id {} is outside a cluster of {cluster_size}",
+                id.0
+            ),
+            ConfigError::ElectionTimeoutRange { min_ms, max_ms } => write!(
+                f,
+                "election timeout range {min_ms}-{max_ms} ms is empty (need 0 < min <= max)"
+            ),
+            ConfigError::HeartbeatTooSlow {
+                heartbeat_ms,
+                election_timeout_min_ms,
+            } => write!(
+                f,
+                "heartbeat interval {heartbeat_ms} ms must be shorter than the minimum election timeout {election_timeout_min_ms} ms"
+            ),
+            ConfigError::MaxEntriesZero => {
+                write!(f, "an AppendEntries must carry at least one entry")
+            }
+        }
+    }
+}
+
+impl Config {
+    /// The defaults of our original description: 150–300 ms election timeout, 50 ms heartbeat,
+    /// PreVote and CheckQuorum off, no bugs.
+    pub fn new(id: NodeId, cluster_size: usize) -> Config {
+        Config {
+            id,
+            cluster_size,
+            election_timeout_min_ms: 150,
+            election_timeout_max_ms: 300,
+            heartbeat_interval_ms: 50,
+            pre_vote: false,
+            check_quorum: false,
+            max_entries_per_append: DEFAULT_MAX_ENTRIES_PER_APPEND,
+            bugs: BugSet::NONE,
+        }
+    }
+
+    /// Checks every constraint; a node is only ever built from a valid configuration.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.cluster_size == 0 || self.cluster_size > MAX_CLUSTER_SIZE {
+            return Err(ConfigError::ClusterSize(self.cluster_size));
+        }
+        if self.id.index() >= self.cluster_size {
+            return Err(ConfigError::IdOutOfRange {
+                id: self.id,
+                cluster_size: self.cluster_size,
+            });
+        }
+        if self.election_timeout_min_ms == 0
+            || self.election_timeout_min_ms > self.election_timeout_max_ms
+        {
+            return Err(ConfigError::ElectionTimeoutRange {
+                min_ms: self.election_timeout_min_ms,
+                max_ms: self.election_timeout_max_ms,
+            });
+        }
+        if self.heartbeat_interval_ms == 0
+            || self.heartbeat_interval_ms >= self.election_timeout_min_ms
+        {
+            return Err(ConfigError::HeartbeatTooSlow {
+                heartbeat_ms: self.heartbeat_interval_ms,
+                election_timeout_min_ms: self.election_timeout_min_ms,
+            });
+        }
+        if self.max_entries_per_append == 0 {
+            return Err(ConfigError::MaxEntriesZero);
+        }
+        Ok(())
+    }
+
+    /// Votes needed to win an election, and replicas needed to commit: a strict majority.
+    pub fn quorum(&self) -> usize {
+        self.cluster_size / 2 + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        for n in 1..=MAX_CLUSTER_SIZE {
+            assert_eq!(Config::new(NodeId(0), n).validate(), Ok(()));
+        }
+    }
+
+    #[test]
+    fn impossible_configs_are_refused() {
+        assert_eq!(
+            Config::new(NodeId(0), 0).validate(),
+            Err(ConfigError::ClusterSize(0))
+        );
+        let mut c = Config::new(NodeId(0), 3);
+        c.heartbeat_interval_ms = 150;
+        assert!(matches!(
+            c.validate(),
+            Err(ConfigError::HeartbeatTooSlow { .. })
+        ));
+        let mut c = Config::new(NodeId(0), 3);
+        c.election_timeout_max_ms = 100;
+        assert!(matches!(
+            c.validate(),
+            Err(ConfigError::ElectionTimeoutRange { .. })
+        ));
+        assert!(matches!(
+            Config::new(NodeId(3), 3).validate(),
+            Err(ConfigError::IdOutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn quorum_is_a_strict_majority() {
+        assert_eq!(Config::new(NodeId(0), 1).quorum(), 1);
+        assert_eq!(Config::new(NodeId(0), 4).quorum(), 3);
+        assert_eq!(Config::new(NodeId(0), 5).quorum(), 3);
+    }
+}

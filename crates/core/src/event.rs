@@ -1,0 +1,149 @@
+//! Narration: what a node did and why, for traces, the event feed and the checker. Events
+//! are plain values the caller drains with every [`crate::Ready`]; the core never formats text.
+
+use crate::message::MessageKind;
+use crate::types::{LogIndex, NodeId, Term};
+
+/// Why a vote was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VoteDenial {
+    /// Already voted for another candidate in this term (§5.2).
+    AlreadyVoted(NodeId),
+    /// The candidate's log is behind ours (§5.4.1).
+    LogBehind,
+    /// We heard from a leader within the minimum election timeout (thesis §9.6 for PreVote).
+    LeaderAlive,
+    /// A PreVote for a term that is not above ours.
+    TermNotNewer,
+}
+
+/// Why a leader or candidate became a follower.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StepDownReason {
+    /// A message carried a newer term (§5.1).
+    HigherTerm,
+    /// A leader for our term exists (§5.2: candidate receives AppendEntries).
+    LeaderExists,
+    /// CheckQuorum: no contact with a majority within an election timeout (thesis §6.2).
+    LostQuorum,
+}
+
+/// Something a node did, in the order it did it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Event {
+    /// The election timer fired (or was forced) without word from a leader.
+    ElectionTimeout {
+        /// Term at the time.
+        term: Term,
+    },
+    /// Started a PreVote round for `term` (the current term is unchanged).
+    PreVoteStarted {
+        /// The term it would campaign in.
+        term: Term,
+    },
+    /// Became a candidate for `term`, voting for itself.
+    ElectionStarted {
+        /// The new term.
+        term: Term,
+    },
+    /// Won the election for `term` with `votes` votes.
+    BecameLeader {
+        /// The term.
+        term: Term,
+        /// Votes held, its own included.
+        votes: u8,
+    },
+    /// Became (or stayed) follower in `term`, possibly with a known leader.
+    BecameFollower {
+        /// The term.
+        term: Term,
+        /// The leader, if known.
+        leader: Option<NodeId>,
+    },
+    /// A leader or candidate gave up its role.
+    SteppedDown {
+        /// Term in which it stepped down.
+        term: Term,
+        /// Why.
+        reason: StepDownReason,
+    },
+    /// Granted a vote (or a PreVote).
+    VoteGranted {
+        /// Who asked.
+        candidate: NodeId,
+        /// For which term.
+        term: Term,
+        /// Whether it was a PreVote.
+        pre_vote: bool,
+    },
+    /// Refused a vote (or a PreVote).
+    VoteDenied {
+        /// Who asked.
+        candidate: NodeId,
+        /// For which term.
+        term: Term,
+        /// Whether it was a PreVote.
+        pre_vote: bool,
+        /// Why.
+        reason: VoteDenial,
+    },
+    /// Received a vote as a candidate.
+    VoteReceived {
+        /// Who voted.
+        voter: NodeId,
+        /// Votes held now, its own included.
+        votes: u8,
+    },
+    /// A RequestVote with a newer term was dropped because a leader was heard from recently
+    /// (CheckQuorum's lease, thesis §4.2.3).
+    VoteIgnoredInLease {
+        /// Who asked.
+        candidate: NodeId,
+        /// The term it asked for.
+        term: Term,
+    },
+    /// The commit index advanced to `index`.
+    Committed {
+        /// New commit index.
+        index: LogIndex,
+        /// Term of the entry at that index.
+        term: Term,
+    },
+    /// Conflicting entries from `from` on were removed (§5.3).
+    Truncated {
+        /// First removed index.
+        from: LogIndex,
+        /// How many entries were removed.
+        removed: u64,
+    },
+    /// An AppendEntries failed the consistency check at `prev_log_index` (§5.3).
+    AppendRejected {
+        /// The leader that sent it.
+        leader: NodeId,
+        /// The index that did not match.
+        prev_log_index: LogIndex,
+    },
+    /// A message from an older term was answered with our term or dropped (§5.1).
+    StaleMessage {
+        /// Sender.
+        from: NodeId,
+        /// Its kind.
+        kind: MessageKind,
+        /// Its term.
+        term: Term,
+    },
+    /// A leader was told to overwrite a committed entry. Correct Raft never does this; only a
+    /// deliberately broken variant can. The message is refused and the checker reports why.
+    RefusedToOverwriteCommitted {
+        /// The committed index in conflict.
+        index: LogIndex,
+    },
+    /// A leader heard AppendEntries from another leader of its own term. Impossible in
+    /// correct Raft (Election Safety); possible only with a broken variant.
+    RivalLeader {
+        /// The other leader.
+        other: NodeId,
+        /// The shared term.
+        term: Term,
+    },
+}

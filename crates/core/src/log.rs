@@ -1,0 +1,202 @@
+//! The replicated log (paper §5.3): entries indexed from 1, each stamped with the term in
+//! which a leader created it.
+
+use crate::types::{LogIndex, Term};
+use alloc::vec::Vec;
+
+/// What an entry carries: a client command, or the no-op a new leader appends (§8) so that it
+/// can commit entries from earlier terms.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Payload<C> {
+    /// A new leader's empty entry.
+    Noop,
+    /// A client's command for the state machine.
+    Command(C),
+}
+
+/// One log entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Entry<C> {
+    /// The leader's term when the entry was created.
+    pub term: Term,
+    /// What to apply.
+    pub payload: Payload<C>,
+}
+
+/// The log of one server. Invariant: entry terms never decrease along the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Log<C> {
+    entries: Vec<Entry<C>>,
+}
+
+impl<C> Default for Log<C> {
+    fn default() -> Self {
+        Log {
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<C: Clone> Log<C> {
+    /// A log holding `entries` (index 1 first), as restored from stable storage.
+    pub fn from_entries(entries: Vec<Entry<C>>) -> Log<C> {
+        let log = Log { entries };
+        log.assert_terms_monotonic();
+        log
+    }
+
+    /// Index of the last entry, or 0 when empty.
+    pub fn last_index(&self) -> LogIndex {
+        LogIndex(self.entries.len() as u64)
+    }
+
+    /// Term of the last entry, or 0 when empty.
+    pub fn last_term(&self) -> Term {
+        self.entries.last().map_or(Term(0), |e| e.term)
+    }
+
+    /// The term at `index`: `Some(Term(0))` at index 0, `None` past the end.
+    pub fn term_at(&self, index: LogIndex) -> Option<Term> {
+        if index.0 == 0 {
+            return Some(Term(0));
+        }
+        self.entries.get(index.0 as usize - 1).map(|e| e.term)
+    }
+
+    /// The entry at `index`, if present.
+    pub fn entry(&self, index: LogIndex) -> Option<&Entry<C>> {
+        if index.0 == 0 {
+            return None;
+        }
+        self.entries.get(index.0 as usize - 1)
+    }
+
+    /// Entries from `from` through `to`, both inclusive and clipped to the log.
+    pub fn slice(&self, from: LogIndex, to: LogIndex) -> &[Entry<C>] {
+        let start = (from.0.max(1) - 1) as usize;
+        let end = (to.0 as usize).min(self.entries.len());
+        if start >= end {
+            return &[];
+        }
+        &self.entries[start..end]
+    }
+
+    /// Every entry, index 1 first.
+    pub fn entries(&self) -> &[Entry<C>] {
+        &self.entries
+    }
+
+    /// Appends one entry; its term must not be below the last entry's.
+    pub fn push(&mut self, entry: Entry<C>) {
+        assert!(
+            entry.term >= self.last_term(),
+            "log terms must not decrease: appending term {} after {}",
+            entry.term,
+            self.last_term()
+        );
+        self.entries.push(entry);
+    }
+
+    /// Removes every entry from `index` on.
+    pub fn truncate_from(&mut self, index: LogIndex) {
+        assert!(index.0 >= 1, "cannot truncate before index 1");
+        self.entries.truncate(index.0 as usize - 1);
+    }
+
+    /// The "at least as up-to-date" comparison of §5.4.1: a later last term wins; with equal
+    /// last terms, the longer log wins.
+    pub fn candidate_is_up_to_date(&self, last_log_index: LogIndex, last_log_term: Term) -> bool {
+        (last_log_term, last_log_index) >= (self.last_term(), self.last_index())
+    }
+
+    /// The first index holding `term`, searching back from `from` (for the conflict hint).
+    pub fn first_index_of_term(&self, term: Term, from: LogIndex) -> LogIndex {
+        let mut index = from;
+        while index.0 > 1 && self.term_at(index.prev()) == Some(term) {
+            index = index.prev();
+        }
+        index
+    }
+
+    /// The last index holding `term`, if any entry has it (the leader's side of the hint).
+    pub fn last_index_of_term(&self, term: Term) -> Option<LogIndex> {
+        self.entries
+            .iter()
+            .rposition(|e| e.term == term)
+            .map(|p| LogIndex(p as u64 + 1))
+    }
+
+    fn assert_terms_monotonic(&self) {
+        assert!(
+            self.entries.windows(2).all(|w| w[0].term <= w[1].term),
+            "log terms must not decrease"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn log_of(terms: &[u64]) -> Log<u32> {
+        Log::from_entries(
+            terms
+                .iter()
+                .map(|&t| Entry {
+                    term: Term(t),
+                    payload: Payload::Noop,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn term_at_covers_zero_and_past_the_end() {
+        let log = log_of(&[1, 1, 2]);
+        assert_eq!(log.term_at(LogIndex(0)), Some(Term(0)));
+        assert_eq!(log.term_at(LogIndex(3)), Some(Term(2)));
+        assert_eq!(log.term_at(LogIndex(4)), None);
+    }
+
+    /// §5.4.1: compare last terms first, then lengths.
+    #[test]
+    fn up_to_date_compares_last_term_then_length() {
+        let log = log_of(&[1, 2, 2]);
+        assert!(log.candidate_is_up_to_date(LogIndex(1), Term(3)));
+        assert!(log.candidate_is_up_to_date(LogIndex(3), Term(2)));
+        assert!(!log.candidate_is_up_to_date(LogIndex(2), Term(2)));
+        assert!(!log.candidate_is_up_to_date(LogIndex(9), Term(1)));
+    }
+
+    #[test]
+    fn term_search_for_fast_backtracking() {
+        let log = log_of(&[1, 1, 4, 4, 4, 5]);
+        assert_eq!(log.first_index_of_term(Term(4), LogIndex(5)), LogIndex(3));
+        assert_eq!(log.last_index_of_term(Term(4)), Some(LogIndex(5)));
+        assert_eq!(log.last_index_of_term(Term(2)), None);
+    }
+
+    #[test]
+    fn slice_clips_and_truncate_removes_suffix() {
+        let mut log = log_of(&[1, 1, 2, 3]);
+        assert_eq!(log.slice(LogIndex(2), LogIndex(9)).len(), 3);
+        assert!(log.slice(LogIndex(5), LogIndex(9)).is_empty());
+        log.truncate_from(LogIndex(3));
+        assert_eq!(log.last_index(), LogIndex(2));
+        assert_eq!(
+            log.entries(),
+            &vec![log_of(&[1, 1]).entries()[0].clone(); 2][..]
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "log terms must not decrease")]
+    fn pushing_an_older_term_is_a_bug() {
+        let mut log = log_of(&[3]);
+        log.push(Entry {
+            term: Term(2),
+            payload: Payload::Noop,
+        });
+    }
+}

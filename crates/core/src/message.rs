@@ -1,0 +1,124 @@
+//! The RPCs of Figure 2, as one-way messages: a request and its response travel separately,
+//! so the network can lose, duplicate, delay or reorder either.
+
+use crate::log::Entry;
+use crate::types::{LogIndex, NodeId, Term};
+use alloc::vec::Vec;
+
+/// One message between two servers. `term` is the sender's current term, except for a
+/// PreVote request (the term the sender would campaign in) and a granted PreVote response
+/// (echoing that term), as in thesis §9.6.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message<C> {
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// The term the message speaks for.
+    pub term: Term,
+    /// What it says.
+    pub body: Body<C>,
+}
+
+/// The four kinds of Raft message, with every field the paper names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body<C> {
+    /// RequestVote (§5.2), or a PreVote probe when `pre_vote` (thesis §9.6).
+    RequestVote {
+        /// Whether this only asks "would you vote for me?".
+        pre_vote: bool,
+        /// Index of the candidate's last log entry.
+        last_log_index: LogIndex,
+        /// Term of the candidate's last log entry.
+        last_log_term: Term,
+    },
+    /// The answer to a RequestVote.
+    RequestVoteResponse {
+        /// Answers a PreVote probe.
+        pre_vote: bool,
+        /// Whether the vote is granted.
+        granted: bool,
+    },
+    /// AppendEntries (§5.3); with no entries it is a heartbeat.
+    AppendEntries {
+        /// Index of the entry just before the new ones.
+        prev_log_index: LogIndex,
+        /// Term of that entry.
+        prev_log_term: Term,
+        /// New entries, possibly none.
+        entries: Vec<Entry<C>>,
+        /// The leader's commit index.
+        leader_commit: LogIndex,
+    },
+    /// The answer to an AppendEntries.
+    AppendEntriesResponse {
+        /// Whether the follower's log matched at `prev_log_index`.
+        success: bool,
+        /// On success, the last index known to match the leader's log.
+        match_index: LogIndex,
+        /// On failure, where the log disagreed and how far to back up.
+        reject: Option<RejectHint>,
+    },
+}
+
+/// The follower's hint after a failed consistency check, so the leader can skip a whole term
+/// of mismatching entries per round trip instead of one entry (§5.3, last paragraphs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RejectHint {
+    /// The `prev_log_index` of the rejected request.
+    pub rejected_index: LogIndex,
+    /// The follower's term at that index, or `None` if its log is shorter.
+    pub conflict_term: Option<Term>,
+    /// The first index of `conflict_term` in the follower's log, or its last index + 1.
+    pub conflict_index: LogIndex,
+}
+
+/// A message's kind without its data, for counting and drawing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MessageKind {
+    /// RequestVote or PreVote.
+    RequestVote,
+    /// Answer to RequestVote or PreVote.
+    RequestVoteResponse,
+    /// AppendEntries carrying entries.
+    AppendEntries,
+    /// AppendEntries carrying none.
+    Heartbeat,
+    /// Answer to AppendEntries.
+    AppendEntriesResponse,
+}
+
+impl<C> Message<C> {
+    /// The kind of this message.
+    pub fn kind(&self) -> MessageKind {
+        match &self.body {
+            Body::RequestVote { .. } => MessageKind::RequestVote,
+            Body::RequestVoteResponse { .. } => MessageKind::RequestVoteResponse,
+            Body::AppendEntries { entries, .. } if entries.is_empty() => MessageKind::Heartbeat,
+            Body::AppendEntries { .. } => MessageKind::AppendEntries,
+            Body::AppendEntriesResponse { .. } => MessageKind::AppendEntriesResponse,
+        }
+    }
+
+    /// Whether this is a PreVote request or response.
+    pub fn is_pre_vote(&self) -> bool {
+        matches!(
+            self.body,
+            Body::RequestVote { pre_vote: true, .. }
+                | Body::RequestVoteResponse { pre_vote: true, .. }
+        )
+    }
+}
+
+impl MessageKind {
+    /// A short name people read: "RequestVote", "heartbeat", …
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::RequestVote => "RequestVote",
+            MessageKind::RequestVoteResponse => "RequestVote reply",
+            MessageKind::AppendEntries => "AppendEntries",
+            MessageKind::Heartbeat => "heartbeat",
+            MessageKind::AppendEntriesResponse => "AppendEntries reply",
+        }
+    }
+}

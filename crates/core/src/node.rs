@@ -1,0 +1,514 @@
+//! One Raft server: the single entry point [`Node::step`] settles the term for every message,
+//! then hands it to exactly one role function (etcd's design, paper Figure 2 "Rules for
+//! Servers"). Output accumulates until the caller takes it as a [`Ready`].
+
+use crate::config::{Config, ConfigError};
+use crate::event::{Event, StepDownReason};
+use crate::log::{Entry, Log, Payload};
+use crate::message::{Body, Message};
+use crate::rng::Rng;
+use crate::role::{Leader, Progress, Role, RoleState};
+use crate::types::{LogIndex, NodeId, Term};
+use alloc::vec::Vec;
+
+/// The state §5 requires on stable storage besides the log: written before any message that
+/// depends on it leaves the server.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct HardState {
+    /// Latest term seen.
+    pub term: Term,
+    /// Candidate voted for in `term`, if any.
+    pub voted_for: Option<NodeId>,
+}
+
+/// What a node wants done, taken by the caller after each input — our version of etcd's
+/// `Ready`. The caller must, in this order: persist `hard_state` and the log suffix from
+/// `persist_log_from`, then send `messages`, then apply the entries in `apply`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ready<C> {
+    /// Term and vote to write to stable storage, if they changed.
+    pub hard_state: Option<HardState>,
+    /// Rewrite the stored log from this index on (dropping what is stored beyond) with
+    /// `node.log().slice(from, last)`.
+    pub persist_log_from: Option<LogIndex>,
+    /// Messages to send, once the above is durable.
+    pub messages: Vec<Message<C>>,
+    /// Newly committed entries to apply, as an inclusive index range into `node.log()`.
+    pub apply: Option<(LogIndex, LogIndex)>,
+    /// What happened, in order.
+    pub events: Vec<Event>,
+}
+
+impl<C> Default for Ready<C> {
+    fn default() -> Self {
+        Ready {
+            hard_state: None,
+            persist_log_from: None,
+            messages: Vec::new(),
+            apply: None,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// The result of offering a client command to a node: a protocol outcome, not an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proposal {
+    /// The leader appended it at `index` in `term`; it is not yet committed.
+    Appended {
+        /// Where it sits in the log.
+        index: LogIndex,
+        /// The leader's term.
+        term: Term,
+    },
+    /// This node is not the leader; `leader` is whom it believes leads, if anyone.
+    NotLeader {
+        /// Where to try instead.
+        leader: Option<NodeId>,
+    },
+}
+
+/// A Raft server. Deterministic: the same inputs and seed give the same outputs.
+#[derive(Clone, Debug)]
+pub struct Node<C> {
+    pub(crate) config: Config,
+    // Persistent state (Figure 2).
+    pub(crate) term: Term,
+    pub(crate) voted_for: Option<NodeId>,
+    pub(crate) log: Log<C>,
+    // Volatile state.
+    pub(crate) commit_index: LogIndex,
+    applied_index: LogIndex,
+    pub(crate) role: RoleState,
+    /// Milliseconds since the election timer was last reset; for a leader, since the last
+    /// CheckQuorum round.
+    pub(crate) election_elapsed_ms: u64,
+    /// This round's randomized election timeout, drawn afresh at every reset (§5.2).
+    pub(crate) election_timeout_ms: u64,
+    pub(crate) heartbeat_elapsed_ms: u64,
+    rng: Rng,
+    // Output awaiting the caller.
+    pub(crate) messages: Vec<Message<C>>,
+    pub(crate) events: Vec<Event>,
+    hard_state_dirty: bool,
+    log_dirty_from: Option<LogIndex>,
+}
+
+impl<C: Clone> Node<C> {
+    /// A fresh server with an empty log in term 0. `seed` drives its election timeouts.
+    pub fn new(config: Config, seed: u64) -> Result<Node<C>, ConfigError> {
+        Node::restart(config, seed, HardState::default(), Vec::new())
+    }
+
+    /// A server coming back from a crash with what stable storage held (§5, Figure 2):
+    /// term, vote and log survive; role, commit index and leader bookkeeping start over.
+    pub fn restart(
+        config: Config,
+        seed: u64,
+        hard_state: HardState,
+        entries: Vec<Entry<C>>,
+    ) -> Result<Node<C>, ConfigError> {
+        config.validate()?;
+        let log = Log::from_entries(entries);
+        assert!(
+            log.last_term() <= hard_state.term,
+            "stored log has an entry from a term after the stored term"
+        );
+        let mut node = Node {
+            config,
+            term: hard_state.term,
+            voted_for: hard_state.voted_for,
+            log,
+            commit_index: LogIndex::ZERO,
+            applied_index: LogIndex::ZERO,
+            role: RoleState::Follower { leader: None },
+            election_elapsed_ms: 0,
+            election_timeout_ms: 0,
+            heartbeat_elapsed_ms: 0,
+            rng: Rng::new(seed),
+            messages: Vec::new(),
+            events: Vec::new(),
+            hard_state_dirty: false,
+            log_dirty_from: None,
+        };
+        node.reset_election_timer();
+        Ok(node)
+    }
+
+    // ----- inputs -----
+
+    /// Handles one message (Figure 2, "Rules for Servers"): first the term, then the role.
+    pub fn step(&mut self, message: Message<C>) {
+        assert_eq!(
+            message.to, self.config.id,
+            "message delivered to the wrong node"
+        );
+        assert!(
+            message.from.index() < self.config.cluster_size && message.from != self.config.id,
+            "message from an unknown sender"
+        );
+        if !self.settle_term(&message) {
+            return;
+        }
+        match self.role.kind() {
+            Role::Follower => self.step_follower(message),
+            Role::PreCandidate | Role::Candidate => self.step_candidate(message),
+            Role::Leader => self.step_leader(message),
+        }
+    }
+
+    /// Lets `elapsed_ms` of the caller's time pass. Timers only count here; when one fires it
+    /// acts through the same functions a message would.
+    pub fn tick(&mut self, elapsed_ms: u64) {
+        self.election_elapsed_ms = self.election_elapsed_ms.saturating_add(elapsed_ms);
+        if self.role.kind() == Role::Leader {
+            self.heartbeat_elapsed_ms = self.heartbeat_elapsed_ms.saturating_add(elapsed_ms);
+            self.tick_leader();
+        } else if self.election_elapsed_ms >= self.election_timeout_ms {
+            self.election_timeout();
+        }
+    }
+
+    /// Fires the election timer now, as if it had run out (the page's "force timeout").
+    pub fn force_election_timeout(&mut self) {
+        if self.role.kind() != Role::Leader {
+            self.election_timeout();
+        }
+    }
+
+    /// Offers a client command. Only a leader accepts it (§5.3); the entry leaves with the
+    /// next [`Ready`], batched with any other proposals made before then.
+    pub fn propose(&mut self, command: C) -> Proposal {
+        let term = self.term;
+        let RoleState::Leader(leader) = &mut self.role else {
+            return Proposal::NotLeader {
+                leader: self.leader(),
+            };
+        };
+        leader.broadcast_pending = true;
+        let index = self.append_own(Entry {
+            term,
+            payload: Payload::Command(command),
+        });
+        self.maybe_commit();
+        Proposal::Appended { index, term }
+    }
+
+    // ----- output -----
+
+    /// Whether [`Node::take_ready`] would return anything.
+    pub fn has_ready(&self) -> bool {
+        self.hard_state_dirty
+            || self.log_dirty_from.is_some()
+            || !self.messages.is_empty()
+            || !self.events.is_empty()
+            || self.commit_index > self.applied_index
+            || matches!(&self.role, RoleState::Leader(l) if l.broadcast_pending)
+    }
+
+    /// Moves everything pending into `ready`, reusing its buffers (cleared first).
+    pub fn take_ready(&mut self, ready: &mut Ready<C>) {
+        if let RoleState::Leader(leader) = &mut self.role {
+            if leader.broadcast_pending {
+                leader.broadcast_pending = false;
+                self.broadcast_append();
+            }
+        }
+        ready.hard_state = if core::mem::take(&mut self.hard_state_dirty) {
+            Some(self.persisted_hard_state())
+        } else {
+            None
+        };
+        ready.persist_log_from = self.log_dirty_from.take();
+        ready.messages.clear();
+        ready.events.clear();
+        core::mem::swap(&mut ready.messages, &mut self.messages);
+        core::mem::swap(&mut ready.events, &mut self.events);
+        ready.apply = if self.commit_index > self.applied_index {
+            let range = (self.applied_index.next(), self.commit_index);
+            self.applied_index = self.commit_index;
+            Some(range)
+        } else {
+            None
+        };
+    }
+
+    /// The hard state as this node writes it to storage. `forget-vote` drops the vote here,
+    /// and only here, so the running node behaves correctly until it restarts.
+    fn persisted_hard_state(&self) -> HardState {
+        let forget = self.config.bugs.has(crate::Bug::ForgetVote);
+        HardState {
+            term: self.term,
+            voted_for: if forget { None } else { self.voted_for },
+        }
+    }
+
+    // ----- read-only views -----
+
+    /// This node's id.
+    pub fn id(&self) -> NodeId {
+        self.config.id
+    }
+    /// Its configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// Current term.
+    pub fn term(&self) -> Term {
+        self.term
+    }
+    /// Vote in the current term.
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.voted_for
+    }
+    /// The log.
+    pub fn log(&self) -> &Log<C> {
+        &self.log
+    }
+    /// Highest index known committed.
+    pub fn commit_index(&self) -> LogIndex {
+        self.commit_index
+    }
+    /// Current role.
+    pub fn role(&self) -> Role {
+        self.role.kind()
+    }
+    /// The leader this node believes in: itself when leading.
+    pub fn leader(&self) -> Option<NodeId> {
+        match &self.role {
+            RoleState::Follower { leader } => *leader,
+            RoleState::Leader(_) => Some(self.config.id),
+            _ => None,
+        }
+    }
+    /// Votes a candidate (or pre-candidate) holds, its own included.
+    pub fn votes(&self) -> usize {
+        match &self.role {
+            RoleState::PreCandidate { granted } | RoleState::Candidate { granted } => {
+                granted.count()
+            }
+            _ => 0,
+        }
+    }
+    /// A leader's view of `peer`'s replication (Figure 2 `nextIndex`, `matchIndex`).
+    pub fn progress(&self, peer: NodeId) -> Option<Progress> {
+        match &self.role {
+            RoleState::Leader(leader) if peer != self.config.id => {
+                leader.progress.get(peer.index()).copied()
+            }
+            _ => None,
+        }
+    }
+    /// Milliseconds since the election timer was reset, and the timeout it counts toward.
+    pub fn election_timer(&self) -> (u64, u64) {
+        (self.election_elapsed_ms, self.election_timeout_ms)
+    }
+    /// Milliseconds until some timer of this node fires, if nothing else happens.
+    pub fn ms_until_next_timer(&self) -> u64 {
+        if self.role.kind() == Role::Leader {
+            let heartbeat = self
+                .config
+                .heartbeat_interval_ms
+                .saturating_sub(self.heartbeat_elapsed_ms);
+            if self.config.check_quorum {
+                let quorum_check = self
+                    .config
+                    .election_timeout_min_ms
+                    .saturating_sub(self.election_elapsed_ms);
+                heartbeat.min(quorum_check)
+            } else {
+                heartbeat
+            }
+        } else {
+            self.election_timeout_ms
+                .saturating_sub(self.election_elapsed_ms)
+        }
+    }
+
+    // ----- shared machinery used by the role functions -----
+
+    /// §5.1: a newer term demotes us before anything else; an older one is answered with our
+    /// term (so a stale leader or candidate learns it) or dropped. Returns whether the role
+    /// function should see the message.
+    fn settle_term(&mut self, m: &Message<C>) -> bool {
+        use core::cmp::Ordering::*;
+        match m.term.cmp(&self.term) {
+            Equal => true,
+            Greater => {
+                match &m.body {
+                    // PreVote traffic never changes anyone's term (thesis §9.6).
+                    Body::RequestVote { pre_vote: true, .. }
+                    | Body::RequestVoteResponse {
+                        pre_vote: true,
+                        granted: true,
+                    } => return true,
+                    Body::RequestVote { .. } if self.in_lease() => {
+                        self.events.push(Event::VoteIgnoredInLease {
+                            candidate: m.from,
+                            term: m.term,
+                        });
+                        return false;
+                    }
+                    _ => {}
+                }
+                let leader = match m.body {
+                    Body::AppendEntries { .. } => Some(m.from),
+                    _ => None,
+                };
+                self.become_follower(m.term, leader, StepDownReason::HigherTerm);
+                true
+            }
+            Less => {
+                self.events.push(Event::StaleMessage {
+                    from: m.from,
+                    kind: m.kind(),
+                    term: m.term,
+                });
+                match m.body {
+                    Body::RequestVote { pre_vote, .. } => self.send(
+                        m.from,
+                        self.term,
+                        Body::RequestVoteResponse {
+                            pre_vote,
+                            granted: false,
+                        },
+                    ),
+                    Body::AppendEntries { .. } => self.send(
+                        m.from,
+                        self.term,
+                        Body::AppendEntriesResponse {
+                            success: false,
+                            match_index: LogIndex::ZERO,
+                            reject: None,
+                        },
+                    ),
+                    _ => {}
+                }
+                false
+            }
+        }
+    }
+
+    /// Whether a leader was heard from within the minimum election timeout: such a server
+    /// refuses PreVotes (thesis §9.6) and, under CheckQuorum, ignores RequestVotes that would
+    /// depose a live leader (thesis §4.2.3).
+    pub(crate) fn heard_from_leader_recently(&self) -> bool {
+        match self.role {
+            RoleState::Leader(_) => true,
+            RoleState::Follower { leader: Some(_) } => {
+                self.election_elapsed_ms < self.config.election_timeout_min_ms
+            }
+            _ => false,
+        }
+    }
+
+    fn in_lease(&self) -> bool {
+        self.config.check_quorum && self.heard_from_leader_recently()
+    }
+
+    /// The only function that changes the role; it asserts the transition is legal.
+    pub(crate) fn set_role(&mut self, next: RoleState) {
+        let (from, to) = (self.role.kind(), next.kind());
+        assert!(
+            from.may_become(to),
+            "illegal role change {from:?} -> {to:?}"
+        );
+        self.role = next;
+    }
+
+    /// Becomes follower in `term` (raising the term clears the vote, §5.1).
+    pub(crate) fn become_follower(
+        &mut self,
+        term: Term,
+        leader: Option<NodeId>,
+        reason: StepDownReason,
+    ) {
+        assert!(term >= self.term, "terms never go backwards");
+        if term > self.term {
+            self.term = term;
+            self.voted_for = None;
+            self.hard_state_dirty = true;
+        }
+        if self.role.kind() != Role::Follower {
+            self.events.push(Event::SteppedDown { term, reason });
+        }
+        self.set_role(RoleState::Follower { leader });
+        self.reset_election_timer();
+        self.events.push(Event::BecameFollower { term, leader });
+    }
+
+    /// Restarts the election timer with a freshly drawn random timeout (§5.2).
+    pub(crate) fn reset_election_timer(&mut self) {
+        self.election_elapsed_ms = 0;
+        self.election_timeout_ms = self.rng.range_inclusive(
+            self.config.election_timeout_min_ms,
+            self.config.election_timeout_max_ms,
+        );
+    }
+
+    pub(crate) fn vote_for(&mut self, candidate: NodeId) {
+        self.voted_for = Some(candidate);
+        self.hard_state_dirty = true;
+    }
+
+    pub(crate) fn raise_term(&mut self) {
+        self.term = self.term.next();
+        self.voted_for = None;
+        self.hard_state_dirty = true;
+    }
+
+    pub(crate) fn send(&mut self, to: NodeId, term: Term, body: Body<C>) {
+        self.messages.push(Message {
+            from: self.config.id,
+            to,
+            term,
+            body,
+        });
+    }
+
+    /// Appends an entry created by this node as leader; returns its index.
+    pub(crate) fn append_own(&mut self, entry: Entry<C>) -> LogIndex {
+        assert_eq!(
+            entry.term, self.term,
+            "a leader only creates entries in its term"
+        );
+        self.log.push(entry);
+        let index = self.log.last_index();
+        self.mark_log_dirty(index);
+        index
+    }
+
+    pub(crate) fn mark_log_dirty(&mut self, from: LogIndex) {
+        self.log_dirty_from = Some(self.log_dirty_from.map_or(from, |d| d.min(from)));
+    }
+
+    /// Raises the commit index; it never decreases and never passes the log's end.
+    pub(crate) fn advance_commit(&mut self, index: LogIndex) {
+        assert!(index > self.commit_index, "commit index never decreases");
+        assert!(index <= self.log.last_index(), "cannot commit past the log");
+        self.commit_index = index;
+        let term = self.log.term_at(index).unwrap_or_default();
+        self.events.push(Event::Committed { index, term });
+    }
+
+    pub(crate) fn peers(&self) -> impl Iterator<Item = NodeId> {
+        let me = self.config.id;
+        (0..self.config.cluster_size as u8)
+            .map(NodeId)
+            .filter(move |id| *id != me)
+    }
+
+    pub(crate) fn new_leader_state(&self) -> Leader {
+        let next_index = self.log.last_index().next();
+        Leader {
+            progress: (0..self.config.cluster_size)
+                .map(|_| Progress {
+                    next_index,
+                    match_index: LogIndex::ZERO,
+                    recent_active: false,
+                })
+                .collect(),
+            broadcast_pending: false,
+        }
+    }
+}

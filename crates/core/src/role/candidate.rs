@@ -1,0 +1,124 @@
+//! Candidates and pre-candidates (§5.2, thesis §9.6): ask for votes, count them.
+
+use crate::event::Event;
+use crate::message::{Body, Message};
+use crate::node::Node;
+use crate::quorum::Voters;
+use crate::role::RoleState;
+use crate::types::{NodeId, Term};
+
+impl<C: Clone> Node<C> {
+    /// A candidate's rows of Figure 2. The term is already settled.
+    pub(crate) fn step_candidate(&mut self, m: Message<C>) {
+        match m.body {
+            Body::RequestVote {
+                pre_vote,
+                last_log_index,
+                last_log_term,
+            } => self.handle_request_vote(m.from, m.term, pre_vote, last_log_index, last_log_term),
+            Body::AppendEntries {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            } => {
+                // "If AppendEntries RPC received from new leader: convert to follower."
+                self.accept_leader(m.from);
+                self.handle_append_entries(
+                    m.from,
+                    prev_log_index,
+                    prev_log_term,
+                    entries,
+                    leader_commit,
+                )
+            }
+            Body::RequestVoteResponse { pre_vote, granted } => {
+                self.count_vote(m.from, m.term, pre_vote, granted)
+            }
+            Body::AppendEntriesResponse { .. } => {}
+        }
+    }
+
+    /// The election timer ran out: campaign, through PreVote when it is on (thesis §9.6).
+    pub(crate) fn election_timeout(&mut self) {
+        self.events.push(Event::ElectionTimeout { term: self.term });
+        if self.config.pre_vote {
+            self.become_pre_candidate();
+        } else {
+            self.become_candidate();
+        }
+    }
+
+    fn become_pre_candidate(&mut self) {
+        let mut granted = Voters::default();
+        granted.insert(self.config.id.index());
+        self.set_role(RoleState::PreCandidate { granted });
+        self.reset_election_timer();
+        let term = self.term.next();
+        self.events.push(Event::PreVoteStarted { term });
+        self.request_votes(term, true);
+        if granted.count() >= self.config.quorum() {
+            self.become_candidate();
+        }
+    }
+
+    /// §5.2: increment the term, vote for self, reset the timer, send RequestVote to all.
+    fn become_candidate(&mut self) {
+        let mut granted = Voters::default();
+        granted.insert(self.config.id.index());
+        self.set_role(RoleState::Candidate { granted });
+        self.raise_term();
+        self.vote_for(self.config.id);
+        self.reset_election_timer();
+        self.events.push(Event::ElectionStarted { term: self.term });
+        self.request_votes(self.term, false);
+        if granted.count() >= self.config.quorum() {
+            self.become_leader();
+        }
+    }
+
+    fn request_votes(&mut self, term: Term, pre_vote: bool) {
+        let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
+        for peer in self.peers() {
+            self.send(
+                peer,
+                term,
+                Body::RequestVote {
+                    pre_vote,
+                    last_log_index,
+                    last_log_term,
+                },
+            );
+        }
+    }
+
+    /// Counts one answer; a majority wins the round (§5.2). Answers from an earlier round or
+    /// of the other kind are ignored.
+    fn count_vote(&mut self, voter: NodeId, term: Term, pre_vote: bool, granted: bool) {
+        if !granted {
+            return;
+        }
+        let quorum = self.config.quorum();
+        let current = self.term;
+        match &mut self.role {
+            RoleState::PreCandidate { granted } if pre_vote && term == current.next() => {
+                granted.insert(voter.index());
+                if granted.count() >= quorum {
+                    self.become_candidate();
+                }
+            }
+            RoleState::Candidate { granted } if !pre_vote && term == current => {
+                granted.insert(voter.index());
+                let votes = granted.count();
+                self.events.push(Event::VoteReceived {
+                    voter,
+                    votes: votes as u8,
+                });
+                if votes >= quorum {
+                    self.become_leader();
+                }
+            }
+            _ => {}
+        }
+    }
+}

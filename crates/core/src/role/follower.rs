@@ -1,0 +1,149 @@
+//! Followers (§5.2, §5.3): answer RequestVote and AppendEntries, nothing else.
+
+use crate::event::{Event, StepDownReason};
+use crate::log::Entry;
+use crate::message::{Body, Message, RejectHint};
+use crate::node::Node;
+use crate::role::RoleState;
+use crate::types::{LogIndex, NodeId, Term};
+use alloc::vec::Vec;
+
+impl<C: Clone> Node<C> {
+    /// A follower's rows of Figure 2. The term is already settled.
+    pub(crate) fn step_follower(&mut self, m: Message<C>) {
+        match m.body {
+            Body::RequestVote {
+                pre_vote,
+                last_log_index,
+                last_log_term,
+            } => self.handle_request_vote(m.from, m.term, pre_vote, last_log_index, last_log_term),
+            Body::AppendEntries {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            } => {
+                if let RoleState::Follower { leader } = &mut self.role {
+                    if *leader != Some(m.from) {
+                        *leader = Some(m.from);
+                        self.events.push(Event::BecameFollower {
+                            term: self.term,
+                            leader: Some(m.from),
+                        });
+                    }
+                }
+                self.handle_append_entries(
+                    m.from,
+                    prev_log_index,
+                    prev_log_term,
+                    entries,
+                    leader_commit,
+                )
+            }
+            // Answers to a role this node no longer holds.
+            Body::RequestVoteResponse { .. } | Body::AppendEntriesResponse { .. } => {}
+        }
+    }
+
+    /// A candidate learns a leader exists for its term (§5.2) and becomes its follower.
+    pub(crate) fn accept_leader(&mut self, leader: NodeId) {
+        self.become_follower(self.term, Some(leader), StepDownReason::LeaderExists);
+    }
+
+    /// AppendEntries receiver implementation (Figure 2, steps 2–5). The term check (step 1)
+    /// has been done by `step`.
+    pub(crate) fn handle_append_entries(
+        &mut self,
+        leader: NodeId,
+        prev_log_index: LogIndex,
+        prev_log_term: Term,
+        entries: Vec<Entry<C>>,
+        leader_commit: LogIndex,
+    ) {
+        self.reset_election_timer();
+        // Step 2: the log must contain an entry at prev_log_index whose term matches.
+        match self.log.term_at(prev_log_index) {
+            None => {
+                let hint = RejectHint {
+                    rejected_index: prev_log_index,
+                    conflict_term: None,
+                    conflict_index: self.log.last_index().next(),
+                };
+                return self.reject_append(leader, hint);
+            }
+            Some(term) if term != prev_log_term => {
+                let hint = RejectHint {
+                    rejected_index: prev_log_index,
+                    conflict_term: Some(term),
+                    conflict_index: self.log.first_index_of_term(term, prev_log_index),
+                };
+                return self.reject_append(leader, hint);
+            }
+            Some(_) => {}
+        }
+        // Steps 3–4: skip entries we already hold; truncate only at the first real conflict,
+        // so a stale or duplicated message never removes anything.
+        let last_new = LogIndex(prev_log_index.0 + entries.len() as u64);
+        let mut index = prev_log_index;
+        let mut new_entries = entries.into_iter();
+        for entry in new_entries.by_ref() {
+            assert!(entry.term <= self.term, "entry from a future term");
+            index = index.next();
+            match self.log.term_at(index) {
+                Some(term) if term == entry.term => continue,
+                Some(_) => {
+                    if index <= self.commit_index {
+                        self.events
+                            .push(Event::RefusedToOverwriteCommitted { index });
+                        return;
+                    }
+                    let removed = self.log.last_index().0 - index.0 + 1;
+                    self.log.truncate_from(index);
+                    self.events.push(Event::Truncated {
+                        from: index,
+                        removed,
+                    });
+                }
+                None => {}
+            }
+            self.log.push(entry);
+            self.mark_log_dirty(index);
+            break;
+        }
+        for entry in new_entries {
+            assert!(entry.term <= self.term, "entry from a future term");
+            self.log.push(entry);
+            self.mark_log_dirty(self.log.last_index());
+        }
+        // Step 5: commit index = min(leaderCommit, index of last new entry).
+        let commit = leader_commit.min(last_new);
+        if commit > self.commit_index {
+            self.advance_commit(commit);
+        }
+        self.send(
+            leader,
+            self.term,
+            Body::AppendEntriesResponse {
+                success: true,
+                match_index: last_new,
+                reject: None,
+            },
+        );
+    }
+
+    fn reject_append(&mut self, leader: NodeId, hint: RejectHint) {
+        self.events.push(Event::AppendRejected {
+            leader,
+            prev_log_index: hint.rejected_index,
+        });
+        self.send(
+            leader,
+            self.term,
+            Body::AppendEntriesResponse {
+                success: false,
+                match_index: LogIndex::ZERO,
+                reject: Some(hint),
+            },
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! Leaders (§5.3, §5.4.2, thesis §6.2): replicate the log, count replicas, commit.
+
+use crate::bug::Bug;
+use crate::config::MAX_CLUSTER_SIZE;
+use crate::event::{Event, StepDownReason};
+use crate::log::{Entry, Payload};
+use crate::message::{Body, Message, RejectHint};
+use crate::node::Node;
+use crate::quorum::quorum_index;
+use crate::role::RoleState;
+use crate::types::{LogIndex, NodeId};
+
+/// A leader's view of one follower (Figure 2, "Volatile state on leaders").
+/// Invariant: `match_index < next_index <= leader's last index + 1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Progress {
+    /// Index of the next entry to send. Advanced optimistically when entries are sent, so
+    /// replication is pipelined; moved back when the follower rejects.
+    pub next_index: LogIndex,
+    /// Highest index known to be replicated on the follower.
+    pub match_index: LogIndex,
+    /// Heard from since the last CheckQuorum round.
+    pub recent_active: bool,
+}
+
+impl<C: Clone> Node<C> {
+    /// A leader's rows of Figure 2. The term is already settled.
+    pub(crate) fn step_leader(&mut self, m: Message<C>) {
+        match m.body {
+            Body::RequestVote {
+                pre_vote,
+                last_log_index,
+                last_log_term,
+            } => self.handle_request_vote(m.from, m.term, pre_vote, last_log_index, last_log_term),
+            Body::AppendEntriesResponse {
+                success,
+                match_index,
+                reject,
+            } => self.handle_append_response(m.from, success, match_index, reject),
+            Body::AppendEntries { .. } => {
+                // Two leaders in one term: Election Safety is already broken (only a
+                // deliberately broken variant gets here). Refuse to follow; the checker reports it.
+                self.events.push(Event::RivalLeader {
+                    other: m.from,
+                    term: m.term,
+                });
+            }
+            Body::RequestVoteResponse { .. } => {}
+        }
+    }
+
+    /// Won the election: take the leader role, append a no-op from this term (§8, so earlier
+    /// entries can be committed) and assert leadership with AppendEntries to everyone.
+    pub(crate) fn become_leader(&mut self) {
+        let votes = self.votes() as u8;
+        let leader = self.new_leader_state();
+        self.set_role(RoleState::Leader(leader));
+        self.heartbeat_elapsed_ms = 0;
+        self.election_elapsed_ms = 0;
+        self.events.push(Event::BecameLeader {
+            term: self.term,
+            votes,
+        });
+        self.append_own(Entry {
+            term: self.term,
+            payload: Payload::Noop,
+        });
+        self.maybe_commit();
+        self.broadcast_append();
+    }
+
+    pub(crate) fn tick_leader(&mut self) {
+        if self.config.check_quorum
+            && self.election_elapsed_ms >= self.config.election_timeout_min_ms
+        {
+            self.election_elapsed_ms = 0;
+            if !self.check_quorum() {
+                self.become_follower(self.term, None, StepDownReason::LostQuorum);
+                return;
+            }
+        }
+        if self.heartbeat_elapsed_ms >= self.config.heartbeat_interval_ms {
+            self.broadcast_append();
+        }
+    }
+
+    /// CheckQuorum (thesis §6.2): was a majority heard from since the last round? Clears
+    /// the marks for the next round.
+    fn check_quorum(&mut self) -> bool {
+        let me = self.config.id.index();
+        let quorum = self.config.quorum();
+        let RoleState::Leader(leader) = &mut self.role else {
+            unreachable!("check_quorum outside the leader role")
+        };
+        let mut active = 0;
+        for (i, progress) in leader.progress.iter_mut().enumerate() {
+            if i == me || core::mem::take(&mut progress.recent_active) {
+                active += 1;
+            }
+        }
+        active >= quorum
+    }
+
+    /// Sends AppendEntries (or a heartbeat, when nothing is new) to every follower.
+    pub(crate) fn broadcast_append(&mut self) {
+        self.heartbeat_elapsed_ms = 0;
+        let peers = self.peers();
+        for peer in peers {
+            self.send_append(peer);
+        }
+    }
+
+    /// Sends `peer` the entries from its `next_index`, at most `max_entries_per_append`.
+    pub(crate) fn send_append(&mut self, peer: NodeId) {
+        let last_index = self.log.last_index();
+        let max = self.config.max_entries_per_append as u64;
+        let RoleState::Leader(leader) = &mut self.role else {
+            unreachable!("send_append outside the leader role")
+        };
+        let progress = &mut leader.progress[peer.index()];
+        assert!(
+            progress.match_index < progress.next_index && progress.next_index <= last_index.next(),
+            "progress out of range"
+        );
+        let prev_log_index = progress.next_index.prev();
+        let end = LogIndex(last_index.0.min(prev_log_index.0 + max));
+        if end > prev_log_index {
+            progress.next_index = end.next();
+        }
+        let prev_log_term = self
+            .log
+            .term_at(prev_log_index)
+            .expect("prev_log_index is inside the leader's log");
+        let entries = self.log.slice(prev_log_index.next(), end).to_vec();
+        let body = Body::AppendEntries {
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit: self.commit_index,
+        };
+        self.send(peer, self.term, body);
+    }
+
+    /// Handles a follower's answer: advance its progress and maybe the commit index on
+    /// success; on rejection back up `next_index` using the hint and retry at once.
+    fn handle_append_response(
+        &mut self,
+        from: NodeId,
+        success: bool,
+        match_index: LogIndex,
+        reject: Option<RejectHint>,
+    ) {
+        let last_index = self.log.last_index();
+        let RoleState::Leader(leader) = &mut self.role else {
+            unreachable!("append response outside the leader role")
+        };
+        let progress = &mut leader.progress[from.index()];
+        progress.recent_active = true;
+        if success {
+            assert!(match_index <= last_index, "follower matched past our log");
+            if match_index > progress.match_index {
+                progress.match_index = match_index;
+            }
+            if progress.next_index <= match_index {
+                progress.next_index = match_index.next();
+            }
+            let more_to_send = progress.next_index <= last_index;
+            self.maybe_commit();
+            if more_to_send {
+                self.send_append(from);
+            }
+            return;
+        }
+        let Some(hint) = reject else { return };
+        // A rejection at or below what is known to match is stale (a reordered reply).
+        if hint.rejected_index <= progress.match_index {
+            return;
+        }
+        let hinted = match hint.conflict_term {
+            Some(term) => self
+                .log
+                .last_index_of_term(term)
+                .map_or(hint.conflict_index, LogIndex::next),
+            None => hint.conflict_index,
+        };
+        let next = hinted
+            .min(hint.rejected_index)
+            .max(progress.match_index.next());
+        if next < progress.next_index {
+            progress.next_index = next;
+            self.send_append(from);
+        }
+    }
+
+    /// Commits the highest index stored on a majority — but only by counting replicas of an
+    /// entry from the current term (§5.4.2, Figure 8); earlier entries commit with it.
+    pub(crate) fn maybe_commit(&mut self) {
+        let me = self.config.id;
+        let last_index = self.log.last_index();
+        let RoleState::Leader(leader) = &self.role else {
+            return;
+        };
+        let mut matched = [LogIndex::ZERO; MAX_CLUSTER_SIZE];
+        for (i, progress) in leader.progress.iter().enumerate() {
+            matched[i] = if i == me.index() {
+                last_index
+            } else {
+                progress.match_index
+            };
+        }
+        let candidate = quorum_index(&matched[..self.config.cluster_size], self.config.quorum());
+        if candidate <= self.commit_index {
+            return;
+        }
+        let from_current_term = self.log.term_at(candidate) == Some(self.term);
+        if from_current_term || self.config.bugs.has(Bug::Figure8Commit) {
+            self.advance_commit(candidate);
+        }
+    }
+}

@@ -1,0 +1,372 @@
+//! The safety checker: after every event it checks the properties of the paper's Figure 3,
+//! plus monotonic terms and commit indexes and that a committed entry is never lost.
+//!
+//! It is incremental, so it can run after every event of long runs: each server's log is
+//! kept as a chain of prefix fingerprints (entry `i`'s fingerprint covers entries `1..=i`),
+//! updated only from the index the server's `Ready` says changed. Two logs agree on their
+//! first `i` entries exactly when their fingerprints at `i` are equal (up to 64-bit hash
+//! collisions).
+
+use crate::hash::digest;
+use crate::kv::Command;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use river_core::{quorum_index, LogIndex, Node, NodeId, Role, Term, MAX_CLUSTER_SIZE};
+
+/// The most violations kept per run; later ones are counted but not described.
+pub const MAX_VIOLATIONS_KEPT: usize = 64;
+
+/// A safety property of Raft.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Property {
+    /// At most one leader per term (§5.2).
+    ElectionSafety,
+    /// A leader never overwrites or deletes entries in its log (§5.3).
+    LeaderAppendOnly,
+    /// Logs with an entry of the same index and term agree on every entry up to it (§5.3).
+    LogMatching,
+    /// A committed entry is in the log of every leader of a later term (§5.4).
+    LeaderCompleteness,
+    /// No two servers apply different entries at one index (§5.4.3).
+    StateMachineSafety,
+    /// A server's term never decreases, even across restarts (§5.1).
+    MonotonicTerm,
+    /// A server's commit index never decreases while it runs.
+    MonotonicCommit,
+    /// A committed entry stays stored on a majority, across crashes.
+    CommittedEntryKept,
+}
+
+impl Property {
+    /// The property's name as people read it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Property::ElectionSafety => "Election Safety",
+            Property::LeaderAppendOnly => "Leader Append-Only",
+            Property::LogMatching => "Log Matching",
+            Property::LeaderCompleteness => "Leader Completeness",
+            Property::StateMachineSafety => "State Machine Safety",
+            Property::MonotonicTerm => "Monotonic term",
+            Property::MonotonicCommit => "Monotonic commit index",
+            Property::CommittedEntryKept => "Committed entry kept",
+        }
+    }
+}
+
+/// One broken property, described in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Which property.
+    pub property: Property,
+    /// When it was detected (simulated ms).
+    pub time_ms: u64,
+    /// What broke: which servers, which entries.
+    pub text: String,
+}
+
+/// What changed at one server during one event, as its `Ready` reported it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    /// The log was rewritten from this index on.
+    pub log_from: Option<LogIndex>,
+    /// These entries were applied to the state machine.
+    pub applied: Option<(LogIndex, LogIndex)>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Track {
+    /// Prefix fingerprints of the server's log (equal to its stable log).
+    chain: Vec<u64>,
+    /// Length of the longest prefix of the log equal to the committed prefix.
+    committed_prefix: u64,
+    term: Term,
+    commit: LogIndex,
+    /// The term in which it was last seen leading, while it still leads.
+    leading: Option<Term>,
+}
+
+/// The checker's state for one run.
+#[derive(Clone, Debug)]
+pub struct Checker {
+    quorum: usize,
+    tracks: Vec<Track>,
+    leaders: BTreeMap<Term, NodeId>,
+    /// Fingerprint of the prefix ending at each (index, term) ever seen (Log Matching).
+    seen: BTreeMap<(LogIndex, Term), u64>,
+    /// For each committed index: the prefix fingerprint and the earliest term in which any
+    /// server knew it committed.
+    committed: Vec<(u64, Term)>,
+    /// For each applied index: the prefix fingerprint of the first application.
+    applied: Vec<u64>,
+    reported: BTreeMap<(Property, u64), ()>,
+    violations: Vec<Violation>,
+    violation_count: usize,
+    /// Whether `observe` has anything left to check; false once a run stops checking.
+    pub enabled: bool,
+}
+
+fn entry_digest(prev: u64, entry: &river_core::Entry<Command>) -> u64 {
+    digest(prev, &(entry.term.0, &entry.payload))
+}
+
+impl Checker {
+    /// A checker for a cluster of `size` servers.
+    pub fn new(size: usize) -> Checker {
+        assert!(size >= 1 && size <= MAX_CLUSTER_SIZE);
+        Checker {
+            quorum: size / 2 + 1,
+            tracks: alloc::vec![Track::default(); size],
+            leaders: BTreeMap::new(),
+            seen: BTreeMap::new(),
+            committed: Vec::new(),
+            applied: Vec::new(),
+            reported: BTreeMap::new(),
+            violations: Vec::new(),
+            violation_count: 0,
+            enabled: true,
+        }
+    }
+
+    /// Violations found so far (at most [`MAX_VIOLATIONS_KEPT`]).
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Total violations found, including those not kept.
+    pub fn violation_count(&self) -> usize {
+        self.violation_count
+    }
+
+    /// How many entries are known committed.
+    pub fn committed_len(&self) -> u64 {
+        self.committed.len() as u64
+    }
+
+    /// A server restarted: its volatile state (commit index, role) starts over.
+    pub fn restarted(&mut self, id: NodeId) {
+        let track = &mut self.tracks[id.index()];
+        track.commit = LogIndex::ZERO;
+        track.leading = None;
+    }
+
+    /// A server crashed: it leads no more; its stable log stays counted.
+    pub fn crashed(&mut self, id: NodeId) {
+        self.tracks[id.index()].leading = None;
+    }
+
+    /// Checks everything one event may have broken at server `node`.
+    pub fn observe(&mut self, now_ms: u64, node: &Node<Command>, change: Change) {
+        if !self.enabled {
+            return;
+        }
+        let id = node.id();
+        let i = id.index();
+        // Monotonic term (§5.1).
+        if node.term() < self.tracks[i].term {
+            let text = format!(
+                "{id}'s term went back from {} to {}",
+                self.tracks[i].term,
+                node.term()
+            );
+            self.report(now_ms, Property::MonotonicTerm, u64::from(id.0), text);
+        }
+        self.tracks[i].term = node.term();
+        // Leader Append-Only: a leader's Ready only ever starts past its old end.
+        if let Some(from) = change.log_from {
+            let old_len = self.tracks[i].chain.len() as u64;
+            if self.tracks[i].leading == Some(node.term())
+                && node.role() == Role::Leader
+                && from.0 <= old_len
+            {
+                let text = format!(
+                    "leader {id} rewrote its log from index {from} in term {}",
+                    node.term()
+                );
+                self.report(now_ms, Property::LeaderAppendOnly, node.term().0, text);
+            }
+            self.rechain(now_ms, node, from);
+        }
+        // Commit index: monotonic, and every server commits the same entries.
+        let commit = node.commit_index();
+        if commit < self.tracks[i].commit {
+            let text = format!(
+                "{id}'s commit index went back from {} to {commit}",
+                self.tracks[i].commit
+            );
+            self.report(now_ms, Property::MonotonicCommit, u64::from(id.0), text);
+        } else if commit > self.tracks[i].commit {
+            self.record_commit(now_ms, node, self.tracks[i].commit.next(), commit);
+            self.tracks[i].commit = commit;
+        }
+        if let Some((from, to)) = change.applied {
+            self.record_applied(now_ms, id, from, to);
+        }
+        // Election Safety and Leader Completeness, once per new leadership.
+        if node.role() == Role::Leader {
+            if self.tracks[i].leading != Some(node.term()) {
+                self.tracks[i].leading = Some(node.term());
+                self.check_new_leader(now_ms, id, node.term());
+            }
+        } else {
+            self.tracks[i].leading = None;
+        }
+        if change.log_from.is_some() {
+            self.check_committed_kept(now_ms);
+        }
+    }
+
+    fn rechain(&mut self, now_ms: u64, node: &Node<Command>, from: LogIndex) {
+        let id = node.id();
+        let track = &mut self.tracks[id.index()];
+        let keep = (from.0 - 1) as usize;
+        track.chain.truncate(keep);
+        track.committed_prefix = track.committed_prefix.min(keep as u64);
+        let mut prev = track.chain.last().copied().unwrap_or(0);
+        let mut mismatch = None;
+        for (k, entry) in node
+            .log()
+            .slice(from, node.log().last_index())
+            .iter()
+            .enumerate()
+        {
+            let index = LogIndex(from.0 + k as u64);
+            prev = entry_digest(prev, entry);
+            track.chain.push(prev);
+            match self.seen.get(&(index, entry.term)) {
+                Some(&known) if known != prev && mismatch.is_none() => {
+                    mismatch = Some((index, entry.term))
+                }
+                Some(_) => {}
+                None => {
+                    self.seen.insert((index, entry.term), prev);
+                }
+            }
+        }
+        Self::extend_committed_prefix(&self.committed, track);
+        if let Some((index, term)) = mismatch {
+            let text = format!(
+                "{id}'s log has an entry at index {index} from term {term} that another log also has, but the entries before it differ"
+            );
+            self.report(
+                now_ms,
+                Property::LogMatching,
+                index.0 * 1_000_003 + term.0,
+                text,
+            );
+        }
+    }
+
+    fn extend_committed_prefix(committed: &[(u64, Term)], track: &mut Track) {
+        let limit = committed.len().min(track.chain.len());
+        let mut p = track.committed_prefix as usize;
+        while p < limit && track.chain[p] == committed[p].0 {
+            p += 1;
+        }
+        track.committed_prefix = p as u64;
+    }
+
+    fn record_commit(&mut self, now_ms: u64, node: &Node<Command>, from: LogIndex, to: LogIndex) {
+        let id = node.id();
+        for index in from.0..=to.0 {
+            let k = (index - 1) as usize;
+            let Some(&mine) = self.tracks[id.index()].chain.get(k) else {
+                break;
+            };
+            if let Some(&(known, _)) = self.committed.get(k) {
+                if known != mine {
+                    let text = format!(
+                        "{id} committed a different entry at index {index} than was committed before"
+                    );
+                    self.report(now_ms, Property::StateMachineSafety, index, text);
+                    return;
+                }
+            } else {
+                self.committed.push((mine, node.term()));
+            }
+        }
+        let committed = &self.committed;
+        for track in &mut self.tracks {
+            Self::extend_committed_prefix(committed, track);
+        }
+    }
+
+    fn record_applied(&mut self, now_ms: u64, id: NodeId, from: LogIndex, to: LogIndex) {
+        for index in from.0..=to.0 {
+            let k = (index - 1) as usize;
+            let mine = self.tracks[id.index()].chain[k];
+            match self.applied.get(k) {
+                Some(&first) if first != mine => {
+                    let text = format!(
+                        "{id} applied a different entry at index {index} than another server applied"
+                    );
+                    self.report(now_ms, Property::StateMachineSafety, index, text);
+                }
+                Some(_) => {}
+                None => self.applied.push(mine),
+            }
+        }
+    }
+
+    fn check_new_leader(&mut self, now_ms: u64, id: NodeId, term: Term) {
+        match self.leaders.get(&term) {
+            Some(&other) if other != id => {
+                let text = format!("{other} and {id} were both leaders in term {term}");
+                self.report(now_ms, Property::ElectionSafety, term.0, text);
+            }
+            Some(_) => {}
+            None => {
+                self.leaders.insert(term, id);
+            }
+        }
+        // Every entry committed in an earlier term must be in the new leader's log.
+        let must_have = self
+            .committed
+            .iter()
+            .rposition(|&(_, committed_in)| committed_in < term);
+        if let Some(k) = must_have {
+            let track = &self.tracks[id.index()];
+            if track.committed_prefix <= k as u64 {
+                let missing = track.committed_prefix + 1;
+                let text = format!(
+                    "{id} became leader for term {term} without the committed entry at index {missing}"
+                );
+                self.report(now_ms, Property::LeaderCompleteness, term.0, text);
+            }
+        }
+    }
+
+    fn check_committed_kept(&mut self, now_ms: u64) {
+        let committed = self.committed.len() as u64;
+        if committed == 0 {
+            return;
+        }
+        let mut prefixes = [LogIndex::ZERO; MAX_CLUSTER_SIZE];
+        for (k, track) in self.tracks.iter().enumerate() {
+            prefixes[k] = LogIndex(track.committed_prefix);
+        }
+        let kept = quorum_index(&prefixes[..self.tracks.len()], self.quorum);
+        if kept.0 < committed {
+            let index = kept.0 + 1;
+            let text = format!(
+                "the committed entry at index {index} is no longer stored on a majority of servers"
+            );
+            self.report(now_ms, Property::CommittedEntryKept, index, text);
+        }
+    }
+
+    fn report(&mut self, time_ms: u64, property: Property, key: u64, text: String) {
+        if self.reported.insert((property, key), ()).is_some() {
+            return;
+        }
+        self.violation_count += 1;
+        if self.violations.len() < MAX_VIOLATIONS_KEPT {
+            self.violations.push(Violation {
+                property,
+                time_ms,
+                text: format!("{}: {text}", property.name()),
+            });
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! # river-sim: a deterministic Raft cluster simulator with a safety checker
+//!
+//! [`Simulation`] runs N [`river_core::Node`]s on a virtual clock over a network with a
+//! state per directed link (cut, latency, loss, duplication, reordering), with crashes,
+//! restarts and clients on a replicated key-value store. Every event goes into a
+//! [`trace::Trace`], and the [`checker::Checker`] checks the paper's safety properties after
+//! every event. The same seed and inputs reproduce the same trace bit for bit.
+//!
+//! [`scenario`] scripts runs in a small text language; [`swarm`] draws a random fault mix
+//! per seed for `river check`.
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+pub mod checker;
+pub mod client;
+pub mod hash;
+pub mod history;
+pub mod kv;
+pub mod network;
+pub mod sim;
+pub mod trace;
+
+pub use sim::{Disk, RaftOptions, Server, SimConfig, Simulation, Stats};
+pub mod scenario;

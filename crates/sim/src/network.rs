@@ -1,0 +1,208 @@
+//! The simulated network: one state per *directed* link, so one-way failures and
+//! non-transitive partitions can be expressed, and every message in flight is an inspectable
+//! value with an id.
+
+use crate::kv::{Command, Op, OpResult};
+use alloc::vec::Vec;
+use river_core::{Message, NodeId, Rng};
+
+/// Delivery behaviour of one directed link. Probabilities are in `0.0..=1.0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LinkParams {
+    /// Whether messages pass at all.
+    pub up: bool,
+    /// Shortest one-way delay.
+    pub latency_min_ms: u64,
+    /// Longest one-way delay.
+    pub latency_max_ms: u64,
+    /// Chance a message is lost.
+    pub loss: f64,
+    /// Chance a message is delivered twice.
+    pub duplicate: f64,
+    /// Chance a message is held back by up to one extra maximum latency, so it arrives after
+    /// messages sent later.
+    pub reorder: f64,
+}
+
+impl Default for LinkParams {
+    fn default() -> Self {
+        LinkParams {
+            up: true,
+            latency_min_ms: 10,
+            latency_max_ms: 30,
+            loss: 0.0,
+            duplicate: 0.0,
+            reorder: 0.0,
+        }
+    }
+}
+
+/// One end of a message: a server, or a client outside the cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Endpoint {
+    /// A Raft server.
+    Node(NodeId),
+    /// A client process.
+    Client(u32),
+}
+
+/// A server's answer to a client.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Reply {
+    /// The op was applied (or, for `stale-read`, read locally) with this result.
+    Ok(OpResult),
+    /// Not the leader; try `leader` if known.
+    NotLeader(Option<NodeId>),
+    /// The op is known never to take effect: its entry was replaced by another.
+    Failed,
+}
+
+/// What travels between endpoints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Packet {
+    /// Raft traffic between servers.
+    Raft(Message<Command>),
+    /// A client asks a server to carry out an op.
+    Request {
+        /// The client's request number.
+        seq: u64,
+        /// The op.
+        op: Op,
+    },
+    /// A server answers a client.
+    Reply {
+        /// The request answered.
+        seq: u64,
+        /// The answer.
+        reply: Reply,
+    },
+}
+
+/// A message on the wire.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InFlight {
+    /// Unique per run, in order of sending.
+    pub id: u64,
+    /// Sender.
+    pub from: Endpoint,
+    /// Receiver.
+    pub to: Endpoint,
+    /// Contents.
+    pub packet: Packet,
+    /// When it was sent.
+    pub sent_ms: u64,
+    /// When it is due to arrive.
+    pub deliver_ms: u64,
+    /// Held on the wire by a person until released (never by the simulator itself).
+    pub held: bool,
+}
+
+/// All links of a cluster of `size` servers. Client links are always up.
+#[derive(Clone, Debug)]
+pub struct Network {
+    size: usize,
+    links: Vec<LinkParams>,
+    /// Used for client links and for links reset by `heal_all`.
+    pub defaults: LinkParams,
+    rng: Rng,
+}
+
+/// What the network decided about one message being sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// Delivered after the delay, possibly twice.
+    Deliver {
+        /// Delay of the first copy.
+        delay_ms: u64,
+        /// Delay of the duplicate, if any.
+        duplicate_ms: Option<u64>,
+    },
+    /// Lost to the link's loss rate.
+    Lost,
+    /// The link is cut.
+    Cut,
+}
+
+impl Network {
+    /// A fully connected network with every link set to `defaults`.
+    pub fn new(size: usize, defaults: LinkParams, rng: Rng) -> Network {
+        Network {
+            size,
+            links: alloc::vec![defaults; size * size],
+            defaults,
+            rng,
+        }
+    }
+
+    /// The link from `from` to `to`.
+    pub fn link(&self, from: NodeId, to: NodeId) -> &LinkParams {
+        &self.links[from.index() * self.size + to.index()]
+    }
+
+    /// The link from `from` to `to`, to change.
+    pub fn link_mut(&mut self, from: NodeId, to: NodeId) -> &mut LinkParams {
+        &mut self.links[from.index() * self.size + to.index()]
+    }
+
+    /// Whether messages pass from `from` to `to`.
+    pub fn is_up(&self, from: NodeId, to: NodeId) -> bool {
+        self.link(from, to).up
+    }
+
+    /// Sets every link's parameters, keeping which links are cut.
+    pub fn set_all_params(&mut self, params: LinkParams) {
+        self.defaults = LinkParams { up: true, ..params };
+        for link in &mut self.links {
+            *link = LinkParams {
+                up: link.up,
+                ..params
+            };
+        }
+    }
+
+    /// Restores every link.
+    pub fn heal_all(&mut self) {
+        for link in &mut self.links {
+            link.up = true;
+        }
+    }
+
+    /// Decides the fate of one message between `from` and `to`.
+    pub fn fate(&mut self, from: Endpoint, to: Endpoint) -> Fate {
+        let params = match (from, to) {
+            (Endpoint::Node(a), Endpoint::Node(b)) => *self.link(a, b),
+            _ => LinkParams {
+                loss: 0.0,
+                duplicate: 0.0,
+                ..self.defaults
+            },
+        };
+        if !params.up {
+            return Fate::Cut;
+        }
+        if self.rng.chance(params.loss) {
+            return Fate::Lost;
+        }
+        let delay_ms = self.delay(&params);
+        let duplicate_ms = if self.rng.chance(params.duplicate) {
+            Some(self.delay(&params))
+        } else {
+            None
+        };
+        Fate::Deliver {
+            delay_ms,
+            duplicate_ms,
+        }
+    }
+
+    fn delay(&mut self, params: &LinkParams) -> u64 {
+        let mut delay = self.rng.range_inclusive(
+            params.latency_min_ms,
+            params.latency_max_ms.max(params.latency_min_ms),
+        );
+        if self.rng.chance(params.reorder) {
+            delay += self.rng.range_inclusive(0, params.latency_max_ms);
+        }
+        delay.max(1)
+    }
+}

@@ -1,0 +1,842 @@
+//! Scenarios: scripted runs in a small line-based text language, used for tests, the CLI's
+//! `--scenario`, and the page's guided tours. The language is documented in
+//! `scenarios/README.md`; every error names its line (and column where one helps).
+
+use crate::checker::Property;
+use crate::kv::Op;
+use crate::sim::{SimConfig, Simulation};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+use river_core::{Bug, NodeId, Role, MAX_CLUSTER_SIZE};
+
+/// How long `wait leader` and `wait converged` wait when no `within` is given.
+pub const DEFAULT_WAIT_MS: u64 = 5_000;
+
+/// The scenarios shipped with River Raft, by name.
+pub const BUILT_IN: [(&str, &str); 1] = [(
+    "partition",
+    include_str!("../../../scenarios/partition.scenario"),
+)];
+
+/// Looks a built-in scenario up by name.
+pub fn built_in(name: &str) -> Option<&'static str> {
+    BUILT_IN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
+/// An error in a scenario: where, and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column of the offending word, when known.
+    pub column: Option<usize>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.column {
+            Some(c) => write!(f, "line {}, column {}: {}", self.line, c, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+/// A comparison in an expectation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl Cmp {
+    fn holds(self, a: u64, b: u64) -> bool {
+        match self {
+            Cmp::Eq => a == b,
+            Cmp::Ne => a != b,
+            Cmp::Lt => a < b,
+            Cmp::Le => a <= b,
+            Cmp::Gt => a > b,
+            Cmp::Ge => a >= b,
+        }
+    }
+    fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Eq => "=",
+            Cmp::Ne => "!=",
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+}
+
+/// A number a server has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    /// Current term.
+    Term,
+    /// Commit index.
+    Commit,
+    /// Last log index.
+    Log,
+    /// Entries not yet known committed.
+    Uncommitted,
+}
+
+/// What `expect` checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// A server's role, or `None` for "down".
+    Role(NodeId, Option<Role>),
+    /// A server's number compared to a value.
+    Number(NodeId, Quantity, Cmp, u64),
+    /// A key's value in a server's store (`None`: absent).
+    Kv(NodeId, String, Option<String>),
+    /// Some running server leads and it is one of these (empty: none leads).
+    LeaderIn(Vec<NodeId>),
+    /// Every server runs, agrees on the log, and has committed it all.
+    Converged,
+    /// No safety violation so far.
+    Safe,
+    /// At least one violation, of this property if given.
+    Violation(Option<Property>),
+}
+
+/// What `wait` waits for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WaitFor {
+    /// A fixed amount of time.
+    Time(u64),
+    /// A leader, one of these (any if empty), within the limit.
+    Leader(Vec<NodeId>, u64),
+    /// Convergence, within the limit.
+    Converged(u64),
+}
+
+/// One instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Fire a server's election timer.
+    Timeout(NodeId),
+    /// Crash a server.
+    Crash(NodeId),
+    /// Restart a server.
+    Restart(NodeId),
+    /// Cut a link (one way or both).
+    Cut(NodeId, NodeId, bool),
+    /// Heal a link (one way or both).
+    Heal(NodeId, NodeId, bool),
+    /// Heal everything.
+    HealAll,
+    /// Split into groups.
+    Partition(Vec<Vec<NodeId>>),
+    /// The user sends a command to a server.
+    Propose(NodeId, Op),
+    /// Run the simulation.
+    Wait(WaitFor),
+    /// Check a condition.
+    Expect(Expect),
+}
+
+/// A parsed scenario: the cluster it needs and its steps, each with its line number.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// The cluster the scenario sets up.
+    pub config: SimConfig,
+    /// Automatic clients to add.
+    pub clients: usize,
+    /// Instructions, with their 1-based line numbers.
+    pub steps: Vec<(usize, Step)>,
+}
+
+struct Words<'a> {
+    line: usize,
+    words: Vec<(usize, &'a str)>,
+    pos: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new(line: usize, text: &'a str) -> Words<'a> {
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            match (c.is_whitespace(), start) {
+                (true, Some(s)) => {
+                    words.push((s, &text[s..i]));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, &text[s..]));
+        }
+        Words {
+            line,
+            words,
+            pos: 0,
+        }
+    }
+
+    fn err(&self, message: impl Into<String>) -> ScenarioError {
+        let column = self
+            .words
+            .get(self.pos.saturating_sub(1))
+            .map(|(c, _)| c + 1);
+        ScenarioError {
+            line: self.line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    fn next(&mut self, what: &str) -> Result<&'a str, ScenarioError> {
+        match self.words.get(self.pos) {
+            Some((_, w)) => {
+                self.pos += 1;
+                Ok(w)
+            }
+            None => Err(ScenarioError {
+                line: self.line,
+                column: None,
+                message: format!("expected {what} at the end of the line"),
+            }),
+        }
+    }
+
+    fn peek(&self) -> Option<&'a str> {
+        self.words.get(self.pos).map(|(_, w)| *w)
+    }
+
+    fn done(&self) -> Result<(), ScenarioError> {
+        match self.words.get(self.pos) {
+            None => Ok(()),
+            Some((c, w)) => Err(ScenarioError {
+                line: self.line,
+                column: Some(c + 1),
+                message: format!("unexpected '{w}'"),
+            }),
+        }
+    }
+
+    fn number(&mut self, what: &str) -> Result<u64, ScenarioError> {
+        let w = self.next(what)?;
+        w.parse()
+            .map_err(|_| self.err(format!("{what} must be a whole number, not '{w}'")))
+    }
+
+    fn probability(&mut self, what: &str) -> Result<f64, ScenarioError> {
+        let w = self.next(what)?;
+        match w.parse::<f64>() {
+            Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+            _ => Err(self.err(format!("{what} must be a number from 0 to 1, not '{w}'"))),
+        }
+    }
+
+    fn on_off(&mut self, what: &str) -> Result<bool, ScenarioError> {
+        match self.peek() {
+            None => Ok(true),
+            Some(_) => match self.next(what)? {
+                "on" => Ok(true),
+                "off" => Ok(false),
+                w => Err(self.err(format!("{what} takes 'on' or 'off', not '{w}'"))),
+            },
+        }
+    }
+}
+
+struct Parser {
+    nodes: usize,
+    acted: bool,
+}
+
+impl Parser {
+    fn node(&self, w: &mut Words<'_>) -> Result<NodeId, ScenarioError> {
+        let word = w.next("a node letter")?;
+        self.node_word(w, word)
+    }
+
+    fn node_word(&self, w: &Words<'_>, word: &str) -> Result<NodeId, ScenarioError> {
+        let mut chars = word.chars();
+        match (chars.next().and_then(NodeId::from_letter), chars.next()) {
+            (Some(id), None) if id.index() < self.nodes => Ok(id),
+            _ => Err(w.err(format!(
+                "'{word}' is not a node of this {}-node cluster (use A to {})",
+                self.nodes,
+                NodeId(self.nodes as u8 - 1)
+            ))),
+        }
+    }
+
+    /// Node letters written together or apart: `CDE`, `C D E`, `C,D,E`.
+    fn node_set(&self, w: &Words<'_>, text: &str) -> Result<Vec<NodeId>, ScenarioError> {
+        let mut ids = Vec::new();
+        for c in text.chars().filter(|c| !c.is_whitespace() && *c != ',') {
+            let id = self.node_word(w, c.encode_utf8(&mut [0; 4]))?;
+            if ids.contains(&id) {
+                return Err(w.err(format!("node {id} is named twice")));
+            }
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
+    fn cmp(w: &mut Words<'_>) -> Result<Cmp, ScenarioError> {
+        Ok(match w.next("a comparison (=, !=, <, <=, >, >=)")? {
+            "=" | "==" => Cmp::Eq,
+            "!=" => Cmp::Ne,
+            "<" => Cmp::Lt,
+            "<=" => Cmp::Le,
+            ">" => Cmp::Gt,
+            ">=" => Cmp::Ge,
+            other => return Err(w.err(format!("'{other}' is not a comparison"))),
+        })
+    }
+
+    fn within(w: &mut Words<'_>) -> Result<u64, ScenarioError> {
+        if w.peek() == Some("within") {
+            w.next("within")?;
+            w.number("a time in ms")
+        } else {
+            Ok(DEFAULT_WAIT_MS)
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses scenario text. Settings (`nodes`, `seed`, `latency`, …) come before the first
+    /// action; the cluster defaults to 5 nodes and seed 1.
+    pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        let mut config = SimConfig::new(5, 1);
+        let mut clients = 0;
+        let mut steps = Vec::new();
+        let mut p = Parser {
+            nodes: config.nodes,
+            acted: false,
+        };
+        for (k, raw) in text.lines().enumerate() {
+            let line = k + 1;
+            let content = raw.split('#').next().unwrap_or("");
+            let mut w = Words::new(line, content);
+            let Some(verb) = w.peek() else { continue };
+            w.next("a word")?;
+            let setting = matches!(
+                verb,
+                "nodes"
+                    | "seed"
+                    | "election-timeout"
+                    | "heartbeat"
+                    | "latency"
+                    | "loss"
+                    | "duplicate"
+                    | "reorder"
+                    | "prevote"
+                    | "checkquorum"
+                    | "bug"
+                    | "clients"
+            );
+            if setting && p.acted {
+                return Err(w.err(format!(
+                    "'{verb}' is a setting and must come before the first action"
+                )));
+            }
+            match verb {
+                "nodes" => {
+                    let n = w.number("a node count")?;
+                    if n == 0 || n as usize > MAX_CLUSTER_SIZE {
+                        return Err(w.err(format!(
+                            "a cluster has 1 to {MAX_CLUSTER_SIZE} nodes, not {n}"
+                        )));
+                    }
+                    config.nodes = n as usize;
+                    p.nodes = config.nodes;
+                }
+                "seed" => config.seed = w.number("a seed")?,
+                "election-timeout" => {
+                    config.raft.election_timeout_min_ms = w.number("the minimum in ms")?;
+                    config.raft.election_timeout_max_ms = w.number("the maximum in ms")?;
+                }
+                "heartbeat" => config.raft.heartbeat_interval_ms = w.number("an interval in ms")?,
+                "latency" => {
+                    config.link.latency_min_ms = w.number("the minimum in ms")?;
+                    config.link.latency_max_ms = w.number("the maximum in ms")?;
+                    if config.link.latency_min_ms > config.link.latency_max_ms {
+                        return Err(w.err("the minimum latency is above the maximum"));
+                    }
+                }
+                "loss" => config.link.loss = w.probability("a loss probability")?,
+                "duplicate" => config.link.duplicate = w.probability("a probability")?,
+                "reorder" => config.link.reorder = w.probability("a probability")?,
+                "prevote" => config.raft.pre_vote = w.on_off("prevote")?,
+                "checkquorum" => config.raft.check_quorum = w.on_off("checkquorum")?,
+                "bug" => {
+                    let name = w.next("a bug name")?;
+                    let bug = Bug::from_name(name).ok_or_else(|| {
+                        let names: Vec<&str> = Bug::ALL.iter().map(|b| b.name()).collect();
+                        w.err(format!(
+                            "no bug named '{name}' (known: {})",
+                            names.join(", ")
+                        ))
+                    })?;
+                    let on = w.on_off("bug")?;
+                    config.raft.bugs.set(bug, on);
+                }
+                "clients" => clients = w.number("a client count")? as usize,
+                _ => {
+                    p.acted = true;
+                    let step = Self::parse_step(&p, verb, &mut w, content)?;
+                    steps.push((line, step));
+                    continue;
+                }
+            }
+            w.done()?;
+        }
+        if let Err(e) = config.validate() {
+            return Err(ScenarioError {
+                line: 1,
+                column: None,
+                message: format!("the settings are impossible: {e}"),
+            });
+        }
+        Ok(Scenario {
+            config,
+            clients,
+            steps,
+        })
+    }
+
+    fn parse_step(
+        p: &Parser,
+        verb: &str,
+        w: &mut Words<'_>,
+        content: &str,
+    ) -> Result<Step, ScenarioError> {
+        let step = match verb {
+            "timeout" => Step::Timeout(p.node(w)?),
+            "crash" => Step::Crash(p.node(w)?),
+            "restart" => Step::Restart(p.node(w)?),
+            "cut" | "heal" if verb == "heal" && w.peek().is_none() => Step::HealAll,
+            "cut" | "heal" => {
+                let a = p.node(w)?;
+                let one_way = w.peek() == Some("->");
+                if one_way {
+                    w.next("->")?;
+                }
+                let b = p.node(w)?;
+                if a == b {
+                    return Err(w.err("a link joins two different nodes"));
+                }
+                if verb == "cut" {
+                    Step::Cut(a, b, one_way)
+                } else {
+                    Step::Heal(a, b, one_way)
+                }
+            }
+            "partition" => {
+                let after = content.trim_start()["partition".len()..].trim();
+                let mut groups = Vec::new();
+                for part in after.split('|') {
+                    let ids = p.node_set(w, part)?;
+                    if ids.is_empty() {
+                        return Err(
+                            w.err("a partition group is empty (write e.g. 'partition AB | CDE')")
+                        );
+                    }
+                    if let Some(dup) = ids
+                        .iter()
+                        .find(|id| groups.iter().any(|g: &Vec<NodeId>| g.contains(id)))
+                    {
+                        return Err(w.err(format!("node {dup} is in two groups")));
+                    }
+                    groups.push(ids);
+                }
+                if groups.len() < 2 {
+                    return Err(w.err("a partition needs at least two groups separated by '|'"));
+                }
+                w.pos = w.words.len();
+                Step::Partition(groups)
+            }
+            "propose" => {
+                let to = p.node(w)?;
+                let start = w.words.get(w.pos).map(|(c, _)| *c);
+                let text = start.map_or("", |c| &content[c..]);
+                w.pos = w.words.len();
+                let op = Op::parse(text).map_err(|e| w.err(e.to_string()))?;
+                Step::Propose(to, op)
+            }
+            "wait" => match w.peek() {
+                Some("leader") => {
+                    w.next("leader")?;
+                    let set = match w.peek() {
+                        Some("in") => {
+                            w.next("in")?;
+                            let set = w.next("node letters")?;
+                            p.node_set(w, set)?
+                        }
+                        Some(word) if word != "within" => {
+                            w.next("a node")?;
+                            alloc::vec![p.node_word(w, word)?]
+                        }
+                        _ => Vec::new(),
+                    };
+                    Step::Wait(WaitFor::Leader(set, Parser::within(w)?))
+                }
+                Some("converged") => {
+                    w.next("converged")?;
+                    Step::Wait(WaitFor::Converged(Parser::within(w)?))
+                }
+                _ => Step::Wait(WaitFor::Time(w.number("a time in ms")?)),
+            },
+            "expect" => Step::Expect(Self::parse_expect(p, w)?),
+            other => {
+                return Err(w.err(format!(
+                    "unknown instruction '{other}' (see scenarios/README.md for the language)"
+                )))
+            }
+        };
+        w.done()?;
+        Ok(step)
+    }
+
+    fn parse_expect(p: &Parser, w: &mut Words<'_>) -> Result<Expect, ScenarioError> {
+        let first = w.next("what to expect")?;
+        Ok(match first {
+            "converged" => Expect::Converged,
+            "safe" => Expect::Safe,
+            "violation" => match w.peek() {
+                None => Expect::Violation(None),
+                Some(_) => {
+                    let name = w.next("a property")?;
+                    let property = PROPERTIES
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, p)| *p)
+                        .ok_or_else(|| {
+                            let names: Vec<&str> = PROPERTIES.iter().map(|(n, _)| *n).collect();
+                            w.err(format!(
+                                "no property '{name}' (known: {})",
+                                names.join(", ")
+                            ))
+                        })?;
+                    Expect::Violation(Some(property))
+                }
+            },
+            "leader" => {
+                let set = match w.peek() {
+                    Some("in") => {
+                        w.next("in")?;
+                        let set = w.next("node letters")?;
+                        p.node_set(w, set)?
+                    }
+                    _ => alloc::vec![p.node(w)?],
+                };
+                Expect::LeaderIn(set)
+            }
+            "no" => {
+                match w.next("'leader'")? {
+                    "leader" => {}
+                    other => return Err(w.err(format!("expected 'no leader', not 'no {other}'"))),
+                }
+                Expect::LeaderIn(Vec::new())
+            }
+            node => {
+                let id = p.node_word(w, node)?;
+                match w.next("a role, 'term', 'commit', 'log', 'uncommitted' or 'kv'")? {
+                    "leader" => Expect::Role(id, Some(Role::Leader)),
+                    "follower" => Expect::Role(id, Some(Role::Follower)),
+                    "candidate" => Expect::Role(id, Some(Role::Candidate)),
+                    "pre-candidate" => Expect::Role(id, Some(Role::PreCandidate)),
+                    "down" => Expect::Role(id, None),
+                    q @ ("term" | "commit" | "log" | "uncommitted") => {
+                        let quantity = match q {
+                            "term" => Quantity::Term,
+                            "commit" => Quantity::Commit,
+                            "log" => Quantity::Log,
+                            _ => Quantity::Uncommitted,
+                        };
+                        let cmp = Parser::cmp(w)?;
+                        Expect::Number(id, quantity, cmp, w.number("a number")?)
+                    }
+                    "kv" => {
+                        let key = w.next("a key")?.to_string();
+                        match w.next("'=' or 'absent'")? {
+                            "absent" => Expect::Kv(id, key, None),
+                            "=" => Expect::Kv(id, key, Some(w.next("a value")?.to_string())),
+                            other => {
+                                return Err(
+                                    w.err(format!("expected '=' or 'absent', not '{other}'"))
+                                )
+                            }
+                        }
+                    }
+                    other => return Err(w.err(format!("cannot expect '{other}' of a node"))),
+                }
+            }
+        })
+    }
+}
+
+/// Property names as scenarios write them.
+pub const PROPERTIES: [(&str, Property); 8] = [
+    ("election-safety", Property::ElectionSafety),
+    ("leader-append-only", Property::LeaderAppendOnly),
+    ("log-matching", Property::LogMatching),
+    ("leader-completeness", Property::LeaderCompleteness),
+    ("state-machine-safety", Property::StateMachineSafety),
+    ("monotonic-term", Property::MonotonicTerm),
+    ("monotonic-commit", Property::MonotonicCommit),
+    ("committed-entry-kept", Property::CommittedEntryKept),
+];
+
+/// Where a scenario run stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// More steps remain.
+    Running,
+    /// Every step ran and every expectation held.
+    Finished,
+}
+
+/// Plays a scenario against a simulation, a little at a time (the page animates it) or all
+/// at once (tests and the CLI).
+#[derive(Clone, Debug)]
+pub struct Player {
+    steps: Vec<(usize, Step)>,
+    next: usize,
+    /// The step being waited on, and when its wait ends.
+    waiting: Option<(usize, u64)>,
+}
+
+impl Player {
+    /// A player for `scenario`'s steps.
+    pub fn new(scenario: &Scenario) -> Player {
+        Player {
+            steps: scenario.steps.clone(),
+            next: 0,
+            waiting: None,
+        }
+    }
+
+    /// Builds the simulation a scenario describes.
+    pub fn simulation(scenario: &Scenario) -> Simulation {
+        let mut sim = Simulation::new(scenario.config.clone()).expect("validated when parsed");
+        if scenario.clients > 0 {
+            sim.add_workload_clients(scenario.clients);
+        }
+        sim
+    }
+
+    /// The line of the step running now, if any.
+    pub fn current_line(&self) -> Option<usize> {
+        self.steps.get(self.next).map(|(line, _)| *line)
+    }
+
+    /// Runs the whole scenario.
+    pub fn run_to_end(&mut self, sim: &mut Simulation) -> Result<(), ScenarioError> {
+        while self.advance(sim, u64::MAX)? == Status::Running {}
+        Ok(())
+    }
+
+    /// Runs steps, never moving the clock past `limit_ms`.
+    pub fn advance(
+        &mut self,
+        sim: &mut Simulation,
+        limit_ms: u64,
+    ) -> Result<Status, ScenarioError> {
+        while let Some((line, step)) = self.steps.get(self.next).cloned() {
+            let err = |message: String| ScenarioError {
+                line,
+                column: None,
+                message,
+            };
+            match &step {
+                Step::Wait(wait) => {
+                    let (_, end) = *self.waiting.get_or_insert_with(|| {
+                        let limit = match wait {
+                            WaitFor::Time(ms) | WaitFor::Leader(_, ms) | WaitFor::Converged(ms) => {
+                                *ms
+                            }
+                        };
+                        (line, sim.now_ms().saturating_add(limit))
+                    });
+                    let done = |sim: &Simulation| match wait {
+                        WaitFor::Time(_) => false,
+                        WaitFor::Leader(set, _) => sim
+                            .leader()
+                            .is_some_and(|l| set.is_empty() || set.contains(&l)),
+                        WaitFor::Converged(_) => sim.converged(),
+                    };
+                    loop {
+                        if done(sim) {
+                            break;
+                        }
+                        let stop = end.min(limit_ms);
+                        match sim.next_event_ms() {
+                            Some(t) if t <= stop => {
+                                sim.step();
+                            }
+                            _ => {
+                                sim.run_until(stop);
+                                if stop == limit_ms && limit_ms < end {
+                                    return Ok(Status::Running);
+                                }
+                                break;
+                            }
+                        }
+                    }
+                    if !done(sim) {
+                        match wait {
+                            WaitFor::Time(_) => {}
+                            WaitFor::Leader(set, ms) => {
+                                let whom = if set.is_empty() {
+                                    String::from("a leader")
+                                } else {
+                                    format!("a leader among {}", names(set))
+                                };
+                                return Err(err(format!(
+                                    "waited {ms} ms for {whom}, but none was elected"
+                                )));
+                            }
+                            WaitFor::Converged(ms) => {
+                                return Err(err(format!(
+                                    "waited {ms} ms for every log to converge, but they did not"
+                                )))
+                            }
+                        }
+                    }
+                    self.waiting = None;
+                }
+                Step::Timeout(id) => sim.force_timeout(*id),
+                Step::Crash(id) => sim.crash(*id),
+                Step::Restart(id) => sim.restart(*id),
+                Step::Cut(a, b, one_way) => sim.cut(*a, *b, *one_way),
+                Step::Heal(a, b, one_way) => {
+                    sim.set_link(*a, *b, true);
+                    if !one_way {
+                        sim.set_link(*b, *a, true);
+                    }
+                }
+                Step::HealAll => sim.heal_all(),
+                Step::Partition(groups) => sim.partition(groups),
+                Step::Propose(to, op) => {
+                    sim.submit(*to, op.clone());
+                }
+                Step::Expect(expect) => check(sim, expect).map_err(err)?,
+            }
+            self.next += 1;
+        }
+        Ok(Status::Finished)
+    }
+}
+
+fn names(ids: &[NodeId]) -> String {
+    let v: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    v.join(", ")
+}
+
+/// Checks one expectation; the error says what was expected and what was found.
+pub fn check(sim: &Simulation, expect: &Expect) -> Result<(), String> {
+    match expect {
+        Expect::Role(id, role) => {
+            let actual = sim.node(*id).map(|n| n.role());
+            if actual == *role {
+                return Ok(());
+            }
+            let say = |r: Option<Role>| r.map_or("down", |r| r.name());
+            Err(format!(
+                "expected {id} to be {}, but it is {}",
+                say(*role),
+                say(actual)
+            ))
+        }
+        Expect::Number(id, quantity, cmp, value) => {
+            let node = sim.node(*id).ok_or_else(|| format!("{id} is down"))?;
+            let (name, actual) = match quantity {
+                Quantity::Term => ("term", node.term().0),
+                Quantity::Commit => ("commit index", node.commit_index().0),
+                Quantity::Log => ("last log index", node.log().last_index().0),
+                Quantity::Uncommitted => (
+                    "uncommitted entry count",
+                    node.log().last_index().0 - node.commit_index().0,
+                ),
+            };
+            if cmp.holds(actual, *value) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "expected {id}'s {name} {} {value}, but it is {actual}",
+                    cmp.symbol()
+                ))
+            }
+        }
+        Expect::Kv(id, key, value) => {
+            let actual = sim.server(*id).kv.read(key);
+            if actual == value.as_ref() {
+                return Ok(());
+            }
+            let say = |v: Option<&String>| v.map_or(String::from("absent"), |v| format!("'{v}'"));
+            Err(format!(
+                "expected {key} on {id} to be {}, but it is {}",
+                say(value.as_ref()),
+                say(actual)
+            ))
+        }
+        Expect::LeaderIn(set) => match (sim.leader(), set.is_empty()) {
+            (None, true) => Ok(()),
+            (Some(l), false) if set.contains(&l) => Ok(()),
+            (Some(l), true) => Err(format!("expected no leader, but {l} leads")),
+            (found, false) => Err(format!(
+                "expected a leader among {}, but {}",
+                names(set),
+                found.map_or(String::from("there is none"), |l| format!("{l} leads"))
+            )),
+        },
+        Expect::Converged => {
+            if sim.converged() {
+                Ok(())
+            } else {
+                Err(String::from(
+                    "expected every log to have converged, but they differ",
+                ))
+            }
+        }
+        Expect::Safe => match sim.checker.violations().first() {
+            None => Ok(()),
+            Some(v) => Err(format!("expected no safety violation, but: {}", v.text)),
+        },
+        Expect::Violation(property) => {
+            let found = sim
+                .checker
+                .violations()
+                .iter()
+                .any(|v| property.is_none_or(|p| v.property == p));
+            if found {
+                Ok(())
+            } else {
+                Err(format!(
+                    "expected a {} violation, but the run is safe",
+                    property.map_or("safety", |p| p.name())
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,975 @@
+//! The discrete-event simulation: N servers on a virtual clock, a network with a state per
+//! directed link, crashes and restarts, clients, a trace and a safety checker that runs after
+//! every event. One master seed is split into independent streams (servers, network,
+//! clients, faults), so changing one consumer does not reshuffle the others.
+
+use crate::checker::{Change, Checker};
+use crate::client::{Client, Outstanding};
+use crate::history::{History, HistoryOp, OpFn, OpType};
+use crate::kv::{Command, KvStore, Op, OpResult};
+use crate::network::{Endpoint, Fate, InFlight, LinkParams, Network, Packet, Reply};
+use crate::trace::{DropReason, Trace, TraceEvent};
+use alloc::collections::{BTreeMap, BinaryHeap};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cmp::Reverse;
+use river_core::{
+    Bug, BugSet, Config, ConfigError, Entry, Event, HardState, LogIndex, Node, NodeId, Proposal,
+    Ready, Rng,
+};
+
+/// Stream labels for [`Rng::fork`]: one per consumer of randomness.
+pub mod stream {
+    /// Server `i` uses `NODE + i`.
+    pub const NODE: u64 = 0x100;
+    /// Message delays, loss, duplication.
+    pub const NETWORK: u64 = 1;
+    /// Client think times, targets and values.
+    pub const CLIENTS: u64 = 2;
+    /// The fault schedule of `river check`.
+    pub const FAULTS: u64 = 3;
+}
+
+/// Raft settings shared by every server of a cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RaftOptions {
+    /// Lower end of the election timeout range.
+    pub election_timeout_min_ms: u64,
+    /// Upper end of the election timeout range.
+    pub election_timeout_max_ms: u64,
+    /// Leader heartbeat interval.
+    pub heartbeat_interval_ms: u64,
+    /// PreVote (thesis §9.6).
+    pub pre_vote: bool,
+    /// CheckQuorum (thesis §6.2).
+    pub check_quorum: bool,
+    /// Deliberately broken variants.
+    pub bugs: BugSet,
+}
+
+impl Default for RaftOptions {
+    fn default() -> Self {
+        let c = Config::new(NodeId(0), 1);
+        RaftOptions {
+            election_timeout_min_ms: c.election_timeout_min_ms,
+            election_timeout_max_ms: c.election_timeout_max_ms,
+            heartbeat_interval_ms: c.heartbeat_interval_ms,
+            pre_vote: false,
+            check_quorum: false,
+            bugs: BugSet::NONE,
+        }
+    }
+}
+
+/// Everything that defines a run besides its inputs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimConfig {
+    /// Number of servers (1 to [`river_core::MAX_CLUSTER_SIZE`]).
+    pub nodes: usize,
+    /// The master seed.
+    pub seed: u64,
+    /// Raft settings.
+    pub raft: RaftOptions,
+    /// Initial parameters of every link.
+    pub link: LinkParams,
+    /// How long a client waits before recording an unknown outcome.
+    pub client_timeout_ms: u64,
+}
+
+impl SimConfig {
+    /// Defaults: 150–300 ms election timeout, 50 ms heartbeat, 10–30 ms latency, no loss.
+    pub fn new(nodes: usize, seed: u64) -> SimConfig {
+        SimConfig {
+            nodes,
+            seed,
+            raft: RaftOptions::default(),
+            link: LinkParams::default(),
+            client_timeout_ms: 1_000,
+        }
+    }
+
+    /// The core configuration of server `id`.
+    pub fn node_config(&self, id: NodeId) -> Config {
+        let mut c = Config::new(id, self.nodes);
+        c.election_timeout_min_ms = self.raft.election_timeout_min_ms;
+        c.election_timeout_max_ms = self.raft.election_timeout_max_ms;
+        c.heartbeat_interval_ms = self.raft.heartbeat_interval_ms;
+        c.pre_vote = self.raft.pre_vote;
+        c.check_quorum = self.raft.check_quorum;
+        c.bugs = self.raft.bugs;
+        c
+    }
+
+    /// Checks the configuration, with the core's own rules.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.node_config(NodeId(0)).validate()
+    }
+}
+
+/// Stable storage of one server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Disk {
+    /// Term and vote.
+    pub hard_state: HardState,
+    /// The log.
+    pub log: Vec<Entry<Command>>,
+}
+
+/// One server: the Raft node while it runs, and what survives a crash.
+#[derive(Clone, Debug)]
+pub struct Server {
+    /// The running node; `None` while crashed.
+    pub node: Option<Node<Command>>,
+    /// Stable storage.
+    pub disk: Disk,
+    /// The state machine (volatile: rebuilt from the log after a restart).
+    pub kv: KvStore,
+    /// Client requests this server appended as leader, by log index.
+    pending: BTreeMap<LogIndex, (u32, u64)>,
+    /// When the node's next timer fires (valid while running).
+    timer_at_ms: u64,
+    /// When the node was last told about time.
+    ticked_ms: u64,
+    rng: Rng,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Action {
+    Deliver(u64),
+    ClientInvoke(u32),
+    ClientTimeout(u32, u64),
+    ClientRetry(u32, u64),
+}
+
+/// Counters for summaries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Events processed.
+    pub events: u64,
+    /// Leaders elected.
+    pub elections: u64,
+    /// Raft and client messages sent.
+    pub messages: u64,
+    /// Messages that never arrived.
+    pub dropped: u64,
+}
+
+/// Keys the automatic clients use: few, so operations contend.
+pub const WORKLOAD_KEYS: [&str; 3] = ["x", "y", "z"];
+
+/// A running simulation.
+#[derive(Debug)]
+pub struct Simulation {
+    config: SimConfig,
+    now_ms: u64,
+    servers: Vec<Server>,
+    network: Network,
+    in_flight: BTreeMap<u64, InFlight>,
+    queue: BinaryHeap<Reverse<(u64, u64, Action)>>,
+    sequence: u64,
+    next_message_id: u64,
+    clients: Vec<Client>,
+    client_rng: Rng,
+    next_value: u64,
+    /// Whether automatic clients start new operations.
+    pub workload_on: bool,
+    /// Every event.
+    pub trace: Trace,
+    /// The client history.
+    pub history: History,
+    /// The safety checker.
+    pub checker: Checker,
+    /// Counters.
+    pub stats: Stats,
+    ready: Ready<Command>,
+}
+
+impl Simulation {
+    /// A cluster of fresh servers at time 0, fully connected, with no clients.
+    pub fn new(config: SimConfig) -> Result<Simulation, ConfigError> {
+        config.validate()?;
+        let servers = (0..config.nodes)
+            .map(|i| {
+                let id = NodeId(i as u8);
+                let mut rng = Rng::fork(config.seed, stream::NODE + i as u64);
+                let node =
+                    Node::new(config.node_config(id), rng.next_u64()).expect("validated above");
+                Server {
+                    timer_at_ms: node.ms_until_next_timer(),
+                    node: Some(node),
+                    disk: Disk::default(),
+                    kv: KvStore::default(),
+                    pending: BTreeMap::new(),
+                    ticked_ms: 0,
+                    rng,
+                }
+            })
+            .collect();
+        Ok(Simulation {
+            network: Network::new(
+                config.nodes,
+                config.link,
+                Rng::fork(config.seed, stream::NETWORK),
+            ),
+            client_rng: Rng::fork(config.seed, stream::CLIENTS),
+            checker: Checker::new(config.nodes),
+            config,
+            now_ms: 0,
+            servers,
+            in_flight: BTreeMap::new(),
+            queue: BinaryHeap::new(),
+            sequence: 0,
+            next_message_id: 1,
+            clients: Vec::new(),
+            next_value: 1,
+            workload_on: false,
+            trace: Trace::default(),
+            history: History::default(),
+            stats: Stats::default(),
+            ready: Ready::default(),
+        })
+    }
+
+    // ----- views -----
+
+    /// The configuration.
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+    /// Simulated time now.
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+    /// Number of servers.
+    pub fn size(&self) -> usize {
+        self.servers.len()
+    }
+    /// Server `id`.
+    pub fn server(&self, id: NodeId) -> &Server {
+        &self.servers[id.index()]
+    }
+    /// The running node `id`, if it is up.
+    pub fn node(&self, id: NodeId) -> Option<&Node<Command>> {
+        self.servers[id.index()].node.as_ref()
+    }
+    /// Every server id.
+    pub fn ids(&self) -> impl Iterator<Item = NodeId> {
+        (0..self.servers.len() as u8).map(NodeId)
+    }
+    /// The network.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    /// Messages on the wire, oldest first.
+    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
+        self.in_flight.values()
+    }
+    /// The clients.
+    pub fn clients(&self) -> &[Client] {
+        &self.clients
+    }
+    /// The leader with the highest term among running servers, if any.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.servers
+            .iter()
+            .filter_map(|s| s.node.as_ref())
+            .filter(|n| n.role() == river_core::Role::Leader)
+            .max_by_key(|n| n.term())
+            .map(|n| n.id())
+    }
+
+    // ----- time -----
+
+    /// When the next event happens, if any is scheduled.
+    pub fn next_event_ms(&self) -> Option<u64> {
+        let queued = self.queue.peek().map(|Reverse((t, _, _))| *t);
+        let timers = self
+            .servers
+            .iter()
+            .filter(|s| s.node.is_some())
+            .map(|s| s.timer_at_ms)
+            .min();
+        match (queued, timers) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Processes exactly one event (a timer or an arrival), advancing the clock to it.
+    /// Returns false if nothing is scheduled.
+    pub fn step(&mut self) -> bool {
+        loop {
+            let Some(at) = self.next_event_ms() else {
+                return false;
+            };
+            debug_assert!(at >= self.now_ms);
+            self.now_ms = at;
+            // Timers before arrivals at the same millisecond, lowest id first.
+            let timer = self
+                .servers
+                .iter()
+                .position(|s| s.node.is_some() && s.timer_at_ms == at);
+            let did_something = if let Some(i) = timer {
+                self.fire_timer(i);
+                true
+            } else {
+                let Reverse((_, _, action)) = self.queue.pop().expect("peeked");
+                self.perform(action)
+            };
+            if did_something {
+                self.stats.events += 1;
+                return true;
+            }
+        }
+    }
+
+    /// Runs every event up to and including `time_ms`, then sets the clock there.
+    pub fn run_until(&mut self, time_ms: u64) {
+        while self.next_event_ms().is_some_and(|t| t <= time_ms) {
+            self.step();
+        }
+        self.now_ms = self.now_ms.max(time_ms);
+    }
+
+    /// Runs for `ms` of simulated time.
+    pub fn advance(&mut self, ms: u64) {
+        self.run_until(self.now_ms + ms);
+    }
+
+    fn schedule(&mut self, at_ms: u64, action: Action) {
+        self.sequence += 1;
+        self.queue.push(Reverse((at_ms, self.sequence, action)));
+    }
+
+    fn perform(&mut self, action: Action) -> bool {
+        match action {
+            Action::Deliver(id) => self.deliver(id),
+            Action::ClientInvoke(c) => self.client_invoke(c),
+            Action::ClientTimeout(c, seq) => self.client_timeout(c, seq),
+            Action::ClientRetry(c, seq) => self.client_retry(c, seq),
+        }
+    }
+
+    // ----- servers -----
+
+    fn fire_timer(&mut self, i: usize) {
+        let now = self.now_ms;
+        let server = &mut self.servers[i];
+        let node = server
+            .node
+            .as_mut()
+            .expect("timers only for running servers");
+        node.tick(now - server.ticked_ms);
+        server.ticked_ms = now;
+        self.trace.record(
+            now,
+            TraceEvent::Timer {
+                node: NodeId(i as u8),
+            },
+        );
+        self.after_input(i);
+    }
+
+    /// Brings server `i`'s clock to now.
+    fn catch_up(&mut self, i: usize) {
+        let now = self.now_ms;
+        let server = &mut self.servers[i];
+        if let Some(node) = server.node.as_mut() {
+            node.tick(now - server.ticked_ms);
+            server.ticked_ms = now;
+        }
+    }
+
+    /// Drains server `i`'s Ready in the order the core requires — persist, send, apply — then
+    /// reschedules its timer and runs the checker.
+    fn after_input(&mut self, i: usize) {
+        let now = self.now_ms;
+        let mut ready = core::mem::take(&mut self.ready);
+        let server = &mut self.servers[i];
+        let node = server.node.as_mut().expect("running");
+        node.take_ready(&mut ready);
+        // 1. Stable storage first.
+        if let Some(hard_state) = ready.hard_state {
+            server.disk.hard_state = hard_state;
+        }
+        if let Some(from) = ready.persist_log_from {
+            server.disk.log.truncate(from.0 as usize - 1);
+            server
+                .disk
+                .log
+                .extend_from_slice(node.log().slice(from, node.log().last_index()));
+        }
+        // 2. Narration.
+        let id = NodeId(i as u8);
+        for event in ready.events.iter() {
+            if matches!(event, Event::BecameLeader { .. }) {
+                self.stats.elections += 1;
+            }
+            self.trace.record(
+                now,
+                TraceEvent::Node {
+                    node: id,
+                    event: *event,
+                },
+            );
+        }
+        // 3. Messages.
+        for message in ready.messages.drain(..) {
+            let to = Endpoint::Node(message.to);
+            self.send(Endpoint::Node(id), to, Packet::Raft(message));
+        }
+        // 4. Apply committed entries; answer the clients whose requests this server took.
+        if let Some((from, to)) = ready.apply {
+            for index in from.0..=to.0 {
+                self.apply_entry(i, LogIndex(index));
+            }
+        }
+        let server = &mut self.servers[i];
+        let node = server.node.as_ref().expect("running");
+        server.timer_at_ms = now + node.ms_until_next_timer().max(1);
+        let before = self.checker.violation_count();
+        self.checker.observe(
+            now,
+            node,
+            Change {
+                log_from: ready.persist_log_from,
+                applied: ready.apply,
+            },
+        );
+        if self.checker.violation_count() > before {
+            let fresh: Vec<String> = self
+                .checker
+                .violations()
+                .iter()
+                .skip(before)
+                .map(|v| v.text.clone())
+                .collect();
+            for text in fresh {
+                self.trace.record(now, TraceEvent::Violation { text });
+            }
+        }
+        self.ready = ready;
+    }
+
+    fn apply_entry(&mut self, i: usize, index: LogIndex) {
+        let server = &mut self.servers[i];
+        let node = server.node.as_ref().expect("running");
+        let entry = node.log().entry(index).expect("applied entries exist");
+        let applied = match &entry.payload {
+            river_core::Payload::Command(command) => Some((
+                command.client,
+                command.seq,
+                server.kv.apply_command(command),
+            )),
+            river_core::Payload::Noop => None,
+        };
+        let Some((client, seq)) = server.pending.remove(&index) else {
+            return;
+        };
+        let reply = match applied {
+            Some((c, s, result)) if c == client && s == seq => Reply::Ok(result),
+            // Another entry took this index: the request can never take effect.
+            _ => Reply::Failed,
+        };
+        self.send(
+            Endpoint::Node(NodeId(i as u8)),
+            Endpoint::Client(client),
+            Packet::Reply { seq, reply },
+        );
+    }
+
+    fn send(&mut self, from: Endpoint, to: Endpoint, packet: Packet) {
+        let now = self.now_ms;
+        self.stats.messages += 1;
+        let id = self.next_message_id;
+        self.next_message_id += 1;
+        let kind = match &packet {
+            Packet::Raft(m) => Some(m.kind()),
+            _ => None,
+        };
+        match self.network.fate(from, to) {
+            Fate::Deliver {
+                delay_ms,
+                duplicate_ms,
+            } => {
+                self.trace.record(
+                    now,
+                    TraceEvent::Send {
+                        id,
+                        from,
+                        to,
+                        kind,
+                        deliver_ms: now + delay_ms,
+                    },
+                );
+                if let Some(extra) = duplicate_ms {
+                    let copy = self.next_message_id;
+                    self.next_message_id += 1;
+                    self.stats.messages += 1;
+                    self.trace.record(
+                        now,
+                        TraceEvent::Send {
+                            id: copy,
+                            from,
+                            to,
+                            kind,
+                            deliver_ms: now + extra,
+                        },
+                    );
+                    self.put_on_wire(copy, from, to, packet.clone(), now + extra);
+                }
+                self.put_on_wire(id, from, to, packet, now + delay_ms);
+            }
+            fate => {
+                self.stats.dropped += 1;
+                let reason = if fate == Fate::Cut {
+                    DropReason::LinkCut
+                } else {
+                    DropReason::Lost
+                };
+                self.trace.record(
+                    now,
+                    TraceEvent::Send {
+                        id,
+                        from,
+                        to,
+                        kind,
+                        deliver_ms: now,
+                    },
+                );
+                self.trace.record(now, TraceEvent::Drop { id, reason });
+            }
+        }
+    }
+
+    fn put_on_wire(&mut self, id: u64, from: Endpoint, to: Endpoint, packet: Packet, at_ms: u64) {
+        self.in_flight.insert(
+            id,
+            InFlight {
+                id,
+                from,
+                to,
+                packet,
+                sent_ms: self.now_ms,
+                deliver_ms: at_ms,
+                held: false,
+            },
+        );
+        self.schedule(at_ms, Action::Deliver(id));
+    }
+
+    fn drop_message(&mut self, id: u64, reason: DropReason) {
+        self.stats.dropped += 1;
+        self.trace
+            .record(self.now_ms, TraceEvent::Drop { id, reason });
+    }
+
+    fn deliver(&mut self, id: u64) -> bool {
+        match self.in_flight.get(&id) {
+            None => return false,
+            Some(m) if m.held || m.deliver_ms != self.now_ms => return false,
+            Some(_) => {}
+        }
+        let m = self.in_flight.remove(&id).expect("present");
+        match (m.from, m.to, m.packet) {
+            (Endpoint::Node(from), Endpoint::Node(to), Packet::Raft(message)) => {
+                if !self.network.is_up(from, to) {
+                    self.drop_message(id, DropReason::LinkCut);
+                } else if self.servers[to.index()].node.is_none() {
+                    self.drop_message(id, DropReason::NodeDown);
+                } else {
+                    self.trace.record(self.now_ms, TraceEvent::Deliver { id });
+                    self.catch_up(to.index());
+                    self.servers[to.index()]
+                        .node
+                        .as_mut()
+                        .expect("running")
+                        .step(message);
+                    self.after_input(to.index());
+                }
+            }
+            (Endpoint::Client(client), Endpoint::Node(to), Packet::Request { seq, op }) => {
+                if self.servers[to.index()].node.is_none() {
+                    self.drop_message(id, DropReason::NodeDown);
+                } else {
+                    self.trace.record(self.now_ms, TraceEvent::Deliver { id });
+                    self.server_request(to.index(), client, seq, op);
+                }
+            }
+            (Endpoint::Node(_), Endpoint::Client(client), Packet::Reply { seq, reply }) => {
+                self.trace.record(self.now_ms, TraceEvent::Deliver { id });
+                self.client_reply(client, seq, reply);
+            }
+            (from, to, _) => unreachable!("no such route {from:?} -> {to:?}"),
+        }
+        true
+    }
+
+    fn server_request(&mut self, i: usize, client: u32, seq: u64, op: Op) {
+        self.catch_up(i);
+        let from = Endpoint::Node(NodeId(i as u8));
+        let to = Endpoint::Client(client);
+        let server = &mut self.servers[i];
+        if let (Op::Get { key }, true) = (&op, self.config.raft.bugs.has(Bug::StaleRead)) {
+            // Broken on purpose: answer from local state, skipping the log.
+            let value = server.kv.read(key).cloned();
+            let reply = Reply::Ok(OpResult::Value(value));
+            return self.send(from, to, Packet::Reply { seq, reply });
+        }
+        let node = server.node.as_mut().expect("running");
+        match node.propose(Command { client, seq, op }) {
+            Proposal::Appended { index, .. } => {
+                server.pending.insert(index, (client, seq));
+                self.after_input(i);
+            }
+            Proposal::NotLeader { leader } => {
+                let reply = Reply::NotLeader(leader);
+                self.send(from, to, Packet::Reply { seq, reply });
+            }
+        }
+    }
+
+    // ----- faults -----
+
+    /// Crashes server `id`: it loses everything but its stable storage.
+    pub fn crash(&mut self, id: NodeId) {
+        let server = &mut self.servers[id.index()];
+        if server.node.take().is_none() {
+            return;
+        }
+        server.pending.clear();
+        server.kv = KvStore::default();
+        self.checker.crashed(id);
+        self.trace
+            .record(self.now_ms, TraceEvent::Crash { node: id });
+    }
+
+    /// Restarts server `id` from its stable storage.
+    pub fn restart(&mut self, id: NodeId) {
+        let config = self.config.node_config(id);
+        let now = self.now_ms;
+        let server = &mut self.servers[id.index()];
+        if server.node.is_some() {
+            return;
+        }
+        let node = Node::restart(
+            config,
+            server.rng.next_u64(),
+            server.disk.hard_state,
+            server.disk.log.clone(),
+        )
+        .expect("validated at start");
+        server.timer_at_ms = now + node.ms_until_next_timer().max(1);
+        server.ticked_ms = now;
+        server.node = Some(node);
+        self.checker.restarted(id);
+        self.trace.record(now, TraceEvent::Restart { node: id });
+        let node = self.servers[id.index()].node.as_ref().expect("just set");
+        self.checker.observe(now, node, Change::default());
+    }
+
+    /// Fires server `id`'s election timer now (it must be running and not leading).
+    pub fn force_timeout(&mut self, id: NodeId) {
+        self.catch_up(id.index());
+        if let Some(node) = self.servers[id.index()].node.as_mut() {
+            node.force_election_timeout();
+            self.after_input(id.index());
+        }
+    }
+
+    /// Cuts the link from `a` to `b`, and from `b` to `a` unless `one_way`.
+    pub fn cut(&mut self, a: NodeId, b: NodeId, one_way: bool) {
+        self.set_link(a, b, false);
+        if !one_way {
+            self.set_link(b, a, false);
+        }
+    }
+
+    /// Restores both directions between `a` and `b`.
+    pub fn heal(&mut self, a: NodeId, b: NodeId) {
+        self.set_link(a, b, true);
+        self.set_link(b, a, true);
+    }
+
+    /// Sets one directed link up or down.
+    pub fn set_link(&mut self, from: NodeId, to: NodeId, up: bool) {
+        if from == to || self.network.is_up(from, to) == up {
+            return;
+        }
+        self.network.link_mut(from, to).up = up;
+        self.trace
+            .record(self.now_ms, TraceEvent::Link { from, to, up });
+    }
+
+    /// Splits the cluster into groups that hear only each other; servers in no group are
+    /// isolated on their own.
+    pub fn partition(&mut self, groups: &[Vec<NodeId>]) {
+        let group_of = |id: NodeId| groups.iter().position(|g| g.contains(&id));
+        let ids: Vec<NodeId> = self.ids().collect();
+        for &a in &ids {
+            for &b in &ids {
+                if a != b {
+                    let same = group_of(a).is_some() && group_of(a) == group_of(b);
+                    self.set_link(a, b, same);
+                }
+            }
+        }
+    }
+
+    /// Restores every link.
+    pub fn heal_all(&mut self) {
+        let ids: Vec<NodeId> = self.ids().collect();
+        for &a in &ids {
+            for &b in &ids {
+                self.set_link(a, b, true);
+            }
+        }
+    }
+
+    /// Sets every link's delay, loss, duplication and reordering (cut links stay cut).
+    pub fn set_link_params(&mut self, params: LinkParams) {
+        self.network.set_all_params(params);
+    }
+
+    // ----- clients -----
+
+    /// Adds `count` automatic clients that issue random puts and gets on [`WORKLOAD_KEYS`].
+    pub fn add_workload_clients(&mut self, count: usize) {
+        let n = self.servers.len() as u64;
+        for _ in 0..count {
+            let id = self.clients.len() as u32;
+            let target = NodeId(self.client_rng.range_inclusive(0, n - 1) as u8);
+            self.clients.push(Client::new(id, target, true));
+            let at = self.now_ms + self.client_rng.range_inclusive(0, 50);
+            self.schedule(at, Action::ClientInvoke(id));
+        }
+        self.workload_on = true;
+    }
+
+    /// A person's client ("User X"): sends `op` to `to` and reports what happens.
+    /// Returns the client id used.
+    pub fn submit(&mut self, to: NodeId, op: Op) -> u32 {
+        let id = match self
+            .clients
+            .iter()
+            .position(|c| !c.automatic && c.outstanding.is_none())
+        {
+            Some(k) => k as u32,
+            None => {
+                let id = self.clients.len() as u32;
+                self.clients.push(Client::new(id, to, false));
+                id
+            }
+        };
+        self.clients[id as usize].target = to;
+        self.start_op(id, op);
+        id
+    }
+
+    fn client_invoke(&mut self, c: u32) -> bool {
+        if !self.workload_on || self.clients[c as usize].outstanding.is_some() {
+            return false;
+        }
+        let key = WORKLOAD_KEYS[self
+            .client_rng
+            .range_inclusive(0, WORKLOAD_KEYS.len() as u64 - 1)
+            as usize];
+        let op = if self.client_rng.chance(0.5) {
+            Op::Get { key: key.into() }
+        } else {
+            let value = self.next_value;
+            self.next_value += 1;
+            Op::Put {
+                key: key.into(),
+                value: format!("{value}"),
+            }
+        };
+        self.start_op(c, op);
+        true
+    }
+
+    fn start_op(&mut self, c: u32, op: Op) {
+        let now = self.now_ms;
+        let timeout = self.config.client_timeout_ms;
+        let client = &mut self.clients[c as usize];
+        let seq = client.next_seq;
+        client.next_seq += 1;
+        client.outstanding = Some(Outstanding {
+            seq,
+            op: op.clone(),
+            invoked_ms: now,
+        });
+        let (process, target) = (client.process, client.target);
+        self.record_history(process, OpType::Invoke, &op, None);
+        self.trace.record(
+            now,
+            TraceEvent::Invoke {
+                client: c,
+                seq,
+                node: target,
+                op: op.clone(),
+            },
+        );
+        self.schedule(now + timeout, Action::ClientTimeout(c, seq));
+        self.send(
+            Endpoint::Client(c),
+            Endpoint::Node(target),
+            Packet::Request { seq, op },
+        );
+    }
+
+    fn client_retry(&mut self, c: u32, seq: u64) -> bool {
+        let client = &self.clients[c as usize];
+        let Some(out) = client.outstanding.as_ref().filter(|o| o.seq == seq) else {
+            return false;
+        };
+        let (target, op) = (client.target, out.op.clone());
+        self.send(
+            Endpoint::Client(c),
+            Endpoint::Node(target),
+            Packet::Request { seq, op },
+        );
+        true
+    }
+
+    fn client_reply(&mut self, c: u32, seq: u64, reply: Reply) {
+        let now = self.now_ms;
+        let client = &mut self.clients[c as usize];
+        let Some(out) = client.outstanding.as_ref().filter(|o| o.seq == seq) else {
+            return; // an answer after the client gave up
+        };
+        let op = out.op.clone();
+        self.trace.record(
+            now,
+            TraceEvent::Complete {
+                client: c,
+                seq,
+                reply: reply.clone(),
+            },
+        );
+        match reply {
+            Reply::NotLeader(hint) if client.automatic => {
+                let n = self.servers.len() as u64;
+                let client = &mut self.clients[c as usize];
+                match hint {
+                    Some(leader) => {
+                        client.target = leader;
+                        self.client_retry(c, seq);
+                    }
+                    None => {
+                        client.target = NodeId(self.client_rng.range_inclusive(0, n - 1) as u8);
+                        let at = now + self.config.raft.heartbeat_interval_ms;
+                        self.schedule(at, Action::ClientRetry(c, seq));
+                    }
+                }
+                return;
+            }
+            Reply::NotLeader(_) | Reply::Failed => {
+                let process = client.process;
+                client.outstanding = None;
+                self.record_history(process, OpType::Fail, &op, None);
+            }
+            Reply::Ok(result) => {
+                let process = client.process;
+                client.outstanding = None;
+                let value = match result {
+                    OpResult::Value(v) => Some(v),
+                    OpResult::Done => None,
+                };
+                self.record_history(process, OpType::Ok, &op, value);
+            }
+        }
+        self.next_op_later(c);
+    }
+
+    fn client_timeout(&mut self, c: u32, seq: u64) -> bool {
+        let count = self.clients.len() as u32;
+        let client = &mut self.clients[c as usize];
+        let Some(out) = client.outstanding.take_if(|o| o.seq == seq) else {
+            return false;
+        };
+        let process = client.process;
+        client.process += count;
+        self.record_history(process, OpType::Info, &out.op, None);
+        self.trace
+            .record(self.now_ms, TraceEvent::Timeout { client: c, seq });
+        // After silence, try another server.
+        let n = self.servers.len() as u64;
+        self.clients[c as usize].target = NodeId(self.client_rng.range_inclusive(0, n - 1) as u8);
+        self.next_op_later(c);
+        true
+    }
+
+    fn next_op_later(&mut self, c: u32) {
+        if self.clients[c as usize].automatic && self.workload_on {
+            let at = self.now_ms + self.client_rng.range_inclusive(1, 50);
+            self.schedule(at, Action::ClientInvoke(c));
+        }
+    }
+
+    /// Stops automatic clients from starting new operations.
+    pub fn stop_workload(&mut self) {
+        self.workload_on = false;
+    }
+
+    /// Lets automatic clients issue operations again.
+    pub fn resume_workload(&mut self) {
+        if self.workload_on {
+            return;
+        }
+        self.workload_on = true;
+        for c in 0..self.clients.len() as u32 {
+            if self.clients[c as usize].automatic {
+                self.next_op_later(c);
+            }
+        }
+    }
+
+    /// Whether any client still waits on an operation.
+    pub fn clients_idle(&self) -> bool {
+        self.clients.iter().all(|c| c.outstanding.is_none())
+    }
+
+    fn record_history(
+        &mut self,
+        process: u32,
+        kind: OpType,
+        op: &Op,
+        read: Option<Option<String>>,
+    ) {
+        let (f, key, value) = match op {
+            Op::Put { key, value } => (OpFn::Put, key, Some(value.clone())),
+            Op::Get { key } => (OpFn::Get, key, read.flatten()),
+            Op::Text(_) => return,
+        };
+        self.history.ops.push(HistoryOp {
+            process,
+            kind,
+            f,
+            key: key.clone(),
+            value,
+            time_ms: self.now_ms,
+        });
+    }
+
+    // ----- whole-cluster conditions -----
+
+    /// Whether every running server has the same log, has committed all of it, and one of
+    /// them leads with every other following it; and every server is running.
+    pub fn converged(&self) -> bool {
+        let Some(leader) = self.leader() else {
+            return false;
+        };
+        let leader_node = self.node(leader).expect("running");
+        self.servers.iter().all(|s| match &s.node {
+            None => false,
+            Some(n) => {
+                n.term() == leader_node.term()
+                    && n.log() == leader_node.log()
+                    && n.commit_index() == n.log().last_index()
+                    && (n.id() == leader || n.leader() == Some(leader))
+            }
+        })
+    }
+}

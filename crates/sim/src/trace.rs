@@ -1,0 +1,251 @@
+//! The trace: every event of a run, in order. It always keeps a running digest (so two runs
+//! can be compared bit for bit without storing anything) and, when asked, the events
+//! themselves, which print as JSON lines.
+
+use crate::hash::digest;
+use crate::kv::Op;
+use crate::network::{Endpoint, Reply};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::{self, Write};
+use river_core::{Event, MessageKind, NodeId};
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DropReason {
+    /// The link was cut when it was sent or when it was due.
+    LinkCut,
+    /// Lost to the link's loss rate.
+    Lost,
+    /// The receiver was down.
+    NodeDown,
+    /// A person dropped it.
+    Dropped,
+}
+
+/// One thing that happened.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TraceEvent {
+    /// A message was put on the wire.
+    Send {
+        /// Message id.
+        id: u64,
+        /// Sender.
+        from: Endpoint,
+        /// Receiver.
+        to: Endpoint,
+        /// Raft kind, or `None` for client traffic.
+        kind: Option<MessageKind>,
+        /// When it will arrive.
+        deliver_ms: u64,
+    },
+    /// A message arrived.
+    Deliver {
+        /// Message id.
+        id: u64,
+    },
+    /// A message was lost.
+    Drop {
+        /// Message id.
+        id: u64,
+        /// Why.
+        reason: DropReason,
+    },
+    /// A server's timer fired.
+    Timer {
+        /// The server.
+        node: NodeId,
+    },
+    /// A server reported a protocol event.
+    Node {
+        /// The server.
+        node: NodeId,
+        /// What it did.
+        event: Event,
+    },
+    /// A server crashed.
+    Crash {
+        /// The server.
+        node: NodeId,
+    },
+    /// A server restarted from stable storage.
+    Restart {
+        /// The server.
+        node: NodeId,
+    },
+    /// A directed link changed.
+    Link {
+        /// From.
+        from: NodeId,
+        /// To.
+        to: NodeId,
+        /// Whether it is now up.
+        up: bool,
+    },
+    /// A client sent an op.
+    Invoke {
+        /// Client.
+        client: u32,
+        /// Request number.
+        seq: u64,
+        /// Server addressed.
+        node: NodeId,
+        /// The op.
+        op: Op,
+    },
+    /// A client heard back.
+    Complete {
+        /// Client.
+        client: u32,
+        /// Request number.
+        seq: u64,
+        /// The answer.
+        reply: Reply,
+    },
+    /// A client gave up waiting.
+    Timeout {
+        /// Client.
+        client: u32,
+        /// Request number.
+        seq: u64,
+    },
+    /// A safety violation was detected.
+    Violation {
+        /// The checker's description.
+        text: String,
+    },
+}
+
+/// One trace line.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TraceRecord {
+    /// Simulated time.
+    pub time_ms: u64,
+    /// What happened.
+    pub event: TraceEvent,
+}
+
+/// The trace of one run.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    digest: u64,
+    count: u64,
+    /// Kept records, when `keep` is set.
+    pub records: Vec<TraceRecord>,
+    /// Whether to keep records (otherwise only the digest and count are kept).
+    pub keep: bool,
+}
+
+impl Trace {
+    /// Adds one event.
+    pub fn record(&mut self, time_ms: u64, event: TraceEvent) {
+        let record = TraceRecord { time_ms, event };
+        self.digest = digest(self.digest, &record);
+        self.count += 1;
+        if self.keep {
+            self.records.push(record);
+        }
+    }
+
+    /// A fingerprint of every event so far, in order.
+    pub fn digest(&self) -> u64 {
+        self.digest
+    }
+
+    /// Number of events so far.
+    pub fn len(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether nothing happened yet.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+fn json_str(out: &mut impl Write, s: &str) -> fmt::Result {
+    out.write_char('"')?;
+    for c in s.chars() {
+        match c {
+            '"' => out.write_str("\\\"")?,
+            '\\' => out.write_str("\\\\")?,
+            c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32)?,
+            c => out.write_char(c)?,
+        }
+    }
+    out.write_char('"')
+}
+
+fn endpoint(e: Endpoint) -> String {
+    match e {
+        Endpoint::Node(n) => alloc::format!("{n}"),
+        Endpoint::Client(c) => alloc::format!("client{c}"),
+    }
+}
+
+impl TraceRecord {
+    /// Writes the record as one JSON object (no newline).
+    pub fn write_json(&self, out: &mut impl Write) -> fmt::Result {
+        write!(out, "{{\"t\":{},", self.time_ms)?;
+        match &self.event {
+            TraceEvent::Send {
+                id,
+                from,
+                to,
+                kind,
+                deliver_ms,
+            } => {
+                write!(out, "\"ev\":\"send\",\"id\":{id},\"from\":")?;
+                json_str(out, &endpoint(*from))?;
+                out.write_str(",\"to\":")?;
+                json_str(out, &endpoint(*to))?;
+                out.write_str(",\"kind\":")?;
+                json_str(out, kind.map_or("client", MessageKind::name))?;
+                write!(out, ",\"deliver\":{deliver_ms}")?;
+            }
+            TraceEvent::Deliver { id } => write!(out, "\"ev\":\"deliver\",\"id\":{id}")?,
+            TraceEvent::Drop { id, reason } => {
+                write!(out, "\"ev\":\"drop\",\"id\":{id},\"reason\":")?;
+                json_str(out, &alloc::format!("{reason:?}"))?;
+            }
+            TraceEvent::Timer { node } => write!(out, "\"ev\":\"timer\",\"node\":\"{node}\"")?,
+            TraceEvent::Node { node, event } => {
+                write!(out, "\"ev\":\"node\",\"node\":\"{node}\",\"what\":")?;
+                json_str(out, &alloc::format!("{event:?}"))?;
+            }
+            TraceEvent::Crash { node } => write!(out, "\"ev\":\"crash\",\"node\":\"{node}\"")?,
+            TraceEvent::Restart { node } => write!(out, "\"ev\":\"restart\",\"node\":\"{node}\"")?,
+            TraceEvent::Link { from, to, up } => write!(
+                out,
+                "\"ev\":\"link\",\"from\":\"{from}\",\"to\":\"{to}\",\"up\":{up}"
+            )?,
+            TraceEvent::Invoke {
+                client,
+                seq,
+                node,
+                op,
+            } => {
+                write!(
+                    out,
+                    "\"ev\":\"invoke\",\"client\":{client},\"seq\":{seq},\"node\":\"{node}\",\"op\":"
+                )?;
+                json_str(out, &alloc::format!("{op}"))?;
+            }
+            TraceEvent::Complete { client, seq, reply } => {
+                write!(
+                    out,
+                    "\"ev\":\"complete\",\"client\":{client},\"seq\":{seq},\"reply\":"
+                )?;
+                json_str(out, &alloc::format!("{reply:?}"))?;
+            }
+            TraceEvent::Timeout { client, seq } => {
+                write!(out, "\"ev\":\"timeout\",\"client\":{client},\"seq\":{seq}")?
+            }
+            TraceEvent::Violation { text } => {
+                out.write_str("\"ev\":\"violation\",\"text\":")?;
+                json_str(out, text)?;
+            }
+        }
+        out.write_char('}')
+    }
+}

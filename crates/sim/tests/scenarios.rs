@@ -1,0 +1,43 @@
+//! The built-in scenarios play through with every expectation met, and scenario errors name
+//! their line.
+
+use river_sim::scenario::{built_in, Player, Scenario};
+
+#[test]
+fn partition_story_plays_through() {
+    let scenario = Scenario::parse(built_in("partition").unwrap()).unwrap();
+    let mut sim = Player::simulation(&scenario);
+    Player::new(&scenario).run_to_end(&mut sim).unwrap();
+    assert_eq!(sim.checker.violation_count(), 0);
+}
+
+#[test]
+fn errors_name_line_and_column() {
+    let err = Scenario::parse("nodes 3\n\ncrash Q\n").unwrap_err();
+    assert_eq!((err.line, err.column), (3, Some(7)));
+    assert!(err.message.contains("'Q' is not a node"), "{err}");
+    let err = Scenario::parse("timeout A\nnodes 3\n").unwrap_err();
+    assert_eq!(err.line, 2);
+    assert!(err.message.contains("before the first action"));
+    let err = Scenario::parse("nodes 3\nheartbeat 500\n").unwrap_err();
+    assert!(err.message.contains("heartbeat"), "{err}");
+    let err = Scenario::parse("expect A term >> 3").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 1, column 15: '>>' is not a comparison"
+    );
+    let err = Scenario::parse("fly A").unwrap_err();
+    assert!(err.message.contains("unknown instruction 'fly'"));
+    let err = Scenario::parse("partition AB | BC").unwrap_err();
+    assert!(err.message.contains("node B is in two groups"), "{err}");
+}
+
+#[test]
+fn failed_expectation_names_its_line() {
+    let text = "nodes 3\ntimeout A\nwait leader A within 1000\nexpect B leader\n";
+    let scenario = Scenario::parse(text).unwrap();
+    let mut sim = Player::simulation(&scenario);
+    let err = Player::new(&scenario).run_to_end(&mut sim).unwrap_err();
+    assert_eq!(err.line, 4);
+    assert_eq!(err.message, "expected B to be leader, but it is follower");
+}

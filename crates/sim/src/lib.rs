@@ -24,3 +24,4 @@ pub mod trace;
 
 pub use sim::{Disk, RaftOptions, Server, SimConfig, Simulation, Stats};
 pub mod scenario;
+pub mod swarm;

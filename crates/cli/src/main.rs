@@ -107,6 +107,7 @@ impl ClusterArgs {
                 pre_vote: self.prevote,
                 check_quorum: self.checkquorum,
                 bugs,
+                ..RaftOptions::default()
             },
             fault_ms: self.fault_ms,
         };
@@ -303,7 +304,7 @@ fn run(
     write_outputs(&sim, history, trace)?;
     let mix = report.mix;
     println!(
-        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, {} clients",
+        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, targeted {}, {} entries per append, {} clients",
         options.nodes,
         mix.link.loss,
         mix.link.duplicate,
@@ -314,6 +315,8 @@ fn run(
         mix.cuts,
         if mix.one_way { " (one-way too)" } else { "" },
         mix.partitions,
+        mix.targeted,
+        mix.max_entries_per_append,
         mix.clients
     );
     println!(

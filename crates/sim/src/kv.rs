@@ -105,8 +105,8 @@ pub struct Command {
     pub client: u32,
     /// The client's request number.
     pub seq: u64,
-    /// What to do.
-    pub op: Op,
+    /// What to do (shared: entries are copied into every AppendEntries).
+    pub op: alloc::rc::Rc<Op>,
 }
 
 /// The result of applying an op.

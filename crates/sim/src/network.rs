@@ -206,3 +206,72 @@ impl Network {
         delay.max(1)
     }
 }
+
+/// Messages on the wire, by id. Ids are handed out in sending order and most messages
+/// arrive soon after they leave, so a window over the id range (a deque with an offset)
+/// serves insertion, lookup and removal in constant time without a tree.
+#[derive(Clone, Debug, Default)]
+pub struct Wire {
+    first_id: u64,
+    slots: alloc::collections::VecDeque<Option<InFlight>>,
+    count: usize,
+}
+
+impl Wire {
+    /// Puts a message on the wire; ids must be fresh and increasing.
+    pub fn insert(&mut self, message: InFlight) {
+        if self.slots.is_empty() {
+            self.first_id = message.id;
+        }
+        assert!(
+            message.id >= self.first_id + self.slots.len() as u64,
+            "ids increase"
+        );
+        while self.first_id + (self.slots.len() as u64) < message.id {
+            self.slots.push_back(None);
+        }
+        self.slots.push_back(Some(message));
+        self.count += 1;
+    }
+
+    /// The message with this id, if still on the wire.
+    pub fn get(&self, id: u64) -> Option<&InFlight> {
+        let k = id.checked_sub(self.first_id)? as usize;
+        self.slots.get(k)?.as_ref()
+    }
+
+    /// The message with this id, to change.
+    pub fn get_mut(&mut self, id: u64) -> Option<&mut InFlight> {
+        let k = id.checked_sub(self.first_id)? as usize;
+        self.slots.get_mut(k)?.as_mut()
+    }
+
+    /// Takes the message off the wire.
+    pub fn remove(&mut self, id: u64) -> Option<InFlight> {
+        let k = id.checked_sub(self.first_id)? as usize;
+        let taken = self.slots.get_mut(k)?.take();
+        if taken.is_some() {
+            self.count -= 1;
+        }
+        while let Some(None) = self.slots.front() {
+            self.slots.pop_front();
+            self.first_id += 1;
+        }
+        taken
+    }
+
+    /// Messages on the wire, in sending order.
+    pub fn iter(&self) -> impl Iterator<Item = &InFlight> {
+        self.slots.iter().flatten()
+    }
+
+    /// How many messages are on the wire.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether the wire is empty.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}

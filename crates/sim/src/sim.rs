@@ -7,10 +7,11 @@ use crate::checker::{Change, Checker};
 use crate::client::{Client, Outstanding};
 use crate::history::{History, HistoryOp, OpFn, OpType};
 use crate::kv::{Command, KvStore, Op, OpResult};
-use crate::network::{Endpoint, Fate, InFlight, LinkParams, Network, Packet, Reply};
+use crate::network::{Endpoint, Fate, InFlight, LinkParams, Network, Packet, Reply, Wire};
 use crate::trace::{DropReason, Trace, TraceEvent};
 use alloc::collections::{BTreeMap, BinaryHeap};
 use alloc::format;
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
@@ -46,6 +47,8 @@ pub struct RaftOptions {
     pub check_quorum: bool,
     /// Deliberately broken variants.
     pub bugs: BugSet,
+    /// Most entries per AppendEntries.
+    pub max_entries_per_append: usize,
 }
 
 impl Default for RaftOptions {
@@ -58,6 +61,7 @@ impl Default for RaftOptions {
             pre_vote: false,
             check_quorum: false,
             bugs: BugSet::NONE,
+            max_entries_per_append: c.max_entries_per_append,
         }
     }
 }
@@ -98,6 +102,7 @@ impl SimConfig {
         c.pre_vote = self.raft.pre_vote;
         c.check_quorum = self.raft.check_quorum;
         c.bugs = self.raft.bugs;
+        c.max_entries_per_append = self.raft.max_entries_per_append;
         c
     }
 
@@ -165,7 +170,7 @@ pub struct Simulation {
     now_ms: u64,
     servers: Vec<Server>,
     network: Network,
-    in_flight: BTreeMap<u64, InFlight>,
+    in_flight: Wire,
     queue: BinaryHeap<Reverse<(u64, u64, Action)>>,
     sequence: u64,
     next_message_id: u64,
@@ -182,6 +187,9 @@ pub struct Simulation {
     pub checker: Checker,
     /// Counters.
     pub stats: Stats,
+    /// When set, every server event is also kept here for a fault injector to react to;
+    /// the injector drains it.
+    pub signals: Option<Vec<(NodeId, Event)>>,
     ready: Ready<Command>,
 }
 
@@ -217,7 +225,7 @@ impl Simulation {
             config,
             now_ms: 0,
             servers,
-            in_flight: BTreeMap::new(),
+            in_flight: Wire::default(),
             queue: BinaryHeap::new(),
             sequence: 0,
             next_message_id: 1,
@@ -227,6 +235,7 @@ impl Simulation {
             trace: Trace::default(),
             history: History::default(),
             stats: Stats::default(),
+            signals: None,
             ready: Ready::default(),
         })
     }
@@ -263,7 +272,7 @@ impl Simulation {
     }
     /// Messages on the wire, oldest first.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.in_flight.values()
+        self.in_flight.iter()
     }
     /// The clients.
     pub fn clients(&self) -> &[Client] {
@@ -413,6 +422,9 @@ impl Simulation {
                     event: *event,
                 },
             );
+            if let Some(signals) = self.signals.as_mut() {
+                signals.push((id, *event));
+            }
         }
         // 3. Messages.
         for message in ready.messages.drain(..) {
@@ -503,6 +515,7 @@ impl Simulation {
                         deliver_ms: now + delay_ms,
                     },
                 );
+                self.put_on_wire(id, from, to, packet.clone(), now + delay_ms);
                 if let Some(extra) = duplicate_ms {
                     let copy = self.next_message_id;
                     self.next_message_id += 1;
@@ -517,9 +530,8 @@ impl Simulation {
                             deliver_ms: now + extra,
                         },
                     );
-                    self.put_on_wire(copy, from, to, packet.clone(), now + extra);
+                    self.put_on_wire(copy, from, to, packet, now + extra);
                 }
-                self.put_on_wire(id, from, to, packet, now + delay_ms);
             }
             fate => {
                 self.stats.dropped += 1;
@@ -544,18 +556,15 @@ impl Simulation {
     }
 
     fn put_on_wire(&mut self, id: u64, from: Endpoint, to: Endpoint, packet: Packet, at_ms: u64) {
-        self.in_flight.insert(
+        self.in_flight.insert(InFlight {
             id,
-            InFlight {
-                id,
-                from,
-                to,
-                packet,
-                sent_ms: self.now_ms,
-                deliver_ms: at_ms,
-                held: false,
-            },
-        );
+            from,
+            to,
+            packet,
+            sent_ms: self.now_ms,
+            deliver_ms: at_ms,
+            held: false,
+        });
         self.schedule(at_ms, Action::Deliver(id));
     }
 
@@ -566,12 +575,12 @@ impl Simulation {
     }
 
     fn deliver(&mut self, id: u64) -> bool {
-        match self.in_flight.get(&id) {
+        match self.in_flight.get(id) {
             None => return false,
             Some(m) if m.held || m.deliver_ms != self.now_ms => return false,
             Some(_) => {}
         }
-        let m = self.in_flight.remove(&id).expect("present");
+        let m = self.in_flight.remove(id).expect("present");
         match (m.from, m.to, m.packet) {
             (Endpoint::Node(from), Endpoint::Node(to), Packet::Raft(message)) => {
                 if !self.network.is_up(from, to) {
@@ -618,7 +627,11 @@ impl Simulation {
             return self.send(from, to, Packet::Reply { seq, reply });
         }
         let node = server.node.as_mut().expect("running");
-        match node.propose(Command { client, seq, op }) {
+        match node.propose(Command {
+            client,
+            seq,
+            op: Rc::new(op),
+        }) {
             Proposal::Appended { index, .. } => {
                 server.pending.insert(index, (client, seq));
                 self.after_input(i);

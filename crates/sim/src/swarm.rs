@@ -33,6 +33,12 @@ pub struct FaultMix {
     pub fault_interval_ms: u64,
     /// Automatic clients.
     pub clients: usize,
+    /// Whether faults also strike at the riskiest moments: a voter right after it votes, a
+    /// leader right after it commits (as a thoughtful tester would aim them).
+    pub targeted: bool,
+    /// Most entries per AppendEntries: small values replicate entry by entry, which is
+    /// what exposes commit-rule mistakes such as the paper's Figure 8.
+    pub max_entries_per_append: usize,
 }
 
 impl FaultMix {
@@ -58,6 +64,8 @@ impl FaultMix {
             partitions: rng.chance(0.5),
             fault_interval_ms: rng.range_inclusive(100, 1_000),
             clients: rng.range_inclusive(1, 5) as usize,
+            targeted: rng.chance(0.5),
+            max_entries_per_append: [1, 2, 64][rng.range_inclusive(0, 2) as usize],
         }
     }
 }
@@ -126,6 +134,7 @@ pub fn setup(
     let mix = FaultMix::draw(&mut rng);
     let mut config = SimConfig::new(options.nodes, seed);
     config.raft = options.raft;
+    config.raft.max_entries_per_append = mix.max_entries_per_append;
     config.link = mix.link;
     let mut sim = Simulation::new(config)?;
     sim.add_workload_clients(mix.clients);
@@ -144,21 +153,55 @@ pub fn run(
     FaultMix::draw(&mut rng); // the same draws as `setup`, so the schedule below follows them
     let ids: Vec<NodeId> = sim.ids().collect();
     let n = ids.len() as u64;
-    // Fault phase.
+    // Fault phase. Crashed servers come back after a short outage ("bounce"), or when a
+    // later action restarts them.
+    let mut restarts: Vec<(u64, NodeId)> = Vec::new();
+    if mix.targeted && mix.crashes {
+        sim.signals = Some(Vec::new());
+    }
     while sim.now_ms() < options.fault_ms && sim.checker.violation_count() == 0 {
-        let next = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
-        sim.run_until(next.min(options.fault_ms));
+        let mut next = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
+        if let Some(&(at, _)) = restarts.iter().min() {
+            next = next.min(at);
+        }
+        let next = next.min(options.fault_ms);
+        if sim.signals.is_some() {
+            while sim.next_event_ms().is_some_and(|t| t <= next)
+                && sim.checker.violation_count() == 0
+            {
+                sim.step();
+                let signals = core::mem::take(sim.signals.as_mut().expect("set"));
+                for (id, event) in signals {
+                    aim(&mut sim, &mut rng, &mut restarts, id, event);
+                }
+            }
+        }
+        sim.run_until(next);
         if sim.checker.violation_count() > 0 || sim.now_ms() >= options.fault_ms {
             break;
         }
+        if let Some(k) = restarts.iter().position(|&(at, _)| at <= sim.now_ms()) {
+            let (_, id) = restarts.swap_remove(k);
+            sim.restart(id);
+            continue;
+        }
         let node = ids[rng.range_inclusive(0, n - 1) as usize];
         let other = ids[rng.range_inclusive(0, n - 1) as usize];
-        match rng.range_inclusive(0, 5) {
+        match rng.range_inclusive(0, 6) {
             0 | 1 if mix.crashes => {
-                if sim.node(node).is_some() {
-                    sim.crash(node);
+                // Leaders are the interesting victims: half the time crash the leader.
+                let victim = match sim.leader() {
+                    Some(leader) if rng.chance(0.5) => leader,
+                    _ => node,
+                };
+                if sim.node(victim).is_some() {
+                    sim.crash(victim);
+                    if rng.chance(0.7) {
+                        let outage = rng.range_inclusive(0, 400);
+                        restarts.push((sim.now_ms() + outage, victim));
+                    }
                 } else {
-                    sim.restart(node);
+                    sim.restart(victim);
                 }
             }
             2 if mix.cuts => {
@@ -177,6 +220,7 @@ pub fn run(
                 sim.partition(&groups);
             }
             4 => sim.heal_all(),
+            5 => sim.force_timeout(node),
             _ => {}
         }
     }
@@ -222,4 +266,43 @@ pub fn run(
         trace_digest: sim.trace.digest(),
     };
     Ok((sim, report))
+}
+
+/// A targeted fault: strike a server at a moment when forgetting volatile state or losing
+/// the leader is most likely to expose a bug — a voter right after it votes (while a rival
+/// candidate may still ask it), a leader right after it wins or commits — and bring it back
+/// soon.
+fn aim(
+    sim: &mut Simulation,
+    rng: &mut Rng,
+    restarts: &mut Vec<(u64, NodeId)>,
+    id: NodeId,
+    event: river_core::Event,
+) {
+    use river_core::{Event, Role};
+    let is_leader = sim.node(id).is_some_and(|n| n.role() == Role::Leader);
+    let (chance, outage_max_ms) = match event {
+        Event::VoteGranted {
+            pre_vote: false,
+            candidate,
+            term,
+        } => {
+            // A rival whose timer fires now campaigns in the same term.
+            if rng.chance(0.8) {
+                let rival = NodeId(rng.range_inclusive(0, sim.size() as u64 - 1) as u8);
+                let behind = sim.node(rival).is_some_and(|n| n.term() < term);
+                if rival != candidate && rival != id && behind {
+                    sim.force_timeout(rival);
+                }
+            }
+            (0.5, 20)
+        }
+        Event::Committed { .. } if is_leader => (0.1, 400),
+        Event::BecameLeader { .. } => (0.1, 400),
+        _ => return,
+    };
+    if sim.node(id).is_some() && rng.chance(chance) {
+        sim.crash(id);
+        restarts.push((sim.now_ms() + rng.range_inclusive(1, outage_max_ms), id));
+    }
 }

@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 /// One message between two servers. `term` is the sender's current term, except for a
 /// PreVote request (the term the sender would campaign in) and a granted PreVote response
 /// (echoing that term), as in thesis §9.6.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Message<C> {
     /// Sender.
     pub from: NodeId,
@@ -21,7 +21,7 @@ pub struct Message<C> {
 }
 
 /// The four kinds of Raft message, with every field the paper names.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Body<C> {
     /// RequestVote (§5.2), or a PreVote probe when `pre_vote` (thesis §9.6).
     RequestVote {
@@ -63,7 +63,7 @@ pub enum Body<C> {
 
 /// The follower's hint after a failed consistency check, so the leader can skip a whole term
 /// of mismatching entries per round trip instead of one entry (§5.3, last paragraphs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RejectHint {
     /// The `prev_log_index` of the rejected request.
     pub rejected_index: LogIndex,

@@ -131,12 +131,12 @@ pub struct Server {
     /// The state machine (volatile: rebuilt from the log after a restart).
     pub kv: KvStore,
     /// Client requests this server appended as leader, by log index.
-    pending: BTreeMap<LogIndex, (u32, u64)>,
+    pub(crate) pending: BTreeMap<LogIndex, (u32, u64)>,
     /// When the node's next timer fires (valid while running).
-    timer_at_ms: u64,
+    pub(crate) timer_at_ms: u64,
     /// When the node was last told about time.
-    ticked_ms: u64,
-    rng: Rng,
+    pub(crate) ticked_ms: u64,
+    pub(crate) rng: Rng,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -166,17 +166,17 @@ pub const WORKLOAD_KEYS: [&str; 3] = ["x", "y", "z"];
 /// A running simulation.
 #[derive(Debug)]
 pub struct Simulation {
-    config: SimConfig,
-    now_ms: u64,
-    servers: Vec<Server>,
-    network: Network,
-    in_flight: Wire,
-    queue: BinaryHeap<Reverse<(u64, u64, Action)>>,
-    sequence: u64,
-    next_message_id: u64,
-    clients: Vec<Client>,
-    client_rng: Rng,
-    next_value: u64,
+    pub(crate) config: SimConfig,
+    pub(crate) now_ms: u64,
+    pub(crate) servers: Vec<Server>,
+    pub(crate) network: Network,
+    pub(crate) in_flight: Wire,
+    pub(crate) queue: BinaryHeap<Reverse<(u64, u64, Action)>>,
+    pub(crate) sequence: u64,
+    pub(crate) next_message_id: u64,
+    pub(crate) clients: Vec<Client>,
+    pub(crate) client_rng: Rng,
+    pub(crate) next_value: u64,
     /// Whether automatic clients start new operations.
     pub workload_on: bool,
     /// Every event.
@@ -190,7 +190,7 @@ pub struct Simulation {
     /// When set, every server event is also kept here for a fault injector to react to;
     /// the injector drains it.
     pub signals: Option<Vec<(NodeId, Event)>>,
-    ready: Ready<Command>,
+    pub(crate) ready: Ready<Command>,
 }
 
 impl Simulation {

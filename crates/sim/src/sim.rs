@@ -140,7 +140,7 @@ pub struct Server {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Action {
+pub(crate) enum Action {
     Deliver(u64),
     ClientInvoke(u32),
     ClientTimeout(u32, u64),

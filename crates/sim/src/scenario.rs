@@ -15,10 +15,16 @@ use river_core::{Bug, NodeId, Role, MAX_CLUSTER_SIZE};
 pub const DEFAULT_WAIT_MS: u64 = 5_000;
 
 /// The scenarios shipped with River Raft, by name.
-pub const BUILT_IN: [(&str, &str); 1] = [(
-    "partition",
-    include_str!("../../../scenarios/partition.scenario"),
-)];
+pub const BUILT_IN: [(&str, &str); 2] = [
+    (
+        "partition",
+        include_str!("../../../scenarios/partition.scenario"),
+    ),
+    (
+        "figure8",
+        include_str!("../../../scenarios/figure8.scenario"),
+    ),
+];
 
 /// Looks a built-in scenario up by name.
 pub fn built_in(name: &str) -> Option<&'static str> {
@@ -353,6 +359,7 @@ impl Scenario {
                     | "checkquorum"
                     | "bug"
                     | "clients"
+                    | "entries-per-append"
             );
             if setting && p.acted {
                 return Err(w.err(format!(
@@ -401,6 +408,9 @@ impl Scenario {
                     config.raft.bugs.set(bug, on);
                 }
                 "clients" => clients = w.number("a client count")? as usize,
+                "entries-per-append" => {
+                    config.raft.max_entries_per_append = w.number("a count")? as usize
+                }
                 _ => {
                     p.acted = true;
                     let step = Self::parse_step(&p, verb, &mut w, content)?;

@@ -429,11 +429,18 @@ impl<C: Clone> Node<C> {
             self.voted_for = None;
             self.hard_state_dirty = true;
         }
+        let was_leader = self.role.kind() == Role::Leader;
         if self.role.kind() != Role::Follower {
             self.events.push(Event::SteppedDown { term, reason });
         }
         self.set_role(RoleState::Follower { leader });
-        self.reset_election_timer();
+        // Figure 2 resets the timer on word from a leader, on granting a vote and on starting
+        // an election — not on merely seeing a higher term. Otherwise hopeless candidates
+        // with stale logs keep postponing the election of the one server that could win.
+        // A deposed leader's timer counted something else, so it starts afresh.
+        if was_leader || leader.is_some() || reason != StepDownReason::HigherTerm {
+            self.reset_election_timer();
+        }
         self.events.push(Event::BecameFollower { term, leader });
     }
 

@@ -576,3 +576,33 @@ fn impossible_config_is_refused() {
     cfg.heartbeat_interval_ms = 400;
     assert!(Node::<u32>::new(cfg, 1).is_err());
 }
+
+/// Figure 2 ("Followers"): only AppendEntries from the current leader, granting a vote, or
+/// starting an election resets the election timer. A refused RequestVote with a higher term
+/// raises the term but does not postpone this server's own election.
+#[test]
+fn refused_higher_term_vote_request_does_not_reset_election_timer() {
+    let mut c = Cluster::new(3);
+    c.elect('A');
+    c.propose('A', 1);
+    c.run_all();
+    c.heartbeat('A');
+    c.run_all();
+    // C falls behind: A's next entry reaches only B.
+    c.propose('A', 2);
+    c.run(|m| m.to != id('C') && m.from != id('C'));
+    c.tick('B', 100);
+    let (elapsed_before, _) = c.node('B').election_timer();
+    assert_eq!(elapsed_before, 100);
+    c.timeout('C'); // C, behind, campaigns in term 2
+    c.run(|m| m.to == id('B'));
+    assert_eq!(c.node('B').term(), Term(2));
+    assert!(c.saw('B', |e| matches!(
+        e,
+        Event::VoteDenied {
+            reason: VoteDenial::LogBehind,
+            ..
+        }
+    )));
+    assert_eq!(c.node('B').election_timer().0, 100, "timer kept running");
+}

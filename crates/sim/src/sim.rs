@@ -492,80 +492,62 @@ impl Simulation {
     }
 
     fn send(&mut self, from: Endpoint, to: Endpoint, packet: Packet) {
-        let now = self.now_ms;
-        self.stats.messages += 1;
-        let id = self.next_message_id;
-        self.next_message_id += 1;
-        let kind = match &packet {
-            Packet::Raft(m) => Some(m.kind()),
-            _ => None,
-        };
         match self.network.fate(from, to) {
             Fate::Deliver {
                 delay_ms,
                 duplicate_ms,
             } => {
-                self.trace.record(
-                    now,
-                    TraceEvent::Send {
-                        id,
-                        from,
-                        to,
-                        kind,
-                        deliver_ms: now + delay_ms,
-                    },
-                );
-                self.put_on_wire(id, from, to, packet.clone(), now + delay_ms);
                 if let Some(extra) = duplicate_ms {
-                    let copy = self.next_message_id;
-                    self.next_message_id += 1;
-                    self.stats.messages += 1;
-                    self.trace.record(
-                        now,
-                        TraceEvent::Send {
-                            id: copy,
-                            from,
-                            to,
-                            kind,
-                            deliver_ms: now + extra,
-                        },
-                    );
-                    self.put_on_wire(copy, from, to, packet, now + extra);
+                    self.put_on_wire(from, to, packet.clone(), extra);
                 }
+                self.put_on_wire(from, to, packet, delay_ms);
             }
             fate => {
-                self.stats.dropped += 1;
                 let reason = if fate == Fate::Cut {
                     DropReason::LinkCut
                 } else {
                     DropReason::Lost
                 };
-                self.trace.record(
-                    now,
-                    TraceEvent::Send {
-                        id,
-                        from,
-                        to,
-                        kind,
-                        deliver_ms: now,
-                    },
-                );
-                self.trace.record(now, TraceEvent::Drop { id, reason });
+                let id = self.record_send(from, to, &packet, 0);
+                self.drop_message(id, reason);
             }
         }
     }
 
-    fn put_on_wire(&mut self, id: u64, from: Endpoint, to: Endpoint, packet: Packet, at_ms: u64) {
+    /// Gives a message the next id and traces its sending; returns the id.
+    fn record_send(&mut self, from: Endpoint, to: Endpoint, packet: &Packet, delay_ms: u64) -> u64 {
+        self.stats.messages += 1;
+        let id = self.next_message_id;
+        self.next_message_id += 1;
+        let kind = match packet {
+            Packet::Raft(m) => Some(m.kind()),
+            _ => None,
+        };
+        let deliver_ms = self.now_ms + delay_ms;
+        let event = TraceEvent::Send {
+            id,
+            from,
+            to,
+            kind,
+            deliver_ms,
+        };
+        self.trace.record(self.now_ms, event);
+        id
+    }
+
+    fn put_on_wire(&mut self, from: Endpoint, to: Endpoint, packet: Packet, delay_ms: u64) {
+        let id = self.record_send(from, to, &packet, delay_ms);
+        let deliver_ms = self.now_ms + delay_ms;
         self.in_flight.insert(InFlight {
             id,
             from,
             to,
             packet,
             sent_ms: self.now_ms,
-            deliver_ms: at_ms,
+            deliver_ms,
             held: false,
         });
-        self.schedule(at_ms, Action::Deliver(id));
+        self.schedule(deliver_ms, Action::Deliver(id));
     }
 
     fn drop_message(&mut self, id: u64, reason: DropReason) {

@@ -31,5 +31,7 @@ fn main() {
             events as f64 / wall / 1e6
         );
     }
-    println!("best: {best:.0}x real time (5 nodes, faults, clients, checker on every event, one thread)");
+    println!(
+        "best: {best:.0}x real time (5 nodes, faults, clients, checker on every event, one thread)"
+    );
 }

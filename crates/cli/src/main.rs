@@ -1,10 +1,12 @@
 //! `river`: run, check and replay River Raft simulations from the command line.
 //!
-//! Exit status: 0 when every run is safe (and converged), 1 when a run broke a property or
-//! an expectation, 2 for bad input (unknown flag, bad scenario line, impossible config).
+//! Exit status: 0 when every run is safe (and converged, with a linearizable client
+//! history), 1 when a run broke a property or an expectation, 2 for bad input (unknown flag,
+//! bad scenario line, impossible config).
 
 use clap::{Args, Parser, Subcommand};
 use river_core::{Bug, BugSet};
+use river_lincheck::Problem;
 use river_sim::scenario::{built_in, Player, Scenario};
 use river_sim::swarm::{self, CheckOptions, Outcome, RunReport};
 use river_sim::{RaftOptions, Simulation};
@@ -25,7 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run many seeded simulations under random faults and check every event for safety.
+    /// Run many seeded simulations under random faults, check every event for safety and
+    /// every run's client history for linearizability.
     Check {
         /// How many seeds to run.
         #[arg(long)]
@@ -185,37 +188,89 @@ fn main() -> ExitCode {
     }
 }
 
+/// One seed's run, and the verdict on its client history (`Err`: the history could not be
+/// read as invocations paired with completions, a simulator bug).
+struct Checked {
+    run: RunReport,
+    history: Result<river_lincheck::Report, String>,
+}
+
+impl Checked {
+    fn new(sim: &Simulation, run: RunReport) -> Checked {
+        let history = river_lincheck::check(&sim.history)
+            .map_err(|e| format!("the client history is malformed: {e}"));
+        Checked { run, history }
+    }
+
+    /// Whether the history is certainly not linearizable (or unreadable).
+    fn not_linearizable(&self) -> bool {
+        self.history.as_ref().map_or(true, |h| h.violated())
+    }
+
+    /// Whether the search gave up on some key (not a failure: it proves nothing).
+    fn inconclusive(&self) -> bool {
+        self.history.as_ref().is_ok_and(|h| h.inconclusive())
+    }
+
+    /// Whether the run broke a property, did not converge, or is not linearizable.
+    fn failed(&self) -> bool {
+        self.run.outcome != Outcome::Ok || self.not_linearizable()
+    }
+
+    /// Prints what is wrong with the history: problems of kind `inconclusive` or not.
+    fn print_history_problems(&self, inconclusive: bool) {
+        match &self.history {
+            Err(e) if !inconclusive => println!("  {e}"),
+            Err(_) => {}
+            Ok(report) => {
+                for problem in &report.problems {
+                    if matches!(problem, Problem::Inconclusive { .. }) == inconclusive {
+                        println!("  {problem}");
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn check(seeds: u64, first_seed: u64, cluster: &ClusterArgs) -> Result<ExitCode, String> {
     let options = cluster.options()?;
     let started = Instant::now();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8) as u64;
-    let reports: Vec<RunReport> = std::thread::scope(|scope| {
+    let checked: Vec<Checked> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 scope.spawn(move || {
                     (first_seed + w..first_seed + seeds)
                         .step_by(workers as usize)
-                        .map(|seed| swarm::run(&options, seed, false).expect("validated").1)
+                        .map(|seed| {
+                            let (sim, run) = swarm::run(&options, seed, false).expect("validated");
+                            Checked::new(&sim, run)
+                        })
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
-        let mut all: Vec<RunReport> = handles
+        let mut all: Vec<Checked> = handles
             .into_iter()
             .flat_map(|h| h.join().expect("worker"))
             .collect();
-        all.sort_by_key(|r| r.seed);
+        all.sort_by_key(|c| c.run.seed);
         all
     });
     let wall = started.elapsed().as_secs_f64();
+    let reports: Vec<&RunReport> = checked.iter().map(|c| &c.run).collect();
     let sim_s: f64 = reports.iter().map(|r| r.sim_ms as f64 / 1000.0).sum();
-    let sum = |f: fn(&RunReport) -> u64| reports.iter().map(f).sum::<u64>();
-    let failures: Vec<&RunReport> = reports
+    let sum = |f: fn(&RunReport) -> u64| reports.iter().map(|r| f(r)).sum::<u64>();
+    let failures: Vec<&Checked> = checked.iter().filter(|c| c.failed()).collect();
+    let inconclusive: Vec<&Checked> = checked.iter().filter(|c| c.inconclusive()).collect();
+    let linearizable_ops: usize = checked
         .iter()
-        .filter(|r| r.outcome != Outcome::Ok)
-        .collect();
+        .filter_map(|c| c.history.as_ref().ok())
+        .map(|h| h.operations)
+        .sum();
     let violations: usize = reports
         .iter()
         .map(|r| match &r.outcome {
@@ -224,7 +279,7 @@ fn check(seeds: u64, first_seed: u64, cluster: &ClusterArgs) -> Result<ExitCode,
         })
         .sum();
     println!(
-        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, operations {}, violations {}, not converged {}; {:.2} s wall, {:.0}x real time",
+        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, operations {}, violations {}, not converged {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
         reports.len(),
         sim_s,
         sum(|r| r.events),
@@ -232,11 +287,21 @@ fn check(seeds: u64, first_seed: u64, cluster: &ClusterArgs) -> Result<ExitCode,
         sum(|r| r.commits),
         sum(|r| r.operations as u64),
         violations,
-        failures.iter().filter(|r| r.outcome == Outcome::NoConvergence).count(),
+        reports.iter().filter(|r| r.outcome == Outcome::NoConvergence).count(),
+        linearizable_ops,
+        checked.iter().filter(|c| c.not_linearizable()).count(),
+        inconclusive.len(),
         wall,
         sim_s / wall.max(1e-9),
     );
-    for report in failures.iter().take(5) {
+    let replay = |seed: u64| {
+        println!(
+            "  replay: river run --seed {seed} {} --trace trace.jsonl --history history.edn",
+            cluster.flags()
+        );
+    };
+    for failure in failures.iter().take(5) {
+        let report = &failure.run;
         match &report.outcome {
             Outcome::Unsafe(violations) => {
                 println!("seed {}: UNSAFE", report.seed);
@@ -244,17 +309,24 @@ fn check(seeds: u64, first_seed: u64, cluster: &ClusterArgs) -> Result<ExitCode,
                     println!("  at {} ms: {}", v.time_ms, v.text);
                 }
             }
-            _ => println!(
+            Outcome::NoConvergence => println!(
                 "seed {}: did not converge within {} ms of healing",
                 report.seed,
                 swarm::HEAL_LIMIT_MS
             ),
+            Outcome::Ok => {}
         }
-        println!(
-            "  replay: river run --seed {} {} --trace trace.jsonl --history history.edn",
-            report.seed,
-            cluster.flags()
-        );
+        if failure.not_linearizable() {
+            println!("seed {}: NOT LINEARIZABLE", report.seed);
+            failure.print_history_problems(false);
+        }
+        replay(report.seed);
+    }
+    // Not failures, but a search that gave up proves nothing either way: show them.
+    for c in inconclusive.iter().take(5) {
+        println!("seed {}: linearizability inconclusive", c.run.seed);
+        c.print_history_problems(true);
+        replay(c.run.seed);
     }
     Ok(if failures.is_empty() {
         ExitCode::SUCCESS
@@ -300,6 +372,8 @@ fn run(
     let options = cluster.options()?;
     let started = Instant::now();
     let (sim, report) = swarm::run(&options, seed, trace.is_some()).map_err(|e| e.to_string())?;
+    let checked = Checked::new(&sim, report);
+    let report = &checked.run;
     let wall = started.elapsed().as_secs_f64();
     write_outputs(&sim, history, trace)?;
     let mix = report.mix;
@@ -329,24 +403,45 @@ fn run(
         report.trace_digest,
         wall
     );
-    Ok(match report.outcome {
-        Outcome::Ok => {
-            println!("safe, and converged after healing");
-            ExitCode::SUCCESS
-        }
+    match &report.outcome {
+        Outcome::Ok => println!("safe, and converged after healing"),
         Outcome::Unsafe(violations) => {
             for v in violations {
                 println!("UNSAFE at {} ms: {}", v.time_ms, v.text);
             }
-            ExitCode::from(1)
         }
-        Outcome::NoConvergence => {
-            println!(
-                "safe, but did not converge within {} ms of healing",
-                swarm::HEAL_LIMIT_MS
-            );
-            ExitCode::from(1)
+        Outcome::NoConvergence => println!(
+            "safe, but did not converge within {} ms of healing",
+            swarm::HEAL_LIMIT_MS
+        ),
+    }
+    match &checked.history {
+        Ok(history) if history.problems.is_empty() => println!(
+            "client history linearizable: {} operations on {} keys checked",
+            history.operations, history.keys
+        ),
+        Ok(history) => {
+            if history.violated() {
+                println!(
+                    "NOT LINEARIZABLE ({} operations checked)",
+                    history.operations
+                );
+                checked.print_history_problems(false);
+            }
+            if history.inconclusive() {
+                println!(
+                    "linearizability inconclusive ({} operations checked)",
+                    history.operations
+                );
+                checked.print_history_problems(true);
+            }
         }
+        Err(e) => println!("NOT LINEARIZABLE: {e}"),
+    }
+    Ok(if checked.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

@@ -1,0 +1,18 @@
+//! Read-only views of a running simulation for presentation (the browser page draws
+//! election timers between events). Nothing here changes the simulation.
+
+use crate::sim::Server;
+
+impl Server {
+    /// The simulated time at which this server's node was last told how much time passed;
+    /// its [`river_core::Node::election_timer`] is exact as of this moment, so a viewer adds
+    /// the time since to animate the timer smoothly.
+    pub fn ticked_ms(&self) -> u64 {
+        self.ticked_ms
+    }
+
+    /// When this server's next timer fires, if it is running and nothing arrives first.
+    pub fn timer_at_ms(&self) -> Option<u64> {
+        self.node.as_ref().map(|_| self.timer_at_ms)
+    }
+}

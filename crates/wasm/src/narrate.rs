@@ -1,0 +1,719 @@
+//! Narration: the simulator's trace turned into plain sentences for the event feed ("C became
+//! leader for term 3"), and the status line that says where the cluster stands. Routine
+//! traffic (heartbeats, deliveries, timer ticks) is drawn, not narrated.
+
+use crate::layout::{fit, op_text, Ghost};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use river_core::{Event, MessageKind, NodeId, Payload, Role, StepDownReason, VoteDenial};
+use river_sim::kv::{Op, OpResult};
+use river_sim::network::{Endpoint, Reply};
+use river_sim::trace::{DropReason, TraceEvent, TraceRecord};
+use river_sim::Simulation;
+
+/// The most feed lines waiting for the page; older ones are summarised as a count.
+pub const MAX_PENDING_LINES: usize = 200;
+/// The most lost messages animated at once.
+pub const MAX_GHOSTS: usize = 64;
+/// The most messages the narrator remembers (to animate their loss on arrival).
+const MAX_TRACKED_MESSAGES: usize = 1_024;
+/// The most client requests remembered (to name the op in replies).
+const MAX_TRACKED_REQUESTS: usize = 256;
+/// How many characters of a command a sentence repeats.
+const COMMAND_CHARS: usize = 40;
+
+/// The kind of a feed line, which the page turns into a CSS class (from this fixed set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeedKind {
+    /// Elections and leadership.
+    Election,
+    /// Votes.
+    Vote,
+    /// Commits.
+    Commit,
+    /// Users and their requests.
+    Client,
+    /// Crashes, restarts and links.
+    Fault,
+    /// Something to notice: a rollback, a refusal.
+    Warn,
+    /// A broken safety property.
+    Violation,
+    /// Scenario progress.
+    Story,
+}
+
+impl FeedKind {
+    /// The CSS class name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FeedKind::Election => "election",
+            FeedKind::Vote => "vote",
+            FeedKind::Commit => "commit",
+            FeedKind::Client => "client",
+            FeedKind::Fault => "fault",
+            FeedKind::Warn => "warn",
+            FeedKind::Violation => "violation",
+            FeedKind::Story => "story",
+        }
+    }
+}
+
+/// One sentence of the feed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeedLine {
+    /// Simulated time.
+    pub time_ms: u64,
+    /// Its kind.
+    pub kind: FeedKind,
+    /// The sentence; never contains a tab or newline.
+    pub text: String,
+}
+
+/// Sentences waiting for the page, bounded.
+#[derive(Clone, Debug, Default)]
+pub struct Feed {
+    lines: Vec<FeedLine>,
+    skipped: u64,
+}
+
+impl Feed {
+    /// Adds a sentence (control characters become spaces).
+    pub fn push(&mut self, time_ms: u64, kind: FeedKind, text: String) {
+        let text = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if self.lines.len() >= MAX_PENDING_LINES {
+            self.lines.remove(0);
+            self.skipped += 1;
+        }
+        self.lines.push(FeedLine {
+            time_ms,
+            kind,
+            text,
+        });
+    }
+
+    /// Whether sentences are waiting.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.skipped == 0
+    }
+
+    /// Takes the waiting sentences, oldest first: one per line as `time_ms \t kind \t text`.
+    /// When more arrived than the page was given, a first line says how many were left out.
+    pub fn take(&mut self) -> String {
+        let mut out = String::new();
+        if self.skipped > 0 {
+            let time = self.lines.first().map_or(0, |l| l.time_ms);
+            out.push_str(&format!(
+                "{time}\tstory\t… {} earlier events left out\n",
+                self.skipped
+            ));
+        }
+        for line in self.lines.drain(..) {
+            out.push_str(&format!(
+                "{}\t{}\t{}\n",
+                line.time_ms,
+                line.kind.name(),
+                line.text
+            ));
+        }
+        self.skipped = 0;
+        out
+    }
+
+    /// The waiting lines (for tests).
+    pub fn lines(&self) -> &[FeedLine] {
+        &self.lines
+    }
+}
+
+/// The name people see for client `id`: the first few are "User X", "User Y", …
+pub fn user_name(id: u32) -> String {
+    const NAMES: [&str; 4] = ["X", "Y", "Z", "W"];
+    match NAMES.get(id as usize) {
+        Some(n) => format!("User {n}"),
+        None => format!("User {}", id + 1),
+    }
+}
+
+/// A speed as people read it: "1×", "1/20×".
+pub fn speed_label(speed: f64) -> String {
+    if speed >= 0.999 {
+        String::from("1×")
+    } else if speed <= 0.0 {
+        String::from("0×")
+    } else {
+        format!("1/{}×", crate::maths::round(1.0 / speed) as u64)
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+fn names(ids: &[NodeId]) -> String {
+    let v: Vec<String> = ids.iter().map(|i| format!("{i}")).collect();
+    v.join(", ")
+}
+
+/// A message on the wire, remembered until it arrives or is lost.
+#[derive(Clone, Copy, Debug)]
+struct Wire {
+    id: u64,
+    from: Endpoint,
+    to: Endpoint,
+    kind: Option<MessageKind>,
+    sent_ms: u64,
+}
+
+/// Turns trace records into sentences and lost-message ghosts. Keeps a little memory
+/// (which request carried which op, where each message was going) so later records can be
+/// told in words.
+///
+/// Its memories are short vectors searched from the end (what is looked up is usually
+/// recent): a map type would add more code to the wasm than it saves time.
+#[derive(Clone, Debug, Default)]
+pub struct Narrator {
+    requests: Vec<((u32, u64), String)>,
+    wires: Vec<Wire>,
+    /// Lost messages still fading, oldest first.
+    pub ghosts: Vec<Ghost>,
+}
+
+impl Narrator {
+    /// Forgets everything (a new run).
+    pub fn reset(&mut self) {
+        *self = Narrator::default();
+    }
+
+    /// Narrates `records` (just drained from `sim`'s trace) into `feed`. `ghost_ms` is how
+    /// long a lost message stays visible, in simulated ms.
+    pub fn narrate(
+        &mut self,
+        records: &[TraceRecord],
+        sim: &Simulation,
+        feed: &mut Feed,
+        ghost_ms: f64,
+    ) {
+        let mut links: Vec<(u64, NodeId, NodeId, bool)> = Vec::new();
+        for record in records {
+            let t = record.time_ms;
+            if !matches!(record.event, TraceEvent::Link { .. }) && !links.is_empty() {
+                Self::links(&mut links, sim, feed);
+            }
+            match &record.event {
+                TraceEvent::Send {
+                    id, from, to, kind, ..
+                } => {
+                    if self.wires.len() >= MAX_TRACKED_MESSAGES {
+                        self.wires.remove(0);
+                    }
+                    self.wires.push(Wire {
+                        id: *id,
+                        from: *from,
+                        to: *to,
+                        kind: *kind,
+                        sent_ms: t,
+                    });
+                }
+                TraceEvent::Deliver { id } => {
+                    self.take_wire(*id);
+                }
+                TraceEvent::Drop { id, reason } => {
+                    if let Some(Wire {
+                        from,
+                        to,
+                        kind,
+                        sent_ms,
+                        ..
+                    }) = self.take_wire(*id)
+                    {
+                        if self.ghosts.len() >= MAX_GHOSTS {
+                            self.ghosts.remove(0);
+                        }
+                        // Lost as it was sent, or after travelling (cut on arrival, or the
+                        // receiver went down on the way).
+                        let at_end = !matches!(reason, DropReason::Lost) && sent_ms < t;
+                        self.ghosts.push(Ghost {
+                            from,
+                            to,
+                            kind,
+                            start_ms: t as f64,
+                            end_ms: t as f64 + ghost_ms,
+                            at_end,
+                        });
+                    }
+                }
+                TraceEvent::Timer { .. } => {}
+                TraceEvent::Node { node, event } => self.node_event(t, *node, event, sim, feed),
+                TraceEvent::Crash { node } => feed.push(
+                    t,
+                    FeedKind::Fault,
+                    format!("{node} crashed: only its term, vote and log survive, on disk"),
+                ),
+                TraceEvent::Restart { node } => {
+                    let disk = &sim.server(*node).disk;
+                    feed.push(
+                        t,
+                        FeedKind::Fault,
+                        format!(
+                            "{node} restarted from its disk: term {}, {}",
+                            disk.hard_state.term,
+                            plural(disk.log.len() as u64, "entry", "entries")
+                        ),
+                    );
+                }
+                TraceEvent::Link { from, to, up } => links.push((t, *from, *to, *up)),
+                TraceEvent::Invoke {
+                    client,
+                    seq,
+                    node,
+                    op,
+                } => {
+                    let text = fit(&op_text(op), COMMAND_CHARS);
+                    if self.requests.len() >= MAX_TRACKED_REQUESTS {
+                        self.requests.remove(0);
+                    }
+                    self.requests.push(((*client, *seq), text.clone()));
+                    if human(sim, *client) {
+                        let what = match op {
+                            Op::Get { key } => format!("to read {}", fit(key, COMMAND_CHARS)),
+                            _ => format!("to apply {text}"),
+                        };
+                        feed.push(
+                            t,
+                            FeedKind::Client,
+                            format!("{} asks {node} {what}", user_name(*client)),
+                        );
+                    }
+                }
+                TraceEvent::Complete { client, seq, reply } => {
+                    let op = self.take_request(*client, *seq);
+                    if human(sim, *client) {
+                        let user = user_name(*client);
+                        let text = match reply {
+                            Reply::Ok(OpResult::Done) => {
+                                format!("{user} hears back: {op} is committed and applied")
+                            }
+                            Reply::Ok(OpResult::Value(Some(v))) => format!(
+                                "{user} hears back: {op} reads '{}'",
+                                fit(v, COMMAND_CHARS)
+                            ),
+                            Reply::Ok(OpResult::Value(None)) => {
+                                format!("{user} hears back: {op} finds no value")
+                            }
+                            Reply::NotLeader(Some(l)) => {
+                                format!("{user} is told: not the leader, {l} is")
+                            }
+                            Reply::NotLeader(None) => {
+                                format!("{user} is told: not the leader, and no leader is known")
+                            }
+                            Reply::Failed => format!(
+                                "{user} is told: {op} lost its place in the log and will never apply"
+                            ),
+                        };
+                        feed.push(t, FeedKind::Client, text);
+                    }
+                }
+                TraceEvent::Timeout { client, seq } => {
+                    let op = self.take_request(*client, *seq);
+                    if human(sim, *client) {
+                        feed.push(
+                            t,
+                            FeedKind::Warn,
+                            format!(
+                                "{} stops waiting for {op}: no answer, so it may or may not apply",
+                                user_name(*client)
+                            ),
+                        );
+                    }
+                }
+                TraceEvent::Violation { text } => {
+                    feed.push(t, FeedKind::Violation, format!("Safety violated: {text}"))
+                }
+            }
+        }
+        if !links.is_empty() {
+            Self::links(&mut links, sim, feed);
+        }
+    }
+
+    fn take_wire(&mut self, id: u64) -> Option<Wire> {
+        let k = self.wires.iter().rposition(|w| w.id == id)?;
+        Some(self.wires.remove(k))
+    }
+
+    fn take_request(&mut self, client: u32, seq: u64) -> String {
+        match self.requests.iter().rposition(|(key, _)| *key == (client, seq)) {
+            Some(k) => self.requests.remove(k).1,
+            None => String::new(),
+        }
+    }
+
+    /// Drops ghosts that have faded by `clock_ms`.
+    pub fn prune_ghosts(&mut self, clock_ms: f64) {
+        self.ghosts.retain(|g| g.end_ms > clock_ms);
+    }
+
+    /// One sentence for a run of link changes: "Cut: A–C, B → D".
+    fn links(changes: &mut Vec<(u64, NodeId, NodeId, bool)>, sim: &Simulation, feed: &mut Feed) {
+        let t = changes.first().map_or(0, |c| c.0);
+        for up in [false, true] {
+            let mut parts: Vec<String> = Vec::new();
+            let mut done: Vec<(NodeId, NodeId)> = Vec::new();
+            for &(_, a, b, _) in changes.iter().filter(|c| c.3 == up) {
+                if done.contains(&(a, b)) {
+                    continue;
+                }
+                let both = changes.iter().any(|&(_, x, y, v)| x == b && y == a && v == up);
+                if both {
+                    done.push((b, a));
+                    parts.push(format!("{}–{}", a.min(b), a.max(b)));
+                } else {
+                    parts.push(format!("{a} → {b}"));
+                }
+                done.push((a, b));
+            }
+            if parts.is_empty() {
+                continue;
+            }
+            let all_up = sim
+                .ids()
+                .all(|a| sim.ids().all(|b| a == b || sim.network().is_up(a, b)));
+            let text = if up && all_up && parts.len() > 1 {
+                String::from("Every link is restored")
+            } else if up {
+                format!("Restored {}: {}", if parts.len() == 1 { "link" } else { "links" }, parts.join(", "))
+            } else {
+                format!(
+                    "Cut {}: {}",
+                    if parts.len() == 1 { "link" } else { "links" },
+                    parts.join(", ")
+                )
+            };
+            feed.push(t, FeedKind::Fault, text);
+        }
+        changes.clear();
+    }
+
+    fn node_event(&self, t: u64, n: NodeId, event: &Event, sim: &Simulation, feed: &mut Feed) {
+        let size = sim.size();
+        let (kind, text) = match *event {
+            Event::ElectionStarted { term } => (
+                FeedKind::Election,
+                format!("{n} timed out and started an election for term {term}"),
+            ),
+            Event::PreVoteStarted { term } => (
+                FeedKind::Election,
+                format!("{n} timed out and asks whether it could win term {term} (PreVote)"),
+            ),
+            Event::BecameLeader { term, votes } => (
+                FeedKind::Election,
+                format!("{n} became leader for term {term} with {votes} of {size} votes"),
+            ),
+            Event::SteppedDown { term, reason } => (
+                FeedKind::Election,
+                match reason {
+                    StepDownReason::HigherTerm => {
+                        format!("{n} stepped down: it saw the newer term {term}")
+                    }
+                    StepDownReason::LeaderExists => {
+                        format!("{n} stopped campaigning: another server leads term {term}")
+                    }
+                    StepDownReason::LostQuorum => format!(
+                        "{n} stepped down: it lost touch with a majority (CheckQuorum)"
+                    ),
+                },
+            ),
+            Event::VoteGranted {
+                candidate,
+                term,
+                pre_vote,
+            } => (
+                FeedKind::Vote,
+                if pre_vote {
+                    format!("{n} would vote for {candidate} in term {term} (PreVote)")
+                } else {
+                    format!("{n} voted for {candidate} in term {term}")
+                },
+            ),
+            Event::VoteDenied {
+                candidate,
+                term,
+                pre_vote,
+                reason,
+            } => {
+                let why = match reason {
+                    VoteDenial::AlreadyVoted(other) => format!("it already voted for {other}"),
+                    VoteDenial::LogBehind => format!("{candidate}'s log is behind its own"),
+                    VoteDenial::LeaderAlive => String::from("it heard from a leader recently"),
+                    VoteDenial::TermNotNewer => format!("term {term} is not newer"),
+                };
+                let what = if pre_vote { "a PreVote" } else { "a vote" };
+                (
+                    FeedKind::Vote,
+                    format!("{n} refused {candidate} {what} for term {term}: {why}"),
+                )
+            }
+            Event::VoteIgnoredInLease { candidate, term } => (
+                FeedKind::Vote,
+                format!(
+                    "{n} ignored {candidate}'s request for term {term}: its leader is alive (CheckQuorum)"
+                ),
+            ),
+            Event::Committed { index, term } => {
+                // Followers learn commits from the leader; only the leader's is news.
+                let Some(node) = sim.node(n).filter(|x| x.role() == Role::Leader) else {
+                    return;
+                };
+                let what = match node.log().entry(index) {
+                    Some(e) if e.term == term => match &e.payload {
+                        Payload::Command(c) => fit(&op_text(&c.op), COMMAND_CHARS),
+                        Payload::Noop => String::from("its no-op"),
+                    },
+                    _ => String::from("?"),
+                };
+                (
+                    FeedKind::Commit,
+                    format!("{n} committed entry {index} ({what}): a majority stores it"),
+                )
+            }
+            Event::Truncated { from, removed } => (
+                FeedKind::Warn,
+                format!(
+                    "{n} removed {} from index {from}: they conflict with the leader's log",
+                    plural(removed, "uncommitted entry", "uncommitted entries")
+                ),
+            ),
+            Event::AppendRejected {
+                leader,
+                prev_log_index,
+            } => (
+                FeedKind::Warn,
+                format!(
+                    "{n} rejected {leader}'s entries: its log does not match at index {prev_log_index}"
+                ),
+            ),
+            Event::RefusedToOverwriteCommitted { index } => (
+                FeedKind::Violation,
+                format!("{n} was told to overwrite committed entry {index} and refused"),
+            ),
+            Event::RivalLeader { other, term } => (
+                FeedKind::Violation,
+                format!("{n} and {other} both lead term {term}"),
+            ),
+            Event::ElectionTimeout { .. }
+            | Event::BecameFollower { .. }
+            | Event::VoteReceived { .. }
+            | Event::StaleMessage { .. } => return,
+        };
+        feed.push(t, kind, text);
+    }
+}
+
+fn human(sim: &Simulation, client: u32) -> bool {
+    sim.clients()
+        .get(client as usize)
+        .is_some_and(|c| !c.automatic)
+}
+
+/// Where the cluster stands, in one sentence: who leads which term, what is committed,
+/// who is down, what is cut.
+pub fn status(sim: &Simulation) -> String {
+    let n = sim.size();
+    let up: Vec<NodeId> = sim.ids().filter(|&i| sim.node(i).is_some()).collect();
+    let down: Vec<NodeId> = sim.ids().filter(|&i| sim.node(i).is_none()).collect();
+    let mut parts: Vec<String> = Vec::new();
+    let leaders: Vec<NodeId> = up
+        .iter()
+        .copied()
+        .filter(|&i| sim.node(i).is_some_and(|x| x.role() == Role::Leader))
+        .collect();
+    match sim.leader() {
+        Some(l) => {
+            let node = sim.node(l).expect("leaders run");
+            parts.push(format!("{l} leads term {}", node.term()));
+            let stale: Vec<NodeId> = leaders.iter().copied().filter(|&x| x != l).collect();
+            if !stale.is_empty() {
+                parts.push(format!(
+                    "{} still {} it leads an older term",
+                    names(&stale),
+                    if stale.len() == 1 { "thinks" } else { "think" }
+                ));
+            }
+            let commit = node.commit_index().0;
+            let last = node.log().last_index().0;
+            parts.push(if commit == last {
+                format!("all {} committed", plural(last, "entry", "entries"))
+            } else {
+                format!(
+                    "{} of {} committed",
+                    plural(commit, "entry", "entries"),
+                    last
+                )
+            });
+        }
+        None => {
+            // Candidates by term, most votes first: "Election for term 2: B has 2 votes,
+            // A has 1; 3 are needed".
+            let mut campaigning: Vec<(river_core::Term, usize, NodeId, bool)> = up
+                .iter()
+                .filter_map(|&i| {
+                    let node = sim.node(i)?;
+                    match node.role() {
+                        Role::Candidate => Some((node.term(), node.votes(), i, false)),
+                        Role::PreCandidate => Some((node.term().next(), node.votes(), i, true)),
+                        _ => None,
+                    }
+                })
+                .collect();
+            campaigning.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+            if up.is_empty() {
+                parts.push(String::from("Every server is down"));
+            } else if let Some(&(term, _, _, _)) = campaigning.first() {
+                let who: Vec<String> = campaigning
+                    .iter()
+                    .filter(|c| c.0 == term)
+                    .map(|&(_, votes, id, pre)| {
+                        let what = if pre { "PreVote" } else { "vote" };
+                        format!("{id} has {}", plural(votes as u64, what, &format!("{what}s")))
+                    })
+                    .collect();
+                parts.push(format!(
+                    "Election for term {term}: {}; {} needed",
+                    who.join(", "),
+                    n / 2 + 1
+                ));
+            } else {
+                parts.push(String::from(
+                    "No leader yet: the first election timer to run out starts an election",
+                ));
+            }
+        }
+    }
+    if !down.is_empty() {
+        parts.push(format!("{} down", names(&down)));
+    }
+    let (mut both, mut one) = (0u64, 0u64);
+    for a in sim.ids() {
+        for b in sim.ids().filter(|&b| b > a) {
+            match (sim.network().is_up(a, b), sim.network().is_up(b, a)) {
+                (true, true) => {}
+                (false, false) => both += 1,
+                _ => one += 1,
+            }
+        }
+    }
+    if both > 0 {
+        parts.push(format!("{} cut", plural(both, "link", "links")));
+    }
+    if one > 0 {
+        parts.push(format!("{} cut one way", plural(one, "link", "links")));
+    }
+    let mut text = parts.join(" · ");
+    if let Some(v) = sim.checker.violations().first() {
+        text = format!("SAFETY VIOLATED: {} · {text}", v.text);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use river_sim::SimConfig;
+
+    fn run(sim: &mut Simulation, narrator: &mut Narrator, feed: &mut Feed, ms: u64) {
+        sim.advance(ms);
+        let records = core::mem::take(&mut sim.trace.records);
+        narrator.narrate(&records, sim, feed, 20.0);
+    }
+
+    fn texts(feed: &Feed) -> Vec<String> {
+        feed.lines().iter().map(|l| l.text.clone()).collect()
+    }
+
+    #[test]
+    fn an_election_is_told_in_words() {
+        let mut sim = Simulation::new(SimConfig::new(5, 3)).unwrap();
+        sim.trace.keep = true;
+        let (mut narrator, mut feed) = (Narrator::default(), Feed::default());
+        run(&mut sim, &mut narrator, &mut feed, 1_000);
+        let leader = sim.leader().unwrap();
+        let term = sim.node(leader).unwrap().term();
+        let lines = texts(&feed);
+        let wanted = format!("{leader} became leader for term {term} with ");
+        assert!(lines.iter().any(|l| l.starts_with(&wanted)), "{lines:#?}");
+        assert!(lines.iter().any(|l| l.contains("started an election")));
+        assert!(lines.iter().any(|l| l.contains("voted for")));
+        assert!(status(&sim).starts_with(&format!("{leader} leads term {term}")));
+    }
+
+    #[test]
+    fn a_users_change_and_a_partition_are_told() {
+        let mut sim = Simulation::new(SimConfig::new(3, 5)).unwrap();
+        sim.trace.keep = true;
+        let (mut narrator, mut feed) = (Narrator::default(), Feed::default());
+        run(&mut sim, &mut narrator, &mut feed, 1_000);
+        let leader = sim.leader().unwrap();
+        let follower = sim.ids().find(|&i| i != leader).unwrap();
+        sim.submit(follower, Op::parse("x=1").unwrap());
+        run(&mut sim, &mut narrator, &mut feed, 200);
+        sim.submit(leader, Op::parse("<b>x</b>").unwrap());
+        run(&mut sim, &mut narrator, &mut feed, 300);
+        sim.partition(&[alloc::vec![NodeId(0)], alloc::vec![NodeId(1), NodeId(2)]]);
+        run(&mut sim, &mut narrator, &mut feed, 1);
+        sim.heal_all();
+        run(&mut sim, &mut narrator, &mut feed, 1);
+        let lines = texts(&feed);
+        let has = |s: &str| lines.iter().any(|l| l.contains(s));
+        assert!(has(&format!("User X asks {follower} to apply x=1")), "{lines:#?}");
+        assert!(has(&format!("not the leader, {leader} is")), "{lines:#?}");
+        assert!(has("<b>x</b> is committed and applied"), "{lines:#?}");
+        assert!(has("Cut links: A–B, A–C"), "{lines:#?}");
+        assert!(has("Every link is restored"), "{lines:#?}");
+    }
+
+    #[test]
+    fn lost_messages_leave_ghosts_that_fade() {
+        let mut config = SimConfig::new(3, 9);
+        config.link.loss = 0.5;
+        let mut sim = Simulation::new(config).unwrap();
+        sim.trace.keep = true;
+        let (mut narrator, mut feed) = (Narrator::default(), Feed::default());
+        run(&mut sim, &mut narrator, &mut feed, 300);
+        assert!(!narrator.ghosts.is_empty());
+        assert!(narrator.ghosts.len() <= MAX_GHOSTS);
+        narrator.prune_ghosts(sim.now_ms() as f64 + 100.0);
+        assert!(narrator.ghosts.is_empty());
+    }
+
+    #[test]
+    fn the_feed_is_bounded_and_counts_what_it_left_out() {
+        let mut feed = Feed::default();
+        for i in 0..MAX_PENDING_LINES + 5 {
+            feed.push(i as u64, FeedKind::Story, format!("line\t{i}\n"));
+        }
+        let text = feed.take();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), MAX_PENDING_LINES + 1);
+        assert!(lines[0].contains("5 earlier events left out"));
+        assert!(lines[1].ends_with("line 5 "), "tabs and newlines in text become spaces");
+        assert!(feed.is_empty());
+    }
+
+    #[test]
+    fn speeds_read_as_fractions() {
+        assert_eq!(speed_label(1.0), "1×");
+        assert_eq!(speed_label(0.05), "1/20×");
+        assert_eq!(speed_label(0.001), "1/1000×");
+        assert_eq!(user_name(0), "User X");
+        assert_eq!(user_name(4), "User 5");
+    }
+}

@@ -1,0 +1,394 @@
+//! The settings a person can change on the page, with their bounds, and the two the
+//! address may carry (`?seed=` and `?nodes=`). Every value is checked here; a bad one is
+//! refused with a sentence saying why, and the page keeps running with what it had.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use river_sim::network::LinkParams;
+use river_sim::{RaftOptions, SimConfig};
+
+/// The largest cluster the page draws: nine letters fit on a ring and in the log panel
+/// (the core allows more).
+pub const MAX_NODES: usize = 9;
+/// The cluster size a page starts with.
+pub const DEFAULT_NODES: usize = 5;
+/// The largest seed accepted: seeds round-trip through JavaScript numbers, which are exact
+/// up to 2^53 - 1.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+/// The longest election timeout, heartbeat or latency a person may set, in ms.
+pub const MAX_SETTING_MS: u64 = 10_000;
+/// The highest message loss a person may set, in percent: above it nothing gets through.
+pub const MAX_LOSS_PERCENT: u32 = 90;
+/// How much of a bad value a notice repeats.
+const MAX_ECHO_CHARS: usize = 40;
+
+/// Everything that defines a run on the page besides what people do during it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Number of servers, 1 to [`MAX_NODES`].
+    pub nodes: usize,
+    /// The master seed, 0 to [`MAX_SEED`].
+    pub seed: u64,
+    /// Raft timing and options.
+    pub raft: RaftOptions,
+    /// Every link's delay and loss (cuts are not settings: they happen during a run).
+    pub link: LinkParams,
+}
+
+/// What applying a setting needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// The servers' configuration changed: start a fresh cluster.
+    Restart,
+    /// Only the network changed: apply it to the running cluster.
+    Network,
+}
+
+/// The setting names [`Settings::set`] accepts, in the order the page shows them.
+pub const NAMES: [&str; 10] = [
+    "nodes",
+    "seed",
+    "election-timeout-min",
+    "election-timeout-max",
+    "heartbeat",
+    "latency-min",
+    "latency-max",
+    "loss-percent",
+    "prevote",
+    "checkquorum",
+];
+
+impl Settings {
+    /// The page's defaults: the simulator's, with `seed`.
+    pub fn new(seed: u64) -> Settings {
+        let config = SimConfig::new(DEFAULT_NODES, seed);
+        Settings {
+            nodes: config.nodes,
+            seed,
+            raft: config.raft,
+            link: config.link,
+        }
+    }
+
+    /// Settings taken from a scenario's configuration, if the page can show it.
+    pub fn from_config(config: &SimConfig) -> Result<Settings, String> {
+        if config.nodes > MAX_NODES {
+            return Err(format!(
+                "the page shows clusters of 1 to {MAX_NODES} nodes, not {}",
+                config.nodes
+            ));
+        }
+        if config.seed > MAX_SEED {
+            return Err(format!("the page takes seeds from 0 to {MAX_SEED}"));
+        }
+        Ok(Settings {
+            nodes: config.nodes,
+            seed: config.seed,
+            raft: config.raft,
+            link: config.link,
+        })
+    }
+
+    /// The simulator configuration these settings describe.
+    pub fn config(&self) -> SimConfig {
+        let mut config = SimConfig::new(self.nodes, self.seed);
+        config.raft = self.raft;
+        config.link = self.link;
+        config
+    }
+
+    /// The value of setting `name` as the page shows it.
+    #[allow(clippy::manual_is_multiple_of)] // `is_multiple_of` is newer than our MSRV
+    pub fn get(&self, name: &str) -> Option<String> {
+        Some(match name {
+            "nodes" => self.nodes.to_string(),
+            "seed" => self.seed.to_string(),
+            "election-timeout-min" => self.raft.election_timeout_min_ms.to_string(),
+            "election-timeout-max" => self.raft.election_timeout_max_ms.to_string(),
+            "heartbeat" => self.raft.heartbeat_interval_ms.to_string(),
+            "latency-min" => self.link.latency_min_ms.to_string(),
+            "latency-max" => self.link.latency_max_ms.to_string(),
+            "loss-percent" => {
+                let tenths = crate::maths::round(self.link.loss * 1000.0) as u64;
+                if tenths % 10 == 0 {
+                    format!("{}", tenths / 10)
+                } else {
+                    format!("{}.{}", tenths / 10, tenths % 10)
+                }
+            }
+            "prevote" => on_off(self.raft.pre_vote).into(),
+            "checkquorum" => on_off(self.raft.check_quorum).into(),
+            _ => return None,
+        })
+    }
+
+    /// Changes one setting from the text a person typed. Refuses values out of bounds or
+    /// that make the configuration impossible (a heartbeat no faster than the shortest
+    /// election timeout, an empty range), saying why.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<Effect, String> {
+        let mut next = self.clone();
+        let value = value.trim();
+        let effect = match name {
+            "nodes" => {
+                next.nodes = whole(value, "the cluster size", 1, MAX_NODES as u64)? as usize;
+                Effect::Restart
+            }
+            "seed" => {
+                next.seed = whole(value, "the seed", 0, MAX_SEED)?;
+                Effect::Restart
+            }
+            "election-timeout-min" => {
+                next.raft.election_timeout_min_ms =
+                    whole(value, "the shortest election timeout", 1, MAX_SETTING_MS)?;
+                Effect::Restart
+            }
+            "election-timeout-max" => {
+                next.raft.election_timeout_max_ms =
+                    whole(value, "the longest election timeout", 1, MAX_SETTING_MS)?;
+                Effect::Restart
+            }
+            "heartbeat" => {
+                next.raft.heartbeat_interval_ms =
+                    whole(value, "the heartbeat interval", 1, MAX_SETTING_MS)?;
+                Effect::Restart
+            }
+            "latency-min" => {
+                next.link.latency_min_ms =
+                    whole(value, "the shortest latency", 0, MAX_SETTING_MS)?;
+                Effect::Network
+            }
+            "latency-max" => {
+                next.link.latency_max_ms = whole(value, "the longest latency", 0, MAX_SETTING_MS)?;
+                Effect::Network
+            }
+            "loss-percent" => {
+                let p = percent(value).ok_or_else(|| {
+                    format!(
+                        "message loss must be a percentage from 0 to {MAX_LOSS_PERCENT}, not '{}'",
+                        echo(value)
+                    )
+                })?;
+                next.link.loss = p / 100.0;
+                Effect::Network
+            }
+            "prevote" => {
+                next.raft.pre_vote = switch(value, "PreVote")?;
+                Effect::Restart
+            }
+            "checkquorum" => {
+                next.raft.check_quorum = switch(value, "CheckQuorum")?;
+                Effect::Restart
+            }
+            _ => return Err(format!("there is no setting named '{}'", echo(name))),
+        };
+        if next.link.latency_min_ms > next.link.latency_max_ms {
+            return Err(format!(
+                "the shortest latency ({} ms) is above the longest ({} ms)",
+                next.link.latency_min_ms, next.link.latency_max_ms
+            ));
+        }
+        next.config().validate().map_err(|e| e.to_string())?;
+        *self = next;
+        Ok(effect)
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn whole(value: &str, what: &str, low: u64, high: u64) -> Result<u64, String> {
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|v| (low..=high).contains(v))
+        .ok_or_else(|| {
+            format!(
+                "{what} must be a whole number from {low} to {high}, not '{}'",
+                echo(value)
+            )
+        })
+}
+
+/// A percentage from 0 to [`MAX_LOSS_PERCENT`] with up to three decimals ("12.5"), read
+/// without the float parser (which would add its tables to the wasm).
+fn percent(value: &str) -> Option<f64> {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty()
+        || !digits(whole)
+        || !digits(fraction)
+        || whole.len() > 3
+        || fraction.len() > 3
+    {
+        return None;
+    }
+    let mut thousandths: u64 = 0;
+    for b in whole.bytes() {
+        thousandths = thousandths * 10 + u64::from(b - b'0');
+    }
+    thousandths *= 1000;
+    let mut scale = 100;
+    for b in fraction.bytes() {
+        thousandths += u64::from(b - b'0') * scale;
+        scale /= 10;
+    }
+    (thousandths <= u64::from(MAX_LOSS_PERCENT) * 1000).then(|| thousandths as f64 / 1000.0)
+}
+
+fn switch(value: &str, what: &str) -> Result<bool, String> {
+    match value {
+        "on" | "true" | "1" => Ok(true),
+        "off" | "false" | "0" => Ok(false),
+        _ => Err(format!("{what} is 'on' or 'off', not '{}'", echo(value))),
+    }
+}
+
+/// A person's text repeated in a message: shortened, and control characters replaced.
+pub fn echo(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(MAX_ECHO_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > MAX_ECHO_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// What the page's address asked for, after checking: the values to use and a notice for
+/// each value that was refused.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddressRequest {
+    /// A valid `?seed=`, if given.
+    pub seed: Option<u64>,
+    /// A valid `?nodes=`, if given.
+    pub nodes: Option<usize>,
+    /// `?paused`: start with the clock stopped (for embedding, and for runs driven only
+    /// through `advance`, which are then deterministic from time 0).
+    pub paused: bool,
+    /// One sentence per refused value, for the page to show.
+    pub notices: Vec<String>,
+}
+
+impl AddressRequest {
+    /// Reads `?seed=`, `?nodes=` and `?paused` from a query string such as `location.search`; other
+    /// parameters are ignored.
+    pub fn parse(query: &str) -> AddressRequest {
+        let mut request = AddressRequest::default();
+        let query = query.strip_prefix('?').unwrap_or(query);
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(raw);
+            match key {
+                "seed" => match whole(value.trim(), "", 0, MAX_SEED) {
+                    Ok(seed) => request.seed = Some(seed),
+                    Err(_) => request.notices.push(format!(
+                        "The address asks for seed '{}', but a seed is a whole number from 0 to {MAX_SEED}. This run uses a random seed instead.",
+                        echo(&value)
+                    )),
+                },
+                "nodes" => match whole(value.trim(), "", 1, MAX_NODES as u64) {
+                    Ok(n) => request.nodes = Some(n as usize),
+                    Err(_) => request.notices.push(format!(
+                        "The address asks for '{}' nodes, but the page shows 1 to {MAX_NODES}. This run has {DEFAULT_NODES}.",
+                        echo(&value)
+                    )),
+                },
+                "paused" => match value.trim() {
+                    "" | "1" | "true" | "yes" => request.paused = true,
+                    "0" | "false" | "no" => request.paused = false,
+                    _ => request.notices.push(format!(
+                        "The address says paused='{}'; write ?paused to start paused. The run starts playing.",
+                        echo(&value)
+                    )),
+                },
+                _ => {}
+            }
+        }
+        request
+    }
+}
+
+/// Decodes `%XX` escapes and `+` in a query value; invalid UTF-8 becomes U+FFFD.
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_values_are_checked() {
+        let r = AddressRequest::parse("?seed=42&nodes=7");
+        assert_eq!((r.seed, r.nodes), (Some(42), Some(7)));
+        assert!(r.notices.is_empty());
+
+        let r = AddressRequest::parse("?seed=banana&nodes=12");
+        assert_eq!((r.seed, r.nodes), (None, None));
+        assert_eq!(r.notices.len(), 2);
+        assert!(r.notices[0].contains("'banana'"), "{}", r.notices[0]);
+        assert!(r.notices[1].contains("'12'"), "{}", r.notices[1]);
+
+        let r = AddressRequest::parse("?seed=9007199254740992");
+        assert_eq!(r.seed, None, "above 2^53 - 1 does not survive JavaScript");
+        let r = AddressRequest::parse("seed=%3Cb%3E&x=1");
+        assert!(r.notices[0].contains("'<b>'"));
+        let r = AddressRequest::parse("?seed=1%");
+        assert!(r.notices[0].contains("'1%'"));
+        assert!(AddressRequest::parse("?seed=1&paused").paused);
+        assert!(!AddressRequest::parse("?paused=0").paused);
+    }
+
+    #[test]
+    fn settings_refuse_impossible_values_and_keep_the_old_ones() {
+        let mut s = Settings::new(1);
+        assert_eq!(s.set("heartbeat", "20"), Ok(Effect::Restart));
+        assert_eq!(s.raft.heartbeat_interval_ms, 20);
+        assert!(s.set("heartbeat", "500").unwrap_err().contains("heartbeat"));
+        assert_eq!(s.raft.heartbeat_interval_ms, 20);
+        assert!(s.set("nodes", "10").is_err());
+        assert!(s.set("latency-min", "400").unwrap_err().contains("above"));
+        assert_eq!(s.set("loss-percent", "12.5"), Ok(Effect::Network));
+        assert_eq!(s.get("loss-percent").as_deref(), Some("12.5"));
+        assert_eq!(s.set("prevote", "on"), Ok(Effect::Restart));
+        assert!(s.raft.pre_vote);
+        assert!(s.set("colour", "red").is_err());
+        assert_eq!(percent("7"), Some(7.0));
+        assert_eq!(percent(".5"), Some(0.5));
+        assert_eq!(percent("90.0"), Some(90.0));
+        for bad in ["", ".", "91", "-1", "1e2", "5.5.5", "abc", "1.2345"] {
+            assert_eq!(percent(bad), None, "{bad}");
+        }
+        for name in NAMES {
+            assert!(s.get(name).is_some(), "{name}");
+        }
+    }
+}

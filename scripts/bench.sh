@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `npm run bench`: builds the page and prints its size (gzipped, per file) and, measured in
+# headless Chromium, main-thread busy time and frame times. Exits non-zero over budget.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/build.sh --browser
+node web/bench/bench.mjs "$@"

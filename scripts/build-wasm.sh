@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds crates/wasm for the browser into web/pkg: cargo (profile `wasm`: size-optimised,
+# LTO, one codegen unit, panic=abort), then wasm-bindgen (--target web), then wasm-opt from
+# the npm package `binaryen`. Run scripts/setup.sh first (npm start and npm test do).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+cargo build --quiet -p river-wasm --target wasm32-unknown-unknown --profile wasm
+wasm-bindgen --target web --out-dir web/pkg --out-name river_wasm \
+  target/wasm32-unknown-unknown/wasm/river_wasm.wasm
+
+# The features rustc enables for wasm32 by default; wasm-opt must accept them.
+node_modules/.bin/wasm-opt -Oz \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  web/pkg/river_wasm_bg.wasm -o web/pkg/river_wasm_bg.wasm
+
+bytes=$(wc -c < web/pkg/river_wasm_bg.wasm)
+gz=$(gzip -9 -c web/pkg/river_wasm_bg.wasm | wc -c)
+echo "web/pkg/river_wasm_bg.wasm: $bytes bytes, $gz gzipped"

@@ -1,0 +1,125 @@
+// `npm run bench`: the page's performance numbers, measured in headless Debian Chromium on
+// the built page (dist/). Prints them and exits non-zero when one is over its budget.
+//
+//   size   every file of dist/ gzipped (level 9), added up: the whole page's transfer
+//   busy   main-thread busy time per second (CDP Performance.getMetrics TaskDuration)
+//          with 5 nodes at the default speed, playing
+//   frames work time of each animation frame (the requestAnimationFrame callback: one wasm
+//          call that advances and paints) with 9 nodes, 10% loss, at 1x speed; p50/p95/max
+import { gzipSync } from 'node:zlib';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../tests/server.mjs';
+import { launch } from '../tests/browser.mjs';
+
+const BUDGET = { gzipBytes: 80 * 1024, busyMsPerS: 60, p95FrameMs: 8 };
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+
+async function files(dir) {
+  const out = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await files(p)));
+    else out.push(p);
+  }
+  return out;
+}
+
+function kb(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+async function size() {
+  let raw = 0, gz = 0;
+  const rows = [];
+  for (const f of (await files(dist)).sort()) {
+    const body = await readFile(f);
+    const g = gzipSync(body, { level: 9 }).length;
+    raw += body.length; gz += g;
+    rows.push([relative(dist, f), body.length, g]);
+  }
+  console.log('Page size (every file of dist/, gzip -9):');
+  for (const [name, r, g] of rows) console.log(`  ${name.padEnd(44)} ${kb(r).padStart(10)} raw ${kb(g).padStart(10)} gzipped`);
+  console.log(`  ${'total'.padEnd(44)} ${kb(raw).padStart(10)} raw ${kb(gz).padStart(10)} gzipped   (budget ${kb(BUDGET.gzipBytes)})`);
+  return gz;
+}
+
+/** Records the duration of every requestAnimationFrame callback into window.__frames. */
+function instrument() {
+  window.__frames = [];
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => raf((t) => {
+    const start = performance.now();
+    cb(t);
+    window.__frames.push(performance.now() - start);
+  });
+}
+
+async function busy(context, url) {
+  const page = await context.newPage();
+  await page.goto(`${url}?seed=1`);
+  await page.waitForFunction(() => window.riverRaft !== undefined);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.waitForTimeout(2000);
+  const metric = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const get = (n) => metrics.find((m) => m.name === n)?.value ?? 0;
+    return { task: get('TaskDuration'), script: get('ScriptDuration'), layout: get('LayoutDuration'), style: get('RecalcStyleDuration') };
+  };
+  const a = await metric();
+  const t0 = Date.now();
+  await page.waitForTimeout(seconds * 1000);
+  const b = await metric();
+  const wall = (Date.now() - t0) / 1000;
+  const state = await page.evaluate(() => window.riverRaft.state());
+  await page.close();
+  const per = (k) => ((b[k] - a[k]) * 1000) / wall;
+  console.log(`Main thread, 5 nodes at the default speed (${state.speed}x), ${wall.toFixed(1)} s:`);
+  console.log(`  busy ${per('task').toFixed(1)} ms/s (script ${per('script').toFixed(1)}, style ${per('style').toFixed(1)}, layout ${per('layout').toFixed(1)})   (budget ${BUDGET.busyMsPerS} ms/s)`);
+  return per('task');
+}
+
+async function frames(context, url) {
+  const page = await context.newPage();
+  await page.addInitScript(instrument);
+  await page.goto(`${url}?seed=1&paused`);
+  await page.waitForFunction(() => window.riverRaft !== undefined);
+  await page.evaluate(() => {
+    window.riverRaft.load('nodes 9\nseed 1\nloss 0.1\n');
+    window.riverRaft.setSpeed(1);
+    window.riverRaft.play();
+  });
+  await page.waitForTimeout(2000);
+  await page.evaluate(() => { window.__frames = []; });
+  await page.waitForTimeout(seconds * 1000);
+  const times = await page.evaluate(() => window.__frames);
+  const state = await page.evaluate(() => window.riverRaft.state());
+  await page.close();
+  times.sort((x, y) => x - y);
+  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  const inFlightNote = `simulated ${(state.timeMs / 1000).toFixed(1)} s, ${state.nodes.length} nodes`;
+  console.log(`Frames, 9 nodes, 10% loss, 1x speed, ${seconds} s (${times.length} frames, ${inFlightNote}):`);
+  console.log(`  frame work p50 ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms   (budget p95 ${BUDGET.p95FrameMs} ms)`);
+  return q(0.95);
+}
+
+const gz = await size();
+const server = await serve(dist);
+const browser = await launch();
+let busyMs, p95;
+try {
+  busyMs = await busy(browser.context, server.url);
+  p95 = await frames(browser.context, server.url);
+} finally {
+  await browser.close();
+  await server.close();
+}
+const over = [];
+if (gz > BUDGET.gzipBytes) over.push('size');
+if (busyMs > BUDGET.busyMsPerS) over.push('busy');
+if (p95 > BUDGET.p95FrameMs) over.push('frames');
+console.log(over.length ? `OVER BUDGET: ${over.join(', ')}` : 'All within budget.');
+process.exitCode = over.length ? 1 : 0;

@@ -1,0 +1,488 @@
+// The page shell: forwards DOM events to the wasm handle and shows the text it returns.
+// It decides nothing about Raft: every word, position and colour comes from Rust. User text
+// only ever reaches the page through textContent.
+
+import './style.css';
+import init, { RiverRaft } from './pkg/river_wasm.js';
+
+/** Speed stops: denominators of 1/N×, slowest first. */
+const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
+/** How many feed lines the page keeps. */
+const MAX_FEED_ITEMS = 120;
+/** Bits returned by frame(). */
+const FEED = 1, STATUS = 2, STORY = 4, SETTINGS = 8, CONTROLS = 16;
+
+type NodeState = {
+  id: string; role: string; term: number; votedFor: string | null; commitIndex: number; alive: boolean;
+  log: { index: number; term: number; command: string | null; committed: boolean }[];
+  kv: Record<string, string>; x: number; y: number;
+};
+type State = {
+  timeMs: number; seed: number; paused: boolean; speed: number;
+  nodes: NodeState[]; links: { from: string; to: string; up: boolean }[];
+};
+type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
+type NodeInfo = { id: string; alive: boolean; title: string; hint: string };
+
+function $<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing #${id}`);
+  return el as T;
+}
+
+const canvas = $<HTMLCanvasElement>('canvas');
+const overlay = $<HTMLCanvasElement>('overlay');
+const box = $('canvas-box');
+const ui = {
+  play: $<HTMLButtonElement>('play'),
+  step: $<HTMLButtonElement>('step'),
+  speed: $<HTMLInputElement>('speed'),
+  speedLabel: $<HTMLOutputElement>('speed-label'),
+  nodes: $<HTMLSelectElement>('nodes'),
+  seed: $<HTMLInputElement>('seed'),
+  restart: $<HTMLButtonElement>('restart'),
+  split: $<HTMLButtonElement>('split'),
+  heal: $<HTMLButtonElement>('heal'),
+  story: $<HTMLButtonElement>('story'),
+  status: $('status'),
+  feed: $('feed'),
+  notices: $('notices'),
+  hint: $('hint'),
+  storyCard: $('story-card'),
+  storyName: $('story-name'),
+  storyState: $('story-state'),
+  storyLine: $('story-line'),
+  menu: $('node-menu'),
+  menuTitle: $('node-title'),
+  menuForm: $<HTMLFormElement>('node-form'),
+  menuCommand: $<HTMLInputElement>('node-command'),
+  menuError: $('node-error'),
+  menuHint: $('node-hint'),
+  menuTimeout: $<HTMLButtonElement>('node-timeout'),
+  menuCrash: $<HTMLButtonElement>('node-crash'),
+  settings: $<HTMLDialogElement>('settings-dialog'),
+  settingsForm: $<HTMLFormElement>('settings-form'),
+  settingsError: $('settings-error'),
+  scenario: $<HTMLDialogElement>('scenario-dialog'),
+  scenarioText: $<HTMLTextAreaElement>('scenario-text'),
+  scenarioError: $('scenario-error'),
+  help: $<HTMLDialogElement>('help-dialog'),
+};
+
+let raft: RiverRaft;
+let menuNode: string | null = null;
+
+function notice(text: string, kind: 'warn' | 'error' = 'warn'): void {
+  const item = document.createElement('div');
+  item.className = `notice ${kind}`;
+  const words = document.createElement('span');
+  words.textContent = text;
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'icon small';
+  close.setAttribute('aria-label', 'Dismiss');
+  close.textContent = '×';
+  close.addEventListener('click', () => item.remove());
+  item.append(words, close);
+  ui.notices.append(item);
+}
+
+/** Throws the handle's refusal as an Error (an empty string means done). */
+function check(refusal: string): void {
+  if (refusal) throw new Error(refusal);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`;
+}
+
+function appendFeed(text: string): void {
+  const lines = text.split('\n').filter(Boolean);
+  if (!lines.length) return;
+  const fragment = document.createDocumentFragment();
+  for (const line of lines.slice(-MAX_FEED_ITEMS)) {
+    const [time, kind, ...rest] = line.split('\t');
+    const li = document.createElement('li');
+    li.className = `kind-${/^[a-z]+$/.test(kind) ? kind : 'story'}`;
+    const t = document.createElement('time');
+    t.textContent = seconds(Number(time));
+    const words = document.createElement('span');
+    words.textContent = rest.join('\t');
+    li.append(t, words);
+    fragment.prepend(li);
+  }
+  ui.feed.prepend(fragment);
+  while (ui.feed.childElementCount > MAX_FEED_ITEMS) ui.feed.lastElementChild?.remove();
+}
+
+function syncControls(): void {
+  const isPaused = paused();
+  ui.play.textContent = isPaused ? '▶ Play' : '❚❚ Pause';
+  ui.play.setAttribute('aria-pressed', String(!isPaused));
+  const speed = raft.speed(NaN);
+  let stop = 0;
+  SPEEDS.forEach((d, k) => { if (Math.abs(1 / d - speed) < Math.abs(1 / SPEEDS[stop] - speed)) stop = k; });
+  ui.speed.value = String(stop);
+  ui.speedLabel.textContent = raft.get('speed', '');
+}
+
+function syncSettings(): void {
+  const settings = JSON.parse(raft.get('settings', '')) as Record<string, string>;
+  ui.nodes.value = settings.nodes;
+  if (document.activeElement !== ui.seed) ui.seed.value = settings.seed;
+  for (const el of Array.from(ui.settingsForm.elements)) {
+    if (!(el instanceof HTMLInputElement) || !(el.name in settings)) continue;
+    if (el.type === 'checkbox') el.checked = settings[el.name] === 'on';
+    else if (document.activeElement !== el) el.value = settings[el.name];
+  }
+  ui.split.textContent = `Split ${raft.get('partition', '').split('').join(' ')}`;
+  ui.split.disabled = Number(settings.nodes) < 2;
+  ui.menuCommand.maxLength = Number(raft.get('max-command-bytes', ''));
+}
+
+function syncStory(): void {
+  const story = JSON.parse(raft.get('story', '')) as Story;
+  ui.storyCard.hidden = story.state === 'none';
+  ui.storyName.textContent = story.name ? `“${story.name}”` : '';
+  ui.storyCard.dataset.state = story.state;
+  const words: Record<Story['state'], string> = {
+    none: '',
+    playing: 'Playing…',
+    finished: 'Finished: every expectation held.',
+    failed: `Stopped at ${story.error ?? 'an error'}`,
+  };
+  ui.storyState.textContent = words[story.state];
+  ui.storyLine.textContent = story.state === 'playing' && story.line !== null ? `Line ${story.line}: ${story.text ?? ''}` : '';
+}
+
+function sync(bits: number): void {
+  if (bits & FEED) appendFeed(raft.get('feed', ''));
+  if (bits & STATUS) ui.status.textContent = raft.get('status', '');
+  if (bits & STORY) syncStory();
+  if (bits & SETTINGS) { syncSettings(); closeMenu(); }
+  if (bits & CONTROLS) syncControls();
+  if (menuNode && bits & (FEED | STATUS)) fillMenu(menuNode);
+}
+
+/** After any action: show everything that may have changed. */
+function syncAll(): void {
+  sync(FEED | STATUS | STORY | CONTROLS);
+  wake();
+}
+
+// ----- the node menu -----
+
+function fillMenu(id: string): boolean {
+  const raw = raft.get('node', id);
+  if (!raw) return false;
+  const info = JSON.parse(raw) as NodeInfo;
+  ui.menuTitle.textContent = info.title;
+  ui.menuHint.textContent = info.hint;
+  ui.menuCrash.textContent = info.alive ? 'Crash' : 'Restart';
+  ui.menuTimeout.disabled = !info.alive;
+  return true;
+}
+
+function openMenu(id: string): void {
+  if (!fillMenu(id)) return;
+  menuNode = id;
+  raft.act('select', id, '');
+  wake();
+  ui.menuError.textContent = '';
+  ui.menuCommand.value = raft.get('suggestion', '');
+  ui.menu.hidden = false;
+  const node = (JSON.parse(raft.get('state', '')) as State).nodes.find((n) => n.id === id);
+  const w = box.clientWidth, h = box.clientHeight;
+  const mw = ui.menu.offsetWidth, mh = ui.menu.offsetHeight;
+  let x = (node?.x ?? w / 2) + 48, y = (node?.y ?? h / 2) - 40;
+  if (x + mw > w - 8) x = (node?.x ?? w / 2) - 48 - mw;
+  ui.menu.style.left = `${Math.max(8, Math.min(x, w - mw - 8))}px`;
+  ui.menu.style.top = `${Math.max(8, Math.min(y, h - mh - 8))}px`;
+  ui.menuCommand.focus();
+  ui.menuCommand.select();
+}
+
+function closeMenu(): void {
+  if (menuNode === null) return;
+  menuNode = null;
+  ui.menu.hidden = true;
+  raft.act('select', '', '');
+  wake();
+  if (ui.menu.contains(document.activeElement)) canvas.focus();
+}
+
+ui.menuForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (!menuNode) return;
+  const refusal = raft.act('propose', menuNode, ui.menuCommand.value);
+  ui.menuError.textContent = refusal;
+  syncAll();
+  if (!refusal) closeMenu();
+});
+ui.menuCrash.addEventListener('click', () => {
+  if (!menuNode) return;
+  const info = JSON.parse(raft.get('node', menuNode)) as NodeInfo;
+  ui.menuError.textContent = raft.act(info.alive ? 'crash' : 'restart', menuNode, '');
+  syncAll();
+  fillMenu(menuNode);
+});
+ui.menuTimeout.addEventListener('click', () => {
+  if (!menuNode) return;
+  ui.menuError.textContent = raft.act('timeout', menuNode, '');
+  syncAll();
+  fillMenu(menuNode);
+});
+$('node-close').addEventListener('click', closeMenu);
+
+// ----- the canvas -----
+
+function pointer(event: MouseEvent): [number, number] {
+  const rect = canvas.getBoundingClientRect();
+  return [event.clientX - rect.left, event.clientY - rect.top];
+}
+
+canvas.addEventListener('pointermove', (event) => {
+  const [x, y] = pointer(event);
+  const hint = raft.pointer(x, y, 0);
+  wake();
+  canvas.style.cursor = hint ? 'pointer' : '';
+  ui.hint.textContent = hint;
+  ui.hint.classList.toggle('shown', hint !== '');
+});
+canvas.addEventListener('pointerleave', () => {
+  raft.pointer(0, 0, 3);
+  wake();
+  ui.hint.classList.remove('shown');
+});
+canvas.addEventListener('click', (event) => {
+  const [x, y] = pointer(event);
+  const hit = raft.pointer(x, y, event.shiftKey ? 2 : 1);
+  if (hit === '') closeMenu();
+  else if (hit === 'link') { closeMenu(); syncAll(); ui.hint.textContent = raft.pointer(x, y, 0); }
+  else openMenu(hit);
+});
+
+function resize(): void {
+  const w = box.clientWidth, h = box.clientHeight;
+  if (w <= 0 || h <= 0) return;
+  raft.resize(w, h, window.devicePixelRatio || 1);
+  fitOverlay();
+  wake();
+}
+
+/** The overlay canvas covers the ring area (top-left), whose size Rust decides. */
+function fitOverlay(): void {
+  const [ow, oh] = raft.get('overlay', '').split(' ');
+  overlay.style.width = `${ow}px`;
+  overlay.style.height = `${oh}px`;
+}
+
+// ----- the toolbar -----
+
+function togglePlay(): void {
+  raft.act(paused() ? 'play' : 'pause', '', '');
+  syncControls();
+  wake();
+}
+
+function setSpeedStop(stop: number): void {
+  const k = Math.max(0, Math.min(SPEEDS.length - 1, stop));
+  raft.speed(1 / SPEEDS[k]);
+  syncControls();
+  wake();
+}
+
+function setting(name: string, value: string, errorBox: HTMLElement): void {
+  const refusal = raft.act('set', name, value);
+  errorBox.textContent = refusal;
+  if (refusal) syncSettings();
+  syncAll();
+}
+
+function playStory(): void {
+  check(raft.act('play-built-in', 'partition', ''));
+  raft.act('play', '', '');
+  syncAll();
+}
+
+ui.play.addEventListener('click', togglePlay);
+ui.step.addEventListener('click', () => { raft.act('step', '', ''); syncAll(); });
+ui.speed.addEventListener('input', () => setSpeedStop(Number(ui.speed.value)));
+ui.nodes.addEventListener('change', () => setting('nodes', ui.nodes.value, ui.settingsError));
+ui.seed.addEventListener('change', () => {
+  const refusal = raft.act('set', 'seed', ui.seed.value);
+  if (refusal) { notice(refusal); syncSettings(); }
+  syncAll();
+});
+ui.seed.addEventListener('keydown', (event) => { if (event.key === 'Enter') ui.seed.blur(); });
+ui.restart.addEventListener('click', () => { raft.act('restart-run', '', ''); syncAll(); });
+ui.split.addEventListener('click', () => { check(raft.act('partition', raft.get('partition', ''), '')); syncAll(); });
+ui.heal.addEventListener('click', () => { raft.act('heal-all', '', ''); syncAll(); });
+ui.story.addEventListener('click', playStory);
+$('story-stop').addEventListener('click', () => { raft.act('stop-story', '', ''); syncAll(); });
+
+$('settings-button').addEventListener('click', () => {
+  syncSettings();
+  ui.settingsError.textContent = '';
+  if (ui.settings.open) ui.settings.close(); else ui.settings.show();
+});
+ui.settingsForm.addEventListener('change', (event) => {
+  const el = event.target;
+  if (!(el instanceof HTMLInputElement) || !el.name) return;
+  setting(el.name, el.type === 'checkbox' ? (el.checked ? 'on' : 'off') : el.value, ui.settingsError);
+});
+
+$('scenario-button').addEventListener('click', () => {
+  if (!ui.scenarioText.value) ui.scenarioText.value = raft.get('built-in', 'partition');
+  ui.scenarioError.textContent = '';
+  ui.scenario.showModal();
+});
+$('scenario-reset').addEventListener('click', () => {
+  ui.scenarioText.value = raft.get('built-in', 'partition');
+  ui.scenarioError.textContent = '';
+});
+$('scenario-run').addEventListener('click', () => {
+  const refusal = raft.act('load', ui.scenarioText.value, 'your scenario');
+  ui.scenarioError.textContent = refusal ? `Not played: ${refusal}` : '';
+  if (!refusal) { raft.act('play', '', ''); ui.scenario.close(); }
+  syncAll();
+});
+$('help-button').addEventListener('click', () => ui.help.showModal());
+
+// ----- keyboard -----
+
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') { closeMenu(); ui.settings.close(); return; }
+  const target = event.target as HTMLElement;
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (target.closest('input, textarea, select, dialog[open]')) return;
+  const key = event.key;
+  let handled = true;
+  if (key === ' ') togglePlay();
+  else if (key === 'n' || key === 'N' || key === 'ArrowRight') { raft.act('step', '', ''); syncAll(); }
+  else if (key === '+' || key === '=') setSpeedStop(Number(ui.speed.value) + 1);
+  else if (key === '-' || key === '_') setSpeedStop(Number(ui.speed.value) - 1);
+  else if (/^[1-9]$/.test(key)) openMenu(String.fromCharCode(64 + Number(key)));
+  else if ((key === 't' || key === 'T') && menuNode) ui.menuTimeout.click();
+  else if ((key === 'c' || key === 'C') && menuNode) ui.menuCrash.click();
+  else if (key === 'p' || key === 'P') ui.split.click();
+  else if (key === 'h' || key === 'H') ui.heal.click();
+  else if (key === 's' || key === 'S') playStory();
+  else if (key === 'r' || key === 'R') ui.restart.click();
+  else if (key === '?') ui.help.showModal();
+  else handled = false;
+  if (handled) event.preventDefault();
+});
+
+// ----- the public API -----
+
+function paused(): boolean {
+  return raft.get('paused', '') === 'true';
+}
+
+/** An API action: throws the refusal, and shows whatever changed. */
+function act(verb: string, a: unknown = '', b: unknown = ''): void {
+  try { check(raft.act(verb, String(a), String(b))); } finally { syncAll(); }
+}
+
+/** The page's JavaScript API, for embedding and for the browser tests. */
+const api = {
+  /** Everything on screen, as plain data. */
+  state: (): State => JSON.parse(raft.get('state', '')) as State,
+  /** A user sends `command` to node `nodeId` ("A"…"I"). */
+  propose(node: string, command: string): void { act('propose', node, command); },
+  /** Cuts the link a–b both ways, or only a → b when `oneWay`. */
+  cut(a: string, b: string, oneWay = false): void { act(oneWay ? 'cut-one-way' : 'cut', a, b); },
+  /** Restores the link a–b both ways. */
+  heal(a: string, b: string): void { act('heal', a, b); },
+  /** Splits the cluster into groups that hear only each other: [["A","B"],["C","D","E"]] or "AB|CDE". */
+  partition(groups: string[][] | string[] | string): void {
+    const text = Array.isArray(groups) ? groups.map((g) => (Array.isArray(g) ? g.join('') : String(g))).join('|') : String(groups);
+    act('partition', text);
+  },
+  /** Restores every link. */
+  healAll(): void { act('heal-all'); },
+  crash(id: string): void { act('crash', id); },
+  restart(id: string): void { act('restart', id); },
+  /** Fires the node's election timer now. */
+  timeout(id: string): void { act('timeout', id); },
+  pause(): void { act('pause'); },
+  play(): void { act('play'); },
+  /** Simulated ms per real ms, from 0.001 to 1; returns the speed in use. */
+  setSpeed(x: number): number { const s = raft.speed(Number(x)); syncAll(); return s; },
+  /** Runs `ms` of simulated time at once, deterministically. */
+  advance(ms: number): void { try { check(raft.advance(Number(ms))); } finally { syncAll(); } },
+  /** Pauses and runs to the next event. */
+  step(): void { act('step'); },
+  /** Loads scenario text and plays it on the cluster it describes; an error names its line. */
+  load(text: string): void {
+    const refusal = raft.act('load', String(text), 'loaded');
+    if (refusal) {
+      ui.scenarioError.textContent = `Not played: ${refusal}`;
+      notice(`The scenario was not played: ${refusal}`, 'error');
+      syncAll();
+      throw new Error(refusal);
+    }
+    syncAll();
+  },
+  /** The scenario's progress: { name, state, line, text, error }. */
+  scenario: (): Story => JSON.parse(raft.get('story', '')) as Story,
+};
+
+declare global {
+  interface Window { riverRaft?: typeof api }
+}
+
+// ----- start -----
+
+let sleeping: number | undefined;
+let stopped = false;
+
+/** One frame: a single call into wasm advances the run and paints; then the page sleeps as
+ * long as Rust says nothing needs drawing (slow speeds, paused), and wakes on any action. */
+function frame(now: number): void {
+  let bits: number;
+  try {
+    bits = raft.frame(now);
+  } catch (error) {
+    stopped = true;
+    notice(`The simulation stopped with an internal error: ${String(error)}. Reload the page to start again.`, 'error');
+    return;
+  }
+  if (bits & 0xff) sync(bits & 0xff);
+  const wait = bits >>> 8;
+  if (wait > 8) sleeping = window.setTimeout(wake, wait - 4);
+  else requestAnimationFrame(frame);
+}
+
+/** Runs the next frame soon instead of after the sleep. */
+function wake(): void {
+  if (sleeping === undefined || stopped) return;
+  clearTimeout(sleeping);
+  sleeping = undefined;
+  requestAnimationFrame(frame);
+}
+
+async function start(): Promise<void> {
+  await init();
+  const w = Math.max(1, box.clientWidth), h = Math.max(1, box.clientHeight);
+  raft = new RiverRaft(canvas, overlay, location.search, w, h, window.devicePixelRatio || 1);
+  fitOverlay();
+  for (const text of raft.get('notices', '').split('\n').filter(Boolean)) notice(text);
+  new ResizeObserver(resize).observe(box);
+  let media: MediaQueryList | null = null;
+  const watchRatio = (): void => {
+    media?.removeEventListener('change', watchRatio);
+    media = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    media.addEventListener('change', watchRatio);
+    resize();
+  };
+  watchRatio();
+  syncSettings();
+  sync(FEED | STATUS | STORY | CONTROLS);
+  window.riverRaft = api;
+  document.body.dataset.ready = 'true';
+  requestAnimationFrame(frame);
+}
+
+start().catch((error: unknown) => notice(`River Raft could not start: ${String(error)}`, 'error'));

@@ -700,17 +700,12 @@ impl Player {
                             break;
                         }
                         let stop = end.min(limit_ms);
-                        match sim.next_event_ms() {
-                            Some(t) if t <= stop => {
-                                sim.step();
+                        if !sim.step_until(stop) {
+                            sim.run_until(stop);
+                            if stop == limit_ms && limit_ms < end {
+                                return Ok(Status::Running);
                             }
-                            _ => {
-                                sim.run_until(stop);
-                                if stop == limit_ms && limit_ms < end {
-                                    return Ok(Status::Running);
-                                }
-                                break;
-                            }
+                            break;
                         }
                     }
                     if !done(sim) {

@@ -308,8 +308,15 @@ impl Simulation {
     /// Processes exactly one event (a timer or an arrival), advancing the clock to it.
     /// Returns false if nothing is scheduled.
     pub fn step(&mut self) -> bool {
+        self.step_until(u64::MAX)
+    }
+
+    /// Processes the next event if it happens no later than `limit_ms`. Scheduled actions
+    /// that turn out to be moot (a timeout for an answered request, a message already
+    /// dropped) are discarded on the way without counting as events.
+    pub fn step_until(&mut self, limit_ms: u64) -> bool {
         loop {
-            let Some(at) = self.next_event_ms() else {
+            let Some(at) = self.next_event_ms().filter(|&t| t <= limit_ms) else {
                 return false;
             };
             debug_assert!(at >= self.now_ms);
@@ -333,11 +340,10 @@ impl Simulation {
         }
     }
 
-    /// Runs every event up to and including `time_ms`, then sets the clock there.
+    /// Runs every event up to and including `time_ms`, then sets the clock there; never
+    /// past it.
     pub fn run_until(&mut self, time_ms: u64) {
-        while self.next_event_ms().is_some_and(|t| t <= time_ms) {
-            self.step();
-        }
+        while self.step_until(time_ms) {}
         self.now_ms = self.now_ms.max(time_ms);
     }
 

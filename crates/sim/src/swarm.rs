@@ -166,10 +166,7 @@ pub fn run(
         }
         let next = next.min(options.fault_ms);
         if sim.signals.is_some() {
-            while sim.next_event_ms().is_some_and(|t| t <= next)
-                && sim.checker.violation_count() == 0
-            {
-                sim.step();
+            while sim.checker.violation_count() == 0 && sim.step_until(next) {
                 let signals = core::mem::take(sim.signals.as_mut().expect("set"));
                 for (id, event) in signals {
                     aim(&mut sim, &mut rng, &mut restarts, id, event);

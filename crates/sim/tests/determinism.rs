@@ -39,3 +39,14 @@ fn keeping_the_trace_does_not_change_the_run() {
     let digest_only = swarm::run(&options, 9, false).unwrap().1;
     assert_eq!(kept, digest_only);
 }
+
+/// `run_until` never moves the clock past its limit, even when moot actions (a timeout for
+/// an answered request) sit in the queue just before the next real event.
+#[test]
+fn run_until_never_overshoots() {
+    let (mut sim, _) = swarm::setup(&CheckOptions::default(), 3).unwrap();
+    for t in (0..3_000).step_by(7) {
+        sim.run_until(t);
+        assert_eq!(sim.now_ms(), t);
+    }
+}

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Every Rust test, then the swarm over thousands of seeds. Run from anywhere.
+# Every Rust test, then `river check` over thousands of seeds and the built-in scenarios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo test --workspace --release
+cargo test --workspace --release --no-fail-fast
 cargo build --release -p river-cli
 river=target/release/river
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# `npm test`: every Rust test of the workspace, then the browser tests against a fresh
-# build of the page in Debian's Chromium.
+# `npm test`: every Rust test and the swarm over thousands of seeds (scripts/test-rust.sh),
+# then the browser tests against a fresh build of the page in Debian's Chromium.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh --browser
-cargo test --workspace --release --no-fail-fast
+bash scripts/test-rust.sh
 bash scripts/build.sh
 node --test --test-concurrency=1 web/tests/page.test.mjs

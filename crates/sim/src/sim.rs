@@ -164,7 +164,7 @@ pub struct Stats {
 pub const WORKLOAD_KEYS: [&str; 3] = ["x", "y", "z"];
 
 /// A running simulation.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Simulation {
     pub(crate) config: SimConfig,
     pub(crate) now_ms: u64,
@@ -629,6 +629,51 @@ impl Simulation {
                 self.send(from, to, Packet::Reply { seq, reply });
             }
         }
+    }
+
+    // ----- a person's hand on the wire -----
+
+    /// Removes a message from the wire, as if lost. Returns whether it was there.
+    pub fn drop_in_flight(&mut self, id: u64) -> bool {
+        if self.in_flight.remove(id).is_none() {
+            return false;
+        }
+        self.drop_message(id, DropReason::Dropped);
+        true
+    }
+
+    /// Puts a second copy of a message on the wire, arriving after the same delay as the
+    /// first. Returns the copy's id.
+    pub fn duplicate_in_flight(&mut self, id: u64) -> Option<u64> {
+        let m = self.in_flight.get(id)?.clone();
+        let delay = m.deliver_ms.saturating_sub(m.sent_ms);
+        let copy = self.next_message_id;
+        self.put_on_wire(m.from, m.to, m.packet, delay);
+        Some(copy)
+    }
+
+    /// Holds a message on the wire: it does not arrive until released.
+    pub fn hold_in_flight(&mut self, id: u64) -> bool {
+        match self.in_flight.get_mut(id) {
+            Some(m) => {
+                m.held = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Releases a held message; it arrives at its due time, or now if that has passed.
+    pub fn release_in_flight(&mut self, id: u64) -> bool {
+        let now = self.now_ms;
+        let Some(m) = self.in_flight.get_mut(id).filter(|m| m.held) else {
+            return false;
+        };
+        m.held = false;
+        m.deliver_ms = m.deliver_ms.max(now);
+        let at = m.deliver_ms;
+        self.schedule(at, Action::Deliver(id));
+        true
     }
 
     // ----- faults -----

@@ -26,3 +26,4 @@ pub mod view;
 pub use sim::{Disk, RaftOptions, Server, SimConfig, Simulation, Stats};
 pub mod scenario;
 pub mod swarm;
+pub mod timeline;

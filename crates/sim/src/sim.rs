@@ -347,6 +347,16 @@ impl Simulation {
         self.now_ms = self.now_ms.max(time_ms);
     }
 
+    /// Moves the clock to `time_ms` without processing anything; no event may be due
+    /// before then (used to replay an input at the moment it was first given).
+    pub fn set_clock(&mut self, time_ms: u64) {
+        assert!(
+            self.next_event_ms().is_none_or(|t| t >= time_ms),
+            "an event is due before {time_ms} ms"
+        );
+        self.now_ms = self.now_ms.max(time_ms);
+    }
+
     /// Runs for `ms` of simulated time.
     pub fn advance(&mut self, ms: u64) {
         self.run_until(self.now_ms + ms);

@@ -1,0 +1,283 @@
+//! Time travel: every input a person gives the simulation is recorded with the moment it was
+//! given, and the simulation is copied at checkpoints, so any past moment can be rebuilt
+//! exactly by copying the nearest earlier checkpoint and re-simulating (the simulation is
+//! deterministic). Acting in the past starts a new branch; the old future is kept.
+//!
+//! Memory is bounded: at most [`MAX_CHECKPOINTS`] copies are kept; when that many exist,
+//! every other one is dropped and the spacing doubles, so seeking re-simulates at most one
+//! spacing's worth of events.
+
+use crate::kv::Op;
+use crate::network::LinkParams;
+use crate::sim::Simulation;
+use alloc::vec::Vec;
+use river_core::NodeId;
+
+/// The most simulation copies a timeline keeps.
+pub const MAX_CHECKPOINTS: usize = 32;
+/// The initial spacing between checkpoints, in simulated ms.
+pub const FIRST_CHECKPOINT_SPACING_MS: u64 = 1_000;
+
+/// Something a person does to the simulation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// The user sends a command to a server.
+    Submit(NodeId, Op),
+    /// Crash a server.
+    Crash(NodeId),
+    /// Restart a server.
+    Restart(NodeId),
+    /// Fire a server's election timer.
+    Timeout(NodeId),
+    /// Set one directed link up or down.
+    SetLink(NodeId, NodeId, bool),
+    /// Split into groups.
+    Partition(Vec<Vec<NodeId>>),
+    /// Restore every link.
+    HealAll,
+    /// Change every link's delay and loss.
+    LinkParams(LinkParams),
+    /// Drop a message in flight.
+    Drop(u64),
+    /// Duplicate a message in flight.
+    Duplicate(u64),
+    /// Hold a message on the wire.
+    Hold(u64),
+    /// Release a held message.
+    Release(u64),
+}
+
+impl Input {
+    /// Applies the input to `sim` now.
+    pub fn apply(&self, sim: &mut Simulation) {
+        match self {
+            Input::Submit(to, op) => {
+                sim.submit(*to, op.clone());
+            }
+            Input::Crash(id) => sim.crash(*id),
+            Input::Restart(id) => sim.restart(*id),
+            Input::Timeout(id) => sim.force_timeout(*id),
+            Input::SetLink(a, b, up) => sim.set_link(*a, *b, *up),
+            Input::Partition(groups) => sim.partition(groups),
+            Input::HealAll => sim.heal_all(),
+            Input::LinkParams(params) => sim.set_link_params(*params),
+            Input::Drop(id) => {
+                sim.drop_in_flight(*id);
+            }
+            Input::Duplicate(id) => {
+                sim.duplicate_in_flight(*id);
+            }
+            Input::Hold(id) => {
+                sim.hold_in_flight(*id);
+            }
+            Input::Release(id) => {
+                sim.release_in_flight(*id);
+            }
+        }
+    }
+}
+
+/// When an input was given: after `events` events, at `time_ms`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stamped {
+    /// Events processed before the input.
+    pub events: u64,
+    /// The clock when it was given.
+    pub time_ms: u64,
+    /// The input.
+    pub input: Input,
+}
+
+/// A future that was left when someone acted in the past.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    /// Every input of that future, from the start.
+    pub inputs: Vec<Stamped>,
+    /// How far that future had run.
+    pub end_ms: u64,
+}
+
+/// A copy of the simulation, with how many recorded inputs it had applied.
+#[derive(Clone, Debug)]
+struct Checkpoint {
+    sim: Simulation,
+    applied: usize,
+}
+
+/// A simulation with its past.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    /// The present.
+    pub sim: Simulation,
+    start: Simulation,
+    inputs: Vec<Stamped>,
+    /// How many of `inputs` the present has applied.
+    applied: usize,
+    checkpoints: Vec<Checkpoint>,
+    spacing_ms: u64,
+    /// The furthest moment this branch has reached.
+    end_ms: u64,
+    /// Futures left behind, oldest first.
+    pub branches: Vec<Branch>,
+}
+
+impl Timeline {
+    /// A timeline starting from `sim` as it is now.
+    pub fn new(sim: Simulation) -> Timeline {
+        Timeline {
+            start: sim.clone(),
+            end_ms: sim.now_ms(),
+            sim,
+            inputs: Vec::new(),
+            applied: 0,
+            checkpoints: Vec::new(),
+            spacing_ms: FIRST_CHECKPOINT_SPACING_MS,
+            branches: Vec::new(),
+        }
+    }
+
+    /// The furthest moment reached on this branch.
+    pub fn end_ms(&self) -> u64 {
+        self.end_ms
+    }
+
+    /// The inputs of this branch.
+    pub fn inputs(&self) -> &[Stamped] {
+        &self.inputs
+    }
+
+    /// Checkpoints kept (each a full copy of the simulation).
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// Gives an input now. If the present is behind the end of this branch, the recorded
+    /// future is kept as a branch and a new one starts here.
+    pub fn apply(&mut self, input: Input) {
+        let now = self.sim.now_ms();
+        if self.applied < self.inputs.len() || now < self.end_ms {
+            self.branches.push(Branch {
+                inputs: self.inputs.clone(),
+                end_ms: self.end_ms,
+            });
+            self.inputs.truncate(self.applied);
+            let applied = self.applied;
+            self.checkpoints
+                .retain(|c| c.applied <= applied && c.sim.now_ms() <= now);
+            self.end_ms = now;
+        }
+        self.inputs.push(Stamped {
+            events: self.sim.stats.events,
+            time_ms: now,
+            input: input.clone(),
+        });
+        self.applied = self.inputs.len();
+        input.apply(&mut self.sim);
+    }
+
+    /// Runs the present to `time_ms`, replaying this branch's recorded inputs on the way.
+    pub fn run_until(&mut self, time_ms: u64) {
+        while let Some(stamped) = self
+            .inputs
+            .get(self.applied)
+            .filter(|s| s.time_ms <= time_ms)
+            .cloned()
+        {
+            while self.sim.stats.events < stamped.events && self.sim.step() {
+                self.after_progress();
+            }
+            self.sim.set_clock(stamped.time_ms);
+            stamped.input.apply(&mut self.sim);
+            self.applied += 1;
+        }
+        while self.sim.step_until(time_ms) {
+            self.after_progress();
+        }
+        self.sim.run_until(time_ms);
+        self.after_progress();
+    }
+
+    /// Processes the next event, first replaying any input recorded before it.
+    pub fn step(&mut self) -> bool {
+        let events = self.sim.stats.events;
+        while let Some(stamped) = self
+            .inputs
+            .get(self.applied)
+            .filter(|s| s.events <= events)
+            .cloned()
+        {
+            self.sim.set_clock(stamped.time_ms);
+            stamped.input.apply(&mut self.sim);
+            self.applied += 1;
+        }
+        let stepped = self.sim.step();
+        self.after_progress();
+        stepped
+    }
+
+    /// Rebuilds the moment `time_ms` of this branch (at most its end).
+    pub fn seek(&mut self, time_ms: u64) {
+        let time_ms = time_ms.min(self.end_ms);
+        self.restore(|c| c.now_ms() <= time_ms);
+        self.run_until(time_ms);
+    }
+
+    /// Rebuilds the moment just after the first `events` events (to step back one event).
+    pub fn seek_events(&mut self, events: u64) {
+        self.restore(|c| c.stats.events <= events);
+        while self.sim.stats.events < events && self.step() {}
+    }
+
+    /// Switches to kept branch `k`; the current future becomes a kept branch.
+    pub fn switch_branch(&mut self, k: usize) {
+        let branch = self.branches.remove(k);
+        let old = core::mem::replace(&mut self.inputs, branch.inputs);
+        self.branches.push(Branch {
+            inputs: old,
+            end_ms: self.end_ms,
+        });
+        self.end_ms = branch.end_ms;
+        self.checkpoints.clear();
+        let now = self.sim.now_ms().min(self.end_ms);
+        self.sim = self.start.clone();
+        self.applied = 0;
+        self.run_until(now);
+    }
+
+    fn restore(&mut self, fits: impl Fn(&Simulation) -> bool) {
+        match self.checkpoints.iter().rev().find(|c| fits(&c.sim)) {
+            Some(c) => {
+                self.sim = c.sim.clone();
+                self.applied = c.applied;
+            }
+            None => {
+                self.sim = self.start.clone();
+                self.applied = 0;
+            }
+        }
+    }
+
+    fn after_progress(&mut self) {
+        let now = self.sim.now_ms();
+        self.end_ms = self.end_ms.max(now);
+        let last = self
+            .checkpoints
+            .last()
+            .map_or(self.start.now_ms(), |c| c.sim.now_ms());
+        if now < last + self.spacing_ms {
+            return;
+        }
+        self.checkpoints.push(Checkpoint {
+            sim: self.sim.clone(),
+            applied: self.applied,
+        });
+        if self.checkpoints.len() > MAX_CHECKPOINTS {
+            let mut k = 0;
+            self.checkpoints.retain(|_| {
+                k += 1;
+                k % 2 == 0
+            });
+            self.spacing_ms *= 2;
+        }
+    }
+}

@@ -1,0 +1,709 @@
+//! Exhaustive model checking of the real river-core with stateright: a state holds real
+//! [`river_core::Node`]s, their disks and the messages in flight, and every action is one
+//! thing the network, a clock, a client or a crash can do to them.
+//!
+//! # What is explored
+//!
+//! From a fresh cluster: deliver any in-flight message, deliver it and keep a copy
+//! (duplication), lose it, fire any non-leader's election timer, let a leader's heartbeat
+//! interval pass, propose a command to a leader, and crash-restart any server from its disk.
+//! [`Bounds`] keeps this finite: terms, proposals, restarts, messages in flight and log
+//! lengths are capped, and a state past a cap is not explored further.
+//!
+//! # What a state is, for deduplication
+//!
+//! Two states are the same when everything that can change what happens next is the same:
+//! each node's term, vote, log, commit index, role, believed leader, vote count and (for a
+//! leader) each follower's `next_index` and `match_index`; each disk; the set of messages in
+//! flight; the budgets used; and the [`History`](crate::safety::History). Left out, on
+//! purpose: election timers and the generator behind them (elections happen only through the
+//! explicit timeout action, and PreVote and CheckQuorum — the only readers of elapsed time
+//! besides the timers — are off, as [`RaftModel::new`] asserts), and CheckQuorum's
+//! `recent_active` marks. A candidate's vote *count* stands for its set of voters, which is
+//! exact up to three servers (a candidate there holds only its own vote until it wins), so
+//! [`RaftModel::new`] allows no more.
+//!
+//! Three reductions keep the space small without losing behaviour:
+//!
+//! - The network is a set, not a multiset: since any message may be delivered and kept, a
+//!   second copy of a message in flight adds no behaviour, only states.
+//! - Symmetry: servers start alike and Raft never breaks a tie by id, so states that differ
+//!   by a renaming of the servers share one fingerprint.
+//! - Dead messages — responses the receiver must and always will ignore — leave flight at
+//!   once (see `is_dead`; each removal is checked against the real node).
+//!
+//! Within its bounds a run is exhaustive when no depth is given: every reachable state is
+//! checked.
+
+use crate::cluster::{describe_message, Cluster, Command, Server};
+use crate::safety::{self, Invariant};
+use river_core::{Body, BugSet, Message, NodeId, Payload, Ready, Role};
+use stateright::{Model, Property};
+use std::collections::hash_map::DefaultHasher;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The largest cluster whose states the fingerprint identifies exactly (see the module docs).
+pub const MAX_MODEL_CLUSTER_SIZE: usize = 3;
+
+/// Limits that keep the state space finite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// Servers in the cluster, at most [`MAX_MODEL_CLUSTER_SIZE`].
+    pub cluster_size: usize,
+    /// No server's election timer fires once its term reaches this.
+    pub max_term: u64,
+    /// Client commands proposed over the whole run.
+    pub max_proposals: u32,
+    /// Crash-restarts over the whole run.
+    pub max_restarts: u32,
+    /// A state with more distinct messages in flight is not explored.
+    pub max_in_flight: usize,
+    /// A state with a longer log anywhere is not explored.
+    pub max_log_len: usize,
+    /// The nodes' `max_entries_per_append`: one entry per message lets a leader replicate a
+    /// prefix of its log, which some counterexamples (Figure 8) need.
+    pub max_entries_per_append: usize,
+    /// Whether the network may lose messages.
+    pub drops: bool,
+    /// Whether the network may deliver a message and keep a copy in flight.
+    pub duplicates: bool,
+    /// Whether a leader's heartbeat interval may pass (it resends to every lagging follower).
+    pub heartbeats: bool,
+}
+
+impl Bounds {
+    /// Replication and crashes: three servers, elections up to term 2, one client command,
+    /// one crash-restart, every network fault, at most two messages in flight. CI explores
+    /// this whole space (about 1.7 million distinct states).
+    pub fn small() -> Bounds {
+        Bounds {
+            cluster_size: 3,
+            max_term: 2,
+            max_proposals: 1,
+            max_restarts: 1,
+            max_in_flight: 2,
+            max_log_len: 3,
+            max_entries_per_append: 1,
+            drops: true,
+            duplicates: true,
+            heartbeats: true,
+        }
+    }
+
+    /// Elections over four terms, the fewest in which Figure 8's lost commit can happen:
+    /// no client commands or crashes, logs of at most two entries. CI explores this whole
+    /// space (about 0.9 million distinct states).
+    pub fn four_terms() -> Bounds {
+        Bounds {
+            max_term: 4,
+            max_proposals: 0,
+            max_restarts: 0,
+            max_log_len: 2,
+            ..Bounds::small()
+        }
+    }
+}
+
+/// The model: a fresh cluster of real nodes with `bugs` switched on, explored within `bounds`.
+#[derive(Clone, Debug)]
+pub struct RaftModel {
+    /// The limits of exploration.
+    pub bounds: Bounds,
+    /// Deliberately broken behaviours to switch on; empty for the paper's Raft.
+    pub bugs: BugSet,
+}
+
+impl RaftModel {
+    /// A model of `bounds.cluster_size` servers running Raft with `bugs`.
+    pub fn new(bounds: Bounds, bugs: BugSet) -> RaftModel {
+        assert!(
+            (1..=MAX_MODEL_CLUSTER_SIZE).contains(&bounds.cluster_size),
+            "the fingerprint is exact only for clusters of 1 to {MAX_MODEL_CLUSTER_SIZE}"
+        );
+        assert!(
+            bounds.max_entries_per_append >= 1,
+            "a message carries an entry"
+        );
+        let model = RaftModel { bounds, bugs };
+        let config = model.config();
+        assert!(
+            !config.pre_vote && !config.check_quorum,
+            "timers are not part of the fingerprint, so nothing may read elapsed time"
+        );
+        model
+    }
+
+    fn config(&self) -> river_core::Config {
+        Cluster::config(
+            self.bounds.cluster_size,
+            self.bugs,
+            self.bounds.max_entries_per_append,
+        )
+    }
+}
+
+/// One step of the environment.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Deliver a message and remove it from flight.
+    Deliver(Message<Command>),
+    /// Deliver a message and keep a copy in flight.
+    Duplicate(Message<Command>),
+    /// Lose a message.
+    Drop(Message<Command>),
+    /// Fire a server's election timer.
+    Timeout(NodeId),
+    /// Let one heartbeat interval pass on a leader.
+    Heartbeat(NodeId),
+    /// A client proposes the next command to a leader.
+    Propose(NodeId),
+    /// Crash a server and restart it from its disk.
+    Restart(NodeId),
+}
+
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Deliver(m) => write!(f, "deliver {}", describe_message(m)),
+            Action::Duplicate(m) => write!(f, "deliver and keep {}", describe_message(m)),
+            Action::Drop(m) => write!(f, "lose {}", describe_message(m)),
+            Action::Timeout(n) => write!(f, "election timeout on {n}"),
+            Action::Heartbeat(n) => write!(f, "heartbeat interval on leader {n}"),
+            Action::Propose(n) => write!(f, "client proposes to {n}"),
+            Action::Restart(n) => write!(f, "crash and restart {n}"),
+        }
+    }
+}
+
+/// A state of the model: a [`Cluster`] whose network is kept as a canonical set. Equality
+/// and hashing look only at what decides the future (see the module docs).
+#[derive(Clone)]
+pub struct ModelState(pub Cluster);
+
+impl fmt::Debug for ModelState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for server in &self.0.servers {
+            let node = &server.node;
+            let log: Vec<String> = node
+                .log()
+                .entries()
+                .iter()
+                .map(safety::describe_entry)
+                .collect();
+            let voted = node
+                .voted_for()
+                .map_or("nobody".to_string(), |v| v.to_string());
+            writeln!(
+                f,
+                "{} {} t{} voted for {voted}, commit {}, log [{}]",
+                node.id(),
+                node.role().name(),
+                node.term(),
+                node.commit_index(),
+                log.join(", ")
+            )?;
+        }
+        for message in &self.0.network {
+            writeln!(f, "  in flight: {}", describe_message(message))?;
+        }
+        Ok(())
+    }
+}
+
+/// A 64-bit fingerprint of what decides the future, the same for any two states that differ
+/// only by a renaming of the servers (symmetry reduction: the servers start alike and Raft
+/// never breaks ties by id, so a renamed state has renamed futures). It is the least of the
+/// fingerprints under every renaming.
+fn fingerprint(cluster: &Cluster) -> u64 {
+    let size = cluster.servers.len();
+    assert!(size <= MAX_MODEL_CLUSTER_SIZE, "too many renamings to try");
+    let mut best = u64::MAX;
+    let mut order: Vec<usize> = (0..size).collect();
+    for_each_permutation(&mut order, 0, &mut |order| {
+        best = best.min(fingerprint_renamed(cluster, order));
+    });
+    best
+}
+
+/// Calls `visit` with every permutation of `items[k..]` (after `items[..k]`).
+fn for_each_permutation(items: &mut [usize], k: usize, visit: &mut impl FnMut(&[usize])) {
+    if k == items.len() {
+        return visit(items);
+    }
+    for i in k..items.len() {
+        items.swap(k, i);
+        for_each_permutation(items, k + 1, visit);
+        items.swap(k, i);
+    }
+}
+
+/// The fingerprint with server `order[new]` renamed to `new`.
+fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
+    let mut new_id = [0u8; MAX_MODEL_CLUSTER_SIZE];
+    for (new, &old) in order.iter().enumerate() {
+        new_id[old] = new as u8;
+    }
+    let rename = |id: NodeId| NodeId(new_id[id.index()]);
+    let mut h = DefaultHasher::new();
+    for &old in order {
+        let Server { node, disk, .. } = &cluster.servers[old];
+        node.term().hash(&mut h);
+        node.voted_for().map(rename).hash(&mut h);
+        node.log().entries().hash(&mut h);
+        node.commit_index().hash(&mut h);
+        node.role().hash(&mut h);
+        node.leader().map(rename).hash(&mut h);
+        node.votes().hash(&mut h);
+        for &peer in order {
+            let progress = node.progress(NodeId(peer as u8));
+            progress.map(|p| (p.next_index, p.match_index)).hash(&mut h);
+        }
+        disk.hard_state.term.hash(&mut h);
+        disk.hard_state.voted_for.map(rename).hash(&mut h);
+        disk.log.hash(&mut h);
+    }
+    let mut messages: Vec<u64> = cluster
+        .network
+        .iter()
+        .map(|m| {
+            let mut mh = DefaultHasher::new();
+            (rename(m.from), rename(m.to), m.term, &m.body).hash(&mut mh);
+            mh.finish()
+        })
+        .collect();
+    messages.sort_unstable();
+    messages.hash(&mut h);
+    cluster.proposals.hash(&mut h);
+    cluster.restarts.hash(&mut h);
+    let history = &cluster.history;
+    for (term, leader) in &history.leaders {
+        (term, rename(*leader)).hash(&mut h);
+    }
+    history.committed.hash(&mut h);
+    for invariant in history.violations.keys() {
+        invariant.hash(&mut h);
+    }
+    h.finish()
+}
+
+impl Hash for ModelState {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(fingerprint(&self.0));
+    }
+}
+
+/// Equal up to a renaming of servers, as far as 64 bits tell — the same trust stateright
+/// itself places in fingerprints when it deduplicates.
+impl PartialEq for ModelState {
+    fn eq(&self, other: &ModelState) -> bool {
+        fingerprint(&self.0) == fingerprint(&other.0)
+    }
+}
+
+impl Eq for ModelState {}
+
+/// Sorts the network into a canonical order and removes copies, so the actions of equal
+/// states come in the same order (stateright replays paths by action index).
+fn canonicalize(network: &mut Vec<Message<Command>>) {
+    network.sort_by_cached_key(|m| {
+        let mut hasher = DefaultHasher::new();
+        m.hash(&mut hasher);
+        hasher.finish()
+    });
+    network.dedup();
+}
+
+/// Whether delivering `m`, now or ever, can change nothing but the narration: a response
+/// the receiver must ignore (Figure 2) and always will, because terms never decrease, a
+/// server leaves candidacy or leadership of a term only for good, and a follower reaches
+/// neither role without raising its term. Such messages are removed from flight, which keeps
+/// states that differ only in dead messages from multiplying. The claim is not trusted:
+/// [`assert_dead`] checks it against the real node each time.
+fn is_dead(cluster: &Cluster, m: &Message<Command>) -> bool {
+    let receiver = &cluster.server(m.to).node;
+    let (term, role) = (receiver.term(), receiver.role());
+    match m.body {
+        Body::RequestVoteResponse { granted, .. } => {
+            m.term < term || (m.term == term && (!granted || role != Role::Candidate))
+        }
+        Body::AppendEntriesResponse { .. } => {
+            m.term < term || (m.term == term && role == Role::Follower)
+        }
+        Body::RequestVote { .. } | Body::AppendEntries { .. } => false,
+    }
+}
+
+/// Delivers `m` to a copy of its receiver and asserts that nothing but events came of it.
+fn assert_dead(cluster: &Cluster, m: &Message<Command>) {
+    let server = cluster.server(m.to);
+    let mut node = server.node.clone();
+    node.step(m.clone());
+    let mut ready = Ready::default();
+    node.take_ready(&mut ready);
+    let unchanged = ready.hard_state.is_none()
+        && ready.persist_log_from.is_none()
+        && ready.messages.is_empty()
+        && ready.apply.is_none()
+        && node.term() == server.node.term()
+        && node.role() == server.node.role()
+        && node.votes() == server.node.votes()
+        && node.leader() == server.node.leader()
+        && (0..cluster.servers.len()).all(|i| {
+            let peer = NodeId(i as u8);
+            node.progress(peer) == server.node.progress(peer)
+        });
+    assert!(unchanged, "a message judged dead had an effect");
+}
+
+impl Model for RaftModel {
+    type State = ModelState;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<ModelState> {
+        vec![ModelState(Cluster::new(&self.config()))]
+    }
+
+    fn actions(&self, state: &ModelState, actions: &mut Vec<Action>) {
+        let cluster = &state.0;
+        if cluster.history.violations.contains_key(&Invariant::NoPanic) {
+            return;
+        }
+        for message in &cluster.network {
+            actions.push(Action::Deliver(message.clone()));
+            if self.bounds.duplicates {
+                actions.push(Action::Duplicate(message.clone()));
+            }
+            if self.bounds.drops {
+                actions.push(Action::Drop(message.clone()));
+            }
+        }
+        for server in &cluster.servers {
+            let node = &server.node;
+            if node.role() == Role::Leader {
+                if self.bounds.heartbeats {
+                    actions.push(Action::Heartbeat(node.id()));
+                }
+                if cluster.proposals < self.bounds.max_proposals {
+                    actions.push(Action::Propose(node.id()));
+                }
+            } else if node.term().0 < self.bounds.max_term {
+                actions.push(Action::Timeout(node.id()));
+            }
+            if cluster.restarts < self.bounds.max_restarts {
+                actions.push(Action::Restart(node.id()));
+            }
+        }
+    }
+
+    fn next_state(&self, state: &ModelState, action: Action) -> Option<ModelState> {
+        let mut cluster = state.0.clone();
+        let position = |m: &Message<Command>| {
+            cluster
+                .network
+                .iter()
+                .position(|x| x == m)
+                .expect("actions name messages in flight")
+        };
+        let outcome = match action {
+            Action::Drop(m) => {
+                let index = position(&m);
+                cluster.drop_message(index);
+                Ok(())
+            }
+            action => {
+                let index = match &action {
+                    Action::Deliver(m) | Action::Duplicate(m) => Some(position(m)),
+                    _ => None,
+                };
+                catch_unwind(AssertUnwindSafe(|| match action {
+                    Action::Deliver(_) => cluster.deliver(index.unwrap_or_default(), false),
+                    Action::Duplicate(_) => cluster.deliver(index.unwrap_or_default(), true),
+                    Action::Timeout(n) => cluster.force_timeout(n),
+                    Action::Heartbeat(n) => cluster.heartbeat(n),
+                    Action::Propose(n) => {
+                        cluster.propose(n);
+                    }
+                    Action::Restart(n) => cluster.restart(n),
+                    Action::Drop(_) => unreachable!("handled above"),
+                }))
+            }
+        };
+        if let Err(payload) = outcome {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "a panic without a message".to_string());
+            // The half-updated cluster is not to be trusted: keep the state before the action
+            // and mark it, so the path to the panic is reported and exploration stops there.
+            let mut panicked = state.0.clone();
+            panicked
+                .history
+                .record_violation(Invariant::NoPanic, message);
+            return Some(ModelState(panicked));
+        }
+        let dead: Vec<bool> = cluster
+            .network
+            .iter()
+            .map(|m| is_dead(&cluster, m))
+            .collect();
+        if dead.contains(&true) {
+            for (m, _) in cluster.network.iter().zip(&dead).filter(|(_, d)| **d) {
+                assert_dead(&cluster, m);
+            }
+            let mut keep = dead.iter().map(|d| !d);
+            cluster.network.retain(|_| keep.next().unwrap_or(true));
+        }
+        canonicalize(&mut cluster.network);
+        Some(ModelState(cluster))
+    }
+
+    fn within_boundary(&self, state: &ModelState) -> bool {
+        let cluster = &state.0;
+        cluster.network.len() <= self.bounds.max_in_flight
+            && cluster.servers.iter().all(|s| {
+                s.node.term().0 <= self.bounds.max_term
+                    && s.node.log().entries().len() <= self.bounds.max_log_len
+            })
+    }
+
+    fn properties(&self) -> Vec<Property<RaftModel>> {
+        let mut properties = vec![
+            Property::always(Invariant::ElectionSafety.name(), |_, s: &ModelState| {
+                holds(s, Invariant::ElectionSafety)
+            }),
+            Property::always(Invariant::LogMatching.name(), |_, s: &ModelState| {
+                holds(s, Invariant::LogMatching)
+            }),
+            Property::always(Invariant::LeaderCompleteness.name(), |_, s: &ModelState| {
+                holds(s, Invariant::LeaderCompleteness)
+            }),
+            Property::always(Invariant::StateMachineSafety.name(), |_, s: &ModelState| {
+                holds(s, Invariant::StateMachineSafety)
+            }),
+            Property::always(Invariant::NodeLocal.name(), |_, s: &ModelState| {
+                holds(s, Invariant::NodeLocal)
+            }),
+            Property::always(Invariant::Durability.name(), |_, s: &ModelState| {
+                holds(s, Invariant::Durability)
+            }),
+            Property::always(Invariant::NoPanic.name(), |_, s: &ModelState| {
+                holds(s, Invariant::NoPanic)
+            }),
+            Property::sometimes(SOMETHING_COMMITTED, |_, s: &ModelState| {
+                !s.0.history.committed.is_empty()
+            }),
+        ];
+        if self.bounds.max_proposals > 0 {
+            properties.push(Property::sometimes(
+                COMMAND_COMMITTED,
+                |_, s: &ModelState| {
+                    s.0.history
+                        .committed
+                        .values()
+                        .any(|c| matches!(c.entry.payload, Payload::Command(_)))
+                },
+            ));
+        }
+        properties
+    }
+}
+
+/// The `sometimes` property that keeps the check from being vacuous: some entry commits.
+pub const SOMETHING_COMMITTED: &str = "an entry is committed";
+/// The `sometimes` property that a client's command commits (when proposals are allowed).
+pub const COMMAND_COMMITTED: &str = "a client command is committed";
+
+fn holds(state: &ModelState, invariant: Invariant) -> bool {
+    safety::check(&state.0, invariant).is_ok()
+}
+
+/// Why the last state of a counterexample breaks `invariant`, for reports.
+pub fn explain(state: &ModelState, invariant: Invariant) -> String {
+    match safety::check(&state.0, invariant) {
+        Ok(()) => "holds".to_string(),
+        Err(detail) => detail,
+    }
+}
+
+/// How to run a check.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Explore paths of at most this many actions; `None` for the whole bounded space.
+    pub max_depth: Option<usize>,
+    /// Worker threads.
+    pub threads: usize,
+    /// Stop after this long, whatever remains.
+    pub timeout: Option<std::time::Duration>,
+    /// Stop at the first broken property instead of exploring everything (bug hunts).
+    pub stop_at_first_failure: bool,
+    /// Print a progress line this often; `None` for silence.
+    pub progress_every: Option<std::time::Duration>,
+    /// Depth first: far less memory (no frontier of whole states), but counterexamples are
+    /// not the shortest, and with `max_depth` a state first met deep is not revisited from
+    /// a shallower path, so use it without `max_depth` to cover the whole bounded space.
+    pub depth_first: bool,
+}
+
+/// A property's discovery: an example for `sometimes`, a counterexample for `always`.
+#[derive(Clone, Debug)]
+pub struct Discovery {
+    /// The property's name.
+    pub property: &'static str,
+    /// The actions from the initial state, in order.
+    pub actions: Vec<Action>,
+    /// The state the actions lead to.
+    pub last_state: ModelState,
+    /// Why that state breaks the property (empty for examples).
+    pub explanation: String,
+}
+
+/// What a finished check found.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// States generated, duplicates included (with a depth limit, also those one step past
+    /// it, generated but not checked).
+    pub states: usize,
+    /// Distinct states.
+    pub unique_states: usize,
+    /// The most actions on any path explored.
+    pub max_depth: usize,
+    /// Wall-clock time.
+    pub elapsed: std::time::Duration,
+    /// Discoveries, by property name.
+    pub discoveries: std::collections::BTreeMap<&'static str, Discovery>,
+}
+
+impl Outcome {
+    /// The counterexample to `invariant`, if one was found.
+    pub fn counterexample(&self, invariant: Invariant) -> Option<&Discovery> {
+        self.discoveries.get(invariant.name())
+    }
+
+    /// The names of the `always` properties that were broken.
+    pub fn broken(&self) -> Vec<&'static str> {
+        Invariant::ALL
+            .iter()
+            .map(|i| i.name())
+            .filter(|name| self.discoveries.contains_key(name))
+            .collect()
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "states explored: {} ({} unique), paths up to {} actions, {:.1?}",
+            self.states, self.unique_states, self.max_depth, self.elapsed
+        )?;
+        for discovery in self.discoveries.values() {
+            let is_example = discovery.explanation.is_empty();
+            let kind = if is_example {
+                "example"
+            } else {
+                "COUNTEREXAMPLE"
+            };
+            writeln!(
+                f,
+                "{kind} for \"{}\" ({} steps):",
+                discovery.property,
+                discovery.actions.len()
+            )?;
+            if is_example {
+                continue;
+            }
+            for (step, action) in discovery.actions.iter().enumerate() {
+                writeln!(f, "  {:>2}. {action:?}", step + 1)?;
+            }
+            writeln!(f, "  => {}", discovery.explanation)?;
+            write!(f, "{:?}", discovery.last_state)?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks `model`, breadth first unless asked otherwise (single-threaded, breadth first
+/// finds a shortest counterexample).
+pub fn run(model: RaftModel, options: &RunOptions) -> Outcome {
+    use stateright::HasDiscoveries;
+    let start = std::time::Instant::now();
+    let mut builder = model.checker().threads(options.threads.max(1));
+    if let Some(depth) = options.max_depth {
+        // stateright counts the initial state as depth 1 and neither checks nor expands a
+        // state at the target depth: states `depth` actions deep are at depth `depth + 1`.
+        builder = builder.target_max_depth(depth + 2);
+    }
+    if let Some(timeout) = options.timeout {
+        builder = builder.timeout(timeout);
+    }
+    if options.stop_at_first_failure {
+        builder = builder.finish_when(HasDiscoveries::AnyFailures);
+    }
+    if options.depth_first {
+        finish(builder.spawn_dfs(), options, start)
+    } else {
+        finish(builder.spawn_bfs(), options, start)
+    }
+}
+
+fn finish(
+    checker: impl stateright::Checker<RaftModel>,
+    options: &RunOptions,
+    start: std::time::Instant,
+) -> Outcome {
+    if let Some(every) = options.progress_every {
+        let mut last_report = std::time::Instant::now();
+        while !checker.is_done() {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            if last_report.elapsed() >= every {
+                last_report = std::time::Instant::now();
+                eprintln!(
+                    "  … {} states ({} unique), depth {}, {:.0?}",
+                    checker.state_count(),
+                    checker.unique_state_count(),
+                    checker.max_depth().saturating_sub(1),
+                    start.elapsed()
+                );
+            }
+        }
+    }
+    let checker = checker.join();
+    let properties = checker.model().properties();
+    let discoveries = checker
+        .discoveries()
+        .into_iter()
+        .map(|(name, path)| {
+            let invariant = Invariant::ALL.into_iter().find(|i| i.name() == name);
+            let is_always = properties
+                .iter()
+                .any(|p| p.name == name && p.expectation == stateright::Expectation::Always);
+            let last_state = path.last_state().clone();
+            let explanation = match invariant {
+                Some(invariant) if is_always => explain(&last_state, invariant),
+                _ => String::new(),
+            };
+            let discovery = Discovery {
+                property: name,
+                actions: path.into_actions(),
+                last_state,
+                explanation,
+            };
+            (name, discovery)
+        })
+        .collect();
+    // stateright's depth counts the initial state, and includes states generated one step
+    // past the target depth but never checked.
+    let reached = checker.max_depth().saturating_sub(1);
+    Outcome {
+        states: checker.state_count(),
+        unique_states: checker.unique_state_count(),
+        max_depth: options
+            .max_depth
+            .map_or(reached, |depth| reached.min(depth)),
+        elapsed: start.elapsed(),
+        discoveries,
+    }
+}

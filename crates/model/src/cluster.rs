@@ -1,0 +1,294 @@
+//! A cluster of real [`river_core::Node`]s wired together by hand: every input is one thing a
+//! network, a clock or a client can do, and after it the touched node's [`Ready`] is drained
+//! exactly as its contract says — persist to the node's [`Disk`], then send, then apply.
+//!
+//! The model checker, the property tests and the fuzzer all drive this one type, so the three
+//! exercise the same code and check the same [`crate::safety`] invariants.
+
+use crate::safety::{describe_entry, History, Invariant};
+use river_core::{Body, BugSet, Config, Entry, HardState, LogIndex, Message, Node, NodeId, Role};
+use river_core::{Proposal, Ready, Term, MAX_CLUSTER_SIZE};
+
+/// A client command. Commands are numbered from 1 in the order they are proposed, so two
+/// different proposals never look alike.
+pub type Command = u32;
+
+/// What stable storage holds for one server: exactly what its `Ready`s said to write.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Disk {
+    /// Term and vote.
+    pub hard_state: HardState,
+    /// The log, index 1 first.
+    pub log: Vec<Entry<Command>>,
+}
+
+/// One server: the running node and its disk.
+#[derive(Clone, Debug)]
+pub struct Server {
+    /// The real state machine.
+    pub node: Node<Command>,
+    /// What survives a crash.
+    pub disk: Disk,
+    /// The highest commit index this incarnation has shown; it restarts from zero with the
+    /// node, since the commit index is volatile (Figure 2).
+    pub commit_seen: LogIndex,
+    /// The highest term this server has shown, across incarnations: terms are persistent.
+    pub term_seen: Term,
+    /// How many times this server has restarted; only varies the restarted node's seed.
+    pub incarnation: u32,
+}
+
+/// Real nodes, their disks, the messages in flight and the run's [`History`].
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    /// Indexed by [`NodeId`].
+    pub servers: Vec<Server>,
+    /// Messages sent and neither delivered nor lost, oldest first.
+    pub network: Vec<Message<Command>>,
+    /// What the safety properties need to remember.
+    pub history: History,
+    /// Commands proposed so far, accepted or not; the next command is `proposals + 1`.
+    pub proposals: u32,
+    /// Crash-restarts so far, across all servers.
+    pub restarts: u32,
+}
+
+impl Cluster {
+    /// A fresh cluster of `template.cluster_size` servers with empty logs in term 0; each
+    /// server gets `template` with its own id.
+    pub fn new(template: &Config) -> Cluster {
+        let size = template.cluster_size;
+        assert!(
+            (1..=MAX_CLUSTER_SIZE).contains(&size),
+            "cluster size {size} out of range"
+        );
+        let servers = (0..size)
+            .map(|i| {
+                let id = NodeId(i as u8);
+                let mut config = template.clone();
+                config.id = id;
+                let node = Node::new(config, seed(id, 0)).expect("model configs are valid");
+                Server {
+                    node,
+                    disk: Disk::default(),
+                    commit_seen: LogIndex::ZERO,
+                    term_seen: Term(0),
+                    incarnation: 0,
+                }
+            })
+            .collect();
+        Cluster {
+            servers,
+            network: Vec::new(),
+            history: History::default(),
+            proposals: 0,
+            restarts: 0,
+        }
+    }
+
+    /// The configuration every model run starts from: the paper's Raft (no PreVote, no
+    /// CheckQuorum), `bugs` switched on, and at most `max_entries_per_append` entries per
+    /// AppendEntries — small batches make more interleavings reachable in few steps.
+    pub fn config(cluster_size: usize, bugs: BugSet, max_entries_per_append: usize) -> Config {
+        let mut config = Config::new(NodeId(0), cluster_size);
+        config.bugs = bugs;
+        config.max_entries_per_append = max_entries_per_append;
+        config
+    }
+
+    /// The server with id `id`.
+    pub fn server(&self, id: NodeId) -> &Server {
+        &self.servers[id.index()]
+    }
+
+    /// Delivers the in-flight message at `index`; with `keep` a copy stays in flight, which
+    /// is how the network duplicates.
+    pub fn deliver(&mut self, index: usize, keep: bool) {
+        let message = if keep {
+            self.network[index].clone()
+        } else {
+            self.network.remove(index)
+        };
+        let to = message.to.index();
+        self.servers[to].node.step(message);
+        self.flush(to);
+    }
+
+    /// Loses the in-flight message at `index`.
+    pub fn drop_message(&mut self, index: usize) {
+        self.network.remove(index);
+    }
+
+    /// Lets `ms` of `node`'s clock pass.
+    pub fn tick(&mut self, node: NodeId, ms: u64) {
+        self.servers[node.index()].node.tick(ms);
+        self.flush(node.index());
+    }
+
+    /// Fires `node`'s election timer now.
+    pub fn force_timeout(&mut self, node: NodeId) {
+        self.servers[node.index()].node.force_election_timeout();
+        self.flush(node.index());
+    }
+
+    /// A leader's heartbeat: exactly one heartbeat interval of its clock passes.
+    pub fn heartbeat(&mut self, node: NodeId) {
+        let ms = self.servers[node.index()]
+            .node
+            .config()
+            .heartbeat_interval_ms;
+        self.tick(node, ms);
+    }
+
+    /// A client offers the next command to `node`.
+    pub fn propose(&mut self, node: NodeId) -> Proposal {
+        self.proposals += 1;
+        let command: Command = self.proposals;
+        let outcome = self.servers[node.index()].node.propose(command);
+        self.flush(node.index());
+        outcome
+    }
+
+    /// Crashes `node` and brings it back from its disk: term, vote and log survive, all else
+    /// starts over. Messages already in flight stay in flight, to or from it.
+    pub fn restart(&mut self, node: NodeId) {
+        self.restarts += 1;
+        let server = &mut self.servers[node.index()];
+        server.incarnation += 1;
+        let config = server.node.config().clone();
+        let disk = server.disk.clone();
+        server.node = Node::restart(
+            config,
+            seed(node, server.incarnation),
+            disk.hard_state,
+            disk.log,
+        )
+        .expect("a config that built a node once is valid");
+        server.commit_seen = LogIndex::ZERO;
+        self.flush(node.index());
+    }
+
+    /// Drains `i`'s `Ready` in the order its contract demands, then updates the history.
+    fn flush(&mut self, i: usize) {
+        let mut ready = Ready::default();
+        let server = &mut self.servers[i];
+        server.node.take_ready(&mut ready);
+        // 1. Persist.
+        if let Some(hard_state) = ready.hard_state {
+            server.disk.hard_state = hard_state;
+        }
+        if let Some(from) = ready.persist_log_from {
+            assert!(from.0 >= 1, "the log is stored from index 1");
+            let log = server.node.log();
+            server.disk.log.truncate(from.0 as usize - 1);
+            server
+                .disk
+                .log
+                .extend_from_slice(log.slice(from, log.last_index()));
+        }
+        // 2. Send.
+        self.network.append(&mut ready.messages);
+        // 3. Apply.
+        let node = &self.servers[i].node;
+        if let Some((from, to)) = ready.apply {
+            for (k, entry) in node.log().slice(from, to).iter().enumerate() {
+                let index = LogIndex(from.0 + k as u64);
+                self.history
+                    .record_applied(node.id(), node.term(), index, entry);
+            }
+        }
+        self.observe(i);
+    }
+
+    /// Records what only a transition shows: a leader, a backwards step, a lost write.
+    fn observe(&mut self, i: usize) {
+        let server = &mut self.servers[i];
+        let node = &server.node;
+        let id = node.id();
+        let history = &mut self.history;
+        if node.role() == Role::Leader {
+            history.record_leader(node.term(), id);
+        }
+        if node.commit_index() < server.commit_seen {
+            let detail = format!(
+                "{id}'s commit index fell from {} to {}",
+                server.commit_seen,
+                node.commit_index()
+            );
+            history.record_violation(Invariant::NodeLocal, detail);
+        }
+        if node.term() < server.term_seen {
+            let detail = format!(
+                "{id}'s term fell from {} to {}",
+                server.term_seen,
+                node.term()
+            );
+            history.record_violation(Invariant::NodeLocal, detail);
+        }
+        server.commit_seen = server.commit_seen.max(node.commit_index());
+        server.term_seen = server.term_seen.max(node.term());
+        if server.disk.log != node.log().entries() {
+            let detail = format!("{id}'s stored log differs from its log after a Ready");
+            history.record_violation(Invariant::Durability, detail);
+        }
+        let forget_vote = node.config().bugs.has(river_core::Bug::ForgetVote);
+        let stored = server.disk.hard_state;
+        if stored.term != node.term() || (!forget_vote && stored.voted_for != node.voted_for()) {
+            let detail = format!(
+                "{id} stored term {} vote {:?} but is in term {} with vote {:?}",
+                stored.term,
+                stored.voted_for,
+                node.term(),
+                node.voted_for()
+            );
+            history.record_violation(Invariant::Durability, detail);
+        }
+    }
+}
+
+/// Each incarnation of each server draws its election timeouts from its own stream.
+fn seed(id: NodeId, incarnation: u32) -> u64 {
+    0x5EED_0000_0000_0000 ^ (u64::from(id.0) << 32) ^ u64::from(incarnation)
+}
+
+/// A message as a person reads it in a counterexample, e.g. `A→B AppendEntries t2 prev 1@t1
+/// [t2 noop] commit 1`.
+pub fn describe_message(m: &Message<Command>) -> String {
+    let head = format!("{}→{} t{}", m.from, m.to, m.term);
+    match &m.body {
+        Body::RequestVote {
+            pre_vote,
+            last_log_index,
+            last_log_term,
+        } => {
+            let kind = if *pre_vote { "PreVote" } else { "RequestVote" };
+            format!("{head} {kind} last {last_log_index}@t{last_log_term}")
+        }
+        Body::RequestVoteResponse { pre_vote, granted } => {
+            let kind = if *pre_vote { "PreVote" } else { "vote" };
+            let answer = if *granted { "granted" } else { "denied" };
+            format!("{head} {kind} {answer}")
+        }
+        Body::AppendEntries {
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+        } => {
+            let entries: Vec<String> = entries.iter().map(describe_entry).collect();
+            format!(
+                "{head} AppendEntries prev {prev_log_index}@t{prev_log_term} [{}] commit {leader_commit}",
+                entries.join(", ")
+            )
+        }
+        Body::AppendEntriesResponse {
+            success: true,
+            match_index,
+            ..
+        } => format!("{head} append ok, match {match_index}"),
+        Body::AppendEntriesResponse { reject, .. } => match reject {
+            Some(hint) => format!("{head} append rejected at {}", hint.rejected_index),
+            None => format!("{head} append rejected (stale term)"),
+        },
+    }
+}

@@ -1,0 +1,192 @@
+//! Runs an arbitrary [`Scenario`] — a cluster shape and a sequence of environment inputs —
+//! against real nodes, checking every [`crate::safety`] invariant after every input.
+//!
+//! The property tests generate scenarios with proptest and the fuzzer decodes them from raw
+//! bytes (the `arbitrary` feature derives the decoder); both call [`run`], so they share one
+//! driver and one set of checks. Inputs name nodes and messages by small numbers taken modulo
+//! what exists, so every decoded scenario is meaningful and shrinking keeps it so.
+
+use crate::cluster::Cluster;
+use crate::safety::{self, Invariant};
+use river_core::{BugSet, Config, NodeId, MAX_CLUSTER_SIZE};
+
+/// The largest cluster a scenario may ask for.
+pub const MAX_SCENARIO_CLUSTER_SIZE: usize = 5;
+/// The most entries per AppendEntries a scenario may ask for.
+pub const MAX_SCENARIO_ENTRIES_PER_APPEND: usize = 4;
+/// Messages in flight beyond this are lost, oldest first, so a run's memory stays bounded.
+pub const MAX_IN_FLIGHT: usize = 256;
+/// The most deliveries one [`Input::DeliverAll`] makes, so replies to replies cannot loop.
+pub const MAX_DELIVERIES_PER_ROUND: usize = 1_000;
+/// Inputs after this many are ignored, so a run's time stays bounded.
+pub const MAX_INPUTS: usize = 2_000;
+
+/// The cluster a scenario runs on. Fields are raw numbers mapped into range by [`run`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Setup {
+    /// Servers, mapped to `1..=MAX_SCENARIO_CLUSTER_SIZE`.
+    pub cluster_size: u8,
+    /// PreVote (thesis §9.6).
+    pub pre_vote: bool,
+    /// CheckQuorum (thesis §6.2).
+    pub check_quorum: bool,
+    /// Entries per AppendEntries, mapped to `1..=MAX_SCENARIO_ENTRIES_PER_APPEND`.
+    pub max_entries_per_append: u8,
+}
+
+/// One thing the environment does. Indices are taken modulo what exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Input {
+    /// Deliver the `pick`-th message in flight (any order: this is how messages reorder).
+    Deliver {
+        /// Which message.
+        pick: u16,
+    },
+    /// Deliver the `pick`-th message in flight and keep a copy in flight.
+    Duplicate {
+        /// Which message.
+        pick: u16,
+    },
+    /// Lose the `pick`-th message in flight.
+    Drop {
+        /// Which message.
+        pick: u16,
+    },
+    /// Deliver everything in flight, oldest first, with the replies it causes, up to
+    /// [`MAX_DELIVERIES_PER_ROUND`]: a calm network for a moment, so runs make progress.
+    DeliverAll,
+    /// Let `ms` milliseconds pass on one node's clock.
+    Tick {
+        /// Which node.
+        node: u8,
+        /// How long.
+        ms: u16,
+    },
+    /// Let `ms` milliseconds pass on every node's clock.
+    TickAll {
+        /// How long.
+        ms: u16,
+    },
+    /// A client proposes the next command to a node.
+    Propose {
+        /// Which node.
+        node: u8,
+    },
+    /// Crash a node and restart it from its disk.
+    Restart {
+        /// Which node.
+        node: u8,
+    },
+    /// Fire a node's election timer now.
+    Timeout {
+        /// Which node.
+        node: u8,
+    },
+}
+
+/// A cluster shape and what happens to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Scenario {
+    /// The cluster.
+    pub setup: Setup,
+    /// The inputs, in order; at most [`MAX_INPUTS`] are used.
+    pub inputs: Vec<Input>,
+}
+
+/// An invariant broke: where, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// How many inputs had run, the breaking one included.
+    pub step: usize,
+    /// The input after which the check failed.
+    pub input: Input,
+    /// What broke.
+    pub invariant: Invariant,
+    /// In words.
+    pub detail: String,
+}
+
+/// What a passing run did, so tests can tell a busy run from a vacuous one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Distinct terms that had a leader.
+    pub terms_with_leader: usize,
+    /// Distinct log indexes some server applied.
+    pub entries_committed: usize,
+    /// Crash-restarts performed.
+    pub restarts: u32,
+}
+
+impl Setup {
+    /// The node configuration this setup stands for, with `bugs` switched on.
+    pub fn config(&self, bugs: BugSet) -> Config {
+        let size = 1 + usize::from(self.cluster_size) % MAX_SCENARIO_CLUSTER_SIZE;
+        assert!(size <= MAX_CLUSTER_SIZE, "scenario cluster too large");
+        let entries =
+            1 + usize::from(self.max_entries_per_append) % MAX_SCENARIO_ENTRIES_PER_APPEND;
+        let mut config = Cluster::config(size, bugs, entries);
+        config.pre_vote = self.pre_vote;
+        config.check_quorum = self.check_quorum;
+        config
+    }
+}
+
+/// Runs `scenario` on real nodes with `bugs` switched on, checking every invariant after
+/// every input. Panics only if the core itself panics.
+pub fn run(scenario: &Scenario, bugs: BugSet) -> Result<Summary, Failure> {
+    let mut cluster = Cluster::new(&scenario.setup.config(bugs));
+    let size = cluster.servers.len();
+    let node = |n: u8| NodeId((usize::from(n) % size) as u8);
+    for (step, input) in scenario.inputs.iter().take(MAX_INPUTS).enumerate() {
+        match *input {
+            Input::Deliver { pick } | Input::Duplicate { pick } | Input::Drop { pick } => {
+                if cluster.network.is_empty() {
+                    continue;
+                }
+                let index = usize::from(pick) % cluster.network.len();
+                match input {
+                    Input::Drop { .. } => cluster.drop_message(index),
+                    Input::Duplicate { .. } => cluster.deliver(index, true),
+                    _ => cluster.deliver(index, false),
+                }
+            }
+            Input::DeliverAll => {
+                for _ in 0..MAX_DELIVERIES_PER_ROUND {
+                    if cluster.network.is_empty() {
+                        break;
+                    }
+                    cluster.deliver(0, false);
+                }
+            }
+            Input::Tick { node: n, ms } => cluster.tick(node(n), u64::from(ms)),
+            Input::TickAll { ms } => {
+                for i in 0..size {
+                    cluster.tick(NodeId(i as u8), u64::from(ms));
+                }
+            }
+            Input::Propose { node: n } => {
+                cluster.propose(node(n));
+            }
+            Input::Restart { node: n } => cluster.restart(node(n)),
+            Input::Timeout { node: n } => cluster.force_timeout(node(n)),
+        }
+        if cluster.network.len() > MAX_IN_FLIGHT {
+            let excess = cluster.network.len() - MAX_IN_FLIGHT;
+            cluster.network.drain(..excess);
+        }
+        safety::check_all(&cluster).map_err(|(invariant, detail)| Failure {
+            step: step + 1,
+            input: *input,
+            invariant,
+            detail,
+        })?;
+    }
+    Ok(Summary {
+        terms_with_leader: cluster.history.leaders.len(),
+        entries_committed: cluster.history.committed.len(),
+        restarts: cluster.restarts,
+    })
+}

@@ -1,0 +1,22 @@
+//! # river-model: checking the real river-core three ways
+//!
+//! Every check here drives the production state machine, [`river_core::Node`], not a
+//! separate model of it, through one harness, [`cluster::Cluster`], which drains each
+//! node's `Ready` exactly as its contract says (persist, then send, then apply), and checks
+//! the same [`safety`] invariants: the paper's Figure 3 (Election Safety, Log Matching,
+//! Leader Completeness, State Machine Safety) plus what each node promises about itself.
+//!
+//! - [`checker`] (feature `model-checking`, on by default): stateright explores every
+//!   interleaving of deliveries, losses, duplications, timeouts, heartbeats, proposals and
+//!   crash-restarts within [`checker::Bounds`].
+//! - [`driver`]: runs one arbitrary [`driver::Scenario`]; the property tests generate
+//!   scenarios with proptest and `fuzz/` decodes them from bytes (feature `arbitrary`).
+//!
+//! Each checker is shown able to fail: with a deliberately broken variant
+//! ([`river_core::Bug`]) switched on, the tests expect a counterexample.
+
+#[cfg(feature = "model-checking")]
+pub mod checker;
+pub mod cluster;
+pub mod driver;
+pub mod safety;

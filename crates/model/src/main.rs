@@ -1,0 +1,107 @@
+//! `river-model`: model-check the real river-core deeper than CI does.
+//!
+//! ```text
+//! cargo run --release -p river-model -- --max-term 3     # the whole bounded space
+//! cargo run --release -p river-model -- --depth 20 --in-flight 3
+//! cargo run --release -p river-model -- --bug figure8-commit --max-term 4 --log-len 2 \
+//!     --proposals 0 --restarts 0
+//! ```
+//!
+//! Prints the states explored, the depth reached and the time taken, then every
+//! counterexample found, step by step. Exits 1 if a safety property broke.
+
+use river_core::{Bug, BugSet};
+use river_model::checker::{self, Bounds, RaftModel, RunOptions};
+use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "\
+usage: river-model [options]
+  --depth N               longest path explored (default: the whole bounded space)
+  --max-term N            highest term an election may reach (default 2)
+  --proposals N           client commands over the run (default 1)
+  --restarts N            crash-restarts over the run (default 1)
+  --in-flight N           most distinct messages in flight (default 2)
+  --log-len N             longest log explored (default 3)
+  --entries-per-append N  entries per AppendEntries (default 1)
+  --nodes N               servers, 1 to 3 (default 3)
+  --no-drops              the network never loses a message
+  --no-duplicates         the network never duplicates a message
+  --no-heartbeats         leaders never resend on a heartbeat
+  --bug NAME              switch on a broken variant (repeatable): figure8-commit,
+                          forget-vote, no-up-to-date-check, stale-read
+  --threads N             worker threads (default: all cores)
+  --timeout-secs N        stop after N seconds
+  --dfs                   depth first: little memory, long counterexamples
+  --keep-going            explore everything even after a property breaks";
+
+fn main() -> ExitCode {
+    match parse(std::env::args().skip(1)) {
+        Ok((model, options)) => {
+            println!("checking {:?} with bugs {:?}", model.bounds, model.bugs);
+            let outcome = checker::run(model, &options);
+            print!("{outcome}");
+            if outcome.broken().is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(message) => {
+            eprintln!("{message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOptions), String> {
+    let mut bounds = Bounds::small();
+    let mut bugs = BugSet::NONE;
+    let mut options = RunOptions {
+        max_depth: None,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        timeout: None,
+        stop_at_first_failure: true,
+        progress_every: Some(Duration::from_secs(10)),
+        depth_first: false,
+    };
+    while let Some(flag) = args.next() {
+        let mut number = || -> Result<u64, String> {
+            let value = args.next().ok_or(format!("{flag} needs a value"))?;
+            value
+                .parse()
+                .map_err(|_| format!("{flag}: `{value}` is not a number"))
+        };
+        match flag.as_str() {
+            "--depth" => options.max_depth = Some(number()? as usize),
+            "--max-term" => bounds.max_term = number()?,
+            "--proposals" => bounds.max_proposals = number()? as u32,
+            "--restarts" => bounds.max_restarts = number()? as u32,
+            "--in-flight" => bounds.max_in_flight = number()? as usize,
+            "--log-len" => bounds.max_log_len = number()? as usize,
+            "--entries-per-append" => bounds.max_entries_per_append = number()?.max(1) as usize,
+            "--nodes" => {
+                let nodes = number()? as usize;
+                if !(1..=checker::MAX_MODEL_CLUSTER_SIZE).contains(&nodes) {
+                    return Err(format!("--nodes {nodes}: the model supports 1 to 3"));
+                }
+                bounds.cluster_size = nodes;
+            }
+            "--threads" => options.threads = number()?.max(1) as usize,
+            "--timeout-secs" => options.timeout = Some(Duration::from_secs(number()?)),
+            "--no-drops" => bounds.drops = false,
+            "--no-duplicates" => bounds.duplicates = false,
+            "--no-heartbeats" => bounds.heartbeats = false,
+            "--dfs" => options.depth_first = true,
+            "--keep-going" => options.stop_at_first_failure = false,
+            "--bug" => {
+                let name = args.next().ok_or("--bug needs a name")?;
+                let bug = Bug::from_name(&name).ok_or(format!("no bug named `{name}`"))?;
+                bugs.set(bug, true);
+            }
+            "-h" | "--help" => return Err("River Raft model checker".to_string()),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    Ok((RaftModel::new(bounds, bugs), options))
+}

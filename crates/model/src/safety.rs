@@ -1,0 +1,276 @@
+//! The safety properties of the paper's Figure 3, plus the node-local invariants the core
+//! promises, checked against a [`Cluster`] of real nodes.
+//!
+//! Some properties are about the whole run, not one moment: "at most one leader per term"
+//! must remember leaders that have since stepped down, and "no two servers apply different
+//! entries at one index" must remember what a server applied before a later leader overwrote
+//! its log. [`History`] keeps exactly that ghost state; it is updated after every input by
+//! [`Cluster`] and read here.
+
+use crate::cluster::{Cluster, Command};
+use river_core::{Entry, LogIndex, NodeId, Role, Term};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One property a run must keep. The first four are Figure 3 of the paper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Invariant {
+    /// At most one leader can be elected in a given term (§5.2).
+    ElectionSafety,
+    /// If two logs contain an entry with the same index and term, the logs are identical in
+    /// all entries up through that index (§5.3).
+    LogMatching,
+    /// If an entry is committed in a given term, it is present in the logs of the leaders of
+    /// all higher-numbered terms (§5.4).
+    LeaderCompleteness,
+    /// If a server has applied an entry at an index, no other server ever applies a different
+    /// entry at that index (§5.4.3).
+    StateMachineSafety,
+    /// What every node promises about itself: its term and (within one incarnation) its commit
+    /// index never decrease, the commit index never passes the log's end, log terms never
+    /// decrease along the log, and no entry's term exceeds the current term.
+    NodeLocal,
+    /// What a node reports in a `Ready` is enough to rebuild it: after persisting, the stored
+    /// log equals the in-memory log and the stored term equals the current term (Figure 2,
+    /// "Persistent state"; the vote too unless the `forget-vote` bug drops it on purpose).
+    Durability,
+    /// The core never trips one of its own assertions.
+    NoPanic,
+}
+
+impl Invariant {
+    /// Every invariant, in a fixed order.
+    pub const ALL: [Invariant; 7] = [
+        Invariant::ElectionSafety,
+        Invariant::LogMatching,
+        Invariant::LeaderCompleteness,
+        Invariant::StateMachineSafety,
+        Invariant::NodeLocal,
+        Invariant::Durability,
+        Invariant::NoPanic,
+    ];
+
+    /// The name used for the model checker's property and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Invariant::ElectionSafety => "election safety",
+            Invariant::LogMatching => "log matching",
+            Invariant::LeaderCompleteness => "leader completeness",
+            Invariant::StateMachineSafety => "state machine safety",
+            Invariant::NodeLocal => "node-local invariants",
+            Invariant::Durability => "durability",
+            Invariant::NoPanic => "no panic",
+        }
+    }
+}
+
+impl fmt::Display for Invariant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An entry some server applied, and the lowest term in which any server knew it committed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Committed {
+    /// The entry as first applied.
+    pub entry: Entry<Command>,
+    /// The lowest current term of a server that applied it: the term it was committed in.
+    pub term: Term,
+}
+
+/// Ghost state about the whole run, which no single moment shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct History {
+    /// Every leader ever seen, by term. A second leader in a term is recorded as a violation
+    /// instead of overwriting the first.
+    pub leaders: BTreeMap<Term, NodeId>,
+    /// Every applied entry, by index. Invariant (unless a violation is recorded): no server
+    /// applied a different entry at the same index.
+    pub committed: BTreeMap<LogIndex, Committed>,
+    /// The first violation seen of each invariant that only a transition shows.
+    pub violations: BTreeMap<Invariant, String>,
+}
+
+impl History {
+    /// Notes that `node` is leader in `term`.
+    pub fn record_leader(&mut self, term: Term, node: NodeId) {
+        let first = *self.leaders.entry(term).or_insert(node);
+        if first != node {
+            self.record_violation(
+                Invariant::ElectionSafety,
+                format!("both {first} and {node} were leader in term {term}"),
+            );
+        }
+    }
+
+    /// Notes that `node`, in `term`, applied `entry` at `index`.
+    pub fn record_applied(
+        &mut self,
+        node: NodeId,
+        term: Term,
+        index: LogIndex,
+        entry: &Entry<Command>,
+    ) {
+        match self.committed.get_mut(&index) {
+            None => {
+                self.committed.insert(
+                    index,
+                    Committed {
+                        entry: entry.clone(),
+                        term,
+                    },
+                );
+            }
+            Some(first) if first.entry != *entry => {
+                let detail = format!(
+                    "{node} applied {} at index {index}, but {} was applied there before",
+                    describe_entry(entry),
+                    describe_entry(&first.entry)
+                );
+                self.record_violation(Invariant::StateMachineSafety, detail);
+            }
+            Some(first) => first.term = first.term.min(term),
+        }
+    }
+
+    /// Keeps the first violation of `invariant`; later ones add nothing a reader needs.
+    pub fn record_violation(&mut self, invariant: Invariant, detail: String) {
+        self.violations.entry(invariant).or_insert(detail);
+    }
+}
+
+/// Checks one invariant against the cluster as it stands and the history behind it.
+pub fn check(cluster: &Cluster, invariant: Invariant) -> Result<(), String> {
+    if let Some(detail) = cluster.history.violations.get(&invariant) {
+        return Err(detail.clone());
+    }
+    match invariant {
+        Invariant::LogMatching => log_matching(cluster),
+        Invariant::LeaderCompleteness => leader_completeness(cluster),
+        Invariant::StateMachineSafety => committed_prefixes_agree(cluster),
+        Invariant::NodeLocal => node_local(cluster),
+        // Only transitions show these; the history above holds them.
+        Invariant::ElectionSafety | Invariant::Durability | Invariant::NoPanic => Ok(()),
+    }
+}
+
+/// Checks every invariant; the first broken one is returned.
+pub fn check_all(cluster: &Cluster) -> Result<(), (Invariant, String)> {
+    for invariant in Invariant::ALL {
+        check(cluster, invariant).map_err(|detail| (invariant, detail))?;
+    }
+    Ok(())
+}
+
+/// Log Matching over every pair of current logs. Searching down from the top for the highest
+/// index where the terms agree and comparing the prefixes there covers every lower index too.
+fn log_matching(cluster: &Cluster) -> Result<(), String> {
+    for (i, a) in cluster.servers.iter().enumerate() {
+        for b in &cluster.servers[i + 1..] {
+            let (a_log, b_log) = (a.node.log().entries(), b.node.log().entries());
+            let shared = a_log.len().min(b_log.len());
+            let Some(top) = (0..shared).rev().find(|&k| a_log[k].term == b_log[k].term) else {
+                continue;
+            };
+            if a_log[..=top] != b_log[..=top] {
+                let first = (0..=top).find(|&k| a_log[k] != b_log[k]).unwrap_or(top);
+                return Err(format!(
+                    "{} and {} both hold an entry of term {} at index {}, yet differ at index {}",
+                    a.node.id(),
+                    b.node.id(),
+                    a_log[top].term,
+                    top + 1,
+                    first + 1
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Leader Completeness: every current leader holds every entry committed in an earlier term.
+fn leader_completeness(cluster: &Cluster) -> Result<(), String> {
+    for server in &cluster.servers {
+        let node = &server.node;
+        if node.role() != Role::Leader {
+            continue;
+        }
+        for (index, committed) in &cluster.history.committed {
+            if committed.term >= node.term() {
+                continue;
+            }
+            if node.log().entry(*index) != Some(&committed.entry) {
+                return Err(format!(
+                    "{} leads term {} without {} at index {index}, committed in term {}",
+                    node.id(),
+                    node.term(),
+                    describe_entry(&committed.entry),
+                    committed.term
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The current half of State Machine Safety: the committed prefixes of any two servers agree
+/// (what they applied in the past is checked as it happens, by [`History::record_applied`]).
+fn committed_prefixes_agree(cluster: &Cluster) -> Result<(), String> {
+    for (i, a) in cluster.servers.iter().enumerate() {
+        for b in &cluster.servers[i + 1..] {
+            let shared = a.node.commit_index().min(b.node.commit_index());
+            let (a_log, b_log) = (a.node.log(), b.node.log());
+            let a_prefix = a_log.slice(LogIndex(1), shared);
+            let b_prefix = b_log.slice(LogIndex(1), shared);
+            if a_prefix != b_prefix {
+                return Err(format!(
+                    "{} and {} disagree within their committed prefixes (up to index {shared})",
+                    a.node.id(),
+                    b.node.id()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The promises one node makes about its own state at every moment.
+fn node_local(cluster: &Cluster) -> Result<(), String> {
+    for server in &cluster.servers {
+        let node = &server.node;
+        let log = node.log();
+        if node.commit_index() > log.last_index() {
+            return Err(format!(
+                "{} committed index {} past its last index {}",
+                node.id(),
+                node.commit_index(),
+                log.last_index()
+            ));
+        }
+        if let Some(k) = log.entries().windows(2).position(|w| w[0].term > w[1].term) {
+            return Err(format!(
+                "{}'s log terms decrease at index {}",
+                node.id(),
+                k + 2
+            ));
+        }
+        if log.last_term() > node.term() {
+            return Err(format!(
+                "{} holds an entry of term {} in term {}",
+                node.id(),
+                log.last_term(),
+                node.term()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An entry as a person reads it: `t2 noop`, `t1 #3`.
+pub fn describe_entry(entry: &Entry<Command>) -> String {
+    match entry.payload {
+        river_core::Payload::Noop => format!("t{} noop", entry.term),
+        river_core::Payload::Command(c) => format!("t{} #{c}", entry.term),
+    }
+}

@@ -1,0 +1,226 @@
+//! Property tests: arbitrary sequences of environment inputs — deliveries in any order,
+//! losses, duplicates, ticks of any length, proposals, crash-restarts, forced timeouts — on
+//! small clusters, with PreVote and CheckQuorum on or off. After every input the driver
+//! checks every invariant in `river_model::safety`; the core's own assertions check the rest.
+//!
+//! The fuzzer (`fuzz/`) runs the same driver on inputs decoded from bytes.
+
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{
+    Config as ProptestConfig, FileFailurePersistence, TestCaseError, TestRunner,
+};
+use river_core::{Bug, BugSet, MessageKind, NodeId};
+use river_model::cluster::Cluster;
+use river_model::driver::{self, Input, Scenario, Setup};
+use river_model::safety::Invariant;
+
+/// Cases per run of the main property: a few seconds in a test build.
+const CASES: u32 = 2_000;
+/// The longest input sequence generated.
+const MAX_LEN: usize = 300;
+/// Cases a bug hunt may take before the test gives up on finding the bug.
+const BUG_HUNT_CASES: u32 = 20_000;
+
+fn setup() -> impl Strategy<Value = Setup> {
+    // Mostly three servers (raw 2 maps to 3), sometimes any size from 1 to 5.
+    let size = prop_oneof![3 => Just(2u8), 1 => 0u8..5];
+    (size, any::<bool>(), any::<bool>(), 0u8..4).prop_map(
+        |(cluster_size, pre_vote, check_quorum, max_entries_per_append)| Setup {
+            cluster_size,
+            pre_vote,
+            check_quorum,
+            max_entries_per_append,
+        },
+    )
+}
+
+fn input() -> impl Strategy<Value = Input> {
+    let node = 0u8..5;
+    prop_oneof![
+        6 => any::<u16>().prop_map(|pick| Input::Deliver { pick }),
+        1 => any::<u16>().prop_map(|pick| Input::Duplicate { pick }),
+        2 => any::<u16>().prop_map(|pick| Input::Drop { pick }),
+        2 => Just(Input::DeliverAll),
+        3 => (node.clone(), 0u16..400).prop_map(|(node, ms)| Input::Tick { node, ms }),
+        2 => (0u16..400).prop_map(|ms| Input::TickAll { ms }),
+        2 => node.clone().prop_map(|node| Input::Propose { node }),
+        1 => node.clone().prop_map(|node| Input::Restart { node }),
+        2 => node.prop_map(|node| Input::Timeout { node }),
+    ]
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (setup(), prop::collection::vec(input(), 0..MAX_LEN))
+        .prop_map(|(setup, inputs)| Scenario { setup, inputs })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: CASES,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+        ..ProptestConfig::default()
+    })]
+
+    /// Correct Raft never breaks an invariant, whatever the environment does.
+    #[test]
+    fn invariants_hold_after_every_input(scenario in scenario()) {
+        if let Err(failure) = driver::run(&scenario, BugSet::NONE) {
+            return Err(TestCaseError::fail(format!("{failure:?}")));
+        }
+    }
+}
+
+/// The generated runs are not vacuous: most elect leaders, many commit, some restart.
+#[test]
+fn generated_runs_elect_commit_and_restart() {
+    let mut runner = TestRunner::deterministic();
+    let strategy = scenario();
+    let (mut elected, mut committed, mut restarted, mut several_terms) = (0, 0, 0, 0);
+    let runs = 500;
+    for _ in 0..runs {
+        let scenario = strategy.new_tree(&mut runner).unwrap().current();
+        let summary = driver::run(&scenario, BugSet::NONE).expect("correct Raft is safe");
+        elected += usize::from(summary.terms_with_leader > 0);
+        several_terms += usize::from(summary.terms_with_leader > 2);
+        committed += usize::from(summary.entries_committed > 1);
+        restarted += usize::from(summary.restarts > 0);
+    }
+    println!(
+        "of {runs} runs: {elected} elected, {several_terms} had 3+ leaders, \
+         {committed} committed 2+ entries, {restarted} restarted a node"
+    );
+    assert!(elected > runs * 3 / 4);
+    assert!(several_terms > runs / 4);
+    assert!(committed > runs / 2);
+    assert!(restarted > runs / 2);
+}
+
+/// Runs the property with `bug` switched on and expects proptest to find, and shrink, a
+/// failure breaking `expected`.
+fn hunt(bug: Bug, expected: &str) {
+    let config = ProptestConfig {
+        cases: BUG_HUNT_CASES,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    let mut runner = TestRunner::new_with_rng(
+        config,
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
+    let bugs = BugSet::NONE.with(bug);
+    let result = runner.run(&scenario(), |scenario| match driver::run(&scenario, bugs) {
+        Ok(_) => Ok(()),
+        Err(failure) => Err(TestCaseError::fail(format!("{failure:?}"))),
+    });
+    match result {
+        Ok(()) => panic!("{} went unnoticed in {BUG_HUNT_CASES} cases", bug.name()),
+        Err(error) => {
+            let text = format!("{error}");
+            println!("{}: {text}", bug.name());
+            assert!(
+                text.contains(expected),
+                "{} broke something else: {text}",
+                bug.name()
+            );
+        }
+    }
+}
+
+/// The property can fail: a server forgetting its vote elects two leaders in one term.
+#[test]
+fn property_catches_forget_vote() {
+    hunt(Bug::ForgetVote, "ElectionSafety");
+}
+
+/// The property can fail: voting for a candidate with a stale log loses committed entries.
+#[test]
+fn property_catches_no_up_to_date_check() {
+    hunt(Bug::NoUpToDateCheck, "LeaderCompleteness");
+}
+
+/// Builds a scenario step by step against a mirror cluster, so a message can be named by
+/// sender, receiver, kind and term instead of by its position in flight.
+struct Script {
+    mirror: Cluster,
+    inputs: Vec<Input>,
+}
+
+impl Script {
+    fn new(setup: &Setup, bugs: BugSet) -> Script {
+        Script {
+            mirror: Cluster::new(&setup.config(bugs)),
+            inputs: Vec::new(),
+        }
+    }
+
+    fn timeout(&mut self, node: char) {
+        let id = NodeId::from_letter(node).unwrap();
+        self.mirror.force_timeout(id);
+        self.inputs.push(Input::Timeout { node: id.0 });
+    }
+
+    fn deliver(&mut self, from: char, to: char, kind: MessageKind, term: u64) {
+        let (from, to) = (NodeId::from_letter(from), NodeId::from_letter(to));
+        let index = self
+            .mirror
+            .network
+            .iter()
+            .position(|m| {
+                Some(m.from) == from && Some(m.to) == to && m.kind() == kind && m.term.0 == term
+            })
+            .unwrap_or_else(|| panic!("no {kind:?} {from:?}→{to:?} in term {term} in flight"));
+        self.mirror.deliver(index, false);
+        self.inputs.push(Input::Deliver { pick: index as u16 });
+    }
+}
+
+/// The driver's checks can fail on Figure 8 too. Random inputs rarely line up its four
+/// elections (200 000 focused random cases did not), so the scenario is written out — the
+/// model checker's counterexample, less the losses it needed to stay within its bounds.
+#[test]
+fn driver_catches_figure8_commit() {
+    use MessageKind::*;
+    let setup = Setup {
+        cluster_size: 2,
+        pre_vote: false,
+        check_quorum: false,
+        max_entries_per_append: 0,
+    };
+    let bugs = BugSet::NONE.with(Bug::Figure8Commit);
+    let mut s = Script::new(&setup, bugs);
+    // Term 1: A leads with its no-op on A alone.
+    s.timeout('A');
+    s.deliver('A', 'B', RequestVote, 1);
+    s.deliver('B', 'A', RequestVoteResponse, 1);
+    // Term 2: B leads with its no-op on B alone; A hears of term 2.
+    s.timeout('B');
+    s.deliver('B', 'C', RequestVote, 2);
+    s.deliver('C', 'B', RequestVoteResponse, 2);
+    s.deliver('B', 'A', RequestVote, 2);
+    // Term 3: A leads again and copies only its term-1 entry to C, which the broken leader
+    // counts as committed.
+    s.timeout('A');
+    s.deliver('A', 'C', RequestVote, 3);
+    s.deliver('C', 'A', RequestVoteResponse, 3);
+    s.deliver('A', 'C', AppendEntries, 3);
+    s.deliver('C', 'A', AppendEntriesResponse, 3);
+    s.deliver('A', 'C', AppendEntries, 3);
+    s.deliver('C', 'A', AppendEntriesResponse, 3);
+    // Term 4: B, whose last entry (term 2) beats C's (term 1), wins without that entry.
+    s.deliver('A', 'B', RequestVote, 3);
+    s.timeout('B');
+    s.deliver('B', 'C', RequestVote, 4);
+    s.deliver('C', 'B', RequestVoteResponse, 4);
+    let scenario = Scenario {
+        setup,
+        inputs: s.inputs,
+    };
+    let failure = driver::run(&scenario, bugs).expect_err("figure8-commit must be caught");
+    println!("{failure:?}");
+    assert_eq!(failure.invariant, Invariant::LeaderCompleteness);
+    assert_eq!(failure.step, scenario.inputs.len());
+    driver::run(&scenario, BugSet::NONE).expect("the same inputs are harmless without the bug");
+}

@@ -139,8 +139,9 @@ impl<C: Clone> Node<C> {
 
     /// Handles one message (Figure 2, "Rules for Servers"): first the term, then the role.
     pub fn step(&mut self, message: Message<C>) {
-        assert_eq!(
-            message.to, self.config.id,
+        // `assert!`, not `assert_eq!`: no `Debug` formatting to carry into the browser build.
+        assert!(
+            message.to == self.config.id,
             "message delivered to the wrong node"
         );
         assert!(
@@ -475,8 +476,8 @@ impl<C: Clone> Node<C> {
 
     /// Appends an entry created by this node as leader; returns its index.
     pub(crate) fn append_own(&mut self, entry: Entry<C>) -> LogIndex {
-        assert_eq!(
-            entry.term, self.term,
+        assert!(
+            entry.term == self.term,
             "a leader only creates entries in its term"
         );
         self.log.push(entry);

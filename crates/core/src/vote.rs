@@ -33,8 +33,8 @@ impl<C: Clone> Node<C> {
                 None
             }
         } else {
-            assert_eq!(
-                term, self.term,
+            assert!(
+                term == self.term,
                 "vote requests reach roles with a settled term"
             );
             match self.voted_for {

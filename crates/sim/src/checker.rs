@@ -9,7 +9,7 @@
 
 use crate::hash::digest;
 use crate::kv::Command;
-use alloc::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -92,15 +92,15 @@ struct Track {
 pub struct Checker {
     quorum: usize,
     tracks: Vec<Track>,
-    leaders: BTreeMap<Term, NodeId>,
+    leaders: VecMap<Term, NodeId>,
     /// Fingerprint of the prefix ending at each (index, term) ever seen (Log Matching).
-    seen: BTreeMap<(LogIndex, Term), u64>,
+    seen: VecMap<(LogIndex, Term), u64>,
     /// For each committed index: the prefix fingerprint and the earliest term in which any
     /// server knew it committed.
     committed: Vec<(u64, Term)>,
     /// For each applied index: the prefix fingerprint of the first application.
     applied: Vec<u64>,
-    reported: BTreeMap<(Property, u64), ()>,
+    reported: VecMap<(Property, u64), ()>,
     violations: Vec<Violation>,
     violation_count: usize,
     /// Whether `observe` has anything left to check; false once a run stops checking.
@@ -118,11 +118,11 @@ impl Checker {
         Checker {
             quorum: size / 2 + 1,
             tracks: alloc::vec![Track::default(); size],
-            leaders: BTreeMap::new(),
-            seen: BTreeMap::new(),
+            leaders: VecMap::new(),
+            seen: VecMap::new(),
             committed: Vec::new(),
             applied: Vec::new(),
-            reported: BTreeMap::new(),
+            reported: VecMap::new(),
             violations: Vec::new(),
             violation_count: 0,
             enabled: true,

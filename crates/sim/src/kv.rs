@@ -1,6 +1,6 @@
 //! The replicated state machine: a key-value store whose commands travel through the log.
 
-use alloc::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use alloc::string::String;
 use core::fmt;
 
@@ -121,10 +121,10 @@ pub enum OpResult {
 /// One server's copy of the store: the result of applying its committed entries in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct KvStore {
-    map: BTreeMap<String, String>,
+    map: VecMap<String, String>,
     /// Per client, the last request number applied and its result, so a command that
     /// reaches the log twice takes effect once (§8).
-    sessions: BTreeMap<u32, (u64, OpResult)>,
+    sessions: VecMap<u32, (u64, OpResult)>,
 }
 
 impl KvStore {

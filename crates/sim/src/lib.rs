@@ -21,6 +21,7 @@ pub mod kv;
 pub mod network;
 pub mod sim;
 pub mod trace;
+pub mod vecmap;
 pub mod view;
 
 pub use sim::{Disk, RaftOptions, Server, SimConfig, Simulation, Stats};

@@ -9,7 +9,8 @@ use crate::history::{History, HistoryOp, OpFn, OpType};
 use crate::kv::{Command, KvStore, Op, OpResult};
 use crate::network::{Endpoint, Fate, InFlight, LinkParams, Network, Packet, Reply, Wire};
 use crate::trace::{DropReason, Trace, TraceEvent};
-use alloc::collections::{BTreeMap, BinaryHeap};
+use crate::vecmap::VecMap;
+use alloc::collections::BinaryHeap;
 use alloc::format;
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -131,7 +132,7 @@ pub struct Server {
     /// The state machine (volatile: rebuilt from the log after a restart).
     pub kv: KvStore,
     /// Client requests this server appended as leader, by log index.
-    pub(crate) pending: BTreeMap<LogIndex, (u32, u64)>,
+    pub(crate) pending: VecMap<LogIndex, (u32, u64)>,
     /// When the node's next timer fires (valid while running).
     pub(crate) timer_at_ms: u64,
     /// When the node was last told about time.
@@ -201,14 +202,15 @@ impl Simulation {
             .map(|i| {
                 let id = NodeId(i as u8);
                 let mut rng = Rng::fork(config.seed, stream::NODE + i as u64);
-                let node =
-                    Node::new(config.node_config(id), rng.next_u64()).expect("validated above");
+                let Ok(node) = Node::new(config.node_config(id), rng.next_u64()) else {
+                    panic!("validated above")
+                };
                 Server {
                     timer_at_ms: node.ms_until_next_timer(),
                     node: Some(node),
                     disk: Disk::default(),
                     kv: KvStore::default(),
-                    pending: BTreeMap::new(),
+                    pending: VecMap::new(),
                     ticked_ms: 0,
                     rng,
                 }
@@ -608,7 +610,7 @@ impl Simulation {
                 self.trace.record(self.now_ms, TraceEvent::Deliver { id });
                 self.client_reply(client, seq, reply);
             }
-            (from, to, _) => unreachable!("no such route {from:?} -> {to:?}"),
+            _ => unreachable!("clients only talk to servers, in the packet kinds above"),
         }
         true
     }
@@ -709,13 +711,15 @@ impl Simulation {
         if server.node.is_some() {
             return;
         }
-        let node = Node::restart(
+        let restarted = Node::restart(
             config,
             server.rng.next_u64(),
             server.disk.hard_state,
             server.disk.log.clone(),
-        )
-        .expect("validated at start");
+        );
+        let Ok(node) = restarted else {
+            panic!("validated at start")
+        };
         server.timer_at_ms = now + node.ms_until_next_timer().max(1);
         server.ticked_ms = now;
         server.node = Some(node);

@@ -20,9 +20,11 @@ extern "C" {
 }
 
 /// Text in the interface's sans-serif, as on the rest of the page.
-const SANS: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+const SANS: &str =
+    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 /// Commands and values, whose width the layout computes.
-const MONO: &str = "ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace";
+const MONO: &str =
+    "ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace";
 /// The highest device pixel ratio honoured: beyond it, text is already sharp and the
 /// backing store only grows.
 const MAX_PIXEL_RATIO: f64 = 3.0;
@@ -129,7 +131,9 @@ impl Surface {
                     stroke,
                 } => {
                     self.ctx.begin_path();
-                    let _ = self.ctx.arc(*x, *y, r.max(0.0), 0.0, core::f64::consts::TAU);
+                    let _ = self
+                        .ctx
+                        .arc(*x, *y, r.max(0.0), 0.0, core::f64::consts::TAU);
                     self.finish(*fill, *stroke);
                 }
                 Shape::Arc {

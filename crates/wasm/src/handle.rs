@@ -27,7 +27,9 @@ pub(crate) fn report_panic(info: &core::panic::PanicInfo<'_>) {
         .location()
         .map(|l| format!(" at {}:{}", l.file(), l.line()))
         .unwrap_or_default();
-    console_error(&format!("River Raft stopped: an internal check failed{place}"));
+    console_error(&format!(
+        "River Raft stopped: an internal check failed{place}"
+    ));
 }
 
 fn done(result: Result<(), String>) -> String {
@@ -84,7 +86,8 @@ impl RiverRaft {
     pub fn resize(&mut self, width: f64, height: f64, pixel_ratio: f64) {
         self.app.resize(width, height);
         let ring = self.app.geometry().ring;
-        self.painter.resize(width, height, (ring.w, ring.h), pixel_ratio);
+        self.painter
+            .resize(width, height, (ring.w, ring.h), pixel_ratio);
         self.app.repaint();
     }
 
@@ -193,7 +196,11 @@ impl RiverRaft {
             "max-command-bytes" => app.max_command_bytes().to_string(),
             "overlay" => {
                 let ring = app.geometry().ring;
-                format!("{} {}", crate::json::decimal(ring.w), crate::json::decimal(ring.h))
+                format!(
+                    "{} {}",
+                    crate::json::decimal(ring.w),
+                    crate::json::decimal(ring.h)
+                )
             }
             "built-in" => river_sim::scenario::built_in(arg)
                 .unwrap_or_default()

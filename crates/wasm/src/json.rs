@@ -118,7 +118,11 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stri
                 out.push(',');
             }
             let index = k as u64 + 1;
-            let _ = write!(out, "{{\"index\":{index},\"term\":{},\"command\":", entry.term.0);
+            let _ = write!(
+                out,
+                "{{\"index\":{index},\"term\":{},\"command\":",
+                entry.term.0
+            );
             match &entry.payload {
                 Payload::Command(c) => string(&mut out, &op_text(&c.op)),
                 Payload::Noop => out.push_str("null"),
@@ -167,14 +171,21 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stri
 mod tests {
     use super::*;
     use crate::layout::Viewport;
+    use alloc::format;
     use river_core::NodeId;
     use river_sim::kv::Op;
     use river_sim::SimConfig;
-    use alloc::format;
 
     #[test]
     fn numbers_have_at_most_two_decimals() {
-        for (v, text) in [(0.05, "0.05"), (73.6, "73.6"), (234.0, "234"), (-1.239, "-1.24"), (f64::NAN, "0"), (0.001, "0")] {
+        for (v, text) in [
+            (0.05, "0.05"),
+            (73.6, "73.6"),
+            (234.0, "234"),
+            (-1.239, "-1.24"),
+            (f64::NAN, "0"),
+            (0.001, "0"),
+        ] {
             assert_eq!(decimal(v), text);
         }
     }

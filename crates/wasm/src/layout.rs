@@ -422,7 +422,11 @@ fn timers(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             continue;
         };
         let (x, y) = geo.node(id);
-        let color = if f > 0.8 { theme::TIMER_LATE } else { theme::TIMER };
+        let color = if f > 0.8 {
+            theme::TIMER_LATE
+        } else {
+            theme::TIMER
+        };
         scene.push(Shape::Arc {
             x,
             y,
@@ -442,7 +446,8 @@ fn links(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         for b in a + 1..n {
             let (ia, ib) = (NodeId(a as u8), NodeId(b as u8));
             let (pa, pb) = (geo.nodes[a], geo.nodes[b]);
-            let hovered = matches!(view.hover, Some(Hit::Link { a: ha, b: hb, .. }) if ha == ia && hb == ib);
+            let hovered =
+                matches!(view.hover, Some(Hit::Link { a: ha, b: hb, .. }) if ha == ia && hb == ib);
             let (ab, ba) = (net.is_up(ia, ib), net.is_up(ib, ia));
             let width = if hovered { 3.5 * s } else { 2.0 * s };
             match (ab, ba) {
@@ -511,8 +516,16 @@ fn cross(scene: &mut Scene, (x, y): Point, size: f64) {
         stroke: Some(Stroke::solid(theme::LINK_CUT, size * 0.3)),
     });
     let stroke = Stroke::solid(theme::LINK_CUT, size * 0.45);
-    scene.push(line((x - size * 0.7, y - size * 0.7), (x + size * 0.7, y + size * 0.7), stroke));
-    scene.push(line((x - size * 0.7, y + size * 0.7), (x + size * 0.7, y - size * 0.7), stroke));
+    scene.push(line(
+        (x - size * 0.7, y - size * 0.7),
+        (x + size * 0.7, y + size * 0.7),
+        stroke,
+    ));
+    scene.push(line(
+        (x - size * 0.7, y + size * 0.7),
+        (x + size * 0.7, y - size * 0.7),
+        stroke,
+    ));
 }
 
 fn arrow_head(scene: &mut Scene, a: Point, b: Point, t: f64, size: f64, fill: Color) {
@@ -567,7 +580,14 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         });
         let label_x = x + 18.0 * s;
         let name = user_name(k as u32);
-        scene.push(text(label_x, y - 4.0 * s, name, font(13.0 * s, true), theme::CLIENT, Align::Left));
+        scene.push(text(
+            label_x,
+            y - 4.0 * s,
+            name,
+            font(13.0 * s, true),
+            theme::CLIENT,
+            Align::Left,
+        ));
         let status = match client {
             None => String::from("click a node to send a change"),
             Some(c) => match &c.outstanding {
@@ -575,7 +595,14 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 None => String::from("idle"),
             },
         };
-        scene.push(text(label_x, y + 11.0 * s, status, font(11.0 * s, false), theme::MUTED, Align::Left));
+        scene.push(text(
+            label_x,
+            y + 11.0 * s,
+            status,
+            font(11.0 * s, false),
+            theme::MUTED,
+            Align::Left,
+        ));
     }
 }
 
@@ -636,7 +663,11 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                 x,
                 y,
                 r: 7.0 * s,
-                fill: Some(if *pre_vote { theme::WHITE } else { theme::VOTE_REQUEST }),
+                fill: Some(if *pre_vote {
+                    theme::WHITE
+                } else {
+                    theme::VOTE_REQUEST
+                }),
                 stroke: Some(if *pre_vote {
                     Stroke::solid(theme::VOTE_REQUEST, 2.5 * s)
                 } else {
@@ -681,7 +712,14 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                 } else {
                     entries.len().to_string()
                 };
-                scene.push(text(x, y + 0.5 * s, count, font(10.0 * s, true), theme::WHITE, Align::Center));
+                scene.push(text(
+                    x,
+                    y + 0.5 * s,
+                    count,
+                    font(10.0 * s, true),
+                    theme::WHITE,
+                    Align::Center,
+                ));
             }
             Body::AppendEntriesResponse { success, .. } => scene.push(Shape::Rect {
                 x: x - 4.5 * s,
@@ -689,7 +727,10 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                 w: 9.0 * s,
                 h: 9.0 * s,
                 radius: 1.5 * s,
-                fill: Some(theme::message_color(MessageKind::AppendEntriesResponse, *success)),
+                fill: Some(theme::message_color(
+                    MessageKind::AppendEntriesResponse,
+                    *success,
+                )),
                 stroke: Some(Stroke::solid(theme::WHITE, 1.0 * s)),
             }),
         },
@@ -713,7 +754,14 @@ fn pill(scene: &mut Scene, s: f64, (x, y): Point, label: &str, filled: bool) {
         stroke: Some(Stroke::solid(theme::CLIENT, 1.5 * s)),
     });
     let color = if filled { theme::WHITE } else { theme::CLIENT };
-    scene.push(text(x, y + 0.5 * s, label, mono(size, true), color, Align::Center));
+    scene.push(text(
+        x,
+        y + 0.5 * s,
+        label,
+        mono(size, true),
+        color,
+        Align::Center,
+    ));
 }
 
 fn ghosts(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
@@ -722,7 +770,11 @@ fn ghosts(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         if view.clock_ms < g.start_ms || view.clock_ms >= g.end_ms {
             continue;
         }
-        let t = maths::clamp((view.clock_ms - g.start_ms) / (g.end_ms - g.start_ms).max(1e-9), 0.0, 1.0);
+        let t = maths::clamp(
+            (view.clock_ms - g.start_ms) / (g.end_ms - g.start_ms).max(1e-9),
+            0.0,
+            1.0,
+        );
         let where_lost = if g.at_end { 1.0 } else { 0.15 + 0.35 * t };
         let at = message_point(geo, g.from, g.to, where_lost);
         scene.push(Shape::Alpha(1.0 - t));
@@ -743,8 +795,16 @@ fn ghosts(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         });
         let size = 4.0 * s;
         let stroke = Stroke::solid(theme::LOST, 2.0 * s);
-        scene.push(line((at.0 - size, at.1 - size), (at.0 + size, at.1 + size), stroke));
-        scene.push(line((at.0 - size, at.1 + size), (at.0 + size, at.1 - size), stroke));
+        scene.push(line(
+            (at.0 - size, at.1 - size),
+            (at.0 + size, at.1 + size),
+            stroke,
+        ));
+        scene.push(line(
+            (at.0 - size, at.1 + size),
+            (at.0 + size, at.1 - size),
+            stroke,
+        ));
         scene.push(Shape::Alpha(1.0));
     }
 }
@@ -758,7 +818,11 @@ fn timer_fraction(view: &View<'_>, id: NodeId) -> Option<f64> {
     }
     let (elapsed, timeout) = node.election_timer();
     let since = (view.clock_ms - server.ticked_ms() as f64).max(0.0);
-    Some(maths::clamp((elapsed as f64 + since) / timeout.max(1) as f64, 0.0, 1.0))
+    Some(maths::clamp(
+        (elapsed as f64 + since) / timeout.max(1) as f64,
+        0.0,
+        1.0,
+    ))
 }
 
 fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
@@ -820,8 +884,22 @@ fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 let number = font((21.0 * s).min(r * 0.72), true);
                 let candidate = matches!(role, Some(Role::Candidate | Role::PreCandidate));
                 let dy = if candidate { -0.12 * r } else { 0.0 };
-                scene.push(text(x, y - r * 0.42 + dy, "term", caption, ink, Align::Center));
-                scene.push(text(x, y + r * 0.12 + dy, n.term().0.to_string(), number, ink, Align::Center));
+                scene.push(text(
+                    x,
+                    y - r * 0.42 + dy,
+                    "term",
+                    caption,
+                    ink,
+                    Align::Center,
+                ));
+                scene.push(text(
+                    x,
+                    y + r * 0.12 + dy,
+                    n.term().0.to_string(),
+                    number,
+                    ink,
+                    Align::Center,
+                ));
                 if candidate {
                     // The votes it holds, out of the majority it needs.
                     let pip = (3.2 * s).min(r * 0.11);
@@ -850,7 +928,14 @@ fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         let (ox, oy) = geo.outward(id);
         let d = r + 32.0 * s;
         let (lx, ly) = (x + ox * d, y + oy * d);
-        scene.push(text(lx, ly, id.letter().to_string(), font(22.0 * s, true), theme::INK, Align::Center));
+        scene.push(text(
+            lx,
+            ly,
+            id.letter().to_string(),
+            font(22.0 * s, true),
+            theme::INK,
+            Align::Center,
+        ));
         let word = match role {
             None => Some("crashed"),
             Some(Role::Follower) => None,
@@ -876,7 +961,14 @@ fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 fill: Some(fill),
                 stroke: None,
             });
-            scene.push(text(wx, wy + 0.5 * s, word, font(size, true), ink, Align::Center));
+            scene.push(text(
+                wx,
+                wy + 0.5 * s,
+                word,
+                font(size, true),
+                ink,
+                Align::Center,
+            ));
         }
     }
 }
@@ -932,7 +1024,11 @@ impl LogGrid {
         let pad = 14.0 * s;
         let header_y = p.y + pad + 36.0 * s;
         let rows_y = header_y + 12.0 * s;
-        let row_h = maths::clamp((p.bottom() - pad - rows_y) / n.max(1) as f64, 22.0, 64.0 * s);
+        let row_h = maths::clamp(
+            (p.bottom() - pad - rows_y) / n.max(1) as f64,
+            22.0,
+            64.0 * s,
+        );
         let label_w = 70.0 * s;
         let kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
         let cells_x = p.x + pad + label_w;
@@ -978,7 +1074,14 @@ fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     });
     let pad = 14.0 * s;
     let title_y = p.y + pad + 10.0 * s;
-    scene.push(text(p.x + pad, title_y, "Logs", font(17.0 * s, true), theme::INK, Align::Left));
+    scene.push(text(
+        p.x + pad,
+        title_y,
+        "Logs",
+        font(17.0 * s, true),
+        theme::INK,
+        Align::Left,
+    ));
     scene.push(text(
         p.x + pad + 50.0 * s,
         title_y + 1.0 * s,
@@ -994,18 +1097,44 @@ fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             None => (server.disk.log.as_slice(), 0),
         }
     };
-    let longest = view.sim.ids().map(|id| logs_of(id).0.len() as u64).max().unwrap_or(0);
+    let longest = view
+        .sim
+        .ids()
+        .map(|id| logs_of(id).0.len() as u64)
+        .max()
+        .unwrap_or(0);
     let first = grid.first_index(longest);
     // Index header.
     let index_font = mono(11.5 * s, false);
     if first > 1 {
-        scene.push(text(grid.cells_x - 6.0 * s, grid.header_y, "…", index_font, theme::MUTED, Align::Right));
+        scene.push(text(
+            grid.cells_x - 6.0 * s,
+            grid.header_y,
+            "…",
+            index_font,
+            theme::MUTED,
+            Align::Right,
+        ));
     }
     for c in 0..grid.columns {
         let x = grid.cells_x + grid.pitch * c as f64 + (grid.pitch - 5.0 * s) / 2.0;
-        scene.push(text(x, grid.header_y, (first + c as u64).to_string(), index_font, theme::MUTED, Align::Center));
+        scene.push(text(
+            x,
+            grid.header_y,
+            (first + c as u64).to_string(),
+            index_font,
+            theme::MUTED,
+            Align::Center,
+        ));
     }
-    scene.push(text(grid.kv_x, grid.header_y, "key-value store", font(11.5 * s, false), theme::MUTED, Align::Left));
+    scene.push(text(
+        grid.kv_x,
+        grid.header_y,
+        "key-value store",
+        font(11.5 * s, false),
+        theme::MUTED,
+        Align::Left,
+    ));
     let cell_w = grid.pitch - 5.0 * s;
     let cell_h = maths::clamp(grid.row_h - 12.0 * s, 16.0, 40.0 * s);
     let cmd_size = (13.0 * s).min(cell_h * 0.5);
@@ -1015,7 +1144,11 @@ fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         let row_top = grid.rows_y + grid.row_h * k as f64;
         let mid = row_top + grid.row_h / 2.0;
         if k > 0 {
-            scene.push(line((p.x + pad, row_top), (p.right() - pad, row_top), Stroke::solid(theme::TIMER_TRACK, 1.0)));
+            scene.push(line(
+                (p.x + pad, row_top),
+                (p.right() - pad, row_top),
+                Stroke::solid(theme::TIMER_TRACK, 1.0),
+            ));
         }
         let node = view.sim.node(id);
         let role = node.map(|n| n.role());
@@ -1030,7 +1163,14 @@ fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             fill: Some(fill),
             stroke: Some(Stroke::solid(edge, 1.5 * s)),
         });
-        scene.push(text(badge_x, badge_y + 0.5 * s, id.letter().to_string(), font(badge_r * 1.1, true), ink, Align::Center));
+        scene.push(text(
+            badge_x,
+            badge_y + 0.5 * s,
+            id.letter().to_string(),
+            font(badge_r * 1.1, true),
+            ink,
+            Align::Center,
+        ));
         if grid.cells_x - badge_x > 60.0 * s {
             let word = match role {
                 None => "down",
@@ -1039,7 +1179,14 @@ fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 Some(Role::PreCandidate) => "pre",
                 Some(Role::Follower) => "",
             };
-            scene.push(text(badge_x + badge_r + 6.0 * s, badge_y, word, font(11.0 * s, false), theme::MUTED, Align::Left));
+            scene.push(text(
+                badge_x + badge_r + 6.0 * s,
+                badge_y,
+                word,
+                font(11.0 * s, false),
+                theme::MUTED,
+                Align::Left,
+            ));
         }
         let (entries, commit) = logs_of(id);
         for c in 0..grid.columns {
@@ -1053,8 +1200,14 @@ fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             let y = mid - cell_h / 2.0;
             let (cell_fill, cell_stroke) = match (node.is_some(), committed) {
                 (false, _) => (theme::DOWN, Stroke::dashed(theme::DOWN_EDGE, 1.5 * s)),
-                (true, true) => (theme::TERM_FILLS[slot], Stroke::solid(theme::TERM_EDGES[slot], 1.5 * s)),
-                (true, false) => (theme::TERM_TINTS[slot], Stroke::dashed(theme::TERM_EDGES[slot], 2.0 * s)),
+                (true, true) => (
+                    theme::TERM_FILLS[slot],
+                    Stroke::solid(theme::TERM_EDGES[slot], 1.5 * s),
+                ),
+                (true, false) => (
+                    theme::TERM_TINTS[slot],
+                    Stroke::dashed(theme::TERM_EDGES[slot], 2.0 * s),
+                ),
             };
             scene.push(Shape::Rect {
                 x,
@@ -1071,9 +1224,23 @@ fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             };
             let has_room = cell_h > 26.0 * s;
             let text_y = if has_room { y + cell_h * 0.62 } else { mid };
-            scene.push(text(x + cell_w / 2.0, text_y, label, mono(cmd_size, false), label_color, Align::Center));
+            scene.push(text(
+                x + cell_w / 2.0,
+                text_y,
+                label,
+                mono(cmd_size, false),
+                label_color,
+                Align::Center,
+            ));
             if has_room {
-                scene.push(text(x + 4.0 * s, y + 8.0 * s, format!("t{}", entry.term.0), font(9.5 * s, true), theme::TERM_EDGES[slot], Align::Left));
+                scene.push(text(
+                    x + 4.0 * s,
+                    y + 8.0 * s,
+                    format!("t{}", entry.term.0),
+                    font(9.5 * s, true),
+                    theme::TERM_EDGES[slot],
+                    Align::Left,
+                ));
             }
         }
         // The store: committed state only.
@@ -1144,11 +1311,17 @@ mod tests {
             let geo = Geometry::new(WIDE, n);
             for &(x, y) in &geo.nodes {
                 let d = distance((x, y), geo.centre);
-                assert!((d - geo.ring_radius).abs() < 1e-6, "{n} nodes: off the ring");
+                assert!(
+                    (d - geo.ring_radius).abs() < 1e-6,
+                    "{n} nodes: off the ring"
+                );
                 assert!(geo.ring.contains((x, y)));
             }
             let a = geo.nodes[0];
-            assert!((a.0 - geo.centre.0).abs() < 1e-6 && a.1 < geo.centre.1, "A on top");
+            assert!(
+                (a.0 - geo.centre.0).abs() < 1e-6 && a.1 < geo.centre.1,
+                "A on top"
+            );
             // Clockwise on screen: B is to the right of A (or below it, for two).
             assert!(geo.nodes[1].0 > a.0 || (n == 2 && geo.nodes[1].1 > a.1));
             // Circles do not overlap.
@@ -1229,7 +1402,13 @@ mod tests {
             })
         );
         let near_c = midpoint(a, c, 0.7);
-        assert!(matches!(hit_test(&geo, near_c), Some(Hit::Link { near: NodeId(2), .. })));
+        assert!(matches!(
+            hit_test(&geo, near_c),
+            Some(Hit::Link {
+                near: NodeId(2),
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -1243,7 +1422,11 @@ mod tests {
         let beside = midpoint(m1, m2, 0.5);
         assert!(!matches!(
             hit_test(&geo, beside),
-            Some(Hit::Link { a: NodeId(0), b: NodeId(1), .. })
+            Some(Hit::Link {
+                a: NodeId(0),
+                b: NodeId(1),
+                ..
+            })
         ));
     }
 
@@ -1292,27 +1475,48 @@ mod tests {
         build(&mut scene, &geo, &view(&sim));
         let mut overlay = Scene::default();
         build_overlay(&mut overlay, &geo, &view(&sim));
-        assert!(overlay.texts().any(|t| t.starts_with("t = 1.000 s")), "the clock is on the overlay");
-        assert!(overlay.shapes.iter().any(|s| matches!(s, Shape::Arc { .. })), "timers are on the overlay");
+        assert!(
+            overlay.texts().any(|t| t.starts_with("t = 1.000 s")),
+            "the clock is on the overlay"
+        );
+        assert!(
+            overlay
+                .shapes
+                .iter()
+                .any(|s| matches!(s, Shape::Arc { .. })),
+            "timers are on the overlay"
+        );
         assert!(!scene.texts().any(|t| t.starts_with("t = ")));
         let texts: Vec<&str> = scene.texts().collect();
         for letter in ["A", "B", "C", "D", "E"] {
             assert!(texts.contains(&letter), "{letter} missing");
         }
         assert!(texts.contains(&"leader"));
-        assert!(texts.contains(&"no-op"), "the new leader's entry is in the logs");
+        assert!(
+            texts.contains(&"no-op"),
+            "the new leader's entry is in the logs"
+        );
         let dashed_red = scene
             .shapes
             .iter()
             .filter(|s| matches!(s, Shape::Line { stroke, .. } if stroke.color == theme::LINK_CUT && stroke.dash == Dash::Dashed))
             .count();
-        assert_eq!(dashed_red, 2, "one line for the cut pair, one lane for the one-way cut");
-        let arrows = scene.shapes.iter().filter(|s| matches!(s, Shape::Triangle { .. })).count();
+        assert_eq!(
+            dashed_red, 2,
+            "one line for the cut pair, one lane for the one-way cut"
+        );
+        let arrows = scene
+            .shapes
+            .iter()
+            .filter(|s| matches!(s, Shape::Triangle { .. }))
+            .count();
         assert_eq!(arrows, 1, "a one-way cut shows its direction");
         // Everything stays on the canvas.
         for shape in &scene.shapes {
             if let Shape::Text { x, y, .. } = shape {
-                assert!(*x >= 0.0 && *x <= geo.viewport.width && *y >= 0.0 && *y <= geo.viewport.height);
+                assert!(
+                    *x >= 0.0 && *x <= geo.viewport.width && *y >= 0.0 && *y <= geo.viewport.height
+                );
             }
         }
     }
@@ -1338,7 +1542,10 @@ mod tests {
                 .position(|s| matches!(s, Shape::Text { text, .. } if text == label))
                 .unwrap_or_else(|| panic!("no cell {label}"));
             match &scene.shapes[k - 1] {
-                Shape::Rect { stroke: Some(stroke), .. } => stroke.dash,
+                Shape::Rect {
+                    stroke: Some(stroke),
+                    ..
+                } => stroke.dash,
                 other => panic!("{other:?}"),
             }
         };

@@ -6,6 +6,7 @@ use crate::layout::{fit, op_text, Ghost};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt::Write;
 use river_core::{Event, MessageKind, NodeId, Payload, Role, StepDownReason, VoteDenial};
 use river_sim::kv::{Op, OpResult};
 use river_sim::network::{Endpoint, Reply};
@@ -107,18 +108,11 @@ impl Feed {
         let mut out = String::new();
         if self.skipped > 0 {
             let time = self.lines.first().map_or(0, |l| l.time_ms);
-            out.push_str(&format!(
-                "{time}\tstory\t… {} earlier events left out\n",
-                self.skipped
-            ));
+            let skipped = self.skipped;
+            let _ = writeln!(out, "{time}\tstory\t… {skipped} earlier events left out");
         }
         for line in self.lines.drain(..) {
-            out.push_str(&format!(
-                "{}\t{}\t{}\n",
-                line.time_ms,
-                line.kind.name(),
-                line.text
-            ));
+            let _ = writeln!(out, "{}\t{}\t{}", line.time_ms, line.kind.name(), line.text);
         }
         self.skipped = 0;
         out
@@ -150,17 +144,30 @@ pub fn speed_label(speed: f64) -> String {
     }
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
+/// "1 entry", "3 entries".
+fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> Plural<'a> {
+    Plural(n, if n == 1 { one } else { many })
+}
+
+/// A count and its noun, written without an intermediate string.
+struct Plural<'a>(u64, &'a str);
+
+impl core::fmt::Display for Plural<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
     }
 }
 
+/// Letters separated by commas: "A, C".
 fn names(ids: &[NodeId]) -> String {
-    let v: Vec<String> = ids.iter().map(|i| format!("{i}")).collect();
-    v.join(", ")
+    let mut out = String::new();
+    for id in ids {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push(id.letter());
+    }
+    out
 }
 
 /// A message on the wire, remembered until it arrives or is lost.
@@ -351,7 +358,11 @@ impl Narrator {
     }
 
     fn take_request(&mut self, client: u32, seq: u64) -> String {
-        match self.requests.iter().rposition(|(key, _)| *key == (client, seq)) {
+        match self
+            .requests
+            .iter()
+            .rposition(|(key, _)| *key == (client, seq))
+        {
             Some(k) => self.requests.remove(k).1,
             None => String::new(),
         }
@@ -366,37 +377,39 @@ impl Narrator {
     fn links(changes: &mut Vec<(u64, NodeId, NodeId, bool)>, sim: &Simulation, feed: &mut Feed) {
         let t = changes.first().map_or(0, |c| c.0);
         for up in [false, true] {
-            let mut parts: Vec<String> = Vec::new();
+            // The links, written as one list ("A–C, B → D").
+            let (mut list, mut count) = (String::new(), 0);
             let mut done: Vec<(NodeId, NodeId)> = Vec::new();
             for &(_, a, b, _) in changes.iter().filter(|c| c.3 == up) {
                 if done.contains(&(a, b)) {
                     continue;
                 }
-                let both = changes.iter().any(|&(_, x, y, v)| x == b && y == a && v == up);
+                let both = changes
+                    .iter()
+                    .any(|&(_, x, y, v)| x == b && y == a && v == up);
+                let comma = if count > 0 { ", " } else { "" };
+                count += 1;
                 if both {
                     done.push((b, a));
-                    parts.push(format!("{}–{}", a.min(b), a.max(b)));
+                    let _ = write!(list, "{comma}{}–{}", a.min(b), a.max(b));
                 } else {
-                    parts.push(format!("{a} → {b}"));
+                    let _ = write!(list, "{comma}{a} → {b}");
                 }
                 done.push((a, b));
             }
-            if parts.is_empty() {
+            if count == 0 {
                 continue;
             }
             let all_up = sim
                 .ids()
                 .all(|a| sim.ids().all(|b| a == b || sim.network().is_up(a, b)));
-            let text = if up && all_up && parts.len() > 1 {
+            let links = if count == 1 { "link" } else { "links" };
+            let text = if up && all_up && count > 1 {
                 String::from("Every link is restored")
             } else if up {
-                format!("Restored {}: {}", if parts.len() == 1 { "link" } else { "links" }, parts.join(", "))
+                format!("Restored {links}: {list}")
             } else {
-                format!(
-                    "Cut {}: {}",
-                    if parts.len() == 1 { "link" } else { "links" },
-                    parts.join(", ")
-                )
+                format!("Cut {links}: {list}")
             };
             feed.push(t, FeedKind::Fault, text);
         }
@@ -527,79 +540,92 @@ fn human(sim: &Simulation, client: u32) -> bool {
 /// Where the cluster stands, in one sentence: who leads which term, what is committed,
 /// who is down, what is cut.
 pub fn status(sim: &Simulation) -> String {
-    let n = sim.size();
-    let up: Vec<NodeId> = sim.ids().filter(|&i| sim.node(i).is_some()).collect();
-    let down: Vec<NodeId> = sim.ids().filter(|&i| sim.node(i).is_none()).collect();
-    let mut parts: Vec<String> = Vec::new();
-    let leaders: Vec<NodeId> = up
-        .iter()
-        .copied()
-        .filter(|&i| sim.node(i).is_some_and(|x| x.role() == Role::Leader))
-        .collect();
+    let mut out = String::new();
+    if let Some(v) = sim.checker.violations().first() {
+        out.push_str("SAFETY VIOLATED: ");
+        out.push_str(&v.text);
+    }
     match sim.leader() {
         Some(l) => {
             let node = sim.node(l).expect("leaders run");
-            parts.push(format!("{l} leads term {}", node.term()));
-            let stale: Vec<NodeId> = leaders.iter().copied().filter(|&x| x != l).collect();
+            let _ = write!(part(&mut out), "{l} leads term {}", node.term());
+            let stale: Vec<NodeId> = sim
+                .ids()
+                .filter(|&x| x != l && sim.node(x).is_some_and(|x| x.role() == Role::Leader))
+                .collect();
             if !stale.is_empty() {
-                parts.push(format!(
-                    "{} still {} it leads an older term",
-                    names(&stale),
-                    if stale.len() == 1 { "thinks" } else { "think" }
-                ));
+                let verb = if stale.len() == 1 { "thinks" } else { "think" };
+                let _ = write!(
+                    part(&mut out),
+                    "{} still {verb} it leads an older term",
+                    names(&stale)
+                );
             }
             let commit = node.commit_index().0;
             let last = node.log().last_index().0;
-            parts.push(if commit == last {
-                format!("all {} committed", plural(last, "entry", "entries"))
+            let out = part(&mut out);
+            if commit == last {
+                let _ = write!(out, "all {} committed", plural(last, "entry", "entries"));
             } else {
-                format!(
-                    "{} of {} committed",
-                    plural(commit, "entry", "entries"),
-                    last
-                )
-            });
+                let _ = write!(
+                    out,
+                    "{} of {last} committed",
+                    plural(commit, "entry", "entries")
+                );
+            }
         }
         None => {
-            // Candidates by term, most votes first: "Election for term 2: B has 2 votes,
-            // A has 1; 3 are needed".
-            let mut campaigning: Vec<(river_core::Term, usize, NodeId, bool)> = up
-                .iter()
-                .filter_map(|&i| {
-                    let node = sim.node(i)?;
-                    match node.role() {
-                        Role::Candidate => Some((node.term(), node.votes(), i, false)),
-                        Role::PreCandidate => Some((node.term().next(), node.votes(), i, true)),
-                        _ => None,
-                    }
-                })
-                .collect();
-            campaigning.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-            if up.is_empty() {
-                parts.push(String::from("Every server is down"));
-            } else if let Some(&(term, _, _, _)) = campaigning.first() {
-                let who: Vec<String> = campaigning
+            // Candidates of the newest term, most votes first: "Election for term 2: B has
+            // 2 votes, A has 1; 3 needed".
+            let mut campaigning: Vec<(usize, NodeId, bool)> = Vec::new();
+            let mut newest = None;
+            for id in sim.ids() {
+                let Some(node) = sim.node(id) else { continue };
+                let (term, pre) = match node.role() {
+                    Role::Candidate => (node.term(), false),
+                    Role::PreCandidate => (node.term().next(), true),
+                    _ => continue,
+                };
+                if newest.is_some_and(|t| t > term) {
+                    continue;
+                }
+                if newest != Some(term) {
+                    newest = Some(term);
+                    campaigning.clear();
+                }
+                // Insert in order: most votes first, then by letter (at most nine: no sort).
+                let votes = node.votes();
+                let at = campaigning
                     .iter()
-                    .filter(|c| c.0 == term)
-                    .map(|&(_, votes, id, pre)| {
-                        let what = if pre { "PreVote" } else { "vote" };
-                        format!("{id} has {}", plural(votes as u64, what, &format!("{what}s")))
-                    })
-                    .collect();
-                parts.push(format!(
-                    "Election for term {term}: {}; {} needed",
-                    who.join(", "),
-                    n / 2 + 1
-                ));
+                    .position(|c| c.0 < votes)
+                    .unwrap_or(campaigning.len());
+                campaigning.insert(at, (votes, id, pre));
+            }
+            let out = part(&mut out);
+            if sim.ids().all(|i| sim.node(i).is_none()) {
+                out.push_str("Every server is down");
+            } else if let Some(term) = newest {
+                let _ = write!(out, "Election for term {term}: ");
+                for (k, &(votes, id, pre)) in campaigning.iter().enumerate() {
+                    let (one, many) = if pre {
+                        ("PreVote", "PreVotes")
+                    } else {
+                        ("vote", "votes")
+                    };
+                    let comma = if k > 0 { ", " } else { "" };
+                    let _ = write!(out, "{comma}{id} has {}", plural(votes as u64, one, many));
+                }
+                let _ = write!(out, "; {} needed", sim.size() / 2 + 1);
             } else {
-                parts.push(String::from(
+                out.push_str(
                     "No leader yet: the first election timer to run out starts an election",
-                ));
+                );
             }
         }
     }
+    let down: Vec<NodeId> = sim.ids().filter(|&i| sim.node(i).is_none()).collect();
     if !down.is_empty() {
-        parts.push(format!("{} down", names(&down)));
+        let _ = write!(part(&mut out), "{} down", names(&down));
     }
     let (mut both, mut one) = (0u64, 0u64);
     for a in sim.ids() {
@@ -612,16 +638,24 @@ pub fn status(sim: &Simulation) -> String {
         }
     }
     if both > 0 {
-        parts.push(format!("{} cut", plural(both, "link", "links")));
+        let _ = write!(part(&mut out), "{} cut", plural(both, "link", "links"));
     }
     if one > 0 {
-        parts.push(format!("{} cut one way", plural(one, "link", "links")));
+        let _ = write!(
+            part(&mut out),
+            "{} cut one way",
+            plural(one, "link", "links")
+        );
     }
-    let mut text = parts.join(" · ");
-    if let Some(v) = sim.checker.violations().first() {
-        text = format!("SAFETY VIOLATED: {} · {text}", v.text);
+    out
+}
+
+/// `out`, after the separator that starts the next part of the status line.
+fn part(out: &mut String) -> &mut String {
+    if !out.is_empty() {
+        out.push_str(" · ");
     }
-    text
+    out
 }
 
 #[cfg(test)]
@@ -673,7 +707,10 @@ mod tests {
         run(&mut sim, &mut narrator, &mut feed, 1);
         let lines = texts(&feed);
         let has = |s: &str| lines.iter().any(|l| l.contains(s));
-        assert!(has(&format!("User X asks {follower} to apply x=1")), "{lines:#?}");
+        assert!(
+            has(&format!("User X asks {follower} to apply x=1")),
+            "{lines:#?}"
+        );
         assert!(has(&format!("not the leader, {leader} is")), "{lines:#?}");
         assert!(has("<b>x</b> is committed and applied"), "{lines:#?}");
         assert!(has("Cut links: A–B, A–C"), "{lines:#?}");
@@ -704,7 +741,10 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), MAX_PENDING_LINES + 1);
         assert!(lines[0].contains("5 earlier events left out"));
-        assert!(lines[1].ends_with("line 5 "), "tabs and newlines in text become spaces");
+        assert!(
+            lines[1].ends_with("line 5 "),
+            "tabs and newlines in text become spaces"
+        );
         assert!(feed.is_empty());
     }
 

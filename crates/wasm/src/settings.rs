@@ -154,8 +154,7 @@ impl Settings {
                 Effect::Restart
             }
             "latency-min" => {
-                next.link.latency_min_ms =
-                    whole(value, "the shortest latency", 0, MAX_SETTING_MS)?;
+                next.link.latency_min_ms = whole(value, "the shortest latency", 0, MAX_SETTING_MS)?;
                 Effect::Network
             }
             "latency-max" => {
@@ -325,20 +324,34 @@ fn percent_decode(raw: &str) -> String {
         let hex = |b: u8| (b as char).to_digit(16);
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // As `String::from_utf8_lossy`: each invalid sequence becomes one U+FFFD.
+    let mut text = String::new();
+    let mut rest = &out[..];
+    loop {
+        match core::str::from_utf8(rest) {
+            Ok(valid) => {
+                text.push_str(valid);
+                return text;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                text.push_str(core::str::from_utf8(valid).unwrap_or_default());
+                text.push('\u{FFFD}');
+                rest = &after[e.error_len().unwrap_or(after.len())..];
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -365,6 +378,41 @@ mod tests {
         assert!(r.notices[0].contains("'1%'"));
         assert!(AddressRequest::parse("?seed=1&paused").paused);
         assert!(!AddressRequest::parse("?paused=0").paused);
+    }
+
+    #[test]
+    fn bad_utf8_in_the_address_is_replaced_as_the_standard_library_does() {
+        for raw in [
+            "%FF",
+            "a%E2%82",
+            "%E2%82x%C3%A9",
+            "%F0%9F%98%80%F0%9F",
+            "%C0%80ok",
+            "plain+text",
+        ] {
+            let bytes: Vec<u8> = percent_decode(raw).into_bytes();
+            let mut decoded = Vec::new();
+            let mut i = 0;
+            let raw_bytes = raw.as_bytes();
+            while i < raw_bytes.len() {
+                match raw_bytes[i] {
+                    b'%' => {
+                        let hex = core::str::from_utf8(&raw_bytes[i + 1..i + 3]).unwrap();
+                        decoded.push(u8::from_str_radix(hex, 16).unwrap());
+                        i += 3;
+                    }
+                    b'+' => {
+                        decoded.push(b' ');
+                        i += 1;
+                    }
+                    b => {
+                        decoded.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            assert_eq!(bytes, String::from_utf8_lossy(&decoded).as_bytes(), "{raw}");
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! can be compared bit for bit without storing anything) and, when asked, the events
 //! themselves, which print as JSON lines.
 
-use crate::hash::digest;
+use crate::hash::Mix64;
+use core::hash::{Hash, Hasher};
 use crate::kv::Op;
 use crate::network::{Endpoint, Reply};
 use alloc::string::String;
@@ -128,7 +129,8 @@ pub struct TraceRecord {
 /// The trace of one run.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
-    digest: u64,
+    /// One hasher runs over every record in order; it is finished only when asked.
+    hasher: Mix64,
     count: u64,
     /// Kept records, when `keep` is set.
     pub records: Vec<TraceRecord>,
@@ -140,7 +142,7 @@ impl Trace {
     /// Adds one event.
     pub fn record(&mut self, time_ms: u64, event: TraceEvent) {
         let record = TraceRecord { time_ms, event };
-        self.digest = digest(self.digest, &record);
+        record.hash(&mut self.hasher);
         self.count += 1;
         if self.keep {
             self.records.push(record);
@@ -149,7 +151,7 @@ impl Trace {
 
     /// A fingerprint of every event so far, in order.
     pub fn digest(&self) -> u64 {
-        self.digest
+        self.hasher.finish()
     }
 
     /// Number of events so far.

@@ -5,6 +5,7 @@
 use crate::checker::Property;
 use crate::kv::Op;
 use crate::sim::{SimConfig, Simulation};
+use crate::timeline::{Driver, Input};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -843,15 +844,16 @@ impl Player {
     }
 
     /// Runs the whole scenario.
-    pub fn run_to_end(&mut self, sim: &mut Simulation) -> Result<(), ScenarioError> {
+    pub fn run_to_end(&mut self, sim: &mut impl Driver) -> Result<(), ScenarioError> {
         while self.advance(sim, u64::MAX)? == Status::Running {}
         Ok(())
     }
 
-    /// Runs steps, never moving the clock past `limit_ms`.
+    /// Runs steps, never moving the clock past `limit_ms`. Through a [`Driver`], so a
+    /// timeline records each action the scenario takes.
     pub fn advance(
         &mut self,
-        sim: &mut Simulation,
+        driver: &mut impl Driver,
         limit_ms: u64,
     ) -> Result<Status, ScenarioError> {
         while let Some((line, step)) = self.steps.get(self.next).cloned() {
@@ -868,7 +870,7 @@ impl Player {
                                 *ms
                             }
                         };
-                        (line, sim.now_ms().saturating_add(limit))
+                        (line, driver.sim().now_ms().saturating_add(limit))
                     });
                     let done = |sim: &Simulation| match wait {
                         WaitFor::Time(_) => false,
@@ -878,19 +880,19 @@ impl Player {
                         WaitFor::Converged(_) => sim.converged(),
                     };
                     loop {
-                        if done(sim) {
+                        if done(driver.sim()) {
                             break;
                         }
                         let stop = end.min(limit_ms);
-                        if !sim.step_until(stop) {
-                            sim.run_until(stop);
+                        if !driver.step_until(stop) {
+                            driver.run_until(stop);
                             if stop == limit_ms && limit_ms < end {
                                 return Ok(Status::Running);
                             }
                             break;
                         }
                     }
-                    if !done(sim) {
+                    if !done(driver.sim()) {
                         match wait {
                             WaitFor::Time(_) => {}
                             WaitFor::Leader(set, ms) => {
@@ -912,22 +914,20 @@ impl Player {
                     }
                     self.waiting = None;
                 }
-                Step::Timeout(id) => sim.force_timeout(*id),
-                Step::Crash(id) => sim.crash(*id),
-                Step::Restart(id) => sim.restart(*id),
-                Step::Cut(a, b, one_way) => sim.cut(*a, *b, *one_way),
-                Step::Heal(a, b, one_way) => {
-                    sim.set_link(*a, *b, true);
+                Step::Timeout(id) => driver.input(Input::Timeout(*id)),
+                Step::Crash(id) => driver.input(Input::Crash(*id)),
+                Step::Restart(id) => driver.input(Input::Restart(*id)),
+                Step::Cut(a, b, one_way) | Step::Heal(a, b, one_way) => {
+                    let up = matches!(step, Step::Heal(..));
+                    driver.input(Input::SetLink(*a, *b, up));
                     if !one_way {
-                        sim.set_link(*b, *a, true);
+                        driver.input(Input::SetLink(*b, *a, up));
                     }
                 }
-                Step::HealAll => sim.heal_all(),
-                Step::Partition(groups) => sim.partition(groups),
-                Step::Propose(to, op) => {
-                    sim.submit(*to, op.clone());
-                }
-                Step::Expect(expect) => check(sim, expect).map_err(err)?,
+                Step::HealAll => driver.input(Input::HealAll),
+                Step::Partition(groups) => driver.input(Input::Partition(groups.clone())),
+                Step::Propose(to, op) => driver.input(Input::Submit(*to, op.clone())),
+                Step::Expect(expect) => check(driver.sim(), expect).map_err(err)?,
             }
             self.next += 1;
         }

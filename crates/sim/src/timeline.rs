@@ -146,6 +146,11 @@ impl Timeline {
         &self.inputs
     }
 
+    /// How many of this branch's inputs the present has applied.
+    pub fn applied(&self) -> usize {
+        self.applied
+    }
+
     /// Checkpoints kept (each a full copy of the simulation).
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()
@@ -199,18 +204,24 @@ impl Timeline {
 
     /// Processes the next event, first replaying any input recorded before it.
     pub fn step(&mut self) -> bool {
+        self.step_until(u64::MAX)
+    }
+
+    /// Processes the next event if it comes no later than `limit_ms`, first replaying any
+    /// input recorded before it.
+    pub fn step_until(&mut self, limit_ms: u64) -> bool {
         let events = self.sim.stats.events;
         while let Some(stamped) = self
             .inputs
             .get(self.applied)
-            .filter(|s| s.events <= events)
+            .filter(|s| s.events <= events && s.time_ms <= limit_ms)
             .cloned()
         {
             self.sim.set_clock(stamped.time_ms);
             stamped.input.apply(&mut self.sim);
             self.applied += 1;
         }
-        let stepped = self.sim.step();
+        let stepped = self.sim.step_until(limit_ms);
         self.after_progress();
         stepped
     }
@@ -279,5 +290,48 @@ impl Timeline {
             });
             self.spacing_ms *= 2;
         }
+    }
+}
+
+/// What a scenario [`crate::scenario::Player`] drives: a bare simulation (tests, the CLI)
+/// or a timeline, which records the scenario's actions so its past can be rebuilt.
+pub trait Driver {
+    /// The simulation as it is now.
+    fn sim(&self) -> &Simulation;
+    /// Gives an input now.
+    fn input(&mut self, input: Input);
+    /// Processes the next event if it comes no later than `limit_ms`.
+    fn step_until(&mut self, limit_ms: u64) -> bool;
+    /// Runs every event up to `time_ms` and sets the clock there.
+    fn run_until(&mut self, time_ms: u64);
+}
+
+impl Driver for Simulation {
+    fn sim(&self) -> &Simulation {
+        self
+    }
+    fn input(&mut self, input: Input) {
+        input.apply(self);
+    }
+    fn step_until(&mut self, limit_ms: u64) -> bool {
+        Simulation::step_until(self, limit_ms)
+    }
+    fn run_until(&mut self, time_ms: u64) {
+        Simulation::run_until(self, time_ms);
+    }
+}
+
+impl Driver for Timeline {
+    fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+    fn input(&mut self, input: Input) {
+        self.apply(input);
+    }
+    fn step_until(&mut self, limit_ms: u64) -> bool {
+        Timeline::step_until(self, limit_ms)
+    }
+    fn run_until(&mut self, time_ms: u64) {
+        Timeline::run_until(self, time_ms);
     }
 }

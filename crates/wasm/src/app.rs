@@ -15,12 +15,15 @@ use crate::maths;
 use crate::narrate::{self, Feed, FeedKind, Narrator};
 use crate::scene::Scene;
 use crate::settings::{self, echo, AddressRequest, Effect, Settings, MAX_SEED};
+use crate::theme;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use river_core::{NodeId, Role};
+use river_core::{Bug, Event, NodeId, Role};
 use river_sim::kv::{Op, MAX_COMMAND_BYTES};
 use river_sim::scenario::{self, Player, Scenario, ScenarioError, Status};
+use river_sim::timeline::{Input, Timeline};
+use river_sim::trace::{TraceEvent, TraceRecord};
 use river_sim::Simulation;
 
 /// Simulated ms per wall ms at first: slow enough to follow each message (a 20 ms hop takes
@@ -94,13 +97,39 @@ pub enum Click {
     Node(NodeId),
     /// A link was cut or restored.
     Link,
+    /// A message in flight: open its inspector.
+    Message(u64),
 }
+
+/// A moment on the timeline worth jumping to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// When (simulated ms).
+    pub time_ms: u64,
+    /// `election`, `leader`, `commit`, `crash`, `restart`, `cut`, `heal` or `violation`.
+    pub kind: &'static str,
+    /// The term it belongs to, for its colour.
+    pub term: u64,
+    /// What happened, in words.
+    pub text: String,
+    /// Its place in the run's trace (records before it).
+    pub index: u64,
+}
+
+/// The most marks kept; older ones give way (a long run has thousands of commits).
+pub const MAX_MARKS: usize = 2_000;
 
 /// The page's model.
 #[derive(Debug)]
 pub struct App {
     settings: Settings,
-    sim: Simulation,
+    /// The run with its past: `tl.sim` is the moment shown.
+    tl: Timeline,
+    /// Marks for the timeline, in time order, for the trace records before `marks_seen`.
+    marks: Vec<Mark>,
+    marks_seen: u64,
+    /// The highest index a commit mark was made for.
+    marks_committed: u64,
     clock_ms: f64,
     speed: f64,
     paused: bool,
@@ -139,7 +168,10 @@ impl App {
         let geometry = Geometry::new(viewport, settings.nodes);
         let mut app = App {
             settings,
-            sim,
+            tl: Timeline::new(sim),
+            marks: Vec::new(),
+            marks_seen: 0,
+            marks_committed: 0,
             clock_ms: 0.0,
             speed: DEFAULT_SPEED,
             paused: request.paused,
@@ -193,7 +225,7 @@ impl App {
     /// often repeats.
     pub fn scenes(&mut self) -> (Option<&Scene>, Option<&Scene>) {
         let view = View {
-            sim: &self.sim,
+            sim: &self.tl.sim,
             clock_ms: self.clock_ms,
             paused: self.paused,
             speed: self.speed,
@@ -255,7 +287,7 @@ impl App {
 
     /// The canvas changed size (CSS pixels).
     pub fn resize(&mut self, width: f64, height: f64) {
-        self.geometry = Geometry::new(Viewport::new(width, height), self.sim.size());
+        self.geometry = Geometry::new(Viewport::new(width, height), self.tl.sim.size());
         self.repaint();
     }
 
@@ -266,7 +298,7 @@ impl App {
 
     /// The simulation (read-only).
     pub fn sim(&self) -> &Simulation {
-        &self.sim
+        &self.tl.sim
     }
 
     /// Runs the simulation (through the scenario, if one plays) until the display clock
@@ -275,10 +307,10 @@ impl App {
         self.clock_ms = clock_ms.max(self.clock_ms);
         let target = maths::floor(self.clock_ms) as u64;
         self.run_story(target);
-        self.sim.run_until(target);
+        self.tl.run_until(target);
         // `run_until` may pass its target when it skips a stale queued action (a client
         // timeout after the answer came); the picture then catches up with the simulation.
-        self.clock_ms = self.clock_ms.max(self.sim.now_ms() as f64);
+        self.clock_ms = self.clock_ms.max(self.tl.sim.now_ms() as f64);
         self.after_run();
     }
 
@@ -290,8 +322,8 @@ impl App {
         else {
             return;
         };
-        let result = story.player.advance(&mut self.sim, target);
-        let (time, now_line) = (self.sim.now_ms(), story.player.current_line());
+        let result = story.player.advance(&mut self.tl, target);
+        let (time, now_line) = (self.tl.sim.now_ms(), story.player.current_line());
         // Tell each line that started, with its comment, as the feed's story.
         let from = story.told.map_or(0, |t| t + 1);
         let until = now_line.unwrap_or(usize::MAX);
@@ -338,22 +370,23 @@ impl App {
 
     /// Narrates what happened and refreshes the status line.
     fn after_run(&mut self) {
-        let mut records = core::mem::take(&mut self.sim.trace.records);
+        let mut records = core::mem::take(&mut self.tl.sim.trace.records);
         if !records.is_empty() {
             // Something happened (actions come through here too): the base may show it.
             self.base_dirty = true;
             let link = self.settings.link;
             let ghost_ms = ((link.latency_min_ms + link.latency_max_ms) as f64 / 2.0).max(5.0);
             self.narrator
-                .narrate(&records, &self.sim, &mut self.feed, ghost_ms);
+                .narrate(&records, &self.tl.sim, &mut self.feed, ghost_ms);
+            self.mark(&records);
             records.clear();
-            let status = narrate::status(&self.sim);
+            let status = narrate::status(&self.tl.sim);
             if status != self.status {
                 self.status = status;
                 self.changed |= changed::STATUS;
             }
         }
-        self.sim.trace.records = records;
+        self.tl.sim.trace.records = records;
         if !self.feed.is_empty() {
             self.changed |= changed::FEED;
         }
@@ -364,17 +397,20 @@ impl App {
     /// Starts a fresh cluster from the current settings (same seed: the same run again).
     pub fn restart_run(&mut self) {
         self.story = None;
-        self.sim = fresh(&self.settings);
+        self.tl = Timeline::new(fresh(&self.settings));
         self.started();
     }
 
     fn started(&mut self) {
         self.clock_ms = 0.0;
+        self.marks.clear();
+        self.marks_seen = 0;
+        self.marks_committed = 0;
         self.narrator.reset();
         self.hover = None;
         self.selected = None;
         self.proposals = 0;
-        self.geometry = Geometry::new(self.geometry.viewport, self.sim.size());
+        self.geometry = Geometry::new(self.geometry.viewport, self.tl.sim.size());
         self.repaint();
         let s = &self.settings;
         self.feed.push(
@@ -390,7 +426,7 @@ impl App {
                 s.seed
             ),
         );
-        self.status = narrate::status(&self.sim);
+        self.status = narrate::status(&self.tl.sim);
         self.changed |= changed::FEED | changed::STATUS | changed::SETTINGS | changed::STORY;
     }
 
@@ -400,7 +436,7 @@ impl App {
         match self.settings.set(name, value)? {
             Effect::Restart => self.restart_run(),
             Effect::Network => {
-                self.sim.set_link_params(self.settings.link);
+                self.act(Input::LinkParams(self.settings.link));
                 self.changed |= changed::SETTINGS;
             }
         }
@@ -425,12 +461,17 @@ impl App {
     /// Loads scenario text and starts playing it on a fresh cluster it describes. A
     /// scenario with an error is refused, naming its line; the current run continues.
     pub fn load(&mut self, text: &str, name: &str) -> Result<(), String> {
-        let scenario = Scenario::parse(text).map_err(|e| e.to_string())?;
+        let mut scenario = Scenario::parse(text).map_err(|e| e.to_string())?;
+        // The bugs switched on in the page apply to the scenario too (it may add its own).
+        for bug in self.settings.raft.bugs.iter() {
+            scenario.config.raft.bugs.set(bug, true);
+        }
         let settings =
             Settings::from_config(&scenario.config).map_err(|e| format!("line 1: {e}"))?;
         self.settings = settings;
-        self.sim = Player::simulation(&scenario);
-        self.sim.trace.keep = true;
+        let mut sim = Player::simulation(&scenario);
+        sim.trace.keep = true;
+        self.tl = Timeline::new(sim);
         let lines = scenario.steps.iter().map(|(line, _)| *line).collect();
         self.started();
         self.feed.push(
@@ -462,7 +503,7 @@ impl App {
     pub fn stop_story(&mut self) {
         if self.story.take().is_some() {
             self.feed.push(
-                self.sim.now_ms(),
+                self.tl.sim.now_ms(),
                 FeedKind::Story,
                 String::from("Scenario stopped"),
             );
@@ -563,7 +604,7 @@ impl App {
     /// Pauses and runs to the next event (a timer or an arrival).
     pub fn step(&mut self) {
         self.pause();
-        if let Some(next) = self.sim.next_event_ms() {
+        if let Some(next) = self.tl.sim.next_event_ms() {
             self.run_to(next as f64);
         }
         self.overlay_wall_ms = f64::NEG_INFINITY;
@@ -576,11 +617,11 @@ impl App {
         let t = text.trim();
         let mut chars = t.chars();
         match (chars.next().and_then(NodeId::from_letter), chars.next()) {
-            (Some(id), None) if id.index() < self.sim.size() => Ok(id),
+            (Some(id), None) if id.index() < self.tl.sim.size() => Ok(id),
             _ => Err(format!(
                 "'{}' is not a node of this cluster (use A to {})",
                 echo(text),
-                NodeId(self.sim.size() as u8 - 1)
+                NodeId(self.tl.sim.size() as u8 - 1)
             )),
         }
     }
@@ -592,12 +633,14 @@ impl App {
         let id = self.node_id(node)?;
         let op = Op::parse(command).map_err(|e| e.to_string())?;
         let busy = self
+            .tl
             .sim
             .clients()
             .iter()
             .filter(|c| !c.automatic && c.outstanding.is_some())
             .count();
         let idle = self
+            .tl
             .sim
             .clients()
             .iter()
@@ -607,14 +650,13 @@ impl App {
                 "all {MAX_USERS} users are waiting for answers; wait until one hears back"
             ));
         }
-        if self.sim.clients().len() >= layout::MAX_DRAWN_USERS && !idle {
+        if self.tl.sim.clients().len() >= layout::MAX_DRAWN_USERS && !idle {
             return Err(String::from(
                 "every user is busy; wait until one hears back",
             ));
         }
-        self.sim.submit(id, op);
+        self.act(Input::Submit(id, op));
         self.proposals += 1;
-        self.after_run();
         Ok(())
     }
 
@@ -636,17 +678,27 @@ impl App {
     /// Cuts the link between `a` and `b`: both ways, or only from `a` to `b`.
     pub fn cut(&mut self, a: &str, b: &str, one_way: bool) -> Result<(), String> {
         let (a, b) = self.pair(a, b)?;
-        self.sim.cut(a, b, one_way);
-        self.after_run();
+        self.cut_ids(a, b, one_way);
         Ok(())
     }
 
     /// Restores both directions between `a` and `b`.
     pub fn heal(&mut self, a: &str, b: &str) -> Result<(), String> {
         let (a, b) = self.pair(a, b)?;
-        self.sim.heal(a, b);
-        self.after_run();
+        self.heal_ids(a, b);
         Ok(())
+    }
+
+    fn cut_ids(&mut self, a: NodeId, b: NodeId, one_way: bool) {
+        self.act(Input::SetLink(a, b, false));
+        if !one_way {
+            self.act(Input::SetLink(b, a, false));
+        }
+    }
+
+    fn heal_ids(&mut self, a: NodeId, b: NodeId) {
+        self.act(Input::SetLink(a, b, true));
+        self.act(Input::SetLink(b, a, true));
     }
 
     fn pair(&self, a: &str, b: &str) -> Result<(NodeId, NodeId), String> {
@@ -661,8 +713,7 @@ impl App {
     /// `|` between groups ("AB|CDE"); servers in no group are cut off alone.
     pub fn partition(&mut self, groups: &str) -> Result<(), String> {
         let groups = self.parse_groups(groups)?;
-        self.sim.partition(&groups);
-        self.after_run();
+        self.act(Input::Partition(groups));
         Ok(())
     }
 
@@ -690,8 +741,8 @@ impl App {
     /// The split the page's Partition button makes: the first half (rounded down) against
     /// the rest — A B | C D E for five servers, the story of the `partition` scenario.
     pub fn default_partition(&self) -> String {
-        let n = self.sim.size();
-        let letters: Vec<char> = self.sim.ids().map(|i| i.letter()).collect();
+        let n = self.tl.sim.size();
+        let letters: Vec<char> = self.tl.sim.ids().map(|i| i.letter()).collect();
         let (minority, majority) = letters.split_at(n / 2);
         let a: String = minority.iter().collect();
         let b: String = majority.iter().collect();
@@ -700,39 +751,370 @@ impl App {
 
     /// Restores every link.
     pub fn heal_all(&mut self) {
-        self.sim.heal_all();
-        self.after_run();
+        self.act(Input::HealAll);
     }
 
     /// Crashes a server.
     pub fn crash(&mut self, node: &str) -> Result<(), String> {
         let id = self.node_id(node)?;
-        self.sim.crash(id);
-        self.after_run();
+        self.act(Input::Crash(id));
         Ok(())
     }
 
     /// Restarts a crashed server from its disk.
     pub fn restart(&mut self, node: &str) -> Result<(), String> {
         let id = self.node_id(node)?;
-        self.sim.restart(id);
-        self.after_run();
+        self.act(Input::Restart(id));
         Ok(())
     }
 
     /// Fires a server's election timer now.
     pub fn timeout(&mut self, node: &str) -> Result<(), String> {
         let id = self.node_id(node)?;
-        match self.sim.node(id).map(|n| n.role()) {
+        match self.tl.sim.node(id).map(|n| n.role()) {
             None => return Err(format!("{id} is down; restart it first")),
             Some(Role::Leader) => {
                 return Err(format!("{id} leads; a leader has no election timer"))
             }
             Some(_) => {}
         }
-        self.sim.force_timeout(id);
-        self.after_run();
+        self.act(Input::Timeout(id));
         Ok(())
+    }
+
+    // ----- time travel -----
+
+    /// Gives an input to the run now. Given in the past (after a rewind), it starts a new
+    /// branch: the old future is kept in the timeline, and its marks give way.
+    fn act(&mut self, input: Input) {
+        let now = self.tl.sim.now_ms();
+        if now < self.tl.end_ms() || self.tl.applied() < self.tl.inputs().len() {
+            let seen = self.tl.sim.trace.len();
+            self.marks.retain(|m| m.index < seen);
+            self.marks_seen = seen;
+            self.marks_committed = self.tl.sim.checker.committed_len();
+            self.feed.push(
+                now,
+                FeedKind::Story,
+                String::from("You acted in the past: a new future starts here (the old one is kept as a branch)"),
+            );
+        }
+        self.tl.apply(input);
+        self.after_run();
+    }
+
+    /// Turns newly seen trace records into timeline marks (each moment is marked once,
+    /// the first time the run passes it).
+    fn mark(&mut self, records: &[TraceRecord]) {
+        let top_term = self
+            .tl
+            .sim
+            .ids()
+            .filter_map(|id| self.tl.sim.node(id))
+            .map(|n| n.term().0)
+            .max()
+            .unwrap_or(0);
+        let mut committed = self.marks_committed;
+        let first = self.tl.sim.trace.len() - records.len() as u64;
+        for (index, record) in (first..).zip(records) {
+            if index < self.marks_seen {
+                continue;
+            }
+            let t = record.time_ms;
+            let mark = match &record.event {
+                TraceEvent::Node { node, event } => match *event {
+                    Event::ElectionStarted { term } => Some((
+                        "election",
+                        term.0,
+                        format!("{node} started an election for term {term}"),
+                    )),
+                    Event::BecameLeader { term, .. } => Some((
+                        "leader",
+                        term.0,
+                        format!("{node} became leader for term {term}"),
+                    )),
+                    Event::Committed { index, term } if index.0 > committed => {
+                        committed = index.0;
+                        Some(("commit", term.0, format!("entry {index} committed")))
+                    }
+                    _ => None,
+                },
+                TraceEvent::Crash { node } => Some(("crash", top_term, format!("{node} crashed"))),
+                TraceEvent::Restart { node } => {
+                    Some(("restart", top_term, format!("{node} restarted")))
+                }
+                TraceEvent::Link { from, to, up } => {
+                    let kind = if *up { "heal" } else { "cut" };
+                    // One mark per moment for a cut made of several directed links.
+                    if self
+                        .marks
+                        .last()
+                        .is_some_and(|m| m.time_ms == t && m.kind == kind)
+                    {
+                        None
+                    } else {
+                        let verb = if *up { "restored" } else { "cut" };
+                        Some((kind, top_term, format!("link {from}→{to} {verb}")))
+                    }
+                }
+                TraceEvent::Violation { text } => Some(("violation", top_term, text.clone())),
+                _ => None,
+            };
+            if let Some((kind, term, text)) = mark {
+                if self.marks.len() >= MAX_MARKS {
+                    self.marks.remove(0);
+                }
+                self.marks.push(Mark {
+                    time_ms: t,
+                    kind,
+                    term,
+                    text,
+                    index,
+                });
+            }
+        }
+        self.marks_committed = committed;
+        self.marks_seen = self.marks_seen.max(self.tl.sim.trace.len());
+    }
+
+    /// Shows moment `time_ms` of the run (clamped to what it has reached): the whole
+    /// picture, messages in flight included, rebuilt exactly from the nearest checkpoint.
+    /// A scenario that was playing stops; its steps stay in the timeline.
+    pub fn seek(&mut self, time_ms: f64) -> Result<(), String> {
+        if !(time_ms >= 0.0) {
+            return Err(format!(
+                "seek takes a time in ms from 0, not {}",
+                json::decimal(time_ms)
+            ));
+        }
+        let t = (maths::floor(time_ms) as u64).min(self.tl.end_ms());
+        self.stop_story();
+        self.tl.seek(t);
+        self.rewound(format!(
+            "Jumped to t = {} s",
+            json::decimal(t as f64 / 1000.0)
+        ));
+        Ok(())
+    }
+
+    /// Runs exactly one event (a message delivered, a timer fired) and says what it was.
+    pub fn step_event(&mut self) -> String {
+        self.pause();
+        let wires: Vec<(u64, String)> = self
+            .tl
+            .sim
+            .in_flight()
+            .map(|m| (m.id, json::message_words(m)))
+            .collect();
+        let before = self.tl.sim.stats.events;
+        let mut words = String::new();
+        if self.tl.step() {
+            for record in &self.tl.sim.trace.records {
+                let said = match &record.event {
+                    TraceEvent::Deliver { id } => wires
+                        .iter()
+                        .find(|(w, _)| w == id)
+                        .map(|(_, text)| format!("{text} arrived")),
+                    TraceEvent::Timer { node } => {
+                        Some(match self.tl.sim.node(*node).map(|n| n.role()) {
+                            Some(Role::Leader) => format!("{node}'s heartbeat timer fired"),
+                            _ => format!("{node}'s election timer fired"),
+                        })
+                    }
+                    TraceEvent::Drop { id, .. } => wires
+                        .iter()
+                        .find(|(w, _)| w == id)
+                        .map(|(_, text)| format!("{text} was lost")),
+                    _ => None,
+                };
+                if let Some(said) = said {
+                    if !words.is_empty() {
+                        words.push_str("; ");
+                    }
+                    words.push_str(&said);
+                }
+            }
+        }
+        if words.is_empty() {
+            words = if self.tl.sim.stats.events > before {
+                String::from("a client timer ran out")
+            } else {
+                String::from("nothing is scheduled")
+            };
+        }
+        self.clock_ms = self.tl.sim.now_ms() as f64;
+        self.after_run();
+        self.overlay_wall_ms = f64::NEG_INFINITY;
+        words
+    }
+
+    /// Goes back one event: the moment just before the last one happened.
+    pub fn step_back(&mut self) {
+        self.pause();
+        self.stop_story();
+        let events = self.tl.sim.stats.events;
+        if events == 0 {
+            return;
+        }
+        self.tl.seek_events(events - 1);
+        self.rewound(String::from("Stepped back one event"));
+    }
+
+    /// After the present was rebuilt from the past: the picture and narration restart
+    /// from it.
+    fn rewound(&mut self, line: String) {
+        self.tl.sim.trace.records.clear();
+        self.narrator.reset();
+        self.clock_ms = self.tl.sim.now_ms() as f64;
+        self.feed.push(self.tl.sim.now_ms(), FeedKind::Story, line);
+        self.status = narrate::status(&self.tl.sim);
+        self.changed |= changed::FEED | changed::STATUS;
+        self.overlay_wall_ms = f64::NEG_INFINITY;
+        self.repaint();
+    }
+
+    /// The timeline as JSON: `{ startMs, endMs, nowMs, branches, checkpoints, marks: [{ timeMs,
+    /// kind, term, color, text }] }`.
+    pub fn timeline_json(&self) -> String {
+        let mut out = format!(
+            "{{\"startMs\":0,\"endMs\":{},\"nowMs\":{},\"branches\":{},\"checkpoints\":{},\"marks\":[",
+            self.tl.end_ms(),
+            self.tl.sim.now_ms(),
+            self.tl.branches.len(),
+            self.tl.checkpoint_count()
+        );
+        for (k, m) in self.marks.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let color = if m.kind == "violation" {
+                theme::NO
+            } else {
+                theme::TERM_EDGES[theme::term_slot(river_core::Term(m.term))]
+            };
+            out.push_str(&format!(
+                "{{\"timeMs\":{},\"kind\":\"{}\",\"term\":{},\"color\":\"{color}\",\"text\":",
+                m.time_ms, m.kind, m.term
+            ));
+            json::string(&mut out, &m.text);
+            out.push('}');
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// The marks (for drawing the timeline).
+    pub fn marks(&self) -> &[Mark] {
+        &self.marks
+    }
+
+    // ----- safety and bugs -----
+
+    /// The live checker's verdict as JSON: `{ ok, count, violations: [{ property, timeMs,
+    /// text }] }` (the first [`river_sim::checker::MAX_VIOLATIONS_KEPT`] are listed).
+    pub fn safety_json(&self) -> String {
+        let checker = &self.tl.sim.checker;
+        let mut out = format!(
+            "{{\"ok\":{},\"count\":{},\"violations\":[",
+            checker.violation_count() == 0,
+            checker.violation_count()
+        );
+        for (k, v) in checker.violations().iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"property\":");
+            json::string(&mut out, v.property.name());
+            out.push_str(&format!(",\"timeMs\":{},\"text\":", v.time_ms));
+            json::string(&mut out, &v.text);
+            out.push('}');
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// The core's deliberately broken variants as JSON: `[{ name, on, about }]`.
+    pub fn bugs_json(&self) -> String {
+        let mut out = String::from("[");
+        for (k, bug) in Bug::ALL.into_iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"name\":");
+            json::string(&mut out, bug.name());
+            out.push_str(&format!(
+                ",\"on\":{},\"about\":",
+                self.settings.raft.bugs.has(bug)
+            ));
+            json::string(&mut out, bug.description());
+            out.push('}');
+        }
+        out.push(']');
+        out
+    }
+
+    /// Switches a broken variant on or off; the cluster starts afresh with it (a scenario
+    /// loaded afterwards runs with it too).
+    pub fn set_bug(&mut self, name: &str, on: bool) -> Result<(), String> {
+        let bug = Bug::from_name(name).ok_or_else(|| {
+            format!(
+                "there is no bug named '{}'; the bugs are {}",
+                echo(name),
+                Bug::ALL.map(|b| b.name()).join(", ")
+            )
+        })?;
+        if self.settings.raft.bugs.has(bug) != on {
+            self.settings.raft.bugs.set(bug, on);
+            self.restart_run();
+        }
+        Ok(())
+    }
+
+    // ----- messages on the wire -----
+
+    fn message_input(
+        &mut self,
+        id: f64,
+        make: fn(u64) -> Input,
+        held: Option<bool>,
+    ) -> Result<(), String> {
+        let found = (id >= 0.0 && id == maths::floor(id))
+            .then(|| self.tl.sim.in_flight().find(|m| m.id as f64 == id))
+            .flatten();
+        let Some(m) = found else {
+            return Err(format!("no message {} is in flight", json::decimal(id)));
+        };
+        if held.is_some_and(|h| h != m.held) {
+            return Err(format!(
+                "message {} is {}",
+                m.id,
+                if m.held { "already held" } else { "not held" }
+            ));
+        }
+        let id = m.id;
+        self.act(make(id));
+        self.overlay_wall_ms = f64::NEG_INFINITY;
+        Ok(())
+    }
+
+    /// Takes a message off the wire: it is lost.
+    pub fn drop_message(&mut self, id: f64) -> Result<(), String> {
+        self.message_input(id, Input::Drop, None)
+    }
+
+    /// Puts a copy of a message on the wire, arriving after the same delay.
+    pub fn duplicate_message(&mut self, id: f64) -> Result<(), String> {
+        self.message_input(id, Input::Duplicate, None)
+    }
+
+    /// Holds a message on the wire until released.
+    pub fn hold_message(&mut self, id: f64) -> Result<(), String> {
+        self.message_input(id, Input::Hold, Some(false))
+    }
+
+    /// Releases a held message: it arrives after its link's delay from now.
+    pub fn release_message(&mut self, id: f64) -> Result<(), String> {
+        self.message_input(id, Input::Release, Some(true))
     }
 
     // ----- pointer -----
@@ -740,6 +1122,15 @@ impl App {
     /// The pointer moved to (x, y) in CSS pixels; returns a hint for what a click would do
     /// (empty over nothing).
     pub fn hover(&mut self, x: f64, y: f64) -> String {
+        if let Some(m) = self
+            .message_at(x, y)
+            .and_then(|id| self.tl.sim.in_flight().find(|m| m.id == id))
+        {
+            return format!(
+                "{}. Click to inspect it: drop, duplicate or hold it.",
+                json::message_words(m)
+            );
+        }
         let hover = hit_test(&self.geometry, (x, y));
         if hover != self.hover {
             self.hover = hover;
@@ -753,7 +1144,7 @@ impl App {
             ),
             Some(Hit::Link { a, b, near }) => {
                 let far = if near == a { b } else { a };
-                let net = self.sim.network();
+                let net = self.tl.sim.network();
                 match (net.is_up(a, b), net.is_up(b, a)) {
                     (true, true) => format!(
                         "Link {a}–{b}. Click to cut it both ways; Shift+click to cut only {near} → {far}."
@@ -778,6 +1169,9 @@ impl App {
     /// page can open its menu. `shift` cuts a link one way only, from the nearer end.
     pub fn click(&mut self, x: f64, y: f64, shift: bool) -> Click {
         self.base_dirty = true;
+        if let Some(id) = self.message_at(x, y) {
+            return Click::Message(id);
+        }
         match hit_test(&self.geometry, (x, y)) {
             None => {
                 self.selected = None;
@@ -788,17 +1182,33 @@ impl App {
                 Click::Node(id)
             }
             Some(Hit::Link { a, b, near }) => {
-                let net = self.sim.network();
+                let net = self.tl.sim.network();
                 if net.is_up(a, b) && net.is_up(b, a) {
                     let far = if near == a { b } else { a };
-                    self.sim.cut(near, far, shift);
+                    self.cut_ids(near, far, shift);
                 } else {
-                    self.sim.heal(a, b);
+                    self.heal_ids(a, b);
                 }
-                self.after_run();
                 Click::Link
             }
         }
+    }
+
+    /// The message drawn nearest (x, y), if one is close enough to click: messages ride on
+    /// links, so they are tested first.
+    fn message_at(&self, x: f64, y: f64) -> Option<u64> {
+        let reach = 10.0 * self.geometry.scale;
+        self.tl
+            .sim
+            .in_flight()
+            .take(layout::MAX_DRAWN_MESSAGES)
+            .map(|m| {
+                let (mx, my) = layout::message_position(&self.geometry, m, self.clock_ms);
+                (m.id, (mx - x) * (mx - x) + (my - y) * (my - y))
+            })
+            .filter(|&(_, d)| d <= reach * reach)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(id, _)| id)
     }
 
     /// Selects a node (its menu is open) or nothing.
@@ -808,7 +1218,7 @@ impl App {
     }
 
     fn describe(&self, id: NodeId) -> String {
-        match self.sim.node(id) {
+        match self.tl.sim.node(id) {
             None => String::from("crashed"),
             Some(n) => format!("{} in term {}", n.role().name(), n.term()),
         }
@@ -817,7 +1227,7 @@ impl App {
     /// What a node's menu shows, as JSON: `{"id", "alive", "title", "hint"}`.
     pub fn node_json(&self, node: &str) -> Result<String, String> {
         let id = self.node_id(node)?;
-        let node = self.sim.node(id);
+        let node = self.tl.sim.node(id);
         let hint = match node.map(|n| (n.role(), n.leader())) {
             None => String::from("Crashed: it keeps only its disk. Restart it to rejoin."),
             Some((Role::Leader, _)) => {
@@ -832,6 +1242,55 @@ impl App {
         json::string(&mut out, &format!("{id} · {}", self.describe(id)));
         out.push_str(",\"hint\":");
         json::string(&mut out, &hint);
+        // Persistent state (what survives a crash) apart from volatile state.
+        let server = self.tl.sim.server(id);
+        let disk = &server.disk;
+        let last_term = disk.log.last().map_or(0, |e| e.term.0);
+        out.push_str(&format!(
+            ",\"persistent\":{{\"term\":{},\"votedFor\":",
+            disk.hard_state.term.0
+        ));
+        match disk.hard_state.voted_for {
+            Some(v) => json::string(&mut out, v.letter().encode_utf8(&mut [0; 4])),
+            None => out.push_str("null"),
+        }
+        out.push_str(&format!(
+            ",\"logLength\":{},\"lastLogTerm\":{last_term}}}",
+            disk.log.len()
+        ));
+        match node {
+            None => out.push_str(",\"volatile\":null,\"progress\":[]"),
+            Some(n) => {
+                let (elapsed, timeout) = n.election_timer();
+                out.push_str(",\"volatile\":{\"role\":");
+                json::string(&mut out, n.role().name());
+                out.push_str(&format!(
+                    ",\"commitIndex\":{},\"leader\":",
+                    n.commit_index().0
+                ));
+                match n.leader() {
+                    Some(l) => json::string(&mut out, l.letter().encode_utf8(&mut [0; 4])),
+                    None => out.push_str("null"),
+                }
+                out.push_str(&format!(
+                    ",\"timerElapsedMs\":{elapsed},\"timerTimeoutMs\":{timeout}}},\"progress\":["
+                ));
+                let mut first = true;
+                for peer in self.tl.sim.ids() {
+                    if let Some(p) = n.progress(peer) {
+                        if !first {
+                            out.push(',');
+                        }
+                        first = false;
+                        out.push_str(&format!(
+                            "{{\"peer\":\"{peer}\",\"nextIndex\":{},\"matchIndex\":{}}}",
+                            p.next_index.0, p.match_index.0
+                        ));
+                    }
+                }
+                out.push(']');
+            }
+        }
         out.push('}');
         Ok(out)
     }
@@ -840,7 +1299,7 @@ impl App {
 
     /// The state for `window.riverRaft.state()`.
     pub fn state_json(&self) -> String {
-        json::state(&self.sim, &self.geometry, self.paused, self.speed)
+        json::state(&self.tl.sim, &self.geometry, self.paused, self.speed)
     }
 
     /// Feed lines waiting, one per line as `time_ms \t kind \t text`.
@@ -895,6 +1354,7 @@ fn script_line(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use river_sim::network::Endpoint;
 
     fn app(query: &str) -> App {
         let mut app = App::new(query, Viewport::new(1000.0, 560.0), || 77);
@@ -1101,5 +1561,118 @@ mod tests {
         assert_eq!(a.geometry().nodes.len(), 7);
         assert!(a.settings_json().contains("\"nodes\":\"7\""));
         assert_eq!(a.default_partition(), "ABC|DEFG");
+    }
+
+    #[test]
+    fn rewinding_shows_the_earlier_state_exactly() {
+        let mut a = app("?seed=3");
+        a.advance(40.0).unwrap();
+        let early = a.state_json();
+        a.advance(2_000.0).unwrap();
+        assert!(a.sim().leader().is_some());
+        let marks = a.timeline_json();
+        assert!(marks.contains("\"kind\":\"leader\""), "{marks}");
+        a.seek(40.0).unwrap();
+        assert_eq!(a.state_json(), early);
+        // Replaying forward reaches the same future.
+        a.seek(2_040.0).unwrap();
+        let leader = a.sim().leader();
+        a.seek(40.0).unwrap();
+        a.advance(2_000.0).unwrap();
+        assert_eq!(a.sim().leader(), leader);
+    }
+
+    #[test]
+    fn acting_in_the_past_starts_a_branch_and_keeps_the_old_future() {
+        let mut a = app("?seed=4");
+        a.advance(1_000.0).unwrap();
+        let end = a.sim().now_ms();
+        a.seek(500.0).unwrap();
+        a.crash("A").unwrap();
+        let t: String = a.timeline_json();
+        assert!(t.contains("\"branches\":1"), "{t}");
+        assert!(t.contains("\"endMs\":500"), "the new branch ends now: {t}");
+        assert!(end > 500);
+    }
+
+    #[test]
+    fn stepping_names_the_event_and_stepping_back_undoes_it() {
+        let mut a = app("?seed=5");
+        a.advance(500.0).unwrap();
+        a.step_event();
+        let before = a.state_json();
+        let events = a.sim().stats.events;
+        let words = a.step_event();
+        assert!(
+            words.contains("timer fired") || words.contains("arrived"),
+            "{words}"
+        );
+        assert_eq!(a.sim().stats.events, events + 1);
+        a.step_back();
+        assert_eq!(a.sim().stats.events, events);
+        assert_eq!(a.state_json(), before);
+    }
+
+    #[test]
+    fn a_held_message_waits_and_a_duplicate_changes_no_log() {
+        let mut a = app("?seed=6");
+        a.advance(3_000.0).unwrap();
+        let leader = a.sim().leader().unwrap();
+        let id = a
+            .sim()
+            .in_flight()
+            .find(|m| m.from == Endpoint::Node(leader))
+            .map(|m| m.id)
+            .unwrap();
+        a.hold_message(id as f64).unwrap();
+        assert!(a.hold_message(id as f64).is_err(), "already held");
+        a.advance(2_000.0).unwrap();
+        assert!(a.sim().in_flight().any(|m| m.id == id && m.held));
+        a.release_message(id as f64).unwrap();
+        a.advance(200.0).unwrap();
+        assert!(!a.sim().in_flight().any(|m| m.id == id));
+        // A duplicated heartbeat or AppendEntries leaves every log as it was.
+        let logs = |a: &App| -> Vec<usize> {
+            a.sim()
+                .ids()
+                .map(|i| a.sim().node(i).unwrap().log().entries().len())
+                .collect()
+        };
+        let before = logs(&a);
+        let id = a
+            .sim()
+            .in_flight()
+            .find(|m| m.from == Endpoint::Node(leader))
+            .map(|m| m.id)
+            .unwrap();
+        a.duplicate_message(id as f64).unwrap();
+        a.advance(200.0).unwrap();
+        assert_eq!(logs(&a), before);
+        assert!(a.drop_message(1e12).is_err());
+    }
+
+    #[test]
+    fn figure8_commit_is_caught_live_and_correct_raft_stays_safe() {
+        let text = scenario::built_in("figure8").unwrap();
+        let mut a = app("");
+        a.set_bug("figure8-commit", true).unwrap();
+        a.load(text, "figure8").unwrap();
+        a.advance(5_000.0).unwrap();
+        let safety = a.safety_json();
+        assert!(safety.starts_with("{\"ok\":false"), "{safety}");
+        assert!(safety.contains("Leader Completeness"), "{safety}");
+        assert!(a.timeline_json().contains("\"kind\":\"violation\""));
+        assert!(a
+            .bugs_json()
+            .contains("\"name\":\"figure8-commit\",\"on\":true"));
+        a.set_bug("figure8-commit", false).unwrap();
+        a.load(text, "figure8").unwrap();
+        a.advance(5_000.0).unwrap();
+        assert!(
+            a.safety_json().starts_with("{\"ok\":true"),
+            "{}",
+            a.safety_json()
+        );
+        assert!(a.set_bug("no-such-bug", true).is_err());
     }
 }

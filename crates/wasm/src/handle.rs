@@ -101,6 +101,7 @@ impl RiverRaft {
                 Click::Nothing => String::new(),
                 Click::Link => String::from("link"),
                 Click::Node(id) => id.letter().to_string(),
+                Click::Message(id) => format!("message {id}"),
             },
             _ => {
                 self.app.leave();
@@ -123,12 +124,28 @@ impl RiverRaft {
         done(self.app.advance(ms))
     }
 
+    /// Does `verb` with a number (kept a number: parsing decimals in Rust would cost the
+    /// page kilobytes): `seek` ms · `drop`, `duplicate`, `hold`, `release` message id.
+    /// Returns why not, or "" when done.
+    pub fn at(&mut self, verb: &str, x: f64) -> String {
+        let app = &mut self.app;
+        done(match verb {
+            "seek" => app.seek(x),
+            "drop" => app.drop_message(x),
+            "duplicate" => app.duplicate_message(x),
+            "hold" => app.hold_message(x),
+            "release" => app.release_message(x),
+            _ => Err(format!("unknown action '{}'", crate::settings::echo(verb))),
+        })
+    }
+
     /// Does `verb` with arguments `a` and `b`; returns why not, or "" when done.
     ///
     /// `propose` node command · `cut` a b · `cut-one-way` a b · `heal` a b · `partition`
     /// groups ("AB|CDE") · `heal-all` · `crash` node · `restart` node · `timeout` node ·
     /// `pause` · `play` · `step` · `load` text name · `play-built-in` name · `stop-story` ·
-    /// `set` name value · `restart-run` · `select` node.
+    /// `set` name value · `restart-run` · `select` node · `step-back` · `bug` name
+    /// ("on"|"off").
     pub fn act(&mut self, verb: &str, a: &str, b: &str) -> String {
         let app = &mut self.app;
         let result = match verb {
@@ -171,6 +188,11 @@ impl RiverRaft {
                 app.select(a);
                 Ok(())
             }
+            "step-back" => {
+                app.step_back();
+                Ok(())
+            }
+            "bug" => app.set_bug(a, b == "on"),
             _ => Err(format!("unknown action '{}'", crate::settings::echo(verb))),
         };
         done(result)
@@ -178,11 +200,16 @@ impl RiverRaft {
 
     /// Answers a question by name: `state`, `story`, `settings`, `status`, `notices`,
     /// `feed` (and forgets it), `node` letter, `suggestion`, `partition`, `speed`,
-    /// `paused`, `max-command-bytes`, `built-in` name. Unknown questions answer "".
+    /// `paused`, `max-command-bytes`, `built-in` name, `timeline`, `safety`, `bugs`, and
+    /// `step-event` (runs one event and says what it was). Unknown questions answer "".
     pub fn get(&mut self, what: &str, arg: &str) -> String {
         let app = &mut self.app;
         match what {
             "state" => app.state_json(),
+            "timeline" => app.timeline_json(),
+            "safety" => app.safety_json(),
+            "bugs" => app.bugs_json(),
+            "step-event" => app.step_event(),
             "story" => app.story_json(),
             "settings" => app.settings_json(),
             "status" => app.status().to_string(),

@@ -3,9 +3,13 @@
 
 use crate::layout::{op_text, Geometry};
 use crate::maths;
+use crate::narrate::user_name;
+use alloc::format;
 use alloc::string::String;
 use core::fmt::Write;
-use river_core::Payload;
+use river_core::{Body, Payload};
+use river_sim::kv::OpResult;
+use river_sim::network::{Endpoint, InFlight, Packet, Reply};
 use river_sim::Simulation;
 
 /// Appends `s` as a JSON string literal.
@@ -163,15 +167,193 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stri
             );
         }
     }
+    out.push_str("],\"messages\":[");
+    for (k, m) in sim.in_flight().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        message(&mut out, m);
+    }
     out.push_str("]}");
     out
+}
+
+/// Who an endpoint is, as the page names it: a server's letter or "User X".
+pub fn endpoint(e: Endpoint) -> String {
+    match e {
+        Endpoint::Node(id) => format!("{id}"),
+        Endpoint::Client(c) => user_name(c),
+    }
+}
+
+/// A message's kind as people read it.
+pub fn kind(m: &InFlight) -> &'static str {
+    match &m.packet {
+        Packet::Raft(raft) => raft.kind().name(),
+        Packet::Request { .. } => "client request",
+        Packet::Reply { .. } => "client reply",
+    }
+}
+
+/// A message in a few words: "AppendEntries from C to A".
+pub fn message_words(m: &InFlight) -> String {
+    format!(
+        "{} from {} to {}",
+        kind(m),
+        endpoint(m.from),
+        endpoint(m.to)
+    )
+}
+
+/// One message in flight: `{ id, from, to, kind, term, sentMs, deliverMs, held, fields,
+/// why }`; `term` is null for client traffic; `fields` holds every field of its kind.
+pub fn message(out: &mut String, m: &InFlight) {
+    let (from, to) = (endpoint(m.from), endpoint(m.to));
+    let _ = write!(out, "{{\"id\":{},\"from\":", m.id);
+    string(out, &from);
+    out.push_str(",\"to\":");
+    string(out, &to);
+    out.push_str(",\"kind\":");
+    string(out, kind(m));
+    let why = match &m.packet {
+        Packet::Raft(raft) => {
+            let t = raft.term;
+            let _ = write!(out, ",\"term\":{},", t.0);
+            match &raft.body {
+                Body::RequestVote {
+                    pre_vote,
+                    last_log_index,
+                    last_log_term,
+                } => {
+                    let _ = write!(
+                        out,
+                        "\"fields\":{{\"term\":{},\"candidate\":\"{from}\",\"preVote\":{pre_vote},\"lastLogIndex\":{},\"lastLogTerm\":{}}}",
+                        t.0, last_log_index.0, last_log_term.0
+                    );
+                    if *pre_vote {
+                        format!("{from} asks whether {to} would vote for it in term {t} (PreVote: no term changes yet)")
+                    } else {
+                        format!("{from} stands for election in term {t} and asks {to} for its vote")
+                    }
+                }
+                Body::RequestVoteResponse { pre_vote, granted } => {
+                    let _ = write!(
+                        out,
+                        "\"fields\":{{\"term\":{},\"preVote\":{pre_vote},\"granted\":{granted}}}",
+                        t.0
+                    );
+                    let answer = if *granted { "grants" } else { "refuses" };
+                    format!("{from} {answer} {to}'s request for its vote in term {t}")
+                }
+                Body::AppendEntries {
+                    prev_log_index,
+                    prev_log_term,
+                    entries,
+                    leader_commit,
+                } => {
+                    let _ = write!(
+                        out,
+                        "\"fields\":{{\"term\":{},\"leader\":\"{from}\",\"prevLogIndex\":{},\"prevLogTerm\":{},\"leaderCommit\":{},\"entries\":[",
+                        t.0, prev_log_index.0, prev_log_term.0, leader_commit.0
+                    );
+                    for (k, e) in entries.iter().enumerate() {
+                        if k > 0 {
+                            out.push(',');
+                        }
+                        let _ = write!(
+                            out,
+                            "{{\"index\":{},\"term\":{},\"command\":",
+                            prev_log_index.0 + 1 + k as u64,
+                            e.term.0
+                        );
+                        match &e.payload {
+                            Payload::Command(c) => string(out, &op_text(&c.op)),
+                            Payload::Noop => out.push_str("null"),
+                        }
+                        out.push('}');
+                    }
+                    out.push_str("]}");
+                    match entries.len() {
+                        0 => format!("leader {from} tells {to} it still leads term {t} and that entries up to {} are committed (a heartbeat)", leader_commit.0),
+                        1 => format!("leader {from} sends {to} entry {} to append after index {}", prev_log_index.0 + 1, prev_log_index.0),
+                        n => format!("leader {from} sends {to} entries {} to {} to append after index {}", prev_log_index.0 + 1, prev_log_index.0 + n as u64, prev_log_index.0),
+                    }
+                }
+                Body::AppendEntriesResponse {
+                    success,
+                    match_index,
+                    reject,
+                } => {
+                    let _ = write!(
+                        out,
+                        "\"fields\":{{\"term\":{},\"success\":{success},\"matchIndex\":{}",
+                        t.0, match_index.0
+                    );
+                    if let Some(hint) = reject {
+                        let _ = write!(
+                            out,
+                            ",\"rejectedIndex\":{},\"conflictIndex\":{},\"conflictTerm\":",
+                            hint.rejected_index.0, hint.conflict_index.0
+                        );
+                        match hint.conflict_term {
+                            Some(ct) => {
+                                let _ = write!(out, "{}", ct.0);
+                            }
+                            None => out.push_str("null"),
+                        }
+                    }
+                    out.push('}');
+                    if *success {
+                        format!(
+                            "{from} tells leader {to} its log matches up to index {}",
+                            match_index.0
+                        )
+                    } else if reject.is_some() {
+                        format!("{from} tells {to} its log does not match there, with a hint where to retry")
+                    } else {
+                        format!("{from} refuses {to}: {to}'s term {t} is out of date")
+                    }
+                }
+            }
+        }
+        Packet::Request { seq, op } => {
+            let text = op_text(op);
+            let _ = write!(
+                out,
+                ",\"term\":null,\"fields\":{{\"seq\":{seq},\"command\":"
+            );
+            string(out, &text);
+            out.push('}');
+            format!("{from} asks {to} to apply {text}")
+        }
+        Packet::Reply { seq, reply } => {
+            let _ = write!(out, ",\"term\":null,\"fields\":{{\"seq\":{seq},\"answer\":");
+            let answer = match reply {
+                Reply::Ok(OpResult::Done) => String::from("done"),
+                Reply::Ok(OpResult::Value(Some(v))) => format!("value {v}"),
+                Reply::Ok(OpResult::Value(None)) => String::from("no value"),
+                Reply::NotLeader(Some(l)) => format!("not the leader; try {l}"),
+                Reply::NotLeader(None) => String::from("not the leader; no leader known"),
+                Reply::Failed => String::from("failed"),
+            };
+            string(out, &answer);
+            out.push('}');
+            format!("{from} answers {to}: {answer}")
+        }
+    };
+    let _ = write!(
+        out,
+        ",\"sentMs\":{},\"deliverMs\":{},\"held\":{},\"why\":",
+        m.sent_ms, m.deliver_ms, m.held
+    );
+    string(out, &why);
+    out.push('}');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::layout::Viewport;
-    use alloc::format;
     use river_core::NodeId;
     use river_sim::kv::Op;
     use river_sim::SimConfig;
@@ -219,10 +401,49 @@ mod tests {
         assert!(json.contains("{\"id\":\"C\",\"role\":\"down\""));
         assert!(json.contains("{\"from\":\"A\",\"to\":\"B\",\"up\":false}"));
         assert!(json.contains("{\"from\":\"B\",\"to\":\"A\",\"up\":true}"));
-        assert_eq!(json.matches("\"from\"").count(), 6);
+        let links = &json[json.find("\"links\"").unwrap()..json.find("\"messages\"").unwrap()];
+        assert_eq!(links.matches("\"from\"").count(), 6);
         assert!(json.contains("\"kv\":{\"x\":\"1\"}"));
         // Balanced brackets: a crude but useful check that it parses.
         assert_eq!(json.matches('{').count(), json.matches('}').count());
         assert_eq!(json.matches('[').count(), json.matches(']').count());
+    }
+
+    #[test]
+    fn messages_in_flight_show_every_field_and_why() {
+        let mut sim = Simulation::new(SimConfig::new(3, 5)).unwrap();
+        while sim.leader().is_none() {
+            sim.step();
+        }
+        let leader = sim.leader().unwrap();
+        sim.submit(leader, Op::parse("x=1").unwrap());
+        // Run until an AppendEntries carrying x=1 is on the wire.
+        let json = loop {
+            sim.step();
+            let json = state(
+                &sim,
+                &Geometry::new(Viewport::new(900.0, 500.0), 3),
+                false,
+                1.0,
+            );
+            if json.contains("\"kind\":\"AppendEntries\"") && json.contains("\"command\":\"x=1\"}]")
+            {
+                break json;
+            }
+        };
+        let from = format!("\"from\":\"{leader}\"");
+        assert!(json.contains(&from), "{json}");
+        for field in [
+            "\"prevLogIndex\":1",
+            "\"prevLogTerm\":",
+            "\"leaderCommit\":",
+            "\"sentMs\":",
+            "\"deliverMs\":",
+            "\"held\":false",
+            "\"why\":\"leader ",
+        ] {
+            assert!(json.contains(field), "{field} in {json}");
+        }
+        assert_eq!(json.matches('{').count(), json.matches('}').count());
     }
 }

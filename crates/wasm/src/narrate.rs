@@ -522,10 +522,16 @@ impl Narrator {
                 FeedKind::Violation,
                 format!("{n} and {other} both lead term {term}"),
             ),
+            Event::StaleMessage { from, kind, term } => (
+                FeedKind::Warn,
+                format!(
+                    "{n} rejected a stale {} from {from}: it speaks for term {term}, older than {n}'s",
+                    kind.name()
+                ),
+            ),
             Event::ElectionTimeout { .. }
             | Event::BecameFollower { .. }
-            | Event::VoteReceived { .. }
-            | Event::StaleMessage { .. } => return,
+            | Event::VoteReceived { .. } => return,
         };
         feed.push(t, kind, text);
     }

@@ -26,15 +26,16 @@ function compactHtml(): Plugin {
 
 // index.html sits at the repository root; the shell lives in web/ and the wasm-bindgen
 // output in web/pkg (built by scripts/build-wasm.sh). Relative asset paths (`base: './'`)
-// let dist/ be served from any folder of any static host.
-export default defineConfig({
+// let dist/ be served from any folder of any static host. `--mode teach` (RIVER_TEACH=1 in
+// scripts/build.sh) builds the teaching page into dist-teach/.
+export default defineConfig(({ mode }) => ({
   base: './',
   publicDir: false,
   plugins: [compactHtml()],
   build: {
     // Only browsers with native module preloading run the page (it needs wasm and ES2022).
     modulePreload: { polyfill: false },
-    outDir: 'dist',
+    outDir: mode === 'teach' ? 'dist-teach' : 'dist',
     emptyOutDir: true,
     target: 'es2022',
     assetsInlineLimit: 0,
@@ -42,4 +43,4 @@ export default defineConfig({
   },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173 },
-});
+}));

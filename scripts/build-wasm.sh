@@ -6,7 +6,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-cargo build --quiet -p river-wasm --target wasm32-unknown-unknown --profile wasm
+# RIVER_TEACH=1 builds the page with time travel, inspectors, live safety and the bugs
+# panel (the `teach` feature); without it the page stays within its 80 KB budget.
+features="--no-default-features"
+if [ "${RIVER_TEACH:-}" = 1 ]; then features=""; fi
+cargo build --quiet -p river-wasm --target wasm32-unknown-unknown --profile wasm $features
 # Every browser that runs the page has TextEncoder.encodeInto: no fallback in the glue.
 wasm-bindgen --target web --encode-into always --out-dir web/pkg --out-name river_wasm \
   target/wasm32-unknown-unknown/wasm/river_wasm.wasm

@@ -17,25 +17,12 @@ type NodeState = {
   log: { index: number; term: number; command: string | null; committed: boolean }[];
   kv: Record<string, string>; x: number; y: number;
 };
-type Message = {
-  id: number; from: string; to: string; kind: string; term: number | null;
-  sentMs: number; deliverMs: number; held: boolean; fields: Record<string, unknown>; why: string;
-};
 type State = {
   timeMs: number; seed: number; paused: boolean; speed: number;
-  nodes: NodeState[]; links: { from: string; to: string; up: boolean }[]; messages: Message[];
+  nodes: NodeState[]; links: { from: string; to: string; up: boolean }[];
 };
-type Mark = { timeMs: number; kind: string; term: number; color: string; text: string };
-type Timeline = { startMs: number; endMs: number; nowMs: number; branches: number; checkpoints: number; marks: Mark[] };
-type Safety = { ok: boolean; count: number; violations: { property: string; timeMs: number; text: string }[] };
-type BugInfo = { name: string; on: boolean; about: string };
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
-type NodeInfo = {
-  id: string; alive: boolean; title: string; hint: string;
-  persistent: { term: number; votedFor: string | null; logLength: number; lastLogTerm: number };
-  volatile: { role: string; commitIndex: number; leader: string | null; timerElapsedMs: number; timerTimeoutMs: number } | null;
-  progress: { peer: string; nextIndex: number; matchIndex: number }[];
-};
+type NodeInfo = { id: string; alive: boolean; title: string; hint: string };
 
 function $<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -80,28 +67,28 @@ const ui = {
   scenarioText: $<HTMLTextAreaElement>('scenario-text'),
   scenarioError: $('scenario-error'),
   help: $<HTMLDialogElement>('help-dialog'),
-  nodeState: $('node-state'),
-  msg: $('msg-panel'),
-  msgTitle: $('msg-title'),
-  msgWhy: $('msg-why'),
-  msgFields: $('msg-fields'),
-  msgHold: $<HTMLButtonElement>('msg-hold'),
-  msgError: $('msg-error'),
-  stepBack: $<HTMLButtonElement>('step-back'),
-  stepEvent: $<HTMLButtonElement>('step-event'),
-  stepWords: $('step-words'),
-  marks: $<HTMLCanvasElement>('marks'),
-  scrub: $<HTMLInputElement>('scrub'),
-  scrubLabel: $<HTMLOutputElement>('scrub-label'),
-  safety: $<HTMLButtonElement>('safety'),
-  safetyDialog: $<HTMLDialogElement>('safety-dialog'),
-  safetySummary: $('safety-summary'),
-  safetyList: $('safety-list'),
-  bugs: $('bugs'),
 };
 
 let raft: RiverRaft;
 let menuNode: string | null = null;
+
+/** What the teaching build adds (web/teach.ts: time travel, inspectors, live safety, bugs);
+ * null in the default build, which leaves it out to stay within the page's size budget. */
+export type Teach = {
+  /** After a frame or an action changed `bits`. */
+  sync(bits: number): void;
+  /** After an action: redraw at once. */
+  syncAll(): void;
+  /** The node menu for `id` was filled: add its state. */
+  fillNode(id: string): void;
+  /** A canvas click the wasm answered with `hit`; true when handled here. */
+  click(hit: string): boolean;
+  /** A shortcut key; true when handled here. */
+  key(key: string): boolean;
+  /** Escape: close what is open. */
+  escape(): void;
+};
+let teach: Teach | null = null;
 
 function notice(text: string, kind: 'warn' | 'error' = 'warn'): void {
   const item = document.createElement('div');
@@ -193,178 +180,15 @@ function sync(bits: number): void {
   if (bits & SETTINGS) { syncSettings(); closeMenu(); }
   if (bits & CONTROLS) syncControls();
   if (menuNode && bits & (FEED | STATUS)) fillMenu(menuNode);
-  if (msgId !== null && bits & (FEED | STATUS)) fillMessage();
-  if (bits & (FEED | STATUS | SETTINGS)) syncTimeline(false);
+  teach?.sync(bits);
 }
 
 /** After any action: show everything that may have changed. */
 function syncAll(): void {
   sync(FEED | STATUS | STORY | CONTROLS);
-  syncTimeline(true);
+  teach?.syncAll();
   wake();
 }
-
-// ----- the timeline and the safety badge -----
-
-let timelineShownAt = -Infinity;
-let timeline: Timeline = { startMs: 0, endMs: 0, nowMs: 0, branches: 0, checkpoints: 0, marks: [] };
-let scrubbing = false;
-
-/** Redraws the timeline and the badge: at once after an action, else a few times a second
- * (the run moves it on every frame, and redrawing costs the page a layout). */
-function syncTimeline(now: boolean): void {
-  const wall = performance.now();
-  if (!now && wall - timelineShownAt < 250) return;
-  timelineShownAt = wall;
-  timeline = JSON.parse(raft.get('timeline', '')) as Timeline;
-  ui.scrub.max = String(timeline.endMs);
-  if (!scrubbing) ui.scrub.value = String(timeline.nowMs);
-  ui.scrubLabel.textContent = seconds(timeline.nowMs);
-  ui.scrub.title = timeline.branches ? `${timeline.branches} earlier future(s) kept as branches` : '';
-  drawMarks();
-  const safety = JSON.parse(raft.get('safety', '')) as Safety;
-  ui.safety.classList.toggle('broken', !safety.ok);
-  ui.safety.textContent = safety.ok ? '✓ safe' : `✗ ${safety.count} violation${safety.count === 1 ? '' : 's'}`;
-}
-
-function drawMarks(): void {
-  const ratio = window.devicePixelRatio || 1;
-  const w = ui.marks.clientWidth, h = ui.marks.clientHeight;
-  if (ui.marks.width !== Math.round(w * ratio)) ui.marks.width = Math.round(w * ratio);
-  if (ui.marks.height !== Math.round(h * ratio)) ui.marks.height = Math.round(h * ratio);
-  const ctx = ui.marks.getContext('2d');
-  if (!ctx) return;
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  const span = Math.max(1, timeline.endMs);
-  for (const m of timeline.marks) {
-    const x = 8 + (m.timeMs / span) * (w - 16);
-    ctx.fillStyle = m.color;
-    const tall = m.kind === 'leader' || m.kind === 'violation' || m.kind === 'crash';
-    ctx.fillRect(x - 1, tall ? 0 : 4, tall ? 3 : 2, tall ? h : h - 4);
-  }
-}
-
-/** The mark nearest to an x position on the strip, within a few pixels. */
-function markAt(clientX: number): Mark | null {
-  const rect = ui.marks.getBoundingClientRect();
-  const span = Math.max(1, timeline.endMs);
-  let best: Mark | null = null, bestD = 6;
-  for (const m of timeline.marks) {
-    const d = Math.abs(rect.left + 8 + (m.timeMs / span) * (rect.width - 16) - clientX);
-    if (d <= bestD) { best = m; bestD = d; }
-  }
-  return best;
-}
-
-function seekTo(ms: number): void {
-  if (!paused()) raft.act('pause', '', '');
-  const refusal = raft.at('seek', ms);
-  if (refusal) notice(refusal);
-  syncAll();
-}
-
-ui.scrub.addEventListener('input', () => { scrubbing = true; seekTo(Number(ui.scrub.value)); });
-ui.scrub.addEventListener('change', () => { scrubbing = false; syncTimeline(true); });
-ui.marks.addEventListener('mousemove', (event) => { ui.marks.title = markAt(event.clientX)?.text ?? ''; });
-ui.marks.addEventListener('click', (event) => { const m = markAt(event.clientX); if (m) seekTo(m.timeMs); });
-ui.stepEvent.addEventListener('click', () => { ui.stepWords.textContent = raft.get('step-event', ''); syncAll(); });
-ui.stepBack.addEventListener('click', () => { raft.act('step-back', '', ''); ui.stepWords.textContent = 'Went back one event.'; syncAll(); });
-
-ui.safety.addEventListener('click', () => {
-  const safety = JSON.parse(raft.get('safety', '')) as Safety;
-  ui.safetySummary.textContent = safety.ok
-    ? 'Every property held after every event so far: Election Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety, monotonic terms and commit indexes, and no committed entry lost.'
-    : `${safety.count} violation${safety.count === 1 ? '' : 's'} found. Jump to the moment each happened:`;
-  ui.safetyList.replaceChildren(...safety.violations.map((v) => {
-    const li = document.createElement('li');
-    const title = document.createElement('strong');
-    title.textContent = `${v.property} at ${seconds(v.timeMs)}`;
-    const text = document.createElement('span');
-    text.textContent = v.text;
-    const jump = document.createElement('button');
-    jump.type = 'button';
-    jump.className = 'small';
-    jump.textContent = 'Jump there';
-    jump.addEventListener('click', () => { ui.safetyDialog.close(); seekTo(v.timeMs); });
-    li.append(title, text, ' ', jump);
-    return li;
-  }));
-  ui.safetyDialog.showModal();
-});
-
-function syncBugs(): void {
-  const bugs = JSON.parse(raft.get('bugs', '')) as BugInfo[];
-  for (const old of Array.from(ui.bugs.querySelectorAll('label'))) old.remove();
-  for (const bug of bugs) {
-    const label = document.createElement('label');
-    label.className = 'check';
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.checked = bug.on;
-    box.dataset.bug = bug.name;
-    const name = document.createElement('code');
-    name.textContent = bug.name;
-    const about = document.createElement('span');
-    about.className = 'about';
-    about.textContent = bug.about;
-    label.append(box, ' ', name, about);
-    ui.bugs.append(label);
-  }
-}
-
-// ----- the message inspector -----
-
-let msgId: number | null = null;
-
-function openMessage(id: number): void {
-  closeMenu();
-  msgId = id;
-  ui.msgError.textContent = '';
-  if (!fillMessage()) return;
-  ui.msg.hidden = false;
-  const w = box.clientWidth, h = box.clientHeight;
-  ui.msg.style.left = `${Math.max(8, w - ui.msg.offsetWidth - 12)}px`;
-  ui.msg.style.top = `${Math.max(8, Math.min(12, h - ui.msg.offsetHeight - 8))}px`;
-}
-
-/** Shows the open message, or says it is gone. */
-function fillMessage(): boolean {
-  const m = (JSON.parse(raft.get('state', '')) as State).messages.find((x) => x.id === msgId);
-  if (!m) {
-    ui.msgTitle.textContent = `Message ${msgId ?? ''}`;
-    ui.msgWhy.textContent = 'It is no longer on the wire: it arrived or was lost.';
-    ui.msgFields.replaceChildren();
-    for (const b of Array.from(ui.msg.querySelectorAll('.row button'))) (b as HTMLButtonElement).disabled = true;
-    return true;
-  }
-  for (const b of Array.from(ui.msg.querySelectorAll('.row button'))) (b as HTMLButtonElement).disabled = false;
-  ui.msgTitle.textContent = `${m.kind} · ${m.from} → ${m.to}`;
-  ui.msgWhy.textContent = m.why;
-  const rows: [string, string][] = [];
-  for (const [k, v] of Object.entries(m.fields)) rows.push([k, typeof v === 'string' ? v : JSON.stringify(v)]);
-  rows.push(['sent at', seconds(m.sentMs)], ['arrives at', m.held ? 'held: waits until released' : seconds(m.deliverMs)]);
-  fillFields(ui.msgFields, rows);
-  ui.msgHold.textContent = m.held ? 'Release' : 'Hold';
-  return true;
-}
-
-function closeMessage(): void {
-  msgId = null;
-  ui.msg.hidden = true;
-}
-
-function messageAction(verb: 'drop' | 'duplicate' | 'hold' | 'release'): void {
-  if (msgId === null) return;
-  ui.msgError.textContent = raft.at(verb, msgId);
-  syncAll();
-  fillMessage();
-}
-
-$('msg-close').addEventListener('click', closeMessage);
-$('msg-drop').addEventListener('click', () => messageAction('drop'));
-$('msg-dup').addEventListener('click', () => messageAction('duplicate'));
-ui.msgHold.addEventListener('click', () => messageAction(ui.msgHold.textContent === 'Release' ? 'release' : 'hold'));
 
 // ----- the node menu -----
 
@@ -376,36 +200,8 @@ function fillMenu(id: string): boolean {
   ui.menuHint.textContent = info.hint;
   ui.menuCrash.textContent = info.alive ? 'Crash' : 'Restart';
   ui.menuTimeout.disabled = !info.alive;
-  const rows: [string, string][] = [
-    ['Persistent (survives a crash)', ''],
-    ['currentTerm', String(info.persistent.term)],
-    ['votedFor', info.persistent.votedFor ?? 'nobody'],
-    ['log', `${info.persistent.logLength} entries, last term ${info.persistent.lastLogTerm}`],
-    ['Volatile (lost in a crash)', ''],
-  ];
-  if (info.volatile) {
-    const v = info.volatile;
-    rows.push(['role', v.role], ['commitIndex', String(v.commitIndex)], ['leader', v.leader ?? 'unknown']);
-    if (v.role !== 'leader') rows.push(['election timer', `${v.timerElapsedMs} of ${v.timerTimeoutMs} ms`]);
-    for (const p of info.progress) rows.push([`${p.peer}: next / match`, `${p.nextIndex} / ${p.matchIndex}`]);
-  } else rows.push(['', 'none: the server is down']);
-  fillFields(ui.nodeState, rows);
+  teach?.fillNode(id);
   return true;
-}
-
-/** Fills a definition list from [term, value] rows; a row with no value is a heading. */
-function fillFields(list: HTMLElement, rows: [string, string][]): void {
-  const dl = list.tagName === 'DL' ? list : list.querySelector('dl') ?? list.appendChild(document.createElement('dl'));
-  dl.className = 'fields';
-  dl.replaceChildren();
-  for (const [term, value] of rows) {
-    const dt = document.createElement('dt');
-    dt.textContent = term;
-    if (!value && term) { dt.className = 'group'; dl.append(dt); continue; }
-    const dd = document.createElement('dd');
-    dd.textContent = value;
-    dl.append(dt, dd);
-  }
 }
 
 function openMenu(id: string): void {
@@ -482,8 +278,8 @@ canvas.addEventListener('pointerleave', () => {
 canvas.addEventListener('click', (event) => {
   const [x, y] = pointer(event);
   const hit = raft.pointer(x, y, event.shiftKey ? 2 : 1);
-  if (hit.startsWith('message ')) { openMessage(Number(hit.slice(8))); return; }
-  if (hit === '') { closeMenu(); closeMessage(); }
+  if (teach?.click(hit)) { closeMenu(); return; }
+  if (hit === '') closeMenu();
   else if (hit === 'link') { closeMenu(); syncAll(); ui.hint.textContent = raft.pointer(x, y, 0); }
   else openMenu(hit);
 });
@@ -549,18 +345,11 @@ $('story-stop').addEventListener('click', () => { raft.act('stop-story', '', '')
 
 $('settings-button').addEventListener('click', () => {
   syncSettings();
-  syncBugs();
   ui.settingsError.textContent = '';
   if (ui.settings.open) ui.settings.close(); else ui.settings.show();
 });
 ui.settingsForm.addEventListener('change', (event) => {
   const el = event.target;
-  if (el instanceof HTMLInputElement && el.dataset.bug) {
-    ui.settingsError.textContent = raft.act('bug', el.dataset.bug, el.checked ? 'on' : 'off');
-    syncBugs();
-    syncAll();
-    return;
-  }
   if (!(el instanceof HTMLInputElement) || !el.name) return;
   setting(el.name, el.type === 'checkbox' ? (el.checked ? 'on' : 'off') : el.value, ui.settingsError);
 });
@@ -574,10 +363,6 @@ $('scenario-reset').addEventListener('click', () => {
   ui.scenarioText.value = raft.get('built-in', 'partition');
   ui.scenarioError.textContent = '';
 });
-$('scenario-figure8').addEventListener('click', () => {
-  ui.scenarioText.value = raft.get('built-in', 'figure8');
-  ui.scenarioError.textContent = '';
-});
 $('scenario-run').addEventListener('click', () => {
   const refusal = raft.act('load', ui.scenarioText.value, 'your scenario');
   ui.scenarioError.textContent = refusal ? `Not played: ${refusal}` : '';
@@ -589,16 +374,15 @@ $('help-button').addEventListener('click', () => ui.help.showModal());
 // ----- keyboard -----
 
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape') { closeMenu(); closeMessage(); ui.settings.close(); return; }
+  if (event.key === 'Escape') { closeMenu(); teach?.escape(); ui.settings.close(); return; }
   const target = event.target as HTMLElement;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (target.closest('input, textarea, select, dialog[open]')) return;
   const key = event.key;
   let handled = true;
-  if (key === ' ') togglePlay();
+  if (teach?.key(key)) { /* handled by the teaching build */ }
+  else if (key === ' ') togglePlay();
   else if (key === 'n' || key === 'N' || key === 'ArrowRight') { raft.act('step', '', ''); syncAll(); }
-  else if (key === 'e' || key === 'E') ui.stepEvent.click();
-  else if (key === 'b' || key === 'B' || key === 'ArrowLeft') ui.stepBack.click();
   else if (key === '+' || key === '=') setSpeedStop(Number(ui.speed.value) + 1);
   else if (key === '-' || key === '_') setSpeedStop(Number(ui.speed.value) - 1);
   else if (/^[1-9]$/.test(key)) openMenu(String.fromCharCode(64 + Number(key)));
@@ -666,34 +450,9 @@ const api = {
   },
   /** The scenario's progress: { name, state, line, text, error }. */
   scenario: (): Story => JSON.parse(raft.get('story', '')) as Story,
-  /** Takes message `id` (see state().messages) off the wire: it is lost. */
-  dropMessage(id: number): void { at('drop', id); },
-  /** Puts a copy of message `id` on the wire. */
-  duplicateMessage(id: number): void { at('duplicate', id); },
-  /** Holds message `id` on the wire until released. */
-  holdMessage(id: number): void { at('hold', id); },
-  /** Releases held message `id`: it arrives after its link's delay from now. */
-  releaseMessage(id: number): void { at('release', id); },
-  /** Shows the moment `timeMs` of this run, rebuilt exactly (at most the furthest moment reached). */
-  seek(timeMs: number): void { at('seek', timeMs); },
-  /** Pauses and runs exactly one event; returns it in words. */
-  stepEvent(): string { const words = raft.get('step-event', ''); ui.stepWords.textContent = words; syncAll(); return words; },
-  /** Pauses and goes back one event. */
-  stepBack(): void { act('step-back'); },
-  /** { startMs, endMs, nowMs, branches, checkpoints, marks: [{ timeMs, kind, term, color, text }] }. */
-  timeline: (): Timeline => JSON.parse(raft.get('timeline', '')) as Timeline,
-  /** The live checker: { ok, count, violations: [{ property, timeMs, text }] }. */
-  safety: (): Safety => JSON.parse(raft.get('safety', '')) as Safety,
-  /** The deliberately broken variants: [{ name, on, about }]. */
-  bugs: (): BugInfo[] => JSON.parse(raft.get('bugs', '')) as BugInfo[],
-  /** Switches a broken variant on or off (the cluster starts afresh). */
-  setBug(name: string, on: boolean): void { act('bug', name, on ? 'on' : 'off'); },
+  /** The WebAssembly heap's size in bytes (it grows, never shrinks): for memory budgets. */
+  memoryBytes: (): number => Number(raft.get('memory', '')),
 };
-
-/** An API action that takes a number: throws the refusal, and shows whatever changed. */
-function at(verb: string, x: number): void {
-  try { check(raft.at(verb, Number(x))); } finally { syncAll(); }
-}
 
 declare global {
   interface Window { riverRaft?: typeof api }
@@ -754,6 +513,10 @@ async function start(): Promise<void> {
   watchRatio();
   syncSettings();
   sync(FEED | STATUS | STORY | CONTROLS);
+  if (import.meta.env.MODE === 'teach') {
+    const { install } = await import('./teach');
+    teach = install({ raft, api, box, notice, check, seconds, syncAll, wake, paused, closeMenu });
+  }
   window.riverRaft = api;
   document.body.dataset.ready = 'true';
   requestAnimationFrame(frame);

@@ -6,6 +6,8 @@
 //          with 5 nodes at the default speed, playing
 //   frames work time of each animation frame (the requestAnimationFrame callback: one wasm
 //          call that advances and paints) with 9 nodes, 10% loss, at 1x speed; p50/p95/max
+//   memory the wasm heap after a 30-minute (simulated) run, 5 nodes, a user change every
+//          simulated second
 import { gzipSync } from 'node:zlib';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -13,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '../tests/server.mjs';
 import { launch } from '../tests/browser.mjs';
 
-const BUDGET = { gzipBytes: 80 * 1024, busyMsPerS: 60, p95FrameMs: 8 };
+const BUDGET = { gzipBytes: 80 * 1024, busyMsPerS: 60, p95FrameMs: 8, memoryMb: 100 };
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
 
@@ -106,13 +108,35 @@ async function frames(context, url) {
   return q(0.95);
 }
 
+async function memory(context, url) {
+  const page = await context.newPage();
+  await page.goto(`${url}?seed=1&paused`);
+  await page.waitForFunction(() => window.riverRaft !== undefined);
+  const t0 = Date.now();
+  const bytes = await page.evaluate(() => {
+    const rr = window.riverRaft;
+    for (let t = 0; t < 30 * 60_000; t += 1000) {
+      rr.advance(1000);
+      const leader = rr.state().nodes.find((n) => n.role === 'leader');
+      if (leader) { try { rr.propose(leader.id, `k=${t / 1000}`); } catch { /* every user busy */ } }
+    }
+    return rr.memoryBytes();
+  });
+  await page.close();
+  const mb = bytes / 1048576;
+  console.log(`Memory after a 30-minute run, 5 nodes, a change a second (${((Date.now() - t0) / 1000).toFixed(1)} s wall):`);
+  console.log(`  wasm heap ${mb.toFixed(1)} MB   (budget ${BUDGET.memoryMb} MB)`);
+  return mb;
+}
+
 const gz = await size();
 const server = await serve(dist);
 const browser = await launch();
-let busyMs, p95;
+let busyMs, p95, mb;
 try {
   busyMs = await busy(browser.context, server.url);
   p95 = await frames(browser.context, server.url);
+  mb = await memory(browser.context, server.url);
 } finally {
   await browser.close();
   await server.close();
@@ -121,5 +145,6 @@ const over = [];
 if (gz > BUDGET.gzipBytes) over.push('size');
 if (busyMs > BUDGET.busyMsPerS) over.push('busy');
 if (p95 > BUDGET.p95FrameMs) over.push('frames');
+if (!(mb <= BUDGET.memoryMb)) over.push('memory');
 console.log(over.length ? `OVER BUDGET: ${over.join(', ')}` : 'All within budget.');
 process.exitCode = over.length ? 1 : 0;

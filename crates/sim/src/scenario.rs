@@ -856,13 +856,15 @@ impl Player {
         driver: &mut impl Driver,
         limit_ms: u64,
     ) -> Result<Status, ScenarioError> {
-        while let Some((line, step)) = self.steps.get(self.next).cloned() {
+        // Borrowed, not cloned: the steps and the player's progress are separate fields.
+        while let Some((line, step)) = self.steps.get(self.next) {
+            let line = *line;
             let err = |message: String| ScenarioError {
                 line,
                 column: None,
                 message,
             };
-            match &step {
+            match step {
                 Step::Wait(wait) => {
                     let (_, end) = *self.waiting.get_or_insert_with(|| {
                         let limit = match wait {

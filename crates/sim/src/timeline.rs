@@ -298,6 +298,8 @@ impl Timeline {
 pub trait Driver {
     /// The simulation as it is now.
     fn sim(&self) -> &Simulation;
+    /// The simulation as it is now, to change without recording an input (trace upkeep).
+    fn sim_mut(&mut self) -> &mut Simulation;
     /// Gives an input now.
     fn input(&mut self, input: Input);
     /// Processes the next event if it comes no later than `limit_ms`.
@@ -308,6 +310,9 @@ pub trait Driver {
 
 impl Driver for Simulation {
     fn sim(&self) -> &Simulation {
+        self
+    }
+    fn sim_mut(&mut self) -> &mut Simulation {
         self
     }
     fn input(&mut self, input: Input) {
@@ -324,6 +329,9 @@ impl Driver for Simulation {
 impl Driver for Timeline {
     fn sim(&self) -> &Simulation {
         &self.sim
+    }
+    fn sim_mut(&mut self) -> &mut Simulation {
+        &mut self.sim
     }
     fn input(&mut self, input: Input) {
         self.apply(input);

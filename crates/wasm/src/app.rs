@@ -15,16 +15,20 @@ use crate::maths;
 use crate::narrate::{self, Feed, FeedKind, Narrator};
 use crate::scene::Scene;
 use crate::settings::{self, echo, AddressRequest, Effect, Settings, MAX_SEED};
-use crate::theme;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use river_core::{Bug, Event, NodeId, Role};
+use river_core::{NodeId, Role};
 use river_sim::kv::{Op, MAX_COMMAND_BYTES};
 use river_sim::scenario::{self, Player, Scenario, ScenarioError, Status};
-use river_sim::timeline::{Input, Timeline};
-use river_sim::trace::{TraceEvent, TraceRecord};
+use river_sim::timeline::{Driver, Input};
 use river_sim::Simulation;
+
+#[cfg(feature = "teach")]
+#[path = "teach.rs"]
+mod teach;
+#[cfg(feature = "teach")]
+pub use teach::{Mark, MAX_MARKS};
 
 /// Simulated ms per wall ms at first: slow enough to follow each message (a 20 ms hop takes
 /// 0.4 s on screen, a 150–300 ms election timeout 3–6 s).
@@ -98,37 +102,24 @@ pub enum Click {
     /// A link was cut or restored.
     Link,
     /// A message in flight: open its inspector.
+    #[cfg(feature = "teach")]
     Message(u64),
 }
-
-/// A moment on the timeline worth jumping to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mark {
-    /// When (simulated ms).
-    pub time_ms: u64,
-    /// `election`, `leader`, `commit`, `crash`, `restart`, `cut`, `heal` or `violation`.
-    pub kind: &'static str,
-    /// The term it belongs to, for its colour.
-    pub term: u64,
-    /// What happened, in words.
-    pub text: String,
-    /// Its place in the run's trace (records before it).
-    pub index: u64,
-}
-
-/// The most marks kept; older ones give way (a long run has thousands of commits).
-pub const MAX_MARKS: usize = 2_000;
 
 /// The page's model.
 #[derive(Debug)]
 pub struct App {
     settings: Settings,
-    /// The run with its past: `tl.sim` is the moment shown.
-    tl: Timeline,
+    /// The run (with its past, when the page has time travel): `tl.sim()` is the moment
+    /// shown.
+    tl: Run,
     /// Marks for the timeline, in time order, for the trace records before `marks_seen`.
-    marks: Vec<Mark>,
+    #[cfg(feature = "teach")]
+    marks: Vec<teach::Mark>,
+    #[cfg(feature = "teach")]
     marks_seen: u64,
     /// The highest index a commit mark was made for.
+    #[cfg(feature = "teach")]
     marks_committed: u64,
     clock_ms: f64,
     speed: f64,
@@ -168,9 +159,12 @@ impl App {
         let geometry = Geometry::new(viewport, settings.nodes);
         let mut app = App {
             settings,
-            tl: Timeline::new(sim),
+            tl: start_run(sim),
+            #[cfg(feature = "teach")]
             marks: Vec::new(),
+            #[cfg(feature = "teach")]
             marks_seen: 0,
+            #[cfg(feature = "teach")]
             marks_committed: 0,
             clock_ms: 0.0,
             speed: DEFAULT_SPEED,
@@ -225,7 +219,7 @@ impl App {
     /// often repeats.
     pub fn scenes(&mut self) -> (Option<&Scene>, Option<&Scene>) {
         let view = View {
-            sim: &self.tl.sim,
+            sim: &self.tl.sim(),
             clock_ms: self.clock_ms,
             paused: self.paused,
             speed: self.speed,
@@ -287,7 +281,7 @@ impl App {
 
     /// The canvas changed size (CSS pixels).
     pub fn resize(&mut self, width: f64, height: f64) {
-        self.geometry = Geometry::new(Viewport::new(width, height), self.tl.sim.size());
+        self.geometry = Geometry::new(Viewport::new(width, height), self.tl.sim().size());
         self.repaint();
     }
 
@@ -298,7 +292,7 @@ impl App {
 
     /// The simulation (read-only).
     pub fn sim(&self) -> &Simulation {
-        &self.tl.sim
+        &self.tl.sim()
     }
 
     /// Runs the simulation (through the scenario, if one plays) until the display clock
@@ -307,10 +301,10 @@ impl App {
         self.clock_ms = clock_ms.max(self.clock_ms);
         let target = maths::floor(self.clock_ms) as u64;
         self.run_story(target);
-        self.tl.run_until(target);
+        Driver::run_until(&mut self.tl, target);
         // `run_until` may pass its target when it skips a stale queued action (a client
         // timeout after the answer came); the picture then catches up with the simulation.
-        self.clock_ms = self.clock_ms.max(self.tl.sim.now_ms() as f64);
+        self.clock_ms = self.clock_ms.max(self.tl.sim().now_ms() as f64);
         self.after_run();
     }
 
@@ -323,7 +317,7 @@ impl App {
             return;
         };
         let result = story.player.advance(&mut self.tl, target);
-        let (time, now_line) = (self.tl.sim.now_ms(), story.player.current_line());
+        let (time, now_line) = (self.tl.sim().now_ms(), story.player.current_line());
         // Tell each line that started, with its comment, as the feed's story.
         let from = story.told.map_or(0, |t| t + 1);
         let until = now_line.unwrap_or(usize::MAX);
@@ -370,23 +364,24 @@ impl App {
 
     /// Narrates what happened and refreshes the status line.
     fn after_run(&mut self) {
-        let mut records = core::mem::take(&mut self.tl.sim.trace.records);
+        let mut records = core::mem::take(&mut self.tl.sim_mut().trace.records);
         if !records.is_empty() {
             // Something happened (actions come through here too): the base may show it.
             self.base_dirty = true;
             let link = self.settings.link;
             let ghost_ms = ((link.latency_min_ms + link.latency_max_ms) as f64 / 2.0).max(5.0);
             self.narrator
-                .narrate(&records, &self.tl.sim, &mut self.feed, ghost_ms);
+                .narrate(&records, &self.tl.sim(), &mut self.feed, ghost_ms);
+            #[cfg(feature = "teach")]
             self.mark(&records);
             records.clear();
-            let status = narrate::status(&self.tl.sim);
+            let status = narrate::status(&self.tl.sim());
             if status != self.status {
                 self.status = status;
                 self.changed |= changed::STATUS;
             }
         }
-        self.tl.sim.trace.records = records;
+        self.tl.sim_mut().trace.records = records;
         if !self.feed.is_empty() {
             self.changed |= changed::FEED;
         }
@@ -397,20 +392,23 @@ impl App {
     /// Starts a fresh cluster from the current settings (same seed: the same run again).
     pub fn restart_run(&mut self) {
         self.story = None;
-        self.tl = Timeline::new(fresh(&self.settings));
+        self.tl = start_run(fresh(&self.settings));
         self.started();
     }
 
     fn started(&mut self) {
         self.clock_ms = 0.0;
-        self.marks.clear();
-        self.marks_seen = 0;
-        self.marks_committed = 0;
+        #[cfg(feature = "teach")]
+        {
+            self.marks.clear();
+            self.marks_seen = 0;
+            self.marks_committed = 0;
+        }
         self.narrator.reset();
         self.hover = None;
         self.selected = None;
         self.proposals = 0;
-        self.geometry = Geometry::new(self.geometry.viewport, self.tl.sim.size());
+        self.geometry = Geometry::new(self.geometry.viewport, self.tl.sim().size());
         self.repaint();
         let s = &self.settings;
         self.feed.push(
@@ -426,7 +424,7 @@ impl App {
                 s.seed
             ),
         );
-        self.status = narrate::status(&self.tl.sim);
+        self.status = narrate::status(&self.tl.sim());
         self.changed |= changed::FEED | changed::STATUS | changed::SETTINGS | changed::STORY;
     }
 
@@ -471,7 +469,7 @@ impl App {
         self.settings = settings;
         let mut sim = Player::simulation(&scenario);
         sim.trace.keep = true;
-        self.tl = Timeline::new(sim);
+        self.tl = start_run(sim);
         let lines = scenario.steps.iter().map(|(line, _)| *line).collect();
         self.started();
         self.feed.push(
@@ -503,7 +501,7 @@ impl App {
     pub fn stop_story(&mut self) {
         if self.story.take().is_some() {
             self.feed.push(
-                self.tl.sim.now_ms(),
+                self.tl.sim().now_ms(),
                 FeedKind::Story,
                 String::from("Scenario stopped"),
             );
@@ -604,7 +602,7 @@ impl App {
     /// Pauses and runs to the next event (a timer or an arrival).
     pub fn step(&mut self) {
         self.pause();
-        if let Some(next) = self.tl.sim.next_event_ms() {
+        if let Some(next) = self.tl.sim().next_event_ms() {
             self.run_to(next as f64);
         }
         self.overlay_wall_ms = f64::NEG_INFINITY;
@@ -617,11 +615,11 @@ impl App {
         let t = text.trim();
         let mut chars = t.chars();
         match (chars.next().and_then(NodeId::from_letter), chars.next()) {
-            (Some(id), None) if id.index() < self.tl.sim.size() => Ok(id),
+            (Some(id), None) if id.index() < self.tl.sim().size() => Ok(id),
             _ => Err(format!(
                 "'{}' is not a node of this cluster (use A to {})",
                 echo(text),
-                NodeId(self.tl.sim.size() as u8 - 1)
+                NodeId(self.tl.sim().size() as u8 - 1)
             )),
         }
     }
@@ -634,14 +632,14 @@ impl App {
         let op = Op::parse(command).map_err(|e| e.to_string())?;
         let busy = self
             .tl
-            .sim
+            .sim()
             .clients()
             .iter()
             .filter(|c| !c.automatic && c.outstanding.is_some())
             .count();
         let idle = self
             .tl
-            .sim
+            .sim()
             .clients()
             .iter()
             .any(|c| !c.automatic && c.outstanding.is_none());
@@ -650,7 +648,7 @@ impl App {
                 "all {MAX_USERS} users are waiting for answers; wait until one hears back"
             ));
         }
-        if self.tl.sim.clients().len() >= layout::MAX_DRAWN_USERS && !idle {
+        if self.tl.sim().clients().len() >= layout::MAX_DRAWN_USERS && !idle {
             return Err(String::from(
                 "every user is busy; wait until one hears back",
             ));
@@ -741,8 +739,8 @@ impl App {
     /// The split the page's Partition button makes: the first half (rounded down) against
     /// the rest — A B | C D E for five servers, the story of the `partition` scenario.
     pub fn default_partition(&self) -> String {
-        let n = self.tl.sim.size();
-        let letters: Vec<char> = self.tl.sim.ids().map(|i| i.letter()).collect();
+        let n = self.tl.sim().size();
+        let letters: Vec<char> = self.tl.sim().ids().map(|i| i.letter()).collect();
         let (minority, majority) = letters.split_at(n / 2);
         let a: String = minority.iter().collect();
         let b: String = majority.iter().collect();
@@ -771,7 +769,7 @@ impl App {
     /// Fires a server's election timer now.
     pub fn timeout(&mut self, node: &str) -> Result<(), String> {
         let id = self.node_id(node)?;
-        match self.tl.sim.node(id).map(|n| n.role()) {
+        match self.tl.sim().node(id).map(|n| n.role()) {
             None => return Err(format!("{id} is down; restart it first")),
             Some(Role::Leader) => {
                 return Err(format!("{id} leads; a leader has no election timer"))
@@ -782,339 +780,12 @@ impl App {
         Ok(())
     }
 
-    // ----- time travel -----
-
-    /// Gives an input to the run now. Given in the past (after a rewind), it starts a new
-    /// branch: the old future is kept in the timeline, and its marks give way.
+    /// Gives an input to the run now (through the timeline, when the page has one).
     fn act(&mut self, input: Input) {
-        let now = self.tl.sim.now_ms();
-        if now < self.tl.end_ms() || self.tl.applied() < self.tl.inputs().len() {
-            let seen = self.tl.sim.trace.len();
-            self.marks.retain(|m| m.index < seen);
-            self.marks_seen = seen;
-            self.marks_committed = self.tl.sim.checker.committed_len();
-            self.feed.push(
-                now,
-                FeedKind::Story,
-                String::from("You acted in the past: a new future starts here (the old one is kept as a branch)"),
-            );
-        }
-        self.tl.apply(input);
+        #[cfg(feature = "teach")]
+        self.branch_if_in_past();
+        Driver::input(&mut self.tl, input);
         self.after_run();
-    }
-
-    /// Turns newly seen trace records into timeline marks (each moment is marked once,
-    /// the first time the run passes it).
-    fn mark(&mut self, records: &[TraceRecord]) {
-        let top_term = self
-            .tl
-            .sim
-            .ids()
-            .filter_map(|id| self.tl.sim.node(id))
-            .map(|n| n.term().0)
-            .max()
-            .unwrap_or(0);
-        let mut committed = self.marks_committed;
-        let first = self.tl.sim.trace.len() - records.len() as u64;
-        for (index, record) in (first..).zip(records) {
-            if index < self.marks_seen {
-                continue;
-            }
-            let t = record.time_ms;
-            let mark = match &record.event {
-                TraceEvent::Node { node, event } => match *event {
-                    Event::ElectionStarted { term } => Some((
-                        "election",
-                        term.0,
-                        format!("{node} started an election for term {term}"),
-                    )),
-                    Event::BecameLeader { term, .. } => Some((
-                        "leader",
-                        term.0,
-                        format!("{node} became leader for term {term}"),
-                    )),
-                    Event::Committed { index, term } if index.0 > committed => {
-                        committed = index.0;
-                        Some(("commit", term.0, format!("entry {index} committed")))
-                    }
-                    _ => None,
-                },
-                TraceEvent::Crash { node } => Some(("crash", top_term, format!("{node} crashed"))),
-                TraceEvent::Restart { node } => {
-                    Some(("restart", top_term, format!("{node} restarted")))
-                }
-                TraceEvent::Link { from, to, up } => {
-                    let kind = if *up { "heal" } else { "cut" };
-                    // One mark per moment for a cut made of several directed links.
-                    if self
-                        .marks
-                        .last()
-                        .is_some_and(|m| m.time_ms == t && m.kind == kind)
-                    {
-                        None
-                    } else {
-                        let verb = if *up { "restored" } else { "cut" };
-                        Some((kind, top_term, format!("link {from}→{to} {verb}")))
-                    }
-                }
-                TraceEvent::Violation { text } => Some(("violation", top_term, text.clone())),
-                _ => None,
-            };
-            if let Some((kind, term, text)) = mark {
-                if self.marks.len() >= MAX_MARKS {
-                    self.marks.remove(0);
-                }
-                self.marks.push(Mark {
-                    time_ms: t,
-                    kind,
-                    term,
-                    text,
-                    index,
-                });
-            }
-        }
-        self.marks_committed = committed;
-        self.marks_seen = self.marks_seen.max(self.tl.sim.trace.len());
-    }
-
-    /// Shows moment `time_ms` of the run (clamped to what it has reached): the whole
-    /// picture, messages in flight included, rebuilt exactly from the nearest checkpoint.
-    /// A scenario that was playing stops; its steps stay in the timeline.
-    pub fn seek(&mut self, time_ms: f64) -> Result<(), String> {
-        if !(time_ms >= 0.0) {
-            return Err(format!(
-                "seek takes a time in ms from 0, not {}",
-                json::decimal(time_ms)
-            ));
-        }
-        let t = (maths::floor(time_ms) as u64).min(self.tl.end_ms());
-        self.stop_story();
-        self.tl.seek(t);
-        self.rewound(format!(
-            "Jumped to t = {} s",
-            json::decimal(t as f64 / 1000.0)
-        ));
-        Ok(())
-    }
-
-    /// Runs exactly one event (a message delivered, a timer fired) and says what it was.
-    pub fn step_event(&mut self) -> String {
-        self.pause();
-        let wires: Vec<(u64, String)> = self
-            .tl
-            .sim
-            .in_flight()
-            .map(|m| (m.id, json::message_words(m)))
-            .collect();
-        let before = self.tl.sim.stats.events;
-        let mut words = String::new();
-        if self.tl.step() {
-            for record in &self.tl.sim.trace.records {
-                let said = match &record.event {
-                    TraceEvent::Deliver { id } => wires
-                        .iter()
-                        .find(|(w, _)| w == id)
-                        .map(|(_, text)| format!("{text} arrived")),
-                    TraceEvent::Timer { node } => {
-                        Some(match self.tl.sim.node(*node).map(|n| n.role()) {
-                            Some(Role::Leader) => format!("{node}'s heartbeat timer fired"),
-                            _ => format!("{node}'s election timer fired"),
-                        })
-                    }
-                    TraceEvent::Drop { id, .. } => wires
-                        .iter()
-                        .find(|(w, _)| w == id)
-                        .map(|(_, text)| format!("{text} was lost")),
-                    _ => None,
-                };
-                if let Some(said) = said {
-                    if !words.is_empty() {
-                        words.push_str("; ");
-                    }
-                    words.push_str(&said);
-                }
-            }
-        }
-        if words.is_empty() {
-            words = if self.tl.sim.stats.events > before {
-                String::from("a client timer ran out")
-            } else {
-                String::from("nothing is scheduled")
-            };
-        }
-        self.clock_ms = self.tl.sim.now_ms() as f64;
-        self.after_run();
-        self.overlay_wall_ms = f64::NEG_INFINITY;
-        words
-    }
-
-    /// Goes back one event: the moment just before the last one happened.
-    pub fn step_back(&mut self) {
-        self.pause();
-        self.stop_story();
-        let events = self.tl.sim.stats.events;
-        if events == 0 {
-            return;
-        }
-        self.tl.seek_events(events - 1);
-        self.rewound(String::from("Stepped back one event"));
-    }
-
-    /// After the present was rebuilt from the past: the picture and narration restart
-    /// from it.
-    fn rewound(&mut self, line: String) {
-        self.tl.sim.trace.records.clear();
-        self.narrator.reset();
-        self.clock_ms = self.tl.sim.now_ms() as f64;
-        self.feed.push(self.tl.sim.now_ms(), FeedKind::Story, line);
-        self.status = narrate::status(&self.tl.sim);
-        self.changed |= changed::FEED | changed::STATUS;
-        self.overlay_wall_ms = f64::NEG_INFINITY;
-        self.repaint();
-    }
-
-    /// The timeline as JSON: `{ startMs, endMs, nowMs, branches, checkpoints, marks: [{ timeMs,
-    /// kind, term, color, text }] }`.
-    pub fn timeline_json(&self) -> String {
-        let mut out = format!(
-            "{{\"startMs\":0,\"endMs\":{},\"nowMs\":{},\"branches\":{},\"checkpoints\":{},\"marks\":[",
-            self.tl.end_ms(),
-            self.tl.sim.now_ms(),
-            self.tl.branches.len(),
-            self.tl.checkpoint_count()
-        );
-        for (k, m) in self.marks.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            let color = if m.kind == "violation" {
-                theme::NO
-            } else {
-                theme::TERM_EDGES[theme::term_slot(river_core::Term(m.term))]
-            };
-            out.push_str(&format!(
-                "{{\"timeMs\":{},\"kind\":\"{}\",\"term\":{},\"color\":\"{color}\",\"text\":",
-                m.time_ms, m.kind, m.term
-            ));
-            json::string(&mut out, &m.text);
-            out.push('}');
-        }
-        out.push_str("]}");
-        out
-    }
-
-    /// The marks (for drawing the timeline).
-    pub fn marks(&self) -> &[Mark] {
-        &self.marks
-    }
-
-    // ----- safety and bugs -----
-
-    /// The live checker's verdict as JSON: `{ ok, count, violations: [{ property, timeMs,
-    /// text }] }` (the first [`river_sim::checker::MAX_VIOLATIONS_KEPT`] are listed).
-    pub fn safety_json(&self) -> String {
-        let checker = &self.tl.sim.checker;
-        let mut out = format!(
-            "{{\"ok\":{},\"count\":{},\"violations\":[",
-            checker.violation_count() == 0,
-            checker.violation_count()
-        );
-        for (k, v) in checker.violations().iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"property\":");
-            json::string(&mut out, v.property.name());
-            out.push_str(&format!(",\"timeMs\":{},\"text\":", v.time_ms));
-            json::string(&mut out, &v.text);
-            out.push('}');
-        }
-        out.push_str("]}");
-        out
-    }
-
-    /// The core's deliberately broken variants as JSON: `[{ name, on, about }]`.
-    pub fn bugs_json(&self) -> String {
-        let mut out = String::from("[");
-        for (k, bug) in Bug::ALL.into_iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"name\":");
-            json::string(&mut out, bug.name());
-            out.push_str(&format!(
-                ",\"on\":{},\"about\":",
-                self.settings.raft.bugs.has(bug)
-            ));
-            json::string(&mut out, bug.description());
-            out.push('}');
-        }
-        out.push(']');
-        out
-    }
-
-    /// Switches a broken variant on or off; the cluster starts afresh with it (a scenario
-    /// loaded afterwards runs with it too).
-    pub fn set_bug(&mut self, name: &str, on: bool) -> Result<(), String> {
-        let bug = Bug::from_name(name).ok_or_else(|| {
-            format!(
-                "there is no bug named '{}'; the bugs are {}",
-                echo(name),
-                Bug::ALL.map(|b| b.name()).join(", ")
-            )
-        })?;
-        if self.settings.raft.bugs.has(bug) != on {
-            self.settings.raft.bugs.set(bug, on);
-            self.restart_run();
-        }
-        Ok(())
-    }
-
-    // ----- messages on the wire -----
-
-    fn message_input(
-        &mut self,
-        id: f64,
-        make: fn(u64) -> Input,
-        held: Option<bool>,
-    ) -> Result<(), String> {
-        let found = (id >= 0.0 && id == maths::floor(id))
-            .then(|| self.tl.sim.in_flight().find(|m| m.id as f64 == id))
-            .flatten();
-        let Some(m) = found else {
-            return Err(format!("no message {} is in flight", json::decimal(id)));
-        };
-        if held.is_some_and(|h| h != m.held) {
-            return Err(format!(
-                "message {} is {}",
-                m.id,
-                if m.held { "already held" } else { "not held" }
-            ));
-        }
-        let id = m.id;
-        self.act(make(id));
-        self.overlay_wall_ms = f64::NEG_INFINITY;
-        Ok(())
-    }
-
-    /// Takes a message off the wire: it is lost.
-    pub fn drop_message(&mut self, id: f64) -> Result<(), String> {
-        self.message_input(id, Input::Drop, None)
-    }
-
-    /// Puts a copy of a message on the wire, arriving after the same delay.
-    pub fn duplicate_message(&mut self, id: f64) -> Result<(), String> {
-        self.message_input(id, Input::Duplicate, None)
-    }
-
-    /// Holds a message on the wire until released.
-    pub fn hold_message(&mut self, id: f64) -> Result<(), String> {
-        self.message_input(id, Input::Hold, Some(false))
-    }
-
-    /// Releases a held message: it arrives after its link's delay from now.
-    pub fn release_message(&mut self, id: f64) -> Result<(), String> {
-        self.message_input(id, Input::Release, Some(true))
     }
 
     // ----- pointer -----
@@ -1122,9 +793,10 @@ impl App {
     /// The pointer moved to (x, y) in CSS pixels; returns a hint for what a click would do
     /// (empty over nothing).
     pub fn hover(&mut self, x: f64, y: f64) -> String {
+        #[cfg(feature = "teach")]
         if let Some(m) = self
             .message_at(x, y)
-            .and_then(|id| self.tl.sim.in_flight().find(|m| m.id == id))
+            .and_then(|id| self.tl.sim().in_flight().find(|m| m.id == id))
         {
             return format!(
                 "{}. Click to inspect it: drop, duplicate or hold it.",
@@ -1144,7 +816,7 @@ impl App {
             ),
             Some(Hit::Link { a, b, near }) => {
                 let far = if near == a { b } else { a };
-                let net = self.tl.sim.network();
+                let net = self.tl.sim().network();
                 match (net.is_up(a, b), net.is_up(b, a)) {
                     (true, true) => format!(
                         "Link {a}–{b}. Click to cut it both ways; Shift+click to cut only {near} → {far}."
@@ -1169,6 +841,7 @@ impl App {
     /// page can open its menu. `shift` cuts a link one way only, from the nearer end.
     pub fn click(&mut self, x: f64, y: f64, shift: bool) -> Click {
         self.base_dirty = true;
+        #[cfg(feature = "teach")]
         if let Some(id) = self.message_at(x, y) {
             return Click::Message(id);
         }
@@ -1182,7 +855,7 @@ impl App {
                 Click::Node(id)
             }
             Some(Hit::Link { a, b, near }) => {
-                let net = self.tl.sim.network();
+                let net = self.tl.sim().network();
                 if net.is_up(a, b) && net.is_up(b, a) {
                     let far = if near == a { b } else { a };
                     self.cut_ids(near, far, shift);
@@ -1194,23 +867,6 @@ impl App {
         }
     }
 
-    /// The message drawn nearest (x, y), if one is close enough to click: messages ride on
-    /// links, so they are tested first.
-    fn message_at(&self, x: f64, y: f64) -> Option<u64> {
-        let reach = 10.0 * self.geometry.scale;
-        self.tl
-            .sim
-            .in_flight()
-            .take(layout::MAX_DRAWN_MESSAGES)
-            .map(|m| {
-                let (mx, my) = layout::message_position(&self.geometry, m, self.clock_ms);
-                (m.id, (mx - x) * (mx - x) + (my - y) * (my - y))
-            })
-            .filter(|&(_, d)| d <= reach * reach)
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(id, _)| id)
-    }
-
     /// Selects a node (its menu is open) or nothing.
     pub fn select(&mut self, node: &str) {
         self.selected = self.node_id(node).ok();
@@ -1218,7 +874,7 @@ impl App {
     }
 
     fn describe(&self, id: NodeId) -> String {
-        match self.tl.sim.node(id) {
+        match self.tl.sim().node(id) {
             None => String::from("crashed"),
             Some(n) => format!("{} in term {}", n.role().name(), n.term()),
         }
@@ -1227,7 +883,7 @@ impl App {
     /// What a node's menu shows, as JSON: `{"id", "alive", "title", "hint"}`.
     pub fn node_json(&self, node: &str) -> Result<String, String> {
         let id = self.node_id(node)?;
-        let node = self.tl.sim.node(id);
+        let node = self.tl.sim().node(id);
         let hint = match node.map(|n| (n.role(), n.leader())) {
             None => String::from("Crashed: it keeps only its disk. Restart it to rejoin."),
             Some((Role::Leader, _)) => {
@@ -1242,55 +898,8 @@ impl App {
         json::string(&mut out, &format!("{id} · {}", self.describe(id)));
         out.push_str(",\"hint\":");
         json::string(&mut out, &hint);
-        // Persistent state (what survives a crash) apart from volatile state.
-        let server = self.tl.sim.server(id);
-        let disk = &server.disk;
-        let last_term = disk.log.last().map_or(0, |e| e.term.0);
-        out.push_str(&format!(
-            ",\"persistent\":{{\"term\":{},\"votedFor\":",
-            disk.hard_state.term.0
-        ));
-        match disk.hard_state.voted_for {
-            Some(v) => json::string(&mut out, v.letter().encode_utf8(&mut [0; 4])),
-            None => out.push_str("null"),
-        }
-        out.push_str(&format!(
-            ",\"logLength\":{},\"lastLogTerm\":{last_term}}}",
-            disk.log.len()
-        ));
-        match node {
-            None => out.push_str(",\"volatile\":null,\"progress\":[]"),
-            Some(n) => {
-                let (elapsed, timeout) = n.election_timer();
-                out.push_str(",\"volatile\":{\"role\":");
-                json::string(&mut out, n.role().name());
-                out.push_str(&format!(
-                    ",\"commitIndex\":{},\"leader\":",
-                    n.commit_index().0
-                ));
-                match n.leader() {
-                    Some(l) => json::string(&mut out, l.letter().encode_utf8(&mut [0; 4])),
-                    None => out.push_str("null"),
-                }
-                out.push_str(&format!(
-                    ",\"timerElapsedMs\":{elapsed},\"timerTimeoutMs\":{timeout}}},\"progress\":["
-                ));
-                let mut first = true;
-                for peer in self.tl.sim.ids() {
-                    if let Some(p) = n.progress(peer) {
-                        if !first {
-                            out.push(',');
-                        }
-                        first = false;
-                        out.push_str(&format!(
-                            "{{\"peer\":\"{peer}\",\"nextIndex\":{},\"matchIndex\":{}}}",
-                            p.next_index.0, p.match_index.0
-                        ));
-                    }
-                }
-                out.push(']');
-            }
-        }
+        #[cfg(feature = "teach")]
+        self.node_state_json(id, &mut out);
         out.push('}');
         Ok(out)
     }
@@ -1299,7 +908,7 @@ impl App {
 
     /// The state for `window.riverRaft.state()`.
     pub fn state_json(&self) -> String {
-        json::state(&self.tl.sim, &self.geometry, self.paused, self.speed)
+        json::state(&self.tl.sim(), &self.geometry, self.paused, self.speed)
     }
 
     /// Feed lines waiting, one per line as `time_ms \t kind \t text`.
@@ -1330,6 +939,23 @@ impl App {
     }
 }
 
+/// The run the page holds: a timeline (inputs and checkpoints) when it has time travel,
+/// else the bare simulation — the timeline's code costs the page kilobytes.
+#[cfg(feature = "teach")]
+type Run = river_sim::timeline::Timeline;
+#[cfg(not(feature = "teach"))]
+type Run = Simulation;
+
+#[cfg(feature = "teach")]
+fn start_run(sim: Simulation) -> Run {
+    river_sim::timeline::Timeline::new(sim)
+}
+
+#[cfg(not(feature = "teach"))]
+fn start_run(sim: Simulation) -> Run {
+    sim
+}
+
 /// A fresh simulation for `settings`, keeping its trace records for narration.
 fn fresh(settings: &Settings) -> Simulation {
     // Not `expect`: that would keep the error's `Debug` formatting in the wasm.
@@ -1354,6 +980,7 @@ fn script_line(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "teach")]
     use river_sim::network::Endpoint;
 
     fn app(query: &str) -> App {
@@ -1563,6 +1190,7 @@ mod tests {
         assert_eq!(a.default_partition(), "ABC|DEFG");
     }
 
+    #[cfg(feature = "teach")]
     #[test]
     fn rewinding_shows_the_earlier_state_exactly() {
         let mut a = app("?seed=3");
@@ -1582,6 +1210,7 @@ mod tests {
         assert_eq!(a.sim().leader(), leader);
     }
 
+    #[cfg(feature = "teach")]
     #[test]
     fn acting_in_the_past_starts_a_branch_and_keeps_the_old_future() {
         let mut a = app("?seed=4");
@@ -1595,6 +1224,7 @@ mod tests {
         assert!(end > 500);
     }
 
+    #[cfg(feature = "teach")]
     #[test]
     fn stepping_names_the_event_and_stepping_back_undoes_it() {
         let mut a = app("?seed=5");
@@ -1613,6 +1243,7 @@ mod tests {
         assert_eq!(a.state_json(), before);
     }
 
+    #[cfg(feature = "teach")]
     #[test]
     fn a_held_message_waits_and_a_duplicate_changes_no_log() {
         let mut a = app("?seed=6");
@@ -1651,6 +1282,7 @@ mod tests {
         assert!(a.drop_message(1e12).is_err());
     }
 
+    #[cfg(feature = "teach")]
     #[test]
     fn figure8_commit_is_caught_live_and_correct_raft_stays_safe() {
         let text = scenario::built_in("figure8").unwrap();

@@ -101,6 +101,7 @@ impl RiverRaft {
                 Click::Nothing => String::new(),
                 Click::Link => String::from("link"),
                 Click::Node(id) => id.letter().to_string(),
+                #[cfg(feature = "teach")]
                 Click::Message(id) => format!("message {id}"),
             },
             _ => {
@@ -124,6 +125,7 @@ impl RiverRaft {
         done(self.app.advance(ms))
     }
 
+    #[cfg(feature = "teach")]
     /// Does `verb` with a number (kept a number: parsing decimals in Rust would cost the
     /// page kilobytes): `seek` ms · `drop`, `duplicate`, `hold`, `release` message id.
     /// Returns why not, or "" when done.
@@ -188,10 +190,12 @@ impl RiverRaft {
                 app.select(a);
                 Ok(())
             }
+            #[cfg(feature = "teach")]
             "step-back" => {
                 app.step_back();
                 Ok(())
             }
+            #[cfg(feature = "teach")]
             "bug" => app.set_bug(a, b == "on"),
             _ => Err(format!("unknown action '{}'", crate::settings::echo(verb))),
         };
@@ -201,15 +205,22 @@ impl RiverRaft {
     /// Answers a question by name: `state`, `story`, `settings`, `status`, `notices`,
     /// `feed` (and forgets it), `node` letter, `suggestion`, `partition`, `speed`,
     /// `paused`, `max-command-bytes`, `built-in` name, `timeline`, `safety`, `bugs`, and
-    /// `step-event` (runs one event and says what it was). Unknown questions answer "".
+    /// `step-event` (runs one event and says what it was), `memory`. Unknown questions
+    /// answer "".
     pub fn get(&mut self, what: &str, arg: &str) -> String {
         let app = &mut self.app;
         match what {
             "state" => app.state_json(),
+            #[cfg(feature = "teach")]
             "timeline" => app.timeline_json(),
+            #[cfg(feature = "teach")]
             "safety" => app.safety_json(),
+            #[cfg(feature = "teach")]
             "bugs" => app.bugs_json(),
+            #[cfg(feature = "teach")]
             "step-event" => app.step_event(),
+            // The wasm heap's size in bytes (it only grows): for the memory benchmark.
+            "memory" => (core::arch::wasm32::memory_size(0) * 65_536).to_string(),
             "story" => app.story_json(),
             "settings" => app.settings_json(),
             "status" => app.status().to_string(),

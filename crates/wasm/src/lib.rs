@@ -21,14 +21,12 @@
 
 extern crate alloc;
 
-/// The browser build's allocator: one free list in address order, neighbours merged. A few
-/// hundred bytes of wasm where dlmalloc takes 2.3 KB of the gzipped page; it allocates more
-/// slowly (a 10-minute run of 9 servers simulates about a quarter slower), which the frame
-/// budget absorbs many times over.
+/// The browser build's allocator: dlmalloc, the one `std` brings. lol_alloc's free list
+/// saved 2.3 KB of the gzipped page but fragmented without bound: after a 30-minute run the
+/// page held about 300 MB (500 MB with time travel's checkpoints) where dlmalloc holds 17 MB.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
-    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 
 /// A panic is a bug (an assertion in the core or the simulator failed): report where, then
 /// stop. The page sees the trap as an exception from the frame call and says the

@@ -1,0 +1,155 @@
+// Browser tests of the teaching page (dist-teach/, built with RIVER_TEACH=1): time travel,
+// message control, live safety checking and the broken variants, in Debian's Chromium,
+// driven through the page's JavaScript API (window.riverRaft) and its controls. Every test
+// pauses the clock and moves time with advance(ms) on a fixed seed, so runs are
+// deterministic; assertions are on state(), never on pixels.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+import { launch, open } from './browser.mjs';
+
+const dist = fileURLToPath(new URL('../../dist-teach', import.meta.url));
+let server;
+let browser;
+
+before(async () => {
+  server = await serve(dist);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the page at `query`, paused from the start (`&paused`), so runs are deterministic. */
+async function page(query = '?seed=1') {
+  const opened = await open(browser.context, server.url + query + '&paused');
+  opened.dialogs = [];
+  opened.page.on('dialog', async (d) => { opened.dialogs.push(d.message()); await d.dismiss(); });
+  await opened.page.evaluate(() => window.riverRaft.pause());
+  return opened;
+}
+
+const state = (p) => p.evaluate(() => window.riverRaft.state());
+const advance = (p, ms) => p.evaluate((t) => window.riverRaft.advance(t), ms);
+const leaders = (s) => s.nodes.filter((n) => n.role === 'leader');
+
+/** The newest leader (highest term). */
+function leaderOf(s) {
+  const all = leaders(s).sort((a, b) => b.term - a.term);
+  assert.ok(all.length > 0, 'a leader exists');
+  return all[0];
+}
+
+describe('the teaching page', () => {
+  test('rewinding to before an election shows the earlier state exactly', async () => {
+    const { page: p, errors } = await page('?seed=3');
+    await advance(p, 100);
+    const before = await state(p);
+    assert.equal(leaders(before).length, 0, 'no leader yet');
+    await advance(p, 3000);
+    assert.equal(leaders(await state(p)).length, 1);
+    const tl = await p.evaluate(() => window.riverRaft.timeline());
+    assert.equal(tl.endMs, 3100);
+    assert.ok(tl.marks.some((m) => m.kind === 'leader'), 'the election is marked');
+    await p.evaluate(() => window.riverRaft.seek(100));
+    assert.deepEqual(await state(p), before);
+    // Stepping one event forward and back returns to the same moment too.
+    const words = await p.evaluate(() => window.riverRaft.stepEvent());
+    assert.match(words, /timer fired|arrived|lost/);
+    const stepped = await state(p);
+    await p.evaluate(() => window.riverRaft.stepEvent());
+    await p.evaluate(() => window.riverRaft.stepBack());
+    assert.deepEqual(await state(p), stepped);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('a held AppendEntries released after a new term is rejected as stale', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await advance(p, 2000);
+    let s = await state(p);
+    const old = leaderOf(s);
+    const fromLeader = (st) => st.messages.find((x) => x.from === old.id && (x.kind === 'heartbeat' || x.kind === 'AppendEntries'));
+    for (let k = 0; k < 100 && !fromLeader(s); k++) {
+      await advance(p, 1);
+      s = await state(p);
+    }
+    const m = fromLeader(s);
+    assert.ok(m, 'the leader has a message on the wire');
+    await p.evaluate((id) => window.riverRaft.holdMessage(id), m.id);
+    assert.equal((await state(p)).messages.find((x) => x.id === m.id).held, true);
+    // A new term begins: the receiver times out and wins an election.
+    await p.evaluate((id) => window.riverRaft.timeout(id), m.to);
+    await advance(p, 1500);
+    const after = await state(p);
+    assert.ok(leaderOf(after).term > m.term, 'a newer term began');
+    assert.ok(after.messages.some((x) => x.id === m.id && x.held), 'still held');
+    const logBefore = JSON.stringify(after.nodes.find((n) => n.id === m.to).log);
+    await p.evaluate((id) => window.riverRaft.releaseMessage(id), m.id);
+    await advance(p, 200);
+    const released = await state(p);
+    assert.ok(!released.messages.some((x) => x.id === m.id), 'delivered');
+    assert.equal(JSON.stringify(released.nodes.find((n) => n.id === m.to).log), logBefore, 'no change to the log');
+    const feed = await p.locator('#feed').textContent();
+    assert.match(feed, new RegExp(`${m.to} rejected a stale (heartbeat|AppendEntries) from ${old.id}`));
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('a duplicated AppendEntries changes no log', async () => {
+    const { page: p, errors } = await page('?seed=2');
+    await advance(p, 2000);
+    const leader = leaderOf(await state(p));
+    await p.evaluate((id) => window.riverRaft.propose(id, 'x=7'), leader.id);
+    let m;
+    for (let k = 0; k < 200 && !m; k++) {
+      await advance(p, 1);
+      m = (await state(p)).messages.find((x) => x.kind === 'AppendEntries' && x.fields.entries.some((e) => e.command === 'x=7'));
+    }
+    assert.ok(m, 'an AppendEntries carries x=7');
+    await p.evaluate((id) => window.riverRaft.duplicateMessage(id), m.id);
+    const copies = (await state(p)).messages.filter((x) => x.kind === 'AppendEntries' && x.to === m.to && x.sentMs === m.sentMs);
+    assert.equal(copies.length, 2, 'the copy is on the wire');
+    await advance(p, 1000);
+    const s = await state(p);
+    for (const n of s.nodes) {
+      assert.equal(n.log.filter((e) => e.command === 'x=7').length, 1, `${n.id} holds x=7 once`);
+      assert.deepEqual(n.log, s.nodes[0].log, 'every log is the same');
+    }
+    assert.equal((await p.evaluate(() => window.riverRaft.safety())).ok, true);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('figure8-commit breaks the Figure 8 scenario visibly; correct Raft stays safe', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    const bugs = await p.evaluate(() => window.riverRaft.bugs());
+    assert.deepEqual(bugs.map((b) => b.name), ['figure8-commit', 'forget-vote', 'no-up-to-date-check', 'stale-read']);
+    assert.ok(bugs.every((b) => !b.on && b.about.length > 20));
+    const playFigure8 = async () => {
+      await p.locator('#scenario-button').click();
+      await p.locator('#scenario-figure8').click();
+      await p.locator('#scenario-run').click();
+      await p.evaluate(() => { window.riverRaft.pause(); window.riverRaft.advance(5000); });
+    };
+    await p.evaluate(() => window.riverRaft.setBug('figure8-commit', true));
+    await playFigure8();
+    const broken = await p.evaluate(() => window.riverRaft.safety());
+    assert.equal(broken.ok, false);
+    assert.ok(broken.violations.some((v) => v.property === 'Leader Completeness'), JSON.stringify(broken));
+    await p.waitForFunction(() => /violation/.test(document.getElementById('safety').textContent));
+    await p.locator('#safety').click();
+    const listed = await p.locator('#safety-list').textContent();
+    assert.match(listed, /Leader Completeness/);
+    await p.keyboard.press('Escape');
+    await p.evaluate(() => window.riverRaft.setBug('figure8-commit', false));
+    await playFigure8();
+    assert.equal((await p.evaluate(() => window.riverRaft.safety())).ok, true);
+    await p.waitForFunction(() => /safe/.test(document.getElementById('safety').textContent));
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+});

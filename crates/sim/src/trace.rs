@@ -3,12 +3,12 @@
 //! themselves, which print as JSON lines.
 
 use crate::hash::Mix64;
-use core::hash::{Hash, Hasher};
 use crate::kv::Op;
 use crate::network::{Endpoint, Reply};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::{self, Write};
+use core::hash::{Hash, Hasher};
 use river_core::{Event, MessageKind, NodeId};
 
 /// Why a message never arrived.

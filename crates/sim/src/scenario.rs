@@ -819,10 +819,11 @@ pub struct Player {
 }
 
 impl Player {
-    /// A player for `scenario`'s steps.
-    pub fn new(scenario: &Scenario) -> Player {
+    /// A player for `scenario`'s steps. (It takes them over: a clone of the steps would
+    /// cost the page's wasm a copy routine for every kind of step.)
+    pub fn new(scenario: Scenario) -> Player {
         Player {
-            steps: scenario.steps.clone(),
+            steps: scenario.steps,
             next: 0,
             waiting: None,
         }
@@ -857,13 +858,13 @@ impl Player {
         sim: &mut Simulation,
         limit_ms: u64,
     ) -> Result<Status, ScenarioError> {
-        while let Some((line, step)) = self.steps.get(self.next).cloned() {
+        while let Some(&(line, ref step)) = self.steps.get(self.next) {
             let err = |message: String| ScenarioError {
                 line,
                 column: None,
                 message,
             };
-            match &step {
+            match step {
                 Step::Wait(wait) => {
                     let (_, end) = *self.waiting.get_or_insert_with(|| {
                         let limit = match wait {

@@ -462,7 +462,7 @@ fn run_scenario(
     }
     let mut sim = Player::simulation(&scenario);
     sim.trace.keep = trace.is_some();
-    let result = Player::new(&scenario).run_to_end(&mut sim);
+    let result = Player::new(scenario).run_to_end(&mut sim);
     write_outputs(&sim, history, trace)?;
     println!(
         "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, violations {}",

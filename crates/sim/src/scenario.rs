@@ -6,6 +6,7 @@ use crate::checker::Property;
 use crate::kv::Op;
 use crate::sim::{SimConfig, Simulation};
 use crate::timeline::{Driver, Input};
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -174,6 +175,9 @@ pub struct Scenario {
     pub steps: Vec<(usize, Step)>,
 }
 
+/// A parser's result: the error is boxed, so passing it up with `?` moves one pointer.
+type Parsed<T> = Result<T, Box<ScenarioError>>;
+
 struct Words<'a> {
     line: usize,
     words: Vec<(usize, &'a str)>,
@@ -196,29 +200,29 @@ impl<'a> Words<'a> {
         }
     }
 
-    fn err(&self, message: impl Into<String>) -> ScenarioError {
+    fn err(&self, message: impl Into<String>) -> Box<ScenarioError> {
         let column = self
             .words
             .get(self.pos.saturating_sub(1))
             .map(|(c, _)| c + 1);
-        ScenarioError {
+        Box::new(ScenarioError {
             line: self.line,
             column,
             message: message.into(),
-        }
+        })
     }
 
-    fn next(&mut self, what: &str) -> Result<&'a str, ScenarioError> {
+    fn next(&mut self, what: &str) -> Parsed<&'a str> {
         match self.words.get(self.pos) {
             Some((_, w)) => {
                 self.pos += 1;
                 Ok(w)
             }
-            None => Err(ScenarioError {
+            None => Err(Box::new(ScenarioError {
                 line: self.line,
                 column: None,
                 message: format!("expected {what} at the end of the line"),
-            }),
+            })),
         }
     }
 
@@ -226,30 +230,30 @@ impl<'a> Words<'a> {
         self.words.get(self.pos).map(|(_, w)| *w)
     }
 
-    fn done(&self) -> Result<(), ScenarioError> {
+    fn done(&self) -> Parsed<()> {
         match self.words.get(self.pos) {
             None => Ok(()),
-            Some((c, w)) => Err(ScenarioError {
+            Some((c, w)) => Err(Box::new(ScenarioError {
                 line: self.line,
                 column: Some(c + 1),
                 message: format!("unexpected '{w}'"),
-            }),
+            })),
         }
     }
 
-    fn number(&mut self, what: &str) -> Result<u64, ScenarioError> {
+    fn number(&mut self, what: &str) -> Parsed<u64> {
         let w = self.next(what)?;
         w.parse()
             .map_err(|_| self.err(format!("{what} must be a whole number, not '{w}'")))
     }
 
-    fn probability(&mut self, what: &str) -> Result<f64, ScenarioError> {
+    fn probability(&mut self, what: &str) -> Parsed<f64> {
         let w = self.next(what)?;
         probability(w)
             .ok_or_else(|| self.err(format!("{what} must be a number from 0 to 1, not '{w}'")))
     }
 
-    fn on_off(&mut self, what: &str) -> Result<bool, ScenarioError> {
+    fn on_off(&mut self, what: &str) -> Parsed<bool> {
         match self.peek() {
             None => Ok(true),
             Some(_) => match self.next(what)? {
@@ -458,12 +462,12 @@ struct Parser {
 }
 
 impl Parser {
-    fn node(&self, w: &mut Words<'_>) -> Result<NodeId, ScenarioError> {
+    fn node(&self, w: &mut Words<'_>) -> Parsed<NodeId> {
         let word = w.next("a node letter")?;
         self.node_word(w, word)
     }
 
-    fn node_word(&self, w: &Words<'_>, word: &str) -> Result<NodeId, ScenarioError> {
+    fn node_word(&self, w: &Words<'_>, word: &str) -> Parsed<NodeId> {
         let mut chars = word.chars();
         match (chars.next().and_then(NodeId::from_letter), chars.next()) {
             (Some(id), None) if id.index() < self.nodes => Ok(id),
@@ -476,7 +480,7 @@ impl Parser {
     }
 
     /// Node letters written together or apart: `CDE`, `C D E`, `C,D,E`.
-    fn node_set(&self, w: &Words<'_>, text: &str) -> Result<Vec<NodeId>, ScenarioError> {
+    fn node_set(&self, w: &Words<'_>, text: &str) -> Parsed<Vec<NodeId>> {
         let mut ids = Vec::new();
         for c in text.chars().filter(|c| !c.is_whitespace() && *c != ',') {
             let id = self.node_word(w, c.encode_utf8(&mut [0; 4]))?;
@@ -488,7 +492,7 @@ impl Parser {
         Ok(ids)
     }
 
-    fn cmp(w: &mut Words<'_>) -> Result<Cmp, ScenarioError> {
+    fn cmp(w: &mut Words<'_>) -> Parsed<Cmp> {
         Ok(match w.next("a comparison (=, !=, <, <=, >, >=)")? {
             "=" | "==" => Cmp::Eq,
             "!=" => Cmp::Ne,
@@ -500,7 +504,7 @@ impl Parser {
         })
     }
 
-    fn within(w: &mut Words<'_>) -> Result<u64, ScenarioError> {
+    fn within(w: &mut Words<'_>) -> Parsed<u64> {
         if w.peek() == Some("within") {
             w.next("within")?;
             w.number("a time in ms")
@@ -514,6 +518,10 @@ impl Scenario {
     /// Parses scenario text. Settings (`nodes`, `seed`, `latency`, …) come before the first
     /// action; the cluster defaults to 5 nodes and seed 1.
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        Self::parse_lines(text).map_err(|e| *e)
+    }
+
+    fn parse_lines(text: &str) -> Parsed<Scenario> {
         let mut config = SimConfig::new(5, 1);
         let mut clients = 0;
         let mut steps = Vec::new();
@@ -600,11 +608,11 @@ impl Scenario {
             w.done()?;
         }
         if let Err(e) = config.validate() {
-            return Err(ScenarioError {
+            return Err(Box::new(ScenarioError {
                 line: 1,
                 column: None,
                 message: format!("the settings are impossible: {e}"),
-            });
+            }));
         }
         Ok(Scenario {
             config,
@@ -613,12 +621,7 @@ impl Scenario {
         })
     }
 
-    fn parse_step(
-        p: &Parser,
-        verb: &str,
-        w: &mut Words<'_>,
-        content: &str,
-    ) -> Result<Step, ScenarioError> {
+    fn parse_step(p: &Parser, verb: &str, w: &mut Words<'_>, content: &str) -> Parsed<Step> {
         let step = match verb {
             "timeout" => Step::Timeout(p.node(w)?),
             "crash" => Step::Crash(p.node(w)?),
@@ -710,7 +713,7 @@ impl Scenario {
         Ok(step)
     }
 
-    fn parse_expect(p: &Parser, w: &mut Words<'_>) -> Result<Expect, ScenarioError> {
+    fn parse_expect(p: &Parser, w: &mut Words<'_>) -> Parsed<Expect> {
         let first = w.next("what to expect")?;
         Ok(match first {
             "converged" => Expect::Converged,
@@ -817,10 +820,11 @@ pub struct Player {
 }
 
 impl Player {
-    /// A player for `scenario`'s steps.
-    pub fn new(scenario: &Scenario) -> Player {
+    /// A player for `scenario`'s steps. (It takes them over: a clone of the steps would
+    /// cost the page's wasm a copy routine for every kind of step.)
+    pub fn new(scenario: Scenario) -> Player {
         Player {
-            steps: scenario.steps.clone(),
+            steps: scenario.steps,
             next: 0,
             waiting: None,
         }
@@ -857,8 +861,7 @@ impl Player {
         limit_ms: u64,
     ) -> Result<Status, ScenarioError> {
         // Borrowed, not cloned: the steps and the player's progress are separate fields.
-        while let Some((line, step)) = self.steps.get(self.next) {
-            let line = *line;
+        while let Some(&(line, ref step)) = self.steps.get(self.next) {
             let err = |message: String| ScenarioError {
                 line,
                 column: None,

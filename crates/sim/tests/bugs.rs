@@ -14,7 +14,7 @@ fn play(text: &str, bugs: BugSet) -> (Vec<Property>, Result<(), String>) {
     let mut scenario = Scenario::parse(text).unwrap();
     scenario.config.raft.bugs = bugs;
     let mut sim = Player::simulation(&scenario);
-    let result = Player::new(&scenario)
+    let result = Player::new(scenario)
         .run_to_end(&mut sim)
         .map_err(|e| e.to_string());
     let properties = sim

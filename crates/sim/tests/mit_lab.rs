@@ -79,7 +79,7 @@ fn scenario_text(name: &str) -> String {
 fn play(name: &str) {
     let scenario = Scenario::parse(&scenario_text(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut sim = Player::simulation(&scenario);
-    if let Err(e) = Player::new(&scenario).run_to_end(&mut sim) {
+    if let Err(e) = Player::new(scenario).run_to_end(&mut sim) {
         panic!("{name}.scenario, {e}");
     }
     assert_eq!(

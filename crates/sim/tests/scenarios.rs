@@ -7,7 +7,7 @@ use river_sim::scenario::{built_in, Player, Scenario};
 fn partition_story_plays_through() {
     let scenario = Scenario::parse(built_in("partition").unwrap()).unwrap();
     let mut sim = Player::simulation(&scenario);
-    Player::new(&scenario).run_to_end(&mut sim).unwrap();
+    Player::new(scenario).run_to_end(&mut sim).unwrap();
     assert_eq!(sim.checker.violation_count(), 0);
 }
 
@@ -37,7 +37,7 @@ fn failed_expectation_names_its_line() {
     let text = "nodes 3\ntimeout A\nwait leader A within 1000\nexpect B leader\n";
     let scenario = Scenario::parse(text).unwrap();
     let mut sim = Player::simulation(&scenario);
-    let err = Player::new(&scenario).run_to_end(&mut sim).unwrap_err();
+    let err = Player::new(scenario).run_to_end(&mut sim).unwrap_err();
     assert_eq!(err.line, 4);
     assert_eq!(err.message, "expected B to be leader, but it is follower");
 }

@@ -480,7 +480,7 @@ impl App {
         self.story = Some(Story {
             name: echo(name),
             source: text.to_string(),
-            player: Player::new(&scenario),
+            player: Player::new(scenario),
             lines,
             told: None,
             state: StoryState::Playing,

@@ -432,3 +432,25 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clicking_a_message_in_flight_opens_it_instead_of_cutting_its_link() {
+        let mut a = App::new("?seed=2", Viewport::new(1000.0, 560.0), || 1);
+        a.pause();
+        a.advance(2_000.0).unwrap();
+        let m = a.sim().in_flight().next().expect("a heartbeat or reply is on the wire");
+        let (x, y) = layout::message_position(a.geometry(), m, a.clock_ms);
+        let id = m.id;
+        let links = a.state_json();
+        assert_eq!(a.click(x, y, false), Click::Message(id));
+        assert_eq!(a.state_json(), links, "no link was cut");
+        assert!(a.hover(x, y).contains("Click to inspect it"));
+        let node = a.node_json("A").unwrap();
+        assert!(node.contains("\"persistent\":{\"term\":"), "{node}");
+        assert!(node.contains("\"volatile\":{\"role\":"), "{node}");
+    }
+}

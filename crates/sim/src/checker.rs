@@ -114,7 +114,7 @@ fn entry_digest(prev: u64, entry: &river_core::Entry<Command>) -> u64 {
 impl Checker {
     /// A checker for a cluster of `size` servers.
     pub fn new(size: usize) -> Checker {
-        assert!(size >= 1 && size <= MAX_CLUSTER_SIZE);
+        assert!((1..=MAX_CLUSTER_SIZE).contains(&size));
         Checker {
             quorum: size / 2 + 1,
             tracks: alloc::vec![Track::default(); size],

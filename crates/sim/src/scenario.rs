@@ -861,7 +861,8 @@ impl Player {
         limit_ms: u64,
     ) -> Result<Status, ScenarioError> {
         // Borrowed, not cloned: the steps and the player's progress are separate fields.
-        while let Some(&(line, ref step)) = self.steps.get(self.next) {
+        // Each step runs once, so its command and groups move into the input, uncopied.
+        while let Some(&mut (line, ref mut step)) = self.steps.get_mut(self.next) {
             let err = |message: String| ScenarioError {
                 line,
                 column: None,
@@ -869,6 +870,7 @@ impl Player {
             };
             match step {
                 Step::Wait(wait) => {
+                    let wait = &*wait;
                     let (_, end) = *self.waiting.get_or_insert_with(|| {
                         let limit = match wait {
                             WaitFor::Time(ms) | WaitFor::Leader(_, ms) | WaitFor::Converged(ms) => {
@@ -922,21 +924,29 @@ impl Player {
                 Step::Timeout(id) => driver.input(Input::Timeout(*id)),
                 Step::Crash(id) => driver.input(Input::Crash(*id)),
                 Step::Restart(id) => driver.input(Input::Restart(*id)),
-                Step::Cut(a, b, one_way) | Step::Heal(a, b, one_way) => {
-                    let up = matches!(step, Step::Heal(..));
-                    driver.input(Input::SetLink(*a, *b, up));
-                    if !one_way {
-                        driver.input(Input::SetLink(*b, *a, up));
-                    }
-                }
+                Step::Cut(a, b, one_way) => set_link(driver, *a, *b, *one_way, false),
+                Step::Heal(a, b, one_way) => set_link(driver, *a, *b, *one_way, true),
                 Step::HealAll => driver.input(Input::HealAll),
-                Step::Partition(groups) => driver.input(Input::Partition(groups.clone())),
-                Step::Propose(to, op) => driver.input(Input::Submit(*to, op.clone())),
+                Step::Partition(groups) => {
+                    driver.input(Input::Partition(core::mem::take(groups)));
+                }
+                Step::Propose(to, op) => {
+                    let op = core::mem::replace(op, Op::Text(String::new()));
+                    driver.input(Input::Submit(*to, op));
+                }
                 Step::Expect(expect) => check(driver.sim(), expect).map_err(err)?,
             }
             self.next += 1;
         }
         Ok(Status::Finished)
+    }
+}
+
+/// Sets the link from `a` to `b` up or down, and the way back too unless `one_way`.
+fn set_link(driver: &mut impl Driver, a: NodeId, b: NodeId, one_way: bool, up: bool) {
+    driver.input(Input::SetLink(a, b, up));
+    if !one_way {
+        driver.input(Input::SetLink(b, a, up));
     }
 }
 

@@ -219,7 +219,7 @@ impl App {
     /// often repeats.
     pub fn scenes(&mut self) -> (Option<&Scene>, Option<&Scene>) {
         let view = View {
-            sim: &self.tl.sim(),
+            sim: self.tl.sim(),
             clock_ms: self.clock_ms,
             paused: self.paused,
             speed: self.speed,
@@ -459,8 +459,10 @@ impl App {
     /// Loads scenario text and starts playing it on a fresh cluster it describes. A
     /// scenario with an error is refused, naming its line; the current run continues.
     pub fn load(&mut self, text: &str, name: &str) -> Result<(), String> {
+        #[cfg_attr(not(feature = "teach"), allow(unused_mut))]
         let mut scenario = Scenario::parse(text).map_err(|e| e.to_string())?;
         // The bugs switched on in the page apply to the scenario too (it may add its own).
+        #[cfg(feature = "teach")]
         for bug in self.settings.raft.bugs.iter() {
             scenario.config.raft.bugs.set(bug, true);
         }

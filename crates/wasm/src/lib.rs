@@ -26,7 +26,7 @@ extern crate alloc;
 /// page held about 300 MB (500 MB with time travel's checkpoints) where dlmalloc holds 17 MB.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// A panic is a bug (an assertion in the core or the simulator failed): report where, then
 /// stop. The page sees the trap as an exception from the frame call and says the

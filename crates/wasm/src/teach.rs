@@ -125,7 +125,7 @@ impl App {
     /// picture, messages in flight included, rebuilt exactly from the nearest checkpoint.
     /// A scenario that was playing stops; its steps stay in the timeline.
     pub fn seek(&mut self, time_ms: f64) -> Result<(), String> {
-        if !(time_ms >= 0.0) {
+        if time_ms.is_nan() || time_ms < 0.0 {
             return Err(format!(
                 "seek takes a time in ms from 0, not {}",
                 json::decimal(time_ms)
@@ -442,7 +442,11 @@ mod tests {
         let mut a = App::new("?seed=2", Viewport::new(1000.0, 560.0), || 1);
         a.pause();
         a.advance(2_000.0).unwrap();
-        let m = a.sim().in_flight().next().expect("a heartbeat or reply is on the wire");
+        let m = a
+            .sim()
+            .in_flight()
+            .next()
+            .expect("a heartbeat or reply is on the wire");
         let (x, y) = layout::message_position(a.geometry(), m, a.clock_ms);
         let id = m.id;
         let links = a.state_json();

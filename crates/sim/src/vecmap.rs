@@ -102,7 +102,7 @@ mod tests {
             x ^= x << 17;
             let key = (x % 97) as u32;
             match x % 5 {
-                0 | 1 | 2 => assert_eq!(ours.insert(key, step), theirs.insert(key, step)),
+                0..=2 => assert_eq!(ours.insert(key, step), theirs.insert(key, step)),
                 3 => assert_eq!(ours.remove(&key), theirs.remove(&key)),
                 _ => assert_eq!(ours.get(&key), theirs.get(&key)),
             }

@@ -292,7 +292,7 @@ impl App {
 
     /// The simulation (read-only).
     pub fn sim(&self) -> &Simulation {
-        &self.tl.sim()
+        self.tl.sim()
     }
 
     /// Runs the simulation (through the scenario, if one plays) until the display clock

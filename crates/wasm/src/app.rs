@@ -371,11 +371,11 @@ impl App {
             let link = self.settings.link;
             let ghost_ms = ((link.latency_min_ms + link.latency_max_ms) as f64 / 2.0).max(5.0);
             self.narrator
-                .narrate(&records, &self.tl.sim(), &mut self.feed, ghost_ms);
+                .narrate(&records, self.tl.sim(), &mut self.feed, ghost_ms);
             #[cfg(feature = "teach")]
             self.mark(&records);
             records.clear();
-            let status = narrate::status(&self.tl.sim());
+            let status = narrate::status(self.tl.sim());
             if status != self.status {
                 self.status = status;
                 self.changed |= changed::STATUS;
@@ -424,7 +424,7 @@ impl App {
                 s.seed
             ),
         );
-        self.status = narrate::status(&self.tl.sim());
+        self.status = narrate::status(self.tl.sim());
         self.changed |= changed::FEED | changed::STATUS | changed::SETTINGS | changed::STORY;
     }
 
@@ -910,7 +910,7 @@ impl App {
 
     /// The state for `window.riverRaft.state()`.
     pub fn state_json(&self) -> String {
-        json::state(&self.tl.sim(), &self.geometry, self.paused, self.speed)
+        json::state(self.tl.sim(), &self.geometry, self.paused, self.speed)
     }
 
     /// Feed lines waiting, one per line as `time_ms \t kind \t text`.

@@ -800,10 +800,15 @@ impl App {
             .message_at(x, y)
             .and_then(|id| self.tl.sim().in_flight().find(|m| m.id == id))
         {
-            return format!(
+            let hint = format!(
                 "{}. Click to inspect it: drop, duplicate or hold it.",
                 json::message_words(m)
             );
+            // The message, not the link under it, is what a click would take.
+            if self.hover.take().is_some() {
+                self.base_dirty = true;
+            }
+            return hint;
         }
         let hover = hit_test(&self.geometry, (x, y));
         if hover != self.hover {

@@ -14,7 +14,10 @@ type Message = {
   sentMs: number; deliverMs: number; held: boolean; fields: Record<string, unknown>; why: string;
 };
 type Mark = { timeMs: number; kind: string; term: number; color: string; text: string };
-type Timeline = { startMs: number; endMs: number; nowMs: number; branches: number; checkpoints: number; marks: Mark[] };
+type Timeline = {
+  startMs: number; endMs: number; nowMs: number; branches: number; checkpoints: number;
+  branchEnds: number[]; marks: Mark[];
+};
 type Safety = { ok: boolean; count: number; violations: { property: string; timeMs: number; text: string }[] };
 type BugInfo = { name: string; on: boolean; about: string };
 type NodeState = {
@@ -50,6 +53,7 @@ const TIMELINE = `
     <input id="scrub" type="range" min="0" max="0" step="1" value="0" aria-label="Timeline: drag to any past moment" />
   </div>
   <output id="scrub-label" for="scrub">0.000 s</output>
+  <select id="branch" hidden aria-label="Futures kept when you acted in the past" title="Acting in the past keeps the old future: return to it here"></select>
   <button id="safety" class="badge" type="button" title="The safety checker runs after every event; click for details">✓ safe</button>
 </div>
 <p id="step-words" class="step-words" aria-live="polite"></p>`;
@@ -134,6 +138,7 @@ export function install(shell: Shell): Teach {
     marks: $<HTMLCanvasElement>('marks'),
     scrub: $<HTMLInputElement>('scrub'),
     scrubLabel: $<HTMLOutputElement>('scrub-label'),
+    branch: $<HTMLSelectElement>('branch'),
     safety: $<HTMLButtonElement>('safety'),
     safetyDialog: $<HTMLDialogElement>('safety-dialog'),
     safetySummary: $('safety-summary'),
@@ -144,7 +149,8 @@ export function install(shell: Shell): Teach {
   // ----- the timeline and the safety badge -----
 
   let shownAt = -Infinity;
-  let timeline: Timeline = { startMs: 0, endMs: 0, nowMs: 0, branches: 0, checkpoints: 0, marks: [] };
+  let timeline: Timeline = { startMs: 0, endMs: 0, nowMs: 0, branches: 0, checkpoints: 0, branchEnds: [], marks: [] };
+  let branchesShown = '';
   let scrubbing = false;
 
   /** Redraws the timeline and the badge: at once after an action, else a few times a
@@ -158,6 +164,14 @@ export function install(shell: Shell): Teach {
     if (!scrubbing) ui.scrub.value = String(timeline.nowMs);
     ui.scrubLabel.textContent = seconds(timeline.nowMs);
     ui.scrub.title = timeline.branches ? `${timeline.branches} earlier future(s) kept as branches` : '';
+    const ends = timeline.branchEnds.join(',');
+    if (ends !== branchesShown) {
+      branchesShown = ends;
+      ui.branch.hidden = timeline.branches === 0;
+      const options = [new Option('this future', '-1', true, true)];
+      timeline.branchEnds.forEach((end, k) => options.push(new Option(`kept future ${k + 1} (to ${seconds(end)})`, String(k))));
+      ui.branch.replaceChildren(...options);
+    }
     drawMarks();
     const safety = JSON.parse(raft.get('safety', '')) as Safety;
     ui.safety.classList.toggle('broken', !safety.ok);
@@ -202,6 +216,15 @@ export function install(shell: Shell): Teach {
   }
 
   ui.scrub.addEventListener('input', () => { scrubbing = true; seekTo(Number(ui.scrub.value)); });
+  ui.branch.addEventListener('change', () => {
+    const k = Number(ui.branch.value);
+    if (k < 0) return;
+    if (!shell.paused()) raft.act('pause', '', '');
+    const refusal = raft.at('branch', k);
+    if (refusal) shell.notice(refusal);
+    branchesShown = '';
+    shell.syncAll();
+  });
   ui.scrub.addEventListener('change', () => { scrubbing = false; syncTimeline(true); });
   ui.marks.addEventListener('mousemove', (event) => { ui.marks.title = markAt(event.clientX)?.text ?? ''; });
   ui.marks.addEventListener('click', (event) => { const m = markAt(event.clientX); if (m) seekTo(m.timeMs); });
@@ -338,6 +361,8 @@ export function install(shell: Shell): Teach {
     releaseMessage(id: number): void { at('release', id); },
     /** Shows moment `timeMs` of this run, rebuilt exactly (at most the furthest reached). */
     seek(timeMs: number): void { at('seek', timeMs); },
+    /** Returns to kept future `k` (see timeline().branchEnds); the one left is kept. */
+    switchBranch(k: number): void { at('branch', k); },
     /** Pauses and runs exactly one event; returns it in words. */
     stepEvent(): string {
       const words = raft.get('step-event', '');
@@ -347,7 +372,7 @@ export function install(shell: Shell): Teach {
     },
     /** Pauses and goes back one event. */
     stepBack(): void { act('step-back'); },
-    /** { startMs, endMs, nowMs, branches, checkpoints, marks: [{ timeMs, kind, term, color, text }] }. */
+    /** { startMs, endMs, nowMs, branches, checkpoints, branchEnds, marks: [{ timeMs, kind, term, color, text }] }. */
     timeline: (): Timeline => JSON.parse(raft.get('timeline', '')) as Timeline,
     /** The live checker: { ok, count, violations: [{ property, timeMs, text }] }. */
     safety: (): Safety => JSON.parse(raft.get('safety', '')) as Safety,

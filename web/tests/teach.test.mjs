@@ -56,6 +56,16 @@ describe('the teaching page', () => {
     assert.ok(tl.marks.some((m) => m.kind === 'leader'), 'the election is marked');
     await p.evaluate(() => window.riverRaft.seek(100));
     assert.deepEqual(await state(p), before);
+    // Acting in the past keeps the old future as a branch to return to.
+    await p.evaluate(() => window.riverRaft.crash('A'));
+    let branched = await p.evaluate(() => window.riverRaft.timeline());
+    assert.equal(branched.branches, 1);
+    assert.deepEqual(branched.branchEnds, [3100]);
+    await p.locator('#branch').selectOption('0');
+    branched = await p.evaluate(() => window.riverRaft.timeline());
+    assert.equal(branched.endMs, 3100, 'back on the old future');
+    assert.ok((await state(p)).nodes.find((n) => n.id === 'A').alive, 'where A never crashed');
+    await p.evaluate(() => window.riverRaft.seek(100));
     // Stepping one event forward and back returns to the same moment too.
     const words = await p.evaluate(() => window.riverRaft.stepEvent());
     assert.match(words, /timer fired|arrived|lost/);

@@ -1229,6 +1229,23 @@ mod tests {
         assert!(t.contains("\"branches\":1"), "{t}");
         assert!(t.contains("\"endMs\":500"), "the new branch ends now: {t}");
         assert!(end > 500);
+        // Back to the old future: nobody crashed there, and its end is reachable again.
+        let crashed = a.state_json();
+        a.switch_branch(0.0).unwrap();
+        assert!(
+            a.sim().node(NodeId(0)).is_some(),
+            "A runs in the old future"
+        );
+        a.seek(end as f64).unwrap();
+        assert_eq!(a.sim().now_ms(), end);
+        assert!(
+            a.timeline_json().contains("\"branches\":1"),
+            "the crash branch is kept"
+        );
+        a.switch_branch(0.0).unwrap();
+        a.seek(500.0).unwrap();
+        assert_eq!(a.state_json(), crashed);
+        assert!(a.switch_branch(5.0).is_err());
     }
 
     #[cfg(feature = "teach")]

@@ -127,12 +127,14 @@ impl RiverRaft {
 
     #[cfg(feature = "teach")]
     /// Does `verb` with a number (kept a number: parsing decimals in Rust would cost the
-    /// page kilobytes): `seek` ms · `drop`, `duplicate`, `hold`, `release` message id.
+    /// page kilobytes): `seek` ms · `branch` k · `drop`, `duplicate`, `hold`, `release`
+    /// message id.
     /// Returns why not, or "" when done.
     pub fn at(&mut self, verb: &str, x: f64) -> String {
         let app = &mut self.app;
         done(match verb {
             "seek" => app.seek(x),
+            "branch" => app.switch_branch(x),
             "drop" => app.drop_message(x),
             "duplicate" => app.duplicate_message(x),
             "hold" => app.hold_message(x),

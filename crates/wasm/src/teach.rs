@@ -141,6 +141,31 @@ impl App {
         Ok(())
     }
 
+    /// Returns to kept branch `k` (0 is the oldest) at the same moment, or its end if that
+    /// is earlier; the future being left is kept in its place. Its marks are rebuilt up to
+    /// that moment and grow again as it plays on.
+    pub fn switch_branch(&mut self, k: f64) -> Result<(), String> {
+        let count = self.tl.branches.len();
+        if !(k >= 0.0 && k == maths::floor(k) && (k as usize) < count) {
+            return Err(format!(
+                "there is no kept branch {} (there are {count})",
+                json::decimal(k)
+            ));
+        }
+        self.stop_story();
+        self.tl.switch_branch(k as usize);
+        self.marks.clear();
+        self.marks_seen = 0;
+        self.marks_committed = 0;
+        let records = core::mem::take(&mut self.tl.sim.trace.records);
+        self.mark(&records);
+        self.rewound(format!(
+            "Returned to a kept future, at t = {} s",
+            json::decimal(self.tl.sim.now_ms() as f64 / 1000.0)
+        ));
+        Ok(())
+    }
+
     /// Runs exactly one event (a message delivered, a timer fired) and says what it was.
     pub fn step_event(&mut self) -> String {
         self.pause();
@@ -221,12 +246,19 @@ impl App {
     /// kind, term, color, text }] }`.
     pub fn timeline_json(&self) -> String {
         let mut out = format!(
-            "{{\"startMs\":0,\"endMs\":{},\"nowMs\":{},\"branches\":{},\"checkpoints\":{},\"marks\":[",
+            "{{\"startMs\":0,\"endMs\":{},\"nowMs\":{},\"branches\":{},\"checkpoints\":{},\"branchEnds\":[",
             self.tl.end_ms(),
             self.tl.sim.now_ms(),
             self.tl.branches.len(),
             self.tl.checkpoint_count()
         );
+        for (k, b) in self.tl.branches.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            out.push_str(&b.end_ms.to_string());
+        }
+        out.push_str("],\"marks\":[");
         for (k, m) in self.marks.iter().enumerate() {
             if k > 0 {
                 out.push(',');

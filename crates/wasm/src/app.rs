@@ -1282,7 +1282,11 @@ mod tests {
         a.hold_message(id as f64).unwrap();
         assert!(a.hold_message(id as f64).is_err(), "already held");
         a.advance(2_000.0).unwrap();
-        assert!(a.sim().in_flight().any(|m| m.id == id && m.held));
+        let held = a.sim().in_flight().find(|m| m.id == id && m.held).unwrap();
+        assert!(
+            layout::progress(held, a.clock_ms) <= 0.5,
+            "it waits mid-wire"
+        );
         a.release_message(id as f64).unwrap();
         a.advance(200.0).unwrap();
         assert!(!a.sim().in_flight().any(|m| m.id == id));

@@ -627,9 +627,15 @@ fn message_point(geo: &Geometry, from: Endpoint, to: Endpoint, progress: f64) ->
 }
 
 /// Where message `m` is at `clock_ms`, as a fraction of its trip.
+/// A held message waits at the middle of its link (or where it was, if not yet there).
 pub fn progress(m: &InFlight, clock_ms: f64) -> f64 {
     let span = (m.deliver_ms.saturating_sub(m.sent_ms)).max(1) as f64;
-    maths::clamp((clock_ms - m.sent_ms as f64) / span, 0.0, 1.0)
+    let p = maths::clamp((clock_ms - m.sent_ms as f64) / span, 0.0, 1.0);
+    if m.held {
+        p.min(0.5)
+    } else {
+        p
+    }
 }
 
 /// The position of an in-flight message at the view's clock (what the tests check).
@@ -641,6 +647,16 @@ fn messages(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     for m in view.sim.in_flight().take(MAX_DRAWN_MESSAGES) {
         let at = message_position(geo, m, view.clock_ms);
         message_shape(scene, geo, &m.packet, at);
+        if m.held {
+            // Held by a person: a dashed ring says it is waiting, not travelling.
+            scene.push(Shape::Circle {
+                x: at.0,
+                y: at.1,
+                r: 11.0 * geo.scale,
+                fill: None,
+                stroke: Some(Stroke::dashed(theme::INK, 1.5 * geo.scale)),
+            });
+        }
     }
 }
 

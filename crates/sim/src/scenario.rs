@@ -6,6 +6,7 @@ use crate::checker::Property;
 use crate::kv::Op;
 use crate::sim::{SimConfig, Simulation};
 use crate::timeline::{Driver, Input};
+use crate::view::names;
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -948,17 +949,6 @@ fn set_link(driver: &mut impl Driver, a: NodeId, b: NodeId, one_way: bool, up: b
     if !one_way {
         driver.input(Input::SetLink(b, a, up));
     }
-}
-
-fn names(ids: &[NodeId]) -> String {
-    let mut text = String::new();
-    for id in ids {
-        if !text.is_empty() {
-            text.push_str(", ");
-        }
-        text.push(id.letter());
-    }
-    text
 }
 
 /// Checks one expectation; the error says what was expected and what was found.

@@ -2,6 +2,20 @@
 //! election timers between events). Nothing here changes the simulation.
 
 use crate::sim::Server;
+use alloc::string::String;
+use river_core::NodeId;
+
+/// Server letters separated by commas, as people read them: "A, C".
+pub fn names(ids: &[NodeId]) -> String {
+    let mut text = String::new();
+    for id in ids {
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        text.push(id.letter());
+    }
+    text
+}
 
 impl Server {
     /// The simulated time at which this server's node was last told how much time passed;

@@ -1273,12 +1273,14 @@ mod tests {
         let mut a = app("?seed=6");
         a.advance(3_000.0).unwrap();
         let leader = a.sim().leader().unwrap();
-        let id = a
-            .sim()
-            .in_flight()
-            .find(|m| m.from == Endpoint::Node(leader))
-            .map(|m| m.id)
-            .unwrap();
+        let from_leader = |a: &App| {
+            a.sim()
+                .in_flight()
+                .find(|m| m.from == Endpoint::Node(leader))
+                .map(|m| m.id)
+                .unwrap()
+        };
+        let id = from_leader(&a);
         a.hold_message(id as f64).unwrap();
         assert!(a.hold_message(id as f64).is_err(), "already held");
         a.advance(2_000.0).unwrap();
@@ -1298,12 +1300,7 @@ mod tests {
                 .collect()
         };
         let before = logs(&a);
-        let id = a
-            .sim()
-            .in_flight()
-            .find(|m| m.from == Endpoint::Node(leader))
-            .map(|m| m.id)
-            .unwrap();
+        let id = from_leader(&a);
         a.duplicate_message(id as f64).unwrap();
         a.advance(200.0).unwrap();
         assert_eq!(logs(&a), before);

@@ -11,6 +11,7 @@ use river_core::{Event, MessageKind, NodeId, Payload, Role, StepDownReason, Vote
 use river_sim::kv::{Op, OpResult};
 use river_sim::network::{Endpoint, Reply};
 use river_sim::trace::{DropReason, TraceEvent, TraceRecord};
+use river_sim::view::names;
 use river_sim::Simulation;
 
 /// The most feed lines waiting for the page; older ones are summarised as a count.
@@ -156,18 +157,6 @@ impl core::fmt::Display for Plural<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "{} {}", self.0, self.1)
     }
-}
-
-/// Letters separated by commas: "A, C".
-fn names(ids: &[NodeId]) -> String {
-    let mut out = String::new();
-    for id in ids {
-        if !out.is_empty() {
-            out.push_str(", ");
-        }
-        out.push(id.letter());
-    }
-    out
 }
 
 /// A message on the wire, remembered until it arrives or is lost.

@@ -4,6 +4,7 @@
 
 import './style.css';
 import init, { RiverRaft } from './pkg/river_wasm.js';
+import { $ } from './dom';
 
 /** Speed stops: denominators of 1/N×, slowest first. */
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
@@ -23,12 +24,6 @@ type State = {
 };
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
 type NodeInfo = { id: string; alive: boolean; title: string; hint: string };
-
-function $<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`missing #${id}`);
-  return el as T;
-}
 
 const canvas = $<HTMLCanvasElement>('canvas');
 const overlay = $<HTMLCanvasElement>('overlay');

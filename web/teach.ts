@@ -8,6 +8,7 @@
 import './teach.css';
 import type { RiverRaft } from './pkg/river_wasm.js';
 import type { Teach } from './main';
+import { $ } from './dom';
 
 type Message = {
   id: number; from: string; to: string; kind: string; term: number | null;
@@ -94,12 +95,6 @@ const BUGS = `
   <p class="muted">Each switch starts a fresh cluster with that mistake; the safety badge shows what breaks.</p>
 </fieldset>`;
 
-function $<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`missing #${id}`);
-  return el as T;
-}
-
 /** Fills a definition list from [term, value] rows; a row with no value is a heading. */
 function fillFields(dl: HTMLElement, rows: [string, string][]): void {
   dl.replaceChildren();
@@ -152,6 +147,8 @@ export function install(shell: Shell): Teach {
   let timeline: Timeline = { startMs: 0, endMs: 0, nowMs: 0, branches: 0, checkpoints: 0, branchEnds: [], marks: [] };
   let branchesShown = '';
   let scrubbing = false;
+  /** The message whose inspector is open. */
+  let msgId: number | null = null;
 
   /** Redraws the timeline and the badge: at once after an action, else a few times a
    * second (the run moves them every frame, and each redraw costs the page a layout). */
@@ -173,6 +170,7 @@ export function install(shell: Shell): Teach {
       ui.branch.replaceChildren(...options);
     }
     drawMarks();
+    if (msgId !== null) fillMessage();
     const safety = JSON.parse(raft.get('safety', '')) as Safety;
     ui.safety.classList.toggle('broken', !safety.ok);
     ui.safety.textContent = safety.ok ? '✓ safe' : `✗ ${safety.count} violation${safety.count === 1 ? '' : 's'}`;
@@ -291,8 +289,6 @@ export function install(shell: Shell): Teach {
 
   // ----- the message inspector -----
 
-  let msgId: number | null = null;
-
   function openMessage(id: number): void {
     msgId = id;
     ui.msgError.textContent = '';
@@ -333,7 +329,6 @@ export function install(shell: Shell): Teach {
     if (msgId === null) return;
     ui.msgError.textContent = raft.at(verb, msgId);
     shell.syncAll();
-    fillMessage();
   }
 
   $('msg-close').addEventListener('click', closeMessage);
@@ -385,10 +380,7 @@ export function install(shell: Shell): Teach {
   syncTimeline(true);
   return {
     sync(bits: number): void {
-      if (bits & 3) {
-        syncTimeline(false);
-        if (msgId !== null) fillMessage();
-      }
+      if (bits & 3) syncTimeline(false);
     },
     syncAll(): void { syncTimeline(true); },
     fillNode(id: string): void {

@@ -3,45 +3,11 @@
 // driven through the page's JavaScript API (window.riverRaft) and its controls. Every test
 // pauses the clock and moves time with advance(ms) on a fixed seed, so runs are
 // deterministic; assertions are on state(), never on pixels.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open } from './browser.mjs';
+import { advance, leaderOf, leaders, servePage, state } from './harness.mjs';
 
-const dist = fileURLToPath(new URL('../../dist-teach', import.meta.url));
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Opens the page at `query`, paused from the start (`&paused`), so runs are deterministic. */
-async function page(query = '?seed=1') {
-  const opened = await open(browser.context, server.url + query + '&paused');
-  opened.dialogs = [];
-  opened.page.on('dialog', async (d) => { opened.dialogs.push(d.message()); await d.dismiss(); });
-  await opened.page.evaluate(() => window.riverRaft.pause());
-  return opened;
-}
-
-const state = (p) => p.evaluate(() => window.riverRaft.state());
-const advance = (p, ms) => p.evaluate((t) => window.riverRaft.advance(t), ms);
-const leaders = (s) => s.nodes.filter((n) => n.role === 'leader');
-
-/** The newest leader (highest term). */
-function leaderOf(s) {
-  const all = leaders(s).sort((a, b) => b.term - a.term);
-  assert.ok(all.length > 0, 'a leader exists');
-  return all[0];
-}
+const page = servePage('dist-teach');
 
 describe('the teaching page', () => {
   test('rewinding to before an election shows the earlier state exactly', async () => {

@@ -6,6 +6,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/build.sh --browser
 node web/bench/bench.mjs "$@"
-# The teaching page: its size, seeking in a long run, memory after a 30-minute run.
-RIVER_TEACH=1 bash scripts/build.sh
+# The teaching tools: seeking in a long run, memory after a 30-minute run.
 node web/bench/teach.mjs

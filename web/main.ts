@@ -5,6 +5,7 @@
 import './style.css';
 import init, { RiverRaft } from './pkg/river_wasm.js';
 import { $ } from './dom';
+import teachUrl from 'virtual:teach-url';
 
 /** Speed stops: denominators of 1/N×, slowest first. */
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
@@ -62,13 +63,15 @@ const ui = {
   scenarioText: $<HTMLTextAreaElement>('scenario-text'),
   scenarioError: $('scenario-error'),
   help: $<HTMLDialogElement>('help-dialog'),
+  teach: $<HTMLButtonElement>('teach-button'),
 };
 
 let raft: RiverRaft;
 let menuNode: string | null = null;
 
-/** What the teaching build adds (web/teach.ts: time travel, inspectors, live safety, bugs);
- * null in the default build, which leaves it out to stay within the page's size budget. */
+/** What the teaching tools add (web/teach.ts: time travel, inspectors, live safety, bugs):
+ * null until someone opens them. They come with their own wasm (loaded then, which keeps
+ * the page within its size budget), take the run over and replace `raft`. */
 export type Teach = {
   /** After a frame or an action changed `bits`. */
   sync(bits: number): void;
@@ -84,6 +87,7 @@ export type Teach = {
   escape(): void;
 };
 let teach: Teach | null = null;
+let teachLoading: Promise<void> | null = null;
 
 function notice(text: string, kind: 'warn' | 'error' = 'warn'): void {
   const item = document.createElement('div');
@@ -365,6 +369,7 @@ $('scenario-run').addEventListener('click', () => {
   syncAll();
 });
 $('help-button').addEventListener('click', () => ui.help.showModal());
+ui.teach.addEventListener('click', () => { openTeach().catch(() => { /* shown as a notice */ }); });
 
 // ----- keyboard -----
 
@@ -447,10 +452,51 @@ const api = {
   scenario: (): Story => JSON.parse(raft.get('story', '')) as Story,
   /** The WebAssembly heap's size in bytes (it grows, never shrinks): for memory budgets. */
   memoryBytes: (): number => Number(raft.get('memory', '')),
+  /** Opens the teaching tools (time travel, inspectors, live safety, bugs) and adds their
+   * methods to this API; resolves when they have taken the run over. */
+  teach: (): Promise<void> => openTeach(),
 };
 
 declare global {
   interface Window { riverRaft?: typeof api }
+}
+
+// ----- the teaching tools, on demand -----
+
+/** What the page's shell lends the teaching tools. */
+const shell = {
+  get raft(): RiverRaft { return raft; },
+  $, api, box, notice, check, seconds, syncAll, wake, paused, closeMenu,
+  /** The tools' handle has taken the run over: it replaces the page's from now on. */
+  swap(next: RiverRaft): void {
+    const old = raft;
+    raft = next;
+    old.free();
+    closeMenu();
+    resize();
+    syncSettings();
+    syncAll();
+  },
+};
+
+/** Loads the teaching tools (once); they carry the run on where it stands. */
+function openTeach(): Promise<void> {
+  teachLoading ??= (async () => {
+    ui.teach.disabled = true;
+    ui.teach.textContent = 'Loading…';
+    // The tools' own file, by its address (see vite.config.ts: no preloading helper).
+    const { start: startTeach } = (await import(/* @vite-ignore */ teachUrl)) as typeof import('./teach');
+    teach = await startTeach(shell);
+    ui.teach.hidden = true;
+    document.body.dataset.teach = 'ready';
+  })().catch((error: unknown) => {
+    teachLoading = null;
+    ui.teach.disabled = false;
+    ui.teach.textContent = 'Teaching tools';
+    notice(`The teaching tools did not open: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    throw error;
+  });
+  return teachLoading;
 }
 
 // ----- start -----
@@ -508,13 +554,10 @@ async function start(): Promise<void> {
   watchRatio();
   syncSettings();
   sync(FEED | STATUS | STORY | CONTROLS);
-  if (import.meta.env.MODE === 'teach') {
-    const { install } = await import('./teach');
-    teach = install({ raft, api, box, notice, check, seconds, syncAll, wake, paused, closeMenu });
-  }
   window.riverRaft = api;
   document.body.dataset.ready = 'true';
   requestAnimationFrame(frame);
+  if (new URLSearchParams(location.search).has('teach')) await openTeach().catch(() => undefined);
 }
 
 start().catch((error: unknown) => notice(`River Raft could not start: ${String(error)}`, 'error'));

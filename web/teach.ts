@@ -1,14 +1,23 @@
-// The teaching build's additions (RIVER_TEACH=1; see scripts/build.sh): a timeline to drag
-// through the run's past, one event forward and back, marks for elections, commits, crashes
-// and cuts, a message inspector (drop, duplicate, hold, release), each node's persistent and
-// volatile state, the live safety checker's badge, and the deliberately broken variants.
-// Like the rest of the shell it decides nothing about Raft: words and colours come from
-// Rust, and every text reaches the page through textContent.
+// The teaching tools, loaded when someone opens them: a timeline to drag through the run's
+// past, one event forward and back, marks for elections, commits, crashes and cuts, a message
+// inspector (drop, duplicate, hold, release), each node's persistent and volatile state, the
+// live safety checker's badge, and the deliberately broken variants. They bring their own
+// build of the wasm (web/pkg-teach, with the `teach` feature), which takes the page's run
+// over from its journal: the whole past, from before the tools were opened, is on the
+// timeline. Like the rest of the shell this decides nothing about Raft: words and colours
+// come from Rust, and every text reaches the page through textContent.
 
-import './teach.css';
+// Inlined rather than a stylesheet of its own: a dynamic import with a stylesheet makes
+// Vite add its preloading helper (about 1 KB gzipped) to the page's own script.
+import css from './teach.css?inline';
 import type { RiverRaft } from './pkg/river_wasm.js';
+import initTeach, { RiverRaft as TeachRiverRaft } from './pkg-teach/river_wasm.js';
 import type { Teach } from './main';
-import { $ } from './dom';
+// Only types from the shell: anything imported from it would become a module the page and
+// the tools share, a third file for the page to load (see vite.config.ts).
+type Lookup = typeof import('./dom').$;
+/** The page's element lookup, lent by the shell in `start`. */
+let $: Lookup;
 
 type Message = {
   id: number; from: string; to: string; kind: string; term: number | null;
@@ -30,9 +39,12 @@ type NodeState = {
 /** The handle as the teaching build's wasm exports it (the default build has no `at`). */
 type TeachRaft = RiverRaft & { at(verb: string, x: number): string };
 
-/** What the page's shell lends the teaching build. */
+/** What the page's shell lends the teaching tools. */
 export type Shell = {
-  raft: RiverRaft;
+  $: Lookup;
+  readonly raft: RiverRaft;
+  /** Makes `next` the page's handle (and frees the one it had). */
+  swap(next: RiverRaft): void;
   api: object;
   box: HTMLElement;
   notice(text: string, kind?: 'warn' | 'error'): void;
@@ -108,7 +120,32 @@ function fillFields(dl: HTMLElement, rows: [string, string][]): void {
   }
 }
 
-export function install(shell: Shell): Teach {
+/** Starts the tools' wasm, has it take the page's run over exactly where it stands, and
+ * adds the tools to the page. Throws when the run could not be carried over; the page then
+ * runs on as it was. */
+export async function start(shell: Shell): Promise<Teach> {
+  $ = shell.$;
+  await initTeach();
+  const old = shell.raft;
+  const journal = old.get('journal', '');
+  const box = shell.box;
+  const next = new TeachRiverRaft($<HTMLCanvasElement>('canvas'), $<HTMLCanvasElement>('overlay'), '?paused',
+    Math.max(1, box.clientWidth), Math.max(1, box.clientHeight), window.devicePixelRatio || 1);
+  const refusal = next.act('carry', journal, '');
+  if (refusal) {
+    next.free();
+    throw new Error(`they could not take this run over (${refusal})`);
+  }
+  next.speed(old.speed(NaN));
+  next.act(shell.paused() ? 'pause' : 'play', '', '');
+  const style = document.createElement('style');
+  style.textContent = css;
+  document.head.append(style);
+  shell.swap(next);
+  return install(shell);
+}
+
+function install(shell: Shell): Teach {
   const raft = shell.raft as TeachRaft;
   const { seconds } = shell;
   $('canvas-box').insertAdjacentHTML('afterend', TIMELINE);

@@ -1,17 +1,67 @@
-// Browser tests of the teaching page (dist-teach/, built with RIVER_TEACH=1): time travel,
-// message control, live safety checking and the broken variants, in Debian's Chromium,
-// driven through the page's JavaScript API (window.riverRaft) and its controls. Every test
-// pauses the clock and moves time with advance(ms) on a fixed seed, so runs are
+// Browser tests of the teaching tools (time travel, message control, live safety checking
+// and the broken variants), which the page loads when someone opens them, in Debian's
+// Chromium, driven through the page's JavaScript API (window.riverRaft) and its controls.
+// Every test pauses the clock and moves time with advance(ms) on a fixed seed, so runs are
 // deterministic; assertions are on state(), never on pixels.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { advance, leaderOf, leaders, servePage, state } from './harness.mjs';
 
-const page = servePage('dist-teach');
+const openPage = servePage('dist');
 
-describe('the teaching page', () => {
+/** The page at `query`, paused, with the teaching tools open. */
+async function page(query) {
+  const opened = await openPage(query);
+  await opened.page.evaluate(() => window.riverRaft.teach());
+  return opened;
+}
+
+describe('the teaching tools', () => {
+  test('open on demand and take the run over exactly, past included', async () => {
+    const { page: p, errors } = await openPage('?seed=4');
+    const fetched = [];
+    p.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    await p.locator('#story').click();
+    await p.evaluate(() => { window.riverRaft.pause(); window.riverRaft.advance(1200); });
+    await p.evaluate(() => { window.riverRaft.cut('D', 'E', true); window.riverRaft.advance(333.5); });
+    const live = await state(p);
+    const story = await p.evaluate(() => window.riverRaft.scenario());
+    assert.equal(story.state, 'playing', 'the story is half told');
+    assert.equal(live.messages, undefined, 'the page alone does not list messages');
+    const feedBefore = await p.locator('#feed li').count();
+    assert.deepEqual(fetched, [], 'nothing of the tools was fetched with the page');
+
+    await p.locator('#teach-button').click();
+    await p.waitForFunction(() => document.body.dataset.teach === 'ready');
+    assert.ok(fetched.some((f) => /teach-[\w-]+\.js$/.test(f)), 'the tools came when asked');
+    assert.ok(fetched.some((f) => /\.wasm$/.test(f)), 'with their own wasm');
+    const taken = await state(p);
+    assert.ok(Array.isArray(taken.messages), 'the tools list messages');
+    // The run, not where it is drawn: the timeline below takes some of the canvas's height.
+    const run = (s) => ({ ...s, messages: undefined, nodes: s.nodes.map((n) => ({ ...n, x: 0, y: 0 })) });
+    assert.deepEqual(run(taken), run(live), 'the same moment, exactly');
+    assert.deepEqual(await p.evaluate(() => window.riverRaft.scenario()), story);
+    assert.equal(await p.locator('#feed li').count(), feedBefore, 'no story told twice');
+    assert.equal(await p.locator('#teach-button').isHidden(), true);
+
+    // The past from before the tools were opened is on the timeline.
+    const tl = await p.evaluate(() => window.riverRaft.timeline());
+    assert.equal(tl.startMs, 0);
+    assert.equal(tl.endMs, Math.floor(live.timeMs));
+    assert.ok(tl.marks.some((m) => m.kind === 'leader'), 'the first election is marked');
+    await p.evaluate(() => window.riverRaft.seek(0));
+    assert.equal(leaders(await state(p)).length, 0, 'no leader at the start');
+    await p.evaluate((t) => window.riverRaft.seek(t), tl.endMs);
+    assert.deepEqual(run(await state(p)), run(taken), 'and back at the end, the same moment');
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('rewinding to before an election shows the earlier state exactly', async () => {
-    const { page: p, errors } = await page('?seed=3');
+    // ?teach opens the tools with the page.
+    const { page: p, errors } = await openPage('?seed=3&teach');
+    await p.waitForFunction(() => document.body.dataset.teach === 'ready');
+    assert.equal((await state(p)).timeMs, 0);
     await advance(p, 100);
     const before = await state(p);
     assert.equal(leaders(before).length, 0, 'no leader yet');

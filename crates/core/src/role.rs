@@ -38,12 +38,15 @@ impl Role {
     /// The transitions of Figure 4 (plus PreVote's): anything else is a bug.
     pub fn may_become(self, next: Role) -> bool {
         use Role::*;
-        match (self, next) {
-            (_, Follower) => true,
-            (Follower | PreCandidate | Candidate, PreCandidate | Candidate) => true,
-            (Candidate, Leader) => true,
-            _ => false,
-        }
+        matches!(
+            (self, next),
+            (_, Follower)
+                | (
+                    Follower | PreCandidate | Candidate,
+                    PreCandidate | Candidate
+                )
+                | (Candidate, Leader)
+        )
     }
 }
 

@@ -9,6 +9,7 @@
 //! `advance` and `step` move time instead, which makes runs driven through the API
 //! deterministic: the same seed and the same calls give the same state.
 
+use crate::journal::{Entry, Head, Journal};
 use crate::json;
 use crate::layout::{self, hit_test, Geometry, Hit, View, Viewport};
 use crate::maths;
@@ -70,6 +71,8 @@ pub mod changed {
     pub const SETTINGS: u32 = 8;
     /// Paused or speed changed.
     pub const CONTROLS: u32 = 16;
+    /// Everything.
+    pub const ALL: u32 = 31;
 }
 
 /// A scenario being played.
@@ -142,6 +145,10 @@ pub struct App {
     overlay_painted: Option<u64>,
     /// Wall time of the last overlay repaint.
     overlay_wall_ms: f64,
+    /// How this run began and what people did to it, for the teaching tools to take it
+    /// over ([`App::journal`], [`App::carry`]); `None` once someone travelled in time
+    /// (the journal holds one straight line of actions).
+    journal: Option<Journal>,
 }
 
 impl App {
@@ -186,6 +193,7 @@ impl App {
             base_painted: None,
             overlay_painted: None,
             overlay_wall_ms: f64::NEG_INFINITY,
+            journal: None,
         };
         app.started();
         app
@@ -398,6 +406,7 @@ impl App {
 
     fn started(&mut self) {
         self.clock_ms = 0.0;
+        self.journal = Some(Journal::new(Head::Fresh(self.settings.clone())));
         #[cfg(feature = "teach")]
         {
             self.marks.clear();
@@ -434,6 +443,7 @@ impl App {
         match self.settings.set(name, value)? {
             Effect::Restart => self.restart_run(),
             Effect::Network => {
+                self.note("set", name, value);
                 self.act(Input::LinkParams(self.settings.link));
                 self.changed |= changed::SETTINGS;
             }
@@ -474,6 +484,10 @@ impl App {
         self.tl = start_run(sim);
         let lines = scenario.steps.iter().map(|(line, _)| *line).collect();
         self.started();
+        self.journal = Some(Journal::new(Head::Scenario {
+            name: name.to_string(),
+            text: text.to_string(),
+        }));
         self.feed.push(
             0,
             FeedKind::Story,
@@ -494,14 +508,16 @@ impl App {
 
     /// Plays a built-in scenario by name (`partition`).
     pub fn play_built_in(&mut self, name: &str) -> Result<(), String> {
-        let text = scenario::built_in(name)
+        let text = built_in(name)
             .ok_or_else(|| format!("there is no built-in scenario named '{}'", echo(name)))?;
         self.load(text, name)
     }
 
     /// Stops the scenario; the cluster keeps running as it is.
     pub fn stop_story(&mut self) {
-        if self.story.take().is_some() {
+        if self.story.is_some() {
+            self.note("stop-story", "", "");
+            self.story = None;
             self.feed.push(
                 self.tl.sim().now_ms(),
                 FeedKind::Story,
@@ -655,6 +671,7 @@ impl App {
                 "every user is busy; wait until one hears back",
             ));
         }
+        self.note("propose", id.letter().encode_utf8(&mut [0; 4]), command);
         self.act(Input::Submit(id, op));
         self.proposals += 1;
         Ok(())
@@ -690,6 +707,8 @@ impl App {
     }
 
     fn cut_ids(&mut self, a: NodeId, b: NodeId, one_way: bool) {
+        let verb = if one_way { "cut-one-way" } else { "cut" };
+        self.note_pair(verb, a, b);
         self.act(Input::SetLink(a, b, false));
         if !one_way {
             self.act(Input::SetLink(b, a, false));
@@ -697,6 +716,7 @@ impl App {
     }
 
     fn heal_ids(&mut self, a: NodeId, b: NodeId) {
+        self.note_pair("heal", a, b);
         self.act(Input::SetLink(a, b, true));
         self.act(Input::SetLink(b, a, true));
     }
@@ -712,8 +732,9 @@ impl App {
     /// Splits the cluster into groups that hear only each other, written as letters with
     /// `|` between groups ("AB|CDE"); servers in no group are cut off alone.
     pub fn partition(&mut self, groups: &str) -> Result<(), String> {
-        let groups = self.parse_groups(groups)?;
-        self.act(Input::Partition(groups));
+        let parsed = self.parse_groups(groups)?;
+        self.note("partition", groups, "");
+        self.act(Input::Partition(parsed));
         Ok(())
     }
 
@@ -751,12 +772,14 @@ impl App {
 
     /// Restores every link.
     pub fn heal_all(&mut self) {
+        self.note("heal-all", "", "");
         self.act(Input::HealAll);
     }
 
     /// Crashes a server.
     pub fn crash(&mut self, node: &str) -> Result<(), String> {
         let id = self.node_id(node)?;
+        self.note("crash", node, "");
         self.act(Input::Crash(id));
         Ok(())
     }
@@ -764,6 +787,7 @@ impl App {
     /// Restarts a crashed server from its disk.
     pub fn restart(&mut self, node: &str) -> Result<(), String> {
         let id = self.node_id(node)?;
+        self.note("restart", node, "");
         self.act(Input::Restart(id));
         Ok(())
     }
@@ -778,6 +802,7 @@ impl App {
             }
             Some(_) => {}
         }
+        self.note("timeout", node, "");
         self.act(Input::Timeout(id));
         Ok(())
     }
@@ -788,6 +813,130 @@ impl App {
         self.branch_if_in_past();
         Driver::input(&mut self.tl, input);
         self.after_run();
+    }
+
+    /// Writes an action into the journal, at this moment, before it is taken.
+    fn note(&mut self, verb: &str, a: &str, b: &str) {
+        let sim = self.tl.sim();
+        let (time_ms, events) = (sim.now_ms(), sim.stats.events);
+        if let Some(journal) = &mut self.journal {
+            journal.entries.push(Entry {
+                time_ms,
+                events,
+                verb: verb.to_string(),
+                a: a.to_string(),
+                b: b.to_string(),
+            });
+        }
+    }
+
+    fn note_pair(&mut self, verb: &str, a: NodeId, b: NodeId) {
+        let (a, b) = (a.letter(), b.letter());
+        self.note(verb, a.encode_utf8(&mut [0; 4]), b.encode_utf8(&mut [0; 4]));
+    }
+
+    /// Does the action named `verb` with arguments `a` and `b` (see the wasm handle's
+    /// `act`); says why not when refused.
+    pub fn command(&mut self, verb: &str, a: &str, b: &str) -> Result<(), String> {
+        match verb {
+            "propose" => self.propose(a, b),
+            "cut" => self.cut(a, b, false),
+            "cut-one-way" => self.cut(a, b, true),
+            "heal" => self.heal(a, b),
+            "partition" => self.partition(a),
+            "heal-all" => {
+                self.heal_all();
+                Ok(())
+            }
+            "crash" => self.crash(a),
+            "restart" => self.restart(a),
+            "timeout" => self.timeout(a),
+            "pause" => {
+                self.pause();
+                Ok(())
+            }
+            "play" => {
+                self.play();
+                Ok(())
+            }
+            "step" => {
+                self.step();
+                Ok(())
+            }
+            "load" => self.load(a, b),
+            "play-built-in" => self.play_built_in(a),
+            "stop-story" => {
+                self.stop_story();
+                Ok(())
+            }
+            "set" => self.set_setting(a, b),
+            "restart-run" => {
+                self.restart_run();
+                Ok(())
+            }
+            "select" => {
+                self.select(a);
+                Ok(())
+            }
+            #[cfg(feature = "teach")]
+            "carry" => self.carry(a),
+            #[cfg(feature = "teach")]
+            "step-back" => {
+                self.step_back();
+                Ok(())
+            }
+            #[cfg(feature = "teach")]
+            "bug" => self.set_bug(a, b == "on"),
+            _ => Err(format!("unknown action '{}'", echo(verb))),
+        }
+    }
+
+    /// The run's journal as text, for another build of the page to take it over; "" once
+    /// someone travelled in time (a journal holds one straight line of actions).
+    pub fn journal(&mut self) -> String {
+        let (clock_ms, proposals) = (self.clock_ms, self.proposals);
+        self.journal.as_mut().map_or_else(String::new, |j| {
+            j.clock_ms = clock_ms;
+            j.proposals = proposals;
+            j.encode()
+        })
+    }
+
+    /// Takes over the run a journal describes: starts it as it began and does every action
+    /// again at its moment, so the simulation ends exactly where the journal's page stood.
+    /// A journal this build cannot follow to the same events is refused.
+    #[cfg(any(feature = "teach", test))]
+    pub fn carry(&mut self, text: &str) -> Result<(), String> {
+        let journal = Journal::decode(text)?;
+        match journal.head {
+            Head::Fresh(settings) => {
+                self.settings = settings;
+                self.restart_run();
+            }
+            Head::Scenario { name, text } => self.load(&text, &name)?,
+        }
+        let moment = |app: &App| (app.tl.sim().now_ms(), app.tl.sim().stats.events);
+        for e in &journal.entries {
+            // Several actions may share a moment, with nothing run between them.
+            if moment(self) != (e.time_ms, e.events) {
+                self.run_to(e.time_ms as f64);
+            }
+            if moment(self) != (e.time_ms, e.events) {
+                let sim = self.tl.sim();
+                return Err(format!(
+                    "the run went differently: at {} ms it had {} events, not {}",
+                    e.time_ms, sim.stats.events, e.events
+                ));
+            }
+            self.command(&e.verb, &e.a, &e.b)?;
+        }
+        self.run_to(journal.clock_ms);
+        self.proposals = journal.proposals;
+        // The page has shown this run's story already.
+        self.feed.take();
+        self.changed = changed::ALL;
+        self.repaint();
+        Ok(())
     }
 
     // ----- pointer -----
@@ -961,6 +1110,18 @@ fn start_run(sim: Simulation) -> Run {
 #[cfg(not(feature = "teach"))]
 fn start_run(sim: Simulation) -> Run {
     sim
+}
+
+/// The built-in scenarios the page offers, by name: the partition story, and with the
+/// teaching tools the paper's Figure 8 (only their bugs panel can break it; its text would
+/// cost the page's first load 0.8 KB gzipped).
+pub fn built_in(name: &str) -> Option<&'static str> {
+    match name {
+        "partition" => Some(scenario::PARTITION),
+        #[cfg(feature = "teach")]
+        "figure8" => Some(scenario::FIGURE8),
+        _ => None,
+    }
 }
 
 /// A fresh simulation for `settings`, keeping its trace records for narration.
@@ -1195,6 +1356,139 @@ mod tests {
         assert_eq!(a.geometry().nodes.len(), 7);
         assert!(a.settings_json().contains("\"nodes\":\"7\""));
         assert_eq!(a.default_partition(), "ABC|DEFG");
+    }
+
+    /// A small generator for the test's choices (not the simulation's: that has its own).
+    fn pick(state: &mut u64, n: u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state % n
+    }
+
+    /// Plays a random session on `a`: frames at random wall gaps and speeds, and every
+    /// kind of action a journal holds, by the API and by clicks.
+    fn random_session(a: &mut App, rng: &mut u64, steps: usize) {
+        let mut wall = 0.0;
+        for _ in 0..steps {
+            let n = a.sim().size() as u64;
+            let letter = |k: u64| String::from(char::from(b'A' + k as u8));
+            let (x, y) = (letter(pick(rng, n)), letter(pick(rng, n)));
+            // Refusals (a crashed node timed out, every user busy) are part of a session.
+            match pick(rng, 16) {
+                0 => drop(a.propose(&x, &format!("k={}", pick(rng, 100)))),
+                1 => drop(a.cut(&x, &y, pick(rng, 2) == 0)),
+                2 => drop(a.heal(&x, &y)),
+                3 => drop(a.partition(&a.default_partition())),
+                4 => a.heal_all(),
+                5 => drop(a.crash(&x)),
+                6 => drop(a.restart(&x)),
+                7 => drop(a.timeout(&x)),
+                8 => drop(a.set_setting("latency-max", &format!("{}", 20 + pick(rng, 60)))),
+                9 => drop(a.set_setting("loss-percent", &format!("{}.5", pick(rng, 20)))),
+                10 => a.step(),
+                11 => drop(a.advance(pick(rng, 3000) as f64 + 0.25)),
+                12 => a.stop_story(),
+                13 => {
+                    // The middle of a link: a click cuts it (or one way) or restores it.
+                    let g = a.geometry();
+                    let (p, q) = (
+                        g.nodes[pick(rng, n) as usize],
+                        g.nodes[pick(rng, n) as usize],
+                    );
+                    let shift = pick(rng, 2) == 0;
+                    a.click((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0, shift);
+                }
+                _ => {
+                    a.set_speed(1.0 / (1 + pick(rng, 50)) as f64);
+                    a.play();
+                    for _ in 0..pick(rng, 20) {
+                        wall += pick(rng, 40) as f64 + 0.37;
+                        a.frame(wall);
+                    }
+                    a.pause();
+                }
+            }
+        }
+    }
+
+    /// Another build takes the run over (the teaching tools do, in the page): same picture,
+    /// same trace, same scenario progress, same next suggestion.
+    fn carried(a: &mut App) -> App {
+        let text = a.journal();
+        let mut b = app("?seed=3");
+        b.carry(&text).unwrap_or_else(|e| panic!("{e}"));
+        b.set_speed(a.speed());
+        assert_eq!(a.state_json(), b.state_json());
+        assert_eq!(a.sim().trace.digest(), b.sim().trace.digest());
+        assert_eq!(a.story_json(), b.story_json());
+        assert_eq!(a.settings_json(), b.settings_json());
+        assert_eq!((a.status(), a.suggestion()), (b.status(), b.suggestion()));
+        assert_eq!(a.clock_ms.to_bits(), b.clock_ms.to_bits());
+        b
+    }
+
+    #[test]
+    fn a_journal_carries_the_run_to_another_page_exactly() {
+        for seed in 1..=12u64 {
+            let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let mut a = app(&format!("?seed={seed}&nodes={}", 3 + seed % 5));
+            if seed % 3 == 0 {
+                a.play_built_in("partition").unwrap();
+            } else if seed % 3 == 1 {
+                a.set_setting("election-timeout-max", "650").unwrap();
+                a.set_setting("election-timeout-min", "400").unwrap();
+            }
+            random_session(&mut a, &mut rng, 60);
+            let mut b = carried(&mut a);
+            // And the two go on alike.
+            a.advance(5_000.0).unwrap();
+            b.advance(5_000.0).unwrap();
+            assert_eq!(a.state_json(), b.state_json(), "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn a_scenario_half_played_is_carried_and_plays_on_alike() {
+        let mut a = app("?seed=9");
+        a.play_built_in("partition").unwrap();
+        a.advance(1_500.0).unwrap();
+        a.cut("A", "C", true).unwrap();
+        a.advance(700.5).unwrap();
+        let mut b = carried(&mut a);
+        assert!(a.story_json().contains("\"playing\""), "{}", a.story_json());
+        for _ in 0..40 {
+            a.advance(1_000.0).unwrap();
+            b.advance(1_000.0).unwrap();
+            assert_eq!(a.story_json(), b.story_json());
+        }
+        assert_eq!(a.state_json(), b.state_json());
+    }
+
+    #[test]
+    fn a_journal_is_refused_when_the_run_would_go_differently() {
+        let mut a = app("?seed=5");
+        a.advance(2_000.0).unwrap();
+        a.crash("B").unwrap();
+        let mut journal = Journal::decode(&a.journal()).unwrap();
+        journal.entries[0].events += 1;
+        let mut b = app("?seed=3");
+        let e = b.carry(&journal.encode()).unwrap_err();
+        assert!(e.contains("went differently"), "{e}");
+        assert!(b
+            .carry("garbage")
+            .unwrap_err()
+            .contains("not a River Raft journal"));
+    }
+
+    #[cfg(feature = "teach")]
+    #[test]
+    fn travelling_in_time_ends_the_journal() {
+        let mut a = app("?seed=5");
+        a.advance(2_000.0).unwrap();
+        assert!(!a.journal().is_empty());
+        a.seek(1_000.0).unwrap();
+        assert_eq!(a.journal(), "");
     }
 
     #[cfg(feature = "teach")]

@@ -148,66 +148,16 @@ impl RiverRaft {
     /// `propose` node command · `cut` a b · `cut-one-way` a b · `heal` a b · `partition`
     /// groups ("AB|CDE") · `heal-all` · `crash` node · `restart` node · `timeout` node ·
     /// `pause` · `play` · `step` · `load` text name · `play-built-in` name · `stop-story` ·
-    /// `set` name value · `restart-run` · `select` node · `step-back` · `bug` name
-    /// ("on"|"off").
+    /// `set` name value · `restart-run` · `select` node · `carry` journal (see `journal`)
+    /// · `step-back` · `bug` name ("on"|"off").
     pub fn act(&mut self, verb: &str, a: &str, b: &str) -> String {
-        let app = &mut self.app;
-        let result = match verb {
-            "propose" => app.propose(a, b),
-            "cut" => app.cut(a, b, false),
-            "cut-one-way" => app.cut(a, b, true),
-            "heal" => app.heal(a, b),
-            "partition" => app.partition(a),
-            "heal-all" => {
-                app.heal_all();
-                Ok(())
-            }
-            "crash" => app.crash(a),
-            "restart" => app.restart(a),
-            "timeout" => app.timeout(a),
-            "pause" => {
-                app.pause();
-                Ok(())
-            }
-            "play" => {
-                app.play();
-                Ok(())
-            }
-            "step" => {
-                app.step();
-                Ok(())
-            }
-            "load" => app.load(a, b),
-            "play-built-in" => app.play_built_in(a),
-            "stop-story" => {
-                app.stop_story();
-                Ok(())
-            }
-            "set" => app.set_setting(a, b),
-            "restart-run" => {
-                app.restart_run();
-                Ok(())
-            }
-            "select" => {
-                app.select(a);
-                Ok(())
-            }
-            #[cfg(feature = "teach")]
-            "step-back" => {
-                app.step_back();
-                Ok(())
-            }
-            #[cfg(feature = "teach")]
-            "bug" => app.set_bug(a, b == "on"),
-            _ => Err(format!("unknown action '{}'", crate::settings::echo(verb))),
-        };
-        done(result)
+        done(self.app.command(verb, a, b))
     }
 
     /// Answers a question by name: `state`, `story`, `settings`, `status`, `notices`,
     /// `feed` (and forgets it), `node` letter, `suggestion`, `partition`, `speed`,
     /// `paused`, `max-command-bytes`, `built-in` name, `timeline`, `safety`, `bugs`, and
-    /// `step-event` (runs one event and says what it was), `memory`. Unknown questions
+    /// `step-event` (runs one event and says what it was), `memory`, `journal`. Unknown questions
     /// answer "".
     pub fn get(&mut self, what: &str, arg: &str) -> String {
         let app = &mut self.app;
@@ -223,6 +173,9 @@ impl RiverRaft {
             "step-event" => app.step_event(),
             // The wasm heap's size in bytes (it only grows): for the memory benchmark.
             "memory" => (core::arch::wasm32::memory_size(0) * 65_536).to_string(),
+            // The teaching build takes runs over; it never hands one on.
+            #[cfg(not(feature = "teach"))]
+            "journal" => app.journal(),
             "story" => app.story_json(),
             "settings" => app.settings_json(),
             "status" => app.status().to_string(),
@@ -242,9 +195,7 @@ impl RiverRaft {
                     crate::json::decimal(ring.h)
                 )
             }
-            "built-in" => river_sim::scenario::built_in(arg)
-                .unwrap_or_default()
-                .to_string(),
+            "built-in" => crate::app::built_in(arg).unwrap_or_default().to_string(),
             _ => String::new(),
         }
     }

@@ -39,6 +39,7 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
 }
 
 pub mod app;
+pub mod journal;
 pub mod json;
 pub mod layout;
 pub mod maths;

@@ -128,8 +128,31 @@ impl Settings {
     /// election timeout, an empty range), saying why.
     pub fn set(&mut self, name: &str, value: &str) -> Result<Effect, String> {
         let mut next = self.clone();
+        let effect = next.apply(name, value)?;
+        next.check()?;
+        *self = next;
+        Ok(effect)
+    }
+
+    /// Sets every (name, value) pair, checking the whole only at the end (one by one, a
+    /// pair can be impossible for a moment: a new shortest timeout above the old longest).
+    /// On a refusal nothing changes.
+    #[cfg(any(feature = "teach", test))]
+    pub fn set_all(&mut self, pairs: &[(&str, &str)]) -> Result<(), String> {
+        let mut next = self.clone();
+        for (name, value) in pairs {
+            next.apply(name, value)?;
+        }
+        next.check()?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Changes one setting without checking the whole.
+    fn apply(&mut self, name: &str, value: &str) -> Result<Effect, String> {
+        let next = self;
         let value = value.trim();
-        let effect = match name {
+        Ok(match name {
             "nodes" => {
                 next.nodes = whole(value, "the cluster size", 1, MAX_NODES as u64)? as usize;
                 Effect::Restart
@@ -180,16 +203,18 @@ impl Settings {
                 Effect::Restart
             }
             _ => return Err(format!("there is no setting named '{}'", echo(name))),
-        };
-        if next.link.latency_min_ms > next.link.latency_max_ms {
+        })
+    }
+
+    /// Refuses settings that make the configuration impossible.
+    fn check(&self) -> Result<(), String> {
+        if self.link.latency_min_ms > self.link.latency_max_ms {
             return Err(format!(
                 "the shortest latency ({} ms) is above the longest ({} ms)",
-                next.link.latency_min_ms, next.link.latency_max_ms
+                self.link.latency_min_ms, self.link.latency_max_ms
             ));
         }
-        next.config().validate().map_err(|e| e.to_string())?;
-        *self = next;
-        Ok(effect)
+        self.config().validate().map_err(|e| e.to_string())
     }
 }
 

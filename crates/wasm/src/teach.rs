@@ -169,6 +169,9 @@ impl App {
     /// Runs exactly one event (a message delivered, a timer fired) and says what it was.
     pub fn step_event(&mut self) -> String {
         self.pause();
+        // One event may leave others of the same moment waiting, which a journal's
+        // moments cannot say.
+        self.journal = None;
         let wires: Vec<(u64, String)> = self
             .tl
             .sim
@@ -232,6 +235,7 @@ impl App {
     /// After the present was rebuilt from the past: the picture and narration restart
     /// from it.
     fn rewound(&mut self, line: String) {
+        self.journal = None;
         self.tl.sim.trace.records.clear();
         self.narrator.reset();
         self.clock_ms = self.tl.sim.now_ms() as f64;
@@ -342,6 +346,7 @@ impl App {
         if self.settings.raft.bugs.has(bug) != on {
             self.settings.raft.bugs.set(bug, on);
             self.restart_run();
+            self.journal = None;
         }
         Ok(())
     }
@@ -368,6 +373,8 @@ impl App {
             ));
         }
         let id = m.id;
+        // A journal has no words for the teaching tools' own actions.
+        self.journal = None;
         self.act(make(id));
         self.overlay_wall_ms = f64::NEG_INFINITY;
         Ok(())

@@ -1,0 +1,294 @@
+//! The journal: how the present run began and what people did to it, each action with the
+//! moment it was taken. The page keeps one so that another build of itself can stand
+//! exactly where it stands: the teaching tools (time travel, inspectors, live safety) are
+//! a second wasm, loaded only when someone opens them, and they take over the run by doing
+//! everything in the journal again. The simulation is deterministic, so the same start and
+//! the same actions at the same moments give the same run — and the tools' timeline then
+//! holds the whole past, from before they were opened.
+//!
+//! As text, the journal is a list of fields, each written as its length in bytes, a colon
+//! and the field itself (`5:fresh`), so no field needs escaping: the format name, the
+//! display clock (the bits of its `f64`), the count of changes sent, then `fresh` and the
+//! settings' values in [`NAMES`] order, or `scenario`, its name and its text; then five
+//! fields per action: time in ms, events processed before it, and the action as the
+//! page's verb and two arguments (see [`crate::app::App::command`]).
+
+use crate::settings::{Settings, NAMES};
+#[cfg(any(feature = "teach", test))]
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+/// The first field of a journal's text.
+pub const FORMAT: &str = "river-journal-1";
+
+/// The verbs a journal may hold: the actions that change a run while it plays (those that
+/// start a new run begin a new journal instead).
+pub const VERBS: [&str; 11] = [
+    "propose",
+    "cut",
+    "cut-one-way",
+    "heal",
+    "partition",
+    "heal-all",
+    "crash",
+    "restart",
+    "timeout",
+    "set",
+    "stop-story",
+];
+
+/// How a run began.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Head {
+    /// A fresh cluster with these settings.
+    Fresh(Settings),
+    /// A scenario, loaded under this name.
+    Scenario {
+        /// The name it was loaded under.
+        name: String,
+        /// Its text.
+        text: String,
+    },
+}
+
+/// One action, at its moment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The simulated time it was taken.
+    pub time_ms: u64,
+    /// How many events the simulation had processed then.
+    pub events: u64,
+    /// The action: a verb of [`VERBS`] and its arguments.
+    pub verb: String,
+    /// The first argument ("" when none).
+    pub a: String,
+    /// The second argument ("" when none).
+    pub b: String,
+}
+
+/// A run's beginning, its actions, and where the page stood.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Journal {
+    /// How the run began.
+    pub head: Head,
+    /// What people did since, oldest first.
+    pub entries: Vec<Entry>,
+    /// The display clock, in simulated ms (it runs ahead of the last event).
+    pub clock_ms: f64,
+    /// How many changes people have sent (the page's next suggestion follows from it).
+    pub proposals: u64,
+}
+
+impl Journal {
+    /// A journal for a run that began with `head`, nothing done yet.
+    pub fn new(head: Head) -> Journal {
+        Journal {
+            head,
+            entries: Vec::new(),
+            clock_ms: 0.0,
+            proposals: 0,
+        }
+    }
+
+    /// The journal as text.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        let mut field = |s: &str| {
+            out.push_str(&s.len().to_string());
+            out.push(':');
+            out.push_str(s);
+        };
+        field(FORMAT);
+        field(&self.clock_ms.to_bits().to_string());
+        field(&self.proposals.to_string());
+        match &self.head {
+            Head::Fresh(settings) => {
+                field("fresh");
+                for name in NAMES {
+                    field(&settings.get(name).unwrap_or_default());
+                }
+            }
+            Head::Scenario { name, text } => {
+                field("scenario");
+                field(name);
+                field(text);
+            }
+        }
+        for e in &self.entries {
+            field(&e.time_ms.to_string());
+            field(&e.events.to_string());
+            field(&e.verb);
+            field(&e.a);
+            field(&e.b);
+        }
+        out
+    }
+
+    /// Reads a journal's text; a damaged one is refused, saying where. (Only the teaching
+    /// build reads journals: the default page's wasm leaves this out.)
+    #[cfg(any(feature = "teach", test))]
+    pub fn decode(text: &str) -> Result<Journal, String> {
+        let mut fields = Fields { rest: text, at: 0 };
+        if fields.next().ok().flatten() != Some(FORMAT) {
+            return Err(String::from("this is not a River Raft journal"));
+        }
+        let clock_ms = f64::from_bits(fields.number()?);
+        let proposals = fields.number()?;
+        let head = match fields.need()? {
+            "fresh" => {
+                let mut settings = Settings::new(0);
+                let mut values = Vec::new();
+                for name in NAMES {
+                    values.push((name, fields.need()?));
+                }
+                settings.set_all(&values)?;
+                Head::Fresh(settings)
+            }
+            "scenario" => Head::Scenario {
+                name: fields.need()?.to_string(),
+                text: fields.need()?.to_string(),
+            },
+            other => {
+                return Err(format!(
+                    "a journal begins 'fresh' or 'scenario', not '{other}'"
+                ))
+            }
+        };
+        let mut entries = Vec::new();
+        while !fields.rest.is_empty() {
+            let time_ms = fields.number()?;
+            let events = fields.number()?;
+            let verb = fields.need()?;
+            if !VERBS.contains(&verb) {
+                return Err(format!(
+                    "a journal's actions do not include '{}'",
+                    crate::settings::echo(verb)
+                ));
+            }
+            entries.push(Entry {
+                time_ms,
+                events,
+                verb: verb.to_string(),
+                a: fields.need()?.to_string(),
+                b: fields.need()?.to_string(),
+            });
+        }
+        if !clock_ms.is_finite() || clock_ms < 0.0 {
+            return Err(String::from("the journal's clock is not a time"));
+        }
+        Ok(Journal {
+            head,
+            entries,
+            clock_ms,
+            proposals,
+        })
+    }
+}
+
+/// Reads length-prefixed fields.
+#[cfg(any(feature = "teach", test))]
+struct Fields<'a> {
+    rest: &'a str,
+    /// Bytes read so far, for messages.
+    at: usize,
+}
+
+#[cfg(any(feature = "teach", test))]
+impl<'a> Fields<'a> {
+    fn next(&mut self) -> Result<Option<&'a str>, String> {
+        if self.rest.is_empty() {
+            return Ok(None);
+        }
+        let damaged = || format!("the journal is damaged at byte {}", self.at);
+        let (len, tail) = self.rest.split_once(':').ok_or_else(damaged)?;
+        let len: usize = len.parse().map_err(|_| damaged())?;
+        // Checked slicing: a panicking one would bring the panic's formatting (and
+        // Unicode tables) into the wasm.
+        let (field, rest) = tail.split_at_checked(len).ok_or_else(damaged)?;
+        self.at += self.rest.len() - rest.len();
+        self.rest = rest;
+        Ok(Some(field))
+    }
+
+    fn need(&mut self) -> Result<&'a str, String> {
+        self.next()?
+            .ok_or_else(|| format!("the journal ends early, at byte {}", self.at))
+    }
+
+    fn number(&mut self) -> Result<u64, String> {
+        let at = self.at;
+        let field = self.need()?;
+        field.parse().map_err(|_| {
+            format!(
+                "the journal has '{}' for a number at byte {at}",
+                crate::settings::echo(field)
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Journal {
+        let mut settings = Settings::new(42);
+        settings.set("latency-max", "40").unwrap();
+        settings.set("loss-percent", "12.5").unwrap();
+        settings.set("election-timeout-max", "700").unwrap();
+        settings.set("election-timeout-min", "400").unwrap();
+        let mut j = Journal::new(Head::Fresh(settings));
+        j.clock_ms = 1_234.567_891;
+        j.proposals = 3;
+        j.entries.push(Entry {
+            time_ms: 900,
+            events: 41,
+            verb: "propose".into(),
+            a: "A".into(),
+            b: "x=1:2:weird 5:text".into(),
+        });
+        j.entries.push(Entry {
+            time_ms: 1200,
+            events: 77,
+            verb: "heal-all".into(),
+            a: String::new(),
+            b: String::new(),
+        });
+        j
+    }
+
+    #[test]
+    fn a_journal_reads_back_as_it_was_written() {
+        let j = sample();
+        assert_eq!(Journal::decode(&j.encode()).unwrap(), j);
+        let s = Journal {
+            head: Head::Scenario {
+                name: "partition".into(),
+                text: "nodes 5\n# é ünïcode\ntimeout A\n".into(),
+            },
+            ..sample()
+        };
+        assert_eq!(Journal::decode(&s.encode()).unwrap(), s);
+    }
+
+    #[test]
+    fn a_damaged_journal_is_refused_with_where() {
+        let text = sample().encode();
+        assert!(Journal::decode("")
+            .unwrap_err()
+            .contains("not a River Raft journal"));
+        assert!(Journal::decode(&text[..text.len() - 3])
+            .unwrap_err()
+            .contains("damaged"));
+        let cut = &text[..text.rfind("8:heal-all").unwrap()];
+        assert!(Journal::decode(cut).unwrap_err().contains("ends early"));
+        let bad_verb = text.replace("8:heal-all", "8:free-all");
+        assert!(Journal::decode(&bad_verb).unwrap_err().contains("free-all"));
+        let bad_number = text.replace("3:900", "3:9x0");
+        let e = Journal::decode(&bad_number).unwrap_err();
+        assert!(e.contains("'9x0'") && e.contains("byte"), "{e}");
+        let bad_setting = text.replace("3:400", "3:0.5");
+        assert!(Journal::decode(&bad_setting).is_err());
+    }
+}

@@ -1,7 +1,9 @@
 // `npm run bench`: the page's performance numbers, measured in headless Debian Chromium on
 // the built page (dist/). Prints them and exits non-zero when one is over its budget.
 //
-//   size   every file of dist/ gzipped (level 9), added up: the whole page's transfer
+//   size   what opening the page transfers: every file of dist/ the browser fetched while the
+//          page loaded and ran for a second, gzipped (level 9), added up; then what the
+//          teaching tools fetch when someone opens them, and every file of dist/
 //   busy   main-thread busy time per second (CDP Performance.getMetrics TaskDuration)
 //          with 5 nodes at the default speed, playing
 //   frames work time of each animation frame (the requestAnimationFrame callback: one wasm
@@ -33,19 +35,35 @@ function kb(bytes) {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-async function size() {
-  let raw = 0, gz = 0;
+/** The page's files as the browser fetched them: on opening, and on opening the tools. */
+async function size(context, url) {
+  const page = await context.newPage();
+  const fetched = new Set();
+  page.on('request', (r) => fetched.add(decodeURIComponent(new URL(r.url()).pathname).replace(/^\//, '') || 'index.html'));
+  await page.goto(`${url}?seed=1`);
+  await page.waitForFunction(() => window.riverRaft !== undefined);
+  await page.waitForTimeout(1000);
+  const atLoad = new Set(fetched);
+  await page.evaluate(() => window.riverRaft.teach());
+  await page.waitForTimeout(500);
+  await page.close();
+  const sums = { load: 0, tools: 0, never: 0 };
   const rows = [];
   for (const f of (await files(dist)).sort()) {
-    const body = await readFile(f);
-    const g = gzipSync(body, { level: 9 }).length;
-    raw += body.length; gz += g;
-    rows.push([relative(dist, f), body.length, g]);
+    const name = relative(dist, f);
+    const g = gzipSync(await readFile(f), { level: 9 }).length;
+    const when = atLoad.has(name) ? 'load' : fetched.has(name) ? 'tools' : 'never';
+    sums[when] += g;
+    rows.push([name, g, when]);
   }
-  console.log('Page size (every file of dist/, gzip -9):');
-  for (const [name, r, g] of rows) console.log(`  ${name.padEnd(44)} ${kb(r).padStart(10)} raw ${kb(g).padStart(10)} gzipped`);
-  console.log(`  ${'total'.padEnd(44)} ${kb(raw).padStart(10)} raw ${kb(gz).padStart(10)} gzipped   (budget ${kb(BUDGET.gzipBytes)})`);
-  return gz;
+  console.log('Page size (files of dist/, gzip -9), by when the browser fetched them:');
+  const words = { load: 'on opening the page', tools: 'on opening the teaching tools', never: 'never fetched' };
+  for (const [name, g, when] of rows) console.log(`  ${name.padEnd(44)} ${kb(g).padStart(10)}   ${words[when]}`);
+  console.log(`  ${'the page, as opened'.padEnd(44)} ${kb(sums.load).padStart(10)}   (budget ${kb(BUDGET.gzipBytes)})`);
+  console.log(`  ${'the teaching tools, when opened'.padEnd(44)} ${kb(sums.tools).padStart(10)}`);
+  console.log(`  ${'all of dist/'.padEnd(44)} ${kb(sums.load + sums.tools + sums.never).padStart(10)}`);
+  if (sums.never > 0) console.log('  (files never fetched: a leftover in dist/?)');
+  return sums.load;
 }
 
 /** Records the duration of every requestAnimationFrame callback into window.__frames. */
@@ -129,11 +147,11 @@ async function memory(context, url) {
   return mb;
 }
 
-const gz = await size();
 const server = await serve(dist);
 const browser = await launch();
-let busyMs, p95, mb;
+let gz, busyMs, p95, mb;
 try {
+  gz = await size(browser.context, server.url);
   busyMs = await busy(browser.context, server.url);
   p95 = await frames(browser.context, server.url);
   mb = await memory(browser.context, server.url);

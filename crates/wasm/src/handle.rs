@@ -23,13 +23,14 @@ extern "C" {
 /// Reports a panic on the console: only where it happened. Reading the message would keep
 /// every panic's formatting code (and the types' `Debug` impls) in the wasm.
 pub(crate) fn report_panic(info: &core::panic::PanicInfo<'_>) {
-    let place = info
-        .location()
-        .map(|l| format!(" at {}:{}", l.file(), l.line()))
-        .unwrap_or_default();
-    console_error(&format!(
-        "River Raft stopped: an internal check failed{place}"
-    ));
+    match info.location() {
+        Some(l) => console_error(&format!(
+            "River Raft stopped: an internal check failed at {}:{}",
+            l.file(),
+            l.line()
+        )),
+        None => console_error("River Raft stopped: an internal check failed"),
+    }
 }
 
 fn done(result: Result<(), String>) -> String {

@@ -17,6 +17,7 @@ use crate::settings::{Settings, NAMES};
 #[cfg(any(feature = "teach", test))]
 use alloc::format;
 use alloc::string::{String, ToString};
+#[cfg(any(feature = "teach", test))]
 use alloc::vec::Vec;
 
 /// The first field of a journal's text.
@@ -72,8 +73,9 @@ pub struct Entry {
 pub struct Journal {
     /// How the run began.
     pub head: Head,
-    /// What people did since, oldest first.
-    pub entries: Vec<Entry>,
+    /// What people did since, oldest first, already as text: the page only ever writes
+    /// its journal out, so it keeps no structure it would not read.
+    actions: String,
     /// The display clock, in simulated ms (it runs ahead of the last event).
     pub clock_ms: f64,
     /// How many changes people have sent (the page's next suggestion follows from it).
@@ -85,20 +87,26 @@ impl Journal {
     pub fn new(head: Head) -> Journal {
         Journal {
             head,
-            entries: Vec::new(),
+            actions: String::new(),
             clock_ms: 0.0,
             proposals: 0,
+        }
+    }
+
+    /// Writes down an action taken at `time_ms` after `events` events.
+    pub fn push(&mut self, time_ms: u64, events: u64, verb: &str, a: &str, b: &str) {
+        let out = &mut self.actions;
+        field(out, &time_ms.to_string());
+        field(out, &events.to_string());
+        for s in [verb, a, b] {
+            field(out, s);
         }
     }
 
     /// The journal as text.
     pub fn encode(&self) -> String {
         let mut out = String::new();
-        let mut field = |s: &str| {
-            out.push_str(&s.len().to_string());
-            out.push(':');
-            out.push_str(s);
-        };
+        let mut field = |s: &str| field(&mut out, s);
         field(FORMAT);
         field(&self.clock_ms.to_bits().to_string());
         field(&self.proposals.to_string());
@@ -115,20 +123,15 @@ impl Journal {
                 field(text);
             }
         }
-        for e in &self.entries {
-            field(&e.time_ms.to_string());
-            field(&e.events.to_string());
-            field(&e.verb);
-            field(&e.a);
-            field(&e.b);
-        }
+        out.push_str(&self.actions);
         out
     }
 
     /// Reads a journal's text; a damaged one is refused, saying where. (Only the teaching
     /// build reads journals: the default page's wasm leaves this out.)
+    /// Returns the journal and its actions, read.
     #[cfg(any(feature = "teach", test))]
-    pub fn decode(text: &str) -> Result<Journal, String> {
+    pub fn decode(text: &str) -> Result<(Journal, Vec<Entry>), String> {
         let mut fields = Fields { rest: text, at: 0 };
         if fields.next().ok().flatten() != Some(FORMAT) {
             return Err(String::from("this is not a River Raft journal"));
@@ -155,6 +158,7 @@ impl Journal {
                 ))
             }
         };
+        let actions = fields.rest.to_string();
         let mut entries = Vec::new();
         while !fields.rest.is_empty() {
             let time_ms = fields.number()?;
@@ -177,13 +181,21 @@ impl Journal {
         if !clock_ms.is_finite() || clock_ms < 0.0 {
             return Err(String::from("the journal's clock is not a time"));
         }
-        Ok(Journal {
+        let journal = Journal {
             head,
-            entries,
+            actions,
             clock_ms,
             proposals,
-        })
+        };
+        Ok((journal, entries))
     }
+}
+
+/// Writes one field: its length in bytes, a colon, the field.
+fn field(out: &mut String, s: &str) {
+    out.push_str(&s.len().to_string());
+    out.push(':');
+    out.push_str(s);
 }
 
 /// Reads length-prefixed fields.
@@ -232,7 +244,18 @@ impl<'a> Fields<'a> {
 mod tests {
     use super::*;
 
-    fn sample() -> Journal {
+    fn entry(time_ms: u64, events: u64, verb: &str, a: &str, b: &str) -> Entry {
+        let (verb, a, b) = (verb.into(), a.into(), b.into());
+        Entry {
+            time_ms,
+            events,
+            verb,
+            a,
+            b,
+        }
+    }
+
+    fn sample() -> (Journal, Vec<Entry>) {
         let mut settings = Settings::new(42);
         settings.set("latency-max", "40").unwrap();
         settings.set("loss-percent", "12.5").unwrap();
@@ -241,40 +264,36 @@ mod tests {
         let mut j = Journal::new(Head::Fresh(settings));
         j.clock_ms = 1_234.567_891;
         j.proposals = 3;
-        j.entries.push(Entry {
-            time_ms: 900,
-            events: 41,
-            verb: "propose".into(),
-            a: "A".into(),
-            b: "x=1:2:weird 5:text".into(),
-        });
-        j.entries.push(Entry {
-            time_ms: 1200,
-            events: 77,
-            verb: "heal-all".into(),
-            a: String::new(),
-            b: String::new(),
-        });
-        j
+        let entries = vec![
+            entry(900, 41, "propose", "A", "x=1:2:weird 5:text"),
+            entry(1200, 77, "heal-all", "", ""),
+        ];
+        for e in &entries {
+            j.push(e.time_ms, e.events, &e.verb, &e.a, &e.b);
+        }
+        (j, entries)
     }
 
     #[test]
     fn a_journal_reads_back_as_it_was_written() {
-        let j = sample();
-        assert_eq!(Journal::decode(&j.encode()).unwrap(), j);
+        let (j, entries) = sample();
+        assert_eq!(
+            Journal::decode(&j.encode()).unwrap(),
+            (j.clone(), entries.clone())
+        );
         let s = Journal {
             head: Head::Scenario {
                 name: "partition".into(),
                 text: "nodes 5\n# é ünïcode\ntimeout A\n".into(),
             },
-            ..sample()
+            ..j
         };
-        assert_eq!(Journal::decode(&s.encode()).unwrap(), s);
+        assert_eq!(Journal::decode(&s.encode()).unwrap(), (s, entries));
     }
 
     #[test]
     fn a_damaged_journal_is_refused_with_where() {
-        let text = sample().encode();
+        let text = sample().0.encode();
         assert!(Journal::decode("")
             .unwrap_err()
             .contains("not a River Raft journal"));

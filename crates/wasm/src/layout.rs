@@ -359,7 +359,7 @@ fn text(x: f64, y: f64, text: impl Into<String>, font: Font, color: Color, align
 /// Cuts `s` to at most `max_chars` characters, ending with "…" when cut, and replaces
 /// control characters (user text must never break the layout).
 pub fn fit(s: &str, max_chars: usize) -> String {
-    let count = s.chars().count();
+    let count = crate::settings::char_count(s);
     let clean = |c: char| if c.is_control() { ' ' } else { c };
     if count <= max_chars {
         return s.chars().map(clean).collect();
@@ -758,7 +758,7 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
 /// A rounded label travelling with client traffic: filled for requests, outlined for replies.
 fn pill(scene: &mut Scene, s: f64, (x, y): Point, label: &str, filled: bool) {
     let size = 11.0 * s;
-    let w = label.chars().count() as f64 * size * MONO_ADVANCE + 12.0 * s;
+    let w = crate::settings::char_count(label) as f64 * size * MONO_ADVANCE + 12.0 * s;
     let h = 18.0 * s;
     scene.push(Shape::Rect {
         x: x - w / 2.0,

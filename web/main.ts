@@ -380,7 +380,7 @@ document.addEventListener('keydown', (event) => {
   if (target.closest('input, textarea, select, dialog[open]')) return;
   const key = event.key;
   let handled = true;
-  if (teach?.key(key)) { /* handled by the teaching build */ }
+  if (teach?.key(key)) { /* handled by the teaching tools */ }
   else if (key === ' ') togglePlay();
   else if (key === 'n' || key === 'N' || key === 'ArrowRight') { raft.act('step', '', ''); syncAll(); }
   else if (key === '+' || key === '=') setSpeedStop(Number(ui.speed.value) + 1);

@@ -36,7 +36,7 @@ type NodeState = {
   progress: { peer: string; nextIndex: number; matchIndex: number }[];
 };
 
-/** The handle as the teaching build's wasm exports it (the default build has no `at`). */
+/** The handle as the tools' wasm exports it (the page's has no `at`). */
 type TeachRaft = RiverRaft & { at(verb: string, x: number): string };
 
 /** What the page's shell lends the teaching tools. */
@@ -56,7 +56,7 @@ export type Shell = {
   closeMenu(): void;
 };
 
-/** The markup the teaching build adds; static text only. */
+/** The markup the teaching tools add; static text only. */
 const TIMELINE = `
 <div class="timeline">
   <button id="step-back" type="button" title="Go back one event (B)">◀ Back</button>

@@ -174,7 +174,7 @@ impl RiverRaft {
             "step-event" => app.step_event(),
             // The wasm heap's size in bytes (it only grows): for the memory benchmark.
             "memory" => (core::arch::wasm32::memory_size(0) * 65_536).to_string(),
-            // The teaching build takes runs over; it never hands one on.
+            // The teaching tools take runs over; they never hand one on.
             #[cfg(not(feature = "teach"))]
             "journal" => app.journal(),
             "story" => app.story_json(),

@@ -1369,7 +1369,7 @@ mod tests {
             let letter = |k: u64| String::from(char::from(b'A' + k as u8));
             let (x, y) = (letter(pick(rng, n)), letter(pick(rng, n)));
             // Refusals (a crashed node timed out, every user busy) are part of a session.
-            match pick(rng, 16) {
+            match pick(rng, 17) {
                 0 => drop(a.propose(&x, &format!("k={}", pick(rng, 100)))),
                 1 => drop(a.cut(&x, &y, pick(rng, 2) == 0)),
                 2 => drop(a.heal(&x, &y)),
@@ -1383,6 +1383,8 @@ mod tests {
                 10 => a.step(),
                 11 => drop(a.advance(pick(rng, 3000) as f64 + 0.25)),
                 12 => a.stop_story(),
+                // A setting that starts a fresh cluster: the journal starts again too.
+                16 => drop(a.set_setting("heartbeat", &format!("{}", 40 + pick(rng, 30)))),
                 13 => {
                     // The middle of a link: a click cuts it (or one way) or restores it.
                     let g = a.geometry();

@@ -887,13 +887,10 @@ impl App {
 
     /// The run's journal as text, for another build of the page to take it over; "" once
     /// someone travelled in time (a journal holds one straight line of actions).
-    pub fn journal(&mut self) -> String {
-        let (clock_ms, proposals) = (self.clock_ms, self.proposals);
-        self.journal.as_mut().map_or_else(String::new, |j| {
-            j.clock_ms = clock_ms;
-            j.proposals = proposals;
-            j.encode()
-        })
+    pub fn journal(&self) -> String {
+        self.journal
+            .as_ref()
+            .map_or_else(String::new, |j| j.encode(self.clock_ms, self.proposals))
     }
 
     /// Takes over the run a journal describes: starts it as it began and does every action
@@ -901,7 +898,7 @@ impl App {
     /// A journal this build cannot follow to the same events is refused.
     #[cfg(any(feature = "teach", test))]
     pub fn carry(&mut self, text: &str) -> Result<(), String> {
-        let (journal, entries) = Journal::decode(text)?;
+        let journal = crate::journal::read(text)?;
         match journal.head {
             Head::Fresh(settings) => {
                 self.settings = settings;
@@ -910,7 +907,7 @@ impl App {
             Head::Scenario { name, text } => self.load(&text, &name)?,
         }
         let moment = |app: &App| (app.tl.sim().now_ms(), app.tl.sim().stats.events);
-        for e in &entries {
+        for e in &journal.entries {
             // Several actions may share a moment, with nothing run between them.
             if moment(self) != (e.time_ms, e.events) {
                 self.run_to(e.time_ms as f64);
@@ -1383,8 +1380,6 @@ mod tests {
                 10 => a.step(),
                 11 => drop(a.advance(pick(rng, 3000) as f64 + 0.25)),
                 12 => a.stop_story(),
-                // A setting that starts a fresh cluster: the journal starts again too.
-                16 => drop(a.set_setting("heartbeat", &format!("{}", 40 + pick(rng, 30)))),
                 13 => {
                     // The middle of a link: a click cuts it (or one way) or restores it.
                     let g = a.geometry();
@@ -1395,6 +1390,8 @@ mod tests {
                     let shift = pick(rng, 2) == 0;
                     a.click((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0, shift);
                 }
+                // A setting that starts a fresh cluster: the journal starts again too.
+                16 => drop(a.set_setting("heartbeat", &format!("{}", 40 + pick(rng, 30)))),
                 _ => {
                     a.set_speed(1.0 / (1 + pick(rng, 50)) as f64);
                     a.play();
@@ -1466,14 +1463,16 @@ mod tests {
         let mut a = app("?seed=5");
         a.advance(2_000.0).unwrap();
         a.crash("B").unwrap();
-        let (journal, entries) = Journal::decode(&a.journal()).unwrap();
+        let journal = crate::journal::read(&a.journal()).unwrap();
         let mut shifted = Journal::new(journal.head);
-        for (k, e) in entries.iter().enumerate() {
+        for (k, e) in journal.entries.iter().enumerate() {
             let events = e.events + u64::from(k == 0);
             shifted.push(e.time_ms, events, &e.verb, &e.a, &e.b);
         }
         let mut b = app("?seed=3");
-        let e = b.carry(&shifted.encode()).unwrap_err();
+        let e = b
+            .carry(&shifted.encode(journal.clock_ms, journal.proposals))
+            .unwrap_err();
         assert!(e.contains("went differently"), "{e}");
         assert!(b
             .carry("garbage")

@@ -12,32 +12,18 @@
 //! settings' values in [`NAMES`] order, or `scenario`, its name and its text; then five
 //! fields per action: time in ms, events processed before it, and the action as the
 //! page's verb and two arguments (see [`crate::app::App::command`]).
+//!
+//! The page only writes journals ([`Journal`]); only the teaching tools' build reads them
+//! ([`read`]), so the page's wasm leaves the reading code out.
 
 use crate::settings::{Settings, NAMES};
-#[cfg(any(feature = "teach", test))]
-use alloc::format;
 use alloc::string::{String, ToString};
+
 #[cfg(any(feature = "teach", test))]
-use alloc::vec::Vec;
+pub use read::{read, Carried, Entry, VERBS};
 
 /// The first field of a journal's text.
 pub const FORMAT: &str = "river-journal-1";
-
-/// The verbs a journal may hold: the actions that change a run while it plays (those that
-/// start a new run begin a new journal instead).
-pub const VERBS: [&str; 11] = [
-    "propose",
-    "cut",
-    "cut-one-way",
-    "heal",
-    "partition",
-    "heal-all",
-    "crash",
-    "restart",
-    "timeout",
-    "set",
-    "stop-story",
-];
 
 /// How a run began.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,22 +39,7 @@ pub enum Head {
     },
 }
 
-/// One action, at its moment.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
-    /// The simulated time it was taken.
-    pub time_ms: u64,
-    /// How many events the simulation had processed then.
-    pub events: u64,
-    /// The action: a verb of [`VERBS`] and its arguments.
-    pub verb: String,
-    /// The first argument ("" when none).
-    pub a: String,
-    /// The second argument ("" when none).
-    pub b: String,
-}
-
-/// A run's beginning, its actions, and where the page stood.
+/// A run's beginning and its actions, as the page writes them down.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Journal {
     /// How the run began.
@@ -76,21 +47,13 @@ pub struct Journal {
     /// What people did since, oldest first, already as text: the page only ever writes
     /// its journal out, so it keeps no structure it would not read.
     actions: String,
-    /// The display clock, in simulated ms (it runs ahead of the last event).
-    pub clock_ms: f64,
-    /// How many changes people have sent (the page's next suggestion follows from it).
-    pub proposals: u64,
 }
 
 impl Journal {
     /// A journal for a run that began with `head`, nothing done yet.
     pub fn new(head: Head) -> Journal {
-        Journal {
-            head,
-            actions: String::new(),
-            clock_ms: 0.0,
-            proposals: 0,
-        }
+        let actions = String::new();
+        Journal { head, actions }
     }
 
     /// Writes down an action taken at `time_ms` after `events` events.
@@ -103,13 +66,15 @@ impl Journal {
         }
     }
 
-    /// The journal as text.
-    pub fn encode(&self) -> String {
+    /// The journal as text, with where the page stands now: its display clock (which runs
+    /// ahead of the last event) and how many changes people have sent (the next suggestion
+    /// follows from it).
+    pub fn encode(&self, clock_ms: f64, proposals: u64) -> String {
         let mut out = String::new();
         let mut field = |s: &str| field(&mut out, s);
         field(FORMAT);
-        field(&self.clock_ms.to_bits().to_string());
-        field(&self.proposals.to_string());
+        field(&clock_ms.to_bits().to_string());
+        field(&proposals.to_string());
         match &self.head {
             Head::Fresh(settings) => {
                 field("fresh");
@@ -126,17 +91,78 @@ impl Journal {
         out.push_str(&self.actions);
         out
     }
+}
 
-    /// Reads a journal's text; a damaged one is refused, saying where. (Only the teaching
-    /// build reads journals: the default page's wasm leaves this out.)
-    /// Returns the journal and its actions, read.
-    #[cfg(any(feature = "teach", test))]
-    pub fn decode(text: &str) -> Result<(Journal, Vec<Entry>), String> {
+/// Writes one field: its length in bytes, a colon, the field.
+fn field(out: &mut String, s: &str) {
+    out.push_str(&s.len().to_string());
+    out.push(':');
+    out.push_str(s);
+}
+
+/// Reading journals: the teaching tools' build only.
+#[cfg(any(feature = "teach", test))]
+mod read {
+    use super::{Head, FORMAT};
+    use crate::settings::{echo, Settings, NAMES};
+    use alloc::format;
+    use alloc::string::{String, ToString};
+    use alloc::vec::Vec;
+
+    /// The verbs a journal may hold: the actions that change a run while it plays (those
+    /// that start a new run begin a new journal instead).
+    pub const VERBS: [&str; 11] = [
+        "propose",
+        "cut",
+        "cut-one-way",
+        "heal",
+        "partition",
+        "heal-all",
+        "crash",
+        "restart",
+        "timeout",
+        "set",
+        "stop-story",
+    ];
+
+    /// One action, at its moment.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Entry {
+        /// The simulated time it was taken.
+        pub time_ms: u64,
+        /// How many events the simulation had processed then.
+        pub events: u64,
+        /// The action: a verb of [`VERBS`] and its arguments.
+        pub verb: String,
+        /// The first argument ("" when none).
+        pub a: String,
+        /// The second argument ("" when none).
+        pub b: String,
+    }
+
+    /// A journal as read: everything needed to take the run over.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Carried {
+        /// How the run began.
+        pub head: Head,
+        /// What people did since, oldest first.
+        pub entries: Vec<Entry>,
+        /// The page's display clock, in simulated ms.
+        pub clock_ms: f64,
+        /// How many changes people had sent.
+        pub proposals: u64,
+    }
+
+    /// Reads a journal's text; a damaged one is refused, saying where.
+    pub fn read(text: &str) -> Result<Carried, String> {
         let mut fields = Fields { rest: text, at: 0 };
         if fields.next().ok().flatten() != Some(FORMAT) {
             return Err(String::from("this is not a River Raft journal"));
         }
         let clock_ms = f64::from_bits(fields.number()?);
+        if !clock_ms.is_finite() || clock_ms < 0.0 {
+            return Err(String::from("the journal's clock is not a time"));
+        }
         let proposals = fields.number()?;
         let head = match fields.need()? {
             "fresh" => {
@@ -154,11 +180,11 @@ impl Journal {
             },
             other => {
                 return Err(format!(
-                    "a journal begins 'fresh' or 'scenario', not '{other}'"
+                    "a journal begins 'fresh' or 'scenario', not '{}'",
+                    echo(other)
                 ))
             }
         };
-        let actions = fields.rest.to_string();
         let mut entries = Vec::new();
         while !fields.rest.is_empty() {
             let time_ms = fields.number()?;
@@ -167,7 +193,7 @@ impl Journal {
             if !VERBS.contains(&verb) {
                 return Err(format!(
                     "a journal's actions do not include '{}'",
-                    crate::settings::echo(verb)
+                    echo(verb)
                 ));
             }
             entries.push(Entry {
@@ -178,71 +204,59 @@ impl Journal {
                 b: fields.need()?.to_string(),
             });
         }
-        if !clock_ms.is_finite() || clock_ms < 0.0 {
-            return Err(String::from("the journal's clock is not a time"));
-        }
-        let journal = Journal {
+        Ok(Carried {
             head,
-            actions,
+            entries,
             clock_ms,
             proposals,
-        };
-        Ok((journal, entries))
-    }
-}
-
-/// Writes one field: its length in bytes, a colon, the field.
-fn field(out: &mut String, s: &str) {
-    out.push_str(&s.len().to_string());
-    out.push(':');
-    out.push_str(s);
-}
-
-/// Reads length-prefixed fields.
-#[cfg(any(feature = "teach", test))]
-struct Fields<'a> {
-    rest: &'a str,
-    /// Bytes read so far, for messages.
-    at: usize,
-}
-
-#[cfg(any(feature = "teach", test))]
-impl<'a> Fields<'a> {
-    fn next(&mut self) -> Result<Option<&'a str>, String> {
-        if self.rest.is_empty() {
-            return Ok(None);
-        }
-        let damaged = || format!("the journal is damaged at byte {}", self.at);
-        let (len, tail) = self.rest.split_once(':').ok_or_else(damaged)?;
-        let len: usize = len.parse().map_err(|_| damaged())?;
-        // Checked slicing: a panicking one would bring the panic's formatting (and
-        // Unicode tables) into the wasm.
-        let (field, rest) = tail.split_at_checked(len).ok_or_else(damaged)?;
-        self.at += self.rest.len() - rest.len();
-        self.rest = rest;
-        Ok(Some(field))
-    }
-
-    fn need(&mut self) -> Result<&'a str, String> {
-        self.next()?
-            .ok_or_else(|| format!("the journal ends early, at byte {}", self.at))
-    }
-
-    fn number(&mut self) -> Result<u64, String> {
-        let at = self.at;
-        let field = self.need()?;
-        field.parse().map_err(|_| {
-            format!(
-                "the journal has '{}' for a number at byte {at}",
-                crate::settings::echo(field)
-            )
         })
+    }
+
+    /// Reads length-prefixed fields.
+    struct Fields<'a> {
+        rest: &'a str,
+        /// Bytes read so far, for messages.
+        at: usize,
+    }
+
+    impl<'a> Fields<'a> {
+        fn next(&mut self) -> Result<Option<&'a str>, String> {
+            if self.rest.is_empty() {
+                return Ok(None);
+            }
+            let damaged = || format!("the journal is damaged at byte {}", self.at);
+            let (len, tail) = self.rest.split_once(':').ok_or_else(damaged)?;
+            let len: usize = len.parse().map_err(|_| damaged())?;
+            // Checked slicing: a panicking one would bring the panic's formatting (and
+            // Unicode tables) into the wasm.
+            let (field, rest) = tail.split_at_checked(len).ok_or_else(damaged)?;
+            self.at += self.rest.len() - rest.len();
+            self.rest = rest;
+            Ok(Some(field))
+        }
+
+        fn need(&mut self) -> Result<&'a str, String> {
+            self.next()?
+                .ok_or_else(|| format!("the journal ends early, at byte {}", self.at))
+        }
+
+        fn number(&mut self) -> Result<u64, String> {
+            let at = self.at;
+            let field = self.need()?;
+            field.parse().map_err(|_| {
+                format!(
+                    "the journal has '{}' for a number at byte {at}",
+                    echo(field)
+                )
+            })
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
 
     fn entry(time_ms: u64, events: u64, verb: &str, a: &str, b: &str) -> Entry {
         let (verb, a, b) = (verb.into(), a.into(), b.into());
@@ -255,6 +269,8 @@ mod tests {
         }
     }
 
+    const CLOCK_MS: f64 = 1_234.567_891;
+
     fn sample() -> (Journal, Vec<Entry>) {
         let mut settings = Settings::new(42);
         settings.set("latency-max", "40").unwrap();
@@ -262,8 +278,6 @@ mod tests {
         settings.set("election-timeout-max", "700").unwrap();
         settings.set("election-timeout-min", "400").unwrap();
         let mut j = Journal::new(Head::Fresh(settings));
-        j.clock_ms = 1_234.567_891;
-        j.proposals = 3;
         let entries = vec![
             entry(900, 41, "propose", "A", "x=1:2:weird 5:text"),
             entry(1200, 77, "heal-all", "", ""),
@@ -276,38 +290,42 @@ mod tests {
 
     #[test]
     fn a_journal_reads_back_as_it_was_written() {
-        let (j, entries) = sample();
-        assert_eq!(
-            Journal::decode(&j.encode()).unwrap(),
-            (j.clone(), entries.clone())
-        );
-        let s = Journal {
-            head: Head::Scenario {
+        let (mut j, entries) = sample();
+        for head in [
+            j.head.clone(),
+            Head::Scenario {
                 name: "partition".into(),
                 text: "nodes 5\n# é ünïcode\ntimeout A\n".into(),
             },
-            ..j
-        };
-        assert_eq!(Journal::decode(&s.encode()).unwrap(), (s, entries));
+        ] {
+            j.head = head.clone();
+            let carried = read(&j.encode(CLOCK_MS, 3)).unwrap();
+            let entries = entries.clone();
+            let expected = Carried {
+                head,
+                entries,
+                clock_ms: CLOCK_MS,
+                proposals: 3,
+            };
+            assert_eq!(carried, expected);
+        }
     }
 
     #[test]
     fn a_damaged_journal_is_refused_with_where() {
-        let text = sample().0.encode();
-        assert!(Journal::decode("")
-            .unwrap_err()
-            .contains("not a River Raft journal"));
-        assert!(Journal::decode(&text[..text.len() - 3])
+        let text = sample().0.encode(CLOCK_MS, 3);
+        assert!(read("").unwrap_err().contains("not a River Raft journal"));
+        assert!(read(&text[..text.len() - 3])
             .unwrap_err()
             .contains("damaged"));
         let cut = &text[..text.rfind("8:heal-all").unwrap()];
-        assert!(Journal::decode(cut).unwrap_err().contains("ends early"));
+        assert!(read(cut).unwrap_err().contains("ends early"));
         let bad_verb = text.replace("8:heal-all", "8:free-all");
-        assert!(Journal::decode(&bad_verb).unwrap_err().contains("free-all"));
+        assert!(read(&bad_verb).unwrap_err().contains("free-all"));
         let bad_number = text.replace("3:900", "3:9x0");
-        let e = Journal::decode(&bad_number).unwrap_err();
+        let e = read(&bad_number).unwrap_err();
         assert!(e.contains("'9x0'") && e.contains("byte"), "{e}");
         let bad_setting = text.replace("3:400", "3:0.5");
-        assert!(Journal::decode(&bad_setting).is_err());
+        assert!(read(&bad_setting).is_err());
     }
 }

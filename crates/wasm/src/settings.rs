@@ -150,38 +150,37 @@ impl Settings {
 
     /// Changes one setting without checking the whole.
     fn apply(&mut self, name: &str, value: &str) -> Result<Effect, String> {
-        let next = self;
         let value = value.trim();
         Ok(match name {
             "nodes" => {
-                next.nodes = whole(value, "the cluster size", 1, MAX_NODES as u64)? as usize;
+                self.nodes = whole(value, "the cluster size", 1, MAX_NODES as u64)? as usize;
                 Effect::Restart
             }
             "seed" => {
-                next.seed = whole(value, "the seed", 0, MAX_SEED)?;
+                self.seed = whole(value, "the seed", 0, MAX_SEED)?;
                 Effect::Restart
             }
             "election-timeout-min" => {
-                next.raft.election_timeout_min_ms =
+                self.raft.election_timeout_min_ms =
                     whole(value, "the shortest election timeout", 1, MAX_SETTING_MS)?;
                 Effect::Restart
             }
             "election-timeout-max" => {
-                next.raft.election_timeout_max_ms =
+                self.raft.election_timeout_max_ms =
                     whole(value, "the longest election timeout", 1, MAX_SETTING_MS)?;
                 Effect::Restart
             }
             "heartbeat" => {
-                next.raft.heartbeat_interval_ms =
+                self.raft.heartbeat_interval_ms =
                     whole(value, "the heartbeat interval", 1, MAX_SETTING_MS)?;
                 Effect::Restart
             }
             "latency-min" => {
-                next.link.latency_min_ms = whole(value, "the shortest latency", 0, MAX_SETTING_MS)?;
+                self.link.latency_min_ms = whole(value, "the shortest latency", 0, MAX_SETTING_MS)?;
                 Effect::Network
             }
             "latency-max" => {
-                next.link.latency_max_ms = whole(value, "the longest latency", 0, MAX_SETTING_MS)?;
+                self.link.latency_max_ms = whole(value, "the longest latency", 0, MAX_SETTING_MS)?;
                 Effect::Network
             }
             "loss-percent" => {
@@ -191,15 +190,15 @@ impl Settings {
                         echo(value)
                     )
                 })?;
-                next.link.loss = p / 100.0;
+                self.link.loss = p / 100.0;
                 Effect::Network
             }
             "prevote" => {
-                next.raft.pre_vote = switch(value, "PreVote")?;
+                self.raft.pre_vote = switch(value, "PreVote")?;
                 Effect::Restart
             }
             "checkquorum" => {
-                next.raft.check_quorum = switch(value, "CheckQuorum")?;
+                self.raft.check_quorum = switch(value, "CheckQuorum")?;
                 Effect::Restart
             }
             _ => return Err(format!("there is no setting named '{}'", echo(name))),

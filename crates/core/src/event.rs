@@ -28,6 +28,49 @@ pub enum StepDownReason {
     LostQuorum,
 }
 
+/// What was wrong with a message a node refused. A refused message changes nothing: not the
+/// term, not the log, not the timers. Correct servers never send one; only a corrupt,
+/// misrouted or hostile message is refused (and the simulator's checker would have to be
+/// wrong for one to appear in a run).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RefusalReason {
+    /// The sender's id is not one of the cluster's `0..cluster_size`.
+    UnknownSender,
+    /// The message claims to come from the node receiving it.
+    FromItself,
+    /// The message is addressed to another server.
+    AddressedElsewhere {
+        /// The server it names as receiver.
+        to: NodeId,
+    },
+    /// The message speaks for the largest term there is. Adopting it would leave the node
+    /// no term to campaign in, ever (§5.1: terms only grow), so it is refused as corrupt.
+    TermAtMaximum,
+    /// An entry (or the entry a message describes: `prev_log_term`, `last_log_term`) carries
+    /// a term above the message's own term, which no leader can have created (§5.3).
+    EntryTermAboveMessage {
+        /// The entry's index as the message places it.
+        index: LogIndex,
+        /// Its term.
+        term: Term,
+    },
+    /// Entry terms go down along the message, so they cannot be anyone's log (Figure 2:
+    /// terms never decrease along a log).
+    EntryTermsDecrease {
+        /// The first index whose term is below the one before it.
+        index: LogIndex,
+    },
+    /// The entries would run past the last representable log index.
+    IndexOverflow,
+    /// A success reply claims the follower matches entries the leader does not have.
+    MatchPastLog {
+        /// The claimed match index.
+        match_index: LogIndex,
+        /// The leader's last index.
+        last_index: LogIndex,
+    },
+}
+
 /// Something a node did, in the order it did it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Event {
@@ -137,6 +180,21 @@ pub enum Event {
     RefusedToOverwriteCommitted {
         /// The committed index in conflict.
         index: LogIndex,
+    },
+    /// The election timer fired, but no term after `term` may be campaigned in
+    /// ([`Term::next_campaign`]): the node stays as it is and says so at every timeout.
+    CannotCampaign {
+        /// The current term.
+        term: Term,
+    },
+    /// A malformed or misaddressed message was refused without any effect.
+    MessageRefused {
+        /// The sender the message names.
+        from: NodeId,
+        /// Its kind.
+        kind: MessageKind,
+        /// What was wrong with it.
+        reason: RefusalReason,
     },
     /// A leader heard AppendEntries from another leader of its own term. Impossible in
     /// correct Raft (Election Safety); possible only with a broken variant.

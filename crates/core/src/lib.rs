@@ -31,7 +31,7 @@ mod vote;
 
 pub use bug::{Bug, BugSet};
 pub use config::{Config, ConfigError, DEFAULT_MAX_ENTRIES_PER_APPEND, MAX_CLUSTER_SIZE};
-pub use event::{Event, StepDownReason, VoteDenial};
+pub use event::{Event, RefusalReason, StepDownReason, VoteDenial};
 pub use log::{Entry, Log, Payload};
 pub use message::{Body, Message, MessageKind, RejectHint};
 pub use node::{HardState, Node, Proposal, Ready};

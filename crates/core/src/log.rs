@@ -60,21 +60,19 @@ impl<C: Clone> Log<C> {
         if index.0 == 0 {
             return Some(Term(0));
         }
-        self.entries.get(index.0 as usize - 1).map(|e| e.term)
+        self.entry(index).map(|e| e.term)
     }
 
     /// The entry at `index`, if present.
     pub fn entry(&self, index: LogIndex) -> Option<&Entry<C>> {
-        if index.0 == 0 {
-            return None;
-        }
-        self.entries.get(index.0 as usize - 1)
+        self.entries.get(position(index)?)
     }
 
     /// Entries from `from` through `to`, both inclusive and clipped to the log.
     pub fn slice(&self, from: LogIndex, to: LogIndex) -> &[Entry<C>] {
-        let start = (from.0.max(1) - 1) as usize;
-        let end = (to.0 as usize).min(self.entries.len());
+        let len = self.entries.len();
+        let start = position(from.max(LogIndex(1))).map_or(len, |p| p.min(len));
+        let end = usize::try_from(to.0).map_or(len, |e| e.min(len));
         if start >= end {
             return &[];
         }
@@ -97,10 +95,12 @@ impl<C: Clone> Log<C> {
         self.entries.push(entry);
     }
 
-    /// Removes every entry from `index` on.
+    /// Removes every entry from `index` on (nothing if `index` is past the end).
     pub fn truncate_from(&mut self, index: LogIndex) {
         assert!(index.0 >= 1, "cannot truncate before index 1");
-        self.entries.truncate(index.0 as usize - 1);
+        if let Some(keep) = position(index) {
+            self.entries.truncate(keep);
+        }
     }
 
     /// The "at least as up-to-date" comparison of §5.4.1: a later last term wins; with equal
@@ -132,6 +132,12 @@ impl<C: Clone> Log<C> {
             "log terms must not decrease"
         );
     }
+}
+
+/// Where entry `index` sits in the vector: `None` for index 0 and for an index no `usize`
+/// can hold. Checked, never `as usize`: on wasm32 that would truncate index 2^32 + 1 to 1.
+fn position(index: LogIndex) -> Option<usize> {
+    usize::try_from(index.0.checked_sub(1)?).ok()
 }
 
 #[cfg(test)]
@@ -175,6 +181,23 @@ mod tests {
         assert_eq!(log.first_index_of_term(Term(4), LogIndex(5)), LogIndex(3));
         assert_eq!(log.last_index_of_term(Term(4)), Some(LogIndex(5)));
         assert_eq!(log.last_index_of_term(Term(2)), None);
+    }
+
+    /// An index no `usize` holds is past the end, never a wrapped small index.
+    #[test]
+    fn huge_indexes_are_past_the_end() {
+        let log = log_of(&[1, 2]);
+        for index in [(1u64 << 32) + 1, u64::MAX] {
+            assert_eq!(log.term_at(LogIndex(index)), None);
+            assert!(log.entry(LogIndex(index)).is_none());
+            assert!(log.slice(LogIndex(index), LogIndex(u64::MAX)).is_empty());
+        }
+        assert_eq!(log.slice(LogIndex(1), LogIndex(u64::MAX)).len(), 2);
+        assert_eq!(position(LogIndex(0)), None);
+        assert_eq!(position(LogIndex(1)), Some(0));
+        if usize::BITS == 32 {
+            assert_eq!(position(LogIndex((1u64 << 32) + 1)), None);
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The RPCs of Figure 2, as one-way messages: a request and its response travel separately,
 //! so the network can lose, duplicate, delay or reorder either.
 
+use crate::event::RefusalReason;
 use crate::log::Entry;
 use crate::types::{LogIndex, NodeId, Term};
 use alloc::vec::Vec;
@@ -97,6 +98,58 @@ impl<C> Message<C> {
             Body::AppendEntries { entries, .. } if entries.is_empty() => MessageKind::Heartbeat,
             Body::AppendEntries { .. } => MessageKind::AppendEntries,
             Body::AppendEntriesResponse { .. } => MessageKind::AppendEntriesResponse,
+        }
+    }
+
+    /// What makes this message impossible for a correct server to have sent, whoever
+    /// receives it: a term with no successor, or log entries no leader's log can hold. Checked
+    /// before the message touches any state, so a refused message changes nothing.
+    pub fn malformation(&self) -> Option<RefusalReason> {
+        if self.term == Term::MAX {
+            return Some(RefusalReason::TermAtMaximum);
+        }
+        let above = |index: LogIndex, term: Term| {
+            (term > self.term).then_some(RefusalReason::EntryTermAboveMessage { index, term })
+        };
+        match &self.body {
+            // A candidate's last entry is from its term or an earlier one.
+            Body::RequestVote {
+                last_log_index,
+                last_log_term,
+                ..
+            } => above(*last_log_index, *last_log_term),
+            Body::AppendEntries {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                ..
+            } => {
+                let fits = u64::try_from(entries.len())
+                    .ok()
+                    .and_then(|n| prev_log_index.0.checked_add(n));
+                if fits.is_none() {
+                    return Some(RefusalReason::IndexOverflow);
+                }
+                // The entry at `prev_log_index` and the new ones after it, in log order: each
+                // term at most the message's, none below the one before.
+                let mut index = *prev_log_index;
+                let mut before = Term(0);
+                let terms = core::iter::once(*prev_log_term).chain(entries.iter().map(|e| e.term));
+                for (k, term) in terms.enumerate() {
+                    if k > 0 {
+                        index = index.next(); // cannot overflow: checked above
+                    }
+                    if let Some(refusal) = above(index, term) {
+                        return Some(refusal);
+                    }
+                    if term < before {
+                        return Some(RefusalReason::EntryTermsDecrease { index });
+                    }
+                    before = term;
+                }
+                None
+            }
+            Body::RequestVoteResponse { .. } | Body::AppendEntriesResponse { .. } => None,
         }
     }
 

@@ -3,7 +3,7 @@
 //! Servers"). Output accumulates until the caller takes it as a [`Ready`].
 
 use crate::config::{Config, ConfigError};
-use crate::event::{Event, StepDownReason};
+use crate::event::{Event, RefusalReason, StepDownReason};
 use crate::log::{Entry, Log, Payload};
 use crate::message::{Body, Message};
 use crate::rng::Rng;
@@ -138,16 +138,16 @@ impl<C: Clone> Node<C> {
     // ----- inputs -----
 
     /// Handles one message (Figure 2, "Rules for Servers"): first the term, then the role.
+    ///
+    /// A message is outside input: one that no correct server could have sent here
+    /// (misaddressed, from outside the cluster, at the largest term, with impossible
+    /// entries) is refused with [`Event::MessageRefused`] before it touches any state, and
+    /// the node runs on. Nothing a peer sends reaches an assertion.
     pub fn step(&mut self, message: Message<C>) {
-        // `assert!`, not `assert_eq!`: no `Debug` formatting to carry into the browser build.
-        assert!(
-            message.to == self.config.id,
-            "message delivered to the wrong node"
-        );
-        assert!(
-            message.from.index() < self.config.cluster_size && message.from != self.config.id,
-            "message from an unknown sender"
-        );
+        if let Some(reason) = self.refusal(&message) {
+            self.refuse(&message, reason);
+            return;
+        }
         if !self.settle_term(&message) {
             return;
         }
@@ -328,6 +328,28 @@ impl<C: Clone> Node<C> {
 
     // ----- shared machinery used by the role functions -----
 
+    /// Why `m` cannot have come from a correct peer of this node, if it cannot.
+    fn refusal(&self, m: &Message<C>) -> Option<RefusalReason> {
+        if m.to != self.config.id {
+            Some(RefusalReason::AddressedElsewhere { to: m.to })
+        } else if m.from.index() >= self.config.cluster_size {
+            Some(RefusalReason::UnknownSender)
+        } else if m.from == self.config.id {
+            Some(RefusalReason::FromItself)
+        } else {
+            m.malformation()
+        }
+    }
+
+    /// Narrates a refused message; nothing else changes.
+    pub(crate) fn refuse(&mut self, m: &Message<C>, reason: RefusalReason) {
+        self.events.push(Event::MessageRefused {
+            from: m.from,
+            kind: m.kind(),
+            reason,
+        });
+    }
+
     /// §5.1: a newer term demotes us before anything else; an older one is answered with our
     /// term (so a stale leader or candidate learns it) or dropped. Returns whether the role
     /// function should see the message.
@@ -459,8 +481,10 @@ impl<C: Clone> Node<C> {
         self.hard_state_dirty = true;
     }
 
-    pub(crate) fn raise_term(&mut self) {
-        self.term = self.term.next();
+    /// Moves to `term`, a campaign's new term, forgetting the old term's vote (§5.1).
+    pub(crate) fn raise_term(&mut self, term: Term) {
+        assert!(term > self.term, "a campaign raises the term");
+        self.term = term;
         self.voted_for = None;
         self.hard_state_dirty = true;
     }

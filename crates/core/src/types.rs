@@ -15,9 +15,20 @@ pub struct LogIndex(pub u64);
 pub struct NodeId(pub u8);
 
 impl Term {
-    /// The term after this one.
-    pub fn next(self) -> Term {
-        Term(self.0 + 1)
+    /// The largest term. No node ever adopts it from a message or campaigns into it (a
+    /// message carrying it is refused), so every term a node takes on has a successor.
+    pub const MAX: Term = Term(u64::MAX);
+
+    /// The term after this one, or `None` at [`Term::MAX`]. Terms use checked arithmetic
+    /// everywhere: an overflow would wrap to term 0 where overflow checks are off.
+    pub fn next(self) -> Option<Term> {
+        self.0.checked_add(1).map(Term)
+    }
+
+    /// The term a campaign started in this term would ask votes for: the next one, unless
+    /// that is [`Term::MAX`], which every peer refuses.
+    pub fn next_campaign(self) -> Option<Term> {
+        self.next().filter(|&term| term != Term::MAX)
     }
 }
 
@@ -42,9 +53,14 @@ impl NodeId {
         self.0 as usize
     }
 
-    /// The letter a person sees for this node: A for 0, B for 1, and so on.
+    /// The letter a person sees for this node: A for 0, B for 1, and so on; `?` for an id
+    /// past Z, which no cluster has but a corrupt message may name.
     pub fn letter(self) -> char {
-        (b'A' + self.0) as char
+        if self.0 < 26 {
+            char::from(b'A' + self.0)
+        } else {
+            '?'
+        }
     }
 
     /// Parses a node letter (`A`, `b`) back into an id.
@@ -72,6 +88,10 @@ impl fmt::Display for LogIndex {
 
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.letter())
+        if self.0 < 26 {
+            write!(f, "{}", self.letter())
+        } else {
+            write!(f, "#{}", self.0)
+        }
     }
 }

@@ -251,3 +251,37 @@ impl TraceRecord {
         out.write_char('}')
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use river_core::{LogIndex, RefusalReason};
+
+    /// A refused message is one JSON line naming the sender, the kind and what was wrong,
+    /// even when the sender is no letter.
+    #[test]
+    fn a_refusal_writes_as_one_json_line() {
+        let record = TraceRecord {
+            time_ms: 7,
+            event: TraceEvent::Node {
+                node: NodeId(1),
+                event: Event::MessageRefused {
+                    from: NodeId(200),
+                    kind: MessageKind::AppendEntriesResponse,
+                    reason: RefusalReason::MatchPastLog {
+                        match_index: LogIndex(9),
+                        last_index: LogIndex(2),
+                    },
+                },
+            },
+        };
+        let mut line = String::new();
+        record.write_json(&mut line).unwrap();
+        assert_eq!(
+            line,
+            "{\"t\":7,\"ev\":\"node\",\"node\":\"B\",\"what\":\"MessageRefused { from: NodeId(200), \
+             kind: AppendEntriesResponse, reason: MatchPastLog { match_index: LogIndex(9), \
+             last_index: LogIndex(2) } }\"}"
+        );
+    }
+}

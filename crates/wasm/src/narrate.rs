@@ -7,7 +7,9 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
-use river_core::{Event, MessageKind, NodeId, Payload, Role, StepDownReason, VoteDenial};
+use river_core::{
+    Event, MessageKind, NodeId, Payload, RefusalReason, Role, StepDownReason, VoteDenial,
+};
 use river_sim::kv::{Op, OpResult};
 use river_sim::network::{Endpoint, Reply};
 use river_sim::trace::{DropReason, TraceEvent, TraceRecord};
@@ -518,11 +520,48 @@ impl Narrator {
                     kind.name()
                 ),
             ),
+            Event::MessageRefused { from, kind, reason } => (
+                FeedKind::Warn,
+                format!(
+                    "{n} refused {from}'s {}: {}",
+                    kind.name(),
+                    refusal_text(n, reason)
+                ),
+            ),
+            Event::CannotCampaign { term } => (
+                FeedKind::Warn,
+                format!("{n}'s election timer fired, but no term after {term} is left to campaign in"),
+            ),
             Event::ElectionTimeout { .. }
             | Event::BecameFollower { .. }
             | Event::VoteReceived { .. } => return,
         };
         feed.push(t, kind, text);
+    }
+}
+
+/// Why node `n` refused a message, in words.
+fn refusal_text(n: NodeId, reason: RefusalReason) -> String {
+    match reason {
+        RefusalReason::UnknownSender => String::from("the sender is not in the cluster"),
+        RefusalReason::FromItself => format!("it claims to come from {n} itself"),
+        RefusalReason::AddressedElsewhere { to } => format!("it is addressed to {to}"),
+        RefusalReason::TermAtMaximum => {
+            String::from("its term is the largest there is, leaving no term to campaign in")
+        }
+        RefusalReason::EntryTermAboveMessage { index, term } => {
+            format!("entry {index} has term {term}, above the term the message speaks for")
+        }
+        RefusalReason::EntryTermsDecrease { index } => {
+            format!("its entry terms go down at index {index}")
+        }
+        RefusalReason::IndexOverflow => {
+            String::from("its entries run past the last possible index")
+        }
+        RefusalReason::MatchPastLog {
+            match_index,
+            last_index,
+        } => format!("it claims entry {match_index} matches, but {n}'s log ends at {last_index}"),
     }
 }
 
@@ -578,7 +617,10 @@ pub fn status(sim: &Simulation) -> String {
                 let Some(node) = sim.node(id) else { continue };
                 let (term, pre) = match node.role() {
                     Role::Candidate => (node.term(), false),
-                    Role::PreCandidate => (node.term().next(), true),
+                    Role::PreCandidate => match node.term().next_campaign() {
+                        Some(term) => (term, true),
+                        None => continue,
+                    },
                     _ => continue,
                 };
                 if newest.is_some_and(|t| t > term) {
@@ -682,6 +724,38 @@ mod tests {
         assert!(lines.iter().any(|l| l.contains("started an election")));
         assert!(lines.iter().any(|l| l.contains("voted for")));
         assert!(status(&sim).starts_with(&format!("{leader} leads term {term}")));
+    }
+
+    /// A refused message is told with what was wrong with it, in plain words.
+    #[test]
+    fn a_refused_message_is_told_with_its_reason() {
+        let sim = Simulation::new(SimConfig::new(3, 1)).unwrap();
+        let (mut narrator, mut feed) = (Narrator::default(), Feed::default());
+        let refused = |reason| TraceRecord {
+            time_ms: 0,
+            event: TraceEvent::Node {
+                node: NodeId(1),
+                event: Event::MessageRefused {
+                    from: NodeId(200),
+                    kind: MessageKind::AppendEntries,
+                    reason,
+                },
+            },
+        };
+        let records = [
+            refused(RefusalReason::UnknownSender),
+            refused(RefusalReason::EntryTermsDecrease {
+                index: river_core::LogIndex(4),
+            }),
+        ];
+        narrator.narrate(&records, &sim, &mut feed, 20.0);
+        assert_eq!(
+            texts(&feed),
+            [
+                "B refused #200's AppendEntries: the sender is not in the cluster",
+                "B refused #200's AppendEntries: its entry terms go down at index 4",
+            ]
+        );
     }
 
     #[test]

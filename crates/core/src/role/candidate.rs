@@ -40,34 +40,41 @@ impl<C: Clone> Node<C> {
     }
 
     /// The election timer ran out: campaign, through PreVote when it is on (thesis §9.6).
+    /// With no term left to campaign in, the node says so and waits another timeout.
     pub(crate) fn election_timeout(&mut self) {
         self.events.push(Event::ElectionTimeout { term: self.term });
+        let Some(term) = self.term.next_campaign() else {
+            self.events.push(Event::CannotCampaign { term: self.term });
+            self.reset_election_timer();
+            return;
+        };
         if self.config.pre_vote {
-            self.become_pre_candidate();
+            self.become_pre_candidate(term);
         } else {
-            self.become_candidate();
+            self.become_candidate(term);
         }
     }
 
-    fn become_pre_candidate(&mut self) {
+    /// Asks whether it could win `term` without raising its own term yet.
+    fn become_pre_candidate(&mut self, term: Term) {
         let mut granted = Voters::default();
         granted.insert(self.config.id.index());
         self.set_role(RoleState::PreCandidate { granted });
         self.reset_election_timer();
-        let term = self.term.next();
         self.events.push(Event::PreVoteStarted { term });
         self.request_votes(term, true);
         if granted.count() >= self.config.quorum() {
-            self.become_candidate();
+            self.become_candidate(term);
         }
     }
 
-    /// §5.2: increment the term, vote for self, reset the timer, send RequestVote to all.
-    fn become_candidate(&mut self) {
+    /// §5.2: increment the term (to `term`), vote for self, reset the timer, send RequestVote
+    /// to all.
+    fn become_candidate(&mut self, term: Term) {
         let mut granted = Voters::default();
         granted.insert(self.config.id.index());
         self.set_role(RoleState::Candidate { granted });
-        self.raise_term();
+        self.raise_term(term);
         self.vote_for(self.config.id);
         self.reset_election_timer();
         self.events.push(Event::ElectionStarted { term: self.term });
@@ -101,10 +108,10 @@ impl<C: Clone> Node<C> {
         let quorum = self.config.quorum();
         let current = self.term;
         match &mut self.role {
-            RoleState::PreCandidate { granted } if pre_vote && term == current.next() => {
+            RoleState::PreCandidate { granted } if pre_vote && current.next() == Some(term) => {
                 granted.insert(voter.index());
                 if granted.count() >= quorum {
-                    self.become_candidate();
+                    self.become_candidate(term);
                 }
             }
             RoleState::Candidate { granted } if !pre_vote && term == current => {

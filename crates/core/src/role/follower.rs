@@ -87,7 +87,10 @@ impl<C: Clone> Node<C> {
         let mut index = prev_log_index;
         let mut new_entries = entries.into_iter();
         for entry in new_entries.by_ref() {
-            assert!(entry.term <= self.term, "entry from a future term");
+            assert!(
+                entry.term <= self.term,
+                "step refuses entries above the message's term"
+            );
             index = index.next();
             match self.log.term_at(index) {
                 Some(term) if term == entry.term => continue,
@@ -111,7 +114,10 @@ impl<C: Clone> Node<C> {
             break;
         }
         for entry in new_entries {
-            assert!(entry.term <= self.term, "entry from a future term");
+            assert!(
+                entry.term <= self.term,
+                "step refuses entries above the message's term"
+            );
             self.log.push(entry);
             self.mark_log_dirty(self.log.last_index());
         }

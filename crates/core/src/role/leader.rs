@@ -2,7 +2,7 @@
 
 use crate::bug::Bug;
 use crate::config::MAX_CLUSTER_SIZE;
-use crate::event::{Event, StepDownReason};
+use crate::event::{Event, RefusalReason, StepDownReason};
 use crate::log::{Entry, Payload};
 use crate::message::{Body, Message, RejectHint};
 use crate::node::Node;
@@ -36,7 +36,18 @@ impl<C: Clone> Node<C> {
                 success,
                 match_index,
                 reject,
-            } => self.handle_append_response(m.from, success, match_index, reject),
+            } => {
+                let last_index = self.log.last_index();
+                if success && match_index > last_index {
+                    // A reply of this term can only match entries this leader sent.
+                    let reason = RefusalReason::MatchPastLog {
+                        match_index,
+                        last_index,
+                    };
+                    return self.refuse(&m, reason);
+                }
+                self.handle_append_response(m.from, success, match_index, reject)
+            }
             Body::AppendEntries { .. } => {
                 // Two leaders in one term: Election Safety is already broken (only a
                 // deliberately broken variant gets here). Refuse to follow; the checker reports it.
@@ -123,7 +134,7 @@ impl<C: Clone> Node<C> {
             "progress out of range"
         );
         let prev_log_index = progress.next_index.prev();
-        let end = LogIndex(last_index.0.min(prev_log_index.0 + max));
+        let end = LogIndex(last_index.0.min(prev_log_index.0.saturating_add(max)));
         if end > prev_log_index {
             progress.next_index = end.next();
         }
@@ -157,7 +168,10 @@ impl<C: Clone> Node<C> {
         let progress = &mut leader.progress[from.index()];
         progress.recent_active = true;
         if success {
-            assert!(match_index <= last_index, "follower matched past our log");
+            assert!(
+                match_index <= last_index,
+                "step_leader refuses matches past the log"
+            );
             if match_index > progress.match_index {
                 progress.match_index = match_index;
             }

@@ -105,6 +105,25 @@ impl Cluster {
         self.flush(i);
     }
 
+    /// Hands `m` to node `c` whatever it says its receiver is (as a misrouting network would).
+    pub fn deliver_to(&mut self, c: char, m: Message<u32>) {
+        let i = id(c).index();
+        self.nodes[i].step(m);
+        self.flush(i);
+    }
+
+    /// The refusals `c` narrated, oldest first.
+    pub fn refusals(&self, c: char) -> Vec<(NodeId, MessageKind, RefusalReason)> {
+        self.events
+            .iter()
+            .filter(|(n, _)| *n == id(c))
+            .filter_map(|(_, e)| match *e {
+                Event::MessageRefused { from, kind, reason } => Some((from, kind, reason)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Delivers queued messages (and the replies they cause) until none are left, skipping
     /// any the filter refuses.
     pub fn run(&mut self, mut allow: impl FnMut(&Message<u32>) -> bool) {

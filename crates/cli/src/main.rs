@@ -1,8 +1,9 @@
 //! `river`: run, check and replay River Raft simulations from the command line.
 //!
 //! Exit status: 0 when every run is safe (and converged, with a linearizable client
-//! history), 1 when a run broke a property or an expectation, 2 for bad input (unknown flag,
-//! bad scenario line, impossible config).
+//! history), 1 when a run broke a property or an expectation, panicked, or (unless
+//! `--allow-inconclusive`) left its linearizability undecided, 2 for bad input (unknown
+//! flag, bad scenario line, impossible config).
 
 use clap::{Args, Parser, Subcommand};
 use river_core::{Bug, BugSet};
@@ -10,7 +11,9 @@ use river_lincheck::Problem;
 use river_sim::scenario::{built_in, Player, Scenario};
 use river_sim::swarm::{self, CheckOptions, Outcome, RunReport};
 use river_sim::{RaftOptions, Simulation};
+use std::cell::RefCell;
 use std::fmt::Write as _;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -37,6 +40,11 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         first_seed: u64,
         #[command(flatten)]
+        lincheck: LincheckArgs,
+        /// Panics inside this seed's run, to show how a crashed seed is reported.
+        #[arg(long, hide = true, value_name = "SEED")]
+        panic_at_seed: Option<u64>,
+        #[command(flatten)]
         cluster: ClusterArgs,
     },
     /// Run one simulation: the same run `check` makes for that seed, or a scenario.
@@ -50,14 +58,43 @@ enum Command {
         /// Write every event here, as JSON lines.
         #[arg(long, value_name = "FILE")]
         trace: Option<String>,
-        /// Play a scenario file (or a built-in scenario name, such as `partition`).
+        /// Play a scenario file (or a built-in scenario name, such as `partition`);
+        /// `--bug`, `--prevote` and `--checkquorum` switch those on in it too.
         #[arg(long, value_name = "FILE")]
         scenario: Option<String>,
+        #[command(flatten)]
+        lincheck: LincheckArgs,
         #[command(flatten)]
         cluster: ClusterArgs,
     },
     /// List the deliberately broken variants of Raft.
     Bugs,
+}
+
+/// How client histories are checked for linearizability.
+#[derive(Args, Clone, Copy)]
+struct LincheckArgs {
+    /// Do not fail a run whose linearizability search gave up (it proves nothing either
+    /// way, so by default it fails the run).
+    #[arg(long)]
+    allow_inconclusive: bool,
+    /// The search's budget per key: attempts to apply an operation before it gives up.
+    #[arg(long, default_value_t = river_lincheck::MAX_SEARCH_STEPS)]
+    max_search_steps: u64,
+}
+
+impl LincheckArgs {
+    /// The flags that reproduce these options (with a leading space), for replay commands.
+    fn flags(&self) -> String {
+        let mut s = String::new();
+        if self.allow_inconclusive {
+            s.push_str(" --allow-inconclusive");
+        }
+        if self.max_search_steps != river_lincheck::MAX_SEARCH_STEPS {
+            let _ = write!(s, " --max-search-steps {}", self.max_search_steps);
+        }
+        s
+    }
 }
 
 #[derive(Args, Clone)]
@@ -169,15 +206,18 @@ fn main() -> ExitCode {
         Command::Check {
             seeds,
             first_seed,
+            lincheck,
+            panic_at_seed,
             cluster,
-        } => check(seeds, first_seed, &cluster),
+        } => check(seeds, first_seed, lincheck, panic_at_seed, &cluster),
         Command::Run {
             seed,
             history,
             trace,
             scenario,
+            lincheck,
             cluster,
-        } => run(seed, history, trace, scenario, &cluster),
+        } => run(seed, history, trace, scenario, lincheck, &cluster),
     };
     match result {
         Ok(code) => code,
@@ -188,38 +228,71 @@ fn main() -> ExitCode {
     }
 }
 
-/// One seed's run, and the verdict on its client history (`Err`: the history could not be
-/// read as invocations paired with completions, a simulator bug).
-struct Checked {
-    run: RunReport,
-    history: Result<river_lincheck::Report, String>,
+thread_local! {
+    /// While [`catching`] runs on this thread: what the last panic said, and where.
+    static LAST_PANIC: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
 }
 
-impl Checked {
-    fn new(sim: &Simulation, run: RunReport) -> Checked {
-        let history = river_lincheck::check(&sim.history)
-            .map_err(|e| format!("the client history is malformed: {e}"));
-        Checked { run, history }
+/// Runs `f`, turning a panic inside it into `Err` with the panic's message and place, so one
+/// broken seed is reported as that seed's failure instead of ending the whole check.
+/// (river-sim stays `no_std`: catching happens here, at the edge.)
+fn catching<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let print = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let text = info.to_string().replace('\n', " ");
+            let caught = LAST_PANIC.with(|last| match last.borrow_mut().as_mut() {
+                Some(slot) => {
+                    *slot = Some(text);
+                    true
+                }
+                None => false,
+            });
+            if !caught {
+                print(info);
+            }
+        }));
+    });
+    LAST_PANIC.with(|last| *last.borrow_mut() = Some(None));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    let message = LAST_PANIC.with(|last| last.borrow_mut().take()).flatten();
+    result.map_err(|_| message.unwrap_or_else(|| String::from("panicked")))
+}
+
+/// The verdict on one run's client history (`Err`: the history could not be read as
+/// invocations paired with completions, a simulator bug).
+struct HistoryVerdict(Result<river_lincheck::Report, String>);
+
+impl HistoryVerdict {
+    fn of(sim: &Simulation, lincheck: LincheckArgs) -> HistoryVerdict {
+        HistoryVerdict(
+            river_lincheck::check_within(&sim.history, lincheck.max_search_steps)
+                .map_err(|e| format!("the client history is malformed: {e}")),
+        )
     }
 
     /// Whether the history is certainly not linearizable (or unreadable).
     fn not_linearizable(&self) -> bool {
-        self.history.as_ref().map_or(true, |h| h.violated())
+        self.0.as_ref().map_or(true, |h| h.violated())
     }
 
-    /// Whether the search gave up on some key (not a failure: it proves nothing).
+    /// Whether the search gave up on some key: it proves nothing either way.
     fn inconclusive(&self) -> bool {
-        self.history.as_ref().is_ok_and(|h| h.inconclusive())
+        self.0.as_ref().is_ok_and(|h| h.inconclusive())
     }
 
-    /// Whether the run broke a property, did not converge, or is not linearizable.
-    fn failed(&self) -> bool {
-        self.run.outcome != Outcome::Ok || self.not_linearizable()
+    /// The operations of a history shown linearizable (none if any key was not).
+    fn linearizable_operations(&self) -> usize {
+        match &self.0 {
+            Ok(h) if h.problems.is_empty() => h.operations,
+            _ => 0,
+        }
     }
 
     /// Prints what is wrong with the history: problems of kind `inconclusive` or not.
-    fn print_history_problems(&self, inconclusive: bool) {
-        match &self.history {
+    fn print_problems(&self, inconclusive: bool) {
+        match &self.0 {
             Err(e) if !inconclusive => println!("  {e}"),
             Err(_) => {}
             Ok(report) => {
@@ -231,9 +304,121 @@ impl Checked {
             }
         }
     }
+
+    /// Prints the verdict in a line, then any problems.
+    fn print(&self, allow_inconclusive: bool) {
+        match &self.0 {
+            Ok(history) if history.problems.is_empty() => println!(
+                "client history linearizable: {} operations on {} keys checked",
+                history.operations, history.keys
+            ),
+            Ok(history) => {
+                if history.violated() {
+                    println!(
+                        "NOT LINEARIZABLE ({} operations checked)",
+                        history.operations
+                    );
+                    self.print_problems(false);
+                }
+                if history.inconclusive() {
+                    println!(
+                        "linearizability inconclusive ({} operations checked){}",
+                        history.operations,
+                        if allow_inconclusive {
+                            " (allowed)"
+                        } else {
+                            "; fails unless --allow-inconclusive"
+                        }
+                    );
+                    self.print_problems(true);
+                }
+            }
+            Err(e) => println!("NOT LINEARIZABLE: {e}"),
+        }
+    }
 }
 
-fn check(seeds: u64, first_seed: u64, cluster: &ClusterArgs) -> Result<ExitCode, String> {
+/// One seed's run and the verdict on its client history.
+struct Checked {
+    seed: u64,
+    /// The run's report, or, if the simulator panicked, what the panic said.
+    run: Result<RunReport, String>,
+    /// `None` if the run panicked.
+    history: Option<HistoryVerdict>,
+}
+
+impl Checked {
+    /// Runs and checks one seed of `check`, catching a panic in either.
+    fn seed(
+        options: &CheckOptions,
+        seed: u64,
+        lincheck: LincheckArgs,
+        panic_at_seed: Option<u64>,
+    ) -> Checked {
+        let checked = catching(|| {
+            assert!(
+                panic_at_seed != Some(seed),
+                "panic injected by --panic-at-seed"
+            );
+            let (sim, run) = swarm::run(options, seed, false).expect("validated");
+            Checked::new(&sim, run, lincheck)
+        });
+        checked.unwrap_or_else(|message| Checked {
+            seed,
+            run: Err(message),
+            history: None,
+        })
+    }
+
+    fn new(sim: &Simulation, run: RunReport, lincheck: LincheckArgs) -> Checked {
+        Checked {
+            seed: run.seed,
+            run: Ok(run),
+            history: Some(HistoryVerdict::of(sim, lincheck)),
+        }
+    }
+
+    /// The panic's message, if the run panicked.
+    fn panicked(&self) -> Option<&str> {
+        self.run.as_ref().err().map(String::as_str)
+    }
+
+    /// Whether the run finished and its history is certainly not linearizable.
+    fn not_linearizable(&self) -> bool {
+        self.history
+            .as_ref()
+            .is_some_and(HistoryVerdict::not_linearizable)
+    }
+
+    /// Whether the search gave up on some key of the history.
+    fn inconclusive(&self) -> bool {
+        self.history
+            .as_ref()
+            .is_some_and(HistoryVerdict::inconclusive)
+    }
+
+    /// Whether the run panicked, broke a property, did not converge, is not linearizable,
+    /// or (unless allowed) could not be decided.
+    fn failed(&self, allow_inconclusive: bool) -> bool {
+        self.run.as_ref().map_or(true, |r| r.outcome != Outcome::Ok)
+            || self.not_linearizable()
+            || (self.inconclusive() && !allow_inconclusive)
+    }
+
+    fn print_history_problems(&self, inconclusive: bool) {
+        if let Some(history) = &self.history {
+            history.print_problems(inconclusive);
+        }
+    }
+}
+
+fn check(
+    seeds: u64,
+    first_seed: u64,
+    lincheck: LincheckArgs,
+    panic_at_seed: Option<u64>,
+    cluster: &ClusterArgs,
+) -> Result<ExitCode, String> {
     let options = cluster.options()?;
     let started = Instant::now();
     let workers = std::thread::available_parallelism()
@@ -242,13 +427,11 @@ fn check(seeds: u64, first_seed: u64, cluster: &ClusterArgs) -> Result<ExitCode,
     let checked: Vec<Checked> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
+                let options = &options;
                 scope.spawn(move || {
                     (first_seed + w..first_seed + seeds)
                         .step_by(workers as usize)
-                        .map(|seed| {
-                            let (sim, run) = swarm::run(&options, seed, false).expect("validated");
-                            Checked::new(&sim, run)
-                        })
+                        .map(|seed| Checked::seed(options, seed, lincheck, panic_at_seed))
                         .collect::<Vec<_>>()
                 })
             })
@@ -257,19 +440,22 @@ fn check(seeds: u64, first_seed: u64, cluster: &ClusterArgs) -> Result<ExitCode,
             .into_iter()
             .flat_map(|h| h.join().expect("worker"))
             .collect();
-        all.sort_by_key(|c| c.run.seed);
+        all.sort_by_key(|c| c.seed);
         all
     });
     let wall = started.elapsed().as_secs_f64();
-    let reports: Vec<&RunReport> = checked.iter().map(|c| &c.run).collect();
+    let reports: Vec<&RunReport> = checked.iter().filter_map(|c| c.run.as_ref().ok()).collect();
     let sim_s: f64 = reports.iter().map(|r| r.sim_ms as f64 / 1000.0).sum();
     let sum = |f: fn(&RunReport) -> u64| reports.iter().map(|r| f(r)).sum::<u64>();
-    let failures: Vec<&Checked> = checked.iter().filter(|c| c.failed()).collect();
+    let failures: Vec<&Checked> = checked
+        .iter()
+        .filter(|c| c.failed(lincheck.allow_inconclusive))
+        .collect();
     let inconclusive: Vec<&Checked> = checked.iter().filter(|c| c.inconclusive()).collect();
     let linearizable_ops: usize = checked
         .iter()
-        .filter_map(|c| c.history.as_ref().ok())
-        .map(|h| h.operations)
+        .filter_map(|c| c.history.as_ref())
+        .map(HistoryVerdict::linearizable_operations)
         .sum();
     let violations: usize = reports
         .iter()
@@ -279,8 +465,8 @@ fn check(seeds: u64, first_seed: u64, cluster: &ClusterArgs) -> Result<ExitCode,
         })
         .sum();
     println!(
-        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, operations {}, violations {}, not converged {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
-        reports.len(),
+        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, operations {}, violations {}, not converged {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
+        checked.len(),
         sim_s,
         sum(|r| r.events),
         sum(|r| r.elections),
@@ -288,6 +474,7 @@ fn check(seeds: u64, first_seed: u64, cluster: &ClusterArgs) -> Result<ExitCode,
         sum(|r| r.operations as u64),
         violations,
         reports.iter().filter(|r| r.outcome == Outcome::NoConvergence).count(),
+        checked.iter().filter(|c| c.panicked().is_some()).count(),
         linearizable_ops,
         checked.iter().filter(|c| c.not_linearizable()).count(),
         inconclusive.len(),
@@ -296,37 +483,48 @@ fn check(seeds: u64, first_seed: u64, cluster: &ClusterArgs) -> Result<ExitCode,
     );
     let replay = |seed: u64| {
         println!(
-            "  replay: river run --seed {seed} {} --trace trace.jsonl --history history.edn",
-            cluster.flags()
+            "  replay: river run --seed {seed} {}{} --trace trace.jsonl --history history.edn",
+            cluster.flags(),
+            lincheck.flags()
         );
     };
     for failure in failures.iter().take(5) {
-        let report = &failure.run;
-        match &report.outcome {
-            Outcome::Unsafe(violations) => {
-                println!("seed {}: UNSAFE", report.seed);
-                for v in violations.iter().take(3) {
-                    println!("  at {} ms: {}", v.time_ms, v.text);
+        let seed = failure.seed;
+        match &failure.run {
+            Err(message) => println!("seed {seed}: PANICKED: {message}"),
+            Ok(report) => match &report.outcome {
+                Outcome::Unsafe(violations) => {
+                    println!("seed {seed}: UNSAFE");
+                    for v in violations.iter().take(3) {
+                        println!("  at {} ms: {}", v.time_ms, v.text);
+                    }
                 }
-            }
-            Outcome::NoConvergence => println!(
-                "seed {}: did not converge within {} ms of healing",
-                report.seed,
-                swarm::HEAL_LIMIT_MS
-            ),
-            Outcome::Ok => {}
+                Outcome::NoConvergence => println!(
+                    "seed {seed}: did not converge within {} ms of healing",
+                    swarm::HEAL_LIMIT_MS
+                ),
+                Outcome::Ok => {}
+            },
         }
         if failure.not_linearizable() {
-            println!("seed {}: NOT LINEARIZABLE", report.seed);
+            println!("seed {seed}: NOT LINEARIZABLE");
             failure.print_history_problems(false);
         }
-        replay(report.seed);
+        if failure.inconclusive() {
+            println!(
+                "seed {seed}: linearizability INCONCLUSIVE (fails unless --allow-inconclusive)"
+            );
+            failure.print_history_problems(true);
+        }
+        replay(seed);
     }
-    // Not failures, but a search that gave up proves nothing either way: show them.
-    for c in inconclusive.iter().take(5) {
-        println!("seed {}: linearizability inconclusive", c.run.seed);
-        c.print_history_problems(true);
-        replay(c.run.seed);
+    if lincheck.allow_inconclusive {
+        // Allowed, but a search that gave up proves nothing either way: show them.
+        for c in inconclusive.iter().filter(|c| !c.failed(true)).take(5) {
+            println!("seed {}: linearizability inconclusive (allowed)", c.seed);
+            c.print_history_problems(true);
+            replay(c.seed);
+        }
     }
     Ok(if failures.is_empty() {
         ExitCode::SUCCESS
@@ -363,17 +561,27 @@ fn run(
     history: Option<String>,
     trace: Option<String>,
     scenario: Option<String>,
+    lincheck: LincheckArgs,
     cluster: &ClusterArgs,
 ) -> Result<ExitCode, String> {
     if let Some(source) = scenario {
-        return run_scenario(&source, seed, history, trace);
+        return run_scenario(&source, seed, history, trace, lincheck, cluster);
     }
     let seed = seed.ok_or("run needs --seed S (or --scenario FILE)")?;
     let options = cluster.options()?;
     let started = Instant::now();
-    let (sim, report) = swarm::run(&options, seed, trace.is_some()).map_err(|e| e.to_string())?;
-    let checked = Checked::new(&sim, report);
-    let report = &checked.run;
+    let ran = catching(|| swarm::run(&options, seed, trace.is_some()));
+    let (sim, report) = match ran {
+        Ok(ran) => ran.map_err(|e| e.to_string())?,
+        Err(message) => {
+            println!("seed {seed}: PANICKED: {message}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let checked = Checked::new(&sim, report, lincheck);
+    let Ok(report) = &checked.run else {
+        unreachable!("a finished run")
+    };
     let wall = started.elapsed().as_secs_f64();
     write_outputs(&sim, history, trace)?;
     let mix = report.mix;
@@ -415,30 +623,10 @@ fn run(
             swarm::HEAL_LIMIT_MS
         ),
     }
-    match &checked.history {
-        Ok(history) if history.problems.is_empty() => println!(
-            "client history linearizable: {} operations on {} keys checked",
-            history.operations, history.keys
-        ),
-        Ok(history) => {
-            if history.violated() {
-                println!(
-                    "NOT LINEARIZABLE ({} operations checked)",
-                    history.operations
-                );
-                checked.print_history_problems(false);
-            }
-            if history.inconclusive() {
-                println!(
-                    "linearizability inconclusive ({} operations checked)",
-                    history.operations
-                );
-                checked.print_history_problems(true);
-            }
-        }
-        Err(e) => println!("NOT LINEARIZABLE: {e}"),
+    if let Some(history) = &checked.history {
+        history.print(lincheck.allow_inconclusive);
     }
-    Ok(if checked.failed() {
+    Ok(if checked.failed(lincheck.allow_inconclusive) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -450,6 +638,8 @@ fn run_scenario(
     seed: Option<u64>,
     history: Option<String>,
     trace: Option<String>,
+    lincheck: LincheckArgs,
+    cluster: &ClusterArgs,
 ) -> Result<ExitCode, String> {
     let text = match built_in(source) {
         Some(text) => text.to_string(),
@@ -460,9 +650,22 @@ fn run_scenario(
     if let Some(seed) = seed {
         scenario.config.seed = seed;
     }
+    for bug in &cluster.bugs {
+        scenario.config.raft.bugs.set(*bug, true);
+    }
+    scenario.config.raft.pre_vote |= cluster.prevote;
+    scenario.config.raft.check_quorum |= cluster.checkquorum;
+    let expects_violation = scenario.expects_violation();
     let mut sim = Player::simulation(&scenario);
     sim.trace.keep = trace.is_some();
-    let result = Player::new(scenario).run_to_end(&mut sim);
+    let played = catching(|| Player::new(scenario).run_to_end(&mut sim));
+    let result = match played {
+        Ok(result) => result,
+        Err(message) => {
+            println!("scenario {source}: PANICKED: {message}");
+            return Ok(ExitCode::from(1));
+        }
+    };
     write_outputs(&sim, history, trace)?;
     println!(
         "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, violations {}",
@@ -475,14 +678,34 @@ fn run_scenario(
     for v in sim.checker.violations() {
         println!("violation at {} ms: {}", v.time_ms, v.text);
     }
+    let mut ok = true;
     match result {
-        Ok(()) => {
-            println!("every expectation held");
-            Ok(ExitCode::SUCCESS)
-        }
+        Ok(()) => println!("every expectation held"),
         Err(e) => {
             println!("{source}: {e}");
-            Ok(ExitCode::from(1))
+            ok = false;
         }
     }
+    // A scenario that demonstrates a bug says so with `expect violation`; any other
+    // scenario that breaks a property, or whose clients saw a non-linearizable history,
+    // found a problem.
+    let safe = sim.checker.violation_count() == 0;
+    if !safe && !expects_violation {
+        println!("{source}: the checker found violations the scenario does not expect");
+        ok = false;
+    }
+    if !sim.history.ops.is_empty() {
+        let history = HistoryVerdict::of(&sim, lincheck);
+        history.print(lincheck.allow_inconclusive);
+        if (history.not_linearizable() && !expects_violation)
+            || (history.inconclusive() && !lincheck.allow_inconclusive)
+        {
+            ok = false;
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

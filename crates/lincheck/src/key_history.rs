@@ -2,7 +2,7 @@
 //! search: which operations it must place, and where each one's return goes.
 
 use crate::search::{linearize, Call, Entry, Verdict};
-use crate::{MalformedHistory, Operation, Problem, MAX_SEARCH_STEPS};
+use crate::{MalformedHistory, Operation, Problem};
 use river_sim::history::{History, OpFn, OpType};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -95,9 +95,9 @@ pub(crate) fn split_by_key(
 }
 
 impl KeyHistory {
-    /// Searches the whole key.
-    pub(crate) fn search(&self) -> Search {
-        self.search_prefix(self.events.len())
+    /// Searches the whole key, in at most `max_steps` attempts.
+    pub(crate) fn search(&self, max_steps: u64) -> Search {
+        self.search_prefix(self.events.len(), max_steps)
     }
 
     /// Searches the first `prefix` events: an operation that completes later counts as one
@@ -114,7 +114,7 @@ impl KeyHistory {
     /// read falls between it and the next write, and dropping it from the order leaves a
     /// linearization. Leaving these out keeps timed-out writes, which pile up under message
     /// loss, from multiplying the search.
-    fn search_prefix<'a>(&'a self, prefix: usize) -> Search {
+    fn search_prefix<'a>(&'a self, prefix: usize, max_steps: u64) -> Search {
         let completes = |op: usize| self.returned_at[op].is_some_and(|at| at < prefix);
         let read: BTreeSet<&str> = self.events[..prefix]
             .iter()
@@ -172,7 +172,7 @@ impl KeyHistory {
             }
         }
         entries.extend(pending.into_iter().map(|op| Entry { op, call: false }));
-        let (verdict, steps) = linearize(&calls, &entries, MAX_SEARCH_STEPS);
+        let (verdict, steps) = linearize(&calls, &entries, max_steps);
         Search {
             verdict,
             placed: calls.len(),
@@ -183,21 +183,21 @@ impl KeyHistory {
     /// Describes why the key is not linearizable. Linearizability is prefix-closed, so a
     /// binary search finds the shortest prefix that is not; its last event is the completion
     /// of the first operation that no order of the ones before it explains.
-    pub(crate) fn explain(&self, key: String) -> Problem {
+    pub(crate) fn explain(&self, key: String, max_steps: u64) -> Problem {
         // Invariant: the first `good` events are linearizable (or undecided); the first
         // `bad` are not.
         let (mut good, mut bad) = (0, self.events.len());
         let mut placed = 0;
         while bad - good > 1 {
             let middle = good + (bad - good) / 2;
-            let search = self.search_prefix(middle);
+            let search = self.search_prefix(middle, max_steps);
             match search.verdict {
                 Verdict::NotLinearizable => (bad, placed) = (middle, search.placed),
                 Verdict::Linearizable | Verdict::Inconclusive => good = middle,
             }
         }
         if bad == self.events.len() {
-            placed = self.search().placed;
+            placed = self.search(max_steps).placed;
         }
         let culprit = self.ops[self.events[bad - 1].op].clone();
         let last_put = self

@@ -140,12 +140,14 @@ pub enum Problem {
         /// stale read, the write it missed.
         last_put: Option<Operation>,
     },
-    /// The search ran out of [`MAX_SEARCH_STEPS`] before deciding.
+    /// The search ran out of its budget of steps before deciding.
     Inconclusive {
         /// The key.
         key: String,
         /// Operations checked on the key.
         operations: usize,
+        /// The budget it ran out of (attempts to apply an operation).
+        max_steps: u64,
     },
 }
 
@@ -178,9 +180,13 @@ impl fmt::Display for Problem {
                 }
                 Ok(())
             }
-            Problem::Inconclusive { key, operations } => write!(
+            Problem::Inconclusive {
+                key,
+                operations,
+                max_steps,
+            } => write!(
                 f,
-                "key {key:?}: inconclusive, the search over {operations} operations took more than {MAX_SEARCH_STEPS} steps"
+                "key {key:?}: inconclusive, the search over {operations} operations took more than {max_steps} steps"
             ),
         }
     }
@@ -216,11 +222,17 @@ impl Report {
     }
 }
 
-/// Checks every key of `history`.
+/// Checks every key of `history`, each within [`MAX_SEARCH_STEPS`].
 pub fn check(history: &History) -> Result<Report, MalformedHistory> {
+    check_within(history, MAX_SEARCH_STEPS)
+}
+
+/// Checks every key of `history`; a key whose search needs more than `max_steps` attempts
+/// is reported [`Problem::Inconclusive`].
+pub fn check_within(history: &History, max_steps: u64) -> Result<Report, MalformedHistory> {
     let mut report = Report::default();
     for (key, key_history) in split_by_key(history)? {
-        let search = key_history.search();
+        let search = key_history.search(max_steps);
         report.keys += 1;
         report.operations += search.placed;
         report.steps += search.steps;
@@ -229,8 +241,9 @@ pub fn check(history: &History) -> Result<Report, MalformedHistory> {
             Verdict::Inconclusive => report.problems.push(Problem::Inconclusive {
                 key,
                 operations: search.placed,
+                max_steps,
             }),
-            Verdict::NotLinearizable => report.problems.push(key_history.explain(key)),
+            Verdict::NotLinearizable => report.problems.push(key_history.explain(key, max_steps)),
         }
     }
     Ok(report)

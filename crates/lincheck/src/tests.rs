@@ -243,7 +243,8 @@ fn search_gives_up_as_inconclusive() {
         report.problems,
         vec![Problem::Inconclusive {
             key: "x".into(),
-            operations: 21
+            operations: 21,
+            max_steps: MAX_SEARCH_STEPS,
         }]
     );
     assert_eq!(report.steps, MAX_SEARCH_STEPS);

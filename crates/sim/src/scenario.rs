@@ -173,6 +173,16 @@ pub struct Scenario {
     pub steps: Vec<(usize, Step)>,
 }
 
+impl Scenario {
+    /// Whether some `expect violation` line says the run must break a property: such a
+    /// scenario demonstrates a bug, so its violations are what it is for.
+    pub fn expects_violation(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|(_, step)| matches!(step, Step::Expect(Expect::Violation(_))))
+    }
+}
+
 /// A parser's result: the error is boxed, so passing it up with `?` moves one pointer.
 type Parsed<T> = Result<T, Box<ScenarioError>>;
 

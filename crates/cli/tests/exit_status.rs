@@ -1,0 +1,151 @@
+//! `river`'s exit status tells the truth: 0 when everything checked held, 1 when a check
+//! found a problem (a violation, a non-linearizable or undecided history, a panicking seed,
+//! a failed expectation), 2 for bad input. Each test runs the built binary.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// Runs `river` with `args`; returns its exit code and its standard output and error.
+fn river(args: &[&str]) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_river"))
+        .args(args)
+        .output()
+        .expect("the river binary runs");
+    (
+        status.code().expect("exited, not killed"),
+        String::from_utf8(stdout).unwrap(),
+        String::from_utf8(stderr).unwrap(),
+    )
+}
+
+/// Writes `text` to a scenario file of its own in the target directory.
+fn scenario_file(name: &str, text: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!("{name}.scenario"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn figure8() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/figure8.scenario"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_scenario_whose_expectations_hold_exits_0() {
+    let (code, out, _) = river(&["run", "--scenario", "partition"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("every expectation held"), "{out}");
+}
+
+/// The issue's own example: Figure 8 with the bug switched on breaks properties the script
+/// does not expect, and says so.
+#[test]
+fn a_scenario_with_unexpected_violations_exits_1() {
+    let (code, out, _) = river(&["run", "--scenario", "figure8", "--bug", "figure8-commit"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("violation at"), "{out}");
+    assert!(out.contains("does not expect"), "{out}");
+    // The same with the bug set inside the file.
+    let text = figure8().replacen(
+        "entries-per-append 1",
+        "entries-per-append 1\nbug figure8-commit",
+        1,
+    );
+    let path = scenario_file("figure8-bug", &text);
+    let (code, out, _) = river(&["run", "--scenario", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+}
+
+#[test]
+fn a_scenario_that_expects_its_violation_exits_0() {
+    let text = figure8() + "expect violation leader-completeness\n";
+    let path = scenario_file("figure8-expects", &text);
+    let file = path.to_str().unwrap();
+    let (code, out, _) = river(&["run", "--scenario", file, "--bug", "figure8-commit"]);
+    assert_eq!(code, 0, "{out}");
+    // Without the bug the expectation fails: that is a problem found.
+    let (code, out, _) = river(&["run", "--scenario", file]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("but the run is safe"), "{out}");
+}
+
+#[test]
+fn bad_input_exits_2_and_names_it() {
+    let path = scenario_file("bad-line", "nodes 3\ncrash Q\n");
+    let (code, _, err) = river(&["run", "--scenario", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("line 2"), "{err}");
+    let (code, _, err) = river(&["check", "--seeds", "1", "--no-such-flag"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = river(&["check", "--seeds", "1", "--nodes", "0"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = river(&["check", "--seeds", "1", "--bug", "no-such-bug"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = river(&["run", "--scenario", "no/such/file"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn a_clean_check_exits_0() {
+    let (code, out, _) = river(&["check", "--seeds", "40"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("runs 40,"), "{out}");
+    assert!(out.contains("violations 0"), "{out}");
+    let (code, out, _) = river(&["run", "--seed", "3"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("client history linearizable"), "{out}");
+}
+
+/// A seed whose run panics is that seed's failure, named with its replay command; the
+/// other seeds still run and are counted.
+#[test]
+fn a_panicking_seed_is_reported_as_its_failure() {
+    let (code, out, err) = river(&["check", "--seeds", "30", "--panic-at-seed", "17"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("runs 30,"), "{out}");
+    assert!(out.contains("panicked 1,"), "{out}");
+    assert!(
+        out.contains("seed 17: PANICKED: panicked at") && out.contains("injected"),
+        "{out}"
+    );
+    assert!(out.contains("replay: river run --seed 17 "), "{out}");
+    assert!(
+        !err.contains("panicked"),
+        "the caught panic is not printed twice: {err}"
+    );
+}
+
+/// A search that gives up proves nothing: it fails the run unless allowed, and its
+/// operations are not counted as linearizable.
+#[test]
+fn an_inconclusive_history_fails_unless_allowed() {
+    let tiny = ["--max-search-steps", "3"];
+    let (code, out, _) = river(&[&["check", "--seeds", "5"][..], &tiny].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("inconclusive 5;"), "{out}");
+    assert!(out.contains("linearizable ops 0,"), "{out}");
+    assert!(out.contains("INCONCLUSIVE"), "{out}");
+    assert!(
+        out.contains("--max-search-steps 3"),
+        "the replay keeps the budget: {out}"
+    );
+    let allowed = [
+        &["check", "--seeds", "5", "--allow-inconclusive"][..],
+        &tiny,
+    ]
+    .concat();
+    let (code, out, _) = river(&allowed);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("linearizable ops 0,"), "{out}");
+    let (code, out, _) = river(&[&["run", "--seed", "2"][..], &tiny].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("fails unless --allow-inconclusive"), "{out}");
+}

@@ -17,6 +17,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod elections;
+
 #[derive(Parser)]
 #[command(
     name = "river",
@@ -69,6 +71,9 @@ enum Command {
     },
     /// List the deliberately broken variants of Raft.
     Bugs,
+    /// Crash the leader again and again and measure how long the cluster is without one,
+    /// per election timeout range (the Raft paper's §9.3 experiment).
+    Elections(elections::ElectionsArgs),
 }
 
 /// How client histories are checked for linearizability.
@@ -218,6 +223,7 @@ fn main() -> ExitCode {
             lincheck,
             cluster,
         } => run(seed, history, trace, scenario, lincheck, &cluster),
+        Command::Elections(args) => elections::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,8 @@
 //! every event. The same seed and inputs reproduce the same trace bit for bit.
 //!
 //! [`scenario`] scripts runs in a small text language; [`swarm`] draws a random fault mix
-//! per seed for `river check`.
+//! per seed for `river check`; [`elections`] measures how long a cluster is without a
+//! leader after its leader crashes (the paper's §9.3 experiment).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -15,6 +16,7 @@ extern crate alloc;
 
 pub mod checker;
 pub mod client;
+pub mod elections;
 pub mod hash;
 pub mod history;
 pub mod kv;

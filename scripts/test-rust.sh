@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 cargo test --workspace --release --no-fail-fast
 # The default page is built without the `teach` feature: its native tests run that way too.
-cargo test --release --no-fail-fast -p river-wasm --no-default-features
+cargo test --release --no-fail-fast -p river-view --no-default-features
 cargo build --release -p river-cli
 river=target/release/river
 

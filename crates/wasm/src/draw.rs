@@ -3,9 +3,9 @@
 //! context state (colours, fonts, dashes) that is already set, since the browser parses
 //! each one.
 
-use crate::maths;
-use crate::scene::{Align, Color, Dash, Font, Scene, Shape, Stroke};
 use alloc::format;
+use river_view::maths;
+use river_view::scene::{Align, Color, Dash, Font, Scene, Shape, Stroke};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};

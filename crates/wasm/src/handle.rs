@@ -5,12 +5,12 @@
 //! action returns the reason as a non-empty string; an empty string means done. The page
 //! calls [`RiverRaft::frame`] once per animation frame: it advances the run and paints.
 
-use crate::app::{App, Click};
 use crate::draw::Painter;
-use crate::layout::Viewport;
-use crate::narrate::speed_label;
 use alloc::format;
 use alloc::string::{String, ToString};
+use river_view::app::{App, Click};
+use river_view::layout::Viewport;
+use river_view::words::speed_label;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -140,7 +140,10 @@ impl RiverRaft {
             "duplicate" => app.duplicate_message(x),
             "hold" => app.hold_message(x),
             "release" => app.release_message(x),
-            _ => Err(format!("unknown action '{}'", crate::settings::echo(verb))),
+            _ => Err(format!(
+                "unknown action '{}'",
+                river_view::words::echo(verb)
+            )),
         })
     }
 
@@ -192,11 +195,13 @@ impl RiverRaft {
                 let ring = app.geometry().ring;
                 format!(
                     "{} {}",
-                    crate::json::decimal(ring.w),
-                    crate::json::decimal(ring.h)
+                    river_view::words::decimal(ring.w),
+                    river_view::words::decimal(ring.h)
                 )
             }
-            "built-in" => crate::app::built_in(arg).unwrap_or_default().to_string(),
+            "built-in" => river_view::app::built_in(arg)
+                .unwrap_or_default()
+                .to_string(),
             _ => String::new(),
         }
     }

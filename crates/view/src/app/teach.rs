@@ -128,7 +128,7 @@ impl App {
         if time_ms.is_nan() || time_ms < 0.0 {
             return Err(format!(
                 "seek takes a time in ms from 0, not {}",
-                json::decimal(time_ms)
+                words::decimal(time_ms)
             ));
         }
         let t = (maths::floor(time_ms) as u64).min(self.tl.end_ms());
@@ -136,7 +136,7 @@ impl App {
         self.tl.seek(t);
         self.rewound(format!(
             "Jumped to t = {} s",
-            json::decimal(t as f64 / 1000.0)
+            words::decimal(t as f64 / 1000.0)
         ));
         Ok(())
     }
@@ -149,7 +149,7 @@ impl App {
         if !(k >= 0.0 && k == maths::floor(k) && (k as usize) < count) {
             return Err(format!(
                 "there is no kept branch {} (there are {count})",
-                json::decimal(k)
+                words::decimal(k)
             ));
         }
         self.stop_story();
@@ -161,7 +161,7 @@ impl App {
         self.mark(&records);
         self.rewound(format!(
             "Returned to a kept future, at t = {} s",
-            json::decimal(self.tl.sim.now_ms() as f64 / 1000.0)
+            words::decimal(self.tl.sim.now_ms() as f64 / 1000.0)
         ));
         Ok(())
     }
@@ -363,7 +363,7 @@ impl App {
             .then(|| self.tl.sim.in_flight().find(|m| m.id as f64 == id))
             .flatten();
         let Some(m) = found else {
-            return Err(format!("no message {} is in flight", json::decimal(id)));
+            return Err(format!("no message {} is in flight", words::decimal(id)));
         };
         if held.is_some_and(|h| h != m.held) {
             return Err(format!(

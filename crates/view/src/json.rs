@@ -1,15 +1,15 @@
 //! A tiny JSON writer: the page's state is built by hand into one string, which keeps the
 //! wasm small (no serde) and costs one call to cross into JavaScript.
 
-use crate::layout::{op_text, Geometry};
-use crate::maths;
+use crate::layout::Geometry;
+use crate::words::{number, op_text};
 use alloc::string::String;
 use core::fmt::Write;
 use river_core::Payload;
 use river_sim::Simulation;
 #[cfg(feature = "teach")]
 use {
-    crate::narrate::user_name,
+    crate::words::user_name,
     alloc::format,
     river_core::Body,
     river_sim::kv::OpResult,
@@ -32,38 +32,6 @@ pub fn string(out: &mut String, s: &str) {
         }
     }
     out.push('"');
-}
-
-/// Appends a number with at most two decimals (plenty for pixels and speeds); non-finite
-/// values, which JSON cannot hold, become 0. Written with integers: the wasm then carries
-/// no floating-point formatting code.
-pub fn number(out: &mut String, v: f64) {
-    let hundredths = if v.is_finite() {
-        maths::round(maths::clamp(v, -1e15, 1e15) * 100.0) as i64
-    } else {
-        0
-    };
-    if hundredths < 0 {
-        out.push('-');
-    }
-    let h = hundredths.unsigned_abs();
-    let _ = write!(out, "{}", h / 100);
-    match h % 100 {
-        0 => {}
-        f if f % 10 == 0 => {
-            let _ = write!(out, ".{}", f / 10);
-        }
-        f => {
-            let _ = write!(out, ".{f:02}");
-        }
-    }
-}
-
-/// [`number`] as a new string.
-pub fn decimal(v: f64) -> String {
-    let mut out = String::new();
-    number(&mut out, v);
-    out
 }
 
 fn key(out: &mut String, k: &str) {
@@ -365,23 +333,10 @@ pub fn message(out: &mut String, m: &InFlight) {
 mod tests {
     use super::*;
     use crate::layout::Viewport;
+    use alloc::format;
     use river_core::NodeId;
     use river_sim::kv::Op;
     use river_sim::SimConfig;
-
-    #[test]
-    fn numbers_have_at_most_two_decimals() {
-        for (v, text) in [
-            (0.05, "0.05"),
-            (73.6, "73.6"),
-            (234.0, "234"),
-            (-1.239, "-1.24"),
-            (f64::NAN, "0"),
-            (0.001, "0"),
-        ] {
-            assert_eq!(decimal(v), text);
-        }
-    }
 
     #[test]
     fn strings_are_escaped() {

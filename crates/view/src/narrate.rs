@@ -2,7 +2,7 @@
 //! leader for term 3"), and the status line that says where the cluster stands. Routine
 //! traffic (heartbeats, deliveries, timer ticks) is drawn, not narrated.
 
-use crate::layout::{fit, op_text, Ghost};
+use crate::words::{fit, op_text, plural, user_name};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -16,8 +16,10 @@ use river_sim::trace::{DropReason, TraceEvent, TraceRecord};
 use river_sim::view::names;
 use river_sim::Simulation;
 
-/// The most feed lines waiting for the page; older ones are summarised as a count.
-pub const MAX_PENDING_LINES: usize = 200;
+mod status;
+pub use crate::feed::{Feed, FeedKind, MAX_PENDING_LINES};
+pub use status::status;
+
 /// The most lost messages animated at once.
 pub const MAX_GHOSTS: usize = 64;
 /// The most messages the narrator remembers (to animate their loss on arrival).
@@ -27,138 +29,21 @@ const MAX_TRACKED_REQUESTS: usize = 256;
 /// How many characters of a command a sentence repeats.
 const COMMAND_CHARS: usize = 40;
 
-/// The kind of a feed line, which the page turns into a CSS class (from this fixed set).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FeedKind {
-    /// Elections and leadership.
-    Election,
-    /// Votes.
-    Vote,
-    /// Commits.
-    Commit,
-    /// Users and their requests.
-    Client,
-    /// Crashes, restarts and links.
-    Fault,
-    /// Something to notice: a rollback, a refusal.
-    Warn,
-    /// A broken safety property.
-    Violation,
-    /// Scenario progress.
-    Story,
-}
-
-impl FeedKind {
-    /// The CSS class name.
-    pub fn name(self) -> &'static str {
-        match self {
-            FeedKind::Election => "election",
-            FeedKind::Vote => "vote",
-            FeedKind::Commit => "commit",
-            FeedKind::Client => "client",
-            FeedKind::Fault => "fault",
-            FeedKind::Warn => "warn",
-            FeedKind::Violation => "violation",
-            FeedKind::Story => "story",
-        }
-    }
-}
-
-/// One sentence of the feed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FeedLine {
-    /// Simulated time.
-    pub time_ms: u64,
-    /// Its kind.
-    pub kind: FeedKind,
-    /// The sentence; never contains a tab or newline.
-    pub text: String,
-}
-
-/// Sentences waiting for the page, bounded.
-#[derive(Clone, Debug, Default)]
-pub struct Feed {
-    lines: Vec<FeedLine>,
-    skipped: u64,
-}
-
-impl Feed {
-    /// Adds a sentence (control characters become spaces).
-    pub fn push(&mut self, time_ms: u64, kind: FeedKind, text: String) {
-        let text = text
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        if self.lines.len() >= MAX_PENDING_LINES {
-            self.lines.remove(0);
-            self.skipped += 1;
-        }
-        self.lines.push(FeedLine {
-            time_ms,
-            kind,
-            text,
-        });
-    }
-
-    /// Whether sentences are waiting.
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty() && self.skipped == 0
-    }
-
-    /// Takes the waiting sentences, oldest first: one per line as `time_ms \t kind \t text`.
-    /// When more arrived than the page was given, a first line says how many were left out.
-    pub fn take(&mut self) -> String {
-        let mut out = String::new();
-        if self.skipped > 0 {
-            let time = self.lines.first().map_or(0, |l| l.time_ms);
-            let skipped = self.skipped;
-            let _ = writeln!(out, "{time}\tstory\t… {skipped} earlier events left out");
-        }
-        for line in self.lines.drain(..) {
-            let _ = writeln!(out, "{}\t{}\t{}", line.time_ms, line.kind.name(), line.text);
-        }
-        self.skipped = 0;
-        out
-    }
-
-    /// The waiting lines (for tests).
-    pub fn lines(&self) -> &[FeedLine] {
-        &self.lines
-    }
-}
-
-/// The name people see for client `id`: the first few are "User X", "User Y", …
-pub fn user_name(id: u32) -> String {
-    const NAMES: [&str; 4] = ["X", "Y", "Z", "W"];
-    match NAMES.get(id as usize) {
-        Some(n) => format!("User {n}"),
-        None => format!("User {}", id + 1),
-    }
-}
-
-/// A speed as people read it: "1×", "1/20×".
-pub fn speed_label(speed: f64) -> String {
-    if speed >= 0.999 {
-        String::from("1×")
-    } else if speed <= 0.0 {
-        String::from("0×")
-    } else {
-        format!("1/{}×", crate::maths::round(1.0 / speed) as u64)
-    }
-}
-
-/// "1 entry", "3 entries".
-fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> Plural<'a> {
-    Plural(n, if n == 1 { one } else { many })
-}
-
-/// A count and its noun, written without an intermediate string.
-struct Plural<'a>(u64, &'a str);
-
-impl core::fmt::Display for Plural<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{} {}", self.0, self.1)
-    }
+/// A message that never arrived, drawn fading out where it was lost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ghost {
+    /// Sender.
+    pub from: Endpoint,
+    /// Intended receiver.
+    pub to: Endpoint,
+    /// Raft kind, `None` for client traffic.
+    pub kind: Option<MessageKind>,
+    /// When it was lost (simulated ms, fractional).
+    pub start_ms: f64,
+    /// When the ghost is gone.
+    pub end_ms: f64,
+    /// Lost at the receiving end (link cut on arrival, receiver down) rather than on the way.
+    pub at_end: bool,
 }
 
 /// A message on the wire, remembered until it arrives or is lost.
@@ -571,130 +456,6 @@ fn human(sim: &Simulation, client: u32) -> bool {
         .is_some_and(|c| !c.automatic)
 }
 
-/// Where the cluster stands, in one sentence: who leads which term, what is committed,
-/// who is down, what is cut.
-pub fn status(sim: &Simulation) -> String {
-    let mut out = String::new();
-    if let Some(v) = sim.checker.violations().first() {
-        out.push_str("SAFETY VIOLATED: ");
-        out.push_str(&v.text);
-    }
-    match sim.leader() {
-        Some(l) => {
-            let node = sim.node(l).expect("leaders run");
-            let _ = write!(part(&mut out), "{l} leads term {}", node.term());
-            let stale: Vec<NodeId> = sim
-                .ids()
-                .filter(|&x| x != l && sim.node(x).is_some_and(|x| x.role() == Role::Leader))
-                .collect();
-            if !stale.is_empty() {
-                let verb = if stale.len() == 1 { "thinks" } else { "think" };
-                let _ = write!(
-                    part(&mut out),
-                    "{} still {verb} it leads an older term",
-                    names(&stale)
-                );
-            }
-            let commit = node.commit_index().0;
-            let last = node.log().last_index().0;
-            let out = part(&mut out);
-            if commit == last {
-                let _ = write!(out, "all {} committed", plural(last, "entry", "entries"));
-            } else {
-                let _ = write!(
-                    out,
-                    "{} of {last} committed",
-                    plural(commit, "entry", "entries")
-                );
-            }
-        }
-        None => {
-            // Candidates of the newest term, most votes first: "Election for term 2: B has
-            // 2 votes, A has 1; 3 needed".
-            let mut campaigning: Vec<(usize, NodeId, bool)> = Vec::new();
-            let mut newest = None;
-            for id in sim.ids() {
-                let Some(node) = sim.node(id) else { continue };
-                let (term, pre) = match node.role() {
-                    Role::Candidate => (node.term(), false),
-                    Role::PreCandidate => match node.term().next_campaign() {
-                        Some(term) => (term, true),
-                        None => continue,
-                    },
-                    _ => continue,
-                };
-                if newest.is_some_and(|t| t > term) {
-                    continue;
-                }
-                if newest != Some(term) {
-                    newest = Some(term);
-                    campaigning.clear();
-                }
-                // Insert in order: most votes first, then by letter (at most nine: no sort).
-                let votes = node.votes();
-                let at = campaigning
-                    .iter()
-                    .position(|c| c.0 < votes)
-                    .unwrap_or(campaigning.len());
-                campaigning.insert(at, (votes, id, pre));
-            }
-            let out = part(&mut out);
-            if sim.ids().all(|i| sim.node(i).is_none()) {
-                out.push_str("Every server is down");
-            } else if let Some(term) = newest {
-                let _ = write!(out, "Election for term {term}: ");
-                for (k, &(votes, id, pre)) in campaigning.iter().enumerate() {
-                    let (one, many) = if pre {
-                        ("PreVote", "PreVotes")
-                    } else {
-                        ("vote", "votes")
-                    };
-                    let comma = if k > 0 { ", " } else { "" };
-                    let _ = write!(out, "{comma}{id} has {}", plural(votes as u64, one, many));
-                }
-                let _ = write!(out, "; {} needed", sim.size() / 2 + 1);
-            } else {
-                out.push_str(
-                    "No leader yet: the first election timer to run out starts an election",
-                );
-            }
-        }
-    }
-    let down: Vec<NodeId> = sim.ids().filter(|&i| sim.node(i).is_none()).collect();
-    if !down.is_empty() {
-        let _ = write!(part(&mut out), "{} down", names(&down));
-    }
-    let (mut both, mut one) = (0u64, 0u64);
-    for a in sim.ids() {
-        for b in sim.ids().filter(|&b| b > a) {
-            match (sim.network().is_up(a, b), sim.network().is_up(b, a)) {
-                (true, true) => {}
-                (false, false) => both += 1,
-                _ => one += 1,
-            }
-        }
-    }
-    if both > 0 {
-        let _ = write!(part(&mut out), "{} cut", plural(both, "link", "links"));
-    }
-    if one > 0 {
-        let _ = write!(
-            part(&mut out),
-            "{} cut one way",
-            plural(one, "link", "links")
-        );
-    }
-    out
-}
-
-/// `out`, after the separator that starts the next part of the status line.
-fn part(out: &mut String) -> &mut String {
-    if !out.is_empty() {
-        out.push_str(" · ");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -815,14 +576,5 @@ mod tests {
             "tabs and newlines in text become spaces"
         );
         assert!(feed.is_empty());
-    }
-
-    #[test]
-    fn speeds_read_as_fractions() {
-        assert_eq!(speed_label(1.0), "1×");
-        assert_eq!(speed_label(0.05), "1/20×");
-        assert_eq!(speed_label(0.001), "1/1000×");
-        assert_eq!(user_name(0), "User X");
-        assert_eq!(user_name(4), "User 5");
     }
 }

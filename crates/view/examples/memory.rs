@@ -1,8 +1,8 @@
 //! How much memory the page's model holds after a long run, natively (resident set size of
-//! this process): `cargo run --release -p river-wasm --example memory`. The page itself is
+//! this process): `cargo run --release -p river-view --example memory`. The page itself is
 //! measured in Chromium by `npm run bench`.
-use river_wasm::app::App;
-use river_wasm::layout::Viewport;
+use river_view::app::App;
+use river_view::layout::Viewport;
 
 fn rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -104,7 +104,8 @@ fn field(out: &mut String, s: &str) {
 #[cfg(any(feature = "teach", test))]
 mod read {
     use super::{Head, FORMAT};
-    use crate::settings::{echo, Settings, NAMES};
+    use crate::settings::{Settings, NAMES};
+    use crate::words::echo;
     use alloc::format;
     use alloc::string::{String, ToString};
     use alloc::vec::Vec;
@@ -278,7 +279,7 @@ mod tests {
         settings.set("election-timeout-max", "700").unwrap();
         settings.set("election-timeout-min", "400").unwrap();
         let mut j = Journal::new(Head::Fresh(settings));
-        let entries = vec![
+        let entries = alloc::vec![
             entry(900, 41, "propose", "A", "x=1:2:weird 5:text"),
             entry(1200, 77, "heal-all", "", ""),
         ];

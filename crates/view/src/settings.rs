@@ -2,6 +2,7 @@
 //! address may carry (`?seed=` and `?nodes=`). Every value is checked here; a bad one is
 //! refused with a sentence saying why, and the page keeps running with what it had.
 
+use crate::words::echo;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -20,8 +21,6 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 pub const MAX_SETTING_MS: u64 = 10_000;
 /// The highest message loss a person may set, in percent: above it nothing gets through.
 pub const MAX_LOSS_PERCENT: u32 = 90;
-/// How much of a bad value a notice repeats.
-const MAX_ECHO_CHARS: usize = 40;
 
 /// Everything that defines a run on the page besides what people do during it.
 #[derive(Clone, Debug, PartialEq)]
@@ -270,26 +269,6 @@ fn switch(value: &str, what: &str) -> Result<bool, String> {
         "off" | "false" | "0" => Ok(false),
         _ => Err(format!("{what} is 'on' or 'off', not '{}'", echo(value))),
     }
-}
-
-/// How many characters `text` has. (`chars().count()` brings the standard library's
-/// unrolled counter, almost 1 KB of wasm, for strings a few dozen bytes long.)
-pub fn char_count(text: &str) -> usize {
-    // Every character has exactly one byte that is not a UTF-8 continuation byte.
-    text.bytes().filter(|b| b & 0xC0 != 0x80).count()
-}
-
-/// A person's text repeated in a message: shortened, and control characters replaced.
-pub fn echo(text: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .take(MAX_ECHO_CHARS)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if char_count(text) > MAX_ECHO_CHARS {
-        out.push('…');
-    }
-    out
 }
 
 /// What the page's address asked for, after checking: the values to use and a notice for

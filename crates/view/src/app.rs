@@ -1,0 +1,487 @@
+//! The page's model: one simulation and everything about how it is shown and driven — the
+//! display clock and speed, a scenario being played, the narration, the pointer. Every
+//! action a person (or the JavaScript API) can take is a method here that takes and returns
+//! plain values; the wasm handle only forwards to it. Compiled and tested natively.
+//!
+//! Time: only this type turns wall time into simulated time. Each frame the page passes
+//! `performance.now()`; the difference since the last frame, times the speed, moves the
+//! display clock, and the simulation runs every event up to it. With the run paused,
+//! `advance` and `step` move time instead, which makes runs driven through the API
+//! deterministic: the same seed and the same calls give the same state.
+
+use crate::journal::{Head, Journal};
+use crate::json;
+use crate::layout::{self, hit_test, Geometry, Hit, View, Viewport};
+use crate::maths;
+use crate::narrate::{self, Feed, FeedKind, Narrator};
+use crate::scene::Scene;
+use crate::settings::{self, AddressRequest, Effect, Settings, MAX_SEED};
+use crate::words::{self, echo};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use river_core::{NodeId, Role};
+use river_sim::kv::{Op, MAX_COMMAND_BYTES};
+use river_sim::scenario::{self, Player, Scenario, ScenarioError, Status};
+use river_sim::timeline::{Driver, Input};
+use river_sim::Simulation;
+
+mod actions;
+mod pointer;
+mod story;
+#[cfg(feature = "teach")]
+mod teach;
+#[cfg(test)]
+mod tests;
+
+pub use story::built_in;
+use story::Story;
+#[cfg(feature = "teach")]
+pub use teach::{Mark, MAX_MARKS};
+
+/// Simulated ms per wall ms at first: slow enough to follow each message (a 20 ms hop takes
+/// 0.4 s on screen, a 150–300 ms election timeout 3–6 s).
+pub const DEFAULT_SPEED: f64 = 1.0 / 20.0;
+/// The slowest speed.
+pub const MIN_SPEED: f64 = 1.0 / 1000.0;
+/// The fastest speed: real time.
+pub const MAX_SPEED: f64 = 1.0;
+/// The longest wall-clock gap one frame accounts for: after a hidden tab or a debugger
+/// pause the run continues instead of leaping ahead.
+pub const MAX_FRAME_GAP_MS: f64 = 100.0;
+/// The most simulated time one `advance` call runs.
+pub const MAX_ADVANCE_MS: f64 = 600_000.0;
+/// The most users waiting on answers at once; more clicks are refused politely.
+pub const MAX_USERS: usize = 4;
+/// At slow speeds (below [`SMOOTH_SPEED`]) the overlay is repainted about this often (30
+/// times a second): messages still glide, and the main thread stays mostly idle, which
+/// matters on the old laptops that drive classroom projectors. Each repaint costs the page
+/// a whole frame (layout, paint, commit), far more than the wasm call that draws it.
+pub const SLOW_OVERLAY_INTERVAL_MS: f64 = 33.0;
+/// How much sooner than [`SLOW_OVERLAY_INTERVAL_MS`] a frame counts as due: the page sleeps
+/// until then and the next animation frame comes up to one display refresh later, so the
+/// repaints land about one interval apart instead of drifting to every third refresh.
+pub const FRAME_SLACK_MS: f64 = 8.0;
+/// From this speed on the overlay follows every animation frame.
+pub const SMOOTH_SPEED: f64 = 0.2;
+/// While paused, frames come this often at most (the page wakes the loop on any action).
+pub const IDLE_FRAME_MS: u32 = 250;
+
+/// Bits `frame` returns: what the page should fetch and show again.
+pub mod changed {
+    /// New feed lines: call `take_feed`.
+    pub const FEED: u32 = 1;
+    /// The status line changed: call `status`.
+    pub const STATUS: u32 = 2;
+    /// The scenario's progress changed: call `story`.
+    pub const STORY: u32 = 4;
+    /// Settings, cluster size or seed changed: refresh the controls.
+    pub const SETTINGS: u32 = 8;
+    /// Paused or speed changed.
+    pub const CONTROLS: u32 = 16;
+    /// Everything.
+    pub const ALL: u32 = 31;
+}
+
+/// What a click did, for the page to follow up (a node click opens that node's menu).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Click {
+    /// Nothing there.
+    Nothing,
+    /// A node: open its menu.
+    Node(NodeId),
+    /// A link was cut or restored.
+    Link,
+    /// A message in flight: open its inspector.
+    #[cfg(feature = "teach")]
+    Message(u64),
+}
+
+/// The page's model.
+#[derive(Debug)]
+pub struct App {
+    settings: Settings,
+    /// The run (with its past, when the page has time travel): `tl.sim()` is the moment
+    /// shown.
+    tl: Run,
+    /// Marks for the timeline, in time order, for the trace records before `marks_seen`.
+    #[cfg(feature = "teach")]
+    marks: Vec<teach::Mark>,
+    #[cfg(feature = "teach")]
+    marks_seen: u64,
+    /// The highest index a commit mark was made for.
+    #[cfg(feature = "teach")]
+    marks_committed: u64,
+    clock_ms: f64,
+    speed: f64,
+    paused: bool,
+    last_wall_ms: Option<f64>,
+    story: Option<Story>,
+    narrator: Narrator,
+    feed: Feed,
+    notices: Vec<String>,
+    geometry: Geometry,
+    hover: Option<Hit>,
+    selected: Option<NodeId>,
+    proposals: u64,
+    status: String,
+    changed: u32,
+    base: Scene,
+    overlay: Scene,
+    base_dirty: bool,
+    base_painted: Option<u64>,
+    overlay_painted: Option<u64>,
+    /// Wall time of the last overlay repaint.
+    overlay_wall_ms: f64,
+    /// How this run began and what people did to it, for the teaching tools to take it
+    /// over ([`App::journal`], [`App::carry`]); `None` once someone travelled in time
+    /// (the journal holds one straight line of actions).
+    journal: Option<Journal>,
+}
+
+impl App {
+    /// The page at load: settings from the address query (`?seed=`, `?nodes=`), a notice for
+    /// each bad value. `random_seed` is called only when the address names no valid seed.
+    pub fn new(query: &str, viewport: Viewport, random_seed: impl FnOnce() -> u64) -> App {
+        let request = AddressRequest::parse(query);
+        let seed = request.seed.unwrap_or_else(|| random_seed() & MAX_SEED);
+        let mut settings = Settings::new(seed);
+        let notices = request.notices.clone();
+        if let Some(n) = request.nodes {
+            settings.nodes = n;
+        }
+        let sim = fresh(&settings);
+        let geometry = Geometry::new(viewport, settings.nodes);
+        let mut app = App {
+            settings,
+            tl: start_run(sim),
+            #[cfg(feature = "teach")]
+            marks: Vec::new(),
+            #[cfg(feature = "teach")]
+            marks_seen: 0,
+            #[cfg(feature = "teach")]
+            marks_committed: 0,
+            clock_ms: 0.0,
+            speed: DEFAULT_SPEED,
+            paused: request.paused,
+            last_wall_ms: None,
+            story: None,
+            narrator: Narrator::default(),
+            feed: Feed::default(),
+            notices,
+            geometry,
+            hover: None,
+            selected: None,
+            proposals: 0,
+            status: String::new(),
+            changed: 0,
+            base: Scene::default(),
+            overlay: Scene::default(),
+            base_dirty: true,
+            base_painted: None,
+            overlay_painted: None,
+            overlay_wall_ms: f64::NEG_INFINITY,
+            journal: None,
+        };
+        app.started();
+        app
+    }
+
+    // ----- the frame -----
+
+    /// One animation frame at wall time `wall_ms`: moves the clock by the time since the
+    /// last frame times the speed (unless paused) and runs the simulation to it. Returns the
+    /// [`changed`] bits since the last frame.
+    pub fn frame(&mut self, wall_ms: f64) -> u32 {
+        let gap = match self.last_wall_ms {
+            Some(last) if wall_ms.is_finite() => {
+                maths::clamp(wall_ms - last, 0.0, MAX_FRAME_GAP_MS)
+            }
+            _ => 0.0,
+        };
+        if wall_ms.is_finite() {
+            self.last_wall_ms = Some(wall_ms);
+        }
+        if !self.paused && gap > 0.0 {
+            self.run_to(self.clock_ms + gap * self.speed);
+        }
+        self.narrator.prune_ghosts(self.clock_ms);
+        core::mem::take(&mut self.changed)
+    }
+
+    /// The two layers to paint for the current state: each is `None` when it is the same
+    /// as the one painted last. The base is rebuilt only after something happened (an
+    /// event, an action, the pointer); the overlay every frame, and at slow speeds even it
+    /// often repeats.
+    pub fn scenes(&mut self) -> (Option<&Scene>, Option<&Scene>) {
+        let view = View {
+            sim: self.tl.sim(),
+            clock_ms: self.clock_ms,
+            paused: self.paused,
+            speed: self.speed,
+            hover: self.hover,
+            selected: self.selected,
+            ghosts: &self.narrator.ghosts,
+        };
+        let mut base = None;
+        if core::mem::take(&mut self.base_dirty) {
+            layout::build(&mut self.base, &self.geometry, &view);
+            let fingerprint = self.base.fingerprint();
+            if self.base_painted != Some(fingerprint) {
+                self.base_painted = Some(fingerprint);
+                base = Some(&self.base);
+            }
+        }
+        let wall = self.last_wall_ms.unwrap_or(0.0);
+        let due = self.speed >= SMOOTH_SPEED
+            || self.overlay_painted.is_none()
+            || wall - self.overlay_wall_ms >= SLOW_OVERLAY_INTERVAL_MS - FRAME_SLACK_MS
+            || wall < self.overlay_wall_ms;
+        let mut overlay = None;
+        if due || base.is_some() {
+            layout::build_overlay(&mut self.overlay, &self.geometry, &view);
+            // Built counts as painted for pacing: an overlay that did not change (nothing in
+            // flight, no timer running) must not bring the next frame forward.
+            self.overlay_wall_ms = wall;
+            let fingerprint = self.overlay.fingerprint();
+            if self.overlay_painted != Some(fingerprint) {
+                self.overlay_painted = Some(fingerprint);
+                overlay = Some(&self.overlay);
+            }
+        }
+        (base, overlay)
+    }
+
+    /// How long the page may wait before the next frame is worth making, in wall ms: 0 at
+    /// fast speeds (every animation frame), the rest of [`SLOW_OVERLAY_INTERVAL_MS`] at slow
+    /// ones, and [`IDLE_FRAME_MS`] while paused (the page wakes the loop itself when a person
+    /// acts). Sleeping instead of running empty frames keeps the main thread idle.
+    pub fn next_frame_in_ms(&self) -> u32 {
+        if self.paused {
+            return IDLE_FRAME_MS;
+        }
+        if self.speed >= SMOOTH_SPEED {
+            return 0;
+        }
+        let wall = self.last_wall_ms.unwrap_or(0.0);
+        let left = SLOW_OVERLAY_INTERVAL_MS - FRAME_SLACK_MS - (wall - self.overlay_wall_ms);
+        maths::clamp(left, 0.0, SLOW_OVERLAY_INTERVAL_MS) as u32
+    }
+
+    /// Forces the next [`App::scenes`] to return both layers (the canvases were cleared).
+    pub fn repaint(&mut self) {
+        self.base_dirty = true;
+        self.base_painted = None;
+        self.overlay_painted = None;
+    }
+
+    /// The canvas changed size (CSS pixels).
+    pub fn resize(&mut self, width: f64, height: f64) {
+        self.geometry = Geometry::new(Viewport::new(width, height), self.tl.sim().size());
+        self.repaint();
+    }
+
+    /// The layout in use.
+    pub fn geometry(&self) -> &Geometry {
+        &self.geometry
+    }
+
+    /// The simulation (read-only).
+    pub fn sim(&self) -> &Simulation {
+        self.tl.sim()
+    }
+
+    /// Runs the simulation (through the scenario, if one plays) until the display clock
+    /// reads `clock_ms`.
+    fn run_to(&mut self, clock_ms: f64) {
+        self.clock_ms = clock_ms.max(self.clock_ms);
+        let target = maths::floor(self.clock_ms) as u64;
+        self.run_story(target);
+        Driver::run_until(&mut self.tl, target);
+        // `run_until` may pass its target when it skips a stale queued action (a client
+        // timeout after the answer came); the picture then catches up with the simulation.
+        self.clock_ms = self.clock_ms.max(self.tl.sim().now_ms() as f64);
+        self.after_run();
+    }
+
+    /// Narrates what happened and refreshes the status line.
+    fn after_run(&mut self) {
+        let mut records = core::mem::take(&mut self.tl.sim_mut().trace.records);
+        if !records.is_empty() {
+            // Something happened (actions come through here too): the base may show it.
+            self.base_dirty = true;
+            let link = self.settings.link;
+            let ghost_ms = ((link.latency_min_ms + link.latency_max_ms) as f64 / 2.0).max(5.0);
+            self.narrator
+                .narrate(&records, self.tl.sim(), &mut self.feed, ghost_ms);
+            #[cfg(feature = "teach")]
+            self.mark(&records);
+            records.clear();
+            let status = narrate::status(self.tl.sim());
+            if status != self.status {
+                self.status = status;
+                self.changed |= changed::STATUS;
+            }
+        }
+        self.tl.sim_mut().trace.records = records;
+        if !self.feed.is_empty() {
+            self.changed |= changed::FEED;
+        }
+    }
+
+    // ----- runs -----
+
+    /// Starts a fresh cluster from the current settings (same seed: the same run again).
+    pub fn restart_run(&mut self) {
+        self.story = None;
+        self.tl = start_run(fresh(&self.settings));
+        self.started();
+    }
+
+    fn started(&mut self) {
+        self.clock_ms = 0.0;
+        self.journal = Some(Journal::new(Head::Fresh(self.settings.clone())));
+        #[cfg(feature = "teach")]
+        {
+            self.marks.clear();
+            self.marks_seen = 0;
+            self.marks_committed = 0;
+        }
+        self.narrator.reset();
+        self.hover = None;
+        self.selected = None;
+        self.proposals = 0;
+        self.geometry = Geometry::new(self.geometry.viewport, self.tl.sim().size());
+        self.repaint();
+        let s = &self.settings;
+        self.feed.push(
+            0,
+            FeedKind::Story,
+            format!(
+                "A new cluster of {} with seed {}: every server starts as a follower in term 0",
+                if s.nodes == 1 {
+                    String::from("1 server")
+                } else {
+                    format!("{} servers", s.nodes)
+                },
+                s.seed
+            ),
+        );
+        self.status = narrate::status(self.tl.sim());
+        self.changed |= changed::FEED | changed::STATUS | changed::SETTINGS | changed::STORY;
+    }
+
+    /// Changes one setting (see [`settings::NAMES`]). Timing, PreVote, CheckQuorum, size
+    /// and seed start a fresh cluster; latency and loss apply to the running one.
+    pub fn set_setting(&mut self, name: &str, value: &str) -> Result<(), String> {
+        match self.settings.set(name, value)? {
+            Effect::Restart => self.restart_run(),
+            Effect::Network => {
+                self.note("set", name, value);
+                self.act(Input::LinkParams(self.settings.link));
+                self.changed |= changed::SETTINGS;
+            }
+        }
+        Ok(())
+    }
+
+    /// The settings as a JSON object of strings, by [`settings::NAMES`].
+    pub fn settings_json(&self) -> String {
+        let mut out = String::from("{");
+        for (k, name) in settings::NAMES.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            json::string(&mut out, name);
+            out.push(':');
+            json::string(&mut out, &self.settings.get(name).unwrap_or_default());
+        }
+        out.push('}');
+        out
+    }
+    // ----- time -----
+
+    /// Stops the clock.
+    pub fn pause(&mut self) {
+        if !self.paused {
+            self.paused = true;
+            self.changed |= changed::CONTROLS;
+        }
+    }
+
+    /// Starts the clock.
+    pub fn play(&mut self) {
+        if self.paused {
+            self.paused = false;
+            self.changed |= changed::CONTROLS;
+        }
+    }
+
+    /// Whether the clock is stopped.
+    pub fn paused(&self) -> bool {
+        self.paused
+    }
+
+    /// Sets the speed (simulated ms per wall ms), clamped to 1/1000 to 1; returns it.
+    pub fn set_speed(&mut self, speed: f64) -> f64 {
+        let speed = if speed.is_nan() { DEFAULT_SPEED } else { speed };
+        self.speed = maths::clamp(speed, MIN_SPEED, MAX_SPEED);
+        self.changed |= changed::CONTROLS;
+        self.speed
+    }
+
+    /// The speed.
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    /// Runs `ms` of simulated time at once (at most [`MAX_ADVANCE_MS`]).
+    pub fn advance(&mut self, ms: f64) -> Result<(), String> {
+        if !(0.0..=MAX_ADVANCE_MS).contains(&ms) {
+            return Err(format!(
+                "advance takes 0 to {} ms of simulated time, not {}",
+                words::decimal(MAX_ADVANCE_MS),
+                words::decimal(ms)
+            ));
+        }
+        self.run_to(self.clock_ms + ms);
+        self.overlay_wall_ms = f64::NEG_INFINITY;
+        Ok(())
+    }
+
+    /// Pauses and runs to the next event (a timer or an arrival).
+    pub fn step(&mut self) {
+        self.pause();
+        if let Some(next) = self.tl.sim().next_event_ms() {
+            self.run_to(next as f64);
+        }
+        self.overlay_wall_ms = f64::NEG_INFINITY;
+    }
+}
+
+/// The run the page holds: a timeline (inputs and checkpoints) when it has time travel,
+/// else the bare simulation — the timeline's code costs the page kilobytes.
+#[cfg(feature = "teach")]
+type Run = river_sim::timeline::Timeline;
+#[cfg(not(feature = "teach"))]
+type Run = Simulation;
+
+#[cfg(feature = "teach")]
+fn start_run(sim: Simulation) -> Run {
+    river_sim::timeline::Timeline::new(sim)
+}
+
+#[cfg(not(feature = "teach"))]
+fn start_run(sim: Simulation) -> Run {
+    sim
+}
+
+/// A fresh simulation for `settings`, keeping its trace records for narration.
+fn fresh(settings: &Settings) -> Simulation {
+    // Not `expect`: that would keep the error's `Debug` formatting in the wasm.
+    let Ok(mut sim) = Simulation::new(settings.config()) else {
+        panic!("settings are validated")
+    };
+    sim.trace.keep = true;
+    sim
+}

@@ -1,0 +1,204 @@
+//! Playing a scenario on the page: loading it on the cluster it describes, telling each
+//! line in the feed as it starts, and its progress for the page's scenario panel.
+
+use super::*;
+
+/// A scenario being played.
+#[derive(Clone, Debug)]
+pub(super) struct Story {
+    name: String,
+    source: String,
+    player: Player,
+    /// Line numbers of its steps, in order.
+    lines: Vec<usize>,
+    /// The line narrated last.
+    told: Option<usize>,
+    state: StoryState,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum StoryState {
+    Playing,
+    Finished,
+    Failed(ScenarioError),
+}
+
+impl App {
+    pub(super) fn run_story(&mut self, target: u64) {
+        let Some(story) = self
+            .story
+            .as_mut()
+            .filter(|s| s.state == StoryState::Playing)
+        else {
+            return;
+        };
+        let result = story.player.advance(&mut self.tl, target);
+        let (time, now_line) = (self.tl.sim().now_ms(), story.player.current_line());
+        // Tell each line that started, with its comment, as the feed's story.
+        let from = story.told.map_or(0, |t| t + 1);
+        let until = now_line.unwrap_or(usize::MAX);
+        let started: Vec<usize> = story
+            .lines
+            .iter()
+            .copied()
+            .filter(|&l| l >= from && l <= until)
+            .collect();
+        for line in started {
+            if let Some(text) = story.source.lines().nth(line - 1) {
+                self.feed.push(
+                    time,
+                    FeedKind::Story,
+                    format!("Line {line}: {}", script_line(text)),
+                );
+            }
+            story.told = Some(line);
+        }
+        match result {
+            Ok(Status::Running) => {}
+            Ok(Status::Finished) => {
+                story.state = StoryState::Finished;
+                self.feed.push(
+                    time,
+                    FeedKind::Story,
+                    format!(
+                        "The scenario '{}' finished: every expectation held",
+                        story.name
+                    ),
+                );
+            }
+            Err(e) => {
+                self.feed.push(
+                    time,
+                    FeedKind::Violation,
+                    format!("The scenario '{}' stopped at {e}", story.name),
+                );
+                story.state = StoryState::Failed(e);
+            }
+        }
+        self.changed |= changed::STORY;
+    }
+
+    /// Loads scenario text and starts playing it on a fresh cluster it describes. A
+    /// scenario with an error is refused, naming its line; the current run continues.
+    pub fn load(&mut self, text: &str, name: &str) -> Result<(), String> {
+        #[cfg_attr(not(feature = "teach"), allow(unused_mut))]
+        let mut scenario = Scenario::parse(text).map_err(|e| e.to_string())?;
+        // The bugs switched on in the page apply to the scenario too (it may add its own).
+        #[cfg(feature = "teach")]
+        for bug in self.settings.raft.bugs.iter() {
+            scenario.config.raft.bugs.set(bug, true);
+        }
+        let settings =
+            Settings::from_config(&scenario.config).map_err(|e| format!("line 1: {e}"))?;
+        self.settings = settings;
+        let mut sim = Player::simulation(&scenario);
+        sim.trace.keep = true;
+        self.tl = start_run(sim);
+        let lines = scenario.steps.iter().map(|(line, _)| *line).collect();
+        self.started();
+        self.journal = Some(Journal::new(Head::Scenario {
+            name: name.to_string(),
+            text: text.to_string(),
+        }));
+        self.feed.push(
+            0,
+            FeedKind::Story,
+            format!("Playing the scenario '{}'", echo(name)),
+        );
+        self.story = Some(Story {
+            name: echo(name),
+            source: text.to_string(),
+            player: Player::new(scenario),
+            lines,
+            told: None,
+            state: StoryState::Playing,
+        });
+        // Steps at time 0 (settings, first actions) happen at once.
+        self.run_to(self.clock_ms);
+        Ok(())
+    }
+
+    /// Plays a built-in scenario by name (`partition`).
+    pub fn play_built_in(&mut self, name: &str) -> Result<(), String> {
+        let text = built_in(name)
+            .ok_or_else(|| format!("there is no built-in scenario named '{}'", echo(name)))?;
+        self.load(text, name)
+    }
+
+    /// Stops the scenario; the cluster keeps running as it is.
+    pub fn stop_story(&mut self) {
+        if self.story.is_some() {
+            self.note("stop-story", "", "");
+            self.story = None;
+            self.feed.push(
+                self.tl.sim().now_ms(),
+                FeedKind::Story,
+                String::from("Scenario stopped"),
+            );
+            self.changed |= changed::STORY | changed::FEED;
+        }
+    }
+
+    /// The scenario's progress as JSON: `{"name", "state": "none" | "playing" | "finished" |
+    /// "failed", "line", "text", "error"}`.
+    pub fn story_json(&self) -> String {
+        let mut out = String::from("{\"name\":");
+        let Some(story) = &self.story else {
+            return String::from(
+                "{\"name\":null,\"state\":\"none\",\"line\":null,\"text\":null,\"error\":null}",
+            );
+        };
+        json::string(&mut out, &story.name);
+        let state = match story.state {
+            StoryState::Playing => "playing",
+            StoryState::Finished => "finished",
+            StoryState::Failed(_) => "failed",
+        };
+        out.push_str(",\"state\":");
+        json::string(&mut out, state);
+        let line = match &story.state {
+            StoryState::Failed(e) => Some(e.line),
+            _ => story.player.current_line(),
+        };
+        out.push_str(",\"line\":");
+        match line {
+            Some(l) => out.push_str(&l.to_string()),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"text\":");
+        match line.and_then(|l| story.source.lines().nth(l - 1)) {
+            Some(t) => json::string(&mut out, &script_line(t)),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"error\":");
+        match &story.state {
+            StoryState::Failed(e) => json::string(&mut out, &e.to_string()),
+            _ => out.push_str("null"),
+        }
+        out.push('}');
+        out
+    }
+}
+
+/// The built-in scenarios the page offers, by name: the partition story, and with the
+/// teaching tools the paper's Figure 8 (only their bugs panel can break it; its text would
+/// cost the page's first load 0.8 KB gzipped).
+pub fn built_in(name: &str) -> Option<&'static str> {
+    match name {
+        "partition" => Some(scenario::PARTITION),
+        #[cfg(feature = "teach")]
+        "figure8" => Some(scenario::FIGURE8),
+        _ => None,
+    }
+}
+
+/// A scenario line as people read it: the instruction, then its comment after a dash.
+fn script_line(line: &str) -> String {
+    let (code, comment) = line.split_once('#').unwrap_or((line, ""));
+    let (code, comment) = (code.trim(), comment.trim());
+    match (code.is_empty(), comment.is_empty()) {
+        (_, true) => code.to_string(),
+        (true, false) => comment.to_string(),
+        (false, false) => format!("{code} — {comment}"),
+    }
+}

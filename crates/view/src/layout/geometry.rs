@@ -1,0 +1,280 @@
+//! Where things are: the canvas split into the ring and the log panel, each server's place
+//! on the ring, and the reverse — a point to the node or link under it (hit-testing).
+
+use crate::maths;
+use alloc::vec::Vec;
+use core::f64::consts::{FRAC_PI_2, PI, TAU};
+use river_core::NodeId;
+use river_sim::network::Endpoint;
+
+/// A point in CSS pixels.
+pub type Point = (f64, f64);
+
+/// The canvas size in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    /// Width.
+    pub width: f64,
+    /// Height.
+    pub height: f64,
+}
+
+/// The smallest canvas laid out; a smaller one is laid out at this size and clipped, so a
+/// collapsed window never produces negative sizes.
+pub const MIN_VIEWPORT: Viewport = Viewport {
+    width: 240.0,
+    height: 200.0,
+};
+/// The largest canvas laid out (8K), so absurd sizes cannot make huge backing stores.
+pub const MAX_VIEWPORT: Viewport = Viewport {
+    width: 7680.0,
+    height: 4320.0,
+};
+
+impl Viewport {
+    /// A viewport clamped to [`MIN_VIEWPORT`]..[`MAX_VIEWPORT`]; NaN counts as the minimum.
+    pub fn new(width: f64, height: f64) -> Viewport {
+        let clamp = maths::clamp;
+        Viewport {
+            width: clamp(width, MIN_VIEWPORT.width, MAX_VIEWPORT.width),
+            height: clamp(height, MIN_VIEWPORT.height, MAX_VIEWPORT.height),
+        }
+    }
+}
+
+/// An axis-aligned rectangle.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    /// Left.
+    pub x: f64,
+    /// Top.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+impl Rect {
+    /// Right edge.
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
+    /// Bottom edge.
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+    /// Whether the point lies inside.
+    pub fn contains(&self, (x, y): Point) -> bool {
+        x >= self.x && x <= self.right() && y >= self.y && y <= self.bottom()
+    }
+}
+
+/// How far from a link's line a click still counts as on the link, in CSS pixels.
+pub const LINK_HIT_PX: f64 = 9.0;
+/// How far outside a node's circle a click still counts as on the node.
+pub const NODE_HIT_SLACK_PX: f64 = 6.0;
+/// The most messages drawn at once; more are on the wire only in pathological runs.
+pub const MAX_DRAWN_MESSAGES: usize = 400;
+/// The most users drawn.
+pub const MAX_DRAWN_USERS: usize = 6;
+
+/// Where everything goes for one canvas size and cluster size. Depends on nothing else, so
+/// it is computed once per resize.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Geometry {
+    /// The canvas.
+    pub viewport: Viewport,
+    /// Size factor for strokes and text: 1.0 on a ring area about 520 px across.
+    pub scale: f64,
+    /// The area of the ring.
+    pub ring: Rect,
+    /// Centre of the ring.
+    pub centre: Point,
+    /// Radius of the ring (to node centres).
+    pub ring_radius: f64,
+    /// Radius of a node circle.
+    pub node_radius: f64,
+    /// Node centres, by id.
+    pub nodes: Vec<Point>,
+    /// The log panel card.
+    pub logs: Rect,
+}
+
+impl Geometry {
+    /// Lays out `nodes` servers (at least one) on a canvas of `viewport`.
+    pub fn new(viewport: Viewport, nodes: usize) -> Geometry {
+        assert!(nodes >= 1, "a cluster has at least one node");
+        let v = Viewport::new(viewport.width, viewport.height);
+        let landscape = v.width >= v.height * 1.15;
+        let (ring, logs);
+        if landscape {
+            let ring_w = (v.height * 1.05).min(v.width * 0.52);
+            ring = Rect {
+                x: 0.0,
+                y: 0.0,
+                w: ring_w,
+                h: v.height,
+            };
+            let pad = maths::clamp(v.height * 0.03, 8.0, 24.0);
+            logs = Rect {
+                x: ring_w,
+                y: pad,
+                w: (v.width - ring_w - pad).max(1.0),
+                h: (v.height - 2.0 * pad).max(1.0),
+            };
+        } else {
+            let ring_h = (v.width * 0.95).min(v.height * 0.58);
+            ring = Rect {
+                x: 0.0,
+                y: 0.0,
+                w: v.width,
+                h: ring_h,
+            };
+            let pad = maths::clamp(v.width * 0.03, 8.0, 24.0);
+            logs = Rect {
+                x: pad,
+                y: ring_h,
+                w: (v.width - 2.0 * pad).max(1.0),
+                h: (v.height - ring_h - pad).max(1.0),
+            };
+        }
+        let span = ring.w.min(ring.h);
+        let scale = maths::clamp(span / 520.0, 0.6, 1.6);
+        let centre = (ring.x + ring.w / 2.0, ring.y + ring.h / 2.0);
+        let mut node_radius = 30.0 * scale;
+        // Room outside the circles for the timer ring, the letter and the role word.
+        let ring_radius = (span / 2.0 - node_radius - 58.0 * scale).max(node_radius);
+        if nodes > 1 {
+            let chord = 2.0 * ring_radius * maths::sin_cos(PI / nodes as f64).0;
+            node_radius = node_radius.min(chord * 0.32).max(12.0);
+        }
+        let nodes = (0..nodes)
+            .map(|i| {
+                if nodes == 1 {
+                    return centre;
+                }
+                let angle = -FRAC_PI_2 + TAU * i as f64 / nodes as f64;
+                let (sin, cos) = maths::sin_cos(angle);
+                (centre.0 + ring_radius * cos, centre.1 + ring_radius * sin)
+            })
+            .collect();
+        Geometry {
+            viewport: v,
+            scale,
+            ring,
+            centre,
+            ring_radius,
+            node_radius,
+            nodes,
+            logs,
+        }
+    }
+
+    /// Centre of node `id`.
+    pub fn node(&self, id: NodeId) -> Point {
+        self.nodes[id.index()]
+    }
+
+    /// The unit vector from the ring's centre out through node `id` (up for a lone node).
+    pub fn outward(&self, id: NodeId) -> Point {
+        let (x, y) = self.node(id);
+        let (dx, dy) = (x - self.centre.0, y - self.centre.1);
+        let len = maths::sqrt(dx * dx + dy * dy);
+        if len < 1e-9 {
+            (0.0, -1.0)
+        } else {
+            (dx / len, dy / len)
+        }
+    }
+
+    /// Where user (client) `k` stands: a column in the ring area's top-left corner.
+    pub fn user(&self, k: usize) -> Point {
+        let s = self.scale;
+        (
+            self.ring.x + 40.0 * s,
+            self.ring.y + 34.0 * s + k as f64 * 62.0 * s,
+        )
+    }
+
+    pub(super) fn endpoint(&self, e: Endpoint) -> Point {
+        match e {
+            Endpoint::Node(id) => self.node(id),
+            Endpoint::Client(c) => self.user(c as usize),
+        }
+    }
+}
+
+/// What is under a point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    /// A server.
+    Node(NodeId),
+    /// The link between `a` and `b` (`a < b`); `near` is the end closer to the point.
+    Link {
+        /// Lower id.
+        a: NodeId,
+        /// Higher id.
+        b: NodeId,
+        /// The end nearer the point.
+        near: NodeId,
+    },
+}
+
+/// The node or link under `point`, if any. Nodes win over links; among links, the nearest.
+pub fn hit_test(geo: &Geometry, point: Point) -> Option<Hit> {
+    let r = geo.node_radius;
+    let mut best_node: Option<(f64, NodeId)> = None;
+    for (i, &c) in geo.nodes.iter().enumerate() {
+        let d = distance(point, c);
+        if d <= r + NODE_HIT_SLACK_PX && best_node.is_none_or(|(bd, _)| d < bd) {
+            best_node = Some((d, NodeId(i as u8)));
+        }
+    }
+    if let Some((_, id)) = best_node {
+        return Some(Hit::Node(id));
+    }
+    let mut best_link: Option<(f64, Hit)> = None;
+    let n = geo.nodes.len();
+    for a in 0..n {
+        for b in a + 1..n {
+            let (pa, pb) = (geo.nodes[a], geo.nodes[b]);
+            let (d, t) = distance_to_segment(point, pa, pb);
+            if d > LINK_HIT_PX {
+                continue;
+            }
+            let len = distance(pa, pb);
+            // Only the visible part between the circles counts.
+            if t * len < r || (1.0 - t) * len < r {
+                continue;
+            }
+            let near = if t <= 0.5 { a } else { b };
+            let hit = Hit::Link {
+                a: NodeId(a as u8),
+                b: NodeId(b as u8),
+                near: NodeId(near as u8),
+            };
+            if best_link.is_none_or(|(bd, _)| d < bd) {
+                best_link = Some((d, hit));
+            }
+        }
+    }
+    best_link.map(|(_, h)| h)
+}
+
+pub(super) fn distance(a: Point, b: Point) -> f64 {
+    let (dx, dy) = (a.0 - b.0, a.1 - b.1);
+    maths::sqrt(dx * dx + dy * dy)
+}
+
+/// Distance from `p` to segment `a`–`b`, and where along it (0 at `a`, 1 at `b`) the
+/// nearest point lies.
+fn distance_to_segment(p: Point, a: Point, b: Point) -> (f64, f64) {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    if len2 < 1e-12 {
+        return (distance(p, a), 0.0);
+    }
+    let t = maths::clamp(((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2, 0.0, 1.0);
+    (distance(p, (a.0 + t * dx, a.1 + t * dy)), t)
+}

@@ -1,0 +1,289 @@
+//! The log panel: one row per server, entries aligned by index and coloured by term (solid
+//! when committed, dashed when not), the window following the newest entry, and each
+//! server's key-value store.
+
+use super::*;
+
+/// Where the log panel's parts go for a canvas and cluster size.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LogGrid {
+    /// Left of the first entry column.
+    pub cells_x: f64,
+    /// Distance between entry columns.
+    pub pitch: f64,
+    /// How many entry columns fit.
+    pub columns: usize,
+    /// Top of the first row.
+    pub rows_y: f64,
+    /// Row height.
+    pub row_h: f64,
+    /// Left of the store column.
+    pub kv_x: f64,
+    /// Width of the store column.
+    pub kv_w: f64,
+    /// Centre of the index header line.
+    pub header_y: f64,
+}
+
+impl LogGrid {
+    /// The grid for `geo`'s log panel and `n` rows.
+    pub fn new(geo: &Geometry, n: usize) -> LogGrid {
+        let p = geo.logs;
+        let s = Self::scale(geo);
+        let pad = 14.0 * s;
+        let header_y = p.y + pad + 36.0 * s;
+        let rows_y = header_y + 12.0 * s;
+        let row_h = maths::clamp(
+            (p.bottom() - pad - rows_y) / n.max(1) as f64,
+            22.0,
+            64.0 * s,
+        );
+        let label_w = 70.0 * s;
+        let kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
+        let cells_x = p.x + pad + label_w;
+        let cells_w = (p.right() - pad - kv_w - 10.0 * s - cells_x).max(0.0);
+        let pitch = 54.0 * s;
+        let columns = (maths::floor(cells_w / pitch) as usize).max(1);
+        LogGrid {
+            cells_x,
+            pitch,
+            columns,
+            rows_y,
+            row_h,
+            kv_x: p.right() - pad - kv_w,
+            kv_w,
+            header_y,
+        }
+    }
+
+    /// The size factor of the log panel: the ring's, within readable bounds.
+    pub fn scale(geo: &Geometry) -> f64 {
+        maths::clamp(geo.scale, 0.85, 1.4)
+    }
+
+    /// The first log index shown, so that the newest entry of the longest log is visible.
+    pub fn first_index(&self, longest: u64) -> u64 {
+        (longest + 1).saturating_sub(self.columns as u64).max(1)
+    }
+}
+
+pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
+    let p = geo.logs;
+    let n = view.sim.size();
+    let grid = LogGrid::new(geo, n);
+    let s = LogGrid::scale(geo);
+    scene.push(Shape::Rect {
+        x: p.x,
+        y: p.y,
+        w: p.w,
+        h: p.h,
+        radius: 12.0 * s,
+        fill: Some(theme::PANEL),
+        stroke: Some(Stroke::solid(theme::PANEL_EDGE, 1.0)),
+    });
+    let pad = 14.0 * s;
+    let title_y = p.y + pad + 10.0 * s;
+    scene.push(text(
+        p.x + pad,
+        title_y,
+        "Logs",
+        font(17.0 * s, true),
+        theme::INK,
+        Align::Left,
+    ));
+    scene.push(text(
+        p.x + pad + 50.0 * s,
+        title_y + 1.0 * s,
+        "solid: committed · dashed: not yet · colour: term",
+        font(12.0 * s, false),
+        theme::MUTED,
+        Align::Left,
+    ));
+    let logs_of = |id: NodeId| {
+        let server = view.sim.server(id);
+        match &server.node {
+            Some(node) => (node.log().entries(), node.commit_index().0),
+            None => (server.disk.log.as_slice(), 0),
+        }
+    };
+    let longest = view
+        .sim
+        .ids()
+        .map(|id| logs_of(id).0.len() as u64)
+        .max()
+        .unwrap_or(0);
+    let first = grid.first_index(longest);
+    // Index header.
+    let index_font = mono(11.5 * s, false);
+    if first > 1 {
+        scene.push(text(
+            grid.cells_x - 6.0 * s,
+            grid.header_y,
+            "…",
+            index_font,
+            theme::MUTED,
+            Align::Right,
+        ));
+    }
+    for c in 0..grid.columns {
+        let x = grid.cells_x + grid.pitch * c as f64 + (grid.pitch - 5.0 * s) / 2.0;
+        scene.push(text(
+            x,
+            grid.header_y,
+            (first + c as u64).to_string(),
+            index_font,
+            theme::MUTED,
+            Align::Center,
+        ));
+    }
+    scene.push(text(
+        grid.kv_x,
+        grid.header_y,
+        "key-value store",
+        font(11.5 * s, false),
+        theme::MUTED,
+        Align::Left,
+    ));
+    let cell_w = grid.pitch - 5.0 * s;
+    let cell_h = maths::clamp(grid.row_h - 12.0 * s, 16.0, 40.0 * s);
+    let cmd_size = (13.0 * s).min(cell_h * 0.5);
+    let cmd_chars = chars_in(cell_w - 6.0 * s, cmd_size);
+    for id in view.sim.ids() {
+        let k = id.index();
+        let row_top = grid.rows_y + grid.row_h * k as f64;
+        let mid = row_top + grid.row_h / 2.0;
+        if k > 0 {
+            scene.push(line(
+                (p.x + pad, row_top),
+                (p.right() - pad, row_top),
+                Stroke::solid(theme::TIMER_TRACK, 1.0),
+            ));
+        }
+        let node = view.sim.node(id);
+        let role = node.map(|n| n.role());
+        let (fill, edge, ink) = theme::role_colors(role);
+        let badge_r = (13.0 * s).min(grid.row_h * 0.3);
+        let badge_x = p.x + pad + badge_r;
+        let badge_y = mid;
+        scene.push(Shape::Circle {
+            x: badge_x,
+            y: badge_y,
+            r: badge_r,
+            fill: Some(fill),
+            stroke: Some(Stroke::solid(edge, 1.5 * s)),
+        });
+        scene.push(text(
+            badge_x,
+            badge_y + 0.5 * s,
+            id.letter().to_string(),
+            font(badge_r * 1.1, true),
+            ink,
+            Align::Center,
+        ));
+        if grid.cells_x - badge_x > 60.0 * s {
+            let word = match role {
+                None => "down",
+                Some(Role::Leader) => "leader",
+                Some(Role::Candidate) => "cand.",
+                Some(Role::PreCandidate) => "pre",
+                Some(Role::Follower) => "",
+            };
+            scene.push(text(
+                badge_x + badge_r + 6.0 * s,
+                badge_y,
+                word,
+                font(11.0 * s, false),
+                theme::MUTED,
+                Align::Left,
+            ));
+        }
+        let (entries, commit) = logs_of(id);
+        for c in 0..grid.columns {
+            let index = first + c as u64;
+            let Some(entry) = entries.get(index as usize - 1) else {
+                break;
+            };
+            let committed = index <= commit;
+            let slot = theme::term_slot(entry.term);
+            let x = grid.cells_x + grid.pitch * c as f64;
+            let y = mid - cell_h / 2.0;
+            let (cell_fill, cell_stroke) = match (node.is_some(), committed) {
+                (false, _) => (theme::DOWN, Stroke::dashed(theme::DOWN_EDGE, 1.5 * s)),
+                (true, true) => (
+                    theme::TERM_FILLS[slot],
+                    Stroke::solid(theme::TERM_EDGES[slot], 1.5 * s),
+                ),
+                (true, false) => (
+                    theme::TERM_TINTS[slot],
+                    Stroke::dashed(theme::TERM_EDGES[slot], 2.0 * s),
+                ),
+            };
+            scene.push(Shape::Rect {
+                x,
+                y,
+                w: cell_w,
+                h: cell_h,
+                radius: 4.0 * s,
+                fill: Some(cell_fill),
+                stroke: Some(cell_stroke),
+            });
+            let (label, label_color) = match &entry.payload {
+                Payload::Command(command) => (fit(&op_text(&command.op), cmd_chars), theme::INK),
+                Payload::Noop => (fit("no-op", cmd_chars), theme::MUTED),
+            };
+            let has_room = cell_h > 26.0 * s;
+            let text_y = if has_room { y + cell_h * 0.62 } else { mid };
+            scene.push(text(
+                x + cell_w / 2.0,
+                text_y,
+                label,
+                mono(cmd_size, false),
+                label_color,
+                Align::Center,
+            ));
+            if has_room {
+                scene.push(text(
+                    x + 4.0 * s,
+                    y + 8.0 * s,
+                    format!("t{}", entry.term.0),
+                    font(9.5 * s, true),
+                    theme::TERM_EDGES[slot],
+                    Align::Left,
+                ));
+            }
+        }
+        // The store: committed state only.
+        let kv_text = match view.sim.server(id).node {
+            None => String::from("— lost in the crash"),
+            Some(_) => {
+                let mut out = String::new();
+                for (key, value) in view.sim.server(id).kv.entries() {
+                    if !out.is_empty() {
+                        out.push_str("  ");
+                    }
+                    out.push_str(key);
+                    out.push('=');
+                    out.push_str(value);
+                    if out.len() > 200 {
+                        break;
+                    }
+                }
+                if out.is_empty() {
+                    String::from("(empty)")
+                } else {
+                    out
+                }
+            }
+        };
+        let kv_size = 13.0 * s;
+        let empty = kv_text.starts_with('(') || kv_text.starts_with('—');
+        scene.push(text(
+            grid.kv_x,
+            mid,
+            fit(&kv_text, chars_in(grid.kv_w, kv_size)),
+            mono(kv_size, false),
+            if empty { theme::FAINT } else { theme::INK },
+            Align::Left,
+        ));
+    }
+}

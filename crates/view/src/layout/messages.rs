@@ -1,0 +1,223 @@
+//! Messages on the wire: where each is along its link at the display clock, how it is drawn
+//! (a Raft message by kind, client traffic as a labelled pill), and lost ones fading out.
+
+use super::*;
+
+/// Where a message is drawn: along the lane of its direction, edge to edge.
+pub(super) fn message_point(geo: &Geometry, from: Endpoint, to: Endpoint, progress: f64) -> Point {
+    let (a, b) = (geo.endpoint(from), geo.endpoint(to));
+    let lane = 4.0 * geo.scale;
+    let (a, b) = offset(a, b, lane);
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = maths::sqrt(dx * dx + dy * dy).max(1e-9);
+    let inset_from = match from {
+        Endpoint::Node(_) => geo.node_radius + 2.0,
+        Endpoint::Client(_) => 12.0 * geo.scale,
+    };
+    let inset_to = match to {
+        Endpoint::Node(_) => geo.node_radius + 2.0,
+        Endpoint::Client(_) => 12.0 * geo.scale,
+    };
+    let usable = (len - inset_from - inset_to).max(0.0);
+    let d = inset_from + usable * maths::clamp(progress, 0.0, 1.0);
+    (a.0 + dx / len * d, a.1 + dy / len * d)
+}
+
+/// Where message `m` is at `clock_ms`, as a fraction of its trip.
+/// A held message waits at the middle of its link (or where it was, if not yet there).
+pub fn progress(m: &InFlight, clock_ms: f64) -> f64 {
+    let span = (m.deliver_ms.saturating_sub(m.sent_ms)).max(1) as f64;
+    let p = maths::clamp((clock_ms - m.sent_ms as f64) / span, 0.0, 1.0);
+    if m.held {
+        p.min(0.5)
+    } else {
+        p
+    }
+}
+
+/// The position of an in-flight message at the view's clock (what the tests check).
+pub fn message_position(geo: &Geometry, m: &InFlight, clock_ms: f64) -> Point {
+    message_point(geo, m.from, m.to, progress(m, clock_ms))
+}
+
+pub(super) fn messages(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
+    for m in view.sim.in_flight().take(MAX_DRAWN_MESSAGES) {
+        let at = message_position(geo, m, view.clock_ms);
+        message_shape(scene, geo, &m.packet, at);
+        if m.held {
+            // Held by a person: a dashed ring says it is waiting, not travelling.
+            scene.push(Shape::Circle {
+                x: at.0,
+                y: at.1,
+                r: 11.0 * geo.scale,
+                fill: None,
+                stroke: Some(Stroke::dashed(theme::INK, 1.5 * geo.scale)),
+            });
+        }
+    }
+}
+
+fn reply_text(reply: &Reply) -> String {
+    match reply {
+        Reply::Ok(river_sim::kv::OpResult::Done) => String::from("done"),
+        Reply::Ok(river_sim::kv::OpResult::Value(Some(v))) => format!("= {}", fit(v, 8)),
+        Reply::Ok(river_sim::kv::OpResult::Value(None)) => String::from("absent"),
+        Reply::NotLeader(Some(l)) => format!("try {l}"),
+        Reply::NotLeader(None) => String::from("no leader"),
+        Reply::Failed => String::from("failed"),
+    }
+}
+
+fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Point) {
+    let s = geo.scale;
+    match packet {
+        Packet::Raft(m) => match &m.body {
+            Body::RequestVote { pre_vote, .. } => scene.push(Shape::Circle {
+                x,
+                y,
+                r: 7.0 * s,
+                fill: Some(if *pre_vote {
+                    theme::WHITE
+                } else {
+                    theme::VOTE_REQUEST
+                }),
+                stroke: Some(if *pre_vote {
+                    Stroke::solid(theme::VOTE_REQUEST, 2.5 * s)
+                } else {
+                    Stroke::solid(theme::WHITE, 1.5 * s)
+                }),
+            }),
+            Body::RequestVoteResponse { pre_vote, granted } => {
+                let color = theme::message_color(MessageKind::RequestVoteResponse, *granted);
+                scene.push(Shape::Circle {
+                    x,
+                    y,
+                    r: 5.5 * s,
+                    fill: Some(if *pre_vote { theme::WHITE } else { color }),
+                    stroke: Some(if *pre_vote {
+                        Stroke::solid(color, 2.5 * s)
+                    } else {
+                        Stroke::solid(theme::WHITE, 1.2 * s)
+                    }),
+                })
+            }
+            Body::AppendEntries { entries, .. } if entries.is_empty() => scene.push(Shape::Rect {
+                x: x - 5.5 * s,
+                y: y - 5.5 * s,
+                w: 11.0 * s,
+                h: 11.0 * s,
+                radius: 2.0 * s,
+                fill: Some(theme::HEARTBEAT),
+                stroke: Some(Stroke::solid(theme::APPEND, 1.5 * s)),
+            }),
+            Body::AppendEntries { entries, .. } => {
+                scene.push(Shape::Rect {
+                    x: x - 10.0 * s,
+                    y: y - 8.0 * s,
+                    w: 20.0 * s,
+                    h: 16.0 * s,
+                    radius: 3.0 * s,
+                    fill: Some(theme::APPEND),
+                    stroke: Some(Stroke::solid(theme::WHITE, 1.2 * s)),
+                });
+                let count = if entries.len() > 99 {
+                    String::from("99+")
+                } else {
+                    entries.len().to_string()
+                };
+                scene.push(text(
+                    x,
+                    y + 0.5 * s,
+                    count,
+                    font(10.0 * s, true),
+                    theme::WHITE,
+                    Align::Center,
+                ));
+            }
+            Body::AppendEntriesResponse { success, .. } => scene.push(Shape::Rect {
+                x: x - 4.5 * s,
+                y: y - 4.5 * s,
+                w: 9.0 * s,
+                h: 9.0 * s,
+                radius: 1.5 * s,
+                fill: Some(theme::message_color(
+                    MessageKind::AppendEntriesResponse,
+                    *success,
+                )),
+                stroke: Some(Stroke::solid(theme::WHITE, 1.0 * s)),
+            }),
+        },
+        Packet::Request { op, .. } => pill(scene, s, (x, y), &fit(&op_text(op), 12), true),
+        Packet::Reply { reply, .. } => pill(scene, s, (x, y), &reply_text(reply), false),
+    }
+}
+
+/// A rounded label travelling with client traffic: filled for requests, outlined for replies.
+fn pill(scene: &mut Scene, s: f64, (x, y): Point, label: &str, filled: bool) {
+    let size = 11.0 * s;
+    let w = char_count(label) as f64 * size * MONO_ADVANCE + 12.0 * s;
+    let h = 18.0 * s;
+    scene.push(Shape::Rect {
+        x: x - w / 2.0,
+        y: y - h / 2.0,
+        w,
+        h,
+        radius: h / 2.0,
+        fill: Some(if filled { theme::CLIENT } else { theme::WHITE }),
+        stroke: Some(Stroke::solid(theme::CLIENT, 1.5 * s)),
+    });
+    let color = if filled { theme::WHITE } else { theme::CLIENT };
+    scene.push(text(
+        x,
+        y + 0.5 * s,
+        label,
+        mono(size, true),
+        color,
+        Align::Center,
+    ));
+}
+
+pub(super) fn ghosts(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
+    let s = geo.scale;
+    for g in view.ghosts {
+        if view.clock_ms < g.start_ms || view.clock_ms >= g.end_ms {
+            continue;
+        }
+        let t = maths::clamp(
+            (view.clock_ms - g.start_ms) / (g.end_ms - g.start_ms).max(1e-9),
+            0.0,
+            1.0,
+        );
+        let where_lost = if g.at_end { 1.0 } else { 0.15 + 0.35 * t };
+        let at = message_point(geo, g.from, g.to, where_lost);
+        scene.push(Shape::Alpha(1.0 - t));
+        let color = match g.kind {
+            Some(kind) => theme::message_color(kind, true),
+            None => theme::CLIENT,
+        };
+        scene.push(Shape::Circle {
+            x: at.0,
+            y: at.1,
+            r: 5.0 * s,
+            fill: None,
+            stroke: Some(Stroke {
+                color,
+                width: 2.0 * s,
+                dash: Dash::Dotted,
+            }),
+        });
+        let size = 4.0 * s;
+        let stroke = Stroke::solid(theme::LOST, 2.0 * s);
+        scene.push(line(
+            (at.0 - size, at.1 - size),
+            (at.0 + size, at.1 + size),
+            stroke,
+        ));
+        scene.push(line(
+            (at.0 - size, at.1 + size),
+            (at.0 + size, at.1 - size),
+            stroke,
+        ));
+        scene.push(Shape::Alpha(1.0));
+    }
+}

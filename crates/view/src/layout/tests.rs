@@ -1,0 +1,297 @@
+//! Layout tests: geometry, hit-testing, messages on the wire, the scene and the log grid.
+
+use super::geometry::distance;
+use super::messages::message_point;
+use super::*;
+use alloc::vec::Vec;
+use river_sim::kv::Op;
+use river_sim::SimConfig;
+
+fn sim(nodes: usize, seed: u64) -> Simulation {
+    Simulation::new(SimConfig::new(nodes, seed)).unwrap()
+}
+
+fn view(sim: &Simulation) -> View<'_> {
+    View {
+        sim,
+        clock_ms: sim.now_ms() as f64,
+        paused: false,
+        speed: 0.05,
+        hover: None,
+        selected: None,
+        ghosts: &[],
+    }
+}
+
+const WIDE: Viewport = Viewport {
+    width: 1000.0,
+    height: 560.0,
+};
+
+#[test]
+fn nodes_sit_on_a_ring_starting_at_the_top_clockwise() {
+    for n in 2..=9 {
+        let geo = Geometry::new(WIDE, n);
+        for &(x, y) in &geo.nodes {
+            let d = distance((x, y), geo.centre);
+            assert!(
+                (d - geo.ring_radius).abs() < 1e-6,
+                "{n} nodes: off the ring"
+            );
+            assert!(geo.ring.contains((x, y)));
+        }
+        let a = geo.nodes[0];
+        assert!(
+            (a.0 - geo.centre.0).abs() < 1e-6 && a.1 < geo.centre.1,
+            "A on top"
+        );
+        // Clockwise on screen: B is to the right of A (or below it, for two).
+        assert!(geo.nodes[1].0 > a.0 || (n == 2 && geo.nodes[1].1 > a.1));
+        // Circles do not overlap.
+        for i in 0..n {
+            for j in i + 1..n {
+                assert!(distance(geo.nodes[i], geo.nodes[j]) > 2.0 * geo.node_radius);
+            }
+        }
+    }
+    let one = Geometry::new(WIDE, 1);
+    assert_eq!(one.nodes[0], one.centre);
+}
+
+#[test]
+fn wide_canvases_put_logs_beside_the_ring_and_tall_ones_below() {
+    let wide = Geometry::new(WIDE, 5);
+    assert!(wide.logs.x >= wide.ring.right() - 1e-9);
+    let tall = Geometry::new(Viewport::new(400.0, 800.0), 5);
+    assert!(tall.logs.y >= tall.ring.bottom() - 1e-9);
+    for geo in [wide, tall] {
+        assert!(geo.logs.right() <= geo.viewport.width + 1e-9);
+        assert!(geo.logs.bottom() <= geo.viewport.height + 1e-9);
+    }
+}
+
+#[test]
+fn silly_viewports_are_clamped() {
+    let geo = Geometry::new(Viewport::new(f64::NAN, -5.0), 9);
+    assert_eq!(geo.viewport, MIN_VIEWPORT);
+    assert!(geo.node_radius > 0.0 && geo.logs.w > 0.0 && geo.logs.h > 0.0);
+    let huge = Geometry::new(Viewport::new(1e9, 1e9), 3);
+    assert_eq!(huge.viewport, MAX_VIEWPORT);
+}
+
+#[test]
+fn clicking_a_node_centre_or_rim_hits_the_node() {
+    let geo = Geometry::new(WIDE, 5);
+    for (i, &(x, y)) in geo.nodes.iter().enumerate() {
+        let id = NodeId(i as u8);
+        assert_eq!(hit_test(&geo, (x, y)), Some(Hit::Node(id)));
+        let rim = (x + geo.node_radius + 2.0, y);
+        assert_eq!(hit_test(&geo, rim), Some(Hit::Node(id)));
+    }
+}
+
+#[test]
+fn clicking_a_link_midpoint_hits_that_link_for_every_pair() {
+    for n in [2, 3, 5, 7, 9] {
+        let geo = Geometry::new(WIDE, n);
+        for a in 0..n {
+            for b in a + 1..n {
+                // Midpoints of diameters coincide at the centre; skip those.
+                let mid = midpoint(geo.nodes[a], geo.nodes[b], 0.5);
+                if distance(mid, geo.centre) < 2.0 {
+                    continue;
+                }
+                let hit = hit_test(&geo, mid);
+                let Some(Hit::Link { a: ha, b: hb, .. }) = hit else {
+                    panic!("{n} nodes: no link at the middle of {a}-{b}: {hit:?}");
+                };
+                assert_eq!((ha.index(), hb.index()), (a, b), "{n} nodes");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_link_click_knows_which_end_is_nearer() {
+    let geo = Geometry::new(WIDE, 5);
+    let (a, c) = (geo.nodes[0], geo.nodes[2]);
+    let near_a = midpoint(a, c, 0.3);
+    assert_eq!(
+        hit_test(&geo, near_a),
+        Some(Hit::Link {
+            a: NodeId(0),
+            b: NodeId(2),
+            near: NodeId(0)
+        })
+    );
+    let near_c = midpoint(a, c, 0.7);
+    assert!(matches!(
+        hit_test(&geo, near_c),
+        Some(Hit::Link {
+            near: NodeId(2),
+            ..
+        })
+    ));
+}
+
+#[test]
+fn empty_space_hits_nothing() {
+    let geo = Geometry::new(WIDE, 5);
+    assert_eq!(hit_test(&geo, (2.0, 2.0)), None);
+    assert_eq!(hit_test(&geo, (geo.logs.x + 30.0, geo.logs.y + 30.0)), None);
+    // Just beyond the hit distance from a link's middle.
+    let (a, b) = (geo.nodes[0], geo.nodes[1]);
+    let (m1, m2) = offset(a, b, LINK_HIT_PX + 1.0);
+    let beside = midpoint(m1, m2, 0.5);
+    assert!(!matches!(
+        hit_test(&geo, beside),
+        Some(Hit::Link {
+            a: NodeId(0),
+            b: NodeId(1),
+            ..
+        })
+    ));
+}
+
+#[test]
+fn messages_glide_from_edge_to_edge_between_sent_and_deliver_time() {
+    let mut sim = sim(3, 4);
+    while sim.in_flight().next().is_none() {
+        assert!(sim.step());
+    }
+    let geo = Geometry::new(WIDE, 3);
+    let m = sim.in_flight().next().unwrap().clone();
+    let (Endpoint::Node(from), Endpoint::Node(to)) = (m.from, m.to) else {
+        panic!("server traffic first");
+    };
+    let start = message_position(&geo, &m, m.sent_ms as f64);
+    let end = message_position(&geo, &m, m.deliver_ms as f64);
+    let half = message_position(&geo, &m, (m.sent_ms + m.deliver_ms) as f64 / 2.0);
+    let r = geo.node_radius;
+    // Starts at the sender's rim, ends at the receiver's rim (on its lane).
+    assert!((distance(start, geo.node(from)) - (r + 2.0)).abs() < 6.0);
+    assert!((distance(end, geo.node(to)) - (r + 2.0)).abs() < 6.0);
+    let mid = midpoint(start, end, 0.5);
+    assert!(distance(half, mid) < 1e-6);
+    // Before sending and after arrival it stays at the ends.
+    assert_eq!(message_position(&geo, &m, m.sent_ms as f64 - 50.0), start);
+    assert_eq!(message_position(&geo, &m, m.deliver_ms as f64 + 50.0), end);
+}
+
+#[test]
+fn replies_travel_on_the_other_lane() {
+    let geo = Geometry::new(WIDE, 2);
+    let (a, b) = (Endpoint::Node(NodeId(0)), Endpoint::Node(NodeId(1)));
+    let there = message_point(&geo, a, b, 0.5);
+    let back = message_point(&geo, b, a, 0.5);
+    assert!(distance(there, back) > 4.0, "two directions, two lanes");
+}
+
+#[test]
+fn the_scene_shows_terms_letters_and_a_cut() {
+    let mut sim = sim(5, 1);
+    sim.advance(1_000);
+    sim.cut(NodeId(0), NodeId(2), false);
+    sim.cut(NodeId(1), NodeId(3), true);
+    let geo = Geometry::new(WIDE, 5);
+    let mut scene = Scene::default();
+    build(&mut scene, &geo, &view(&sim));
+    let mut overlay = Scene::default();
+    build_overlay(&mut overlay, &geo, &view(&sim));
+    assert!(
+        overlay.texts().any(|t| t.starts_with("t = 1.000 s")),
+        "the clock is on the overlay"
+    );
+    assert!(
+        overlay
+            .shapes
+            .iter()
+            .any(|s| matches!(s, Shape::Arc { .. })),
+        "timers are on the overlay"
+    );
+    assert!(!scene.texts().any(|t| t.starts_with("t = ")));
+    let texts: Vec<&str> = scene.texts().collect();
+    for letter in ["A", "B", "C", "D", "E"] {
+        assert!(texts.contains(&letter), "{letter} missing");
+    }
+    assert!(texts.contains(&"leader"));
+    assert!(
+        texts.contains(&"no-op"),
+        "the new leader's entry is in the logs"
+    );
+    let dashed_red = scene
+        .shapes
+        .iter()
+        .filter(|s| matches!(s, Shape::Line { stroke, .. } if stroke.color == theme::LINK_CUT && stroke.dash == Dash::Dashed))
+        .count();
+    assert_eq!(
+        dashed_red, 2,
+        "one line for the cut pair, one lane for the one-way cut"
+    );
+    let arrows = scene
+        .shapes
+        .iter()
+        .filter(|s| matches!(s, Shape::Triangle { .. }))
+        .count();
+    assert_eq!(arrows, 1, "a one-way cut shows its direction");
+    // Everything stays on the canvas.
+    for shape in &scene.shapes {
+        if let Shape::Text { x, y, .. } = shape {
+            assert!(
+                *x >= 0.0 && *x <= geo.viewport.width && *y >= 0.0 && *y <= geo.viewport.height
+            );
+        }
+    }
+}
+
+#[test]
+fn committed_entries_are_solid_and_uncommitted_dashed() {
+    let mut sim = sim(3, 2);
+    sim.advance(1_000);
+    let leader = sim.leader().unwrap();
+    sim.submit(leader, Op::parse("x=1").unwrap());
+    sim.advance(500);
+    let others: Vec<NodeId> = sim.ids().filter(|&i| i != leader).collect();
+    sim.partition(&[alloc::vec![leader], others]);
+    sim.submit(leader, Op::parse("y=2").unwrap());
+    sim.advance(100);
+    let geo = Geometry::new(WIDE, 3);
+    let mut scene = Scene::default();
+    build(&mut scene, &geo, &view(&sim));
+    let cell_of = |label: &str| {
+        let k = scene
+            .shapes
+            .iter()
+            .position(|s| matches!(s, Shape::Text { text, .. } if text == label))
+            .unwrap_or_else(|| panic!("no cell {label}"));
+        match &scene.shapes[k - 1] {
+            Shape::Rect {
+                stroke: Some(stroke),
+                ..
+            } => stroke.dash,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(cell_of("x=1"), Dash::Solid);
+    assert_eq!(cell_of("y=2"), Dash::Dashed);
+}
+
+#[test]
+fn long_commands_are_cut_to_fit() {
+    assert_eq!(fit("x=1", 6), "x=1");
+    assert_eq!(fit("abcdefgh", 6), "abcde…");
+    assert_eq!(fit("a\tb", 6), "a b");
+    assert_eq!(fit("abc", 0), "");
+}
+
+#[test]
+fn the_log_window_follows_the_newest_entry() {
+    let geo = Geometry::new(WIDE, 5);
+    let grid = LogGrid::new(&geo, 5);
+    assert!(grid.columns >= 4, "{grid:?}");
+    assert_eq!(grid.first_index(0), 1);
+    assert_eq!(grid.first_index(grid.columns as u64), 1);
+    assert_eq!(grid.first_index(grid.columns as u64 + 3), 4);
+    assert!(grid.kv_x + grid.kv_w <= geo.logs.right());
+    assert!(grid.rows_y + grid.row_h * 5.0 <= geo.logs.bottom() + 1e-6);
+}

@@ -1,0 +1,127 @@
+//! The status line: where the cluster stands, in one sentence.
+
+use super::*;
+
+/// Where the cluster stands, in one sentence: who leads which term, what is committed,
+/// who is down, what is cut.
+pub fn status(sim: &Simulation) -> String {
+    let mut out = String::new();
+    if let Some(v) = sim.checker.violations().first() {
+        out.push_str("SAFETY VIOLATED: ");
+        out.push_str(&v.text);
+    }
+    match sim.leader() {
+        Some(l) => {
+            let node = sim.node(l).expect("leaders run");
+            let _ = write!(part(&mut out), "{l} leads term {}", node.term());
+            let stale: Vec<NodeId> = sim
+                .ids()
+                .filter(|&x| x != l && sim.node(x).is_some_and(|x| x.role() == Role::Leader))
+                .collect();
+            if !stale.is_empty() {
+                let verb = if stale.len() == 1 { "thinks" } else { "think" };
+                let _ = write!(
+                    part(&mut out),
+                    "{} still {verb} it leads an older term",
+                    names(&stale)
+                );
+            }
+            let commit = node.commit_index().0;
+            let last = node.log().last_index().0;
+            let out = part(&mut out);
+            if commit == last {
+                let _ = write!(out, "all {} committed", plural(last, "entry", "entries"));
+            } else {
+                let _ = write!(
+                    out,
+                    "{} of {last} committed",
+                    plural(commit, "entry", "entries")
+                );
+            }
+        }
+        None => {
+            // Candidates of the newest term, most votes first: "Election for term 2: B has
+            // 2 votes, A has 1; 3 needed".
+            let mut campaigning: Vec<(usize, NodeId, bool)> = Vec::new();
+            let mut newest = None;
+            for id in sim.ids() {
+                let Some(node) = sim.node(id) else { continue };
+                let (term, pre) = match node.role() {
+                    Role::Candidate => (node.term(), false),
+                    Role::PreCandidate => match node.term().next_campaign() {
+                        Some(term) => (term, true),
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                if newest.is_some_and(|t| t > term) {
+                    continue;
+                }
+                if newest != Some(term) {
+                    newest = Some(term);
+                    campaigning.clear();
+                }
+                // Insert in order: most votes first, then by letter (at most nine: no sort).
+                let votes = node.votes();
+                let at = campaigning
+                    .iter()
+                    .position(|c| c.0 < votes)
+                    .unwrap_or(campaigning.len());
+                campaigning.insert(at, (votes, id, pre));
+            }
+            let out = part(&mut out);
+            if sim.ids().all(|i| sim.node(i).is_none()) {
+                out.push_str("Every server is down");
+            } else if let Some(term) = newest {
+                let _ = write!(out, "Election for term {term}: ");
+                for (k, &(votes, id, pre)) in campaigning.iter().enumerate() {
+                    let (one, many) = if pre {
+                        ("PreVote", "PreVotes")
+                    } else {
+                        ("vote", "votes")
+                    };
+                    let comma = if k > 0 { ", " } else { "" };
+                    let _ = write!(out, "{comma}{id} has {}", plural(votes as u64, one, many));
+                }
+                let _ = write!(out, "; {} needed", sim.size() / 2 + 1);
+            } else {
+                out.push_str(
+                    "No leader yet: the first election timer to run out starts an election",
+                );
+            }
+        }
+    }
+    let down: Vec<NodeId> = sim.ids().filter(|&i| sim.node(i).is_none()).collect();
+    if !down.is_empty() {
+        let _ = write!(part(&mut out), "{} down", names(&down));
+    }
+    let (mut both, mut one) = (0u64, 0u64);
+    for a in sim.ids() {
+        for b in sim.ids().filter(|&b| b > a) {
+            match (sim.network().is_up(a, b), sim.network().is_up(b, a)) {
+                (true, true) => {}
+                (false, false) => both += 1,
+                _ => one += 1,
+            }
+        }
+    }
+    if both > 0 {
+        let _ = write!(part(&mut out), "{} cut", plural(both, "link", "links"));
+    }
+    if one > 0 {
+        let _ = write!(
+            part(&mut out),
+            "{} cut one way",
+            plural(one, "link", "links")
+        );
+    }
+    out
+}
+
+/// `out`, after the separator that starts the next part of the status line.
+fn part(out: &mut String) -> &mut String {
+    if !out.is_empty() {
+        out.push_str(" · ");
+    }
+    out
+}

@@ -1,0 +1,147 @@
+//! Small text helpers that layout, narration and the answers all use: people's text made
+//! safe to show, numbers and speeds as people read them, counts with their nouns. Their own
+//! module so that the modules using them need not import each other.
+
+use crate::maths;
+use alloc::format;
+use alloc::string::String;
+use core::fmt::Write;
+use river_sim::kv::Op;
+
+/// Cuts `s` to at most `max_chars` characters, ending with "…" when cut, and replaces
+/// control characters (user text must never break the layout).
+pub fn fit(s: &str, max_chars: usize) -> String {
+    let count = char_count(s);
+    let clean = |c: char| if c.is_control() { ' ' } else { c };
+    if count <= max_chars {
+        return s.chars().map(clean).collect();
+    }
+    if max_chars == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(max_chars - 1).map(clean).collect();
+    out.push('…');
+    out
+}
+
+/// The short text a log cell or message shows for an op.
+pub fn op_text(op: &Op) -> String {
+    format!("{op}")
+}
+
+/// The name people see for client `id`: the first few are "User X", "User Y", …
+pub fn user_name(id: u32) -> String {
+    const NAMES: [&str; 4] = ["X", "Y", "Z", "W"];
+    match NAMES.get(id as usize) {
+        Some(n) => format!("User {n}"),
+        None => format!("User {}", id + 1),
+    }
+}
+
+/// A speed as people read it: "1×", "1/20×".
+pub fn speed_label(speed: f64) -> String {
+    if speed >= 0.999 {
+        String::from("1×")
+    } else if speed <= 0.0 {
+        String::from("0×")
+    } else {
+        format!("1/{}×", maths::round(1.0 / speed) as u64)
+    }
+}
+
+/// "1 entry", "3 entries".
+pub fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> Plural<'a> {
+    Plural(n, if n == 1 { one } else { many })
+}
+
+/// A count and its noun, written without an intermediate string.
+pub struct Plural<'a>(u64, &'a str);
+
+impl core::fmt::Display for Plural<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
+    }
+}
+
+/// How much of a bad value a notice repeats.
+pub const MAX_ECHO_CHARS: usize = 40;
+
+/// How many characters `text` has. (`chars().count()` brings the standard library's
+/// unrolled counter, almost 1 KB of wasm, for strings a few dozen bytes long.)
+pub fn char_count(text: &str) -> usize {
+    // Every character has exactly one byte that is not a UTF-8 continuation byte.
+    text.bytes().filter(|b| b & 0xC0 != 0x80).count()
+}
+
+/// A person's text repeated in a message: shortened, and control characters replaced.
+pub fn echo(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(MAX_ECHO_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if char_count(text) > MAX_ECHO_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// Appends a number with at most two decimals (plenty for pixels and speeds); non-finite
+/// values, which JSON cannot hold, become 0. Written with integers: the wasm then carries
+/// no floating-point formatting code.
+pub fn number(out: &mut String, v: f64) {
+    let hundredths = if v.is_finite() {
+        maths::round(maths::clamp(v, -1e15, 1e15) * 100.0) as i64
+    } else {
+        0
+    };
+    if hundredths < 0 {
+        out.push('-');
+    }
+    let h = hundredths.unsigned_abs();
+    let _ = write!(out, "{}", h / 100);
+    match h % 100 {
+        0 => {}
+        f if f % 10 == 0 => {
+            let _ = write!(out, ".{}", f / 10);
+        }
+        f => {
+            let _ = write!(out, ".{f:02}");
+        }
+    }
+}
+
+/// [`number`] as a new string.
+pub fn decimal(v: f64) -> String {
+    let mut out = String::new();
+    number(&mut out, v);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_have_at_most_two_decimals() {
+        for (v, text) in [
+            (0.05, "0.05"),
+            (73.6, "73.6"),
+            (234.0, "234"),
+            (-1.239, "-1.24"),
+            (f64::NAN, "0"),
+            (0.001, "0"),
+        ] {
+            assert_eq!(decimal(v), text);
+        }
+    }
+
+    #[test]
+    fn speeds_read_as_fractions() {
+        assert_eq!(speed_label(1.0), "1×");
+        assert_eq!(speed_label(0.05), "1/20×");
+        assert_eq!(speed_label(0.001), "1/1000×");
+        assert_eq!(user_name(0), "User X");
+        assert_eq!(user_name(4), "User 5");
+    }
+}

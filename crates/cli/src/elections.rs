@@ -188,7 +188,7 @@ fn json_line(experiment: &Experiment, s: &Summary) -> String {
     let c = experiment.config();
     format!(
         "{{\"trials\":{},\"splitVoteFraction\":{},\"p50\":{},\"p90\":{},\"p99\":{},\"max\":{},\
-         \"timeoutMin\":{},\"timeoutMax\":{},\"noLeaderTrials\":{},\"mean\":{:.1},\"nodes\":{},\
+         \"timeoutMin\":{},\"timeoutMax\":{},\"noLeaderTrials\":{},\"min\":{},\"mean\":{:.1},\"nodes\":{},\
          \"heartbeat\":{},\"latencyMin\":{},\"latencyMax\":{},\"preVote\":{},\"seed\":{}}}",
         s.trials,
         s.split_vote_fraction(),
@@ -199,6 +199,7 @@ fn json_line(experiment: &Experiment, s: &Summary) -> String {
         c.election_timeout_min_ms,
         c.election_timeout_max_ms,
         s.no_leader_trials,
+        s.min_ms,
         s.mean_ms,
         c.nodes,
         experiment.heartbeat_ms(),

@@ -411,6 +411,8 @@ pub struct Summary {
     pub split_vote_trials: u32,
     /// Trials with no leader within [`NO_LEADER_LIMIT_MS`] (counted at that time).
     pub no_leader_trials: u32,
+    /// The shortest time without a leader.
+    pub min_ms: u64,
     /// Quantiles of the time without a leader, by the nearest-rank method: the smallest
     /// time at or below which at least that share of the trials fall.
     pub p50_ms: u64,
@@ -443,6 +445,7 @@ impl Summary {
             trials: trials.len() as u32,
             split_vote_trials: count(Trial::had_split_vote),
             no_leader_trials: count(Trial::no_leader),
+            min_ms: times[0],
             p50_ms: rank(50),
             p90_ms: rank(90),
             p99_ms: rank(99),

@@ -15,15 +15,20 @@ pub enum Bug {
     /// Reads are answered from the contacted server's own applied state instead of going
     /// through the log, so a deposed leader or a lagging follower serves stale values (§8).
     StaleRead,
+    /// A new leader appends a configuration change before it has committed an entry of its
+    /// own term, the flaw in single-server changes found in 2015 (Ongaro, raft-dev): two
+    /// changes from different terms can then each win a majority and a committed entry is lost.
+    ConfigChangeBeforeNoop,
 }
 
 impl Bug {
     /// Every variant, in a fixed order.
-    pub const ALL: [Bug; 4] = [
+    pub const ALL: [Bug; 5] = [
         Bug::Figure8Commit,
         Bug::ForgetVote,
         Bug::NoUpToDateCheck,
         Bug::StaleRead,
+        Bug::ConfigChangeBeforeNoop,
     ];
 
     /// The name used on command lines, in URLs and in scenario files.
@@ -33,6 +38,7 @@ impl Bug {
             Bug::ForgetVote => "forget-vote",
             Bug::NoUpToDateCheck => "no-up-to-date-check",
             Bug::StaleRead => "stale-read",
+            Bug::ConfigChangeBeforeNoop => "config-change-before-noop",
         }
     }
 
@@ -50,6 +56,9 @@ impl Bug {
             }
             Bug::StaleRead => {
                 "Reads are served from the contacted server's own state without going through the log, so clients can read stale values."
+            }
+            Bug::ConfigChangeBeforeNoop => {
+                "A new leader changes the membership before committing an entry of its own term, so two configurations from different terms can both win majorities and a committed entry is lost (the 2015 erratum)."
             }
         }
     }

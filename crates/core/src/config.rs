@@ -16,9 +16,12 @@ pub const DEFAULT_MAX_ENTRIES_PER_APPEND: usize = 64;
 /// [`crate::Node::tick`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// This node's id; must be below `cluster_size`.
+    /// This node's id, below [`MAX_CLUSTER_SIZE`]. An id outside the initial configuration
+    /// is a server that waits to be added (thesis §4.2.1): it never campaigns until its log
+    /// holds a configuration in which it votes.
     pub id: NodeId,
-    /// Number of voting servers; ids are `0..cluster_size`.
+    /// The configuration the cluster starts with, before any membership entry: voters
+    /// `0..cluster_size`. Later configurations live in the log.
     pub cluster_size: usize,
     /// Lower end of the randomized election timeout (§5.2; 150 ms in the paper's evaluation).
     pub election_timeout_min_ms: u64,
@@ -44,7 +47,7 @@ pub struct Config {
 pub enum ConfigError {
     /// The cluster has no servers, or more than [`MAX_CLUSTER_SIZE`].
     ClusterSize(usize),
-    /// `id` is not one of `0..cluster_size`.
+    /// `id` is not below [`MAX_CLUSTER_SIZE`].
     IdOutOfRange {
         /// The offending id.
         id: NodeId,
@@ -79,7 +82,7 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::IdOutOfRange { id, cluster_size } => write!(
                 f,
-                "node id {} is outside a cluster of {cluster_size}",
+                "node id {} is past the largest cluster ({MAX_CLUSTER_SIZE}; starting size {cluster_size})",
                 id.0
             ),
             ConfigError::ElectionTimeoutRange { min_ms, max_ms } => write!(
@@ -122,7 +125,7 @@ impl Config {
         if self.cluster_size == 0 || self.cluster_size > MAX_CLUSTER_SIZE {
             return Err(ConfigError::ClusterSize(self.cluster_size));
         }
-        if self.id.index() >= self.cluster_size {
+        if self.id.index() >= MAX_CLUSTER_SIZE {
             return Err(ConfigError::IdOutOfRange {
                 id: self.id,
                 cluster_size: self.cluster_size,
@@ -148,11 +151,6 @@ impl Config {
             return Err(ConfigError::MaxEntriesZero);
         }
         Ok(())
-    }
-
-    /// Votes needed to win an election, and replicas needed to commit: a strict majority.
-    pub fn quorum(&self) -> usize {
-        self.cluster_size / 2 + 1
     }
 }
 
@@ -186,15 +184,13 @@ mod tests {
             Err(ConfigError::ElectionTimeoutRange { .. })
         ));
         assert!(matches!(
-            Config::new(NodeId(3), 3).validate(),
+            Config::new(NodeId(15), 3).validate(),
             Err(ConfigError::IdOutOfRange { .. })
         ));
-    }
-
-    #[test]
-    fn quorum_is_a_strict_majority() {
-        assert_eq!(Config::new(NodeId(0), 1).quorum(), 1);
-        assert_eq!(Config::new(NodeId(0), 4).quorum(), 3);
-        assert_eq!(Config::new(NodeId(0), 5).quorum(), 3);
+        assert_eq!(
+            Config::new(NodeId(3), 3).validate(),
+            Ok(()),
+            "a server to be added"
+        );
     }
 }

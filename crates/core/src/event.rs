@@ -1,6 +1,7 @@
 //! Narration: what a node did and why, for traces, the event feed and the checker. Events
 //! are plain values the caller drains with every [`crate::Ready`]; the core never formats text.
 
+use crate::membership::Membership;
 use crate::message::MessageKind;
 use crate::types::{LogIndex, NodeId, Term};
 
@@ -26,6 +27,8 @@ pub enum StepDownReason {
     LeaderExists,
     /// CheckQuorum: no contact with a majority within an election timeout (thesis §6.2).
     LostQuorum,
+    /// The leader's own removal from the cluster committed (thesis §4.2.2).
+    Removed,
 }
 
 /// What was wrong with a message a node refused. A refused message changes nothing: not the
@@ -34,8 +37,16 @@ pub enum StepDownReason {
 /// wrong for one to appear in a run).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RefusalReason {
-    /// The sender's id is not one of the cluster's `0..cluster_size`.
+    /// The sender's id is past [`crate::MAX_CLUSTER_SIZE`], so no cluster has it. (A sender
+    /// outside this node's configuration is heard: it may be a leader that added this node,
+    /// or a removed server.)
     UnknownSender,
+    /// A configuration entry with no voter, a server both voting and learning, or more
+    /// members than a cluster can have.
+    MalformedMembership {
+        /// The entry's index as the message places it.
+        index: LogIndex,
+    },
     /// The message claims to come from the node receiving it.
     FromItself,
     /// The message is addressed to another server.
@@ -195,6 +206,15 @@ pub enum Event {
         kind: MessageKind,
         /// What was wrong with it.
         reason: RefusalReason,
+    },
+    /// The configuration in effect changed: a configuration entry was appended (it takes
+    /// effect before it commits, thesis §4.1), or one was truncated and the one before it
+    /// is back.
+    MembershipChanged {
+        /// The entry it comes from; 0 for the initial configuration.
+        index: LogIndex,
+        /// The configuration now in effect.
+        membership: Membership,
     },
     /// A leader heard AppendEntries from another leader of its own term. Impossible in
     /// correct Raft (Election Safety); possible only with a broken variant.

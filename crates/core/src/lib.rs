@@ -2,7 +2,7 @@
 //!
 //! This crate implements Raft as described by Ongaro and Ousterhout, "In Search of an
 //! Understandable Consensus Algorithm" (USENIX ATC 2014, cited as §N and Figure N), with
-//! PreVote and CheckQuorum from Ongaro's PhD thesis (2014).
+//! PreVote, CheckQuorum and single-server membership changes from Ongaro's PhD thesis (2014).
 //!
 //! A [`Node`] reads no clock, does no I/O and uses no OS randomness. Inputs: [`Node::tick`],
 //! [`Node::step`] (a peer's [`Message`]), [`Node::propose`] and [`Node::restart`]. Output: a
@@ -21,6 +21,7 @@ mod bug;
 mod config;
 mod event;
 mod log;
+mod membership;
 mod message;
 mod node;
 mod quorum;
@@ -33,6 +34,7 @@ pub use bug::{Bug, BugSet};
 pub use config::{Config, ConfigError, DEFAULT_MAX_ENTRIES_PER_APPEND, MAX_CLUSTER_SIZE};
 pub use event::{Event, RefusalReason, StepDownReason, VoteDenial};
 pub use log::{Entry, Log, Payload};
+pub use membership::{ChangeRefusal, Membership, MembershipChange};
 pub use message::{Body, Message, MessageKind, RejectHint};
 pub use node::{HardState, Node, Proposal, Ready};
 pub use quorum::{quorum_index, Voters};

@@ -1,17 +1,21 @@
 //! The replicated log (paper §5.3): entries indexed from 1, each stamped with the term in
 //! which a leader created it.
 
+use crate::membership::Membership;
 use crate::types::{LogIndex, Term};
 use alloc::vec::Vec;
 
-/// What an entry carries: a client command, or the no-op a new leader appends (§8) so that it
-/// can commit entries from earlier terms.
+/// What an entry carries: a client command, the no-op a new leader appends (§8) so that it
+/// can commit entries from earlier terms, or a new cluster configuration (thesis §4.1).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Payload<C> {
     /// A new leader's empty entry.
     Noop,
     /// A client's command for the state machine.
     Command(C),
+    /// The cluster's configuration from this entry on; in effect on a server as soon as the
+    /// entry is in its log (thesis §4.1).
+    Membership(Membership),
 }
 
 /// One log entry.
@@ -124,6 +128,21 @@ impl<C: Clone> Log<C> {
             .iter()
             .rposition(|e| e.term == term)
             .map(|p| LogIndex(p as u64 + 1))
+    }
+
+    /// The last configuration entry from `from` through `to` (both inclusive, clipped to
+    /// the log), with its index.
+    pub fn last_membership(&self, from: LogIndex, to: LogIndex) -> Option<(LogIndex, Membership)> {
+        let entries = self.slice(from, to);
+        let first = from.max(LogIndex(1)).0;
+        entries
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(k, e)| match e.payload {
+                Payload::Membership(m) => Some((LogIndex(first + k as u64), m)),
+                _ => None,
+            })
     }
 
     fn assert_terms_monotonic(&self) {

@@ -2,7 +2,7 @@
 //! so the network can lose, duplicate, delay or reorder either.
 
 use crate::event::RefusalReason;
-use crate::log::Entry;
+use crate::log::{Entry, Payload};
 use crate::types::{LogIndex, NodeId, Term};
 use alloc::vec::Vec;
 
@@ -134,6 +134,15 @@ impl<C> Message<C> {
                 // term at most the message's, none below the one before.
                 let mut index = *prev_log_index;
                 let mut before = Term(0);
+                for (k, entry) in entries.iter().enumerate() {
+                    if let Payload::Membership(m) = &entry.payload {
+                        if m.is_malformed() {
+                            // k + 1 fits: the whole run was checked above.
+                            let index = LogIndex(prev_log_index.0 + k as u64 + 1);
+                            return Some(RefusalReason::MalformedMembership { index });
+                        }
+                    }
+                }
                 let terms = core::iter::once(*prev_log_term).chain(entries.iter().map(|e| e.term));
                 for (k, term) in terms.enumerate() {
                     if k > 0 {

@@ -2,9 +2,11 @@
 //! then hands it to exactly one role function (etcd's design, paper Figure 2 "Rules for
 //! Servers"). Output accumulates until the caller takes it as a [`Ready`].
 
-use crate::config::{Config, ConfigError};
+use crate::bug::Bug;
+use crate::config::{Config, ConfigError, MAX_CLUSTER_SIZE};
 use crate::event::{Event, RefusalReason, StepDownReason};
 use crate::log::{Entry, Log, Payload};
+use crate::membership::{ChangeRefusal, Membership, MembershipChange};
 use crate::message::{Body, Message};
 use crate::rng::Rng;
 use crate::role::{Leader, Progress, Role, RoleState};
@@ -76,6 +78,13 @@ pub struct Node<C> {
     pub(crate) term: Term,
     pub(crate) voted_for: Option<NodeId>,
     pub(crate) log: Log<C>,
+    /// The configuration in effect: the last one in the log, committed or not (thesis §4.1),
+    /// else `base_membership`.
+    pub(crate) membership: Membership,
+    /// Where `membership` came from: the index of its log entry, 0 for the base.
+    pub(crate) membership_index: LogIndex,
+    /// The configuration below the log: the initial one from [`Config::cluster_size`].
+    base_membership: Membership,
     // Volatile state.
     pub(crate) commit_index: LogIndex,
     applied_index: LogIndex,
@@ -114,11 +123,18 @@ impl<C: Clone> Node<C> {
             log.last_term() <= hard_state.term,
             "stored log has an entry from a term after the stored term"
         );
+        let base_membership = Membership::initial(config.cluster_size);
+        let (membership_index, membership) = log
+            .last_membership(LogIndex(1), log.last_index())
+            .unwrap_or((LogIndex::ZERO, base_membership));
         let mut node = Node {
             config,
             term: hard_state.term,
             voted_for: hard_state.voted_for,
             log,
+            membership,
+            membership_index,
+            base_membership,
             commit_index: LogIndex::ZERO,
             applied_index: LogIndex::ZERO,
             role: RoleState::Follower { leader: None },
@@ -195,6 +211,64 @@ impl<C: Clone> Node<C> {
         Proposal::Appended { index, term }
     }
 
+    /// Offers a configuration change (thesis §4.1–4.2). Only a leader accepts it, and only
+    /// when no other change is in flight and it has committed an entry of its own term (the
+    /// 2015 erratum); the new configuration takes effect on the leader as soon as it is
+    /// appended. `Ok(NotLeader)` says where to try instead; `Err` says why the leader refused.
+    pub fn propose_membership(
+        &mut self,
+        change: MembershipChange,
+    ) -> Result<Proposal, ChangeRefusal> {
+        if self.role.kind() != Role::Leader {
+            return Ok(Proposal::NotLeader {
+                leader: self.leader(),
+            });
+        }
+        let next = self.membership.apply(change)?;
+        self.check_change_allowed()?;
+        let index = self.append_membership(next);
+        Ok(Proposal::Appended {
+            index,
+            term: self.term,
+        })
+    }
+
+    /// At most one change in flight (the last configuration is committed), and an entry of
+    /// this leader's term is committed — unless `config-change-before-noop` skips that.
+    pub(crate) fn check_change_allowed(&self) -> Result<(), ChangeRefusal> {
+        if self.membership_index > self.commit_index {
+            return Err(ChangeRefusal::ChangeInFlight);
+        }
+        let committed_own = self.log.term_at(self.commit_index) == Some(self.term);
+        if !committed_own && !self.config.bugs.has(Bug::ConfigChangeBeforeNoop) {
+            return Err(ChangeRefusal::NoCommitInTerm);
+        }
+        Ok(())
+    }
+
+    /// Appends `next` as leader; it is in effect from now on. Servers it adds start with
+    /// fresh progress; the leader's own vote stops counting if it removed itself.
+    pub(crate) fn append_membership(&mut self, next: Membership) -> LogIndex {
+        let term = self.term;
+        let before = self.membership;
+        let index = self.append_own(Entry {
+            term,
+            payload: Payload::Membership(next),
+        });
+        if let RoleState::Leader(leader) = &mut self.role {
+            for id in next.members().filter(|id| !before.is_member(*id)) {
+                leader.progress[id.index()] = Progress {
+                    next_index: index,
+                    match_index: LogIndex::ZERO,
+                    recent_active: false,
+                };
+            }
+            leader.broadcast_pending = true;
+        }
+        self.maybe_commit();
+        index
+    }
+
     // ----- output -----
 
     /// Whether [`Node::take_ready`] would return anything.
@@ -266,6 +340,14 @@ impl<C: Clone> Node<C> {
     pub fn log(&self) -> &Log<C> {
         &self.log
     }
+    /// The configuration in effect (thesis §4.1: the latest in the log, committed or not).
+    pub fn membership(&self) -> Membership {
+        self.membership
+    }
+    /// The log index of the configuration in effect; 0 for the initial one.
+    pub fn membership_index(&self) -> LogIndex {
+        self.membership_index
+    }
     /// Highest index known committed.
     pub fn commit_index(&self) -> LogIndex {
         self.commit_index
@@ -294,7 +376,9 @@ impl<C: Clone> Node<C> {
     /// A leader's view of `peer`'s replication (Figure 2 `nextIndex`, `matchIndex`).
     pub fn progress(&self, peer: NodeId) -> Option<Progress> {
         match &self.role {
-            RoleState::Leader(leader) if peer != self.config.id => {
+            RoleState::Leader(leader)
+                if peer != self.config.id && self.membership.is_member(peer) =>
+            {
                 leader.progress.get(peer.index()).copied()
             }
             _ => None,
@@ -332,7 +416,7 @@ impl<C: Clone> Node<C> {
     fn refusal(&self, m: &Message<C>) -> Option<RefusalReason> {
         if m.to != self.config.id {
             Some(RefusalReason::AddressedElsewhere { to: m.to })
-        } else if m.from.index() >= self.config.cluster_size {
+        } else if m.from.index() >= MAX_CLUSTER_SIZE {
             Some(RefusalReason::UnknownSender)
         } else if m.from == self.config.id {
             Some(RefusalReason::FromItself)
@@ -507,7 +591,33 @@ impl<C: Clone> Node<C> {
         self.log.push(entry);
         let index = self.log.last_index();
         self.mark_log_dirty(index);
+        self.refresh_membership(index);
         index
+    }
+
+    /// After the log changed from `from` on (appended or truncated), puts in effect the last
+    /// configuration it holds (thesis §4.1: on append, not on commit; a truncated
+    /// configuration gives way to the one before it) and narrates a change.
+    pub(crate) fn refresh_membership(&mut self, from: LogIndex) {
+        let last = self.log.last_index();
+        let (index, membership) = if self.membership_index >= from {
+            // The entry may be gone: look again through the whole log.
+            self.log
+                .last_membership(LogIndex(1), last)
+                .unwrap_or((LogIndex::ZERO, self.base_membership))
+        } else {
+            match self.log.last_membership(from, last) {
+                Some(found) => found,
+                None => return,
+            }
+        };
+        if (index, membership) == (self.membership_index, self.membership) {
+            return;
+        }
+        self.membership = membership;
+        self.membership_index = index;
+        self.events
+            .push(Event::MembershipChanged { index, membership });
     }
 
     pub(crate) fn mark_log_dirty(&mut self, from: LogIndex) {
@@ -523,17 +633,28 @@ impl<C: Clone> Node<C> {
         self.events.push(Event::Committed { index, term });
     }
 
-    pub(crate) fn peers(&self) -> impl Iterator<Item = NodeId> {
+    /// The servers a leader replicates to: every voter and learner but itself.
+    pub(crate) fn peers(&self) -> impl Iterator<Item = NodeId> + 'static {
         let me = self.config.id;
-        (0..self.config.cluster_size as u8)
+        let membership = self.membership;
+        (0..MAX_CLUSTER_SIZE as u8)
             .map(NodeId)
-            .filter(move |id| *id != me)
+            .filter(move |id| *id != me && membership.is_member(*id))
+    }
+
+    /// The servers whose votes count, but this one.
+    pub(crate) fn voting_peers(&self) -> impl Iterator<Item = NodeId> + 'static {
+        let me = self.config.id;
+        let membership = self.membership;
+        (0..MAX_CLUSTER_SIZE as u8)
+            .map(NodeId)
+            .filter(move |id| *id != me && membership.is_voter(*id))
     }
 
     pub(crate) fn new_leader_state(&self) -> Leader {
         let next_index = self.log.last_index().next();
         Leader {
-            progress: (0..self.config.cluster_size)
+            progress: (0..MAX_CLUSTER_SIZE)
                 .map(|_| Progress {
                     next_index,
                     match_index: LogIndex::ZERO,

@@ -28,6 +28,13 @@ impl Voters {
         self.0 |= 1 << index;
     }
 
+    /// Takes server `index` out.
+    pub fn remove(&mut self, index: usize) {
+        if index < 32 {
+            self.0 &= !(1 << index);
+        }
+    }
+
     /// Whether server `index` is in the set.
     pub fn contains(self, index: usize) -> bool {
         index < 32 && self.0 & (1 << index) != 0

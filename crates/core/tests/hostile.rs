@@ -181,11 +181,12 @@ fn entries_whose_terms_go_down_are_refused() {
     assert_still_replicates(&mut c, 'A');
 }
 
-/// Ids are `0..cluster_size`; a message naming any other sender is refused, even one past Z.
+/// Ids are below `MAX_CLUSTER_SIZE`; a message naming any other sender is refused, even one
+/// past Z. (A sender outside the current configuration is heard: thesis §4.1.)
 #[test]
 fn sender_outside_the_cluster_is_refused() {
     let mut c = cluster_with_leader();
-    for stranger in [NodeId(3), NodeId(14), NodeId(255)] {
+    for stranger in [NodeId(15), NodeId(25), NodeId(255)] {
         let m = vote_request(stranger, 'B', 7, (9, 6));
         assert_refused(&mut c, 'B', m, RefusalReason::UnknownSender);
     }
@@ -340,5 +341,24 @@ fn entries_past_the_last_possible_index_are_refused() {
     let mut c = cluster_with_leader();
     let m = append('A', 'B', 1, (u64::MAX, 1), &[1], 0);
     assert_refused(&mut c, 'B', m, RefusalReason::IndexOverflow);
+    assert_still_replicates(&mut c, 'A');
+}
+
+/// A configuration entry that no correct leader creates (no voter; a server both voting and
+/// learning) is refused with the whole message.
+#[test]
+fn malformed_configuration_entry_is_refused() {
+    let mut c = cluster_with_leader();
+    for membership in [
+        Membership::of(&[], &[id('B')]),
+        Membership::of(&[id('A'), id('B')], &[id('B')]),
+    ] {
+        let mut m = append('A', 'B', 1, (2, 1), &[1, 1], 2);
+        if let Body::AppendEntries { entries, .. } = &mut m.body {
+            entries[1].payload = Payload::Membership(membership);
+        }
+        let reason = RefusalReason::MalformedMembership { index: LogIndex(4) };
+        assert_refused(&mut c, 'B', m, reason);
+    }
     assert_still_replicates(&mut c, 'A');
 }

@@ -148,7 +148,7 @@ fn proposals_replicate_commit_and_apply_everywhere() {
             .iter()
             .filter_map(|(_, p)| match p {
                 Payload::Command(v) => Some(*v),
-                Payload::Noop => None,
+                Payload::Noop | Payload::Membership(_) => None,
             })
             .collect();
         assert_eq!(values, (1..=10).collect::<Vec<_>>());

@@ -272,5 +272,9 @@ pub fn describe_entry(entry: &Entry<Command>) -> String {
     match entry.payload {
         river_core::Payload::Noop => format!("t{} noop", entry.term),
         river_core::Payload::Command(c) => format!("t{} #{c}", entry.term),
+        river_core::Payload::Membership(m) => {
+            let voters: String = m.voters().map(|v| v.letter()).collect();
+            format!("t{} config {voters}", entry.term)
+        }
     }
 }

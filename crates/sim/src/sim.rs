@@ -492,7 +492,7 @@ impl Simulation {
                 command.seq,
                 server.kv.apply_command(command),
             )),
-            river_core::Payload::Noop => None,
+            river_core::Payload::Noop | river_core::Payload::Membership(_) => None,
         };
         let Some((client, seq)) = server.pending.remove(&index) else {
             return;

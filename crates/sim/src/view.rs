@@ -3,7 +3,7 @@
 
 use crate::sim::Server;
 use alloc::string::String;
-use river_core::NodeId;
+use river_core::{Membership, NodeId};
 
 /// Server letters separated by commas, as people read them: "A, C".
 pub fn names(ids: &[NodeId]) -> String {
@@ -13,6 +13,22 @@ pub fn names(ids: &[NodeId]) -> String {
             text.push_str(", ");
         }
         text.push(id.letter());
+    }
+    text
+}
+
+/// A configuration as people read it: "A, B, C" or "A, B, C + learner D".
+pub fn membership_text(membership: Membership) -> String {
+    let voters: alloc::vec::Vec<NodeId> = membership.voters().collect();
+    let learners: alloc::vec::Vec<NodeId> = membership.learners().collect();
+    let mut text = names(&voters);
+    if !learners.is_empty() {
+        text.push_str(if learners.len() == 1 {
+            " + learner "
+        } else {
+            " + learners "
+        });
+        text.push_str(&names(&learners));
     }
     text
 }

@@ -2,7 +2,7 @@
 //! wasm small (no serde) and costs one call to cross into JavaScript.
 
 use crate::layout::Geometry;
-use crate::words::{number, op_text};
+use crate::words::{membership_entry_text, number, op_text};
 use alloc::string::String;
 use core::fmt::Write;
 use river_core::Payload;
@@ -101,6 +101,7 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stri
             );
             match &entry.payload {
                 Payload::Command(c) => string(&mut out, &op_text(&c.op)),
+                Payload::Membership(m) => string(&mut out, &membership_entry_text(*m)),
                 Payload::Noop => out.push_str("null"),
             }
             let _ = write!(out, ",\"committed\":{}}}", index <= commit);
@@ -247,6 +248,7 @@ pub fn message(out: &mut String, m: &InFlight) {
                         );
                         match &e.payload {
                             Payload::Command(c) => string(out, &op_text(&c.op)),
+                            Payload::Membership(m) => string(out, &membership_entry_text(*m)),
                             Payload::Noop => out.push_str("null"),
                         }
                         out.push('}');

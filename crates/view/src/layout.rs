@@ -11,7 +11,7 @@ use crate::maths;
 use crate::narrate::Ghost;
 use crate::scene::{Align, Color, Dash, Font, Scene, Shape, Stroke, MONO_ADVANCE};
 use crate::theme;
-use crate::words::{char_count, fit, op_text, speed_label, user_name};
+use crate::words::{char_count, fit, membership_entry_text, op_text, speed_label, user_name};
 use alloc::format;
 use alloc::string::{String, ToString};
 use core::f64::consts::{FRAC_PI_2, TAU};

@@ -2,7 +2,7 @@
 //! leader for term 3"), and the status line that says where the cluster stands. Routine
 //! traffic (heartbeats, deliveries, timer ticks) is drawn, not narrated.
 
-use crate::words::{fit, op_text, plural, user_name};
+use crate::words::{fit, membership_entry_text, op_text, plural, user_name};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -13,7 +13,7 @@ use river_core::{
 use river_sim::kv::{Op, OpResult};
 use river_sim::network::{Endpoint, Reply};
 use river_sim::trace::{DropReason, TraceEvent, TraceRecord};
-use river_sim::view::names;
+use river_sim::view::{membership_text, names};
 use river_sim::Simulation;
 
 mod status;
@@ -319,6 +319,9 @@ impl Narrator {
                     StepDownReason::LostQuorum => format!(
                         "{n} stepped down: it lost touch with a majority (CheckQuorum)"
                     ),
+                    StepDownReason::Removed => format!(
+                        "{n} stepped down: the change that removes it from the cluster committed"
+                    ),
                 },
             ),
             Event::VoteGranted {
@@ -366,6 +369,7 @@ impl Narrator {
                     Some(e) if e.term == term => match &e.payload {
                         Payload::Command(c) => fit(&op_text(&c.op), COMMAND_CHARS),
                         Payload::Noop => String::from("its no-op"),
+                        Payload::Membership(m) => membership_entry_text(*m),
                     },
                     _ => String::from("?"),
                 };
@@ -417,6 +421,20 @@ impl Narrator {
                 FeedKind::Warn,
                 format!("{n}'s election timer fired, but no term after {term} is left to campaign in"),
             ),
+            Event::MembershipChanged { index, membership } => (
+                FeedKind::Election,
+                if index.0 == 0 {
+                    format!(
+                        "{n} went back to the initial configuration {}: the entry that changed it was removed",
+                        membership_text(membership)
+                    )
+                } else {
+                    format!(
+                        "{n} now uses the configuration {} from entry {index}, before it commits",
+                        membership_text(membership)
+                    )
+                },
+            ),
             Event::ElectionTimeout { .. }
             | Event::BecameFollower { .. }
             | Event::VoteReceived { .. } => return,
@@ -439,6 +457,9 @@ fn refusal_text(n: NodeId, reason: RefusalReason) -> String {
         }
         RefusalReason::EntryTermsDecrease { index } => {
             format!("its entry terms go down at index {index}")
+        }
+        RefusalReason::MalformedMembership { index } => {
+            format!("entry {index} is a configuration no server could create")
         }
         RefusalReason::IndexOverflow => {
             String::from("its entries run past the last possible index")

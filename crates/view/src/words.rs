@@ -29,6 +29,11 @@ pub fn op_text(op: &Op) -> String {
     format!("{op}")
 }
 
+/// The short text a log cell or message shows for a configuration entry.
+pub fn membership_entry_text(membership: river_core::Membership) -> String {
+    format!("config {}", river_sim::view::membership_text(membership))
+}
+
 /// The name people see for client `id`: the first few are "User X", "User Y", …
 pub fn user_name(id: u32) -> String {
     const NAMES: [&str; 4] = ["X", "Y", "Z", "W"];

@@ -41,7 +41,13 @@ impl<C: Clone> Node<C> {
 
     /// The election timer ran out: campaign, through PreVote when it is on (thesis §9.6).
     /// With no term left to campaign in, the node says so and waits another timeout.
+    /// A server that does not vote in its configuration (a learner, a server not yet added
+    /// or one removed) never campaigns (thesis §4.2): it waits for a leader to contact it.
     pub(crate) fn election_timeout(&mut self) {
+        if !self.membership.is_voter(self.config.id) {
+            self.reset_election_timer();
+            return;
+        }
         self.events.push(Event::ElectionTimeout { term: self.term });
         let Some(term) = self.term.next_campaign() else {
             self.events.push(Event::CannotCampaign { term: self.term });
@@ -63,7 +69,7 @@ impl<C: Clone> Node<C> {
         self.reset_election_timer();
         self.events.push(Event::PreVoteStarted { term });
         self.request_votes(term, true);
-        if granted.count() >= self.config.quorum() {
+        if self.membership.has_quorum(granted) {
             self.become_candidate(term);
         }
     }
@@ -79,14 +85,14 @@ impl<C: Clone> Node<C> {
         self.reset_election_timer();
         self.events.push(Event::ElectionStarted { term: self.term });
         self.request_votes(self.term, false);
-        if granted.count() >= self.config.quorum() {
+        if self.membership.has_quorum(granted) {
             self.become_leader();
         }
     }
 
     fn request_votes(&mut self, term: Term, pre_vote: bool) {
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
-        for peer in self.peers() {
+        for peer in self.voting_peers() {
             self.send(
                 peer,
                 term,
@@ -99,18 +105,19 @@ impl<C: Clone> Node<C> {
         }
     }
 
-    /// Counts one answer; a majority wins the round (§5.2). Answers from an earlier round or
-    /// of the other kind are ignored.
+    /// Counts one answer; a majority of the configuration's voters wins the round (§5.2,
+    /// thesis §4.1). Answers from an earlier round, of the other kind or from a server that
+    /// does not vote here are ignored.
     fn count_vote(&mut self, voter: NodeId, term: Term, pre_vote: bool, granted: bool) {
-        if !granted {
+        if !granted || !self.membership.is_voter(voter) {
             return;
         }
-        let quorum = self.config.quorum();
+        let membership = self.membership;
         let current = self.term;
         match &mut self.role {
             RoleState::PreCandidate { granted } if pre_vote && current.next() == Some(term) => {
                 granted.insert(voter.index());
-                if granted.count() >= quorum {
+                if membership.has_quorum(*granted) {
                     self.become_candidate(term);
                 }
             }
@@ -121,7 +128,7 @@ impl<C: Clone> Node<C> {
                     voter,
                     votes: votes as u8,
                 });
-                if votes >= quorum {
+                if membership.has_quorum(*granted) {
                     self.become_leader();
                 }
             }

@@ -86,6 +86,7 @@ impl<C: Clone> Node<C> {
         let last_new = LogIndex(prev_log_index.0 + entries.len() as u64);
         let mut index = prev_log_index;
         let mut new_entries = entries.into_iter();
+        let mut changed_from = None;
         for entry in new_entries.by_ref() {
             assert!(
                 entry.term <= self.term,
@@ -111,6 +112,7 @@ impl<C: Clone> Node<C> {
             }
             self.log.push(entry);
             self.mark_log_dirty(index);
+            changed_from = Some(index);
             break;
         }
         for entry in new_entries {
@@ -120,6 +122,11 @@ impl<C: Clone> Node<C> {
             );
             self.log.push(entry);
             self.mark_log_dirty(self.log.last_index());
+        }
+        if let Some(from) = changed_from {
+            // A configuration takes effect when appended, and a truncated one is undone
+            // (thesis §4.1).
+            self.refresh_membership(from);
         }
         // Step 5: commit index = min(leaderCommit, index of last new entry).
         let commit = leader_commit.min(last_new);

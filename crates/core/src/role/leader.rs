@@ -4,10 +4,11 @@ use crate::bug::Bug;
 use crate::config::MAX_CLUSTER_SIZE;
 use crate::event::{Event, RefusalReason, StepDownReason};
 use crate::log::{Entry, Payload};
+use crate::membership::MembershipChange;
 use crate::message::{Body, Message, RejectHint};
 use crate::node::Node;
-use crate::quorum::quorum_index;
-use crate::role::RoleState;
+use crate::quorum::{quorum_index, Voters};
+use crate::role::{Role, RoleState};
 use crate::types::{LogIndex, NodeId};
 
 /// A leader's view of one follower (Figure 2, "Volatile state on leaders").
@@ -45,6 +46,9 @@ impl<C: Clone> Node<C> {
                         last_index,
                     };
                     return self.refuse(&m, reason);
+                }
+                if !self.membership.is_member(m.from) {
+                    return; // a late answer from a server no longer (or not yet) replicated to
                 }
                 self.handle_append_response(m.from, success, match_index, reject)
             }
@@ -95,21 +99,21 @@ impl<C: Clone> Node<C> {
         }
     }
 
-    /// CheckQuorum (thesis §6.2): was a majority heard from since the last round? Clears
-    /// the marks for the next round.
+    /// CheckQuorum (thesis §6.2): was a majority of the voters heard from since the last
+    /// round? Clears the marks for the next round.
     fn check_quorum(&mut self) -> bool {
         let me = self.config.id.index();
-        let quorum = self.config.quorum();
+        let membership = self.membership;
         let RoleState::Leader(leader) = &mut self.role else {
             unreachable!("check_quorum outside the leader role")
         };
-        let mut active = 0;
+        let mut active = Voters::default();
         for (i, progress) in leader.progress.iter_mut().enumerate() {
-            if i == me || core::mem::take(&mut progress.recent_active) {
-                active += 1;
+            if core::mem::take(&mut progress.recent_active) || i == me {
+                active.insert(i);
             }
         }
-        active >= quorum
+        membership.has_quorum(active)
     }
 
     /// Sends AppendEntries (or a heartbeat, when nothing is new) to every follower.
@@ -180,9 +184,13 @@ impl<C: Clone> Node<C> {
             }
             let more_to_send = progress.next_index <= last_index;
             self.maybe_commit();
+            if self.role.kind() != Role::Leader {
+                return; // the commit removed this leader from the cluster
+            }
             if more_to_send {
                 self.send_append(from);
             }
+            self.maybe_promote(from);
             return;
         }
         let Some(hint) = reject else { return };
@@ -206,8 +214,28 @@ impl<C: Clone> Node<C> {
         }
     }
 
-    /// Commits the highest index stored on a majority — but only by counting replicas of an
-    /// entry from the current term (§5.4.2, Figure 8); earlier entries commit with it.
+    /// Thesis §4.2.1: a learner that has caught up (it holds everything the leader has
+    /// committed) becomes a voter, as soon as the rules for a change allow one.
+    fn maybe_promote(&mut self, learner: NodeId) {
+        if !self.membership.is_learner(learner) || self.check_change_allowed().is_err() {
+            return;
+        }
+        let RoleState::Leader(leader) = &self.role else {
+            return;
+        };
+        if leader.progress[learner.index()].match_index < self.commit_index {
+            return;
+        }
+        if let Ok(next) = self.membership.apply(MembershipChange::Promote(learner)) {
+            self.append_membership(next);
+        }
+    }
+
+    /// Commits the highest index stored on a majority of the voters of the configuration in
+    /// effect (thesis §4.1; the leader counts itself only if it votes) — but only by counting
+    /// replicas of an entry from the current term (§5.4.2, Figure 8); earlier entries commit
+    /// with it. A leader that is no longer a voter steps down once that configuration
+    /// commits (thesis §4.2.2).
     pub(crate) fn maybe_commit(&mut self) {
         let me = self.config.id;
         let last_index = self.log.last_index();
@@ -215,20 +243,25 @@ impl<C: Clone> Node<C> {
             return;
         };
         let mut matched = [LogIndex::ZERO; MAX_CLUSTER_SIZE];
-        for (i, progress) in leader.progress.iter().enumerate() {
-            matched[i] = if i == me.index() {
+        let mut voters = 0;
+        for id in self.membership.voters() {
+            matched[voters] = if id == me {
                 last_index
             } else {
-                progress.match_index
+                leader.progress[id.index()].match_index
             };
+            voters += 1;
         }
-        let candidate = quorum_index(&matched[..self.config.cluster_size], self.config.quorum());
+        let candidate = quorum_index(&matched[..voters], self.membership.quorum());
         if candidate <= self.commit_index {
             return;
         }
         let from_current_term = self.log.term_at(candidate) == Some(self.term);
         if from_current_term || self.config.bugs.has(Bug::Figure8Commit) {
             self.advance_commit(candidate);
+            if self.commit_index >= self.membership_index && !self.membership.is_voter(me) {
+                self.become_follower(self.term, None, StepDownReason::Removed);
+            }
         }
     }
 }

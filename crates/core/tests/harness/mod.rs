@@ -32,8 +32,15 @@ impl Cluster {
     }
 
     pub fn with(size: usize, tweak: impl Fn(&mut Config)) -> Cluster {
+        Cluster::with_spares(size, 0, tweak)
+    }
+
+    /// `size` servers in the initial configuration plus `spares` more (the next letters)
+    /// that run but wait to be added (thesis §4.2.1).
+    pub fn with_spares(size: usize, spares: usize, tweak: impl Fn(&mut Config)) -> Cluster {
         let mut config = Config::new(NodeId(0), size);
         tweak(&mut config);
+        let size = size + spares;
         let nodes = (0..size)
             .map(|i| {
                 let mut c = config.clone();
@@ -147,6 +154,32 @@ impl Cluster {
         self.run(|m| ids.contains(&m.from) && ids.contains(&m.to));
     }
 
+    /// Asks `c` to change the membership.
+    pub fn change(&mut self, c: char, change: MembershipChange) -> Result<Proposal, ChangeRefusal> {
+        let i = id(c).index();
+        let p = self.nodes[i].propose_membership(change);
+        self.flush(i);
+        p
+    }
+
+    /// The voters in `c`'s configuration, as letters.
+    pub fn voters(&self, c: char) -> String {
+        self.node(c)
+            .membership()
+            .voters()
+            .map(|v| v.letter())
+            .collect()
+    }
+
+    /// The learners in `c`'s configuration, as letters.
+    pub fn learners(&self, c: char) -> String {
+        self.node(c)
+            .membership()
+            .learners()
+            .map(|v| v.letter())
+            .collect()
+    }
+
     pub fn propose(&mut self, c: char, v: u32) -> Proposal {
         let i = id(c).index();
         let p = self.nodes[i].propose(v);
@@ -193,7 +226,7 @@ impl Cluster {
             .iter()
             .map(|e| match e.payload {
                 Payload::Command(v) => Some(v),
-                Payload::Noop => None,
+                Payload::Noop | Payload::Membership(_) => None,
             })
             .collect()
     }

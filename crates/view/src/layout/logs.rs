@@ -230,6 +230,9 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             let (label, label_color) = match &entry.payload {
                 Payload::Command(command) => (fit(&op_text(&command.op), cmd_chars), theme::INK),
                 Payload::Noop => (fit("no-op", cmd_chars), theme::MUTED),
+                Payload::Membership(m) => {
+                    (fit(&membership_entry_text(*m), cmd_chars), theme::MUTED)
+                }
             };
             let has_room = cell_h > 26.0 * s;
             let text_y = if has_room { y + cell_h * 0.62 } else { mid };

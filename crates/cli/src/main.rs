@@ -453,10 +453,12 @@ fn check(
     let reports: Vec<&RunReport> = checked.iter().filter_map(|c| c.run.as_ref().ok()).collect();
     let sim_s: f64 = reports.iter().map(|r| r.sim_ms as f64 / 1000.0).sum();
     let sum = |f: fn(&RunReport) -> u64| reports.iter().map(|r| f(r)).sum::<u64>();
-    let failures: Vec<&Checked> = checked
+    let mut failures: Vec<&Checked> = checked
         .iter()
         .filter(|c| c.failed(lincheck.allow_inconclusive))
         .collect();
+    // A panic is the least expected failure: it is shown first.
+    failures.sort_by_key(|c| c.panicked().is_none());
     let inconclusive: Vec<&Checked> = checked.iter().filter(|c| c.inconclusive()).collect();
     let linearizable_ops: usize = checked
         .iter()

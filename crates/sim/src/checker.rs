@@ -3,9 +3,13 @@
 //!
 //! It is incremental, so it can run after every event of long runs: each server's log is
 //! kept as a chain of prefix fingerprints (entry `i`'s fingerprint covers entries `1..=i`),
-//! updated only from the index the server's `Ready` says changed. Two logs agree on their
-//! first `i` entries exactly when their fingerprints at `i` are equal (up to 64-bit hash
-//! collisions).
+//! updated only from the index the server's `Ready` says changed, and rebuilt from the
+//! whole stored log when a server restarts. Two logs agree on their first `i` entries
+//! exactly when their fingerprints at `i` are equal (up to 64-bit hash collisions).
+//!
+//! It trusts nothing it is told: an index outside a server's log, a server outside the
+//! cluster or a rewrite from index 0 is reported as [`Property::SimulatorConsistency`]
+//! instead of crashing the checker.
 
 use crate::hash::digest;
 use crate::kv::Command;
@@ -13,7 +17,7 @@ use crate::vecmap::VecMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use river_core::{quorum_index, LogIndex, Node, NodeId, Role, Term, MAX_CLUSTER_SIZE};
+use river_core::{quorum_index, Entry, LogIndex, Node, NodeId, Role, Term, MAX_CLUSTER_SIZE};
 
 /// The most violations kept per run; later ones are counted but not described.
 pub const MAX_VIOLATIONS_KEPT: usize = 64;
@@ -37,6 +41,11 @@ pub enum Property {
     MonotonicCommit,
     /// A committed entry stays stored on a majority, across crashes.
     CommittedEntryKept,
+    /// What the simulator reports about a server is possible: applied and committed
+    /// indexes lie inside its log, it rewrites its log from index 1 on, it is one of the
+    /// cluster's servers. Broken only by a broken simulator (or core), never by a bug in
+    /// the Raft rules.
+    SimulatorConsistency,
 }
 
 impl Property {
@@ -51,6 +60,7 @@ impl Property {
             Property::MonotonicTerm => "Monotonic term",
             Property::MonotonicCommit => "Monotonic commit index",
             Property::CommittedEntryKept => "Committed entry kept",
+            Property::SimulatorConsistency => "Simulator consistency",
         }
     }
 }
@@ -87,12 +97,26 @@ struct Track {
     leading: Option<Term>,
 }
 
+/// A leader as it was when it took office: Leader Completeness is about the log it was
+/// elected with, and an earlier term's commit may become known only after the election.
+#[derive(Clone, Debug)]
+struct Leadership {
+    term: Term,
+    id: NodeId,
+    /// Its log's prefix fingerprints when it was first seen leading.
+    chain: Vec<u64>,
+}
+
 /// The checker's state for one run.
 #[derive(Clone, Debug)]
 pub struct Checker {
     quorum: usize,
     tracks: Vec<Track>,
     leaders: VecMap<Term, NodeId>,
+    /// Leaderships a commit learned late could still concern: those whose term is above
+    /// some server's current term (a commit is always learned in a server's current term,
+    /// and terms never go down, so older leaderships can be forgotten).
+    elected: Vec<Leadership>,
     /// Fingerprint of the prefix ending at each (index, term) ever seen (Log Matching).
     seen: VecMap<(LogIndex, Term), u64>,
     /// For each committed index: the prefix fingerprint and the earliest term in which any
@@ -107,7 +131,7 @@ pub struct Checker {
     pub enabled: bool,
 }
 
-fn entry_digest(prev: u64, entry: &river_core::Entry<Command>) -> u64 {
+fn entry_digest(prev: u64, entry: &Entry<Command>) -> u64 {
     digest(prev, &(entry.term.0, &entry.payload))
 }
 
@@ -119,6 +143,7 @@ impl Checker {
             quorum: size / 2 + 1,
             tracks: alloc::vec![Track::default(); size],
             leaders: VecMap::new(),
+            elected: Vec::new(),
             seen: VecMap::new(),
             committed: Vec::new(),
             applied: Vec::new(),
@@ -144,16 +169,40 @@ impl Checker {
         self.committed.len() as u64
     }
 
-    /// A server restarted: its volatile state (commit index, role) starts over.
-    pub fn restarted(&mut self, id: NodeId) {
+    /// A server restarted from `stored`, the log on its disk: its volatile state (commit
+    /// index, role) starts over, and its log is read again from the disk, whole, rather than
+    /// assumed to be what it was before the crash.
+    pub fn restarted(&mut self, now_ms: u64, id: NodeId, stored: &[Entry<Command>]) {
+        if !self.enabled || !self.is_server(now_ms, id) {
+            return;
+        }
         let track = &mut self.tracks[id.index()];
         track.commit = LogIndex::ZERO;
         track.leading = None;
+        track.chain.clear();
+        track.committed_prefix = 0;
+        self.rechain(now_ms, id, LogIndex(1), stored);
+        self.check_committed_kept(now_ms);
     }
 
     /// A server crashed: it leads no more; its stable log stays counted.
-    pub fn crashed(&mut self, id: NodeId) {
-        self.tracks[id.index()].leading = None;
+    pub fn crashed(&mut self, now_ms: u64, id: NodeId) {
+        if self.is_server(now_ms, id) {
+            self.tracks[id.index()].leading = None;
+        }
+    }
+
+    /// Whether `id` is a server of this cluster; reports it if not.
+    fn is_server(&mut self, now_ms: u64, id: NodeId) -> bool {
+        if id.index() < self.tracks.len() {
+            return true;
+        }
+        let text = format!(
+            "told about server {id}, outside this {}-server cluster",
+            self.tracks.len()
+        );
+        self.inconsistent(now_ms, id, 0, text);
+        false
     }
 
     /// Checks everything one event may have broken at server `node`.
@@ -162,6 +211,9 @@ impl Checker {
             return;
         }
         let id = node.id();
+        if !self.is_server(now_ms, id) {
+            return;
+        }
         let i = id.index();
         // Monotonic term (§5.1).
         if node.term() < self.tracks[i].term {
@@ -174,7 +226,10 @@ impl Checker {
         }
         self.tracks[i].term = node.term();
         // Leader Append-Only: a leader's Ready only ever starts past its old end.
-        if let Some(from) = change.log_from {
+        if change.log_from == Some(LogIndex::ZERO) {
+            let text = format!("{id}'s log was reported rewritten from index 0");
+            self.inconsistent(now_ms, id, 1, text);
+        } else if let Some(from) = change.log_from {
             let old_len = self.tracks[i].chain.len() as u64;
             if self.tracks[i].leading == Some(node.term())
                 && node.role() == Role::Leader
@@ -186,7 +241,8 @@ impl Checker {
                 );
                 self.report(now_ms, Property::LeaderAppendOnly, node.term().0, text);
             }
-            self.rechain(now_ms, node, from);
+            let entries = node.log().slice(from, node.log().last_index());
+            self.rechain(now_ms, id, from, entries);
         }
         // Commit index: monotonic, and every server commits the same entries.
         let commit = node.commit_index();
@@ -217,20 +273,28 @@ impl Checker {
         }
     }
 
-    fn rechain(&mut self, now_ms: u64, node: &Node<Command>, from: LogIndex) {
-        let id = node.id();
+    /// Replaces server `id`'s log from index `from` on with `entries`.
+    fn rechain(&mut self, now_ms: u64, id: NodeId, from: LogIndex, entries: &[Entry<Command>]) {
+        let Some(keep) = from.0.checked_sub(1) else {
+            let text = format!("{id}'s log was reported rewritten from index 0");
+            self.inconsistent(now_ms, id, 1, text);
+            return;
+        };
         let track = &mut self.tracks[id.index()];
-        let keep = (from.0 - 1) as usize;
+        if keep > track.chain.len() as u64 {
+            let text = format!(
+                "{id}'s log was reported rewritten from index {from}, past its end at {}",
+                track.chain.len()
+            );
+            self.inconsistent(now_ms, id, 2, text);
+            return;
+        }
+        let keep = keep as usize;
         track.chain.truncate(keep);
         track.committed_prefix = track.committed_prefix.min(keep as u64);
         let mut prev = track.chain.last().copied().unwrap_or(0);
         let mut mismatch = None;
-        for (k, entry) in node
-            .log()
-            .slice(from, node.log().last_index())
-            .iter()
-            .enumerate()
-        {
+        for (k, entry) in entries.iter().enumerate() {
             let index = LogIndex(from.0 + k as u64);
             prev = entry_digest(prev, entry);
             track.chain.push(prev);
@@ -270,20 +334,31 @@ impl Checker {
     fn record_commit(&mut self, now_ms: u64, node: &Node<Command>, from: LogIndex, to: LogIndex) {
         let id = node.id();
         for index in from.0..=to.0 {
-            let k = (index - 1) as usize;
-            let Some(&mine) = self.tracks[id.index()].chain.get(k) else {
-                break;
+            let mine = index
+                .checked_sub(1)
+                .and_then(|k| self.tracks[id.index()].chain.get(k as usize));
+            let Some(&mine) = mine else {
+                let text = format!("{id}'s commit index {to} is past the end of its log");
+                self.inconsistent(now_ms, id, 3, text);
+                return;
             };
-            if let Some(&(known, _)) = self.committed.get(k) {
-                if known != mine {
+            let k = (index - 1) as usize;
+            match self.committed.get(k) {
+                Some(&(known, _)) if known != mine => {
                     let text = format!(
                         "{id} committed a different entry at index {index} than was committed before"
                     );
                     self.report(now_ms, Property::StateMachineSafety, index, text);
                     return;
                 }
-            } else {
-                self.committed.push((mine, node.term()));
+                Some(_) => {}
+                // The next index known committed.
+                None if k == self.committed.len() => {
+                    self.committed.push((mine, node.term()));
+                    self.recheck_leaders(now_ms, k, node.term());
+                }
+                // Past a gap left where a disagreement was reported: nothing to compare.
+                None => break,
             }
         }
         let committed = &self.committed;
@@ -294,8 +369,15 @@ impl Checker {
 
     fn record_applied(&mut self, now_ms: u64, id: NodeId, from: LogIndex, to: LogIndex) {
         for index in from.0..=to.0 {
+            let mine = index
+                .checked_sub(1)
+                .and_then(|k| self.tracks[id.index()].chain.get(k as usize));
+            let Some(&mine) = mine else {
+                let text = format!("{id} applied index {index}, outside its log");
+                self.inconsistent(now_ms, id, 4, text);
+                return;
+            };
             let k = (index - 1) as usize;
-            let mine = self.tracks[id.index()].chain[k];
             match self.applied.get(k) {
                 Some(&first) if first != mine => {
                     let text = format!(
@@ -335,6 +417,33 @@ impl Checker {
                 self.report(now_ms, Property::LeaderCompleteness, term.0, text);
             }
         }
+        // Keep the log it was elected with, for commits of earlier terms learned later.
+        let oldest_term = self.tracks.iter().map(|t| t.term).min().unwrap_or(term);
+        self.elected.retain(|l| l.term > oldest_term);
+        if term > oldest_term {
+            let chain = self.tracks[id.index()].chain.clone();
+            self.elected.push(Leadership { term, id, chain });
+        }
+    }
+
+    /// Index `k` (0-based) became known committed, first by a server in term `known_in`:
+    /// it was committed in that term or earlier, so every leader of a later term must have
+    /// been elected with it (§5.4), including leaders elected before anyone knew.
+    fn recheck_leaders(&mut self, now_ms: u64, k: usize, known_in: Term) {
+        let (fingerprint, _) = self.committed[k];
+        let missing: Vec<(Term, NodeId)> = self
+            .elected
+            .iter()
+            .filter(|l| l.term > known_in && l.chain.get(k) != Some(&fingerprint))
+            .map(|l| (l.term, l.id))
+            .collect();
+        for (term, id) in missing {
+            let text = format!(
+                "{id} became leader for term {term} without the entry at index {}, which was committed in term {known_in} or earlier (learned after the election)",
+                k + 1
+            );
+            self.report(now_ms, Property::LeaderCompleteness, term.0, text);
+        }
     }
 
     fn check_committed_kept(&mut self, now_ms: u64) {
@@ -354,6 +463,13 @@ impl Checker {
             );
             self.report(now_ms, Property::CommittedEntryKept, index, text);
         }
+    }
+
+    /// Reports an impossible report about server `id`; `what` tells the kinds apart, so
+    /// each is reported once per server.
+    fn inconsistent(&mut self, now_ms: u64, id: NodeId, what: u64, text: String) {
+        let key = (what << 8) | u64::from(id.0);
+        self.report(now_ms, Property::SimulatorConsistency, key, text);
     }
 
     fn report(&mut self, time_ms: u64, property: Property, key: u64, text: String) {

@@ -797,7 +797,7 @@ impl Scenario {
 }
 
 /// Property names as scenarios write them.
-pub const PROPERTIES: [(&str, Property); 8] = [
+pub const PROPERTIES: [(&str, Property); 9] = [
     ("election-safety", Property::ElectionSafety),
     ("leader-append-only", Property::LeaderAppendOnly),
     ("log-matching", Property::LogMatching),
@@ -806,6 +806,7 @@ pub const PROPERTIES: [(&str, Property); 8] = [
     ("monotonic-term", Property::MonotonicTerm),
     ("monotonic-commit", Property::MonotonicCommit),
     ("committed-entry-kept", Property::CommittedEntryKept),
+    ("simulator-consistency", Property::SimulatorConsistency),
 ];
 
 /// Where a scenario run stands.

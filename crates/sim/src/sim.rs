@@ -698,7 +698,7 @@ impl Simulation {
         }
         server.pending.clear();
         server.kv = KvStore::default();
-        self.checker.crashed(id);
+        self.checker.crashed(self.now_ms, id);
         self.trace
             .record(self.now_ms, TraceEvent::Crash { node: id });
     }
@@ -723,7 +723,8 @@ impl Simulation {
         server.timer_at_ms = now + node.ms_until_next_timer().max(1);
         server.ticked_ms = now;
         server.node = Some(node);
-        self.checker.restarted(id);
+        self.checker
+            .restarted(now, id, &self.servers[id.index()].disk.log);
         self.trace.record(now, TraceEvent::Restart { node: id });
         let node = self.servers[id.index()].node.as_ref().expect("just set");
         self.checker.observe(now, node, Change::default());

@@ -216,6 +216,32 @@ pub enum Event {
         /// The configuration now in effect.
         membership: Membership,
     },
+    /// A leader began handing leadership to `target` (thesis §3.10): it refuses new
+    /// proposals, brings the target's log up to date, then sends it TimeoutNow.
+    TransferStarted {
+        /// The server that is to lead next.
+        target: NodeId,
+    },
+    /// The transfer's target holds the leader's whole log, so the leader told it to
+    /// campaign now (sent again on each later acknowledgement until the transfer ends).
+    TimeoutNowSent {
+        /// The server that is to lead next.
+        target: NodeId,
+    },
+    /// The transfer did not finish within an election timeout, so the leader gave it up
+    /// and accepts proposals again (thesis §3.10).
+    TransferAbandoned {
+        /// The server that was to lead next.
+        target: NodeId,
+    },
+    /// A follower was told by its leader to campaign now: it starts an election for `term`
+    /// at once, without PreVote, and its vote requests pass CheckQuorum's lease.
+    TimeoutNowReceived {
+        /// The leader handing over.
+        from: NodeId,
+        /// The term it campaigns in.
+        term: Term,
+    },
     /// A leader heard AppendEntries from another leader of its own term. Impossible in
     /// correct Raft (Election Safety); possible only with a broken variant.
     RivalLeader {

@@ -36,7 +36,7 @@ pub use event::{Event, RefusalReason, StepDownReason, VoteDenial};
 pub use log::{Entry, Log, Payload};
 pub use membership::{ChangeRefusal, Membership, MembershipChange};
 pub use message::{Body, Message, MessageKind, RejectHint};
-pub use node::{HardState, Node, Proposal, Ready};
+pub use node::{HardState, Node, Proposal, Ready, Transfer};
 pub use quorum::{quorum_index, Voters};
 pub use rng::Rng;
 pub use role::{Progress, Role};

@@ -32,6 +32,10 @@ pub enum Body<C> {
         last_log_index: LogIndex,
         /// Term of the candidate's last log entry.
         last_log_term: Term,
+        /// The candidate campaigns because the leader handed leadership over with
+        /// [`Body::TimeoutNow`] (thesis §3.10): receivers answer it even while they hear from
+        /// a leader (CheckQuorum's lease, thesis §4.2.3), since that leader asked for it.
+        leadership_transfer: bool,
     },
     /// The answer to a RequestVote.
     RequestVoteResponse {
@@ -60,6 +64,9 @@ pub enum Body<C> {
         /// On failure, where the log disagreed and how far to back up.
         reject: Option<RejectHint>,
     },
+    /// A leader handing leadership over tells its up-to-date target to start an election at
+    /// once, as if its election timer had run out (thesis §3.10).
+    TimeoutNow,
 }
 
 /// The follower's hint after a failed consistency check, so the leader can skip a whole term
@@ -87,6 +94,8 @@ pub enum MessageKind {
     Heartbeat,
     /// Answer to AppendEntries.
     AppendEntriesResponse,
+    /// A leadership transfer's "campaign now".
+    TimeoutNow,
 }
 
 impl<C> Message<C> {
@@ -98,6 +107,7 @@ impl<C> Message<C> {
             Body::AppendEntries { entries, .. } if entries.is_empty() => MessageKind::Heartbeat,
             Body::AppendEntries { .. } => MessageKind::AppendEntries,
             Body::AppendEntriesResponse { .. } => MessageKind::AppendEntriesResponse,
+            Body::TimeoutNow => MessageKind::TimeoutNow,
         }
     }
 
@@ -158,7 +168,9 @@ impl<C> Message<C> {
                 }
                 None
             }
-            Body::RequestVoteResponse { .. } | Body::AppendEntriesResponse { .. } => None,
+            Body::RequestVoteResponse { .. }
+            | Body::AppendEntriesResponse { .. }
+            | Body::TimeoutNow => None,
         }
     }
 
@@ -181,6 +193,7 @@ impl MessageKind {
             MessageKind::AppendEntries => "AppendEntries",
             MessageKind::Heartbeat => "heartbeat",
             MessageKind::AppendEntriesResponse => "AppendEntries reply",
+            MessageKind::TimeoutNow => "TimeoutNow",
         }
     }
 }

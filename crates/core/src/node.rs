@@ -68,6 +68,33 @@ pub enum Proposal {
         /// Where to try instead.
         leader: Option<NodeId>,
     },
+    /// The leader is handing leadership to `target` and takes no new entries until the
+    /// transfer ends (thesis §3.10); try the target shortly.
+    Transferring {
+        /// The server that is to lead next.
+        target: NodeId,
+    },
+}
+
+/// The result of asking a node to hand its leadership over (thesis §3.10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transfer {
+    /// The transfer runs: the target is brought up to date and then told to campaign.
+    Started,
+    /// This node is not the leader; `leader` is whom it believes leads, if anyone.
+    NotLeader {
+        /// Where to ask instead.
+        leader: Option<NodeId>,
+    },
+    /// The target already leads: it is this node.
+    AlreadyLeader,
+    /// The target is not a voter of the configuration in effect (a learner cannot lead).
+    UnknownTarget,
+    /// A transfer to `target` is still running; one runs at a time.
+    InProgress {
+        /// The server the running transfer hands over to.
+        target: NodeId,
+    },
 }
 
 /// A Raft server. Deterministic: the same inputs and seed give the same outputs.
@@ -180,7 +207,7 @@ impl<C: Clone> Node<C> {
         self.election_elapsed_ms = self.election_elapsed_ms.saturating_add(elapsed_ms);
         if self.role.kind() == Role::Leader {
             self.heartbeat_elapsed_ms = self.heartbeat_elapsed_ms.saturating_add(elapsed_ms);
-            self.tick_leader();
+            self.tick_leader(elapsed_ms);
         } else if self.election_elapsed_ms >= self.election_timeout_ms {
             self.election_timeout();
         }
@@ -202,6 +229,11 @@ impl<C: Clone> Node<C> {
                 leader: self.leader(),
             };
         };
+        if let Some(transfer) = &leader.transfer {
+            return Proposal::Transferring {
+                target: transfer.target,
+            };
+        }
         leader.broadcast_pending = true;
         let index = self.append_own(Entry {
             term,
@@ -267,6 +299,24 @@ impl<C: Clone> Node<C> {
         }
         self.maybe_commit();
         index
+    }
+
+    /// Asks a leader to hand leadership to `target` (thesis §3.10). It stops taking
+    /// proposals, brings the target's log up to date and sends it TimeoutNow; the transfer
+    /// is abandoned if the target has not taken over within an election timeout.
+    pub fn transfer_leadership(&mut self, target: NodeId) -> Transfer {
+        if !self.membership.is_voter(target) {
+            return Transfer::UnknownTarget;
+        }
+        if self.role.kind() != Role::Leader {
+            return Transfer::NotLeader {
+                leader: self.leader(),
+            };
+        }
+        if target == self.config.id {
+            return Transfer::AlreadyLeader;
+        }
+        self.start_transfer(target)
     }
 
     // ----- output -----
@@ -443,13 +493,17 @@ impl<C: Clone> Node<C> {
             Equal => true,
             Greater => {
                 match &m.body {
-                    // PreVote traffic never changes anyone's term (thesis §9.6).
+                    // PreVote traffic never changes anyone's term (thesis §9.6); a vote
+                    // request for a leadership transfer passes the lease (thesis §3.10).
                     Body::RequestVote { pre_vote: true, .. }
                     | Body::RequestVoteResponse {
                         pre_vote: true,
                         granted: true,
                     } => return true,
-                    Body::RequestVote { .. } if self.in_lease() => {
+                    Body::RequestVote {
+                        leadership_transfer: false,
+                        ..
+                    } if self.in_lease() => {
                         self.events.push(Event::VoteIgnoredInLease {
                             candidate: m.from,
                             term: m.term,
@@ -662,6 +716,7 @@ impl<C: Clone> Node<C> {
                 })
                 .collect(),
             broadcast_pending: false,
+            transfer: None,
         }
     }
 }

@@ -5,6 +5,7 @@ mod candidate;
 mod follower;
 mod leader;
 
+pub(crate) use leader::LeadershipTransfer;
 pub use leader::Progress;
 
 use crate::quorum::Voters;
@@ -67,6 +68,8 @@ pub(crate) struct Leader {
     /// New entries await replication; sent when the caller next takes a [`crate::Ready`], so
     /// a batch of proposals leaves as one AppendEntries per follower.
     pub broadcast_pending: bool,
+    /// A leadership transfer under way (thesis §3.10): proposals are refused meanwhile.
+    pub transfer: Option<LeadershipTransfer>,
 }
 
 impl RoleState {

@@ -133,6 +133,7 @@ fn vote_request(from: NodeId, to: char, term: u64, last: (u64, u64)) -> Message<
             pre_vote: false,
             last_log_index: LogIndex(last.0),
             last_log_term: Term(last.1),
+            leadership_transfer: false,
         },
     }
 }

@@ -331,6 +331,8 @@ fn is_dead(cluster: &Cluster, m: &Message<Command>) -> bool {
         Body::AppendEntriesResponse { .. } => {
             m.term < term || (m.term == term && role == Role::Follower)
         }
+        // Only followers act on TimeoutNow, and a stale one is dropped unanswered.
+        Body::TimeoutNow => m.term < term || (m.term == term && role != Role::Follower),
         Body::RequestVote { .. } | Body::AppendEntries { .. } => false,
     }
 }

@@ -260,8 +260,13 @@ pub fn describe_message(m: &Message<Command>) -> String {
             pre_vote,
             last_log_index,
             last_log_term,
+            leadership_transfer,
         } => {
-            let kind = if *pre_vote { "PreVote" } else { "RequestVote" };
+            let kind = match (*pre_vote, *leadership_transfer) {
+                (true, _) => "PreVote",
+                (false, true) => "RequestVote (transfer)",
+                (false, false) => "RequestVote",
+            };
             format!("{head} {kind} last {last_log_index}@t{last_log_term}")
         }
         Body::RequestVoteResponse { pre_vote, granted } => {
@@ -286,6 +291,7 @@ pub fn describe_message(m: &Message<Command>) -> String {
             match_index,
             ..
         } => format!("{head} append ok, match {match_index}"),
+        Body::TimeoutNow => format!("{head} TimeoutNow"),
         Body::AppendEntriesResponse { reject, .. } => match reject {
             Some(hint) => format!("{head} append rejected at {}", hint.rejected_index),
             None => format!("{head} append rejected (stale term)"),

@@ -640,6 +640,11 @@ impl Simulation {
                 let reply = Reply::NotLeader(leader);
                 self.send(from, to, Packet::Reply { seq, reply });
             }
+            // A leader handing over points the client at the next leader.
+            Proposal::Transferring { target } => {
+                let reply = Reply::NotLeader(Some(target));
+                self.send(from, to, Packet::Reply { seq, reply });
+            }
         }
     }
 

@@ -204,13 +204,16 @@ pub fn message(out: &mut String, m: &InFlight) {
                     pre_vote,
                     last_log_index,
                     last_log_term,
+                    leadership_transfer,
                 } => {
                     let _ = write!(
                         out,
-                        "\"fields\":{{\"term\":{},\"candidate\":\"{from}\",\"preVote\":{pre_vote},\"lastLogIndex\":{},\"lastLogTerm\":{}}}",
+                        "\"fields\":{{\"term\":{},\"candidate\":\"{from}\",\"preVote\":{pre_vote},\"leadershipTransfer\":{leadership_transfer},\"lastLogIndex\":{},\"lastLogTerm\":{}}}",
                         t.0, last_log_index.0, last_log_term.0
                     );
-                    if *pre_vote {
+                    if *leadership_transfer {
+                        format!("{from} stands for election in term {t}, as its leader asked, and asks {to} for its vote (a leadership transfer passes CheckQuorum's lease)")
+                    } else if *pre_vote {
                         format!("{from} asks whether {to} would vote for it in term {t} (PreVote: no term changes yet)")
                     } else {
                         format!("{from} stands for election in term {t} and asks {to} for its vote")
@@ -259,6 +262,10 @@ pub fn message(out: &mut String, m: &InFlight) {
                         1 => format!("leader {from} sends {to} entry {} to append after index {}", prev_log_index.0 + 1, prev_log_index.0),
                         n => format!("leader {from} sends {to} entries {} to {} to append after index {}", prev_log_index.0 + 1, prev_log_index.0 + n as u64, prev_log_index.0),
                     }
+                }
+                Body::TimeoutNow => {
+                    let _ = write!(out, "\"fields\":{{\"term\":{}}}", t.0);
+                    format!("leader {from} hands leadership to {to}: {to}'s log is complete, so it should start an election now (TimeoutNow)")
                 }
                 Body::AppendEntriesResponse {
                     success,

@@ -435,6 +435,22 @@ impl Narrator {
                     )
                 },
             ),
+            Event::TransferStarted { target } => (
+                FeedKind::Election,
+                format!("{n} starts handing leadership to {target}: it takes no new commands and brings {target}'s log up to date"),
+            ),
+            Event::TimeoutNowSent { target } => (
+                FeedKind::Election,
+                format!("{n} sends {target} TimeoutNow: {target} holds the whole log and should campaign now"),
+            ),
+            Event::TransferAbandoned { target } => (
+                FeedKind::Warn,
+                format!("{n} gave up handing leadership to {target}: no new leader within an election timeout; it takes commands again"),
+            ),
+            Event::TimeoutNowReceived { from, term } => (
+                FeedKind::Election,
+                format!("{n} got TimeoutNow from {from} and campaigns for term {term} at once, without waiting for its timer"),
+            ),
             Event::ElectionTimeout { .. }
             | Event::BecameFollower { .. }
             | Event::VoteReceived { .. } => return,

@@ -105,6 +105,8 @@ pub fn role_colors(role: Option<Role>) -> (Color, Color, Color) {
 pub fn message_color(kind: MessageKind, ok: bool) -> Color {
     match kind {
         MessageKind::RequestVote => VOTE_REQUEST,
+        // "Campaign now": a leader's message that starts an election.
+        MessageKind::TimeoutNow => LEADER,
         MessageKind::AppendEntries => APPEND,
         MessageKind::Heartbeat => HEARTBEAT,
         MessageKind::RequestVoteResponse | MessageKind::AppendEntriesResponse => {

@@ -15,6 +15,7 @@ impl<C: Clone> Node<C> {
                 pre_vote,
                 last_log_index,
                 last_log_term,
+                ..
             } => self.handle_request_vote(m.from, m.term, pre_vote, last_log_index, last_log_term),
             Body::AppendEntries {
                 prev_log_index,
@@ -35,7 +36,8 @@ impl<C: Clone> Node<C> {
             Body::RequestVoteResponse { pre_vote, granted } => {
                 self.count_vote(m.from, m.term, pre_vote, granted)
             }
-            Body::AppendEntriesResponse { .. } => {}
+            // A candidate already campaigns; a leader of its term sends it nothing to act on.
+            Body::AppendEntriesResponse { .. } | Body::TimeoutNow => {}
         }
     }
 
@@ -57,8 +59,23 @@ impl<C: Clone> Node<C> {
         if self.config.pre_vote {
             self.become_pre_candidate(term);
         } else {
-            self.become_candidate(term);
+            self.become_candidate(term, false);
         }
+    }
+
+    /// The leader handed leadership over (thesis §3.10): campaign at once, without PreVote,
+    /// with vote requests that pass CheckQuorum's lease. With no term left, say so; a
+    /// server that does not vote in its configuration ignores it, as it ignores its timer.
+    pub(crate) fn handle_timeout_now(&mut self, from: NodeId) {
+        if !self.membership.is_voter(self.config.id) {
+            return;
+        }
+        let Some(term) = self.term.next_campaign() else {
+            self.events.push(Event::CannotCampaign { term: self.term });
+            return;
+        };
+        self.events.push(Event::TimeoutNowReceived { from, term });
+        self.become_candidate(term, true);
     }
 
     /// Asks whether it could win `term` without raising its own term yet.
@@ -68,15 +85,15 @@ impl<C: Clone> Node<C> {
         self.set_role(RoleState::PreCandidate { granted });
         self.reset_election_timer();
         self.events.push(Event::PreVoteStarted { term });
-        self.request_votes(term, true);
+        self.request_votes(term, true, false);
         if self.membership.has_quorum(granted) {
-            self.become_candidate(term);
+            self.become_candidate(term, false);
         }
     }
 
     /// §5.2: increment the term (to `term`), vote for self, reset the timer, send RequestVote
-    /// to all.
-    fn become_candidate(&mut self, term: Term) {
+    /// to all — marked as a `leadership_transfer` when TimeoutNow started the campaign.
+    fn become_candidate(&mut self, term: Term, leadership_transfer: bool) {
         let mut granted = Voters::default();
         granted.insert(self.config.id.index());
         self.set_role(RoleState::Candidate { granted });
@@ -84,13 +101,13 @@ impl<C: Clone> Node<C> {
         self.vote_for(self.config.id);
         self.reset_election_timer();
         self.events.push(Event::ElectionStarted { term: self.term });
-        self.request_votes(self.term, false);
+        self.request_votes(self.term, false, leadership_transfer);
         if self.membership.has_quorum(granted) {
             self.become_leader();
         }
     }
 
-    fn request_votes(&mut self, term: Term, pre_vote: bool) {
+    fn request_votes(&mut self, term: Term, pre_vote: bool, leadership_transfer: bool) {
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
         for peer in self.voting_peers() {
             self.send(
@@ -100,6 +117,7 @@ impl<C: Clone> Node<C> {
                     pre_vote,
                     last_log_index,
                     last_log_term,
+                    leadership_transfer,
                 },
             );
         }
@@ -118,7 +136,7 @@ impl<C: Clone> Node<C> {
             RoleState::PreCandidate { granted } if pre_vote && current.next() == Some(term) => {
                 granted.insert(voter.index());
                 if membership.has_quorum(*granted) {
-                    self.become_candidate(term);
+                    self.become_candidate(term, false);
                 }
             }
             RoleState::Candidate { granted } if !pre_vote && term == current => {

@@ -16,6 +16,7 @@ impl<C: Clone> Node<C> {
                 pre_vote,
                 last_log_index,
                 last_log_term,
+                ..
             } => self.handle_request_vote(m.from, m.term, pre_vote, last_log_index, last_log_term),
             Body::AppendEntries {
                 prev_log_index,
@@ -40,6 +41,7 @@ impl<C: Clone> Node<C> {
                     leader_commit,
                 )
             }
+            Body::TimeoutNow => self.handle_timeout_now(m.from),
             // Answers to a role this node no longer holds.
             Body::RequestVoteResponse { .. } | Body::AppendEntriesResponse { .. } => {}
         }

@@ -7,6 +7,7 @@ use crate::log::{Entry, Payload};
 use crate::membership::MembershipChange;
 use crate::message::{Body, Message, RejectHint};
 use crate::node::Node;
+use crate::node::Transfer;
 use crate::quorum::{quorum_index, Voters};
 use crate::role::{Role, RoleState};
 use crate::types::{LogIndex, NodeId};
@@ -24,6 +25,15 @@ pub struct Progress {
     pub recent_active: bool,
 }
 
+/// A leadership transfer under way (thesis §3.10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LeadershipTransfer {
+    /// The server that is to lead next.
+    pub target: NodeId,
+    /// Milliseconds since the transfer began; at an election timeout it is abandoned.
+    pub elapsed_ms: u64,
+}
+
 impl<C: Clone> Node<C> {
     /// A leader's rows of Figure 2. The term is already settled.
     pub(crate) fn step_leader(&mut self, m: Message<C>) {
@@ -32,6 +42,7 @@ impl<C: Clone> Node<C> {
                 pre_vote,
                 last_log_index,
                 last_log_term,
+                ..
             } => self.handle_request_vote(m.from, m.term, pre_vote, last_log_index, last_log_term),
             Body::AppendEntriesResponse {
                 success,
@@ -60,7 +71,9 @@ impl<C: Clone> Node<C> {
                     term: m.term,
                 });
             }
-            Body::RequestVoteResponse { .. } => {}
+            // Leaders send TimeoutNow; one arriving here is from a rival of the same term,
+            // which only a broken variant produces.
+            Body::RequestVoteResponse { .. } | Body::TimeoutNow => {}
         }
     }
 
@@ -84,7 +97,8 @@ impl<C: Clone> Node<C> {
         self.broadcast_append();
     }
 
-    pub(crate) fn tick_leader(&mut self) {
+    pub(crate) fn tick_leader(&mut self, elapsed_ms: u64) {
+        self.tick_transfer(elapsed_ms);
         if self.config.check_quorum
             && self.election_elapsed_ms >= self.config.election_timeout_min_ms
         {
@@ -97,6 +111,55 @@ impl<C: Clone> Node<C> {
         if self.heartbeat_elapsed_ms >= self.config.heartbeat_interval_ms {
             self.broadcast_append();
         }
+    }
+
+    /// Starts handing leadership to `target` (thesis §3.10): no new proposals from now on;
+    /// TimeoutNow at once if its log is complete, otherwise once it catches up.
+    pub(crate) fn start_transfer(&mut self, target: NodeId) -> Transfer {
+        let last_index = self.log.last_index();
+        let RoleState::Leader(leader) = &mut self.role else {
+            unreachable!("start_transfer outside the leader role")
+        };
+        if let Some(running) = leader.transfer {
+            return Transfer::InProgress {
+                target: running.target,
+            };
+        }
+        leader.transfer = Some(LeadershipTransfer {
+            target,
+            elapsed_ms: 0,
+        });
+        let caught_up = leader.progress[target.index()].match_index == last_index;
+        self.events.push(Event::TransferStarted { target });
+        if caught_up {
+            self.send_timeout_now(target);
+        } else {
+            self.send_append(target);
+        }
+        Transfer::Started
+    }
+
+    /// Counts a running transfer's time; at an election timeout it is abandoned and the
+    /// leader takes proposals again (thesis §3.10).
+    fn tick_transfer(&mut self, elapsed_ms: u64) {
+        let limit = self.config.election_timeout_min_ms;
+        let RoleState::Leader(leader) = &mut self.role else {
+            unreachable!("tick_transfer outside the leader role")
+        };
+        let Some(transfer) = &mut leader.transfer else {
+            return;
+        };
+        transfer.elapsed_ms = transfer.elapsed_ms.saturating_add(elapsed_ms);
+        if transfer.elapsed_ms >= limit {
+            let target = transfer.target;
+            leader.transfer = None;
+            self.events.push(Event::TransferAbandoned { target });
+        }
+    }
+
+    fn send_timeout_now(&mut self, target: NodeId) {
+        self.events.push(Event::TimeoutNowSent { target });
+        self.send(target, self.term, Body::TimeoutNow);
     }
 
     /// CheckQuorum (thesis §6.2): was a majority of the voters heard from since the last
@@ -183,6 +246,8 @@ impl<C: Clone> Node<C> {
                 progress.next_index = match_index.next();
             }
             let more_to_send = progress.next_index <= last_index;
+            let target_caught_up = progress.match_index == last_index
+                && leader.transfer.is_some_and(|t| t.target == from);
             self.maybe_commit();
             if self.role.kind() != Role::Leader {
                 return; // the commit removed this leader from the cluster
@@ -191,6 +256,9 @@ impl<C: Clone> Node<C> {
                 self.send_append(from);
             }
             self.maybe_promote(from);
+            if target_caught_up {
+                self.send_timeout_now(from);
+            }
             return;
         }
         let Some(hint) = reject else { return };

@@ -134,6 +134,13 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                     Align::Center,
                 ));
             }
+            Body::TimeoutNow => scene.push(Shape::Circle {
+                x,
+                y,
+                r: 7.0 * s,
+                fill: Some(theme::message_color(MessageKind::TimeoutNow, true)),
+                stroke: Some(Stroke::solid(theme::VOTE_REQUEST, 2.5 * s)),
+            }),
             Body::AppendEntriesResponse { success, .. } => scene.push(Shape::Rect {
                 x: x - 4.5 * s,
                 y: y - 4.5 * s,

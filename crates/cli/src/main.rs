@@ -496,6 +496,21 @@ fn check(
             lincheck.flags()
         );
     };
+    if let Some(first) = failures.first() {
+        // With a planted bug a failure is the point: say how soon the swarm caught it.
+        let what = if cluster.bugs.is_empty() {
+            String::from("first failing seed")
+        } else {
+            let names: Vec<&str> = cluster.bugs.iter().map(|b| b.name()).collect();
+            format!("{} first caught at seed", names.join(" + "))
+        };
+        println!(
+            "{what} {} ({} of {} seeds failed)",
+            first.seed,
+            failures.len(),
+            checked.len()
+        );
+    }
     for failure in failures.iter().take(5) {
         let seed = failure.seed;
         match &failure.run {
@@ -594,7 +609,7 @@ fn run(
     write_outputs(&sim, history, trace)?;
     let mix = report.mix;
     println!(
-        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, targeted {}, {} entries per append, {} clients",
+        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, aimed at elections {}, aimed at leaders {}, {} entries per append, {} clients",
         options.nodes,
         mix.link.loss,
         mix.link.duplicate,
@@ -606,6 +621,7 @@ fn run(
         if mix.one_way { " (one-way too)" } else { "" },
         mix.partitions,
         mix.targeted,
+        mix.strikes,
         mix.max_entries_per_append,
         mix.clients
     );

@@ -1,13 +1,16 @@
 //! Swarm testing for `river check`: each seed draws its own fault mix (loss, duplication,
 //! reordering, latency, link cuts including one-way, partitions, crashes and restarts) and
-//! client load. A fault phase is checked after every event; then a heal phase must elect a
-//! leader and converge.
+//! client load. Besides faults at random moments, faults aim at the moments where Raft's
+//! bugs live (`Aim`): leaders struck right after they win, append or commit, old leaders
+//! brought back after newer ones appended, voters restarted right after they vote, rival
+//! campaigns within a message delay of each other. A fault phase is checked after every
+//! event; then a heal phase must elect a leader and converge.
 
 use crate::checker::Violation;
 use crate::network::LinkParams;
 use crate::sim::{stream, RaftOptions, SimConfig, Simulation};
 use alloc::vec::Vec;
-use river_core::{NodeId, Rng};
+use river_core::{LogIndex, NodeId, Rng, Role, Term};
 
 /// How long the fault phase lasts by default (simulated).
 pub const DEFAULT_FAULT_MS: u64 = 10_000;
@@ -33,9 +36,12 @@ pub struct FaultMix {
     pub fault_interval_ms: u64,
     /// Automatic clients.
     pub clients: usize,
-    /// Whether faults also strike at the riskiest moments: a voter right after it votes, a
-    /// leader right after it commits (as a thoughtful tester would aim them).
+    /// Whether faults also aim at elections: a voter restarts right after it votes, a
+    /// second server campaigns right after another starts to.
     pub targeted: bool,
+    /// Whether leaders are struck at their riskiest moments (right after they win, append
+    /// or commit) and struck leaders come back later as old leaders with stale logs.
+    pub strikes: bool,
     /// Most entries per AppendEntries: small values replicate entry by entry, which is
     /// what exposes commit-rule mistakes such as the paper's Figure 8.
     pub max_entries_per_append: usize,
@@ -65,7 +71,8 @@ impl FaultMix {
             fault_interval_ms: rng.range_inclusive(100, 1_000),
             clients: rng.range_inclusive(1, 5) as usize,
             targeted: rng.chance(0.5),
-            max_entries_per_append: [1, 2, 64][rng.range_inclusive(0, 2) as usize],
+            strikes: rng.chance(0.7),
+            max_entries_per_append: [1, 1, 2, 64][rng.range_inclusive(0, 3) as usize],
         }
     }
 }
@@ -151,76 +158,33 @@ pub fn run(
     sim.trace.keep = keep_trace;
     let mut rng = Rng::fork(seed, stream::FAULTS);
     FaultMix::draw(&mut rng); // the same draws as `setup`, so the schedule below follows them
-    let ids: Vec<NodeId> = sim.ids().collect();
-    let n = ids.len() as u64;
-    // Fault phase. Crashed servers come back after a short outage ("bounce"), or when a
-    // later action restarts them.
-    let mut restarts: Vec<(u64, NodeId)> = Vec::new();
-    if mix.targeted && mix.crashes {
-        sim.signals = Some(Vec::new());
-    }
+                              // Fault phase: random faults at random moments, and aimed ones planned from what the
+                              // servers report after every event.
+    sim.signals = Some(Vec::new());
+    let mut aim = Aim::new(&sim, mix);
+    let mut next_random = rng.range_inclusive(1, 2 * mix.fault_interval_ms);
     while sim.now_ms() < options.fault_ms && sim.checker.violation_count() == 0 {
-        let mut next = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
-        if let Some(&(at, _)) = restarts.iter().min() {
-            next = next.min(at);
-        }
-        let next = next.min(options.fault_ms);
-        if sim.signals.is_some() {
-            while sim.checker.violation_count() == 0 && sim.step_until(next) {
-                let signals = core::mem::take(sim.signals.as_mut().expect("set"));
-                for (id, event) in signals {
-                    aim(&mut sim, &mut rng, &mut restarts, id, event);
-                }
-            }
-        }
-        sim.run_until(next);
-        if sim.checker.violation_count() > 0 || sim.now_ms() >= options.fault_ms {
-            break;
-        }
-        if let Some(k) = restarts.iter().position(|&(at, _)| at <= sim.now_ms()) {
-            let (_, id) = restarts.swap_remove(k);
-            sim.restart(id);
+        let due = aim
+            .next_due()
+            .unwrap_or(u64::MAX)
+            .min(next_random)
+            .min(options.fault_ms);
+        if sim.step_until(due) {
+            aim.react(&mut sim, &mut rng);
             continue;
         }
-        let node = ids[rng.range_inclusive(0, n - 1) as usize];
-        let other = ids[rng.range_inclusive(0, n - 1) as usize];
-        match rng.range_inclusive(0, 6) {
-            0 | 1 if mix.crashes => {
-                // Leaders are the interesting victims: half the time crash the leader.
-                let victim = match sim.leader() {
-                    Some(leader) if rng.chance(0.5) => leader,
-                    _ => node,
-                };
-                if sim.node(victim).is_some() {
-                    sim.crash(victim);
-                    if rng.chance(0.7) {
-                        let outage = rng.range_inclusive(0, 400);
-                        restarts.push((sim.now_ms() + outage, victim));
-                    }
-                } else {
-                    sim.restart(victim);
-                }
-            }
-            2 if mix.cuts => {
-                let one_way = mix.one_way && rng.chance(0.5);
-                if sim.network().is_up(node, other) {
-                    sim.cut(node, other, one_way);
-                } else {
-                    sim.heal(node, other);
-                }
-            }
-            3 if mix.partitions => {
-                let mut groups = [Vec::new(), Vec::new()];
-                for &id in &ids {
-                    groups[rng.range_inclusive(0, 1) as usize].push(id);
-                }
-                sim.partition(&groups);
-            }
-            4 => sim.heal_all(),
-            5 => sim.force_timeout(node),
-            _ => {}
+        sim.run_until(due);
+        if sim.now_ms() >= options.fault_ms {
+            break;
         }
+        if let Some(planned) = aim.take_due(sim.now_ms()) {
+            aim.perform(&mut sim, &mut rng, planned);
+            continue;
+        }
+        random_fault(&mut sim, &mut rng, &mut aim);
+        next_random = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
     }
+    sim.signals = None;
     // Heal phase: every link up and clean, every server running.
     if sim.checker.violation_count() == 0 {
         sim.heal_all();
@@ -230,7 +194,8 @@ pub fn run(
             reorder: 0.0,
             ..mix.link
         });
-        for &id in &ids {
+        let ids: Vec<NodeId> = sim.ids().collect();
+        for id in ids {
             sim.restart(id);
         }
         let heal_start = sim.now_ms();
@@ -265,41 +230,285 @@ pub fn run(
     Ok((sim, report))
 }
 
-/// A targeted fault: strike a server at a moment when forgetting volatile state or losing
-/// the leader is most likely to expose a bug — a voter right after it votes (while a rival
-/// candidate may still ask it), a leader right after it wins or commits — and bring it back
-/// soon.
-fn aim(
-    sim: &mut Simulation,
-    rng: &mut Rng,
-    restarts: &mut Vec<(u64, NodeId)>,
-    id: NodeId,
-    event: river_core::Event,
-) {
-    use river_core::{Event, Role};
-    let is_leader = sim.node(id).is_some_and(|n| n.role() == Role::Leader);
-    let (chance, outage_max_ms) = match event {
-        Event::VoteGranted {
-            pre_vote: false,
-            candidate,
-            term,
-        } => {
-            // A rival whose timer fires now campaigns in the same term.
-            if rng.chance(0.8) {
-                let rival = NodeId(rng.range_inclusive(0, sim.size() as u64 - 1) as u8);
-                let behind = sim.node(rival).is_some_and(|n| n.term() < term);
-                if rival != candidate && rival != id && behind {
-                    sim.force_timeout(rival);
+/// One random fault, the kind drawn from the mix: crash or restart a server (often the
+/// leader; a crashed one usually comes back after a short outage), cut or heal a link,
+/// split the cluster in two, heal everything, or fire an election timer.
+fn random_fault(sim: &mut Simulation, rng: &mut Rng, aim: &mut Aim) {
+    let mix = aim.mix;
+    let n = sim.size() as u64;
+    let node = NodeId(rng.range_inclusive(0, n - 1) as u8);
+    let other = NodeId(rng.range_inclusive(0, n - 1) as u8);
+    match rng.range_inclusive(0, 6) {
+        0 | 1 if mix.crashes => {
+            let victim = match sim.leader() {
+                Some(leader) if rng.chance(0.5) => leader,
+                _ => node,
+            };
+            if sim.node(victim).is_some() {
+                sim.crash(victim);
+                if rng.chance(0.7) {
+                    let outage = rng.range_inclusive(0, 400);
+                    aim.plan(sim.now_ms() + outage, Planned::Restart(victim));
+                }
+            } else {
+                sim.restart(victim);
+            }
+        }
+        2 if mix.cuts => {
+            let one_way = mix.one_way && rng.chance(0.5);
+            if sim.network().is_up(node, other) {
+                sim.cut(node, other, one_way);
+            } else {
+                sim.heal(node, other);
+            }
+        }
+        3 if mix.partitions => {
+            let mut groups = [Vec::new(), Vec::new()];
+            for id in sim.ids() {
+                groups[rng.range_inclusive(0, 1) as usize].push(id);
+            }
+            sim.partition(&groups);
+        }
+        4 => sim.heal_all(),
+        5 => sim.force_timeout(node),
+        _ => {}
+    }
+}
+
+/// A fault planned for a later moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Planned {
+    /// Restart a crashed server.
+    Restart(NodeId),
+    /// Strike the leader of this term: cut it off (so what it has in flight is lost) and
+    /// crash it, if it still leads in that term.
+    Strike(NodeId, Term),
+    /// Bring a struck server back: restart it, reconnect it, and let it campaign at once.
+    Return(NodeId),
+    /// Fire a server's election timer (if it runs and does not lead).
+    Campaign(NodeId),
+}
+
+/// When a leader of the current term is struck, counted from its election.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Trigger {
+    /// Right after it wins, while its no-op is on the wire.
+    Won,
+    /// Right after it appends this many entries beyond its no-op.
+    Appended(u64),
+    /// Right after it first advances its commit index.
+    Committed,
+}
+
+/// The aimed faults of one run. Raft's bugs hide in a few moments, so these strike there:
+/// a leader right after it wins, appends or commits (what it sent has reached only some
+/// servers); an old leader brought back after newer ones appended, campaigning at once and
+/// again as the others' leases run out; a voter restarted right after it votes; a second
+/// candidate whose timer fires within a message delay of another's (skewed timers split the
+/// vote). Nothing here knows which bug, if any, is switched on.
+struct Aim {
+    mix: FaultMix,
+    /// Faults waiting for their moment.
+    planned: Vec<(u64, Planned)>,
+    /// For each server leading now: its term, what strikes it, how long after, and its log's
+    /// end when it won.
+    plans: Vec<Option<(Term, Trigger, u64, LogIndex)>>,
+    /// Servers struck while leading, most recent last; they come back as old leaders.
+    struck: Vec<NodeId>,
+    election_timeout_min_ms: u64,
+    heartbeat_ms: u64,
+}
+
+/// Chance that a new leader is struck, in a run whose mix aims at leaders.
+const STRIKE_CHANCE: f64 = 0.9;
+/// Chance that a struck leader's fall brings an older struck leader back.
+const RETURN_CHANCE: f64 = 0.9;
+/// How often a returning old leader campaigns while the others' leases run out.
+const RETURN_CAMPAIGN_EVERY_MS: u64 = 5;
+/// Chance that a voter restarts right after it votes, in a run whose mix aims at voters.
+const VOTER_RESTART_CHANCE: f64 = 0.6;
+/// Chance that a second server campaigns right after one starts to.
+const TWIN_CAMPAIGN_CHANCE: f64 = 0.5;
+
+impl Aim {
+    fn new(sim: &Simulation, mix: FaultMix) -> Aim {
+        Aim {
+            mix,
+            planned: Vec::new(),
+            plans: alloc::vec![None; sim.size()],
+            struck: Vec::new(),
+            election_timeout_min_ms: sim.config().raft.election_timeout_min_ms,
+            heartbeat_ms: sim.config().raft.heartbeat_interval_ms,
+        }
+    }
+
+    fn plan(&mut self, at_ms: u64, planned: Planned) {
+        self.planned.push((at_ms, planned));
+    }
+
+    fn next_due(&self) -> Option<u64> {
+        self.planned.iter().map(|&(at, _)| at).min()
+    }
+
+    /// The earliest fault due by `now_ms`, if any.
+    fn take_due(&mut self, now_ms: u64) -> Option<Planned> {
+        let k = (0..self.planned.len())
+            .filter(|&k| self.planned[k].0 <= now_ms)
+            .min_by_key(|&k| self.planned[k])?;
+        Some(self.planned.remove(k).1)
+    }
+
+    /// A random delay of up to one message's flight.
+    fn within_a_message(&self, rng: &mut Rng) -> u64 {
+        rng.range_inclusive(0, self.mix.link.latency_max_ms)
+    }
+
+    /// Plans faults from what the servers just reported.
+    fn react(&mut self, sim: &mut Simulation, rng: &mut Rng) {
+        use river_core::Event;
+        let now = sim.now_ms();
+        let signals = core::mem::take(sim.signals.as_mut().expect("set for the fault phase"));
+        for (id, event) in signals {
+            match event {
+                Event::BecameLeader { term, .. } if self.mix.strikes => {
+                    self.plans[id.index()] = None;
+                    if rng.chance(STRIKE_CHANCE) {
+                        let trigger = match rng.range_inclusive(0, 2) {
+                            0 => Trigger::Won,
+                            1 => Trigger::Committed,
+                            _ => Trigger::Appended(rng.range_inclusive(1, 2)),
+                        };
+                        let delay = if rng.chance(0.5) {
+                            0
+                        } else {
+                            self.within_a_message(rng)
+                        };
+                        let end = sim
+                            .node(id)
+                            .map_or(LogIndex::ZERO, |n| n.log().last_index());
+                        self.plans[id.index()] = Some((term, trigger, delay, end));
+                    }
+                }
+                Event::Committed { .. } => self.fire(now, id, Trigger::Committed),
+                Event::VoteGranted {
+                    pre_vote: false, ..
+                } if self.mix.targeted && rng.chance(VOTER_RESTART_CHANCE) => {
+                    sim.crash(id);
+                    let outage = rng.range_inclusive(1, self.mix.link.latency_max_ms / 2 + 1);
+                    self.plan(now + outage, Planned::Restart(id));
+                }
+                Event::ElectionStarted { .. } | Event::PreVoteStarted { .. }
+                    if self.mix.targeted && rng.chance(TWIN_CAMPAIGN_CHANCE) =>
+                {
+                    let rival = NodeId(rng.range_inclusive(0, sim.size() as u64 - 1) as u8);
+                    if rival != id {
+                        let at = now + rng.range_inclusive(0, self.mix.link.latency_max_ms / 2);
+                        self.plan(at, Planned::Campaign(rival));
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Leaders whose strike waits for their log to grow.
+        for k in 0..self.plans.len() {
+            if let Some((_, Trigger::Appended(count), _, end)) = self.plans[k] {
+                let id = NodeId(k as u8);
+                if sim
+                    .node(id)
+                    .is_some_and(|n| n.log().last_index().0 >= end.0 + count)
+                {
+                    self.fire(now, id, Trigger::Appended(count));
                 }
             }
-            (0.5, 20)
         }
-        Event::Committed { .. } if is_leader => (0.1, 400),
-        Event::BecameLeader { .. } => (0.1, 400),
-        _ => return,
-    };
-    if sim.node(id).is_some() && rng.chance(chance) {
-        sim.crash(id);
-        restarts.push((sim.now_ms() + rng.range_inclusive(1, outage_max_ms), id));
+        for k in 0..self.plans.len() {
+            self.fire(now, NodeId(k as u8), Trigger::Won);
+        }
+    }
+
+    /// `id` reached `trigger`: if its plan waits for that, strike it after the plan's delay.
+    fn fire(&mut self, now_ms: u64, id: NodeId, trigger: Trigger) {
+        if let Some((term, planned, delay, _)) = self.plans[id.index()] {
+            if planned == trigger {
+                self.plans[id.index()] = None;
+                self.plan(now_ms + delay, Planned::Strike(id, term));
+            }
+        }
+    }
+
+    fn perform(&mut self, sim: &mut Simulation, rng: &mut Rng, planned: Planned) {
+        let now = sim.now_ms();
+        match planned {
+            Planned::Restart(id) => sim.restart(id),
+            Planned::Campaign(id) => sim.force_timeout(id),
+            Planned::Strike(id, term) => {
+                let leads = sim
+                    .node(id)
+                    .is_some_and(|n| n.role() == Role::Leader && n.term() == term);
+                if !leads {
+                    return;
+                }
+                isolate(sim, id);
+                sim.crash(id);
+                // An older struck leader comes back now that a newer one has fallen: most
+                // often the one struck last, whose stale log is the newest and so the most
+                // likely to win an election and overwrite what came after it.
+                let older: Vec<NodeId> = self
+                    .struck
+                    .iter()
+                    .copied()
+                    .filter(|&old| sim.node(old).is_none())
+                    .collect();
+                if let Some(&last) = older.last() {
+                    if rng.chance(RETURN_CHANCE) {
+                        let old = if rng.chance(0.7) {
+                            last
+                        } else {
+                            older[rng.range_inclusive(0, older.len() as u64 - 1) as usize]
+                        };
+                        self.plan(now, Planned::Return(old));
+                    }
+                }
+                self.struck.retain(|&s| s != id);
+                self.struck.push(id);
+                // It comes back on its own later if nothing brings it back sooner.
+                let max = self.election_timeout_min_ms * 12;
+                let back = rng.range_inclusive(self.election_timeout_min_ms * 4, max);
+                self.plan(now + back, Planned::Return(id));
+            }
+            Planned::Return(id) => {
+                if sim.node(id).is_some() {
+                    return;
+                }
+                self.struck.retain(|&s| s != id);
+                for other in sim.ids().collect::<Vec<_>>() {
+                    sim.heal(id, other);
+                }
+                sim.restart(id);
+                sim.force_timeout(id);
+                // Again once its first campaign's answers are in, and then every few
+                // milliseconds around the moment the others' memory of the last leader runs
+                // out (PreVote and CheckQuorum leases last the shortest election timeout
+                // from the last word they heard), before their own timers fire.
+                let round_trip = 2 * self.mix.link.latency_max_ms + 1;
+                self.plan(now + round_trip, Planned::Campaign(id));
+                let lease_end = now + self.election_timeout_min_ms;
+                let from =
+                    lease_end.saturating_sub(self.heartbeat_ms + self.mix.link.latency_max_ms);
+                let mut at =
+                    from.max(now + round_trip) + rng.range_inclusive(0, RETURN_CAMPAIGN_EVERY_MS);
+                while at <= lease_end + round_trip {
+                    self.plan(at, Planned::Campaign(id));
+                    at += RETURN_CAMPAIGN_EVERY_MS;
+                }
+            }
+        }
+    }
+}
+
+/// Cuts every link of `id`, both ways: what it has on the wire is lost.
+fn isolate(sim: &mut Simulation, id: NodeId) {
+    for other in sim.ids().collect::<Vec<_>>() {
+        sim.cut(id, other, false);
     }
 }

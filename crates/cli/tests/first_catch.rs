@@ -1,0 +1,93 @@
+//! The swarm finds every planted bug fast: `river check --bug NAME` over the first 200
+//! seeds catches each deliberately broken variant, on 3, 5 and 7 servers, with and without
+//! PreVote and CheckQuorum, and says at which seed it first did. The table this prints
+//! (`cargo test --release -p river-cli --test first_catch -- --nocapture`) is the one in the
+//! README.
+
+use river_core::Bug;
+use std::process::Command;
+
+/// The swarm must catch every bug within this many seeds, in every cell.
+const SEEDS: u64 = 200;
+
+/// Bugs the swarm cannot reach yet, and why; every other bug in `Bug::ALL` must be caught.
+const NOT_IN_THE_SWARM: [(Bug, &str); 1] = [(
+    Bug::ConfigChangeBeforeNoop,
+    "the swarm does not change the membership yet",
+)];
+const SIZES: [usize; 3] = [3, 5, 7];
+
+/// How `river check` reports a catch of `bug`: the log-safety bugs break a property of the
+/// safety checker; a stale read leaves every log intact and shows only in the history.
+fn expected_report(bug: Bug) -> &'static str {
+    match bug {
+        Bug::StaleRead => "NOT LINEARIZABLE",
+        _ => "UNSAFE",
+    }
+}
+
+/// Runs `river check --seeds SEEDS --bug NAME`; returns the first catching seed, after
+/// checking that the run printed that seed's report of the expected kind and its replay
+/// command, and exited with status 1.
+fn first_catch(bug: Bug, nodes: usize, prevote_checkquorum: bool) -> Option<u64> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_river"));
+    command.args(["check", "--seeds", &SEEDS.to_string()]);
+    command.args(["--nodes", &nodes.to_string(), "--bug", bug.name()]);
+    if prevote_checkquorum {
+        command.args(["--prevote", "--checkquorum"]);
+    }
+    let output = command.output().expect("river runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    let prefix = format!("{} first caught at seed ", bug.name());
+    let Some(line) = stdout.lines().find(|l| l.starts_with(&prefix)) else {
+        assert_eq!(output.status.code(), Some(0), "{stdout}");
+        return None;
+    };
+    assert_eq!(output.status.code(), Some(1), "a catch exits 1: {stdout}");
+    let seed: u64 = line[prefix.len()..]
+        .split(' ')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no seed in '{line}'"));
+    let report = format!("seed {seed}: {}", expected_report(bug));
+    assert!(
+        stdout.contains(&report),
+        "expected '{report}' in:\n{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("replay: river run --seed {seed} ")),
+        "no replay command for seed {seed}:\n{stdout}"
+    );
+    Some(seed)
+}
+
+#[test]
+fn every_planted_bug_is_caught_within_200_seeds() {
+    let mut misses = Vec::new();
+    println!("| bug | 3 nodes | 5 nodes | 7 nodes | 3, PreVote + CheckQuorum | 5, PV + CQ | 7, PV + CQ |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    for bug in Bug::ALL {
+        if let Some((_, why)) = NOT_IN_THE_SWARM.iter().find(|(b, _)| *b == bug) {
+            println!("| `{}` | not drawn: {why} |", bug.name());
+            continue;
+        }
+        let mut row = format!("| `{}` |", bug.name());
+        for prevote_checkquorum in [false, true] {
+            for nodes in SIZES {
+                let seed = first_catch(bug, nodes, prevote_checkquorum);
+                match seed {
+                    Some(seed) => row.push_str(&format!(" {seed} |")),
+                    None => {
+                        row.push_str(" not caught |");
+                        misses.push((bug.name(), nodes, prevote_checkquorum));
+                    }
+                }
+            }
+        }
+        println!("{row}");
+    }
+    assert!(
+        misses.is_empty(),
+        "not caught within {SEEDS} seeds: {misses:?}"
+    );
+}

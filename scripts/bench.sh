@@ -9,5 +9,5 @@ cd "$root"
 bash scripts/bench-elections.sh
 bash scripts/build.sh --browser
 node web/bench/bench.mjs "$@"
-# The teaching tools: seeking in a long run, memory after a 30-minute run.
-node web/bench/teach.mjs
+# Seeking in a long run, memory after a 30-minute run.
+node web/bench/long-run.mjs

@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
-# Builds crates/wasm for the browser into web/pkg and web/pkg-teach: cargo (profile `wasm`:
+# Builds crates/wasm for the browser into web/pkg: cargo (profile `wasm`:
 # size-optimised, LTO, one codegen unit, panic=abort), then wasm-bindgen (--target web), then
 # wasm-opt from the npm package `binaryen`. Run scripts/setup.sh first (npm start and npm test do).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-# Two builds of the same crate: the page's (web/pkg, without the `teach` feature, within the
-# 80 KB budget) and the teaching tools' (web/pkg-teach: time travel, inspectors, live safety
-# and the bugs panel), which the page loads only when someone opens the tools.
+# One build holds the whole page, teaching tools (time travel, inspectors, live safety, the
+# bugs panel) included.
 build() {
-  local features="$1" out="$2"
-  cargo build --quiet -p river-wasm --target wasm32-unknown-unknown --profile wasm $features
+  local out="$1"
+  cargo build --quiet -p river-wasm --target wasm32-unknown-unknown --profile wasm
   # Every browser that runs the page has TextEncoder.encodeInto: no fallback in the glue.
   wasm-bindgen --target web --encode-into always --out-dir "$out" --out-name river_wasm \
     target/wasm32-unknown-unknown/wasm/river_wasm.wasm
@@ -35,5 +34,4 @@ build() {
   echo "$out/river_wasm_bg.wasm: $bytes bytes, $gz gzipped"
 }
 
-build --no-default-features web/pkg
-build "" web/pkg-teach
+build web/pkg

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
-# Builds the page into dist/: the two wasm builds (scripts/build-wasm.sh), a type check of the
-# shell, then Vite. dist/ uses relative paths, so any static host can serve it from any folder.
-# The teaching tools (web/teach.ts and web/pkg-teach) become files of their own in dist/,
-# fetched only when someone opens them.
+# Builds the page into dist/: the wasm (scripts/build-wasm.sh), a type check of the shell, then
+# Vite. dist/ uses relative paths, so any static host can serve it from any folder.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -4,8 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo test --workspace --release --no-fail-fast
-# The default page is built without the `teach` feature: its native tests run that way too.
-cargo test --release --no-fail-fast -p river-view --no-default-features
 cargo build --release -p river-cli
 river=target/release/river
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every Rust test and the swarm over thousands of seeds (scripts/test-rust.sh),
-# then the browser tests against a fresh build of the page in Debian's Chromium: the page's,
-# then the teaching tools' (time travel, inspectors, live safety, the bugs panel).
+# then the browser tests against a fresh build of the page in Debian's Chromium: the page's
+# basics, then its teaching tools (time travel, inspectors, live safety, the bugs panel).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

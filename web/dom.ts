@@ -1,4 +1,4 @@
-// A DOM helper: the shell uses it and lends it to the teaching tools.
+// A DOM helper for the shell.
 
 /** The element with this id; a missing one is a bug in index.html or the shell. */
 export function $<T extends HTMLElement = HTMLElement>(id: string): T {

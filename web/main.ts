@@ -1,11 +1,12 @@
 // The page shell: forwards DOM events to the wasm handle and shows the text it returns.
 // It decides nothing about Raft: every word, position and colour comes from Rust. User text
-// only ever reaches the page through textContent.
+// only ever reaches the page through textContent. The teaching tools (the timeline, one
+// event forward and back, the message and node inspectors, the safety badge, the bugs panel)
+// are part of the page from the first frame.
 
 import './style.css';
 import init, { RiverRaft } from './pkg/river_wasm.js';
 import { $ } from './dom';
-import teachUrl from 'virtual:teach-url';
 
 /** Speed stops: denominators of 1/N×, slowest first. */
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
@@ -24,7 +25,23 @@ type State = {
   nodes: NodeState[]; links: { from: string; to: string; up: boolean }[];
 };
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
-type NodeInfo = { id: string; alive: boolean; title: string; hint: string };
+type NodeInfo = {
+  id: string; alive: boolean; title: string; hint: string;
+  persistent: { term: number; votedFor: string | null; logLength: number; lastLogTerm: number };
+  volatile: { role: string; commitIndex: number; leader: string | null; timerElapsedMs: number; timerTimeoutMs: number } | null;
+  progress: { peer: string; nextIndex: number; matchIndex: number }[];
+};
+type Message = {
+  id: number; from: string; to: string; kind: string; term: number | null;
+  sentMs: number; deliverMs: number; held: boolean; fields: Record<string, unknown>; why: string;
+};
+type Mark = { timeMs: number; kind: string; term: number; color: string; text: string };
+type Timeline = {
+  startMs: number; endMs: number; nowMs: number; branches: number; checkpoints: number;
+  branchEnds: number[]; marks: Mark[];
+};
+type Safety = { ok: boolean; count: number; violations: { property: string; timeMs: number; text: string }[] };
+type BugInfo = { name: string; on: boolean; about: string };
 
 const canvas = $<HTMLCanvasElement>('canvas');
 const overlay = $<HTMLCanvasElement>('overlay');
@@ -63,31 +80,31 @@ const ui = {
   scenarioText: $<HTMLTextAreaElement>('scenario-text'),
   scenarioError: $('scenario-error'),
   help: $<HTMLDialogElement>('help-dialog'),
-  teach: $<HTMLButtonElement>('teach-button'),
+  nodeState: $('node-state'),
+  msg: $('msg-panel'),
+  msgTitle: $('msg-title'),
+  msgWhy: $('msg-why'),
+  msgFields: $('msg-fields'),
+  msgHold: $<HTMLButtonElement>('msg-hold'),
+  msgError: $('msg-error'),
+  timeline: $('timeline'),
+  timelineToggle: $<HTMLButtonElement>('timeline-toggle'),
+  stepBack: $<HTMLButtonElement>('step-back'),
+  stepEvent: $<HTMLButtonElement>('step-event'),
+  stepWords: $('step-words'),
+  marks: $<HTMLCanvasElement>('marks'),
+  scrub: $<HTMLInputElement>('scrub'),
+  scrubLabel: $<HTMLOutputElement>('scrub-label'),
+  branch: $<HTMLSelectElement>('branch'),
+  safety: $<HTMLButtonElement>('safety'),
+  safetyDialog: $<HTMLDialogElement>('safety-dialog'),
+  safetySummary: $('safety-summary'),
+  safetyList: $('safety-list'),
+  bugs: $('bugs'),
 };
 
 let raft: RiverRaft;
 let menuNode: string | null = null;
-
-/** What the teaching tools add (web/teach.ts: time travel, inspectors, live safety, bugs):
- * null until someone opens them. They come with their own wasm (loaded then, which keeps
- * the page within its size budget), take the run over and replace `raft`. */
-export type Teach = {
-  /** After a frame or an action changed `bits`. */
-  sync(bits: number): void;
-  /** After an action: redraw at once. */
-  syncAll(): void;
-  /** The node menu for `id` was filled: add its state. */
-  fillNode(id: string): void;
-  /** A canvas click the wasm answered with `hit`; true when handled here. */
-  click(hit: string): boolean;
-  /** A shortcut key; true when handled here. */
-  key(key: string): boolean;
-  /** Escape: close what is open. */
-  escape(): void;
-};
-let teach: Teach | null = null;
-let teachLoading: Promise<void> | null = null;
 
 function notice(text: string, kind: 'warn' | 'error' = 'warn'): void {
   const item = document.createElement('div');
@@ -179,13 +196,13 @@ function sync(bits: number): void {
   if (bits & SETTINGS) { syncSettings(); closeMenu(); }
   if (bits & CONTROLS) syncControls();
   if (menuNode && bits & (FEED | STATUS)) fillMenu(menuNode);
-  teach?.sync(bits);
+  if (bits & (FEED | STATUS)) syncTimeline(false);
 }
 
 /** After any action: show everything that may have changed. */
 function syncAll(): void {
   sync(FEED | STATUS | STORY | CONTROLS);
-  teach?.syncAll();
+  syncTimeline(true);
   wake();
 }
 
@@ -199,7 +216,7 @@ function fillMenu(id: string): boolean {
   ui.menuHint.textContent = info.hint;
   ui.menuCrash.textContent = info.alive ? 'Crash' : 'Restart';
   ui.menuTimeout.disabled = !info.alive;
-  teach?.fillNode(id);
+  fillNodeState(info);
   return true;
 }
 
@@ -277,8 +294,8 @@ canvas.addEventListener('pointerleave', () => {
 canvas.addEventListener('click', (event) => {
   const [x, y] = pointer(event);
   const hit = raft.pointer(x, y, event.shiftKey ? 2 : 1);
-  if (teach?.click(hit)) { closeMenu(); return; }
-  if (hit === '') closeMenu();
+  if (hit.startsWith('message ')) { closeMenu(); openMessage(Number(hit.slice(8))); return; }
+  if (hit === '') { closeMenu(); closeMessage(); }
   else if (hit === 'link') { closeMenu(); syncAll(); ui.hint.textContent = raft.pointer(x, y, 0); }
   else openMenu(hit);
 });
@@ -369,18 +386,18 @@ $('scenario-run').addEventListener('click', () => {
   syncAll();
 });
 $('help-button').addEventListener('click', () => ui.help.showModal());
-ui.teach.addEventListener('click', () => { openTeach().catch(() => { /* shown as a notice */ }); });
 
 // ----- keyboard -----
 
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape') { closeMenu(); teach?.escape(); ui.settings.close(); return; }
+  if (event.key === 'Escape') { closeMenu(); closeMessage(); ui.settings.close(); return; }
   const target = event.target as HTMLElement;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (target.closest('input, textarea, select, dialog[open]')) return;
   const key = event.key;
   let handled = true;
-  if (teach?.key(key)) { /* handled by the teaching tools */ }
+  if (key === 'e' || key === 'E') ui.stepEvent.click();
+  else if (key === 'b' || key === 'B' || key === 'ArrowLeft') ui.stepBack.click();
   else if (key === ' ') togglePlay();
   else if (key === 'n' || key === 'N' || key === 'ArrowRight') { raft.act('step', '', ''); syncAll(); }
   else if (key === '+' || key === '=') setSpeedStop(Number(ui.speed.value) + 1);
@@ -406,6 +423,11 @@ function paused(): boolean {
 /** An API action: throws the refusal, and shows whatever changed. */
 function act(verb: string, a: unknown = '', b: unknown = ''): void {
   try { check(raft.act(verb, String(a), String(b))); } finally { syncAll(); }
+}
+
+/** An API action that takes a number: throws the refusal, and shows whatever changed. */
+function at(verb: string, x: number): void {
+  try { check(raft.at(verb, Number(x))); } finally { syncAll(); }
 }
 
 /** The page's JavaScript API, for embedding and for the browser tests. */
@@ -452,52 +474,277 @@ const api = {
   scenario: (): Story => JSON.parse(raft.get('story', '')) as Story,
   /** The WebAssembly heap's size in bytes (it grows, never shrinks): for memory budgets. */
   memoryBytes: (): number => Number(raft.get('memory', '')),
-  /** Opens the teaching tools (time travel, inspectors, live safety, bugs) and adds their
-   * methods to this API; resolves when they have taken the run over. */
-  teach: (): Promise<void> => openTeach(),
+  /** The teaching tools are part of the page: kept so callers of the two-build page work. */
+  teach: (): Promise<void> => Promise.resolve(),
+  /** Takes message `id` (see state().messages) off the wire: it is lost. */
+  dropMessage(id: number): void { at('drop', id); },
+  /** Puts a copy of message `id` on the wire. */
+  duplicateMessage(id: number): void { at('duplicate', id); },
+  /** Holds message `id` on the wire until released. */
+  holdMessage(id: number): void { at('hold', id); },
+  /** Releases held message `id`: it arrives after its link's delay from now. */
+  releaseMessage(id: number): void { at('release', id); },
+  /** Shows moment `timeMs` of this run, rebuilt exactly (at most the furthest reached). */
+  seek(timeMs: number): void { at('seek', timeMs); },
+  /** Returns to kept future `k` (see timeline().branchEnds); the one left is kept. */
+  switchBranch(k: number): void { at('branch', k); },
+  /** Pauses and runs exactly one event; returns it in words. */
+  stepEvent(): string {
+    const words = raft.get('step-event', '');
+    ui.stepWords.textContent = words;
+    syncAll();
+    return words;
+  },
+  /** Pauses and goes back one event. */
+  stepBack(): void { act('step-back'); },
+  /** { startMs, endMs, nowMs, branches, checkpoints, branchEnds, marks: [{ timeMs, kind, term, color, text }] }. */
+  timeline: (): Timeline => JSON.parse(raft.get('timeline', '')) as Timeline,
+  /** The live checker: { ok, count, violations: [{ property, timeMs, text }] }. */
+  safety: (): Safety => JSON.parse(raft.get('safety', '')) as Safety,
+  /** The deliberately broken variants: [{ name, on, about }]. */
+  bugs: (): BugInfo[] => JSON.parse(raft.get('bugs', '')) as BugInfo[],
+  /** Switches a broken variant on or off (the cluster starts afresh). */
+  setBug(name: string, on: boolean): void { act('bug', String(name), on ? 'on' : 'off'); },
 };
 
 declare global {
   interface Window { riverRaft?: typeof api }
 }
 
-// ----- the teaching tools, on demand -----
+// ----- the timeline and the safety badge -----
 
-/** What the page's shell lends the teaching tools. */
-const shell = {
-  get raft(): RiverRaft { return raft; },
-  $, api, box, notice, check, seconds, syncAll, wake, paused, closeMenu,
-  /** The tools' handle has taken the run over: it replaces the page's from now on. */
-  swap(next: RiverRaft): void {
-    const old = raft;
-    raft = next;
-    old.free();
-    closeMenu();
-    resize();
-    syncSettings();
-    syncAll();
-  },
-};
+let shownAt = -Infinity;
+let timeline: Timeline = { startMs: 0, endMs: 0, nowMs: 0, branches: 0, checkpoints: 0, branchEnds: [], marks: [] };
+let branchesShown = '';
+let scrubbing = false;
+/** The message whose inspector is open. */
+let msgId: number | null = null;
 
-/** Loads the teaching tools (once); they carry the run on where it stands. */
-function openTeach(): Promise<void> {
-  teachLoading ??= (async () => {
-    ui.teach.disabled = true;
-    ui.teach.textContent = 'Loading…';
-    // The tools' own file, by its address (see vite.config.ts: no preloading helper).
-    const { start: startTeach } = (await import(/* @vite-ignore */ teachUrl)) as typeof import('./teach');
-    teach = await startTeach(shell);
-    ui.teach.hidden = true;
-    document.body.dataset.teach = 'ready';
-  })().catch((error: unknown) => {
-    teachLoading = null;
-    ui.teach.disabled = false;
-    ui.teach.textContent = 'Teaching tools';
-    notice(`The teaching tools did not open: ${error instanceof Error ? error.message : String(error)}`, 'error');
-    throw error;
-  });
-  return teachLoading;
+/** Redraws the timeline and the badge: at once after an action, else a few times a
+ * second (the run moves them every frame, and each redraw costs the page a layout). */
+function syncTimeline(now: boolean): void {
+  const wall = performance.now();
+  if (!now && wall - shownAt < 250) return;
+  shownAt = wall;
+  timeline = JSON.parse(raft.get('timeline', '')) as Timeline;
+  ui.scrub.max = String(timeline.endMs);
+  if (!scrubbing) ui.scrub.value = String(timeline.nowMs);
+  ui.scrubLabel.textContent = seconds(timeline.nowMs);
+  ui.scrub.title = timeline.branches ? `${timeline.branches} earlier future(s) kept as branches` : '';
+  const ends = timeline.branchEnds.join(',');
+  if (ends !== branchesShown) {
+    branchesShown = ends;
+    ui.branch.hidden = timeline.branches === 0;
+    const options = [new Option('this future', '-1', true, true)];
+    timeline.branchEnds.forEach((end, k) => options.push(new Option(`kept future ${k + 1} (to ${seconds(end)})`, String(k))));
+    ui.branch.replaceChildren(...options);
+  }
+  drawMarks();
+  if (msgId !== null) fillMessage();
+  const safety = JSON.parse(raft.get('safety', '')) as Safety;
+  ui.safety.classList.toggle('broken', !safety.ok);
+  ui.safety.textContent = safety.ok ? '✓ safe' : `✗ ${safety.count} violation${safety.count === 1 ? '' : 's'}`;
 }
+
+function drawMarks(): void {
+  const ratio = window.devicePixelRatio || 1;
+  const w = ui.marks.clientWidth, h = ui.marks.clientHeight;
+  if (ui.marks.width !== Math.round(w * ratio)) ui.marks.width = Math.round(w * ratio);
+  if (ui.marks.height !== Math.round(h * ratio)) ui.marks.height = Math.round(h * ratio);
+  const ctx = ui.marks.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  const span = Math.max(1, timeline.endMs);
+  for (const m of timeline.marks) {
+    const x = 8 + (m.timeMs / span) * (w - 16);
+    const tall = m.kind === 'leader' || m.kind === 'violation' || m.kind === 'crash';
+    ctx.fillStyle = m.color;
+    ctx.fillRect(x - 1, tall ? 0 : 4, tall ? 3 : 2, tall ? h : h - 4);
+  }
+}
+
+/** The mark nearest to a pointer x on the strip, within a few pixels. */
+function markAt(clientX: number): Mark | null {
+  const rect = ui.marks.getBoundingClientRect();
+  const span = Math.max(1, timeline.endMs);
+  let best: Mark | null = null, bestD = 6;
+  for (const m of timeline.marks) {
+    const d = Math.abs(rect.left + 8 + (m.timeMs / span) * (rect.width - 16) - clientX);
+    if (d <= bestD) { best = m; bestD = d; }
+  }
+  return best;
+}
+
+function seekTo(ms: number): void {
+  if (!paused()) raft.act('pause', '', '');
+  const refusal = raft.at('seek', ms);
+  if (refusal) notice(refusal);
+  syncAll();
+}
+
+ui.scrub.addEventListener('input', () => { scrubbing = true; seekTo(Number(ui.scrub.value)); });
+ui.branch.addEventListener('change', () => {
+  const k = Number(ui.branch.value);
+  if (k < 0) return;
+  if (!paused()) raft.act('pause', '', '');
+  const refusal = raft.at('branch', k);
+  if (refusal) notice(refusal);
+  branchesShown = '';
+  syncAll();
+});
+ui.scrub.addEventListener('change', () => { scrubbing = false; syncTimeline(true); });
+ui.marks.addEventListener('mousemove', (event) => { ui.marks.title = markAt(event.clientX)?.text ?? ''; });
+ui.marks.addEventListener('click', (event) => { const m = markAt(event.clientX); if (m) seekTo(m.timeMs); });
+ui.stepEvent.addEventListener('click', () => { ui.stepWords.textContent = raft.get('step-event', ''); syncAll(); });
+ui.stepBack.addEventListener('click', () => { raft.act('step-back', '', ''); ui.stepWords.textContent = 'Went back one event.'; syncAll(); });
+
+ui.safety.addEventListener('click', () => {
+  const safety = JSON.parse(raft.get('safety', '')) as Safety;
+  ui.safetySummary.textContent = safety.ok
+    ? 'Every property held after every event so far: Election Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety, monotonic terms and commit indexes, and no committed entry lost.'
+    : `${safety.count} violation${safety.count === 1 ? '' : 's'} found. Jump to the moment each happened:`;
+  ui.safetyList.replaceChildren(...safety.violations.map((v) => {
+    const li = document.createElement('li');
+    const title = document.createElement('strong');
+    title.textContent = `${v.property} at ${seconds(v.timeMs)}`;
+    const text = document.createElement('span');
+    text.textContent = v.text;
+    const jump = document.createElement('button');
+    jump.type = 'button';
+    jump.className = 'small';
+    jump.textContent = 'Jump there';
+    jump.addEventListener('click', () => { ui.safetyDialog.close(); seekTo(v.timeMs); });
+    li.append(title, text, ' ', jump);
+    return li;
+  }));
+  ui.safetyDialog.showModal();
+});
+
+// ----- the bugs panel -----
+
+function syncBugs(): void {
+  const bugs = JSON.parse(raft.get('bugs', '')) as BugInfo[];
+  for (const old of Array.from(ui.bugs.querySelectorAll('label'))) old.remove();
+  for (const bug of bugs) {
+    const label = document.createElement('label');
+    label.className = 'check';
+    const tick = document.createElement('input');
+    tick.type = 'checkbox';
+    tick.checked = bug.on;
+    tick.dataset.bug = bug.name;
+    const name = document.createElement('code');
+    name.textContent = bug.name;
+    const about = document.createElement('span');
+    about.className = 'about';
+    about.textContent = bug.about;
+    label.append(tick, ' ', name, about);
+    ui.bugs.append(label);
+  }
+}
+// Inside the settings form: the change stops here, before the form's listener for named settings.
+ui.bugs.addEventListener('change', (event) => {
+  const el = event.target;
+  if (!(el instanceof HTMLInputElement) || !el.dataset.bug) return;
+  event.stopPropagation();
+  $('settings-error').textContent = raft.act('bug', el.dataset.bug, el.checked ? 'on' : 'off');
+  syncBugs();
+  syncAll();
+});
+$('settings-button').addEventListener('click', syncBugs);
+$('scenario-figure8').addEventListener('click', () => {
+  $<HTMLTextAreaElement>('scenario-text').value = raft.get('built-in', 'figure8');
+  $('scenario-error').textContent = '';
+});
+
+// ----- the message inspector -----
+
+function openMessage(id: number): void {
+  msgId = id;
+  ui.msgError.textContent = '';
+  fillMessage();
+  ui.msg.hidden = false;
+  const w = box.clientWidth, h = box.clientHeight;
+  ui.msg.style.left = `${Math.max(8, w - ui.msg.offsetWidth - 12)}px`;
+  ui.msg.style.top = `${Math.max(8, Math.min(12, h - ui.msg.offsetHeight - 8))}px`;
+}
+
+/** Shows the open message, or says it has left the wire. */
+function fillMessage(): void {
+  const messages = (JSON.parse(raft.get('state', '')) as { messages: Message[] }).messages;
+  const m = messages.find((x) => x.id === msgId);
+  const buttons = Array.from(ui.msg.querySelectorAll<HTMLButtonElement>('.row button'));
+  for (const b of buttons) b.disabled = !m;
+  if (!m) {
+    ui.msgTitle.textContent = `Message ${msgId ?? ''}`;
+    ui.msgWhy.textContent = 'It is no longer on the wire: it arrived or was lost.';
+    ui.msgFields.replaceChildren();
+    return;
+  }
+  ui.msgTitle.textContent = `${m.kind} · ${m.from} → ${m.to}`;
+  ui.msgWhy.textContent = m.why;
+  const rows: [string, string][] = [];
+  for (const [k, v] of Object.entries(m.fields)) rows.push([k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  rows.push(['sent at', seconds(m.sentMs)], ['arrives at', m.held ? 'held: waits until released' : seconds(m.deliverMs)]);
+  fillFields(ui.msgFields, rows);
+  ui.msgHold.textContent = m.held ? 'Release' : 'Hold';
+}
+
+function closeMessage(): void {
+  msgId = null;
+  ui.msg.hidden = true;
+}
+
+function messageAction(verb: 'drop' | 'duplicate' | 'hold' | 'release'): void {
+  if (msgId === null) return;
+  ui.msgError.textContent = raft.at(verb, msgId);
+  syncAll();
+}
+
+$('msg-close').addEventListener('click', closeMessage);
+$('msg-drop').addEventListener('click', () => messageAction('drop'));
+$('msg-dup').addEventListener('click', () => messageAction('duplicate'));
+ui.msgHold.addEventListener('click', () => messageAction(ui.msgHold.textContent === 'Release' ? 'release' : 'hold'));
+
+// ----- the node inspector -----
+
+/** A node's persistent state apart from its volatile state, in the node menu. */
+function fillNodeState(info: NodeInfo): void {
+  const rows: [string, string][] = [
+    ['Persistent (survives a crash)', ''],
+    ['currentTerm', String(info.persistent.term)],
+    ['votedFor', info.persistent.votedFor ?? 'nobody'],
+    ['log', `${info.persistent.logLength} entries, last term ${info.persistent.lastLogTerm}`],
+    ['Volatile (lost in a crash)', ''],
+  ];
+  const v = info.volatile;
+  if (v) {
+    rows.push(['role', v.role], ['commitIndex', String(v.commitIndex)], ['leader', v.leader ?? 'unknown']);
+    if (v.role !== 'leader') rows.push(['election timer', `${v.timerElapsedMs} of ${v.timerTimeoutMs} ms`]);
+    for (const p of info.progress) rows.push([`${p.peer}: next / match`, `${p.nextIndex} / ${p.matchIndex}`]);
+  } else rows.push(['none', 'the server is down']);
+  fillFields(ui.nodeState, rows);
+}
+
+/** Fills a definition list from [term, value] rows; a row with no value is a heading. */
+function fillFields(dl: HTMLElement, rows: [string, string][]): void {
+  dl.replaceChildren();
+  for (const [term, value] of rows) {
+    const dt = document.createElement('dt');
+    dt.textContent = term;
+    if (!value) { dt.className = 'group'; dl.append(dt); continue; }
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    dl.append(dt, dd);
+  }
+}
+
+ui.timelineToggle.addEventListener('click', () => {
+  const collapsed = ui.timeline.classList.toggle('collapsed');
+  ui.timelineToggle.setAttribute('aria-expanded', String(!collapsed));
+  ui.timelineToggle.textContent = collapsed ? '▸' : '▾';
+  if (!collapsed) syncTimeline(true);
+});
 
 // ----- start -----
 
@@ -555,9 +802,9 @@ async function start(): Promise<void> {
   syncSettings();
   sync(FEED | STATUS | STORY | CONTROLS);
   window.riverRaft = api;
+  syncTimeline(true);
   document.body.dataset.ready = 'true';
   requestAnimationFrame(frame);
-  if (new URLSearchParams(location.search).has('teach')) await openTeach().catch(() => undefined);
 }
 
 start().catch((error: unknown) => notice(`River Raft could not start: ${String(error)}`, 'error'));

@@ -1,66 +1,61 @@
 // Browser tests of the teaching tools (time travel, message control, live safety checking
-// and the broken variants), which the page loads when someone opens them, in Debian's
-// Chromium, driven through the page's JavaScript API (window.riverRaft) and its controls.
-// Every test pauses the clock and moves time with advance(ms) on a fixed seed, so runs are
+// and the broken variants), part of the page from its first frame, in Debian's Chromium,
+// driven through the page's JavaScript API (window.riverRaft) and its controls. Every test
+// pauses the clock and moves time with advance(ms) on a fixed seed, so runs are
 // deterministic; assertions are on state(), never on pixels.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { advance, leaderOf, leaders, servePage, state } from './harness.mjs';
 
-const openPage = servePage('dist');
-
-/** The page at `query`, paused, with the teaching tools open. */
-async function page(query) {
-  const opened = await openPage(query);
-  await opened.page.evaluate(() => window.riverRaft.teach());
-  return opened;
-}
+const page = servePage('dist');
 
 describe('the teaching tools', () => {
-  test('open on demand and take the run over exactly, past included', async () => {
-    const { page: p, errors } = await openPage('?seed=4');
+  test('are on the page from the first frame, and the timeline holds the whole run', async () => {
+    const { page: p, errors } = await page('?seed=4');
     const fetched = [];
     p.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    assert.equal(await p.locator('#teach-button').count(), 0, 'no button to open them');
+    for (const id of ['#timeline', '#step-event', '#step-back', '#safety', '#scrub']) {
+      assert.equal(await p.locator(id).isVisible(), true, `${id} is shown`);
+    }
+    assert.equal(await p.locator('#safety').textContent(), '✓ safe');
+    const api = await p.evaluate(() => Object.keys(window.riverRaft));
+    for (const name of ['seek', 'stepEvent', 'stepBack', 'timeline', 'safety', 'bugs', 'setBug', 'holdMessage', 'switchBranch']) {
+      assert.ok(api.includes(name), `riverRaft.${name} exists when the page is ready`);
+    }
     await p.locator('#story').click();
     await p.evaluate(() => { window.riverRaft.pause(); window.riverRaft.advance(1200); });
     await p.evaluate(() => { window.riverRaft.cut('D', 'E', true); window.riverRaft.advance(333.5); });
     const live = await state(p);
-    const story = await p.evaluate(() => window.riverRaft.scenario());
-    assert.equal(story.state, 'playing', 'the story is half told');
-    assert.equal(live.messages, undefined, 'the page alone does not list messages');
-    const feedBefore = await p.locator('#feed li').count();
-    assert.deepEqual(fetched, [], 'nothing of the tools was fetched with the page');
+    assert.ok(Array.isArray(live.messages), 'the state lists messages');
+    assert.equal((await p.evaluate(() => window.riverRaft.scenario())).state, 'playing');
 
-    await p.locator('#teach-button').click();
-    await p.waitForFunction(() => document.body.dataset.teach === 'ready');
-    assert.ok(fetched.some((f) => /teach-[\w-]+\.js$/.test(f)), 'the tools came when asked');
-    assert.ok(fetched.some((f) => /\.wasm$/.test(f)), 'with their own wasm');
-    const taken = await state(p);
-    assert.ok(Array.isArray(taken.messages), 'the tools list messages');
-    // The run, not where it is drawn: the timeline below takes some of the canvas's height.
-    const run = (s) => ({ ...s, messages: undefined, nodes: s.nodes.map((n) => ({ ...n, x: 0, y: 0 })) });
-    assert.deepEqual(run(taken), run(live), 'the same moment, exactly');
-    assert.deepEqual(await p.evaluate(() => window.riverRaft.scenario()), story);
-    assert.equal(await p.locator('#feed li').count(), feedBefore, 'no story told twice');
-    assert.equal(await p.locator('#teach-button').isHidden(), true);
-
-    // The past from before the tools were opened is on the timeline.
     const tl = await p.evaluate(() => window.riverRaft.timeline());
     assert.equal(tl.startMs, 0);
     assert.equal(tl.endMs, Math.floor(live.timeMs));
     assert.ok(tl.marks.some((m) => m.kind === 'leader'), 'the first election is marked');
+    assert.ok(tl.marks.some((m) => m.kind === 'cut'), 'the cut is marked');
     await p.evaluate(() => window.riverRaft.seek(0));
     assert.equal(leaders(await state(p)).length, 0, 'no leader at the start');
     await p.evaluate((t) => window.riverRaft.seek(t), tl.endMs);
-    assert.deepEqual(run(await state(p)), run(taken), 'and back at the end, the same moment');
+    const run = (s) => ({ ...s, timeMs: Math.floor(s.timeMs) });
+    assert.deepEqual(run(await state(p)), run(live), 'and back at the end, the same moment');
+
+    // The strip folds away; the badge and the event buttons stay.
+    await p.locator('#timeline-toggle').click();
+    assert.equal(await p.locator('#scrub').isVisible(), false, 'the track is folded');
+    assert.equal(await p.locator('#safety').isVisible(), true);
+    await p.locator('#timeline-toggle').click();
+    assert.equal(await p.locator('#scrub').isVisible(), true);
+    assert.deepEqual(fetched, [], 'nothing is fetched after the page opened');
     assert.deepEqual(errors, []);
     await p.close();
   });
 
   test('rewinding to before an election shows the earlier state exactly', async () => {
-    // ?teach opens the tools with the page.
-    const { page: p, errors } = await openPage('?seed=3&teach');
-    await p.waitForFunction(() => document.body.dataset.teach === 'ready');
+    // ?teach (which opened the tools when they were a download of their own) is harmless.
+    const { page: p, errors } = await page('?seed=3&teach');
+    assert.equal(await p.locator('#notices .notice').count(), 0, 'no notice for ?teach');
     assert.equal((await state(p)).timeMs, 0);
     await advance(p, 100);
     const before = await state(p);

@@ -12,6 +12,7 @@
 use crate::journal::{Head, Journal};
 use crate::json;
 use crate::layout::{self, hit_test, Geometry, Hit, View, Viewport};
+use crate::marks::Marks;
 use crate::maths;
 use crate::narrate::{self, Feed, FeedKind, Narrator};
 use crate::scene::Scene;
@@ -27,17 +28,15 @@ use river_sim::timeline::{Driver, Input};
 use river_sim::Simulation;
 
 mod actions;
+mod inspect;
 mod pointer;
 mod story;
-#[cfg(feature = "teach")]
-mod teach;
 #[cfg(test)]
 mod tests;
+mod travel;
 
 pub use story::built_in;
 use story::Story;
-#[cfg(feature = "teach")]
-pub use teach::{Mark, MAX_MARKS};
 
 /// Simulated ms per wall ms at first: slow enough to follow each message (a 20 ms hop takes
 /// 0.4 s on screen, a 150–300 ms election timeout 3–6 s).
@@ -93,7 +92,6 @@ pub enum Click {
     /// A link was cut or restored.
     Link,
     /// A message in flight: open its inspector.
-    #[cfg(feature = "teach")]
     Message(u64),
 }
 
@@ -104,14 +102,8 @@ pub struct App {
     /// The run (with its past, when the page has time travel): `tl.sim()` is the moment
     /// shown.
     tl: Run,
-    /// Marks for the timeline, in time order, for the trace records before `marks_seen`.
-    #[cfg(feature = "teach")]
-    marks: Vec<teach::Mark>,
-    #[cfg(feature = "teach")]
-    marks_seen: u64,
-    /// The highest index a commit mark was made for.
-    #[cfg(feature = "teach")]
-    marks_committed: u64,
+    /// Marks for the timeline.
+    marks: Marks,
     clock_ms: f64,
     speed: f64,
     paused: bool,
@@ -133,9 +125,9 @@ pub struct App {
     overlay_painted: Option<u64>,
     /// Wall time of the last overlay repaint.
     overlay_wall_ms: f64,
-    /// How this run began and what people did to it, for the teaching tools to take it
-    /// over ([`App::journal`], [`App::carry`]); `None` once someone travelled in time
-    /// (the journal holds one straight line of actions).
+    /// How this run began and what people did to it ([`App::journal`], [`App::replay`]);
+    /// `None` once someone travelled in time (the journal holds one straight line of
+    /// actions).
     journal: Option<Journal>,
 }
 
@@ -155,12 +147,7 @@ impl App {
         let mut app = App {
             settings,
             tl: start_run(sim),
-            #[cfg(feature = "teach")]
-            marks: Vec::new(),
-            #[cfg(feature = "teach")]
-            marks_seen: 0,
-            #[cfg(feature = "teach")]
-            marks_committed: 0,
+            marks: Marks::default(),
             clock_ms: 0.0,
             speed: DEFAULT_SPEED,
             paused: request.paused,
@@ -314,8 +301,7 @@ impl App {
             let ghost_ms = ((link.latency_min_ms + link.latency_max_ms) as f64 / 2.0).max(5.0);
             self.narrator
                 .narrate(&records, self.tl.sim(), &mut self.feed, ghost_ms);
-            #[cfg(feature = "teach")]
-            self.mark(&records);
+            self.marks.record(&records, self.tl.sim());
             records.clear();
             let status = narrate::status(self.tl.sim());
             if status != self.status {
@@ -341,12 +327,7 @@ impl App {
     fn started(&mut self) {
         self.clock_ms = 0.0;
         self.journal = Some(Journal::new(Head::Fresh(self.settings.clone())));
-        #[cfg(feature = "teach")]
-        {
-            self.marks.clear();
-            self.marks_seen = 0;
-            self.marks_committed = 0;
-        }
+        self.marks.clear();
         self.narrator.reset();
         self.hover = None;
         self.selected = None;
@@ -459,21 +440,12 @@ impl App {
     }
 }
 
-/// The run the page holds: a timeline (inputs and checkpoints) when it has time travel,
-/// else the bare simulation — the timeline's code costs the page kilobytes.
-#[cfg(feature = "teach")]
+/// The run the page holds: a timeline (every input and checkpoints), so any past moment can
+/// be shown again.
 type Run = river_sim::timeline::Timeline;
-#[cfg(not(feature = "teach"))]
-type Run = Simulation;
 
-#[cfg(feature = "teach")]
 fn start_run(sim: Simulation) -> Run {
     river_sim::timeline::Timeline::new(sim)
-}
-
-#[cfg(not(feature = "teach"))]
-fn start_run(sim: Simulation) -> Run {
-    sim
 }
 
 /// A fresh simulation for `settings`, keeping its trace records for narration.

@@ -1,10 +1,8 @@
 //! The journal: how the present run began and what people did to it, each action with the
-//! moment it was taken. The page keeps one so that another build of itself can stand
-//! exactly where it stands: the teaching tools (time travel, inspectors, live safety) are
-//! a second wasm, loaded only when someone opens them, and they take over the run by doing
-//! everything in the journal again. The simulation is deterministic, so the same start and
-//! the same actions at the same moments give the same run — and the tools' timeline then
-//! holds the whole past, from before they were opened.
+//! moment it was taken: the record a share link carries. The simulation is deterministic, so
+//! the same start and the same actions at the same moments give the same run, and replaying
+//! a journal ([`crate::app::App::replay`]) stands exactly where its page stood — or is
+//! refused.
 //!
 //! As text, the journal is a list of fields, each written as its length in bytes, a colon
 //! and the field itself (`5:fresh`), so no field needs escaping: the format name, the
@@ -13,13 +11,12 @@
 //! fields per action: time in ms, events processed before it, and the action as the
 //! page's verb and two arguments (see [`crate::app::App::command`]).
 //!
-//! The page only writes journals ([`Journal`]); only the teaching tools' build reads them
-//! ([`read`]), so the page's wasm leaves the reading code out.
+//! The first field names the format and its version ([`FORMAT`]): a reader refuses any
+//! other.
 
 use crate::settings::{Settings, NAMES};
 use alloc::string::{String, ToString};
 
-#[cfg(any(feature = "teach", test))]
 pub use read::{read, Carried, Entry, VERBS};
 
 /// The first field of a journal's text.
@@ -100,8 +97,7 @@ fn field(out: &mut String, s: &str) {
     out.push_str(s);
 }
 
-/// Reading journals: the teaching tools' build only.
-#[cfg(any(feature = "teach", test))]
+/// Reading journals.
 mod read {
     use super::{Head, FORMAT};
     use crate::settings::{Settings, NAMES};

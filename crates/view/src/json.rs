@@ -7,7 +7,6 @@ use alloc::string::String;
 use core::fmt::Write;
 use river_core::Payload;
 use river_sim::Simulation;
-#[cfg(feature = "teach")]
 use {
     crate::words::user_name,
     alloc::format,
@@ -140,7 +139,6 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stri
             );
         }
     }
-    #[cfg(feature = "teach")]
     {
         out.push_str("],\"messages\":[");
         for (k, m) in sim.in_flight().enumerate() {
@@ -154,7 +152,6 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stri
     out
 }
 
-#[cfg(feature = "teach")]
 /// Who an endpoint is, as the page names it: a server's letter or "User X".
 pub fn endpoint(e: Endpoint) -> String {
     match e {
@@ -163,7 +160,6 @@ pub fn endpoint(e: Endpoint) -> String {
     }
 }
 
-#[cfg(feature = "teach")]
 /// A message's kind as people read it.
 pub fn kind(m: &InFlight) -> &'static str {
     match &m.packet {
@@ -173,7 +169,6 @@ pub fn kind(m: &InFlight) -> &'static str {
     }
 }
 
-#[cfg(feature = "teach")]
 /// A message in a few words: "AppendEntries from C to A".
 pub fn message_words(m: &InFlight) -> String {
     format!(
@@ -184,7 +179,6 @@ pub fn message_words(m: &InFlight) -> String {
     )
 }
 
-#[cfg(feature = "teach")]
 /// One message in flight: `{ id, from, to, kind, term, sentMs, deliverMs, held, fields,
 /// why }`; `term` is null for client traffic; `fields` holds every field of its kind.
 pub fn message(out: &mut String, m: &InFlight) {
@@ -385,7 +379,6 @@ mod tests {
         assert_eq!(json.matches('[').count(), json.matches(']').count());
     }
 
-    #[cfg(feature = "teach")]
     #[test]
     fn messages_in_flight_show_every_field_and_why() {
         let mut sim = Simulation::new(SimConfig::new(3, 5)).unwrap();

@@ -27,6 +27,7 @@ pub mod feed;
 pub mod journal;
 pub mod json;
 pub mod layout;
+pub mod marks;
 pub mod maths;
 pub mod narrate;
 pub mod scene;

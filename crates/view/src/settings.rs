@@ -136,7 +136,6 @@ impl Settings {
     /// Sets every (name, value) pair, checking the whole only at the end (one by one, a
     /// pair can be impossible for a moment: a new shortest timeout above the old longest).
     /// On a refusal nothing changes.
-    #[cfg(any(feature = "teach", test))]
     pub fn set_all(&mut self, pairs: &[(&str, &str)]) -> Result<(), String> {
         let mut next = self.clone();
         for (name, value) in pairs {

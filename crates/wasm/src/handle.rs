@@ -102,7 +102,6 @@ impl RiverRaft {
                 Click::Nothing => String::new(),
                 Click::Link => String::from("link"),
                 Click::Node(id) => id.letter().to_string(),
-                #[cfg(feature = "teach")]
                 Click::Message(id) => format!("message {id}"),
             },
             _ => {
@@ -126,7 +125,6 @@ impl RiverRaft {
         done(self.app.advance(ms))
     }
 
-    #[cfg(feature = "teach")]
     /// Does `verb` with a number (kept a number: parsing decimals in Rust would cost the
     /// page kilobytes): `seek` ms · `branch` k · `drop`, `duplicate`, `hold`, `release`
     /// message id.
@@ -167,19 +165,12 @@ impl RiverRaft {
         let app = &mut self.app;
         match what {
             "state" => app.state_json(),
-            #[cfg(feature = "teach")]
             "timeline" => app.timeline_json(),
-            #[cfg(feature = "teach")]
             "safety" => app.safety_json(),
-            #[cfg(feature = "teach")]
             "bugs" => app.bugs_json(),
-            #[cfg(feature = "teach")]
             "step-event" => app.step_event(),
             // The wasm heap's size in bytes (it only grows): for the memory benchmark.
             "memory" => (core::arch::wasm32::memory_size(0) * 65_536).to_string(),
-            // The teaching tools take runs over; they never hand one on.
-            #[cfg(not(feature = "teach"))]
-            "journal" => app.journal(),
             "story" => app.story_json(),
             "settings" => app.settings_json(),
             "status" => app.status().to_string(),

@@ -185,7 +185,6 @@ impl App {
 
     /// Gives an input to the run now (through the timeline, when the page has one).
     pub(super) fn act(&mut self, input: Input) {
-        #[cfg(feature = "teach")]
         self.branch_if_in_past();
         Driver::input(&mut self.tl, input);
         self.after_run();
@@ -248,20 +247,16 @@ impl App {
                 self.select(a);
                 Ok(())
             }
-            #[cfg(feature = "teach")]
-            "carry" => self.carry(a),
-            #[cfg(feature = "teach")]
             "step-back" => {
                 self.step_back();
                 Ok(())
             }
-            #[cfg(feature = "teach")]
             "bug" => self.set_bug(a, b == "on"),
             _ => Err(format!("unknown action '{}'", echo(verb))),
         }
     }
 
-    /// The run's journal as text, for another build of the page to take it over; "" once
+    /// The run's journal as text, for [`App::replay`]; "" once
     /// someone travelled in time (a journal holds one straight line of actions).
     pub fn journal(&self) -> String {
         self.journal
@@ -269,11 +264,11 @@ impl App {
             .map_or_else(String::new, |j| j.encode(self.clock_ms, self.proposals))
     }
 
-    /// Takes over the run a journal describes: starts it as it began and does every action
+    /// Replays the run a journal describes: starts it as it began and does every action
     /// again at its moment, so the simulation ends exactly where the journal's page stood.
-    /// A journal this build cannot follow to the same events is refused.
-    #[cfg(any(feature = "teach", test))]
-    pub fn carry(&mut self, text: &str) -> Result<(), String> {
+    /// A journal this build cannot follow to the same events is refused ("exact or
+    /// refused").
+    pub fn replay(&mut self, text: &str) -> Result<(), String> {
         let journal = crate::journal::read(text)?;
         match journal.head {
             Head::Fresh(settings) => {

@@ -7,7 +7,6 @@ impl App {
     /// The pointer moved to (x, y) in CSS pixels; returns a hint for what a click would do
     /// (empty over nothing).
     pub fn hover(&mut self, x: f64, y: f64) -> String {
-        #[cfg(feature = "teach")]
         if let Some(m) = self
             .message_at(x, y)
             .and_then(|id| self.tl.sim().in_flight().find(|m| m.id == id))
@@ -60,7 +59,6 @@ impl App {
     /// page can open its menu. `shift` cuts a link one way only, from the nearer end.
     pub fn click(&mut self, x: f64, y: f64, shift: bool) -> Click {
         self.base_dirty = true;
-        #[cfg(feature = "teach")]
         if let Some(id) = self.message_at(x, y) {
             return Click::Message(id);
         }
@@ -117,7 +115,6 @@ impl App {
         json::string(&mut out, &format!("{id} · {}", self.describe(id)));
         out.push_str(",\"hint\":");
         json::string(&mut out, &hint);
-        #[cfg(feature = "teach")]
         self.node_state_json(id, &mut out);
         out.push('}');
         Ok(out)

@@ -81,10 +81,8 @@ impl App {
     /// Loads scenario text and starts playing it on a fresh cluster it describes. A
     /// scenario with an error is refused, naming its line; the current run continues.
     pub fn load(&mut self, text: &str, name: &str) -> Result<(), String> {
-        #[cfg_attr(not(feature = "teach"), allow(unused_mut))]
         let mut scenario = Scenario::parse(text).map_err(|e| e.to_string())?;
         // The bugs switched on in the page apply to the scenario too (it may add its own).
-        #[cfg(feature = "teach")]
         for bug in self.settings.raft.bugs.iter() {
             scenario.config.raft.bugs.set(bug, true);
         }
@@ -180,13 +178,11 @@ impl App {
     }
 }
 
-/// The built-in scenarios the page offers, by name: the partition story, and with the
-/// teaching tools the paper's Figure 8 (only their bugs panel can break it; its text would
-/// cost the page's first load 0.8 KB gzipped).
+/// The built-in scenarios the page offers, by name: the partition story and the paper's
+/// Figure 8 (safe unless the bugs panel switches `figure8-commit` on).
 pub fn built_in(name: &str) -> Option<&'static str> {
     match name {
         "partition" => Some(scenario::PARTITION),
-        #[cfg(feature = "teach")]
         "figure8" => Some(scenario::FIGURE8),
         _ => None,
     }

@@ -1,7 +1,6 @@
 //! The page model, driven as the page drives it.
 
 use super::*;
-#[cfg(feature = "teach")]
 use river_sim::network::Endpoint;
 
 fn app(query: &str) -> App {
@@ -267,12 +266,12 @@ fn random_session(a: &mut App, rng: &mut u64, steps: usize) {
     }
 }
 
-/// Another build takes the run over (the teaching tools do, in the page): same picture,
-/// same trace, same scenario progress, same next suggestion.
+/// Replaying a run's journal gives the same picture, the same trace, the same scenario
+/// progress and the same next suggestion.
 fn carried(a: &mut App) -> App {
     let text = a.journal();
     let mut b = app("?seed=3");
-    b.carry(&text).unwrap_or_else(|e| panic!("{e}"));
+    b.replay(&text).unwrap_or_else(|e| panic!("{e}"));
     b.set_speed(a.speed());
     assert_eq!(a.state_json(), b.state_json());
     assert_eq!(a.sim().trace.digest(), b.sim().trace.digest());
@@ -333,16 +332,15 @@ fn a_journal_is_refused_when_the_run_would_go_differently() {
     }
     let mut b = app("?seed=3");
     let e = b
-        .carry(&shifted.encode(journal.clock_ms, journal.proposals))
+        .replay(&shifted.encode(journal.clock_ms, journal.proposals))
         .unwrap_err();
     assert!(e.contains("went differently"), "{e}");
     assert!(b
-        .carry("garbage")
+        .replay("garbage")
         .unwrap_err()
         .contains("not a River Raft journal"));
 }
 
-#[cfg(feature = "teach")]
 #[test]
 fn travelling_in_time_ends_the_journal() {
     let mut a = app("?seed=5");
@@ -352,7 +350,6 @@ fn travelling_in_time_ends_the_journal() {
     assert_eq!(a.journal(), "");
 }
 
-#[cfg(feature = "teach")]
 #[test]
 fn rewinding_shows_the_earlier_state_exactly() {
     let mut a = app("?seed=3");
@@ -372,7 +369,6 @@ fn rewinding_shows_the_earlier_state_exactly() {
     assert_eq!(a.sim().leader(), leader);
 }
 
-#[cfg(feature = "teach")]
 #[test]
 fn acting_in_the_past_starts_a_branch_and_keeps_the_old_future() {
     let mut a = app("?seed=4");
@@ -403,7 +399,6 @@ fn acting_in_the_past_starts_a_branch_and_keeps_the_old_future() {
     assert!(a.switch_branch(5.0).is_err());
 }
 
-#[cfg(feature = "teach")]
 #[test]
 fn stepping_names_the_event_and_stepping_back_undoes_it() {
     let mut a = app("?seed=5");
@@ -422,7 +417,6 @@ fn stepping_names_the_event_and_stepping_back_undoes_it() {
     assert_eq!(a.state_json(), before);
 }
 
-#[cfg(feature = "teach")]
 #[test]
 fn a_held_message_waits_and_a_duplicate_changes_no_log() {
     let mut a = app("?seed=6");
@@ -462,7 +456,6 @@ fn a_held_message_waits_and_a_duplicate_changes_no_log() {
     assert!(a.drop_message(1e12).is_err());
 }
 
-#[cfg(feature = "teach")]
 #[test]
 fn figure8_commit_is_caught_live_and_correct_raft_stays_safe() {
     let text = scenario::built_in("figure8").unwrap();

@@ -1,0 +1,182 @@
+//! Time travel: any past moment shown again exactly (seek, one event back and forth), acting
+//! in the past starting a branch while the old future is kept, and the timeline's answer.
+
+use super::*;
+use crate::theme;
+use river_sim::trace::TraceEvent;
+
+impl App {
+    /// An input given in the past (after a rewind) starts a new branch: the old future is
+    /// kept in the timeline, and its marks give way.
+    pub(super) fn branch_if_in_past(&mut self) {
+        let now = self.tl.sim.now_ms();
+        if now < self.tl.end_ms() || self.tl.applied() < self.tl.inputs().len() {
+            self.marks.branch(&self.tl.sim);
+            self.feed.push(
+                now,
+                FeedKind::Story,
+                String::from("You acted in the past: a new future starts here (the old one is kept as a branch)"),
+            );
+        }
+    }
+
+    /// Shows moment `time_ms` of the run (clamped to what it has reached): the whole
+    /// picture, messages in flight included, rebuilt exactly from the nearest checkpoint.
+    /// A scenario that was playing stops; its steps stay in the timeline.
+    pub fn seek(&mut self, time_ms: f64) -> Result<(), String> {
+        if time_ms.is_nan() || time_ms < 0.0 {
+            return Err(format!(
+                "seek takes a time in ms from 0, not {}",
+                words::decimal(time_ms)
+            ));
+        }
+        let t = (maths::floor(time_ms) as u64).min(self.tl.end_ms());
+        self.stop_story();
+        self.tl.seek(t);
+        self.rewound(format!(
+            "Jumped to t = {} s",
+            words::decimal(t as f64 / 1000.0)
+        ));
+        Ok(())
+    }
+
+    /// Returns to kept branch `k` (0 is the oldest) at the same moment, or its end if that
+    /// is earlier; the future being left is kept in its place. Its marks are rebuilt up to
+    /// that moment and grow again as it plays on.
+    pub fn switch_branch(&mut self, k: f64) -> Result<(), String> {
+        let count = self.tl.branches.len();
+        if !(k >= 0.0 && k == maths::floor(k) && (k as usize) < count) {
+            return Err(format!(
+                "there is no kept branch {} (there are {count})",
+                words::decimal(k)
+            ));
+        }
+        self.stop_story();
+        self.tl.switch_branch(k as usize);
+        self.marks.clear();
+        let records = core::mem::take(&mut self.tl.sim.trace.records);
+        self.marks.record(&records, &self.tl.sim);
+        self.rewound(format!(
+            "Returned to a kept future, at t = {} s",
+            words::decimal(self.tl.sim.now_ms() as f64 / 1000.0)
+        ));
+        Ok(())
+    }
+
+    /// Runs exactly one event (a message delivered, a timer fired) and says what it was.
+    pub fn step_event(&mut self) -> String {
+        self.pause();
+        // One event may leave others of the same moment waiting, which a journal's
+        // moments cannot say.
+        self.journal = None;
+        let wires: Vec<(u64, String)> = self
+            .tl
+            .sim
+            .in_flight()
+            .map(|m| (m.id, json::message_words(m)))
+            .collect();
+        let before = self.tl.sim.stats.events;
+        let mut words = String::new();
+        if self.tl.step() {
+            for record in &self.tl.sim.trace.records {
+                let said = match &record.event {
+                    TraceEvent::Deliver { id } => wires
+                        .iter()
+                        .find(|(w, _)| w == id)
+                        .map(|(_, text)| format!("{text} arrived")),
+                    TraceEvent::Timer { node } => {
+                        Some(match self.tl.sim.node(*node).map(|n| n.role()) {
+                            Some(Role::Leader) => format!("{node}'s heartbeat timer fired"),
+                            _ => format!("{node}'s election timer fired"),
+                        })
+                    }
+                    TraceEvent::Drop { id, .. } => wires
+                        .iter()
+                        .find(|(w, _)| w == id)
+                        .map(|(_, text)| format!("{text} was lost")),
+                    _ => None,
+                };
+                if let Some(said) = said {
+                    if !words.is_empty() {
+                        words.push_str("; ");
+                    }
+                    words.push_str(&said);
+                }
+            }
+        }
+        if words.is_empty() {
+            words = if self.tl.sim.stats.events > before {
+                String::from("a client timer ran out")
+            } else {
+                String::from("nothing is scheduled")
+            };
+        }
+        self.clock_ms = self.tl.sim.now_ms() as f64;
+        self.after_run();
+        self.overlay_wall_ms = f64::NEG_INFINITY;
+        words
+    }
+
+    /// Goes back one event: the moment just before the last one happened.
+    pub fn step_back(&mut self) {
+        self.pause();
+        self.stop_story();
+        let events = self.tl.sim.stats.events;
+        if events == 0 {
+            return;
+        }
+        self.tl.seek_events(events - 1);
+        self.rewound(String::from("Stepped back one event"));
+    }
+
+    /// After the present was rebuilt from the past: the picture and narration restart
+    /// from it.
+    fn rewound(&mut self, line: String) {
+        self.journal = None;
+        self.tl.sim.trace.records.clear();
+        self.narrator.reset();
+        self.clock_ms = self.tl.sim.now_ms() as f64;
+        self.feed.push(self.tl.sim.now_ms(), FeedKind::Story, line);
+        self.status = narrate::status(&self.tl.sim);
+        self.changed |= changed::FEED | changed::STATUS;
+        self.overlay_wall_ms = f64::NEG_INFINITY;
+        self.repaint();
+    }
+
+    /// The timeline as JSON: `{ startMs, endMs, nowMs, branches, checkpoints, marks: [{ timeMs,
+    /// kind, term, color, text }] }`.
+    pub fn timeline_json(&self) -> String {
+        let mut out = format!(
+            "{{\"startMs\":0,\"endMs\":{},\"nowMs\":{},\"branches\":{},\"checkpoints\":{},\"branchEnds\":[",
+            self.tl.end_ms(),
+            self.tl.sim.now_ms(),
+            self.tl.branches.len(),
+            self.tl.checkpoint_count()
+        );
+        for (k, b) in self.tl.branches.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            out.push_str(&b.end_ms.to_string());
+        }
+        out.push_str("],\"marks\":[");
+        for (k, m) in self.marks.list().iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let color = if m.kind == "violation" {
+                theme::NO
+            } else {
+                theme::TERM_EDGES[theme::term_slot(river_core::Term(m.term))]
+            };
+            out.push_str(&format!(
+                "{{\"timeMs\":{},\"kind\":\"{}\",\"term\":{},\"color\":\"{color}\",\"text\":",
+                m.time_ms, m.kind, m.term
+            ));
+            json::string(&mut out, &m.text);
+            out.push('}');
+        }
+        out.push_str("]}");
+        out
+    }
+}

@@ -148,7 +148,9 @@ describe('the teaching tools', () => {
   test('figure8-commit breaks the Figure 8 scenario visibly; correct Raft stays safe', async () => {
     const { page: p, errors } = await page('?seed=1');
     const bugs = await p.evaluate(() => window.riverRaft.bugs());
-    assert.deepEqual(bugs.map((b) => b.name), ['figure8-commit', 'forget-vote', 'no-up-to-date-check', 'stale-read']);
+    for (const name of ['figure8-commit', 'forget-vote', 'no-up-to-date-check', 'stale-read']) {
+      assert.ok(bugs.some((b) => b.name === name), `${name} is offered`);
+    }
     assert.ok(bugs.every((b) => !b.on && b.about.length > 20));
     const playFigure8 = async () => {
       await p.locator('#scenario-button').click();

@@ -3,10 +3,11 @@
 //! how long the cluster was without a leader (river_sim::elections says exactly how).
 
 use clap::Args;
-use river_core::ConfigError;
+use river_core::{ConfigError, Event, NodeId, StepDownReason, VoteDenial};
 use river_sim::elections::{
-    Experiment, ExperimentConfig, ExperimentError, Lab, Summary, NO_LEADER_LIMIT_MS,
+    Experiment, ExperimentConfig, ExperimentError, Lab, Summary, Trial, NO_LEADER_LIMIT_MS,
 };
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -68,6 +69,11 @@ pub struct ElectionsArgs {
     /// Print one JSON object per range (JSON lines).
     #[arg(long)]
     json: bool,
+    /// Tell the story of one trial (numbered from 0, as the slowest are listed): every
+    /// election event from the crash until a majority follows a new leader. Needs exactly
+    /// one --timeout.
+    #[arg(long, value_name = "K")]
+    trial: Option<u32>,
 }
 
 impl ElectionsArgs {
@@ -125,6 +131,24 @@ pub fn run(args: &ElectionsArgs) -> Result<ExitCode, String> {
         .iter()
         .map(|&t| args.experiment(t))
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(k) = args.trial {
+        return match experiments.as_slice() {
+            [experiment] if k < args.trials => {
+                tell(experiment, k, args.json);
+                Ok(ExitCode::SUCCESS)
+            }
+            [_] => Err(format!(
+                "--trial {k}: trials are numbered 0 to {} (--trials {})",
+                args.trials - 1,
+                args.trials
+            )),
+            _ => Err(format!(
+                "--trial {k}: name exactly one --timeout range, not {}",
+                experiments.len()
+            )),
+        };
+    }
+    let mut slowest = Vec::new();
     if !args.json {
         println!(
             "{} nodes, one-way latency {}-{} ms, PreVote {}, seed {}; {} trials per range, each \
@@ -151,8 +175,208 @@ pub fn run(args: &ElectionsArgs) -> Result<ExitCode, String> {
         } else {
             print_row(&experiment, &summary);
         }
+        let worst = lab
+            .trials()
+            .iter()
+            .max_by_key(|t| (t.downtime_ms, core::cmp::Reverse(t.index)))
+            .copied()
+            .expect("at least one trial");
+        slowest.push((experiment, worst));
+    }
+    if !args.json {
+        println!(
+            "the slowest trial of each range (see its story with --timeout MIN-MAX --trial K):"
+        );
+        for (experiment, t) in slowest {
+            let c = experiment.config();
+            println!(
+                "{:>12}  K = {}: {} ms, {} {}, {} split {}",
+                format!(
+                    "{}-{} ms",
+                    c.election_timeout_min_ms, c.election_timeout_max_ms
+                ),
+                t.index,
+                t.downtime_ms,
+                t.elections,
+                plural(t.elections, "election", "elections"),
+                t.split_votes,
+                plural(t.split_votes, "vote", "votes")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// The most events `--trial` prints from the start of a story, and from its end (a trial with
+/// no randomness can hold thousands); those between are counted.
+const STORY_HEAD_LINES: usize = 200;
+/// See [`STORY_HEAD_LINES`].
+const STORY_TAIL_LINES: usize = 100;
+
+/// Prints trial `k` of `experiment`: its setup, then every election event after the crash.
+fn tell(experiment: &Experiment, k: u32, json: bool) {
+    let mut head = Vec::new();
+    let mut tail = VecDeque::new();
+    let mut omitted = 0usize;
+    let trial = experiment.trial_observed(k, |time_ms, node, event| {
+        let Some(text) = story(node, event) else {
+            return;
+        };
+        if head.len() < STORY_HEAD_LINES {
+            head.push((time_ms, text));
+            return;
+        }
+        tail.push_back((time_ms, text));
+        if tail.len() > STORY_TAIL_LINES {
+            tail.pop_front();
+            omitted += 1;
+        }
+    });
+    if json {
+        println!("{}", trial_json(experiment, &trial));
+        return;
+    }
+    let c = experiment.config();
+    println!(
+        "trial {k} of {}-{} ms ({} nodes, heartbeat {} ms, latency {}-{} ms, PreVote {}, seed {}):",
+        c.election_timeout_min_ms,
+        c.election_timeout_max_ms,
+        c.nodes,
+        experiment.heartbeat_ms(),
+        c.latency_min_ms,
+        c.latency_max_ms,
+        if c.pre_vote { "on" } else { "off" },
+        c.seed
+    );
+    println!(
+        "{}'s election timer was fired at 0 ms; {} led until it crashed at {} ms (simulation seed {}). Times are from the crash:",
+        trial.first_candidate.letter(),
+        trial.crashed.letter(),
+        trial.crash_at_ms,
+        trial.seed
+    );
+    let print = |(time_ms, text): &(u64, String)| {
+        println!("{:>+9} ms  {text}", time_ms - trial.crash_at_ms);
+    };
+    head.iter().for_each(print);
+    if omitted > 0 {
+        println!("           ... {omitted} more events ...");
+    }
+    tail.iter().for_each(print);
+    let tally = format!(
+        "{} {}, {} split {}",
+        trial.elections,
+        plural(trial.elections, "election", "elections"),
+        trial.split_votes,
+        plural(trial.split_votes, "vote", "votes")
+    );
+    match trial.new_leader {
+        Some(leader) => println!(
+            "{:>+9} ms  a majority follows {}: {} ms without a leader; {tally}",
+            trial.downtime_ms,
+            leader.letter(),
+            trial.downtime_ms
+        ),
+        None => println!(
+            "{:>+9} ms  still no leader that a majority follows; counted at {} s; {tally}",
+            NO_LEADER_LIMIT_MS,
+            NO_LEADER_LIMIT_MS / 1000
+        ),
+    }
+}
+
+/// One server's election event in words, or `None` for events that are not about elections.
+fn story(node: NodeId, event: Event) -> Option<String> {
+    let n = node.letter();
+    let kind = |pre_vote: bool| if pre_vote { "a PreVote" } else { "its vote" };
+    Some(match event {
+        Event::ElectionTimeout { .. } => format!("{n}: election timer fired"),
+        Event::PreVoteStarted { term } => {
+            format!("{n}: asks whether it could win term {} (PreVote)", term.0)
+        }
+        Event::ElectionStarted { term } => {
+            format!("{n}: stands for term {}, votes for itself", term.0)
+        }
+        Event::VoteGranted {
+            candidate,
+            term,
+            pre_vote,
+        } => format!(
+            "{n}: gives {} {} for term {}",
+            candidate.letter(),
+            kind(pre_vote),
+            term.0
+        ),
+        Event::VoteDenied {
+            candidate,
+            term,
+            pre_vote,
+            reason,
+        } => {
+            let why = match reason {
+                VoteDenial::AlreadyVoted(other) => format!("already voted for {}", other.letter()),
+                VoteDenial::LogBehind => "its log is behind".to_string(),
+                VoteDenial::LeaderAlive => "heard from a leader recently".to_string(),
+                VoteDenial::TermNotNewer => "that term is not newer".to_string(),
+            };
+            format!(
+                "{n}: refuses {} {} for term {}: {why}",
+                candidate.letter(),
+                kind(pre_vote),
+                term.0
+            )
+        }
+        Event::VoteReceived { votes, .. } => format!("{n}: holds {votes} votes"),
+        Event::BecameLeader { term, votes } => {
+            format!(
+                "{n}: wins term {} with {votes} votes, becomes leader",
+                term.0
+            )
+        }
+        Event::BecameFollower {
+            term,
+            leader: Some(leader),
+        } => format!("{n}: follows {} in term {}", leader.letter(), term.0),
+        Event::SteppedDown { term, reason } => {
+            let why = match reason {
+                StepDownReason::HigherTerm => "saw a newer term",
+                StepDownReason::LeaderExists => "a leader exists",
+                StepDownReason::LostQuorum => "lost touch with a majority",
+            };
+            format!("{n}: steps down in term {}: {why}", term.0)
+        }
+        _ => return None,
+    })
+}
+
+/// One trial as a JSON object.
+fn trial_json(experiment: &Experiment, t: &Trial) -> String {
+    let c = experiment.config();
+    let letter = |id: NodeId| format!("\"{}\"", id.letter());
+    format!(
+        "{{\"trial\":{},\"seed\":{},\"firstCandidate\":{},\"crashed\":{},\"crashAt\":{},\
+         \"downtime\":{},\"newLeader\":{},\"elections\":{},\"splitVotes\":{},\
+         \"timeoutMin\":{},\"timeoutMax\":{}}}",
+        t.index,
+        t.seed,
+        letter(t.first_candidate),
+        letter(t.crashed),
+        t.crash_at_ms,
+        t.downtime_ms,
+        t.new_leader.map_or("null".to_string(), letter),
+        t.elections,
+        t.split_votes,
+        c.election_timeout_min_ms,
+        c.election_timeout_max_ms
+    )
 }
 
 fn print_row(experiment: &Experiment, s: &Summary) {

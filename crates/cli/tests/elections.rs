@@ -93,6 +93,14 @@ fn bad_arguments_exit_2_and_say_why() {
         (&["--timeout", "150-x"], "'x' is not a whole number"),
         (&["--timeout", "150-300,90-80"], "--timeout 90-80: "),
         (&["--frobnicate"], "unexpected argument"),
+        (
+            &["--trials", "10", "--trial", "10"],
+            "--trial 10: trials are numbered 0 to 9",
+        ),
+        (
+            &["--timeout", "150-300,150-200", "--trial", "1"],
+            "--trial 1: name exactly one",
+        ),
     ] {
         let output = river(args);
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -103,4 +111,66 @@ fn bad_arguments_exit_2_and_say_why() {
             "{args:?}: nothing runs before the check"
         );
     }
+}
+
+/// The slowest trial is named under the table, and `--trial K` tells its story: the split
+/// votes ("already voted for"), then the winner, agreeing with the trial's JSON.
+#[test]
+fn the_slowest_trial_tells_its_story() {
+    let base = ["--timeout", "150-175", "--trials", "60"];
+    let table = stdout(&river(&base));
+    let k = table
+        .lines()
+        .last()
+        .and_then(|l| l.split("K = ").nth(1))
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or_else(|| panic!("no slowest trial named in:\n{table}"));
+    let story = stdout(&river(&[&base[..], &["--trial", k]].concat()));
+    let json = stdout(&river(&[&base[..], &["--trial", k, "--json"]].concat()));
+    let trial: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    assert_eq!(trial["trial"].as_u64().unwrap().to_string(), k);
+    let splits = trial["splitVotes"].as_u64().unwrap();
+    assert!(splits > 0, "the slowest 150-175 trial splits votes: {json}");
+    assert!(story.contains("already voted for"), "{story}");
+    assert!(story.contains("becomes leader"), "{story}");
+    let last = story.lines().last().unwrap();
+    let expected = format!(
+        "a majority follows {}: {} ms without a leader; {} elections, {splits} split vote",
+        trial["newLeader"].as_str().unwrap(),
+        trial["downtime"],
+        trial["elections"]
+    );
+    assert!(last.contains(&expected), "{last} / {expected}");
+    let stands = story
+        .lines()
+        .filter(|l| l.contains("stands for term"))
+        .count() as u64;
+    assert!(
+        stands >= trial["elections"].as_u64().unwrap() + splits,
+        "{story}"
+    );
+}
+
+/// A story too long to print whole keeps its beginning and its end.
+#[test]
+fn a_long_story_keeps_its_end() {
+    let story = stdout(&river(&[
+        "--timeout",
+        "150-150",
+        "--trials",
+        "1",
+        "--trial",
+        "0",
+    ]));
+    assert!(story.contains("more events ..."), "{story}");
+    let last = story.lines().last().unwrap();
+    assert!(
+        last.contains("+60000 ms  still no leader that a majority follows; counted at 60 s"),
+        "{last}"
+    );
+    assert!(
+        story.lines().count() < 320,
+        "{} lines",
+        story.lines().count()
+    );
 }

@@ -280,6 +280,12 @@ impl Experiment {
 
     /// Runs trial `index` from scratch.
     pub fn trial(&self, index: u32) -> Trial {
+        self.trial_observed(index, |_, _, _| {})
+    }
+
+    /// Runs trial `index` from scratch and hands `observe` every event a server reports
+    /// after the crash, with its time, until the trial ends: the story of the trial.
+    pub fn trial_observed(&self, index: u32, mut observe: impl FnMut(u64, NodeId, Event)) -> Trial {
         let Paused {
             simulation: mut sim,
             first_candidate,
@@ -293,12 +299,14 @@ impl Experiment {
         let mut terms = Terms::default();
         let mut new_leader = None;
         while sim.step_until(limit) {
+            let now_ms = sim.now_ms();
             let signals = sim.signals.as_mut().expect("set above");
             if signals.is_empty() {
                 continue;
             }
-            for (_, event) in signals.drain(..) {
+            for (node, event) in signals.drain(..) {
                 terms.observe(event);
+                observe(now_ms, node, event);
             }
             new_leader = steady_leader(&sim);
             if new_leader.is_some() {

@@ -149,6 +149,39 @@ fn a_trial_replays_as_an_ordinary_run() {
     }
 }
 
+/// The story of a trial is the trial: observing it changes nothing, and it shows each
+/// election begun and the winner.
+#[test]
+fn an_observed_trial_is_the_same_trial() {
+    let experiment = Experiment::new(config(150, 155, 30)).unwrap();
+    for index in 0..30 {
+        let mut events = Vec::new();
+        let trial = experiment.trial_observed(index, |t, node, e| events.push((t, node, e)));
+        assert_eq!(trial, experiment.trial(index));
+        let mut terms: Vec<_> = events
+            .iter()
+            .filter_map(|(_, _, e)| match e {
+                river_core::Event::ElectionStarted { term } => Some(*term),
+                _ => None,
+            })
+            .collect();
+        let stood = terms.len();
+        terms.dedup();
+        assert_eq!(terms.len() as u32, trial.elections, "trial {index}");
+        assert!(
+            stood as u32 >= trial.elections + trial.split_votes,
+            "trial {index}"
+        );
+        let won = events.iter().find_map(|(t, node, e)| {
+            matches!(e, river_core::Event::BecameLeader { .. }).then_some((*t, *node))
+        });
+        let (t, winner) = won.expect("a leader within the limit");
+        assert_eq!(Some(winner), trial.new_leader);
+        assert!(events.iter().all(|(time, _, _)| *time >= trial.crash_at_ms));
+        assert!(t <= trial.crash_at_ms + trial.downtime_ms);
+    }
+}
+
 /// A trial that never finds a leader counts at the limit and is reported as such.
 #[test]
 fn a_trial_without_a_leader_counts_at_the_limit() {

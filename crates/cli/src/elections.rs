@@ -350,6 +350,7 @@ fn story(node: NodeId, event: Event) -> Option<String> {
                 StepDownReason::HigherTerm => "saw a newer term",
                 StepDownReason::LeaderExists => "a leader exists",
                 StepDownReason::LostQuorum => "lost touch with a majority",
+                StepDownReason::Removed => "its removal from the cluster committed",
             };
             format!("{n}: steps down in term {}: {why}", term.0)
         }

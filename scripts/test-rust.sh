@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo test --workspace --release --no-fail-fast
+# Hostile input: libFuzzer hands forged messages to one node and to small clusters; no node
+# may panic or break its own invariants (a short smoke run; the README gives a long one).
+bash scripts/fuzz.sh hostile -max_total_time=45
 cargo build --release -p river-cli
 river=target/release/river
 

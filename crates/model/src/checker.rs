@@ -494,6 +494,10 @@ impl Model for RaftModel {
             Property::always(Invariant::NoPanic.name(), |_, s: &ModelState| {
                 holds(s, Invariant::NoPanic)
             }),
+            Property::always(
+                Invariant::HonestMessagesAccepted.name(),
+                |_, s: &ModelState| holds(s, Invariant::HonestMessagesAccepted),
+            ),
             Property::sometimes(SOMETHING_COMMITTED, |_, s: &ModelState| {
                 !s.0.history.committed.is_empty()
             }),

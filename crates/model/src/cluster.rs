@@ -6,7 +6,8 @@
 //! exercise the same code and check the same [`crate::safety`] invariants.
 
 use crate::safety::{describe_entry, History, Invariant};
-use river_core::{Body, BugSet, Config, Entry, HardState, LogIndex, Message, Node, NodeId, Role};
+use river_core::{Body, BugSet, Config, Entry, Event, HardState, LogIndex, Message, Node};
+use river_core::{NodeId, Role};
 use river_core::{Proposal, Ready, Term, MAX_CLUSTER_SIZE};
 
 /// A client command. Commands are numbered from 1 in the order they are proposed, so two
@@ -51,6 +52,10 @@ pub struct Cluster {
     pub proposals: u32,
     /// Crash-restarts so far, across all servers.
     pub restarts: u32,
+    /// Forged messages handed to nodes so far; until the first, no message may be refused.
+    pub forged: u32,
+    /// Messages refused so far (`Event::MessageRefused`).
+    pub refused: u32,
 }
 
 impl Cluster {
@@ -83,6 +88,8 @@ impl Cluster {
             history: History::default(),
             proposals: 0,
             restarts: 0,
+            forged: 0,
+            refused: 0,
         }
     }
 
@@ -112,6 +119,14 @@ impl Cluster {
         let to = message.to.index();
         self.servers[to].node.step(message);
         self.flush(to);
+    }
+
+    /// Hands a forged `message` straight to `to`, bypassing the network (whatever receiver
+    /// the message names).
+    pub fn forge(&mut self, to: NodeId, message: Message<Command>) {
+        self.forged += 1;
+        self.servers[to.index()].node.step(message);
+        self.flush(to.index());
     }
 
     /// Loses the in-flight message at `index`.
@@ -188,6 +203,17 @@ impl Cluster {
         }
         // 2. Send.
         self.network.append(&mut ready.messages);
+        for event in &ready.events {
+            if let Event::MessageRefused { from, kind, reason } = event {
+                self.refused += 1;
+                if self.forged == 0 {
+                    let id = NodeId(i as u8);
+                    let detail = format!("{id} refused {from}'s {kind:?}: {reason:?}");
+                    self.history
+                        .record_violation(Invariant::HonestMessagesAccepted, detail);
+                }
+            }
+        }
         // 3. Apply.
         let node = &self.servers[i].node;
         if let Some((from, to)) = ready.apply {

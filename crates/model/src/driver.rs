@@ -7,6 +7,7 @@
 //! what exists, so every decoded scenario is meaningful and shrinking keeps it so.
 
 use crate::cluster::Cluster;
+use crate::forgery::Forgery;
 use crate::safety::{self, Invariant};
 use river_core::{BugSet, Config, NodeId, MAX_CLUSTER_SIZE};
 
@@ -84,6 +85,9 @@ pub enum Input {
         /// Which node.
         node: u8,
     },
+    /// Hand a node a forged message (see [`crate::forgery`]). From then on the run checks
+    /// only the invariants that [`Invariant::holds_under_forgery`].
+    Forge(Forgery),
 }
 
 /// A cluster shape and what happens to it.
@@ -118,6 +122,52 @@ pub struct Summary {
     pub entries_committed: usize,
     /// Crash-restarts performed.
     pub restarts: u32,
+    /// Forged messages handed to nodes.
+    pub forged: u32,
+    /// Messages refused.
+    pub refused: u32,
+}
+
+impl Scenario {
+    /// The same scenario without its forged messages: correct Raft among honest servers,
+    /// where every invariant is checked.
+    pub fn honest(&self) -> Scenario {
+        let inputs = self
+            .inputs
+            .iter()
+            .filter(|input| !matches!(input, Input::Forge(_)))
+            .copied()
+            .collect();
+        Scenario {
+            setup: self.setup.clone(),
+            inputs,
+        }
+    }
+
+    /// The same scenario seen by one node alone: every input that touches node 0 (ticks,
+    /// timeouts, proposals, restarts, forged messages) goes to it, and nothing else happens —
+    /// no message of another node is ever delivered, so all it hears is forged.
+    pub fn lone(&self) -> Scenario {
+        let inputs = self
+            .inputs
+            .iter()
+            .filter_map(|input| match *input {
+                Input::Tick { ms, .. } | Input::TickAll { ms } => Some(Input::Tick { node: 0, ms }),
+                Input::Propose { .. } => Some(Input::Propose { node: 0 }),
+                Input::Restart { .. } => Some(Input::Restart { node: 0 }),
+                Input::Timeout { .. } => Some(Input::Timeout { node: 0 }),
+                Input::Forge(forgery) => Some(Input::Forge(Forgery { node: 0, ..forgery })),
+                Input::Deliver { .. }
+                | Input::Duplicate { .. }
+                | Input::Drop { .. }
+                | Input::DeliverAll => None,
+            })
+            .collect();
+        Scenario {
+            setup: self.setup.clone(),
+            inputs,
+        }
+    }
 }
 
 impl Setup {
@@ -172,21 +222,33 @@ pub fn run(scenario: &Scenario, bugs: BugSet) -> Result<Summary, Failure> {
             }
             Input::Restart { node: n } => cluster.restart(node(n)),
             Input::Timeout { node: n } => cluster.force_timeout(node(n)),
+            Input::Forge(forgery) => {
+                let to = forgery.receiver(size);
+                let message = forgery.message(&cluster.server(to).node);
+                cluster.forge(to, message);
+            }
         }
         if cluster.network.len() > MAX_IN_FLIGHT {
             let excess = cluster.network.len() - MAX_IN_FLIGHT;
             cluster.network.drain(..excess);
         }
-        safety::check_all(&cluster).map_err(|(invariant, detail)| Failure {
-            step: step + 1,
-            input: *input,
-            invariant,
-            detail,
-        })?;
+        for invariant in Invariant::ALL {
+            if cluster.forged > 0 && !invariant.holds_under_forgery() {
+                continue;
+            }
+            safety::check(&cluster, invariant).map_err(|detail| Failure {
+                step: step + 1,
+                input: *input,
+                invariant,
+                detail,
+            })?;
+        }
     }
     Ok(Summary {
         terms_with_leader: cluster.history.leaders.len(),
         entries_committed: cluster.history.committed.len(),
         restarts: cluster.restarts,
+        forged: cluster.forged,
+        refused: cluster.refused,
     })
 }

@@ -10,7 +10,9 @@
 //!   interleaving of deliveries, losses, duplications, timeouts, heartbeats, proposals and
 //!   crash-restarts within [`checker::Bounds`].
 //! - [`driver`]: runs one arbitrary [`driver::Scenario`]; the property tests generate
-//!   scenarios with proptest and `fuzz/` decodes them from bytes (feature `arbitrary`).
+//!   scenarios with proptest and `fuzz/` decodes them from bytes (feature `arbitrary`). A
+//!   scenario may also hand nodes [`forgery`] messages no honest server sends: from then on
+//!   only what a node promises about itself is checked, and that it never panics.
 //!
 //! Each checker is shown able to fail: with a deliberately broken variant
 //! ([`river_core::Bug`]) switched on, the tests expect a counterexample.
@@ -19,4 +21,7 @@
 pub mod checker;
 pub mod cluster;
 pub mod driver;
+pub mod forgery;
+#[cfg(feature = "arbitrary")]
+pub mod fuzz;
 pub mod safety;

@@ -117,6 +117,11 @@ impl Cluster {
             self.network.remove(index)
         };
         let to = message.to.index();
+        // A forged configuration can name servers the run does not have: such messages go
+        // nowhere, as on a network with no host at that address.
+        if to >= self.servers.len() {
+            return;
+        }
         self.servers[to].node.step(message);
         self.flush(to);
     }

@@ -7,7 +7,8 @@
 //! of all failing the first check.
 
 use crate::cluster::Command;
-use river_core::{Body, Entry, LogIndex, Message, Node, NodeId, Payload, RejectHint, Term};
+use river_core::{Body, Entry, LogIndex, Membership, Message, Node, NodeId, Payload};
+use river_core::{RejectHint, Term, MAX_CLUSTER_SIZE};
 
 /// The most entries one forged AppendEntries carries.
 pub const MAX_FORGED_ENTRIES: usize = 4;
@@ -80,6 +81,8 @@ pub enum ForgedBody {
     RequestVote {
         /// PreVote.
         pre_vote: bool,
+        /// Claims a leadership transfer (thesis §3.10).
+        leadership_transfer: bool,
         /// Near the receiver's last index.
         last_log_index: Value,
         /// Near the message's term.
@@ -102,6 +105,11 @@ pub enum ForgedBody {
         entries: u8,
         /// Each entry's term, near the message's term.
         entry_terms: [Value; MAX_FORGED_ENTRIES],
+        /// Bit `k` set: entry `k` is a configuration (`membership`), else a command.
+        configurations: u8,
+        /// The configuration those entries carry: voter and learner ids as bit masks over
+        /// `0..MAX_CLUSTER_SIZE` (any masks, overlapping or empty included).
+        membership: (u16, u16),
         /// Near the receiver's last index.
         leader_commit: Value,
     },
@@ -115,6 +123,8 @@ pub enum ForgedBody {
         /// conflict index.
         reject: Option<(Value, Option<Value>, Value)>,
     },
+    /// A leadership transfer's "campaign now" (thesis §3.10).
+    TimeoutNow,
 }
 
 /// One forged message and the node it is handed to.
@@ -141,7 +151,7 @@ impl Forgery {
     }
 
     /// The message, its numbers resolved against `receiver` as it stands. Forged entries
-    /// carry command 0, which no client proposes.
+    /// carry command 0, which no client proposes, or a configuration.
     pub fn message(&self, receiver: &Node<Command>) -> Message<Command> {
         let size = receiver.config().cluster_size;
         let me = receiver.id().index();
@@ -158,10 +168,12 @@ impl Forgery {
         let body = match self.body {
             ForgedBody::RequestVote {
                 pre_vote,
+                leadership_transfer,
                 last_log_index,
                 last_log_term,
             } => Body::RequestVote {
                 pre_vote,
+                leadership_transfer,
                 last_log_index: last_log_index.index(receiver),
                 last_log_term: last_log_term.term(term),
             },
@@ -173,15 +185,22 @@ impl Forgery {
                 prev_log_term,
                 entries,
                 entry_terms,
+                configurations,
+                membership,
                 leader_commit,
             } => Body::AppendEntries {
                 prev_log_index: prev_log_index.index(receiver),
                 prev_log_term: prev_log_term.term(term),
                 entries: entry_terms[..usize::from(entries) % (MAX_FORGED_ENTRIES + 1)]
                     .iter()
-                    .map(|entry_term| Entry {
+                    .enumerate()
+                    .map(|(k, entry_term)| Entry {
                         term: entry_term.term(term),
-                        payload: Payload::Command(0),
+                        payload: if configurations & (1 << k) != 0 {
+                            Payload::Membership(membership_of(membership))
+                        } else {
+                            Payload::Command(0)
+                        },
                     })
                     .collect(),
                 leader_commit: leader_commit.index(receiver),
@@ -199,6 +218,7 @@ impl Forgery {
                     conflict_index: conflict.index(receiver),
                 }),
             },
+            ForgedBody::TimeoutNow => Body::TimeoutNow,
         };
         Message {
             from,
@@ -207,4 +227,15 @@ impl Forgery {
             body,
         }
     }
+}
+
+/// The configuration of two id bit masks (voters, learners) over `0..MAX_CLUSTER_SIZE`.
+fn membership_of((voters, learners): (u16, u16)) -> Membership {
+    let ids = |mask: u16| -> Vec<NodeId> {
+        (0..MAX_CLUSTER_SIZE as u8)
+            .filter(|i| mask & (1 << i) != 0)
+            .map(NodeId)
+            .collect()
+    };
+    Membership::of(&ids(voters), &ids(learners))
 }

@@ -49,13 +49,22 @@ fn body() -> impl Strategy<Value = ForgedBody> {
         terms
     });
     let terms = prop_oneof![3 => plausible, 1 => [value(), value(), value(), value()]];
-    let entries = (0..=MAX_FORGED_ENTRIES as u8, terms);
+    // Now and then a configuration entry, of any voters and learners (mostly few ids).
+    let configurations = prop_oneof![4 => Just(0u8), 1 => any::<u8>()];
+    let membership = (any::<u16>(), any::<u16>()).prop_map(|(v, l)| (v & 0x1f, l & 0x3f));
+    let entries = (
+        0..=MAX_FORGED_ENTRIES as u8,
+        terms,
+        configurations,
+        membership,
+    );
     let hint = prop::option::of((value(), prop::option::of(value()), value()));
     prop_oneof![
-        (any::<bool>(), value(), term_below()).prop_map(
-            |(pre_vote, last_log_index, last_log_term)| {
+        (any::<bool>(), any::<bool>(), value(), term_below()).prop_map(
+            |(pre_vote, leadership_transfer, last_log_index, last_log_term)| {
                 ForgedBody::RequestVote {
                     pre_vote,
+                    leadership_transfer,
                     last_log_index,
                     last_log_term,
                 }
@@ -64,12 +73,19 @@ fn body() -> impl Strategy<Value = ForgedBody> {
         (any::<bool>(), any::<bool>())
             .prop_map(|(pre_vote, granted)| ForgedBody::RequestVoteResponse { pre_vote, granted }),
         (value(), term_below(), entries, value()).prop_map(
-            |(prev_log_index, prev_log_term, (entries, entry_terms), leader_commit)| {
+            |(
+                prev_log_index,
+                prev_log_term,
+                (entries, entry_terms, configurations, membership),
+                leader_commit,
+            )| {
                 ForgedBody::AppendEntries {
                     prev_log_index,
                     prev_log_term,
                     entries,
                     entry_terms,
+                    configurations,
+                    membership,
                     leader_commit,
                 }
             }
@@ -81,6 +97,7 @@ fn body() -> impl Strategy<Value = ForgedBody> {
                 reject,
             }
         }),
+        Just(ForgedBody::TimeoutNow),
     ]
 }
 

@@ -114,7 +114,9 @@ pub struct Node<C> {
     base_membership: Membership,
     // Volatile state.
     pub(crate) commit_index: LogIndex,
-    applied_index: LogIndex,
+    /// Figure 2's `lastApplied`: the highest index handed to the caller to apply (in a
+    /// `Ready`). Never above `commit_index`.
+    last_applied: LogIndex,
     pub(crate) role: RoleState,
     /// Milliseconds since the election timer was last reset; for a leader, since the last
     /// CheckQuorum round.
@@ -163,7 +165,7 @@ impl<C: Clone> Node<C> {
             membership_index,
             base_membership,
             commit_index: LogIndex::ZERO,
-            applied_index: LogIndex::ZERO,
+            last_applied: LogIndex::ZERO,
             role: RoleState::Follower { leader: None },
             election_elapsed_ms: 0,
             election_timeout_ms: 0,
@@ -327,7 +329,7 @@ impl<C: Clone> Node<C> {
             || self.log_dirty_from.is_some()
             || !self.messages.is_empty()
             || !self.events.is_empty()
-            || self.commit_index > self.applied_index
+            || self.commit_index > self.last_applied
             || matches!(&self.role, RoleState::Leader(l) if l.broadcast_pending)
     }
 
@@ -349,9 +351,9 @@ impl<C: Clone> Node<C> {
         ready.events.clear();
         core::mem::swap(&mut ready.messages, &mut self.messages);
         core::mem::swap(&mut ready.events, &mut self.events);
-        ready.apply = if self.commit_index > self.applied_index {
-            let range = (self.applied_index.next(), self.commit_index);
-            self.applied_index = self.commit_index;
+        ready.apply = if self.commit_index > self.last_applied {
+            let range = (self.last_applied.next(), self.commit_index);
+            self.last_applied = self.commit_index;
             Some(range)
         } else {
             None

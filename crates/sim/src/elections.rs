@@ -515,6 +515,44 @@ impl Lab {
     pub fn summary(&self) -> Option<Summary> {
         Summary::of(&self.trials)
     }
+
+    /// The cumulative distribution so far, for a chart: see [`cumulative`].
+    pub fn cumulative(&self) -> Vec<Point> {
+        cumulative(&self.trials)
+    }
+}
+
+/// One step of a cumulative distribution: `fraction` of the trials had no leader for at
+/// most `downtime_ms`, and `trial` is the last of them (the one a click on the step opens).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// Time without a leader.
+    pub downtime_ms: u64,
+    /// Share of the trials at or below it, above 0 and at most 1.
+    pub fraction: f64,
+    /// The index of a trial that took exactly `downtime_ms` (the lowest such index).
+    pub trial: u32,
+}
+
+/// The cumulative distribution of the trials' times without a leader: one point per distinct
+/// time, in increasing order, the last at fraction 1.
+pub fn cumulative(trials: &[Trial]) -> Vec<Point> {
+    let mut sorted: Vec<(u64, u32)> = trials.iter().map(|t| (t.downtime_ms, t.index)).collect();
+    sorted.sort_unstable();
+    let n = sorted.len() as f64;
+    let mut points: Vec<Point> = Vec::new();
+    for (k, &(downtime_ms, trial)) in sorted.iter().enumerate() {
+        let fraction = (k + 1) as f64 / n;
+        match points.last_mut() {
+            Some(last) if last.downtime_ms == downtime_ms => last.fraction = fraction,
+            _ => points.push(Point {
+                downtime_ms,
+                fraction,
+                trial,
+            }),
+        }
+    }
+    points
 }
 
 #[cfg(test)]
@@ -564,19 +602,38 @@ mod tests {
         assert_eq!(t.split_votes(), 0);
     }
 
+    fn trial(index: u32, downtime_ms: u64) -> Trial {
+        Trial {
+            index,
+            seed: 0,
+            first_candidate: NodeId(0),
+            crashed: NodeId(0),
+            crash_at_ms: 0,
+            downtime_ms,
+            new_leader: Some(NodeId(1)),
+            elections: 1,
+            split_votes: 0,
+        }
+    }
+
+    #[test]
+    fn the_cumulative_distribution_steps_once_per_distinct_time() {
+        let trials = [trial(0, 300), trial(1, 100), trial(2, 300), trial(3, 200)];
+        let points = cumulative(&trials);
+        let steps: Vec<(u64, f64, u32)> = points
+            .iter()
+            .map(|p| (p.downtime_ms, p.fraction, p.trial))
+            .collect();
+        assert_eq!(steps, [(100, 0.25, 1), (200, 0.5, 3), (300, 1.0, 0)]);
+        assert!(cumulative(&[]).is_empty());
+    }
+
     #[test]
     fn quantiles_are_nearest_rank() {
         let trials: Vec<Trial> = (1..=200)
             .map(|k| Trial {
-                index: k,
-                seed: 0,
-                first_candidate: NodeId(0),
-                crashed: NodeId(0),
-                crash_at_ms: 0,
-                downtime_ms: u64::from(k),
-                new_leader: Some(NodeId(1)),
-                elections: 1,
                 split_votes: u32::from(k % 4 == 0),
+                ..trial(k, u64::from(k))
             })
             .collect();
         let s = Summary::of(&trials).unwrap();

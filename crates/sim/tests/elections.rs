@@ -238,3 +238,26 @@ fn impossible_experiments_are_refused() {
         ExperimentError::LatencyRange { .. }
     ));
 }
+
+/// The chart's cumulative distribution agrees with the summary's quantiles, and each step
+/// names a trial that took exactly that long.
+#[test]
+fn the_cumulative_distribution_agrees_with_the_quantiles() {
+    let mut lab = Lab::new(config(150, 175, 200)).unwrap();
+    lab.run_trials(u32::MAX);
+    let points = lab.cumulative();
+    let summary = lab.summary().unwrap();
+    assert!(points
+        .windows(2)
+        .all(|w| w[0].downtime_ms < w[1].downtime_ms && w[0].fraction < w[1].fraction));
+    assert_eq!(points.last().unwrap().fraction, 1.0);
+    assert_eq!(points.last().unwrap().downtime_ms, summary.max_ms);
+    assert_eq!(points[0].downtime_ms, summary.min_ms);
+    let at = |q: f64| points.iter().find(|p| p.fraction >= q).unwrap().downtime_ms;
+    assert_eq!(at(0.5), summary.p50_ms);
+    assert_eq!(at(0.9), summary.p90_ms);
+    assert_eq!(at(0.99), summary.p99_ms);
+    for p in &points {
+        assert_eq!(lab.trials()[p.trial as usize].downtime_ms, p.downtime_ms);
+    }
+}

@@ -473,12 +473,13 @@ fn check(
         })
         .sum();
     println!(
-        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, operations {}, violations {}, not converged {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
+        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, operations {}, violations {}, not converged {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
         checked.len(),
         sim_s,
         sum(|r| r.events),
         sum(|r| r.elections),
         sum(|r| r.commits),
+        sum(|r| r.membership_changes),
         sum(|r| r.operations as u64),
         violations,
         reports.iter().filter(|r| r.outcome == Outcome::NoConvergence).count(),
@@ -626,11 +627,12 @@ fn run(
         mix.clients
     );
     println!(
-        "simulated {:.1} s, events {}, elections {}, commits {}, operations {}, trace digest {:016x}; {:.3} s wall",
+        "simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, operations {}, trace digest {:016x}; {:.3} s wall",
         report.sim_ms as f64 / 1000.0,
         report.events,
         report.elections,
         report.commits,
+        report.membership_changes,
         report.operations,
         report.trace_digest,
         wall
@@ -692,11 +694,12 @@ fn run_scenario(
     };
     write_outputs(&sim, history, trace)?;
     println!(
-        "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, violations {}",
+        "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, violations {}",
         sim.now_ms() as f64 / 1000.0,
         sim.stats.events,
         sim.stats.elections,
         sim.checker.committed_len(),
+        sim.stats.membership_changes,
         sim.checker.violation_count()
     );
     for v in sim.checker.violations() {

@@ -17,7 +17,9 @@ use crate::vecmap::VecMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use river_core::{quorum_index, Entry, LogIndex, Node, NodeId, Role, Term, MAX_CLUSTER_SIZE};
+use river_core::{
+    quorum_index, Entry, LogIndex, Membership, Node, NodeId, Payload, Role, Term, MAX_CLUSTER_SIZE,
+};
 
 /// The most violations kept per run; later ones are counted but not described.
 pub const MAX_VIOLATIONS_KEPT: usize = 64;
@@ -39,13 +41,17 @@ pub enum Property {
     MonotonicTerm,
     /// A server's commit index never decreases while it runs.
     MonotonicCommit,
-    /// A committed entry stays stored on a majority, across crashes.
+    /// A committed entry stays stored on a majority of the latest committed configuration,
+    /// across crashes.
     CommittedEntryKept,
     /// What the simulator reports about a server is possible: applied and committed
     /// indexes lie inside its log, it rewrites its log from index 1 on, it is one of the
     /// cluster's servers. Broken only by a broken simulator (or core), never by a bug in
     /// the Raft rules.
     SimulatorConsistency,
+    /// A leader appends a configuration only when the one before it in its log is committed:
+    /// at most one change is in flight (thesis §4.1).
+    OneChangeAtATime,
 }
 
 impl Property {
@@ -61,6 +67,7 @@ impl Property {
             Property::MonotonicCommit => "Monotonic commit index",
             Property::CommittedEntryKept => "Committed entry kept",
             Property::SimulatorConsistency => "Simulator consistency",
+            Property::OneChangeAtATime => "One membership change at a time",
         }
     }
 }
@@ -110,7 +117,11 @@ struct Leadership {
 /// The checker's state for one run.
 #[derive(Clone, Debug)]
 pub struct Checker {
-    quorum: usize,
+    /// The configuration of the highest committed configuration entry (or the initial one):
+    /// committed entries must stay on a majority of its voters.
+    membership: Membership,
+    /// The index of that entry.
+    membership_index: LogIndex,
     tracks: Vec<Track>,
     leaders: VecMap<Term, NodeId>,
     /// Leaderships a commit learned late could still concern: those whose term is above
@@ -140,7 +151,8 @@ impl Checker {
     pub fn new(size: usize) -> Checker {
         assert!((1..=MAX_CLUSTER_SIZE).contains(&size));
         Checker {
-            quorum: size / 2 + 1,
+            membership: Membership::initial(size),
+            membership_index: LogIndex::ZERO,
             tracks: alloc::vec![Track::default(); size],
             leaders: VecMap::new(),
             elected: Vec::new(),
@@ -167,6 +179,17 @@ impl Checker {
     /// How many entries are known committed.
     pub fn committed_len(&self) -> u64 {
         self.committed.len() as u64
+    }
+
+    /// A server joined the simulation (the next id), with an empty log.
+    pub fn add_server(&mut self) {
+        assert!(self.tracks.len() < MAX_CLUSTER_SIZE);
+        self.tracks.push(Track::default());
+    }
+
+    /// The latest configuration known committed.
+    pub fn committed_membership(&self) -> Membership {
+        self.membership
     }
 
     /// A server restarted from `stored`, the log on its disk: its volatile state (commit
@@ -240,6 +263,9 @@ impl Checker {
                     node.term()
                 );
                 self.report(now_ms, Property::LeaderAppendOnly, node.term().0, text);
+            }
+            if node.role() == Role::Leader {
+                self.check_one_change(now_ms, node, from);
             }
             let entries = node.log().slice(from, node.log().last_index());
             self.rechain(now_ms, id, from, entries);
@@ -322,6 +348,26 @@ impl Checker {
         }
     }
 
+    /// Each configuration entry a leader appends from `from` on must follow a committed one
+    /// (or none): checked against everything any server knows committed.
+    fn check_one_change(&mut self, now_ms: u64, node: &Node<Command>, from: LogIndex) {
+        let log = node.log();
+        let Some((index, _)) = log.last_membership(from, log.last_index()) else {
+            return;
+        };
+        let Some((before, _)) = log.last_membership(LogIndex(1), index.prev()) else {
+            return;
+        };
+        let known = (self.committed.len() as u64).max(node.commit_index().0);
+        if before.0 > known {
+            let id = node.id();
+            let text = format!(
+                "leader {id} appended a configuration at index {index} while the one at index {before} was not committed"
+            );
+            self.report(now_ms, Property::OneChangeAtATime, index.0, text);
+        }
+    }
+
     fn extend_committed_prefix(committed: &[(u64, Term)], track: &mut Track) {
         let limit = committed.len().min(track.chain.len());
         let mut p = track.committed_prefix as usize;
@@ -355,6 +401,11 @@ impl Checker {
                 // The next index known committed.
                 None if k == self.committed.len() => {
                     self.committed.push((mine, node.term()));
+                    let entry = node.log().entry(LogIndex(index));
+                    if let Some(Payload::Membership(m)) = entry.map(|e| &e.payload) {
+                        self.membership = *m;
+                        self.membership_index = LogIndex(index);
+                    }
                     self.recheck_leaders(now_ms, k, node.term());
                 }
                 // Past a gap left where a disagreement was reported: nothing to compare.
@@ -452,10 +503,13 @@ impl Checker {
             return;
         }
         let mut prefixes = [LogIndex::ZERO; MAX_CLUSTER_SIZE];
-        for (k, track) in self.tracks.iter().enumerate() {
-            prefixes[k] = LogIndex(track.committed_prefix);
+        let mut voters = 0;
+        for id in self.membership.voters() {
+            let track = self.tracks.get(id.index());
+            prefixes[voters] = LogIndex(track.map_or(0, |t| t.committed_prefix));
+            voters += 1;
         }
-        let kept = quorum_index(&prefixes[..self.tracks.len()], self.quorum);
+        let kept = quorum_index(&prefixes[..voters], self.membership.quorum());
         if kept.0 < committed {
             let index = kept.0 + 1;
             let text = format!(
@@ -484,5 +538,41 @@ impl Checker {
                 text: format!("{}: {text}", property.name()),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use river_core::{Config, Entry, HardState, Membership, Node};
+
+    fn config_entry(voters: &[u8]) -> Entry<Command> {
+        let voters: Vec<NodeId> = voters.iter().map(|&v| NodeId(v)).collect();
+        Entry {
+            term: Term(1),
+            payload: Payload::Membership(Membership::of(&voters, &[])),
+        }
+    }
+
+    /// No planted bug appends a second change while one is in flight, so the rule is shown
+    /// to fire on a log a broken leader would write: two uncommitted configurations.
+    #[test]
+    fn second_configuration_in_flight_is_reported() {
+        let log = vec![config_entry(&[0, 1, 2, 3]), config_entry(&[0, 1, 2])];
+        let hard = HardState {
+            term: Term(1),
+            voted_for: None,
+        };
+        let node = Node::restart(Config::new(NodeId(0), 4), 1, hard, log).unwrap();
+        let mut checker = Checker::new(4);
+        checker.check_one_change(5, &node, LogIndex(2));
+        assert_eq!(checker.violations().len(), 1);
+        assert_eq!(checker.violations()[0].property, Property::OneChangeAtATime);
+        // Once the first is committed, the second is allowed.
+        let mut checker = Checker::new(4);
+        checker.committed.push((0, Term(1)));
+        checker.check_one_change(5, &node, LogIndex(2));
+        assert!(checker.violations().is_empty());
     }
 }

@@ -134,6 +134,18 @@ impl Network {
         }
     }
 
+    /// Makes room for one more server, linked to every other by up links with the defaults.
+    pub fn add_server(&mut self) {
+        let (old, size) = (self.size, self.size + 1);
+        let mut links = alloc::vec![self.defaults; size * size];
+        for from in 0..old {
+            links[from * size..from * size + old]
+                .copy_from_slice(&self.links[from * old..(from + 1) * old]);
+        }
+        self.links = links;
+        self.size = size;
+    }
+
     /// The link from `from` to `to`.
     pub fn link(&self, from: NodeId, to: NodeId) -> &LinkParams {
         &self.links[from.index() * self.size + to.index()]

@@ -120,6 +120,8 @@ pub enum Expect {
     LeaderIn(Vec<NodeId>),
     /// Every server runs, agrees on the log, and has committed it all.
     Converged,
+    /// The voters of a server's configuration, in effect on it (thesis §4.1).
+    Voters(NodeId, Vec<NodeId>),
     /// No safety violation so far.
     Safe,
     /// At least one violation, of this property if given.
@@ -156,6 +158,10 @@ pub enum Step {
     Partition(Vec<Vec<NodeId>>),
     /// The user sends a command to a server.
     Propose(NodeId, Op),
+    /// Start the next server and ask the leader to add it (thesis §4.2.1).
+    Add(NodeId),
+    /// Ask the leader to remove a server (thesis §4.2.2).
+    Remove(NodeId),
     /// Run the simulation.
     Wait(WaitFor),
     /// Check a condition.
@@ -608,7 +614,7 @@ impl Scenario {
                 }
                 _ => {
                     p.acted = true;
-                    let step = Self::parse_step(&p, verb, &mut w, content)?;
+                    let step = Self::parse_step(&mut p, verb, &mut w, content)?;
                     steps.push((line, step));
                     continue;
                 }
@@ -629,8 +635,29 @@ impl Scenario {
         })
     }
 
-    fn parse_step(p: &Parser, verb: &str, w: &mut Words<'_>, content: &str) -> Parsed<Step> {
+    fn parse_step(p: &mut Parser, verb: &str, w: &mut Words<'_>, content: &str) -> Parsed<Step> {
         let step = match verb {
+            "add" => {
+                let word = w.next("the new server's letter")?;
+                let next = NodeId(p.nodes as u8);
+                let mut chars = word.chars();
+                match (chars.next().and_then(NodeId::from_letter), chars.next()) {
+                    (Some(id), None) if id == next && p.nodes < MAX_CLUSTER_SIZE => {}
+                    _ if p.nodes >= MAX_CLUSTER_SIZE => {
+                        return Err(w.err(format!(
+                            "a cluster has at most {MAX_CLUSTER_SIZE} servers, so none can be added"
+                        )))
+                    }
+                    _ => {
+                        return Err(w.err(format!(
+                            "the server to add is the next letter, {next}, not '{word}'"
+                        )))
+                    }
+                }
+                p.nodes += 1;
+                Step::Add(next)
+            }
+            "remove" => Step::Remove(p.node(w)?),
             "timeout" => Step::Timeout(p.node(w)?),
             "crash" => Step::Crash(p.node(w)?),
             "restart" => Step::Restart(p.node(w)?),
@@ -761,7 +788,11 @@ impl Scenario {
             }
             node => {
                 let id = p.node_word(w, node)?;
-                match w.next("a role, 'term', 'commit', 'log', 'uncommitted' or 'kv'")? {
+                match w.next("a role, 'term', 'commit', 'log', 'uncommitted', 'kv' or 'voters'")? {
+                    "voters" => {
+                        let set = w.next("node letters")?;
+                        Expect::Voters(id, p.node_set(w, set)?)
+                    }
                     "leader" => Expect::Role(id, Some(Role::Leader)),
                     "follower" => Expect::Role(id, Some(Role::Follower)),
                     "candidate" => Expect::Role(id, Some(Role::Candidate)),
@@ -797,7 +828,7 @@ impl Scenario {
 }
 
 /// Property names as scenarios write them.
-pub const PROPERTIES: [(&str, Property); 9] = [
+pub const PROPERTIES: [(&str, Property); 10] = [
     ("election-safety", Property::ElectionSafety),
     ("leader-append-only", Property::LeaderAppendOnly),
     ("log-matching", Property::LogMatching),
@@ -807,6 +838,7 @@ pub const PROPERTIES: [(&str, Property); 9] = [
     ("monotonic-commit", Property::MonotonicCommit),
     ("committed-entry-kept", Property::CommittedEntryKept),
     ("simulator-consistency", Property::SimulatorConsistency),
+    ("one-change-at-a-time", Property::OneChangeAtATime),
 ];
 
 /// Where a scenario run stands.
@@ -943,6 +975,8 @@ impl Player {
                     let op = core::mem::replace(op, Op::Text(String::new()));
                     driver.input(Input::Submit(*to, op));
                 }
+                Step::Add(_) => driver.input(Input::AddServer),
+                Step::Remove(id) => driver.input(Input::RemoveServer(*id)),
                 Step::Expect(expect) => check(driver.sim(), expect).map_err(err)?,
             }
             self.next += 1;
@@ -1016,6 +1050,21 @@ pub fn check(sim: &Simulation, expect: &Expect) -> Result<(), String> {
                 found.map_or(String::from("there is none"), |l| format!("{l} leads"))
             )),
         },
+        Expect::Voters(id, expected) => {
+            let node = sim.node(*id).ok_or_else(|| format!("{id} is down"))?;
+            let actual: Vec<NodeId> = node.membership().voters().collect();
+            let mut sorted = expected.clone();
+            sorted.sort();
+            if actual == sorted {
+                Ok(())
+            } else {
+                Err(format!(
+                    "expected {id}'s voters to be {}, but they are {}",
+                    names(&sorted),
+                    names(&actual)
+                ))
+            }
+        }
         Expect::Converged => {
             if sim.converged() {
                 Ok(())

@@ -8,7 +8,7 @@ use crate::client::{Client, Outstanding};
 use crate::history::{History, HistoryOp, OpFn, OpType};
 use crate::kv::{Command, KvStore, Op, OpResult};
 use crate::network::{Endpoint, Fate, InFlight, LinkParams, Network, Packet, Reply, Wire};
-use crate::trace::{DropReason, Trace, TraceEvent};
+use crate::trace::{ChangeOutcome, DropReason, Trace, TraceEvent};
 use crate::vecmap::VecMap;
 use alloc::collections::BinaryHeap;
 use alloc::format;
@@ -17,8 +17,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 use river_core::{
-    Bug, BugSet, Config, ConfigError, Entry, Event, HardState, LogIndex, Node, NodeId, Proposal,
-    Ready, Rng,
+    Bug, BugSet, Config, ConfigError, Entry, Event, HardState, LogIndex, MembershipChange, Node,
+    NodeId, Proposal, Ready, Rng, Role, Term, MAX_CLUSTER_SIZE,
 };
 
 /// Stream labels for [`Rng::fork`]: one per consumer of randomness.
@@ -138,6 +138,8 @@ pub struct Server {
     /// When the node was last told about time.
     pub(crate) ticked_ms: u64,
     pub(crate) rng: Rng,
+    /// Removed from the cluster and shut down for good (thesis §4.2.2): never restarted.
+    pub retired: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -159,6 +161,8 @@ pub struct Stats {
     pub messages: u64,
     /// Messages that never arrived.
     pub dropped: u64,
+    /// Configuration entries leaders appended (additions, promotions, removals).
+    pub membership_changes: u64,
 }
 
 /// Keys the automatic clients use: few, so operations contend.
@@ -192,6 +196,9 @@ pub struct Simulation {
     /// the injector drains it.
     pub signals: Option<Vec<(NodeId, Event)>>,
     pub(crate) ready: Ready<Command>,
+    /// Removals appended but not yet known committed: the server, and the configuration
+    /// entry's index and term. Once the entry commits the server is shut down for good.
+    pub(crate) retiring: Vec<(NodeId, LogIndex, Term)>,
 }
 
 impl Simulation {
@@ -213,6 +220,7 @@ impl Simulation {
                     pending: VecMap::new(),
                     ticked_ms: 0,
                     rng,
+                    retired: false,
                 }
             })
             .collect();
@@ -239,6 +247,7 @@ impl Simulation {
             stats: Stats::default(),
             signals: None,
             ready: Ready::default(),
+            retiring: Vec::new(),
         })
     }
 
@@ -429,9 +438,12 @@ impl Simulation {
         }
         // 2. Narration.
         let id = NodeId(i as u8);
+        let leading = node.role() == Role::Leader;
         for event in ready.events.iter() {
-            if matches!(event, Event::BecameLeader { .. }) {
-                self.stats.elections += 1;
+            match event {
+                Event::BecameLeader { .. } => self.stats.elections += 1,
+                Event::MembershipChanged { .. } if leading => self.stats.membership_changes += 1,
+                _ => {}
             }
             self.trace.record(
                 now,
@@ -480,6 +492,34 @@ impl Simulation {
             }
         }
         self.ready = ready;
+        if !self.retiring.is_empty() {
+            self.retire_removed(i);
+        }
+    }
+
+    /// Shuts down, for good, each server whose removal server `i` now knows committed, as an
+    /// operator would (thesis §4.2.2); forgets a removal whose entry was replaced.
+    fn retire_removed(&mut self, i: usize) {
+        let Some(node) = self.servers[i].node.as_ref() else {
+            return;
+        };
+        let commit = node.commit_index();
+        let mut done = Vec::new();
+        self.retiring.retain(|&(target, index, term)| {
+            if commit < index {
+                return true;
+            }
+            if node.log().term_at(index) == Some(term) {
+                done.push(target);
+            }
+            false
+        });
+        for target in done {
+            self.crash(target);
+            self.servers[target.index()].retired = true;
+            self.trace
+                .record(self.now_ms, TraceEvent::Retired { node: target });
+        }
     }
 
     fn apply_entry(&mut self, i: usize, index: LogIndex) {
@@ -708,12 +748,12 @@ impl Simulation {
             .record(self.now_ms, TraceEvent::Crash { node: id });
     }
 
-    /// Restarts server `id` from its stable storage.
+    /// Restarts server `id` from its stable storage (not one retired from the cluster).
     pub fn restart(&mut self, id: NodeId) {
         let config = self.config.node_config(id);
         let now = self.now_ms;
         let server = &mut self.servers[id.index()];
-        if server.node.is_some() {
+        if server.node.is_some() || server.retired {
             return;
         }
         let restarted = Node::restart(
@@ -733,6 +773,82 @@ impl Simulation {
         self.trace.record(now, TraceEvent::Restart { node: id });
         let node = self.servers[id.index()].node.as_ref().expect("just set");
         self.checker.observe(now, node, Change::default());
+    }
+
+    // ----- membership (thesis §4.2) -----
+
+    /// Starts the next server (the next letter) with an empty disk, outside the cluster: it
+    /// waits to be added. `None` when the cluster already has [`MAX_CLUSTER_SIZE`] servers.
+    pub fn spawn_server(&mut self) -> Option<NodeId> {
+        let i = self.servers.len();
+        if i >= MAX_CLUSTER_SIZE {
+            return None;
+        }
+        let id = NodeId(i as u8);
+        let mut rng = Rng::fork(self.config.seed, stream::NODE + i as u64);
+        let Ok(node) = Node::new(self.config.node_config(id), rng.next_u64()) else {
+            panic!("validated at start")
+        };
+        self.servers.push(Server {
+            timer_at_ms: self.now_ms + node.ms_until_next_timer().max(1),
+            node: Some(node),
+            disk: Disk::default(),
+            kv: KvStore::default(),
+            pending: VecMap::new(),
+            ticked_ms: self.now_ms,
+            rng,
+            retired: false,
+        });
+        self.network.add_server();
+        self.checker.add_server();
+        self.trace
+            .record(self.now_ms, TraceEvent::Started { node: id });
+        Some(id)
+    }
+
+    /// The operator asks the leader (the highest-term one running) for `change`.
+    pub fn change_membership(&mut self, change: MembershipChange) -> ChangeOutcome {
+        let outcome = match self.leader() {
+            None => ChangeOutcome::NoLeader,
+            Some(leader) => {
+                self.catch_up(leader.index());
+                let node = self.servers[leader.index()]
+                    .node
+                    .as_mut()
+                    .expect("the leader runs");
+                let result = node.propose_membership(change);
+                let term = node.term();
+                match result {
+                    Ok(Proposal::Appended { index, .. }) => {
+                        if let MembershipChange::Remove(target) = change {
+                            self.retiring.push((target, index, term));
+                        }
+                        ChangeOutcome::Appended { leader, index }
+                    }
+                    Ok(Proposal::NotLeader { .. }) => unreachable!("asked the leader"),
+                    Err(reason) => ChangeOutcome::Refused { leader, reason },
+                }
+            }
+        };
+        self.trace
+            .record(self.now_ms, TraceEvent::Membership { change, outcome });
+        if let ChangeOutcome::Appended { leader, .. } = outcome {
+            self.after_input(leader.index());
+        }
+        outcome
+    }
+
+    /// Adds a server: starts the next one and asks the leader to take it in as a learner;
+    /// the leader promotes it once it has caught up (thesis §4.2.1).
+    pub fn add_server(&mut self) -> Option<(NodeId, ChangeOutcome)> {
+        let id = self.spawn_server()?;
+        Some((id, self.change_membership(MembershipChange::AddLearner(id))))
+    }
+
+    /// Asks the leader to remove server `id`; once the removal commits the server is shut
+    /// down for good.
+    pub fn remove_server(&mut self, id: NodeId) -> ChangeOutcome {
+        self.change_membership(MembershipChange::Remove(id))
     }
 
     /// Fires server `id`'s election timer now (it must be running and not leading).
@@ -1021,14 +1137,17 @@ impl Simulation {
 
     // ----- whole-cluster conditions -----
 
-    /// Whether every running server has the same log, has committed all of it, and one of
-    /// them leads with every other following it; and every server is running.
+    /// Whether every member of the leader's configuration runs, has the same log, has
+    /// committed all of it, and follows the leader. Servers outside it (retired, or started
+    /// but not added) do not count.
     pub fn converged(&self) -> bool {
         let Some(leader) = self.leader() else {
             return false;
         };
         let leader_node = self.node(leader).expect("running");
-        self.servers.iter().all(|s| match &s.node {
+        let membership = leader_node.membership();
+        self.servers.iter().enumerate().all(|(i, s)| match &s.node {
+            _ if !membership.is_member(NodeId(i as u8)) && NodeId(i as u8) != leader => true,
             None => false,
             Some(n) => {
                 n.term() == leader_node.term()

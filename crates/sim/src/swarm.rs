@@ -126,6 +126,8 @@ pub struct RunReport {
     pub elections: u64,
     /// Entries committed.
     pub commits: u64,
+    /// Configuration entries leaders appended (thesis §4.2).
+    pub membership_changes: u64,
     /// Client operations completed.
     pub operations: usize,
     /// Digest of the whole trace.
@@ -224,6 +226,7 @@ pub fn run(
         events: sim.stats.events,
         elections: sim.stats.elections,
         commits: sim.checker.committed_len(),
+        membership_changes: sim.stats.membership_changes,
         operations: sim.history.completed(),
         trace_digest: sim.trace.digest(),
     };

@@ -45,6 +45,10 @@ pub enum Input {
     Hold(u64),
     /// Release a held message.
     Release(u64),
+    /// Start the next server and ask the leader to add it.
+    AddServer,
+    /// Ask the leader to remove a server.
+    RemoveServer(NodeId),
 }
 
 impl Input {
@@ -55,6 +59,12 @@ impl Input {
                 sim.submit(*to, op.clone());
             }
             Input::Crash(id) => sim.crash(*id),
+            Input::AddServer => {
+                sim.add_server();
+            }
+            Input::RemoveServer(id) => {
+                sim.remove_server(*id);
+            }
             Input::Restart(id) => sim.restart(*id),
             Input::Timeout(id) => sim.force_timeout(*id),
             Input::SetLink(a, b, up) => sim.set_link(*a, *b, *up),

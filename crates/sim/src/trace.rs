@@ -9,7 +9,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::{self, Write};
 use core::hash::{Hash, Hasher};
-use river_core::{Event, MessageKind, NodeId};
+use river_core::{ChangeRefusal, Event, LogIndex, MembershipChange, MessageKind, NodeId};
 
 /// Why a message never arrived.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -22,6 +22,27 @@ pub enum DropReason {
     NodeDown,
     /// A person dropped it.
     Dropped,
+}
+
+/// What became of an operator's request to change the membership.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChangeOutcome {
+    /// The leader appended it at `index`; it is in effect on the leader now.
+    Appended {
+        /// The leader asked.
+        leader: NodeId,
+        /// Where the configuration entry sits.
+        index: LogIndex,
+    },
+    /// The leader refused it, for this reason.
+    Refused {
+        /// The leader asked.
+        leader: NodeId,
+        /// Why.
+        reason: ChangeRefusal,
+    },
+    /// No server leads, so no one could take it.
+    NoLeader,
 }
 
 /// One thing that happened.
@@ -109,6 +130,23 @@ pub enum TraceEvent {
         client: u32,
         /// Request number.
         seq: u64,
+    },
+    /// The operator asked the leader to change the membership (thesis §4.2).
+    Membership {
+        /// The change asked for.
+        change: MembershipChange,
+        /// What became of it.
+        outcome: ChangeOutcome,
+    },
+    /// A new server started with an empty disk, outside the cluster until it is added.
+    Started {
+        /// The server.
+        node: NodeId,
+    },
+    /// A server removed from the cluster was shut down for good once its removal committed.
+    Retired {
+        /// The server.
+        node: NodeId,
     },
     /// A safety violation was detected.
     Violation {
@@ -243,6 +281,14 @@ impl TraceRecord {
             TraceEvent::Timeout { client, seq } => {
                 write!(out, "\"ev\":\"timeout\",\"client\":{client},\"seq\":{seq}")?
             }
+            TraceEvent::Membership { change, outcome } => {
+                out.write_str("\"ev\":\"membership\",\"change\":")?;
+                json_str(out, &alloc::format!("{change:?}"))?;
+                out.write_str(",\"outcome\":")?;
+                json_str(out, &alloc::format!("{outcome:?}"))?;
+            }
+            TraceEvent::Started { node } => write!(out, "\"ev\":\"started\",\"node\":\"{node}\"")?,
+            TraceEvent::Retired { node } => write!(out, "\"ev\":\"retired\",\"node\":\"{node}\"")?,
             TraceEvent::Violation { text } => {
                 out.write_str("\"ev\":\"violation\",\"text\":")?;
                 json_str(out, text)?;

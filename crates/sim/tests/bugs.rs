@@ -60,6 +60,17 @@ fn no_up_to_date_check_is_caught_by_its_scenario() {
     );
 }
 
+/// The 2015 erratum: a leader that changes the membership before committing an entry of its
+/// term lets two configurations from different terms both commit; a committed entry is lost.
+#[test]
+fn config_change_before_noop_is_caught_by_its_scenario() {
+    scripted(
+        "config-change-before-noop",
+        Bug::ConfigChangeBeforeNoop,
+        Property::StateMachineSafety,
+    );
+}
+
 /// §5.4.2, Figure 8: counting replicas of an old-term entry commits it, and the paper's
 /// sequence (a)–(d) then overwrites it. The same script on correct Raft stays safe.
 #[test]

@@ -41,3 +41,32 @@ fn failed_expectation_names_its_line() {
     assert_eq!(err.line, 4);
     assert_eq!(err.message, "expected B to be leader, but it is follower");
 }
+
+/// Thesis §4.2: a server joins as a learner and is promoted; the leader removes itself and
+/// steps down; the rest elect a new leader and carry on.
+#[test]
+fn membership_story_plays_through() {
+    let text = std::fs::read_to_string(format!(
+        "{}/../../scenarios/membership.scenario",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let scenario = Scenario::parse(&text).unwrap();
+    let mut sim = Player::simulation(&scenario);
+    Player::new(scenario).run_to_end(&mut sim).unwrap();
+    assert_eq!(sim.checker.violation_count(), 0);
+    assert_eq!(sim.size(), 4);
+    assert!(sim.server(river_core::NodeId(0)).retired);
+    assert!(sim.stats.membership_changes >= 3, "{:?}", sim.stats);
+}
+
+#[test]
+fn membership_lines_are_checked() {
+    let err = Scenario::parse("nodes 3\nadd E\n").unwrap_err();
+    assert!(err.message.contains("the next letter, D"), "{err}");
+    let err = Scenario::parse("nodes 3\nadd D\nremove E\n").unwrap_err();
+    assert!(err.message.contains("'E' is not a node"), "{err}");
+    assert!(Scenario::parse("nodes 3\nadd D\nremove D\nexpect D voters ABC\n").is_ok());
+    let err = Scenario::parse("nodes 15\nadd P\n").unwrap_err();
+    assert!(err.message.contains("at most 15"), "{err}");
+}

@@ -8,11 +8,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 use river_core::{
-    Event, MessageKind, NodeId, Payload, RefusalReason, Role, StepDownReason, VoteDenial,
+    ChangeRefusal, Event, MembershipChange, MessageKind, NodeId, Payload, RefusalReason, Role,
+    StepDownReason, VoteDenial,
 };
 use river_sim::kv::{Op, OpResult};
 use river_sim::network::{Endpoint, Reply};
-use river_sim::trace::{DropReason, TraceEvent, TraceRecord};
+use river_sim::trace::{ChangeOutcome, DropReason, TraceEvent, TraceRecord};
 use river_sim::view::{membership_text, names};
 use river_sim::Simulation;
 
@@ -154,6 +155,19 @@ impl Narrator {
                     );
                 }
                 TraceEvent::Link { from, to, up } => links.push((t, *from, *to, *up)),
+                TraceEvent::Started { node } => feed.push(
+                    t,
+                    FeedKind::Fault,
+                    format!("{node} started with an empty disk; it waits to be added to the cluster"),
+                ),
+                TraceEvent::Retired { node } => feed.push(
+                    t,
+                    FeedKind::Fault,
+                    format!("the change that removes {node} committed; {node} is no longer a member and shuts down"),
+                ),
+                TraceEvent::Membership { change, outcome } => {
+                    feed.push(t, FeedKind::Election, membership_request_text(*change, *outcome))
+                }
                 TraceEvent::Invoke {
                     client,
                     seq,
@@ -456,6 +470,36 @@ impl Narrator {
             | Event::VoteReceived { .. } => return,
         };
         feed.push(t, kind, text);
+    }
+}
+
+/// An operator's membership request and what became of it, in words.
+fn membership_request_text(change: MembershipChange, outcome: ChangeOutcome) -> String {
+    let what = match change {
+        MembershipChange::AddLearner(id) => format!("add {id} (as a learner until it catches up)"),
+        MembershipChange::Promote(id) => format!("let learner {id} vote"),
+        MembershipChange::Remove(id) => format!("remove {id}"),
+    };
+    match outcome {
+        ChangeOutcome::Appended { leader, index } => format!(
+            "{leader} appends the change to {what} at index {index}; it takes effect on each server as soon as that server stores it"
+        ),
+        ChangeOutcome::NoLeader => format!("asked to {what}, but no server leads"),
+        ChangeOutcome::Refused { leader, reason } => {
+            let why = match reason {
+                ChangeRefusal::ChangeInFlight => {
+                    String::from("another change is not committed yet (one at a time)")
+                }
+                ChangeRefusal::NoCommitInTerm => String::from(
+                    "it has not yet committed an entry of its own term",
+                ),
+                ChangeRefusal::AlreadyMember(id) => format!("{id} is already a member"),
+                ChangeRefusal::NotMember(id) => format!("{id} is not a member"),
+                ChangeRefusal::IdOutOfRange(id) => format!("{id} cannot be in a cluster"),
+                ChangeRefusal::LastVoter => String::from("it would leave no voter"),
+            };
+            format!("{leader} refuses to {what}: {why}")
+        }
     }
 }
 

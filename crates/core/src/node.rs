@@ -253,10 +253,19 @@ impl<C: Clone> Node<C> {
         &mut self,
         change: MembershipChange,
     ) -> Result<Proposal, ChangeRefusal> {
-        if self.role.kind() != Role::Leader {
-            return Ok(Proposal::NotLeader {
-                leader: self.leader(),
-            });
+        match &self.role {
+            RoleState::Leader(leader) => {
+                if let Some(transfer) = &leader.transfer {
+                    return Ok(Proposal::Transferring {
+                        target: transfer.target,
+                    });
+                }
+            }
+            _ => {
+                return Ok(Proposal::NotLeader {
+                    leader: self.leader(),
+                })
+            }
         }
         let next = self.membership.apply(change)?;
         self.check_change_allowed()?;

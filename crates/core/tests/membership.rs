@@ -268,3 +268,15 @@ fn configuration_is_restored_from_the_log_after_a_restart() {
     c.restart('D');
     assert_eq!(c.voters('D'), "ABCD");
 }
+
+/// Thesis §3.10 with §4.2: while a leadership transfer runs the leader takes nothing new,
+/// configuration changes included.
+#[test]
+fn change_waits_for_a_leadership_transfer() {
+    let mut c = cluster(1, |_| {});
+    c.nodes[0].transfer_leadership(id('B'));
+    assert_eq!(
+        c.change('A', MembershipChange::AddLearner(id('D'))),
+        Ok(Proposal::Transferring { target: id('B') })
+    );
+}

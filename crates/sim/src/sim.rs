@@ -825,6 +825,9 @@ impl Simulation {
                         }
                         ChangeOutcome::Appended { leader, index }
                     }
+                    Ok(Proposal::Transferring { target }) => {
+                        ChangeOutcome::Transferring { leader, target }
+                    }
                     Ok(Proposal::NotLeader { .. }) => unreachable!("asked the leader"),
                     Err(reason) => ChangeOutcome::Refused { leader, reason },
                 }

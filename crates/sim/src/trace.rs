@@ -43,6 +43,13 @@ pub enum ChangeOutcome {
     },
     /// No server leads, so no one could take it.
     NoLeader,
+    /// The leader is handing over its leadership and takes nothing new until that ends.
+    Transferring {
+        /// The leader asked.
+        leader: NodeId,
+        /// The server it hands over to.
+        target: NodeId,
+    },
 }
 
 /// One thing that happened.

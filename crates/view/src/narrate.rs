@@ -485,6 +485,9 @@ fn membership_request_text(change: MembershipChange, outcome: ChangeOutcome) -> 
             "{leader} appends the change to {what} at index {index}; it takes effect on each server as soon as that server stores it"
         ),
         ChangeOutcome::NoLeader => format!("asked to {what}, but no server leads"),
+        ChangeOutcome::Transferring { leader, target } => format!(
+            "{leader} refuses to {what}: it is handing its leadership to {target}"
+        ),
         ChangeOutcome::Refused { leader, reason } => {
             let why = match reason {
                 ChangeRefusal::ChangeInFlight => {

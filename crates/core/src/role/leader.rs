@@ -291,7 +291,9 @@ impl<C: Clone> Node<C> {
         let RoleState::Leader(leader) = &self.role else {
             return;
         };
-        if leader.progress[learner.index()].match_index < self.commit_index {
+        if leader.transfer.is_some()
+            || leader.progress[learner.index()].match_index < self.commit_index
+        {
             return;
         }
         if let Ok(next) = self.membership.apply(MembershipChange::Promote(learner)) {

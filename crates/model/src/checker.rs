@@ -15,7 +15,7 @@
 //! Two states are the same when everything that can change what happens next is the same:
 //! each node's term, vote, log, commit index, role, believed leader, vote count and (for a
 //! leader) each follower's `next_index` and `match_index`; each disk; the set of messages in
-//! flight; the budgets used; and the [`History`](crate::safety::History). Left out, on
+//! flight; the budgets used; and the [`History`](crate::history::History). Left out, on
 //! purpose: election timers and the generator behind them (elections happen only through the
 //! explicit timeout action, and PreVote and CheckQuorum — the only readers of elapsed time
 //! besides the timers — are off, as [`RaftModel::new`] asserts), and CheckQuorum's
@@ -35,8 +35,9 @@
 //! Within its bounds a run is exhaustive when no depth is given: every reachable state is
 //! checked.
 
-use crate::cluster::{describe_message, Cluster, Command, Server};
-use crate::safety::{self, Invariant};
+use crate::cluster::{describe_message, Cluster, Server};
+use crate::history::{self, Command, Invariant};
+use crate::safety;
 use river_core::{Body, BugSet, Message, NodeId, Payload, Ready, Role};
 use stateright::{Model, Property};
 use std::collections::hash_map::DefaultHasher;
@@ -190,7 +191,7 @@ impl fmt::Debug for ModelState {
                 .log()
                 .entries()
                 .iter()
-                .map(safety::describe_entry)
+                .map(history::describe_entry)
                 .collect();
             let voted = node
                 .voted_for()

@@ -5,14 +5,10 @@
 //! The model checker, the property tests and the fuzzer all drive this one type, so the three
 //! exercise the same code and check the same [`crate::safety`] invariants.
 
-use crate::safety::{describe_entry, History, Invariant};
+use crate::history::{describe_entry, Command, History, Invariant};
 use river_core::{Body, BugSet, Config, Entry, Event, HardState, LogIndex, Message, Node};
 use river_core::{NodeId, Role};
 use river_core::{Proposal, Ready, Term, MAX_CLUSTER_SIZE};
-
-/// A client command. Commands are numbered from 1 in the order they are proposed, so two
-/// different proposals never look alike.
-pub type Command = u32;
 
 /// What stable storage holds for one server: exactly what its `Ready`s said to write.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]

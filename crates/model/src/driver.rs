@@ -8,7 +8,8 @@
 
 use crate::cluster::Cluster;
 use crate::forgery::Forgery;
-use crate::safety::{self, Invariant};
+use crate::history::Invariant;
+use crate::safety;
 use river_core::{BugSet, Config, NodeId, MAX_CLUSTER_SIZE};
 
 /// The largest cluster a scenario may ask for.

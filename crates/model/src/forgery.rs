@@ -6,7 +6,7 @@
 //! random or at the maximum, so forged messages reach deep into the role functions instead
 //! of all failing the first check.
 
-use crate::cluster::Command;
+use crate::history::Command;
 use river_core::{Body, Entry, LogIndex, Membership, Message, Node, NodeId, Payload};
 use river_core::{RejectHint, Term, MAX_CLUSTER_SIZE};
 

@@ -5,6 +5,8 @@
 //! node's `Ready` exactly as its contract says (persist, then send, then apply), and checks
 //! the same [`safety`] invariants: the paper's Figure 3 (Election Safety, Log Matching,
 //! Leader Completeness, State Machine Safety) plus what each node promises about itself.
+//! The invariants and the ghost state some of them remember live in [`history`], which the
+//! cluster writes and the checks read, so neither of those two files needs the other's.
 //!
 //! - [`checker`] (feature `model-checking`, on by default): stateright explores every
 //!   interleaving of deliveries, losses, duplications, timeouts, heartbeats, proposals and
@@ -24,4 +26,5 @@ pub mod driver;
 pub mod forgery;
 #[cfg(feature = "arbitrary")]
 pub mod fuzz;
+pub mod history;
 pub mod safety;

@@ -8,7 +8,7 @@
 use river_core::{Bug, BugSet};
 use river_model::checker::{self, Action, Bounds, Outcome, RaftModel, RunOptions};
 use river_model::checker::{COMMAND_COMMITTED, SOMETHING_COMMITTED};
-use river_model::safety::Invariant;
+use river_model::history::Invariant;
 use stateright::Model;
 
 /// One line for the CI log, written past the test harness's capture so that passing runs

@@ -13,7 +13,7 @@ use proptest::test_runner::{
 use river_core::{Bug, BugSet, MessageKind, NodeId};
 use river_model::cluster::Cluster;
 use river_model::driver::{self, Input, Scenario, Setup};
-use river_model::safety::Invariant;
+use river_model::history::Invariant;
 
 /// Cases per run of the main property: a few seconds in a test build.
 const CASES: u32 = 2_000;

@@ -8,11 +8,13 @@
 //!
 //! The fuzzer (`fuzz/`, target `hostile`) runs the same driver on inputs decoded from bytes.
 
+mod strategies;
+
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
 use river_core::BugSet;
-use river_model::driver::{self, Input, Scenario, Setup};
+use river_model::driver::{self, Input, Scenario};
 use river_model::forgery::{
     ForgedBody, Forgery, Sender, Value, MAX_FORGED_ENTRIES, MAX_NEAR_OFFSET,
 };
@@ -114,38 +116,19 @@ fn forgery() -> impl Strategy<Value = Forgery> {
     })
 }
 
-fn setup() -> impl Strategy<Value = Setup> {
-    // Mostly three servers (raw 2 maps to 3), sometimes any size from 1 to 5.
-    let size = prop_oneof![3 => Just(2u8), 1 => 0u8..5];
-    (size, any::<bool>(), any::<bool>(), 0u8..4).prop_map(
-        |(cluster_size, pre_vote, check_quorum, max_entries_per_append)| Setup {
-            cluster_size,
-            pre_vote,
-            check_quorum,
-            max_entries_per_append,
-        },
-    )
-}
-
 /// Honest environment inputs and forged messages, mixed.
 fn input() -> impl Strategy<Value = Input> {
-    let node = 0u8..5;
     prop_oneof![
         6 => forgery().prop_map(Input::Forge),
-        4 => any::<u16>().prop_map(|pick| Input::Deliver { pick }),
-        1 => any::<u16>().prop_map(|pick| Input::Duplicate { pick }),
-        1 => any::<u16>().prop_map(|pick| Input::Drop { pick }),
-        1 => Just(Input::DeliverAll),
-        2 => (node.clone(), 0u16..400).prop_map(|(node, ms)| Input::Tick { node, ms }),
-        1 => (0u16..400).prop_map(|ms| Input::TickAll { ms }),
-        2 => node.clone().prop_map(|node| Input::Propose { node }),
-        1 => node.clone().prop_map(|node| Input::Restart { node }),
-        2 => node.prop_map(|node| Input::Timeout { node }),
+        14 => strategies::input(),
     ]
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
-    (setup(), prop::collection::vec(input(), 0..MAX_LEN))
+    (
+        strategies::setup(),
+        prop::collection::vec(input(), 0..MAX_LEN),
+    )
         .prop_map(|(setup, inputs)| Scenario { setup, inputs })
 }
 

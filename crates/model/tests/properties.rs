@@ -5,6 +5,8 @@
 //!
 //! The fuzzer (`fuzz/`) runs the same driver on inputs decoded from bytes.
 
+mod strategies;
+
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{
@@ -22,36 +24,11 @@ const MAX_LEN: usize = 300;
 /// Cases a bug hunt may take before the test gives up on finding the bug.
 const BUG_HUNT_CASES: u32 = 20_000;
 
-fn setup() -> impl Strategy<Value = Setup> {
-    // Mostly three servers (raw 2 maps to 3), sometimes any size from 1 to 5.
-    let size = prop_oneof![3 => Just(2u8), 1 => 0u8..5];
-    (size, any::<bool>(), any::<bool>(), 0u8..4).prop_map(
-        |(cluster_size, pre_vote, check_quorum, max_entries_per_append)| Setup {
-            cluster_size,
-            pre_vote,
-            check_quorum,
-            max_entries_per_append,
-        },
-    )
-}
-
-fn input() -> impl Strategy<Value = Input> {
-    let node = 0u8..5;
-    prop_oneof![
-        6 => any::<u16>().prop_map(|pick| Input::Deliver { pick }),
-        1 => any::<u16>().prop_map(|pick| Input::Duplicate { pick }),
-        2 => any::<u16>().prop_map(|pick| Input::Drop { pick }),
-        2 => Just(Input::DeliverAll),
-        3 => (node.clone(), 0u16..400).prop_map(|(node, ms)| Input::Tick { node, ms }),
-        2 => (0u16..400).prop_map(|ms| Input::TickAll { ms }),
-        2 => node.clone().prop_map(|node| Input::Propose { node }),
-        1 => node.clone().prop_map(|node| Input::Restart { node }),
-        2 => node.prop_map(|node| Input::Timeout { node }),
-    ]
-}
-
 fn scenario() -> impl Strategy<Value = Scenario> {
-    (setup(), prop::collection::vec(input(), 0..MAX_LEN))
+    (
+        strategies::setup(),
+        prop::collection::vec(strategies::input(), 0..MAX_LEN),
+    )
         .prop_map(|(setup, inputs)| Scenario { setup, inputs })
 }
 

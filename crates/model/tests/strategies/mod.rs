@@ -1,0 +1,34 @@
+//! Proptest strategies both property-test files draw from: a cluster shape and the honest
+//! environment's inputs.
+
+use proptest::prelude::*;
+use river_model::driver::{Input, Setup};
+
+pub fn setup() -> impl Strategy<Value = Setup> {
+    // Mostly three servers (raw 2 maps to 3), sometimes any size from 1 to 5.
+    let size = prop_oneof![3 => Just(2u8), 1 => 0u8..5];
+    (size, any::<bool>(), any::<bool>(), 0u8..4).prop_map(
+        |(cluster_size, pre_vote, check_quorum, max_entries_per_append)| Setup {
+            cluster_size,
+            pre_vote,
+            check_quorum,
+            max_entries_per_append,
+        },
+    )
+}
+
+/// Honest environment inputs: what a network, clocks and clients do.
+pub fn input() -> impl Strategy<Value = Input> {
+    let node = 0u8..5;
+    prop_oneof![
+        6 => any::<u16>().prop_map(|pick| Input::Deliver { pick }),
+        1 => any::<u16>().prop_map(|pick| Input::Duplicate { pick }),
+        2 => any::<u16>().prop_map(|pick| Input::Drop { pick }),
+        2 => Just(Input::DeliverAll),
+        3 => (node.clone(), 0u16..400).prop_map(|(node, ms)| Input::Tick { node, ms }),
+        2 => (0u16..400).prop_map(|ms| Input::TickAll { ms }),
+        2 => node.clone().prop_map(|node| Input::Propose { node }),
+        1 => node.clone().prop_map(|node| Input::Restart { node }),
+        2 => node.prop_map(|node| Input::Timeout { node }),
+    ]
+}

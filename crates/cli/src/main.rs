@@ -61,7 +61,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         trace: Option<String>,
         /// Play a scenario file (or a built-in scenario name, such as `partition`);
-        /// `--bug`, `--prevote` and `--checkquorum` switch those on in it too.
+        /// `--bug`, `--prevote`, `--checkquorum` and `--no-sessions` apply to it too.
         #[arg(long, value_name = "FILE")]
         scenario: Option<String>,
         #[command(flatten)]
@@ -128,6 +128,10 @@ struct ClusterArgs {
     /// Length of the fault phase of each run.
     #[arg(long, default_value_t = swarm::DEFAULT_FAULT_MS)]
     fault_ms: u64,
+    /// Switch off the state machine's client sessions (a deliberately broken variant: a
+    /// retried or duplicated request takes effect each time it reaches the log).
+    #[arg(long)]
+    no_sessions: bool,
 }
 
 fn parse_bug(name: &str) -> Result<Bug, String> {
@@ -155,6 +159,7 @@ impl ClusterArgs {
                 ..RaftOptions::default()
             },
             fault_ms: self.fault_ms,
+            client_sessions: !self.no_sessions,
         };
         let mut config = river_sim::SimConfig::new(options.nodes, 0);
         config.raft = options.raft;
@@ -194,6 +199,9 @@ impl ClusterArgs {
         }
         if self.fault_ms != swarm::DEFAULT_FAULT_MS {
             let _ = write!(s, " --fault-ms {}", self.fault_ms);
+        }
+        if self.no_sessions {
+            s.push_str(" --no-sessions");
         }
         s
     }
@@ -610,7 +618,7 @@ fn run(
     write_outputs(&sim, history, trace)?;
     let mix = report.mix;
     println!(
-        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, aimed at elections {}, aimed at leaders {}, {} entries per append, {} clients",
+        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, aimed at elections {}, aimed at leaders {}, {} entries per append, {} clients{}",
         options.nodes,
         mix.link.loss,
         mix.link.duplicate,
@@ -624,7 +632,12 @@ fn run(
         mix.targeted,
         mix.strikes,
         mix.max_entries_per_append,
-        mix.clients
+        mix.clients,
+        if mix.client_faults {
+            " on faulty links"
+        } else {
+            ""
+        }
     );
     println!(
         "simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, operations {}, trace digest {:016x}; {:.3} s wall",
@@ -681,6 +694,7 @@ fn run_scenario(
     }
     scenario.config.raft.pre_vote |= cluster.prevote;
     scenario.config.raft.check_quorum |= cluster.checkquorum;
+    scenario.config.client_sessions &= !cluster.no_sessions;
     let expects_violation = scenario.expects_violation();
     let mut sim = Player::simulation(&scenario);
     sim.trace.keep = trace.is_some();

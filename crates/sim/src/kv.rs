@@ -1,4 +1,9 @@
-//! The replicated state machine: a key-value store whose commands travel through the log.
+//! The replicated state machine: a key-value store whose commands travel through the log,
+//! with a session per client so each request takes effect exactly once (Ongaro's thesis
+//! §6.3): a client numbers its requests and retries one with the same number until it is
+//! answered, so one request may reach the log several times (a retry to a new leader, a
+//! duplicated message); the store applies the first copy and answers every later copy with
+//! the first copy's result.
 
 use crate::vecmap::VecMap;
 use alloc::string::String;
@@ -98,7 +103,9 @@ impl fmt::Display for Op {
     }
 }
 
-/// Who issued a command: a client process and its request number, unique per run.
+/// Who issued a command: a client and its request number. A client numbers its requests
+/// 1, 2, 3, … and has at most one outstanding, so `(client, seq)` names one request, and a
+/// retry of it carries the same pair.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Command {
     /// The client.
@@ -118,28 +125,73 @@ pub enum OpResult {
     Value(Option<String>),
 }
 
+/// What a client's session knows about one of its requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionState<'a> {
+    /// Not applied yet.
+    New,
+    /// Applied, with this result: a repeat gets the same answer.
+    Answered(&'a OpResult),
+    /// Older than the client's latest applied request: the client has moved on, so it no
+    /// longer waits for an answer, and the request must never take effect now.
+    Superseded,
+}
+
 /// One server's copy of the store: the result of applying its committed entries in order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct KvStore {
     map: VecMap<String, String>,
-    /// Per client, the last request number applied and its result, so a command that
-    /// reaches the log twice takes effect once (§8).
+    /// Per client, the last request number applied and its result. A client has at most
+    /// one request outstanding, so the last one is all a session must remember (the
+    /// thesis's sessions keep more because its clients pipeline). At most one entry per
+    /// client of the run.
     sessions: VecMap<u32, (u64, OpResult)>,
+    /// Whether sessions are kept at all. Off is a deliberately broken store (tests only):
+    /// every copy of a request that reaches the log takes effect again.
+    sessions_on: bool,
+}
+
+impl Default for KvStore {
+    fn default() -> Self {
+        KvStore::new(true)
+    }
 }
 
 impl KvStore {
-    /// Applies a client's command once: a repeat of an already applied request returns the
-    /// first result without applying again.
-    pub fn apply_command(&mut self, command: &Command) -> OpResult {
-        if let Some((seq, result)) = self.sessions.get(&command.client) {
-            if command.seq <= *seq {
-                return result.clone();
-            }
+    /// An empty store; `sessions: false` is the broken variant that applies duplicates.
+    pub fn new(sessions: bool) -> KvStore {
+        KvStore {
+            map: VecMap::new(),
+            sessions: VecMap::new(),
+            sessions_on: sessions,
+        }
+    }
+
+    /// What the session of `client` knows about its request `seq`.
+    pub fn session(&self, client: u32, seq: u64) -> SessionState<'_> {
+        match self.sessions.get(&client) {
+            Some((last, result)) if *last == seq => SessionState::Answered(result),
+            Some((last, _)) if *last > seq => SessionState::Superseded,
+            _ => SessionState::New,
+        }
+    }
+
+    /// Applies a client's command once (thesis §6.3). Returns its result: the fresh one,
+    /// or for a repeat of an applied request the first one, without applying again; `None`
+    /// for a request the client has moved past, which is not applied at all.
+    pub fn apply_command(&mut self, command: &Command) -> Option<OpResult> {
+        if !self.sessions_on {
+            return Some(self.apply(&command.op));
+        }
+        match self.session(command.client, command.seq) {
+            SessionState::Answered(result) => return Some(result.clone()),
+            SessionState::Superseded => return None,
+            SessionState::New => {}
         }
         let result = self.apply(&command.op);
         self.sessions
             .insert(command.client, (command.seq, result.clone()));
-        result
+        Some(result)
     }
 
     /// Applies one op.
@@ -195,6 +247,57 @@ mod tests {
             Op::parse(&"a".repeat(MAX_COMMAND_BYTES + 1)),
             Err(OpError::TooLong(_))
         ));
+    }
+
+    fn command(client: u32, seq: u64, text: &str) -> Command {
+        Command {
+            client,
+            seq,
+            op: alloc::rc::Rc::new(Op::parse(text).unwrap()),
+        }
+    }
+
+    /// Thesis §6.3: a request that reaches the log twice takes effect once, and the second
+    /// copy is answered with the first copy's result, even after other clients' writes.
+    #[test]
+    fn a_repeated_request_takes_effect_once_and_gets_the_first_answer() {
+        let mut kv = KvStore::default();
+        let done = Some(OpResult::Done);
+        assert_eq!(kv.apply_command(&command(1, 1, "x=1")), done);
+        assert_eq!(
+            kv.apply_command(&command(2, 1, "get x")),
+            Some(OpResult::Value(Some("1".into())))
+        );
+        assert_eq!(kv.apply_command(&command(2, 2, "x=2")), done);
+        // Client 1's request 1 again: not applied, so x stays 2.
+        assert_eq!(kv.apply_command(&command(1, 1, "x=1")), done);
+        assert_eq!(kv.read("x").map(String::as_str), Some("2"));
+        // Client 3 reads; its read repeated after another write gets the first answer.
+        let one = Some(OpResult::Value(Some("2".into())));
+        assert_eq!(kv.apply_command(&command(3, 1, "get x")), one);
+        assert_eq!(kv.apply_command(&command(1, 2, "x=3")), done);
+        assert_eq!(kv.apply_command(&command(3, 1, "get x")), one);
+        assert_eq!(kv.read("x").map(String::as_str), Some("3"));
+        // Client 2's read, repeated after it moved on: no answer, no effect.
+        assert_eq!(kv.apply_command(&command(2, 1, "get x")), None);
+        assert_eq!(kv.apply_command(&command(2, 2, "x=2")), done);
+        assert_eq!(kv.session(2, 2), SessionState::Answered(&OpResult::Done));
+        assert_eq!(kv.session(2, 3), SessionState::New);
+        assert_eq!(kv.session(2, 1), SessionState::Superseded);
+        // A request the client has moved past never takes effect.
+        assert_eq!(kv.apply_command(&command(2, 1, "x=9")), None);
+        assert_eq!(kv.read("x").map(String::as_str), Some("3"));
+    }
+
+    /// The broken store without sessions applies every copy: a late duplicate of client 1's
+    /// write undoes client 2's.
+    #[test]
+    fn without_sessions_a_duplicate_takes_effect_again() {
+        let mut kv = KvStore::new(false);
+        kv.apply_command(&command(1, 1, "x=1"));
+        kv.apply_command(&command(2, 1, "x=2"));
+        kv.apply_command(&command(1, 1, "x=1"));
+        assert_eq!(kv.read("x").map(String::as_str), Some("1"));
     }
 
     #[test]

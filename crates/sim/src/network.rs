@@ -3,6 +3,7 @@
 //! value with an id.
 
 use crate::kv::{Command, Op, OpResult};
+use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 use river_core::{Message, NodeId, Rng};
 
@@ -46,15 +47,15 @@ pub enum Endpoint {
     Client(u32),
 }
 
-/// A server's answer to a client.
+/// A server's answer to a client. There is no "failed": another copy of a request may
+/// still be on the wire or in a log, so no server can promise that it never takes effect.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Reply {
-    /// The op was applied (or, for `stale-read`, read locally) with this result.
+    /// The op was applied (or, for `stale-read`, read locally) with this result; for a
+    /// repeated request, the result of its first application.
     Ok(OpResult),
-    /// Not the leader; try `leader` if known.
+    /// Not the leader (this copy was not appended); try `leader` if known.
     NotLeader(Option<NodeId>),
-    /// The op is known never to take effect: its entry was replaced by another.
-    Failed,
 }
 
 /// What travels between endpoints.
@@ -97,13 +98,18 @@ pub struct InFlight {
     pub held: bool,
 }
 
-/// All links of a cluster of `size` servers. Client links are always up.
+/// All links of a cluster of `size` servers, and the links between clients and servers.
 #[derive(Clone, Debug)]
 pub struct Network {
     size: usize,
     links: Vec<LinkParams>,
     /// Used for client links and for links reset by `heal_all`.
     pub defaults: LinkParams,
+    /// Whether client traffic is lost, duplicated and reordered like server traffic (the
+    /// swarm's faulty clients); when off, client links only delay (and may be cut).
+    pub client_faults: bool,
+    /// Cut client links, as (client, server): both directions.
+    client_cuts: BTreeSet<(u32, NodeId)>,
     rng: Rng,
 }
 
@@ -130,6 +136,8 @@ impl Network {
             size,
             links: alloc::vec![defaults; size * size],
             defaults,
+            client_faults: false,
+            client_cuts: BTreeSet::new(),
             rng,
         }
     }
@@ -172,10 +180,36 @@ impl Network {
         }
     }
 
-    /// Restores every link.
+    /// Restores every link, client links included.
     pub fn heal_all(&mut self) {
         for link in &mut self.links {
             link.up = true;
+        }
+        self.client_cuts.clear();
+    }
+
+    /// Whether client `client` and server `node` hear each other.
+    pub fn client_link_up(&self, client: u32, node: NodeId) -> bool {
+        !self.client_cuts.contains(&(client, node))
+    }
+
+    /// Cuts or restores the link between a client and a server (both directions).
+    pub fn set_client_link(&mut self, client: u32, node: NodeId, up: bool) {
+        if up {
+            self.client_cuts.remove(&(client, node));
+        } else {
+            self.client_cuts.insert((client, node));
+        }
+    }
+
+    /// Whether messages pass between `from` and `to`, whichever kind of endpoint each is.
+    pub fn passes(&self, from: Endpoint, to: Endpoint) -> bool {
+        match (from, to) {
+            (Endpoint::Node(a), Endpoint::Node(b)) => self.is_up(a, b),
+            (Endpoint::Client(c), Endpoint::Node(n)) | (Endpoint::Node(n), Endpoint::Client(c)) => {
+                self.client_link_up(c, n)
+            }
+            (Endpoint::Client(_), Endpoint::Client(_)) => false,
         }
     }
 
@@ -183,7 +217,12 @@ impl Network {
     pub fn fate(&mut self, from: Endpoint, to: Endpoint) -> Fate {
         let params = match (from, to) {
             (Endpoint::Node(a), Endpoint::Node(b)) => *self.link(a, b),
+            _ if self.client_faults => LinkParams {
+                up: self.passes(from, to),
+                ..self.defaults
+            },
             _ => LinkParams {
+                up: self.passes(from, to),
                 loss: 0.0,
                 duplicate: 0.0,
                 ..self.defaults

@@ -6,7 +6,7 @@
 use crate::checker::{Change, Checker};
 use crate::client::{Client, Outstanding};
 use crate::history::{History, HistoryOp, OpFn, OpType};
-use crate::kv::{Command, KvStore, Op, OpResult};
+use crate::kv::{Command, KvStore, Op, OpResult, SessionState};
 use crate::network::{Endpoint, Fate, InFlight, LinkParams, Network, Packet, Reply, Wire};
 use crate::trace::{ChangeOutcome, DropReason, Trace, TraceEvent};
 use crate::vecmap::VecMap;
@@ -31,6 +31,8 @@ pub mod stream {
     pub const CLIENTS: u64 = 2;
     /// The fault schedule of `river check`.
     pub const FAULTS: u64 = 3;
+    /// Faults on client links in `river check` (apart, so they reshuffle nothing else).
+    pub const CLIENT_FAULTS: u64 = 0x20;
 }
 
 /// Raft settings shared by every server of a cluster.
@@ -78,8 +80,16 @@ pub struct SimConfig {
     pub raft: RaftOptions,
     /// Initial parameters of every link.
     pub link: LinkParams,
-    /// How long a client waits before recording an unknown outcome.
+    /// How long a client waits, over all its attempts, before it gives up on a request for
+    /// good and records an unknown outcome.
     pub client_timeout_ms: u64,
+    /// How long an automatic client waits for an answer to one attempt before it sends the
+    /// same request again, same number, to a server drawn at random (thesis §6.3).
+    pub client_retry_ms: u64,
+    /// Whether the state machine keeps client sessions, so each request takes effect once
+    /// (thesis §6.3). Off is a deliberately broken store for tests: every copy of a request
+    /// that reaches the log takes effect.
+    pub client_sessions: bool,
 }
 
 impl SimConfig {
@@ -91,6 +101,8 @@ impl SimConfig {
             raft: RaftOptions::default(),
             link: LinkParams::default(),
             client_timeout_ms: 1_000,
+            client_retry_ms: 250,
+            client_sessions: true,
         }
     }
 
@@ -131,8 +143,10 @@ pub struct Server {
     pub disk: Disk,
     /// The state machine (volatile: rebuilt from the log after a restart).
     pub kv: KvStore,
-    /// Client requests this server appended as leader, by log index.
-    pub(crate) pending: VecMap<LogIndex, (u32, u64)>,
+    /// Requests this server appended as leader and will answer once it applies them, as
+    /// client → request number. Found by session, not by log index: the request may take
+    /// effect through a copy another leader appended, or through an earlier copy.
+    pub(crate) waiting: VecMap<u32, u64>,
     /// When the node's next timer fires (valid while running).
     pub(crate) timer_at_ms: u64,
     /// When the node was last told about time.
@@ -147,7 +161,8 @@ pub(crate) enum Action {
     Deliver(u64),
     ClientInvoke(u32),
     ClientTimeout(u32, u64),
-    ClientRetry(u32, u64),
+    /// Client, request number, attempt: resend if that attempt is still unanswered.
+    ClientRetry(u32, u64, u32),
 }
 
 /// Counters for summaries.
@@ -182,6 +197,9 @@ pub struct Simulation {
     pub(crate) clients: Vec<Client>,
     pub(crate) client_rng: Rng,
     pub(crate) next_value: u64,
+    /// The next Jepsen process number for a client (a new client, or one that gave up on a
+    /// request); never reused.
+    pub(crate) next_process: u32,
     /// Whether automatic clients start new operations.
     pub workload_on: bool,
     /// Every event.
@@ -216,8 +234,8 @@ impl Simulation {
                     timer_at_ms: node.ms_until_next_timer(),
                     node: Some(node),
                     disk: Disk::default(),
-                    kv: KvStore::default(),
-                    pending: VecMap::new(),
+                    kv: KvStore::new(config.client_sessions),
+                    waiting: VecMap::new(),
                     ticked_ms: 0,
                     rng,
                     retired: false,
@@ -241,6 +259,7 @@ impl Simulation {
             next_message_id: 1,
             clients: Vec::new(),
             next_value: 1,
+            next_process: 0,
             workload_on: false,
             trace: Trace::default(),
             history: History::default(),
@@ -383,7 +402,7 @@ impl Simulation {
             Action::Deliver(id) => self.deliver(id),
             Action::ClientInvoke(c) => self.client_invoke(c),
             Action::ClientTimeout(c, seq) => self.client_timeout(c, seq),
-            Action::ClientRetry(c, seq) => self.client_retry(c, seq),
+            Action::ClientRetry(c, seq, attempt) => self.client_retry(c, seq, attempt),
         }
     }
 
@@ -522,26 +541,23 @@ impl Simulation {
         }
     }
 
+    /// Applies one committed entry, and answers the client if this server waits on it.
     fn apply_entry(&mut self, i: usize, index: LogIndex) {
         let server = &mut self.servers[i];
         let node = server.node.as_ref().expect("running");
         let entry = node.log().entry(index).expect("applied entries exist");
-        let applied = match &entry.payload {
-            river_core::Payload::Command(command) => Some((
-                command.client,
-                command.seq,
-                server.kv.apply_command(command),
-            )),
-            river_core::Payload::Noop | river_core::Payload::Membership(_) => None,
-        };
-        let Some((client, seq)) = server.pending.remove(&index) else {
+        let river_core::Payload::Command(command) = &entry.payload else {
             return;
         };
-        let reply = match applied {
-            Some((c, s, result)) if c == client && s == seq => Reply::Ok(result),
-            // Another entry took this index: the request can never take effect.
-            _ => Reply::Failed,
+        let (client, seq) = (command.client, command.seq);
+        let Some(result) = server.kv.apply_command(command) else {
+            return; // superseded: the client has moved on
         };
+        if server.waiting.get(&client) != Some(&seq) {
+            return;
+        }
+        server.waiting.remove(&client);
+        let reply = Reply::Ok(result);
         self.send(
             Endpoint::Node(NodeId(i as u8)),
             Endpoint::Client(client),
@@ -639,16 +655,22 @@ impl Simulation {
                 }
             }
             (Endpoint::Client(client), Endpoint::Node(to), Packet::Request { seq, op }) => {
-                if self.servers[to.index()].node.is_none() {
+                if !self.network.client_link_up(client, to) {
+                    self.drop_message(id, DropReason::LinkCut);
+                } else if self.servers[to.index()].node.is_none() {
                     self.drop_message(id, DropReason::NodeDown);
                 } else {
                     self.trace.record(self.now_ms, TraceEvent::Deliver { id });
                     self.server_request(to.index(), client, seq, op);
                 }
             }
-            (Endpoint::Node(_), Endpoint::Client(client), Packet::Reply { seq, reply }) => {
-                self.trace.record(self.now_ms, TraceEvent::Deliver { id });
-                self.client_reply(client, seq, reply);
+            (Endpoint::Node(from), Endpoint::Client(client), Packet::Reply { seq, reply }) => {
+                if !self.network.client_link_up(client, from) {
+                    self.drop_message(id, DropReason::LinkCut);
+                } else {
+                    self.trace.record(self.now_ms, TraceEvent::Deliver { id });
+                    self.client_reply(client, seq, reply);
+                }
             }
             _ => unreachable!("clients only talk to servers, in the packet kinds above"),
         }
@@ -666,14 +688,25 @@ impl Simulation {
             let reply = Reply::Ok(OpResult::Value(value));
             return self.send(from, to, Packet::Reply { seq, reply });
         }
+        // A request this server's state machine has already applied is answered with its
+        // first result, whoever appended it (thesis §6.3); one the client has moved past
+        // is not waited on by anyone, and must not take effect now.
+        match server.kv.session(client, seq) {
+            SessionState::Answered(result) => {
+                let reply = Reply::Ok(result.clone());
+                return self.send(from, to, Packet::Reply { seq, reply });
+            }
+            SessionState::Superseded => return,
+            SessionState::New => {}
+        }
         let node = server.node.as_mut().expect("running");
         match node.propose(Command {
             client,
             seq,
             op: Rc::new(op),
         }) {
-            Proposal::Appended { index, .. } => {
-                server.pending.insert(index, (client, seq));
+            Proposal::Appended { .. } => {
+                server.waiting.insert(client, seq);
                 self.after_input(i);
             }
             Proposal::NotLeader { leader } => {
@@ -741,8 +774,8 @@ impl Simulation {
         if server.node.take().is_none() {
             return;
         }
-        server.pending.clear();
-        server.kv = KvStore::default();
+        server.waiting.clear();
+        server.kv = KvStore::new(self.config.client_sessions);
         self.checker.crashed(self.now_ms, id);
         self.trace
             .record(self.now_ms, TraceEvent::Crash { node: id });
@@ -902,7 +935,7 @@ impl Simulation {
         }
     }
 
-    /// Restores every link.
+    /// Restores every link, client links included.
     pub fn heal_all(&mut self) {
         let ids: Vec<NodeId> = self.ids().collect();
         for &a in &ids {
@@ -910,6 +943,27 @@ impl Simulation {
                 self.set_link(a, b, true);
             }
         }
+        for client in 0..self.clients.len() as u32 {
+            for &node in &ids {
+                self.set_client_link(client, node, true);
+            }
+        }
+    }
+
+    /// Cuts or restores the link between a client and a server, both directions.
+    pub fn set_client_link(&mut self, client: u32, node: NodeId, up: bool) {
+        if self.network.client_link_up(client, node) == up {
+            return;
+        }
+        self.network.set_client_link(client, node, up);
+        self.trace
+            .record(self.now_ms, TraceEvent::ClientLink { client, node, up });
+    }
+
+    /// Makes client traffic suffer the links' loss, duplication and reordering like server
+    /// traffic (`true`), or only their delay.
+    pub fn set_client_faults(&mut self, on: bool) {
+        self.network.client_faults = on;
     }
 
     /// Sets every link's delay, loss, duplication and reordering (cut links stay cut).
@@ -925,7 +979,9 @@ impl Simulation {
         for _ in 0..count {
             let id = self.clients.len() as u32;
             let target = NodeId(self.client_rng.range_inclusive(0, n - 1) as u8);
-            self.clients.push(Client::new(id, target, true));
+            self.clients
+                .push(Client::new(id, self.next_process, target, true));
+            self.next_process += 1;
             let at = self.now_ms + self.client_rng.range_inclusive(0, 50);
             self.schedule(at, Action::ClientInvoke(id));
         }
@@ -943,7 +999,9 @@ impl Simulation {
             Some(k) => k as u32,
             None => {
                 let id = self.clients.len() as u32;
-                self.clients.push(Client::new(id, to, false));
+                self.clients
+                    .push(Client::new(id, self.next_process, to, false));
+                self.next_process += 1;
                 id
             }
         };
@@ -984,6 +1042,7 @@ impl Simulation {
             seq,
             op: op.clone(),
             invoked_ms: now,
+            attempts: 0,
         });
         let (process, target) = (client.process, client.target);
         self.record_history(process, OpType::Invoke, &op, None);
@@ -993,28 +1052,59 @@ impl Simulation {
                 client: c,
                 seq,
                 node: target,
-                op: op.clone(),
+                op,
             },
         );
         self.schedule(now + timeout, Action::ClientTimeout(c, seq));
-        self.send(
-            Endpoint::Client(c),
-            Endpoint::Node(target),
-            Packet::Request { seq, op },
-        );
+        self.send_attempt(c);
     }
 
-    fn client_retry(&mut self, c: u32, seq: u64) -> bool {
-        let client = &self.clients[c as usize];
-        let Some(out) = client.outstanding.as_ref().filter(|o| o.seq == seq) else {
-            return false;
+    /// Sends client `c`'s outstanding request to its target, as one more attempt; an
+    /// automatic client sends it again if this attempt goes unanswered for
+    /// `client_retry_ms`.
+    fn send_attempt(&mut self, c: u32) {
+        let client = &mut self.clients[c as usize];
+        let Some(out) = client.outstanding.as_mut() else {
+            return;
         };
-        let (target, op) = (client.target, out.op.clone());
+        out.attempts += 1;
+        let (seq, attempt, op) = (out.seq, out.attempts, out.op.clone());
+        let (target, automatic) = (client.target, client.automatic);
         self.send(
             Endpoint::Client(c),
             Endpoint::Node(target),
             Packet::Request { seq, op },
         );
+        if automatic {
+            let at = self.now_ms + self.config.client_retry_ms;
+            self.schedule(at, Action::ClientRetry(c, seq, attempt));
+        }
+    }
+
+    /// Attempt `attempt` of request `seq` went unanswered: the client sends the same
+    /// request, same number, to a server drawn at random (it cannot know who leads; a
+    /// follower will redirect it).
+    fn client_retry(&mut self, c: u32, seq: u64, attempt: u32) -> bool {
+        let client = &self.clients[c as usize];
+        if !client
+            .outstanding
+            .as_ref()
+            .is_some_and(|o| o.seq == seq && o.attempts == attempt)
+        {
+            return false;
+        }
+        let n = self.servers.len() as u64;
+        let target = NodeId(self.client_rng.range_inclusive(0, n - 1) as u8);
+        self.clients[c as usize].target = target;
+        self.trace.record(
+            self.now_ms,
+            TraceEvent::Retry {
+                client: c,
+                seq,
+                node: target,
+            },
+        );
+        self.send_attempt(c);
         true
     }
 
@@ -1022,9 +1112,10 @@ impl Simulation {
         let now = self.now_ms;
         let client = &mut self.clients[c as usize];
         let Some(out) = client.outstanding.as_ref().filter(|o| o.seq == seq) else {
-            return; // an answer after the client gave up
+            return; // a second answer, or one after the client gave up
         };
         let op = out.op.clone();
+        let attempt = out.attempts;
         self.trace.record(
             now,
             TraceEvent::Complete {
@@ -1035,25 +1126,28 @@ impl Simulation {
         );
         match reply {
             Reply::NotLeader(hint) if client.automatic => {
-                let n = self.servers.len() as u64;
-                let client = &mut self.clients[c as usize];
+                // Follow the hint now; with none, wait a heartbeat for an election and try
+                // a server at random (the same request, same number).
                 match hint {
                     Some(leader) => {
                         client.target = leader;
-                        self.client_retry(c, seq);
+                        self.send_attempt(c);
                     }
                     None => {
-                        client.target = NodeId(self.client_rng.range_inclusive(0, n - 1) as u8);
                         let at = now + self.config.raft.heartbeat_interval_ms;
-                        self.schedule(at, Action::ClientRetry(c, seq));
+                        self.schedule(at, Action::ClientRetry(c, seq, attempt));
                     }
                 }
                 return;
             }
-            Reply::NotLeader(_) | Reply::Failed => {
+            Reply::NotLeader(_) => {
+                // A person's client reports the refusal and stops. This copy was not
+                // appended, but another (a duplicate on the wire) might yet be: the
+                // outcome is unknown, not failed.
                 let process = client.process;
                 client.outstanding = None;
-                self.record_history(process, OpType::Fail, &op, None);
+                self.record_history(process, OpType::Info, &op, None);
+                self.new_process(c);
             }
             Reply::Ok(result) => {
                 let process = client.process;
@@ -1068,15 +1162,24 @@ impl Simulation {
         self.next_op_later(c);
     }
 
+    /// Client `c` gave up on its request without knowing its outcome. That request may
+    /// still take effect while the client runs its next one, so in the history the client
+    /// continues as a new process (Jepsen's rule: a process has one operation open).
+    fn new_process(&mut self, c: u32) {
+        self.clients[c as usize].process = self.next_process;
+        self.next_process += 1;
+    }
+
+    /// The request's last chance passed: the client gives up for good and records an
+    /// unknown outcome (it took effect once, or never).
     fn client_timeout(&mut self, c: u32, seq: u64) -> bool {
-        let count = self.clients.len() as u32;
         let client = &mut self.clients[c as usize];
         let Some(out) = client.outstanding.take_if(|o| o.seq == seq) else {
             return false;
         };
         let process = client.process;
-        client.process += count;
         self.record_history(process, OpType::Info, &out.op, None);
+        self.new_process(c);
         self.trace
             .record(self.now_ms, TraceEvent::Timeout { client: c, seq });
         // After silence, try another server.

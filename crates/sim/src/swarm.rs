@@ -1,6 +1,6 @@
 //! Swarm testing for `river check`: each seed draws its own fault mix (loss, duplication,
-//! reordering, latency, link cuts including one-way, partitions, crashes and restarts) and
-//! client load. Besides faults at random moments, faults aim at the moments where Raft's
+//! reordering, latency, link cuts including one-way, partitions, crashes and restarts,
+//! faulty client links) and client load. Besides faults at random moments, faults aim at the moments where Raft's
 //! bugs live (`Aim`): leaders struck right after they win, append or commit, old leaders
 //! brought back after newer ones appended, voters restarted right after they vote, rival
 //! campaigns within a message delay of each other. A fault phase is checked after every
@@ -45,6 +45,10 @@ pub struct FaultMix {
     /// Most entries per AppendEntries: small values replicate entry by entry, which is
     /// what exposes commit-rule mistakes such as the paper's Figure 8.
     pub max_entries_per_append: usize,
+    /// Whether client traffic is lost, duplicated and reordered like server traffic, and
+    /// client links are cut and restored, so clients retry and requests reach the log
+    /// more than once. Drawn from its own stream.
+    pub client_faults: bool,
 }
 
 impl FaultMix {
@@ -73,6 +77,7 @@ impl FaultMix {
             targeted: rng.chance(0.5),
             strikes: rng.chance(0.7),
             max_entries_per_append: [1, 1, 2, 64][rng.range_inclusive(0, 3) as usize],
+            client_faults: false,
         }
     }
 }
@@ -86,6 +91,9 @@ pub struct CheckOptions {
     pub raft: RaftOptions,
     /// Length of the fault phase.
     pub fault_ms: u64,
+    /// Whether the state machine keeps client sessions (off: the broken store that applies
+    /// every copy of a request, see [`SimConfig::client_sessions`]).
+    pub client_sessions: bool,
 }
 
 impl Default for CheckOptions {
@@ -94,6 +102,7 @@ impl Default for CheckOptions {
             nodes: 5,
             raft: RaftOptions::default(),
             fault_ms: DEFAULT_FAULT_MS,
+            client_sessions: true,
         }
     }
 }
@@ -140,13 +149,16 @@ pub fn setup(
     seed: u64,
 ) -> Result<(Simulation, FaultMix), river_core::ConfigError> {
     let mut rng = Rng::fork(seed, stream::FAULTS);
-    let mix = FaultMix::draw(&mut rng);
+    let mut mix = FaultMix::draw(&mut rng);
+    mix.client_faults = client_faults(seed).0;
     let mut config = SimConfig::new(options.nodes, seed);
     config.raft = options.raft;
     config.raft.max_entries_per_append = mix.max_entries_per_append;
     config.link = mix.link;
+    config.client_sessions = options.client_sessions;
     let mut sim = Simulation::new(config)?;
     sim.add_workload_clients(mix.clients);
+    sim.set_client_faults(mix.client_faults);
     Ok((sim, mix))
 }
 
@@ -165,6 +177,7 @@ pub fn run(
     sim.signals = Some(Vec::new());
     let mut aim = Aim::new(&sim, mix);
     let mut next_random = rng.range_inclusive(1, 2 * mix.fault_interval_ms);
+    let mut client_rng = client_faults(seed).1;
     while sim.now_ms() < options.fault_ms && sim.checker.violation_count() == 0 {
         let due = aim
             .next_due()
@@ -184,6 +197,9 @@ pub fn run(
             continue;
         }
         random_fault(&mut sim, &mut rng, &mut aim);
+        if mix.client_faults {
+            cut_client_link(&mut sim, &mut client_rng);
+        }
         next_random = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
     }
     sim.signals = None;
@@ -231,6 +247,24 @@ pub fn run(
         trace_digest: sim.trace.digest(),
     };
     Ok((sim, report))
+}
+
+/// Whether `seed`'s clients are faulty, and the generator for their faults after that draw.
+fn client_faults(seed: u64) -> (bool, Rng) {
+    let mut rng = Rng::fork(seed, stream::CLIENT_FAULTS);
+    (rng.chance(0.5), rng)
+}
+
+/// Now and then cuts, or restores, the link between a client and a server: the client
+/// hears nothing from that server and must retry elsewhere.
+fn cut_client_link(sim: &mut Simulation, rng: &mut Rng) {
+    if rng.chance(0.5) {
+        return;
+    }
+    let client = rng.range_inclusive(0, sim.clients().len() as u64 - 1) as u32;
+    let node = NodeId(rng.range_inclusive(0, sim.size() as u64 - 1) as u8);
+    let up = !sim.network().client_link_up(client, node);
+    sim.set_client_link(client, node, up);
 }
 
 /// One random fault, the kind drawn from the mix: crash or restart a server (often the

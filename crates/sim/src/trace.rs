@@ -111,6 +111,15 @@ pub enum TraceEvent {
         /// Whether it is now up.
         up: bool,
     },
+    /// The link between a client and a server changed (both directions).
+    ClientLink {
+        /// The client.
+        client: u32,
+        /// The server.
+        node: NodeId,
+        /// Whether it is now up.
+        up: bool,
+    },
     /// A client sent an op.
     Invoke {
         /// Client.
@@ -131,7 +140,16 @@ pub enum TraceEvent {
         /// The answer.
         reply: Reply,
     },
-    /// A client gave up waiting.
+    /// A client heard nothing in time and sends its request again, same number, to `node`.
+    Retry {
+        /// Client.
+        client: u32,
+        /// Request number.
+        seq: u64,
+        /// Server addressed this time.
+        node: NodeId,
+    },
+    /// A client gave up waiting for good: the outcome stays unknown.
     Timeout {
         /// Client.
         client: u32,
@@ -265,6 +283,14 @@ impl TraceRecord {
             TraceEvent::Link { from, to, up } => write!(
                 out,
                 "\"ev\":\"link\",\"from\":\"{from}\",\"to\":\"{to}\",\"up\":{up}"
+            )?,
+            TraceEvent::ClientLink { client, node, up } => write!(
+                out,
+                "\"ev\":\"client-link\",\"client\":{client},\"node\":\"{node}\",\"up\":{up}"
+            )?,
+            TraceEvent::Retry { client, seq, node } => write!(
+                out,
+                "\"ev\":\"retry\",\"client\":{client},\"seq\":{seq},\"node\":\"{node}\""
             )?,
             TraceEvent::Invoke {
                 client,

@@ -316,7 +316,6 @@ pub fn message(out: &mut String, m: &InFlight) {
                 Reply::Ok(OpResult::Value(None)) => String::from("no value"),
                 Reply::NotLeader(Some(l)) => format!("not the leader; try {l}"),
                 Reply::NotLeader(None) => String::from("not the leader; no leader known"),
-                Reply::Failed => String::from("failed"),
             };
             string(out, &answer);
             out.push('}');

@@ -199,10 +199,9 @@ impl Narrator {
                             Reply::Ok(OpResult::Done) => {
                                 format!("{user} hears back: {op} is committed and applied")
                             }
-                            Reply::Ok(OpResult::Value(Some(v))) => format!(
-                                "{user} hears back: {op} reads '{}'",
-                                fit(v, COMMAND_CHARS)
-                            ),
+                            Reply::Ok(OpResult::Value(Some(v))) => {
+                                format!("{user} hears back: {op} reads '{}'", fit(v, COMMAND_CHARS))
+                            }
                             Reply::Ok(OpResult::Value(None)) => {
                                 format!("{user} hears back: {op} finds no value")
                             }
@@ -212,9 +211,6 @@ impl Narrator {
                             Reply::NotLeader(None) => {
                                 format!("{user} is told: not the leader, and no leader is known")
                             }
-                            Reply::Failed => format!(
-                                "{user} is told: {op} lost its place in the log and will never apply"
-                            ),
                         };
                         feed.push(t, FeedKind::Client, text);
                     }
@@ -235,6 +231,9 @@ impl Narrator {
                 TraceEvent::Violation { text } => {
                     feed.push(t, FeedKind::Violation, format!("Safety violated: {text}"))
                 }
+                // Only automatic clients retry, and only the swarm cuts client links: the
+                // feed narrates a person's requests.
+                TraceEvent::Retry { .. } | TraceEvent::ClientLink { .. } => {}
             }
         }
         if !links.is_empty() {

@@ -64,7 +64,6 @@ fn reply_text(reply: &Reply) -> String {
         Reply::Ok(river_sim::kv::OpResult::Value(None)) => String::from("absent"),
         Reply::NotLeader(Some(l)) => format!("try {l}"),
         Reply::NotLeader(None) => String::from("no leader"),
-        Reply::Failed => String::from("failed"),
     }
 }
 

@@ -138,7 +138,7 @@ fn faulty_clients_keep_histories_linearizable() {
 #[test]
 fn without_sessions_the_swarm_is_caught() {
     let mut caught = Vec::new();
-    for seed in 1..=150 {
+    for seed in 1..=600 {
         let (sim, run) = swarm::run(&options(false), seed, false).unwrap();
         assert!(
             !matches!(run.outcome, Outcome::Unsafe(_)),
@@ -160,7 +160,7 @@ fn without_sessions_the_swarm_is_caught() {
             }
         }
     }
-    assert!(caught.len() >= 2, "caught only in seeds {caught:?}");
+    assert!(caught.len() >= 3, "caught only in seeds {caught:?}");
 }
 
 /// Clients that never fault: links that only delay, as before this issue.

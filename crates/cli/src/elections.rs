@@ -118,8 +118,21 @@ impl ElectionsArgs {
                 "--timeout {}-{} (the heartbeat defaults to half its minimum)",
                 timeout.min_ms, timeout.max_ms
             ),
+            ExperimentError::NoSteadyLeader { .. } => format!(
+                "--timeout {}-{} with --latency {}-{}",
+                timeout.min_ms, timeout.max_ms, self.latency.min_ms, self.latency.max_ms
+            ),
             _ => format!("--timeout {}-{}", timeout.min_ms, timeout.max_ms),
         }
+    }
+}
+
+/// The timeout range an experiment measures.
+fn range_of(experiment: &Experiment) -> Range {
+    let c = experiment.config();
+    Range {
+        min_ms: c.election_timeout_min_ms,
+        max_ms: c.election_timeout_max_ms,
     }
 }
 
@@ -134,7 +147,8 @@ pub fn run(args: &ElectionsArgs) -> Result<ExitCode, String> {
     if let Some(k) = args.trial {
         return match experiments.as_slice() {
             [experiment] if k < args.trials => {
-                tell(experiment, k, args.json);
+                tell(experiment, k, args.json)
+                    .map_err(|e| format!("{}: {e}", args.culprit(&e, range_of(experiment))))?;
                 Ok(ExitCode::SUCCESS)
             }
             [_] => Err(format!(
@@ -148,61 +162,62 @@ pub fn run(args: &ElectionsArgs) -> Result<ExitCode, String> {
             )),
         };
     }
-    let mut slowest = Vec::new();
-    if !args.json {
-        println!(
-            "{} nodes, one-way latency {}-{} ms, PreVote {}, seed {}; {} trials per range, each \
-             crashing a steady leader at a random moment",
-            args.nodes,
-            args.latency.min_ms,
-            args.latency.max_ms,
-            if args.prevote { "on" } else { "off" },
-            args.seed,
-            args.trials
-        );
-        println!("time without a leader (ms), until a new one is followed by a majority:");
-        println!(
-            "{:>12} {:>9} {:>7} {:>11} {:>7} {:>7} {:>7} {:>7}",
-            "timeout", "heartbeat", "trials", "split vote", "p50", "p90", "p99", "max"
-        );
-    }
+    // Every range runs before anything is printed, so a range that cannot run leaves no
+    // half-printed table behind.
+    let mut results = Vec::new();
     for experiment in experiments {
         let mut lab = Lab::new(*experiment.config()).expect("checked above");
-        lab.run_trials(args.trials);
+        lab.run_trials(args.trials)
+            .map_err(|e| format!("{}: {e}", args.culprit(&e, range_of(&experiment))))?;
         let summary = lab.summary().expect("at least one trial");
-        if args.json {
-            println!("{}", json_line(&experiment, &summary));
-        } else {
-            print_row(&experiment, &summary);
-        }
-        let worst = lab
+        let slowest = lab
             .trials()
             .iter()
             .max_by_key(|t| (t.downtime_ms, core::cmp::Reverse(t.index)))
             .copied()
             .expect("at least one trial");
-        slowest.push((experiment, worst));
+        results.push((experiment, summary, slowest));
     }
-    if !args.json {
-        println!(
-            "the slowest trial of each range (see its story with --timeout MIN-MAX --trial K):"
-        );
-        for (experiment, t) in slowest {
-            let c = experiment.config();
-            println!(
-                "{:>12}  K = {}: {} ms, {} {}, {} split {}",
-                format!(
-                    "{}-{} ms",
-                    c.election_timeout_min_ms, c.election_timeout_max_ms
-                ),
-                t.index,
-                t.downtime_ms,
-                t.elections,
-                plural(t.elections, "election", "elections"),
-                t.split_votes,
-                plural(t.split_votes, "vote", "votes")
-            );
+    if args.json {
+        for (experiment, summary, _) in &results {
+            println!("{}", json_line(experiment, summary));
         }
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} nodes, one-way latency {}-{} ms, PreVote {}, seed {}; {} trials per range, each \
+         crashing a steady leader at a random moment",
+        args.nodes,
+        args.latency.min_ms,
+        args.latency.max_ms,
+        if args.prevote { "on" } else { "off" },
+        args.seed,
+        args.trials
+    );
+    println!("time without a leader (ms), until a new one is followed by a majority:");
+    println!(
+        "{:>12} {:>9} {:>7} {:>11} {:>7} {:>7} {:>7} {:>7}",
+        "timeout", "heartbeat", "trials", "split vote", "p50", "p90", "p99", "max"
+    );
+    for (experiment, summary, _) in &results {
+        print_row(experiment, summary);
+    }
+    println!("the slowest trial of each range (see its story with --timeout MIN-MAX --trial K):");
+    for (experiment, _, t) in &results {
+        let c = experiment.config();
+        println!(
+            "{:>12}  K = {}: {} ms, {} {}, {} split {}",
+            format!(
+                "{}-{} ms",
+                c.election_timeout_min_ms, c.election_timeout_max_ms
+            ),
+            t.index,
+            t.downtime_ms,
+            t.elections,
+            plural(t.elections, "election", "elections"),
+            t.split_votes,
+            plural(t.split_votes, "vote", "votes")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -222,7 +237,7 @@ const STORY_HEAD_LINES: usize = 200;
 const STORY_TAIL_LINES: usize = 100;
 
 /// Prints trial `k` of `experiment`: its setup, then every election event after the crash.
-fn tell(experiment: &Experiment, k: u32, json: bool) {
+fn tell(experiment: &Experiment, k: u32, json: bool) -> Result<(), ExperimentError> {
     let mut head = Vec::new();
     let mut tail = VecDeque::new();
     let mut omitted = 0usize;
@@ -239,10 +254,10 @@ fn tell(experiment: &Experiment, k: u32, json: bool) {
             tail.pop_front();
             omitted += 1;
         }
-    });
+    })?;
     if json {
         println!("{}", trial_json(experiment, &trial));
-        return;
+        return Ok(());
     }
     let c = experiment.config();
     println!(
@@ -291,6 +306,7 @@ fn tell(experiment: &Experiment, k: u32, json: bool) {
             NO_LEADER_LIMIT_MS / 1000
         ),
     }
+    Ok(())
 }
 
 /// One server's election event in words, or `None` for events that are not about elections.

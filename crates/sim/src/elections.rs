@@ -115,6 +115,13 @@ pub enum ExperimentError {
     },
     /// No trials, or more than [`MAX_TRIALS`].
     Trials(u32),
+    /// A trial's cluster never had a leader that a majority followed, so there was nothing to
+    /// crash: with message delays this long against election timeouts this short, elections
+    /// never settle (Raft's timing requirement, §5.6: broadcast time ≪ election timeout).
+    NoSteadyLeader {
+        /// The trial.
+        trial: u32,
+    },
 }
 
 impl fmt::Display for ExperimentError {
@@ -138,6 +145,13 @@ impl fmt::Display for ExperimentError {
             ExperimentError::Trials(n) => {
                 write!(f, "trials must be 1 to {MAX_TRIALS}, not {n}")
             }
+            ExperimentError::NoSteadyLeader { trial } => write!(
+                f,
+                "in trial {trial} no leader was followed by a majority within \
+                 {NO_LEADER_LIMIT_MS} ms, so there was none to crash: with these settings \
+                 elections never settle (Raft's timing requirement, §5.6: messages must take \
+                 much less time than an election timeout)"
+            ),
         }
     }
 }
@@ -250,8 +264,8 @@ impl Experiment {
 
     /// Trial `index` paused just before its leader crashes: an ordinary run of the trial's
     /// seed in which [`Paused::first_candidate`]'s election timer was fired at time 0, run
-    /// to the moment of the crash.
-    pub fn replay(&self, index: u32) -> Paused {
+    /// to the moment of the crash. Fails if no leader is ever followed by a majority.
+    pub fn replay(&self, index: u32) -> Result<Paused, ExperimentError> {
         let config = self.sim_config(index);
         let mut draws = Rng::fork(config.seed, stream::FAULTS);
         let first_candidate = NodeId(draws.range_inclusive(0, self.config.nodes as u64 - 1) as u8);
@@ -264,33 +278,36 @@ impl Experiment {
         loop {
             simulation.run_until(crash_at);
             if let Some(leader) = steady_leader(&simulation) {
-                return Paused {
+                return Ok(Paused {
                     simulation,
                     first_candidate,
                     leader,
-                };
+                });
             }
-            assert!(
-                crash_at < NO_LEADER_LIMIT_MS,
-                "no steady first leader within {NO_LEADER_LIMIT_MS} ms"
-            );
+            if crash_at >= NO_LEADER_LIMIT_MS {
+                return Err(ExperimentError::NoSteadyLeader { trial: index });
+            }
             crash_at += self.heartbeat_ms();
         }
     }
 
-    /// Runs trial `index` from scratch.
-    pub fn trial(&self, index: u32) -> Trial {
+    /// Runs trial `index` from scratch (it fails as [`Experiment::replay`] does).
+    pub fn trial(&self, index: u32) -> Result<Trial, ExperimentError> {
         self.trial_observed(index, |_, _, _| {})
     }
 
     /// Runs trial `index` from scratch and hands `observe` every event a server reports
     /// after the crash, with its time, until the trial ends: the story of the trial.
-    pub fn trial_observed(&self, index: u32, mut observe: impl FnMut(u64, NodeId, Event)) -> Trial {
+    pub fn trial_observed(
+        &self,
+        index: u32,
+        mut observe: impl FnMut(u64, NodeId, Event),
+    ) -> Result<Trial, ExperimentError> {
         let Paused {
             simulation: mut sim,
             first_candidate,
             leader,
-        } = self.replay(index);
+        } = self.replay(index)?;
         let crash_at_ms = sim.now_ms();
         let seed = sim.config().seed;
         sim.crash(leader);
@@ -317,7 +334,7 @@ impl Experiment {
             Some(_) => sim.now_ms() - crash_at_ms,
             None => NO_LEADER_LIMIT_MS,
         };
-        Trial {
+        Ok(Trial {
             index,
             seed,
             first_candidate,
@@ -327,7 +344,7 @@ impl Experiment {
             new_leader,
             elections: terms.elections(),
             split_votes: terms.split_votes(),
-        }
+        })
     }
 }
 
@@ -490,15 +507,16 @@ impl Lab {
         &self.experiment
     }
 
-    /// Runs up to `max` more trials; returns how many it ran (0 once done).
-    pub fn run_trials(&mut self, max: u32) -> u32 {
+    /// Runs up to `max` more trials; returns how many it ran (0 once done). A trial that
+    /// cannot run stops the lab there with its error (the trials before it are kept).
+    pub fn run_trials(&mut self, max: u32) -> Result<u32, ExperimentError> {
         let first = self.trials.len() as u32;
         let end = self.experiment.config.trials.min(first.saturating_add(max));
         for index in first..end {
-            let trial = self.experiment.trial(index);
+            let trial = self.experiment.trial(index)?;
             self.trials.push(trial);
         }
-        end - first
+        Ok(end - first)
     }
 
     /// Whether every trial has run.

@@ -26,7 +26,7 @@ fn config(min: u64, max: u64, trials: u32) -> ExperimentConfig {
 
 fn run(config: ExperimentConfig) -> Vec<Trial> {
     let mut lab = Lab::new(config).unwrap();
-    assert_eq!(lab.run_trials(u32::MAX), config.trials);
+    assert_eq!(lab.run_trials(u32::MAX), Ok(config.trials));
     assert!(lab.is_done());
     lab.trials().to_vec()
 }
@@ -106,11 +106,11 @@ fn same_seed_same_trials() {
     let c = config(150, 175, 120);
     let all = run(c);
     let mut lab = Lab::new(c).unwrap();
-    while lab.run_trials(7) > 0 {}
+    while lab.run_trials(7).unwrap() > 0 {}
     assert_eq!(lab.trials(), &all[..]);
     let experiment = Experiment::new(c).unwrap();
     for trial in all.iter().step_by(17) {
-        assert_eq!(experiment.trial(trial.index), *trial);
+        assert_eq!(experiment.trial(trial.index).unwrap(), *trial);
     }
     let other = run(ExperimentConfig { seed: 2, ..c });
     assert_ne!(other, all);
@@ -122,8 +122,8 @@ fn same_seed_same_trials() {
 fn a_trial_replays_as_an_ordinary_run() {
     let experiment = Experiment::new(config(150, 155, 20)).unwrap();
     for index in 0..20 {
-        let trial = experiment.trial(index);
-        let paused = experiment.replay(index);
+        let trial = experiment.trial(index).unwrap();
+        let paused = experiment.replay(index).unwrap();
         let mut sim = paused.simulation;
         assert_eq!(sim.now_ms(), trial.crash_at_ms);
         assert_eq!(sim.config().seed, trial.seed);
@@ -156,8 +156,10 @@ fn an_observed_trial_is_the_same_trial() {
     let experiment = Experiment::new(config(150, 155, 30)).unwrap();
     for index in 0..30 {
         let mut events = Vec::new();
-        let trial = experiment.trial_observed(index, |t, node, e| events.push((t, node, e)));
-        assert_eq!(trial, experiment.trial(index));
+        let trial = experiment
+            .trial_observed(index, |t, node, e| events.push((t, node, e)))
+            .unwrap();
+        assert_eq!(trial, experiment.trial(index).unwrap());
         let mut terms: Vec<_> = events
             .iter()
             .filter_map(|(_, _, e)| match e {
@@ -244,7 +246,7 @@ fn impossible_experiments_are_refused() {
 #[test]
 fn the_cumulative_distribution_agrees_with_the_quantiles() {
     let mut lab = Lab::new(config(150, 175, 200)).unwrap();
-    lab.run_trials(u32::MAX);
+    lab.run_trials(u32::MAX).unwrap();
     let points = lab.cumulative();
     let summary = lab.summary().unwrap();
     assert!(points
@@ -260,4 +262,20 @@ fn the_cumulative_distribution_agrees_with_the_quantiles() {
     for p in &points {
         assert_eq!(lab.trials()[p.trial as usize].downtime_ms, p.downtime_ms);
     }
+}
+
+/// With one-way delays longer than the election timeout no leader ever settles, so there is
+/// nothing to crash: the experiment says so instead of measuring something else.
+#[test]
+fn a_cluster_that_never_settles_is_refused() {
+    let mut lab = Lab::new(ExperimentConfig {
+        latency_min_ms: 100,
+        latency_max_ms: 200,
+        ..config(150, 300, 3)
+    })
+    .unwrap();
+    let error = lab.run_trials(3).unwrap_err();
+    assert_eq!(error, ExperimentError::NoSteadyLeader { trial: 0 });
+    assert!(error.to_string().contains("timing requirement"), "{error}");
+    assert!(lab.trials().is_empty() && !lab.is_done());
 }

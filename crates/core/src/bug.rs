@@ -19,16 +19,21 @@ pub enum Bug {
     /// own term, the flaw in single-server changes found in 2015 (Ongaro, raft-dev): two
     /// changes from different terms can then each win a majority and a committed entry is lost.
     ConfigChangeBeforeNoop,
+    /// ReadIndex without the heartbeat round (thesis §6.4 step 3): a leader serves reads at
+    /// its commit index without confirming that it still leads, so a deposed leader cut off
+    /// from the cluster answers with stale values.
+    ReadWithoutHeartbeat,
 }
 
 impl Bug {
     /// Every variant, in a fixed order.
-    pub const ALL: [Bug; 5] = [
+    pub const ALL: [Bug; 6] = [
         Bug::Figure8Commit,
         Bug::ForgetVote,
         Bug::NoUpToDateCheck,
         Bug::StaleRead,
         Bug::ConfigChangeBeforeNoop,
+        Bug::ReadWithoutHeartbeat,
     ];
 
     /// The name used on command lines, in URLs and in scenario files.
@@ -39,6 +44,7 @@ impl Bug {
             Bug::NoUpToDateCheck => "no-up-to-date-check",
             Bug::StaleRead => "stale-read",
             Bug::ConfigChangeBeforeNoop => "config-change-before-noop",
+            Bug::ReadWithoutHeartbeat => "read-without-heartbeat",
         }
     }
 
@@ -59,6 +65,9 @@ impl Bug {
             }
             Bug::ConfigChangeBeforeNoop => {
                 "A new leader changes the membership before committing an entry of its own term, so two configurations from different terms can both win majorities and a committed entry is lost (the 2015 erratum)."
+            }
+            Bug::ReadWithoutHeartbeat => {
+                "A leader serves ReadIndex reads without a heartbeat round to confirm it still leads, so a deposed leader in a minority answers with stale values."
             }
         }
     }

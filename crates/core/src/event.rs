@@ -242,6 +242,28 @@ pub enum Event {
         /// The term it campaigns in.
         term: Term,
     },
+    /// A leader recorded its commit index as a read's index and asks for heartbeat round
+    /// `round` to confirm it still leads (thesis §6.4).
+    ReadIndexRecorded {
+        /// The read index.
+        index: LogIndex,
+        /// The round a majority must acknowledge.
+        round: u64,
+    },
+    /// A majority of the voters acknowledged heartbeat round `round`: the leader still led
+    /// after the reads of that round arrived, so they may be served (thesis §6.4).
+    LeadershipConfirmed {
+        /// The round.
+        round: u64,
+    },
+    /// A follower sent a client's read to its leader for a read index (thesis §6.4).
+    ReadForwarded {
+        /// The leader asked.
+        leader: NodeId,
+    },
+    /// A read was given up: leadership was lost, the term moved on, the leader refused it,
+    /// or it waited an election timeout. It had no effect.
+    ReadFailed,
     /// A leader heard AppendEntries from another leader of its own term. Impossible in
     /// correct Raft (Election Safety); possible only with a broken variant.
     RivalLeader {

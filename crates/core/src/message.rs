@@ -3,6 +3,7 @@
 
 use crate::event::RefusalReason;
 use crate::log::{Entry, Payload};
+use crate::read::ReadId;
 use crate::types::{LogIndex, NodeId, Term};
 use alloc::vec::Vec;
 
@@ -54,6 +55,9 @@ pub enum Body<C> {
         entries: Vec<Entry<C>>,
         /// The leader's commit index.
         leader_commit: LogIndex,
+        /// The leader's latest ReadIndex heartbeat round (thesis §6.4), echoed in the reply
+        /// so the leader knows the follower still followed it after the round began.
+        read_round: u64,
     },
     /// The answer to an AppendEntries.
     AppendEntriesResponse {
@@ -63,10 +67,27 @@ pub enum Body<C> {
         match_index: LogIndex,
         /// On failure, where the log disagreed and how far to back up.
         reject: Option<RejectHint>,
+        /// The `read_round` of the AppendEntries answered (0 when answering a stale term).
+        read_round: u64,
     },
     /// A leader handing leadership over tells its up-to-date target to start an election at
     /// once, as if its election timer had run out (thesis §3.10).
     TimeoutNow,
+    /// A follower asks its leader for a read index on behalf of one of its clients
+    /// (thesis §6.4: followers can serve reads through the leader).
+    ReadIndex {
+        /// The follower's name for the read, echoed in the answer.
+        id: ReadId,
+    },
+    /// The leader's answer to [`Body::ReadIndex`]: the index a read may be served at once the
+    /// follower has applied it, after the leader confirmed its leadership; `None` if the
+    /// receiver of the request could not give one (not the leader, too many reads waiting).
+    ReadIndexResponse {
+        /// The read answered.
+        id: ReadId,
+        /// The read index, if granted.
+        read_index: Option<LogIndex>,
+    },
 }
 
 /// The follower's hint after a failed consistency check, so the leader can skip a whole term
@@ -96,6 +117,10 @@ pub enum MessageKind {
     AppendEntriesResponse,
     /// A leadership transfer's "campaign now".
     TimeoutNow,
+    /// A follower asks the leader for a read index.
+    ReadIndex,
+    /// The leader's answer with a read index.
+    ReadIndexResponse,
 }
 
 impl<C> Message<C> {
@@ -108,6 +133,8 @@ impl<C> Message<C> {
             Body::AppendEntries { .. } => MessageKind::AppendEntries,
             Body::AppendEntriesResponse { .. } => MessageKind::AppendEntriesResponse,
             Body::TimeoutNow => MessageKind::TimeoutNow,
+            Body::ReadIndex { .. } => MessageKind::ReadIndex,
+            Body::ReadIndexResponse { .. } => MessageKind::ReadIndexResponse,
         }
     }
 
@@ -170,7 +197,9 @@ impl<C> Message<C> {
             }
             Body::RequestVoteResponse { .. }
             | Body::AppendEntriesResponse { .. }
-            | Body::TimeoutNow => None,
+            | Body::TimeoutNow
+            | Body::ReadIndex { .. }
+            | Body::ReadIndexResponse { .. } => None,
         }
     }
 
@@ -194,6 +223,8 @@ impl MessageKind {
             MessageKind::Heartbeat => "heartbeat",
             MessageKind::AppendEntriesResponse => "AppendEntries reply",
             MessageKind::TimeoutNow => "TimeoutNow",
+            MessageKind::ReadIndex => "ReadIndex",
+            MessageKind::ReadIndexResponse => "ReadIndex reply",
         }
     }
 }

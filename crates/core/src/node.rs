@@ -8,6 +8,7 @@ use crate::event::{Event, RefusalReason, StepDownReason};
 use crate::log::{Entry, Log, Payload};
 use crate::membership::{ChangeRefusal, Membership, MembershipChange};
 use crate::message::{Body, Message};
+use crate::read::{LeaderReads, ReadState, ReadWait};
 use crate::rng::Rng;
 use crate::role::{Leader, Progress, Role, RoleState};
 use crate::types::{LogIndex, NodeId, Term};
@@ -39,6 +40,9 @@ pub struct Ready<C> {
     pub apply: Option<(LogIndex, LogIndex)>,
     /// What happened, in order.
     pub events: Vec<Event>,
+    /// Reads registered with [`Node::read`] that are now decided: serve each one marked
+    /// `Serve` after applying `apply` above (thesis §6.4), answer the others as failed.
+    pub reads: Vec<ReadState>,
 }
 
 impl<C> Default for Ready<C> {
@@ -49,6 +53,7 @@ impl<C> Default for Ready<C> {
             messages: Vec::new(),
             apply: None,
             events: Vec::new(),
+            reads: Vec::new(),
         }
     }
 }
@@ -130,6 +135,10 @@ pub struct Node<C> {
     pub(crate) events: Vec<Event>,
     hard_state_dirty: bool,
     log_dirty_from: Option<LogIndex>,
+    /// Reads this server answers to its caller, waiting for a read index or for its commit.
+    pub(crate) read_waits: Vec<ReadWait>,
+    /// Reads decided since the last `Ready` (failures; successes come from `read_waits`).
+    pub(crate) read_results: Vec<ReadState>,
 }
 
 impl<C: Clone> Node<C> {
@@ -175,6 +184,8 @@ impl<C: Clone> Node<C> {
             events: Vec::new(),
             hard_state_dirty: false,
             log_dirty_from: None,
+            read_waits: Vec::new(),
+            read_results: Vec::new(),
         };
         node.reset_election_timer();
         Ok(node)
@@ -207,6 +218,7 @@ impl<C: Clone> Node<C> {
     /// acts through the same functions a message would.
     pub fn tick(&mut self, elapsed_ms: u64) {
         self.election_elapsed_ms = self.election_elapsed_ms.saturating_add(elapsed_ms);
+        self.tick_reads(elapsed_ms);
         if self.role.kind() == Role::Leader {
             self.heartbeat_elapsed_ms = self.heartbeat_elapsed_ms.saturating_add(elapsed_ms);
             self.tick_leader(elapsed_ms);
@@ -340,6 +352,11 @@ impl<C: Clone> Node<C> {
             || !self.events.is_empty()
             || self.commit_index > self.last_applied
             || matches!(&self.role, RoleState::Leader(l) if l.broadcast_pending)
+            || !self.read_results.is_empty()
+            || self
+                .read_waits
+                .iter()
+                .any(|w| w.index.is_some_and(|i| i <= self.commit_index))
     }
 
     /// Moves everything pending into `ready`, reusing its buffers (cleared first).
@@ -360,6 +377,7 @@ impl<C: Clone> Node<C> {
         ready.events.clear();
         core::mem::swap(&mut ready.messages, &mut self.messages);
         core::mem::swap(&mut ready.events, &mut self.events);
+        self.take_reads(&mut ready.reads);
         ready.apply = if self.commit_index > self.last_applied {
             let range = (self.last_applied.next(), self.commit_index);
             self.last_applied = self.commit_index;
@@ -552,6 +570,7 @@ impl<C: Clone> Node<C> {
                             success: false,
                             match_index: LogIndex::ZERO,
                             reject: None,
+                            read_round: 0,
                         },
                     ),
                     _ => {}
@@ -596,10 +615,12 @@ impl<C: Clone> Node<C> {
         reason: StepDownReason,
     ) {
         assert!(term >= self.term, "terms never go backwards");
+        self.abandon_leader_reads();
         if term > self.term {
             self.term = term;
             self.voted_for = None;
             self.hard_state_dirty = true;
+            self.fail_unanswered_reads();
         }
         let was_leader = self.role.kind() == Role::Leader;
         if self.role.kind() != Role::Follower {
@@ -636,6 +657,7 @@ impl<C: Clone> Node<C> {
         self.term = term;
         self.voted_for = None;
         self.hard_state_dirty = true;
+        self.fail_unanswered_reads();
     }
 
     pub(crate) fn send(&mut self, to: NodeId, term: Term, body: Body<C>) {
@@ -728,6 +750,7 @@ impl<C: Clone> Node<C> {
                 .collect(),
             broadcast_pending: false,
             transfer: None,
+            reads: LeaderReads::new(),
         }
     }
 }

@@ -70,6 +70,8 @@ pub(crate) struct Leader {
     pub broadcast_pending: bool,
     /// A leadership transfer under way (thesis §3.10): proposals are refused meanwhile.
     pub transfer: Option<LeadershipTransfer>,
+    /// ReadIndex rounds and the reads waiting on them (thesis §6.4).
+    pub reads: crate::read::LeaderReads,
 }
 
 impl RoleState {

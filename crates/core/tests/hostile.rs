@@ -120,6 +120,7 @@ fn append(
                 })
                 .collect(),
             leader_commit: LogIndex(commit),
+            read_round: 0,
         },
     }
 }
@@ -300,6 +301,7 @@ fn success_reply_matching_past_the_leaders_log_is_refused() {
             success: true,
             match_index: LogIndex(99),
             reject: None,
+            read_round: 0,
         },
     };
     let reason = RefusalReason::MatchPastLog {
@@ -330,6 +332,7 @@ fn index_past_four_billion_is_past_the_end() {
                 conflict_term: None,
                 conflict_index: LogIndex(3),
             }),
+            read_round: 0,
         }
     );
     assert_eq!(c.node('B').log().last_index(), LogIndex(2));

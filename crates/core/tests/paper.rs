@@ -194,6 +194,7 @@ fn append(
                 })
                 .collect(),
             leader_commit: LogIndex(commit),
+            read_round: 0,
         },
     }
 }
@@ -216,6 +217,7 @@ fn consistency_check_rejects_missing_prev_entry_with_hint() {
                 conflict_term: None,
                 conflict_index: LogIndex(3),
             }),
+            read_round: 0,
         }
     );
 }
@@ -352,6 +354,7 @@ fn old_term_entry_on_majority_is_not_committed_by_counting() {
                 prev_log_term: Term(1),
                 entries: vec![entry2],
                 leader_commit: LogIndex(1),
+                read_round: 0,
             },
         });
         c.run(|m| !is_append(m));

@@ -334,7 +334,10 @@ fn is_dead(cluster: &Cluster, m: &Message<Command>) -> bool {
         }
         // Only followers act on TimeoutNow, and a stale one is dropped unanswered.
         Body::TimeoutNow => m.term < term || (m.term == term && role != Role::Follower),
-        Body::RequestVote { .. } | Body::AppendEntries { .. } => false,
+        Body::RequestVote { .. }
+        | Body::AppendEntries { .. }
+        | Body::ReadIndex { .. }
+        | Body::ReadIndexResponse { .. } => false,
     }
 }
 

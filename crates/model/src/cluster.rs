@@ -306,6 +306,7 @@ pub fn describe_message(m: &Message<Command>) -> String {
             prev_log_term,
             entries,
             leader_commit,
+            ..
         } => {
             let entries: Vec<String> = entries.iter().map(describe_entry).collect();
             format!(
@@ -319,6 +320,11 @@ pub fn describe_message(m: &Message<Command>) -> String {
             ..
         } => format!("{head} append ok, match {match_index}"),
         Body::TimeoutNow => format!("{head} TimeoutNow"),
+        Body::ReadIndex { id } => format!("{head} ReadIndex #{}", id.0),
+        Body::ReadIndexResponse { id, read_index } => match read_index {
+            Some(index) => format!("{head} ReadIndex #{} at {index}", id.0),
+            None => format!("{head} ReadIndex #{} refused", id.0),
+        },
         Body::AppendEntriesResponse { reject, .. } => match reject {
             Some(hint) => format!("{head} append rejected at {}", hint.rejected_index),
             None => format!("{head} append rejected (stale term)"),

@@ -227,10 +227,11 @@ pub fn message(out: &mut String, m: &InFlight) {
                     prev_log_term,
                     entries,
                     leader_commit,
+                    read_round,
                 } => {
                     let _ = write!(
                         out,
-                        "\"fields\":{{\"term\":{},\"leader\":\"{from}\",\"prevLogIndex\":{},\"prevLogTerm\":{},\"leaderCommit\":{},\"entries\":[",
+                        "\"fields\":{{\"term\":{},\"leader\":\"{from}\",\"prevLogIndex\":{},\"prevLogTerm\":{},\"leaderCommit\":{},\"readRound\":{read_round},\"entries\":[",
                         t.0, prev_log_index.0, prev_log_term.0, leader_commit.0
                     );
                     for (k, e) in entries.iter().enumerate() {
@@ -261,14 +262,36 @@ pub fn message(out: &mut String, m: &InFlight) {
                     let _ = write!(out, "\"fields\":{{\"term\":{}}}", t.0);
                     format!("leader {from} hands leadership to {to}: {to}'s log is complete, so it should start an election now (TimeoutNow)")
                 }
+                Body::ReadIndex { id } => {
+                    let _ = write!(out, "\"fields\":{{\"term\":{},\"read\":{}}}", t.0, id.0);
+                    format!("{from} asks leader {to} for a read index, to serve a client's read without a log entry")
+                }
+                Body::ReadIndexResponse { id, read_index } => {
+                    let _ = write!(
+                        out,
+                        "\"fields\":{{\"term\":{},\"read\":{},\"readIndex\":",
+                        t.0, id.0
+                    );
+                    match read_index {
+                        Some(index) => {
+                            let _ = write!(out, "{}}}", index.0);
+                            format!("{from} confirmed it still leads: {to} may serve the read once it has applied index {}", index.0)
+                        }
+                        None => {
+                            out.push_str("null}");
+                            format!("{from} cannot give {to} a read index (it does not lead, or too many reads wait)")
+                        }
+                    }
+                }
                 Body::AppendEntriesResponse {
                     success,
                     match_index,
                     reject,
+                    read_round,
                 } => {
                     let _ = write!(
                         out,
-                        "\"fields\":{{\"term\":{},\"success\":{success},\"matchIndex\":{}",
+                        "\"fields\":{{\"term\":{},\"success\":{success},\"matchIndex\":{},\"readRound\":{read_round}",
                         t.0, match_index.0
                     );
                     if let Some(hint) = reject {

@@ -460,6 +460,22 @@ impl Narrator {
                 FeedKind::Warn,
                 format!("{n} gave up handing leadership to {target}: no new leader within an election timeout; it takes commands again"),
             ),
+            Event::ReadIndexRecorded { index, round } => (
+                FeedKind::Commit,
+                format!("{n} takes a read at index {index} and checks it still leads with heartbeat round {round}"),
+            ),
+            Event::LeadershipConfirmed { round } => (
+                FeedKind::Commit,
+                format!("A majority answered {n}'s heartbeat round {round}: it still leads, so the reads waiting on it can be served"),
+            ),
+            Event::ReadForwarded { leader } => (
+                FeedKind::Commit,
+                format!("{n} asks leader {leader} for a read index to serve a client's read"),
+            ),
+            Event::ReadFailed => (
+                FeedKind::Warn,
+                format!("{n} gave up a read: leadership was lost or not confirmed in time (the client may retry)"),
+            ),
             Event::TimeoutNowReceived { from, term } => (
                 FeedKind::Election,
                 format!("{n} got TimeoutNow from {from} and campaigns for term {term} at once, without waiting for its timer"),

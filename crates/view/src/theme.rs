@@ -107,6 +107,8 @@ pub fn message_color(kind: MessageKind, ok: bool) -> Color {
         MessageKind::RequestVote => VOTE_REQUEST,
         // "Campaign now": a leader's message that starts an election.
         MessageKind::TimeoutNow => LEADER,
+        // Reads travel like client traffic.
+        MessageKind::ReadIndex | MessageKind::ReadIndexResponse => CLIENT,
         MessageKind::AppendEntries => APPEND,
         MessageKind::Heartbeat => HEARTBEAT,
         MessageKind::RequestVoteResponse | MessageKind::AppendEntriesResponse => {

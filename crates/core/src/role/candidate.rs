@@ -22,6 +22,7 @@ impl<C: Clone> Node<C> {
                 prev_log_term,
                 entries,
                 leader_commit,
+                read_round,
             } => {
                 // "If AppendEntries RPC received from new leader: convert to follower."
                 self.accept_leader(m.from);
@@ -31,6 +32,7 @@ impl<C: Clone> Node<C> {
                     prev_log_term,
                     entries,
                     leader_commit,
+                    read_round,
                 )
             }
             Body::RequestVoteResponse { pre_vote, granted } => {
@@ -38,6 +40,10 @@ impl<C: Clone> Node<C> {
             }
             // A candidate already campaigns; a leader of its term sends it nothing to act on.
             Body::AppendEntriesResponse { .. } | Body::TimeoutNow => {}
+            Body::ReadIndex { id } => self.handle_read_index(m.from, id),
+            Body::ReadIndexResponse { id, read_index } => {
+                self.handle_read_index_response(id, read_index)
+            }
         }
     }
 

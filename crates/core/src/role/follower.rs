@@ -23,6 +23,7 @@ impl<C: Clone> Node<C> {
                 prev_log_term,
                 entries,
                 leader_commit,
+                read_round,
             } => {
                 if let RoleState::Follower { leader } = &mut self.role {
                     if *leader != Some(m.from) {
@@ -39,9 +40,14 @@ impl<C: Clone> Node<C> {
                     prev_log_term,
                     entries,
                     leader_commit,
+                    read_round,
                 )
             }
             Body::TimeoutNow => self.handle_timeout_now(m.from),
+            Body::ReadIndex { id } => self.handle_read_index(m.from, id),
+            Body::ReadIndexResponse { id, read_index } => {
+                self.handle_read_index_response(id, read_index)
+            }
             // Answers to a role this node no longer holds.
             Body::RequestVoteResponse { .. } | Body::AppendEntriesResponse { .. } => {}
         }
@@ -61,6 +67,7 @@ impl<C: Clone> Node<C> {
         prev_log_term: Term,
         entries: Vec<Entry<C>>,
         leader_commit: LogIndex,
+        read_round: u64,
     ) {
         self.reset_election_timer();
         // Step 2: the log must contain an entry at prev_log_index whose term matches.
@@ -71,7 +78,7 @@ impl<C: Clone> Node<C> {
                     conflict_term: None,
                     conflict_index: self.log.last_index().next(),
                 };
-                return self.reject_append(leader, hint);
+                return self.reject_append(leader, hint, read_round);
             }
             Some(term) if term != prev_log_term => {
                 let hint = RejectHint {
@@ -79,7 +86,7 @@ impl<C: Clone> Node<C> {
                     conflict_term: Some(term),
                     conflict_index: self.log.first_index_of_term(term, prev_log_index),
                 };
-                return self.reject_append(leader, hint);
+                return self.reject_append(leader, hint, read_round);
             }
             Some(_) => {}
         }
@@ -142,11 +149,12 @@ impl<C: Clone> Node<C> {
                 success: true,
                 match_index: last_new,
                 reject: None,
+                read_round,
             },
         );
     }
 
-    fn reject_append(&mut self, leader: NodeId, hint: RejectHint) {
+    fn reject_append(&mut self, leader: NodeId, hint: RejectHint, read_round: u64) {
         self.events.push(Event::AppendRejected {
             leader,
             prev_log_index: hint.rejected_index,
@@ -158,6 +166,7 @@ impl<C: Clone> Node<C> {
                 success: false,
                 match_index: LogIndex::ZERO,
                 reject: Some(hint),
+                read_round,
             },
         );
     }

@@ -48,6 +48,7 @@ impl<C: Clone> Node<C> {
                 success,
                 match_index,
                 reject,
+                read_round,
             } => {
                 let last_index = self.log.last_index();
                 if success && match_index > last_index {
@@ -61,7 +62,14 @@ impl<C: Clone> Node<C> {
                 if !self.membership.is_member(m.from) {
                     return; // a late answer from a server no longer (or not yet) replicated to
                 }
-                self.handle_append_response(m.from, success, match_index, reject)
+                self.handle_append_response(m.from, success, match_index, reject);
+                // Any answer of this term, success or not, shows the sender followed this
+                // leader when it answered.
+                self.read_round_acked(m.from, read_round);
+            }
+            Body::ReadIndex { id } => self.handle_read_index(m.from, id),
+            Body::ReadIndexResponse { id, read_index } => {
+                self.handle_read_index_response(id, read_index)
             }
             Body::AppendEntries { .. } => {
                 // Two leaders in one term: Election Safety is already broken (only a
@@ -182,6 +190,7 @@ impl<C: Clone> Node<C> {
     /// Sends AppendEntries (or a heartbeat, when nothing is new) to every follower.
     pub(crate) fn broadcast_append(&mut self) {
         self.heartbeat_elapsed_ms = 0;
+        self.read_round_for_broadcast();
         let peers = self.peers();
         for peer in peers {
             self.send_append(peer);
@@ -215,6 +224,7 @@ impl<C: Clone> Node<C> {
             prev_log_term,
             entries,
             leader_commit: self.commit_index,
+            read_round: leader.reads.round,
         };
         self.send(peer, self.term, body);
     }
@@ -329,6 +339,9 @@ impl<C: Clone> Node<C> {
         let from_current_term = self.log.term_at(candidate) == Some(self.term);
         if from_current_term || self.config.bugs.has(Bug::Figure8Commit) {
             self.advance_commit(candidate);
+            if from_current_term {
+                self.reads_after_commit();
+            }
             if self.commit_index >= self.membership_index && !self.membership.is_voter(me) {
                 self.become_follower(self.term, None, StepDownReason::Removed);
             }

@@ -18,6 +18,8 @@ pub struct Cluster {
     pub queue: VecDeque<Message<u32>>,
     pub events: Vec<(NodeId, Event)>,
     pub applied: Vec<Vec<(LogIndex, Payload<u32>)>>,
+    /// Reads decided, with the node that decided them and how much it had applied then.
+    pub reads: Vec<(NodeId, ReadState, usize)>,
     pub config: Config,
     ready: Ready<u32>,
 }
@@ -54,6 +56,7 @@ impl Cluster {
             queue: VecDeque::new(),
             events: Vec::new(),
             applied: vec![Vec::new(); size],
+            reads: Vec::new(),
             config,
             ready: Ready::default(),
         }
@@ -83,6 +86,9 @@ impl Cluster {
             for (k, e) in node.log().slice(from, to).iter().enumerate() {
                 self.applied[i].push((LogIndex(from.0 + k as u64), e.payload.clone()));
             }
+        }
+        for read in &self.ready.reads {
+            self.reads.push((node.id(), *read, self.applied[i].len()));
         }
     }
 

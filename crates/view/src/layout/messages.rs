@@ -133,6 +133,13 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                     Align::Center,
                 ));
             }
+            Body::ReadIndex { .. } | Body::ReadIndexResponse { .. } => scene.push(Shape::Circle {
+                x,
+                y,
+                r: 5.5 * s,
+                fill: Some(theme::WHITE),
+                stroke: Some(Stroke::solid(theme::message_color(m.kind(), true), 2.5 * s)),
+            }),
             Body::TimeoutNow => scene.push(Shape::Circle {
                 x,
                 y,

@@ -8,7 +8,7 @@
 
 use crate::history::Command;
 use river_core::{Body, Entry, LogIndex, Membership, Message, Node, NodeId, Payload};
-use river_core::{RejectHint, Term, MAX_CLUSTER_SIZE};
+use river_core::{ReadId, RejectHint, Term, MAX_CLUSTER_SIZE};
 
 /// The most entries one forged AppendEntries carries.
 pub const MAX_FORGED_ENTRIES: usize = 4;
@@ -112,6 +112,8 @@ pub enum ForgedBody {
         membership: (u16, u16),
         /// Near the receiver's last index.
         leader_commit: Value,
+        /// The ReadIndex heartbeat round (thesis §6.4), any number.
+        read_round: u64,
     },
     /// An answer to AppendEntries.
     AppendEntriesResponse {
@@ -122,9 +124,23 @@ pub enum ForgedBody {
         /// A rejection hint: rejected index, conflict term (near the message's term),
         /// conflict index.
         reject: Option<(Value, Option<Value>, Value)>,
+        /// The round echoed, any number.
+        read_round: u64,
     },
     /// A leadership transfer's "campaign now" (thesis §3.10).
     TimeoutNow,
+    /// A follower's request for a read index (thesis §6.4).
+    ReadIndex {
+        /// The read's id.
+        id: u64,
+    },
+    /// A leader's answer with a read index, or none.
+    ReadIndexResponse {
+        /// The read's id.
+        id: u64,
+        /// Near the receiver's last index, if given.
+        read_index: Option<Value>,
+    },
 }
 
 /// One forged message and the node it is handed to.
@@ -188,6 +204,7 @@ impl Forgery {
                 configurations,
                 membership,
                 leader_commit,
+                read_round,
             } => Body::AppendEntries {
                 prev_log_index: prev_log_index.index(receiver),
                 prev_log_term: prev_log_term.term(term),
@@ -204,11 +221,13 @@ impl Forgery {
                     })
                     .collect(),
                 leader_commit: leader_commit.index(receiver),
+                read_round,
             },
             ForgedBody::AppendEntriesResponse {
                 success,
                 match_index,
                 reject,
+                read_round,
             } => Body::AppendEntriesResponse {
                 success,
                 match_index: match_index.index(receiver),
@@ -217,8 +236,14 @@ impl Forgery {
                     conflict_term: conflict_term.map(|t| t.term(term)),
                     conflict_index: conflict.index(receiver),
                 }),
+                read_round,
             },
             ForgedBody::TimeoutNow => Body::TimeoutNow,
+            ForgedBody::ReadIndex { id } => Body::ReadIndex { id: ReadId(id) },
+            ForgedBody::ReadIndexResponse { id, read_index } => Body::ReadIndexResponse {
+                id: ReadId(id),
+                read_index: read_index.map(|i| i.index(receiver)),
+            },
         };
         Message {
             from,

@@ -74,12 +74,13 @@ fn body() -> impl Strategy<Value = ForgedBody> {
         ),
         (any::<bool>(), any::<bool>())
             .prop_map(|(pre_vote, granted)| ForgedBody::RequestVoteResponse { pre_vote, granted }),
-        (value(), term_below(), entries, value()).prop_map(
+        (value(), term_below(), entries, value(), round()).prop_map(
             |(
                 prev_log_index,
                 prev_log_term,
                 (entries, entry_terms, configurations, membership),
                 leader_commit,
+                read_round,
             )| {
                 ForgedBody::AppendEntries {
                     prev_log_index,
@@ -89,18 +90,30 @@ fn body() -> impl Strategy<Value = ForgedBody> {
                     configurations,
                     membership,
                     leader_commit,
+                    read_round,
                 }
             }
         ),
-        (any::<bool>(), value(), hint).prop_map(|(success, match_index, reject)| {
-            ForgedBody::AppendEntriesResponse {
-                success,
-                match_index,
-                reject,
+        (any::<bool>(), value(), hint, round()).prop_map(
+            |(success, match_index, reject, read_round)| {
+                ForgedBody::AppendEntriesResponse {
+                    success,
+                    match_index,
+                    reject,
+                    read_round,
+                }
             }
-        }),
+        ),
         Just(ForgedBody::TimeoutNow),
+        (0u64..4).prop_map(|id| ForgedBody::ReadIndex { id }),
+        (0u64..4, prop::option::of(value()))
+            .prop_map(|(id, read_index)| ForgedBody::ReadIndexResponse { id, read_index }),
     ]
+}
+
+/// A ReadIndex round: mostly the first few (what a young leader numbers), sometimes any.
+fn round() -> impl Strategy<Value = u64> {
+    prop_oneof![3 => 0u64..4, 1 => any::<u64>()]
 }
 
 fn forgery() -> impl Strategy<Value = Forgery> {

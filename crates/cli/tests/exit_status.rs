@@ -149,3 +149,27 @@ fn an_inconclusive_history_fails_unless_allowed() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("fails unless --allow-inconclusive"), "{out}");
 }
+
+/// The broken store without client sessions is a problem found, and its replay command
+/// keeps the flag; the replayed seed fails alone too.
+#[test]
+fn the_store_without_sessions_is_caught() {
+    let (code, out, _) = river(&["check", "--seeds", "150", "--no-sessions"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(": NOT LINEARIZABLE"), "{out}");
+    let replay = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("replay: river "))
+        .expect("a replay command");
+    assert!(replay.contains("--no-sessions"), "{replay}");
+    // Without the output files: the flags before `--trace`.
+    let args: Vec<&str> = replay
+        .split(" --trace")
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let (code, out, _) = river(&args);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("NOT LINEARIZABLE"), "{out}");
+}

@@ -377,13 +377,17 @@ impl Checker {
         track.committed_prefix = p as u64;
     }
 
+    /// The fingerprint of server `id`'s log up to `index`, if its log reaches that far
+    /// (index 0 has none).
+    fn fingerprint(&self, id: NodeId, index: u64) -> Option<u64> {
+        let k = usize::try_from(index.checked_sub(1)?).ok()?;
+        self.tracks[id.index()].chain.get(k).copied()
+    }
+
     fn record_commit(&mut self, now_ms: u64, node: &Node<Command>, from: LogIndex, to: LogIndex) {
         let id = node.id();
         for index in from.0..=to.0 {
-            let mine = index
-                .checked_sub(1)
-                .and_then(|k| self.tracks[id.index()].chain.get(k as usize));
-            let Some(&mine) = mine else {
+            let Some(mine) = self.fingerprint(id, index) else {
                 let text = format!("{id}'s commit index {to} is past the end of its log");
                 self.inconsistent(now_ms, id, 3, text);
                 return;
@@ -420,10 +424,7 @@ impl Checker {
 
     fn record_applied(&mut self, now_ms: u64, id: NodeId, from: LogIndex, to: LogIndex) {
         for index in from.0..=to.0 {
-            let mine = index
-                .checked_sub(1)
-                .and_then(|k| self.tracks[id.index()].chain.get(k as usize));
-            let Some(&mine) = mine else {
+            let Some(mine) = self.fingerprint(id, index) else {
                 let text = format!("{id} applied index {index}, outside its log");
                 self.inconsistent(now_ms, id, 4, text);
                 return;

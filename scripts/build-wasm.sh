@@ -21,8 +21,10 @@ build() {
   # gzipped. --converge repeats -Oz until the module stops shrinking. --low-memory-unused lets
   # it fold constant offsets into loads and stores: the lowest 1 KB is the far end of the 1 MB
   # stack (rustc puts the stack first, growing down from 1 MB to 0, data above it), which only
-  # a run already overflowing its stack would reach.
-  node_modules/.bin/wasm-opt --flatten --rereloop -Oz -Oz --converge --low-memory-unused \
+  # a run already overflowing its stack would reach. --merge-similar-functions (before and
+  # after) folds the look-alike functions serde's monomorphized serializers leave: 0.3 KB.
+  node_modules/.bin/wasm-opt --merge-similar-functions --flatten --rereloop -Oz -Oz --converge \
+    --low-memory-unused --merge-similar-functions -Oz \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     --strip-debug --strip-producers --strip-target-features \

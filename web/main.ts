@@ -12,8 +12,8 @@ import { $ } from './dom';
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
 /** How many feed lines the page keeps. */
 const MAX_FEED_ITEMS = 120;
-/** Bits returned by frame(). */
-const FEED = 1, STATUS = 2, STORY = 4, SETTINGS = 8, CONTROLS = 16;
+/** Bits the handle's loop reports after a frame: which panels to refresh. */
+const FEED = 1, STATUS = 2, STORY = 4, SETTINGS = 8, CONTROLS = 16, TIMELINE = 32;
 
 type NodeState = {
   id: string; role: string; term: number; votedFor: string | null; commitIndex: number; alive: boolean;
@@ -22,8 +22,16 @@ type NodeState = {
 };
 type State = {
   timeMs: number; seed: number; paused: boolean; speed: number;
-  nodes: NodeState[]; links: { from: string; to: string; up: boolean }[];
+  nodes: NodeState[]; links: { from: string; to: string; up: boolean }[]; messages: Message[];
 };
+/** The small things the controls show. */
+type Controls = {
+  paused: boolean; speed: number; speedLabel: string; partition: string; suggestion: string;
+  maxCommandBytes: number; status: string; overlayWidth: number; overlayHeight: number;
+};
+type FeedLine = { timeMs: number; kind: string; text: string };
+/** An action as the handle reads it: its kind, then its arguments by name. */
+type Action = { do: string; [argument: string]: string | number | boolean };
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
 type NodeInfo = {
   id: string; alive: boolean; title: string; hint: string;
@@ -40,7 +48,7 @@ type Timeline = {
   startMs: number; endMs: number; nowMs: number; branches: number; checkpoints: number;
   branchEnds: number[]; marks: Mark[];
 };
-type Safety = { ok: boolean; count: number; violations: { property: string; timeMs: number; text: string }[] };
+type Safety = { ok: boolean; count: number; violations: { property: string; timeMs: number; text: string }[]; properties: string[] };
 type BugInfo = { name: string; on: boolean; about: string };
 
 const canvas = $<HTMLCanvasElement>('canvas');
@@ -104,6 +112,8 @@ const ui = {
 };
 
 let raft: RiverRaft;
+/** The wasm heap (it grows, never shrinks). */
+let memory: WebAssembly.Memory;
 let menuNode: string | null = null;
 
 function notice(text: string, kind: 'warn' | 'error' = 'warn'): void {
@@ -121,27 +131,30 @@ function notice(text: string, kind: 'warn' | 'error' = 'warn'): void {
   ui.notices.append(item);
 }
 
-/** Throws the handle's refusal as an Error (an empty string means done). */
-function check(refusal: string): void {
-  if (refusal) throw new Error(refusal);
+/** Does an action; returns why not when refused, '' when done. */
+function attempt(action: Action): string {
+  try {
+    raft.apply(action);
+    return '';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(3)} s`;
 }
 
-function appendFeed(text: string): void {
-  const lines = text.split('\n').filter(Boolean);
+function appendFeed(lines: FeedLine[]): void {
   if (!lines.length) return;
   const fragment = document.createDocumentFragment();
   for (const line of lines.slice(-MAX_FEED_ITEMS)) {
-    const [time, kind, ...rest] = line.split('\t');
     const li = document.createElement('li');
-    li.className = `kind-${/^[a-z]+$/.test(kind) ? kind : 'story'}`;
+    li.className = `kind-${/^[a-z]+$/.test(line.kind) ? line.kind : 'story'}`;
     const t = document.createElement('time');
-    t.textContent = seconds(Number(time));
+    t.textContent = seconds(line.timeMs);
     const words = document.createElement('span');
-    words.textContent = rest.join('\t');
+    words.textContent = line.text;
     li.append(t, words);
     fragment.prepend(li);
   }
@@ -153,15 +166,17 @@ function syncControls(): void {
   const isPaused = paused();
   ui.play.textContent = isPaused ? '▶ Play' : '❚❚ Pause';
   ui.play.setAttribute('aria-pressed', String(!isPaused));
-  const speed = raft.speed(NaN);
+  const controls = raft.controls() as Controls;
+  const speed = controls.speed;
   let stop = 0;
   SPEEDS.forEach((d, k) => { if (Math.abs(1 / d - speed) < Math.abs(1 / SPEEDS[stop] - speed)) stop = k; });
   ui.speed.value = String(stop);
-  ui.speedLabel.textContent = raft.get('speed', '');
+  ui.speedLabel.textContent = controls.speedLabel;
 }
 
 function syncSettings(): void {
-  const settings = JSON.parse(raft.get('settings', '')) as Record<string, string>;
+  const settings = raft.settings() as Record<string, string>;
+  const controls = raft.controls() as Controls;
   ui.nodes.value = settings.nodes;
   if (document.activeElement !== ui.seed) ui.seed.value = settings.seed;
   for (const el of Array.from(ui.settingsForm.elements)) {
@@ -169,13 +184,13 @@ function syncSettings(): void {
     if (el.type === 'checkbox') el.checked = settings[el.name] === 'on';
     else if (document.activeElement !== el) el.value = settings[el.name];
   }
-  ui.split.textContent = `Split ${raft.get('partition', '').split('').join(' ')}`;
+  ui.split.textContent = `Split ${controls.partition.split('').join(' ')}`;
   ui.split.disabled = Number(settings.nodes) < 2;
-  ui.menuCommand.maxLength = Number(raft.get('max-command-bytes', ''));
+  ui.menuCommand.maxLength = controls.maxCommandBytes;
 }
 
 function syncStory(): void {
-  const story = JSON.parse(raft.get('story', '')) as Story;
+  const story = raft.scenario() as Story;
   ui.storyCard.hidden = story.state === 'none';
   ui.storyName.textContent = story.name ? `“${story.name}”` : '';
   ui.storyCard.dataset.state = story.state;
@@ -190,28 +205,26 @@ function syncStory(): void {
 }
 
 function sync(bits: number): void {
-  if (bits & FEED) appendFeed(raft.get('feed', ''));
-  if (bits & STATUS) ui.status.textContent = raft.get('status', '');
+  if (bits & FEED) appendFeed(raft.takeFeed() as FeedLine[]);
+  if (bits & STATUS) ui.status.textContent = (raft.controls() as Controls).status;
   if (bits & STORY) syncStory();
   if (bits & SETTINGS) { syncSettings(); closeMenu(); }
   if (bits & CONTROLS) syncControls();
   if (menuNode && bits & (FEED | STATUS)) fillMenu(menuNode);
-  if (bits & (FEED | STATUS)) syncTimeline(false);
+  if (bits & TIMELINE) syncTimeline();
 }
 
 /** After any action: show everything that may have changed. */
 function syncAll(): void {
   sync(FEED | STATUS | STORY | CONTROLS);
-  syncTimeline(true);
-  wake();
+  syncTimeline();
 }
 
 // ----- the node menu -----
 
 function fillMenu(id: string): boolean {
-  const raw = raft.get('node', id);
-  if (!raw) return false;
-  const info = JSON.parse(raw) as NodeInfo;
+  let info: NodeInfo;
+  try { info = raft.node(id) as NodeInfo; } catch { return false; }
   ui.menuTitle.textContent = info.title;
   ui.menuHint.textContent = info.hint;
   ui.menuCrash.textContent = info.alive ? 'Crash' : 'Restart';
@@ -223,12 +236,11 @@ function fillMenu(id: string): boolean {
 function openMenu(id: string): void {
   if (!fillMenu(id)) return;
   menuNode = id;
-  raft.act('select', id, '');
-  wake();
+  raft.apply({ do: 'select', node: id });
   ui.menuError.textContent = '';
-  ui.menuCommand.value = raft.get('suggestion', '');
+  ui.menuCommand.value = (raft.controls() as Controls).suggestion;
   ui.menu.hidden = false;
-  const node = (JSON.parse(raft.get('state', '')) as State).nodes.find((n) => n.id === id);
+  const node = (raft.state() as State).nodes.find((n) => n.id === id);
   const w = box.clientWidth, h = box.clientHeight;
   const mw = ui.menu.offsetWidth, mh = ui.menu.offsetHeight;
   let x = (node?.x ?? w / 2) + 48, y = (node?.y ?? h / 2) - 40;
@@ -243,29 +255,28 @@ function closeMenu(): void {
   if (menuNode === null) return;
   menuNode = null;
   ui.menu.hidden = true;
-  raft.act('select', '', '');
-  wake();
+  raft.apply({ do: 'select', node: '' });
   if (ui.menu.contains(document.activeElement)) canvas.focus();
 }
 
 ui.menuForm.addEventListener('submit', (event) => {
   event.preventDefault();
   if (!menuNode) return;
-  const refusal = raft.act('propose', menuNode, ui.menuCommand.value);
+  const refusal = attempt({ do: 'propose', node: menuNode, command: ui.menuCommand.value });
   ui.menuError.textContent = refusal;
   syncAll();
   if (!refusal) closeMenu();
 });
 ui.menuCrash.addEventListener('click', () => {
   if (!menuNode) return;
-  const info = JSON.parse(raft.get('node', menuNode)) as NodeInfo;
-  ui.menuError.textContent = raft.act(info.alive ? 'crash' : 'restart', menuNode, '');
+  const info = raft.node(menuNode) as NodeInfo;
+  ui.menuError.textContent = attempt({ do: info.alive ? 'crash' : 'restart', node: menuNode });
   syncAll();
   fillMenu(menuNode);
 });
 ui.menuTimeout.addEventListener('click', () => {
   if (!menuNode) return;
-  ui.menuError.textContent = raft.act('timeout', menuNode, '');
+  ui.menuError.textContent = attempt({ do: 'timeout', node: menuNode });
   syncAll();
   fillMenu(menuNode);
 });
@@ -281,14 +292,12 @@ function pointer(event: MouseEvent): [number, number] {
 canvas.addEventListener('pointermove', (event) => {
   const [x, y] = pointer(event);
   const hint = raft.pointer(x, y, 0);
-  wake();
   canvas.style.cursor = hint ? 'pointer' : '';
   ui.hint.textContent = hint;
   ui.hint.classList.toggle('shown', hint !== '');
 });
 canvas.addEventListener('pointerleave', () => {
   raft.pointer(0, 0, 3);
-  wake();
   ui.hint.classList.remove('shown');
 });
 canvas.addEventListener('click', (event) => {
@@ -305,59 +314,56 @@ function resize(): void {
   if (w <= 0 || h <= 0) return;
   raft.resize(w, h, window.devicePixelRatio || 1);
   fitOverlay();
-  wake();
 }
 
 /** The overlay canvas covers the ring area (top-left), whose size Rust decides. */
 function fitOverlay(): void {
-  const [ow, oh] = raft.get('overlay', '').split(' ');
-  overlay.style.width = `${ow}px`;
-  overlay.style.height = `${oh}px`;
+  const c = raft.controls() as Controls;
+  overlay.style.width = `${c.overlayWidth}px`;
+  overlay.style.height = `${c.overlayHeight}px`;
 }
 
 // ----- the toolbar -----
 
 function togglePlay(): void {
-  raft.act(paused() ? 'play' : 'pause', '', '');
+  raft.apply({ do: paused() ? 'play' : 'pause' });
   syncControls();
-  wake();
 }
 
 function setSpeedStop(stop: number): void {
   const k = Math.max(0, Math.min(SPEEDS.length - 1, stop));
-  raft.speed(1 / SPEEDS[k]);
+  raft.apply({ do: 'speed', speed: 1 / SPEEDS[k] });
   syncControls();
-  wake();
 }
 
 function setting(name: string, value: string, errorBox: HTMLElement): void {
-  const refusal = raft.act('set', name, value);
+  const refusal = attempt({ do: 'set', name, value });
   errorBox.textContent = refusal;
   if (refusal) syncSettings();
   syncAll();
 }
 
 function playStory(): void {
-  check(raft.act('play-built-in', 'partition', ''));
-  raft.act('play', '', '');
+  raft.apply({ do: 'play-built-in', name: 'partition' });
+  raft.apply({ do: 'play' });
   syncAll();
 }
 
 ui.play.addEventListener('click', togglePlay);
-ui.step.addEventListener('click', () => { raft.act('step', '', ''); syncAll(); });
+ui.step.addEventListener('click', () => { raft.apply({ do: 'step' }); syncAll(); });
 ui.speed.addEventListener('input', () => setSpeedStop(Number(ui.speed.value)));
 ui.nodes.addEventListener('change', () => setting('nodes', ui.nodes.value, ui.settingsError));
 ui.seed.addEventListener('change', () => {
-  const refusal = raft.act('set', 'seed', ui.seed.value);
+  const refusal = attempt({ do: 'set', name: 'seed', value: ui.seed.value });
   if (refusal) { notice(refusal); syncSettings(); }
   syncAll();
 });
 ui.seed.addEventListener('keydown', (event) => { if (event.key === 'Enter') ui.seed.blur(); });
-ui.restart.addEventListener('click', () => { raft.act('restart-run', '', ''); syncAll(); });
-ui.split.addEventListener('click', () => { check(raft.act('partition', raft.get('partition', ''), '')); syncAll(); });
-ui.heal.addEventListener('click', () => { raft.act('heal-all', '', ''); syncAll(); });
+ui.restart.addEventListener('click', () => { raft.apply({ do: 'restart-run' }); syncAll(); });
+ui.split.addEventListener('click', () => { raft.apply({ do: 'partition', groups: (raft.controls() as Controls).partition }); syncAll(); });
+ui.heal.addEventListener('click', () => { raft.apply({ do: 'heal-all' }); syncAll(); });
 ui.story.addEventListener('click', playStory);
-$('story-stop').addEventListener('click', () => { raft.act('stop-story', '', ''); syncAll(); });
+$('story-stop').addEventListener('click', () => { raft.apply({ do: 'stop-story' }); syncAll(); });
 
 $('settings-button').addEventListener('click', () => {
   syncSettings();
@@ -371,18 +377,18 @@ ui.settingsForm.addEventListener('change', (event) => {
 });
 
 $('scenario-button').addEventListener('click', () => {
-  if (!ui.scenarioText.value) ui.scenarioText.value = raft.get('built-in', 'partition');
+  if (!ui.scenarioText.value) ui.scenarioText.value = RiverRaft.builtIn('partition') ?? '';
   ui.scenarioError.textContent = '';
   ui.scenario.showModal();
 });
 $('scenario-reset').addEventListener('click', () => {
-  ui.scenarioText.value = raft.get('built-in', 'partition');
+  ui.scenarioText.value = RiverRaft.builtIn('partition') ?? '';
   ui.scenarioError.textContent = '';
 });
 $('scenario-run').addEventListener('click', () => {
-  const refusal = raft.act('load', ui.scenarioText.value, 'your scenario');
+  const refusal = attempt({ do: 'load', text: ui.scenarioText.value, name: 'your scenario' });
   ui.scenarioError.textContent = refusal ? `Not played: ${refusal}` : '';
-  if (!refusal) { raft.act('play', '', ''); ui.scenario.close(); }
+  if (!refusal) { raft.apply({ do: 'play' }); ui.scenario.close(); }
   syncAll();
 });
 $('help-button').addEventListener('click', () => ui.help.showModal());
@@ -399,7 +405,7 @@ document.addEventListener('keydown', (event) => {
   if (key === 'e' || key === 'E') ui.stepEvent.click();
   else if (key === 'b' || key === 'B' || key === 'ArrowLeft') ui.stepBack.click();
   else if (key === ' ') togglePlay();
-  else if (key === 'n' || key === 'N' || key === 'ArrowRight') { raft.act('step', '', ''); syncAll(); }
+  else if (key === 'n' || key === 'N' || key === 'ArrowRight') { raft.apply({ do: 'step' }); syncAll(); }
   else if (key === '+' || key === '=') setSpeedStop(Number(ui.speed.value) + 1);
   else if (key === '-' || key === '_') setSpeedStop(Number(ui.speed.value) - 1);
   else if (/^[1-9]$/.test(key)) openMenu(String.fromCharCode(64 + Number(key)));
@@ -417,51 +423,46 @@ document.addEventListener('keydown', (event) => {
 // ----- the public API -----
 
 function paused(): boolean {
-  return raft.get('paused', '') === 'true';
+  return (raft.controls() as Controls).paused;
 }
 
 /** An API action: throws the refusal, and shows whatever changed. */
-function act(verb: string, a: unknown = '', b: unknown = ''): void {
-  try { check(raft.act(verb, String(a), String(b))); } finally { syncAll(); }
-}
-
-/** An API action that takes a number: throws the refusal, and shows whatever changed. */
-function at(verb: string, x: number): void {
-  try { check(raft.at(verb, Number(x))); } finally { syncAll(); }
+function act(action: Action): string | undefined {
+  try { return raft.apply(action); } finally { syncAll(); }
 }
 
 /** The page's JavaScript API, for embedding and for the browser tests. */
 const api = {
   /** Everything on screen, as plain data. */
-  state: (): State => JSON.parse(raft.get('state', '')) as State,
+  state: (): State => raft.state() as State,
   /** A user sends `command` to node `nodeId` ("A"…"I"). */
-  propose(node: string, command: string): void { act('propose', node, command); },
+  propose(node: string, command: string): void { act({ do: 'propose', node: String(node), command: String(command) }); },
   /** Cuts the link a–b both ways, or only a → b when `oneWay`. */
-  cut(a: string, b: string, oneWay = false): void { act(oneWay ? 'cut-one-way' : 'cut', a, b); },
+  cut(a: string, b: string, oneWay = false): void { act({ do: 'cut', a: String(a), b: String(b), oneWay: Boolean(oneWay) }); },
   /** Restores the link a–b both ways. */
-  heal(a: string, b: string): void { act('heal', a, b); },
+  heal(a: string, b: string): void { act({ do: 'heal', a: String(a), b: String(b) }); },
   /** Splits the cluster into groups that hear only each other: [["A","B"],["C","D","E"]] or "AB|CDE". */
   partition(groups: string[][] | string[] | string): void {
     const text = Array.isArray(groups) ? groups.map((g) => (Array.isArray(g) ? g.join('') : String(g))).join('|') : String(groups);
-    act('partition', text);
+    act({ do: 'partition', groups: text });
   },
   /** Restores every link. */
-  healAll(): void { act('heal-all'); },
-  crash(id: string): void { act('crash', id); },
-  restart(id: string): void { act('restart', id); },
+  healAll(): void { act({ do: 'heal-all' }); },
+  crash(id: string): void { act({ do: 'crash', node: String(id) }); },
+  restart(id: string): void { act({ do: 'restart', node: String(id) }); },
   /** Fires the node's election timer now. */
-  timeout(id: string): void { act('timeout', id); },
-  pause(): void { act('pause'); },
-  play(): void { act('play'); },
+  timeout(id: string): void { act({ do: 'timeout', node: String(id) }); },
+  pause(): void { act({ do: 'pause' }); },
+  play(): void { act({ do: 'play' }); },
   /** Simulated ms per real ms, from 0.001 to 1; returns the speed in use. */
-  setSpeed(x: number): number { const s = raft.speed(Number(x)); syncAll(); return s; },
+  setSpeed(x: number): number { act({ do: 'speed', speed: Number(x) }); return (raft.controls() as Controls).speed; },
   /** Runs `ms` of simulated time at once, deterministically. */
-  advance(ms: number): void { try { check(raft.advance(Number(ms))); } finally { syncAll(); } },
+  advance(ms: number): void { act({ do: 'advance', ms: Number(ms) }); },
   /** Pauses and runs to the next event. */
-  step(): void { act('step'); },
+  step(): void { act({ do: 'step' }); },
   /** Loads scenario text and plays it on the cluster it describes; an error names its line. */
   load(text: string): void {
-    const refusal = raft.act('load', String(text), 'loaded');
+    const refusal = attempt({ do: 'load', text: String(text), name: 'loaded' });
     if (refusal) {
       ui.scenarioError.textContent = `Not played: ${refusal}`;
       notice(`The scenario was not played: ${refusal}`, 'error');
@@ -471,40 +472,37 @@ const api = {
     syncAll();
   },
   /** The scenario's progress: { name, state, line, text, error }. */
-  scenario: (): Story => JSON.parse(raft.get('story', '')) as Story,
+  scenario: (): Story => raft.scenario() as Story,
   /** The WebAssembly heap's size in bytes (it grows, never shrinks): for memory budgets. */
-  memoryBytes: (): number => Number(raft.get('memory', '')),
-  /** The teaching tools are part of the page: kept so callers of the two-build page work. */
-  teach: (): Promise<void> => Promise.resolve(),
+  memoryBytes: (): number => memory.buffer.byteLength,
   /** Takes message `id` (see state().messages) off the wire: it is lost. */
-  dropMessage(id: number): void { at('drop', id); },
+  dropMessage(id: number): void { act({ do: 'message', id: Number(id), what: 'drop' }); },
   /** Puts a copy of message `id` on the wire. */
-  duplicateMessage(id: number): void { at('duplicate', id); },
+  duplicateMessage(id: number): void { act({ do: 'message', id: Number(id), what: 'duplicate' }); },
   /** Holds message `id` on the wire until released. */
-  holdMessage(id: number): void { at('hold', id); },
+  holdMessage(id: number): void { act({ do: 'message', id: Number(id), what: 'hold' }); },
   /** Releases held message `id`: it arrives after its link's delay from now. */
-  releaseMessage(id: number): void { at('release', id); },
+  releaseMessage(id: number): void { act({ do: 'message', id: Number(id), what: 'release' }); },
   /** Shows moment `timeMs` of this run, rebuilt exactly (at most the furthest reached). */
-  seek(timeMs: number): void { at('seek', timeMs); },
+  seek(timeMs: number): void { act({ do: 'seek', ms: Number(timeMs) }); },
   /** Returns to kept future `k` (see timeline().branchEnds); the one left is kept. */
-  switchBranch(k: number): void { at('branch', k); },
+  switchBranch(k: number): void { act({ do: 'branch', k: Number(k) }); },
   /** Pauses and runs exactly one event; returns it in words. */
   stepEvent(): string {
-    const words = raft.get('step-event', '');
+    const words = act({ do: 'step-event' }) ?? '';
     ui.stepWords.textContent = words;
-    syncAll();
     return words;
   },
   /** Pauses and goes back one event. */
-  stepBack(): void { act('step-back'); },
+  stepBack(): void { act({ do: 'step-back' }); },
   /** { startMs, endMs, nowMs, branches, checkpoints, branchEnds, marks: [{ timeMs, kind, term, color, text }] }. */
-  timeline: (): Timeline => JSON.parse(raft.get('timeline', '')) as Timeline,
+  timeline: (): Timeline => raft.timeline() as Timeline,
   /** The live checker: { ok, count, violations: [{ property, timeMs, text }] }. */
-  safety: (): Safety => JSON.parse(raft.get('safety', '')) as Safety,
+  safety: (): Safety => raft.safety() as Safety,
   /** The deliberately broken variants: [{ name, on, about }]. */
-  bugs: (): BugInfo[] => JSON.parse(raft.get('bugs', '')) as BugInfo[],
+  bugs: (): BugInfo[] => raft.bugs() as BugInfo[],
   /** Switches a broken variant on or off (the cluster starts afresh). */
-  setBug(name: string, on: boolean): void { act('bug', String(name), on ? 'on' : 'off'); },
+  setBug(name: string, on: boolean): void { act({ do: 'bug', name: String(name), on: Boolean(on) }); },
 };
 
 declare global {
@@ -513,20 +511,16 @@ declare global {
 
 // ----- the timeline and the safety badge -----
 
-let shownAt = -Infinity;
 let timeline: Timeline = { startMs: 0, endMs: 0, nowMs: 0, branches: 0, checkpoints: 0, branchEnds: [], marks: [] };
 let branchesShown = '';
 let scrubbing = false;
 /** The message whose inspector is open. */
 let msgId: number | null = null;
 
-/** Redraws the timeline and the badge: at once after an action, else a few times a
- * second (the run moves them every frame, and each redraw costs the page a layout). */
-function syncTimeline(now: boolean): void {
-  const wall = performance.now();
-  if (!now && wall - shownAt < 250) return;
-  shownAt = wall;
-  timeline = JSON.parse(raft.get('timeline', '')) as Timeline;
+/** Redraws the timeline and the badge: after an action, and a few times a second while
+ * the run plays (the handle's loop says when; each redraw costs the page a layout). */
+function syncTimeline(): void {
+  timeline = raft.timeline() as Timeline;
   ui.scrub.max = String(timeline.endMs);
   if (!scrubbing) ui.scrub.value = String(timeline.nowMs);
   ui.scrubLabel.textContent = seconds(timeline.nowMs);
@@ -541,7 +535,7 @@ function syncTimeline(now: boolean): void {
   }
   drawMarks();
   if (msgId !== null) fillMessage();
-  const safety = JSON.parse(raft.get('safety', '')) as Safety;
+  const safety = raft.safety() as Safety;
   ui.safety.classList.toggle('broken', !safety.ok);
   ui.safety.textContent = safety.ok ? '✓ safe' : `✗ ${safety.count} violation${safety.count === 1 ? '' : 's'}`;
 }
@@ -577,8 +571,8 @@ function markAt(clientX: number): Mark | null {
 }
 
 function seekTo(ms: number): void {
-  if (!paused()) raft.act('pause', '', '');
-  const refusal = raft.at('seek', ms);
+  if (!paused()) raft.apply({ do: 'pause' });
+  const refusal = attempt({ do: 'seek', ms });
   if (refusal) notice(refusal);
   syncAll();
 }
@@ -587,22 +581,22 @@ ui.scrub.addEventListener('input', () => { scrubbing = true; seekTo(Number(ui.sc
 ui.branch.addEventListener('change', () => {
   const k = Number(ui.branch.value);
   if (k < 0) return;
-  if (!paused()) raft.act('pause', '', '');
-  const refusal = raft.at('branch', k);
+  if (!paused()) raft.apply({ do: 'pause' });
+  const refusal = attempt({ do: 'branch', k });
   if (refusal) notice(refusal);
   branchesShown = '';
   syncAll();
 });
-ui.scrub.addEventListener('change', () => { scrubbing = false; syncTimeline(true); });
+ui.scrub.addEventListener('change', () => { scrubbing = false; syncTimeline(); });
 ui.marks.addEventListener('mousemove', (event) => { ui.marks.title = markAt(event.clientX)?.text ?? ''; });
 ui.marks.addEventListener('click', (event) => { const m = markAt(event.clientX); if (m) seekTo(m.timeMs); });
-ui.stepEvent.addEventListener('click', () => { ui.stepWords.textContent = raft.get('step-event', ''); syncAll(); });
-ui.stepBack.addEventListener('click', () => { raft.act('step-back', '', ''); ui.stepWords.textContent = 'Went back one event.'; syncAll(); });
+ui.stepEvent.addEventListener('click', () => { ui.stepWords.textContent = raft.apply({ do: 'step-event' }) ?? ''; syncAll(); });
+ui.stepBack.addEventListener('click', () => { raft.apply({ do: 'step-back' }); ui.stepWords.textContent = 'Went back one event.'; syncAll(); });
 
 ui.safety.addEventListener('click', () => {
-  const safety = JSON.parse(raft.get('safety', '')) as Safety;
+  const safety = raft.safety() as Safety;
   ui.safetySummary.textContent = safety.ok
-    ? 'Every property held after every event so far: Election Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety, monotonic terms and commit indexes, and no committed entry lost.'
+    ? `Every property held after every event so far: ${safety.properties.join(', ')}.`
     : `${safety.count} violation${safety.count === 1 ? '' : 's'} found. Jump to the moment each happened:`;
   ui.safetyList.replaceChildren(...safety.violations.map((v) => {
     const li = document.createElement('li');
@@ -624,7 +618,7 @@ ui.safety.addEventListener('click', () => {
 // ----- the bugs panel -----
 
 function syncBugs(): void {
-  const bugs = JSON.parse(raft.get('bugs', '')) as BugInfo[];
+  const bugs = raft.bugs() as BugInfo[];
   for (const old of Array.from(ui.bugs.querySelectorAll('label'))) old.remove();
   for (const bug of bugs) {
     const label = document.createElement('label');
@@ -647,13 +641,13 @@ ui.bugs.addEventListener('change', (event) => {
   const el = event.target;
   if (!(el instanceof HTMLInputElement) || !el.dataset.bug) return;
   event.stopPropagation();
-  $('settings-error').textContent = raft.act('bug', el.dataset.bug, el.checked ? 'on' : 'off');
+  $('settings-error').textContent = attempt({ do: 'bug', name: el.dataset.bug, on: el.checked });
   syncBugs();
   syncAll();
 });
 $('settings-button').addEventListener('click', syncBugs);
 $('scenario-figure8').addEventListener('click', () => {
-  $<HTMLTextAreaElement>('scenario-text').value = raft.get('built-in', 'figure8');
+  $<HTMLTextAreaElement>('scenario-text').value = RiverRaft.builtIn('figure8') ?? '';
   $('scenario-error').textContent = '';
 });
 
@@ -671,7 +665,7 @@ function openMessage(id: number): void {
 
 /** Shows the open message, or says it has left the wire. */
 function fillMessage(): void {
-  const messages = (JSON.parse(raft.get('state', '')) as { messages: Message[] }).messages;
+  const messages = (raft.state() as State).messages;
   const m = messages.find((x) => x.id === msgId);
   const buttons = Array.from(ui.msg.querySelectorAll<HTMLButtonElement>('.row button'));
   for (const b of buttons) b.disabled = !m;
@@ -697,7 +691,7 @@ function closeMessage(): void {
 
 function messageAction(verb: 'drop' | 'duplicate' | 'hold' | 'release'): void {
   if (msgId === null) return;
-  ui.msgError.textContent = raft.at(verb, msgId);
+  ui.msgError.textContent = attempt({ do: 'message', id: msgId, what: verb });
   syncAll();
 }
 
@@ -743,44 +737,21 @@ ui.timelineToggle.addEventListener('click', () => {
   const collapsed = ui.timeline.classList.toggle('collapsed');
   ui.timelineToggle.setAttribute('aria-expanded', String(!collapsed));
   ui.timelineToggle.textContent = collapsed ? '▸' : '▾';
-  if (!collapsed) syncTimeline(true);
+  if (!collapsed) syncTimeline();
 });
 
 // ----- start -----
 
-let sleeping: number | undefined;
 let stopped = false;
-
-/** One frame: a single call into wasm advances the run and paints; then the page sleeps as
- * long as Rust says nothing needs drawing (slow speeds, paused), and wakes on any action.
- * The clock is read here rather than taken from the animation frame's timestamp: that one
- * is when the frame began, often before the sleep ended, and would make a woken frame look
- * not yet due (a whole frame of layout, paint and commit spent for nothing). */
-function frame(): void {
-  let bits: number;
-  try {
-    bits = raft.frame(performance.now());
-  } catch (error) {
-    stopped = true;
-    notice(`The simulation stopped with an internal error: ${String(error)}. Reload the page to start again.`, 'error');
-    return;
-  }
-  if (bits & 0xff) sync(bits & 0xff);
-  const wait = bits >>> 8;
-  if (wait > 0) sleeping = window.setTimeout(wake, wait);
-  else requestAnimationFrame(frame);
-}
-
-/** Runs the next frame soon instead of after the sleep. */
-function wake(): void {
-  if (sleeping === undefined || stopped) return;
-  clearTimeout(sleeping);
-  sleeping = undefined;
-  requestAnimationFrame(frame);
-}
+// A failed internal check stops the wasm inside the handle's loop: say so once.
+window.addEventListener('error', (event) => {
+  if (stopped || !/unreachable|RuntimeError/.test(String(event.message))) return;
+  stopped = true;
+  notice(`The simulation stopped with an internal error: ${event.message}. Reload the page to start again.`, 'error');
+});
 
 async function start(): Promise<void> {
-  await init();
+  ({ memory } = await init());
   const w = Math.max(1, box.clientWidth), h = Math.max(1, box.clientHeight);
   // The overlay (messages, timers: repainted up to 30 times a second) is desynchronized
   // from the page's frames: its pixels reach the screen without a main-thread commit,
@@ -789,7 +760,7 @@ async function start(): Promise<void> {
   overlay.getContext('2d', { desynchronized: true });
   raft = new RiverRaft(canvas, overlay, location.search, w, h, window.devicePixelRatio || 1);
   fitOverlay();
-  for (const text of raft.get('notices', '').split('\n').filter(Boolean)) notice(text);
+  for (const text of raft.notices() as string[]) notice(text);
   new ResizeObserver(resize).observe(box);
   let media: MediaQueryList | null = null;
   const watchRatio = (): void => {
@@ -802,9 +773,11 @@ async function start(): Promise<void> {
   syncSettings();
   sync(FEED | STATUS | STORY | CONTROLS);
   window.riverRaft = api;
-  syncTimeline(true);
+  syncTimeline();
   document.body.dataset.ready = 'true';
-  requestAnimationFrame(frame);
+  // The handle runs the loop: animation frames while something moves, sleeps at slow
+  // speeds, nothing while paused; it calls back with what changed.
+  raft.start(sync);
 }
 
 start().catch((error: unknown) => notice(`River Raft could not start: ${String(error)}`, 'error'));

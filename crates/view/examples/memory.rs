@@ -1,6 +1,7 @@
 //! How much memory the page's model holds after a long run, natively (resident set size of
 //! this process): `cargo run --release -p river-view --example memory`. The page itself is
 //! measured in Chromium by `npm run bench`.
+use river_view::action::{Action, Node};
 use river_view::app::App;
 use river_view::layout::Viewport;
 
@@ -19,9 +20,13 @@ fn main() {
     let mut app = App::new("?seed=1&paused", Viewport::new(1000.0, 560.0), || 1);
     for minute in 1..=30 {
         for s in 0..60 {
-            app.advance(1000.0).unwrap();
+            app.apply(Action::Advance(1000.0)).unwrap();
             if let Some(l) = app.sim().leader() {
-                let _ = app.propose(&l.to_string(), &format!("k={s}"));
+                let command = format!("k={s}");
+                let _ = app.apply(Action::Propose {
+                    node: Node(l),
+                    command,
+                });
             }
             let _ = app.take_feed();
         }

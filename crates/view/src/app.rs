@@ -9,14 +9,14 @@
 //! `advance` and `step` move time instead, which makes runs driven through the API
 //! deterministic: the same seed and the same calls give the same state.
 
+use crate::answers;
 use crate::journal::{Head, Journal};
-use crate::json;
 use crate::layout::{self, hit_test, Geometry, Hit, View, Viewport};
 use crate::marks::Marks;
 use crate::maths;
 use crate::narrate::{self, Feed, FeedKind, Narrator};
 use crate::scene::Scene;
-use crate::settings::{self, AddressRequest, Effect, Settings, MAX_SEED};
+use crate::settings::{AddressRequest, Effect, Setting, Settings, MAX_SEED};
 use crate::words::{self, echo};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -63,8 +63,9 @@ pub const SLOW_OVERLAY_INTERVAL_MS: f64 = 33.0;
 pub const FRAME_SLACK_MS: f64 = 8.0;
 /// From this speed on the overlay follows every animation frame.
 pub const SMOOTH_SPEED: f64 = 0.2;
-/// While paused, frames come this often at most (the page wakes the loop on any action).
-pub const IDLE_FRAME_MS: u32 = 250;
+/// The timeline strip and the safety badge are refreshed at most this often while the run
+/// plays (each refresh costs the page a layout); actions refresh them at once.
+pub const TIMELINE_REFRESH_MS: f64 = 250.0;
 
 /// Bits `frame` returns: what the page should fetch and show again.
 pub mod changed {
@@ -78,8 +79,10 @@ pub mod changed {
     pub const SETTINGS: u32 = 8;
     /// Paused or speed changed.
     pub const CONTROLS: u32 = 16;
+    /// The timeline and the safety badge moved on (at most every [`TIMELINE_REFRESH_MS`]).
+    pub const TIMELINE: u32 = 32;
     /// Everything.
-    pub const ALL: u32 = 31;
+    pub const ALL: u32 = 63;
 }
 
 /// What a click did, for the page to follow up (a node click opens that node's menu).
@@ -125,10 +128,14 @@ pub struct App {
     overlay_painted: Option<u64>,
     /// Wall time of the last overlay repaint.
     overlay_wall_ms: f64,
-    /// How this run began and what people did to it ([`App::journal`], [`App::replay`]);
-    /// `None` once someone travelled in time (the journal holds one straight line of
-    /// actions).
-    journal: Option<Journal>,
+    /// Wall time the timeline was last said to have moved on.
+    timeline_wall_ms: f64,
+    /// The timeline moved on since it was last said to.
+    timeline_due: bool,
+    /// How this run began and what people did to it ([`App::journal`], [`App::replay`]).
+    journal: Journal,
+    /// Runs started so far: an action that starts one is not journaled in the old one.
+    runs: u64,
 }
 
 impl App {
@@ -168,7 +175,10 @@ impl App {
             base_painted: None,
             overlay_painted: None,
             overlay_wall_ms: f64::NEG_INFINITY,
-            journal: None,
+            timeline_wall_ms: f64::NEG_INFINITY,
+            timeline_due: false,
+            journal: Journal::new(Head::Fresh(Settings::new(0))),
+            runs: 0,
         };
         app.started();
         app
@@ -191,6 +201,15 @@ impl App {
         }
         if !self.paused && gap > 0.0 {
             self.run_to(self.clock_ms + gap * self.speed);
+        }
+        // The strip follows what the feed and the status line tell, at most every
+        // TIMELINE_REFRESH_MS; a refresh held back comes with a later frame.
+        self.timeline_due |= self.changed & (changed::FEED | changed::STATUS) != 0;
+        let since = wall_ms - self.timeline_wall_ms;
+        if self.timeline_due && !(0.0..TIMELINE_REFRESH_MS).contains(&since) {
+            self.timeline_due = false;
+            self.timeline_wall_ms = wall_ms;
+            self.changed |= changed::TIMELINE;
         }
         self.narrator.prune_ghosts(self.clock_ms);
         core::mem::take(&mut self.changed)
@@ -241,18 +260,19 @@ impl App {
 
     /// How long the page may wait before the next frame is worth making, in wall ms: 0 at
     /// fast speeds (every animation frame), the rest of [`SLOW_OVERLAY_INTERVAL_MS`] at slow
-    /// ones, and [`IDLE_FRAME_MS`] while paused (the page wakes the loop itself when a person
-    /// acts). Sleeping instead of running empty frames keeps the main thread idle.
-    pub fn next_frame_in_ms(&self) -> u32 {
+    /// ones, and `None` while paused: nothing moves, so no frame comes until a person acts
+    /// (every action wakes the loop). Sleeping instead of running empty frames keeps the
+    /// main thread idle.
+    pub fn next_frame_in_ms(&self) -> Option<u32> {
         if self.paused {
-            return IDLE_FRAME_MS;
+            return None;
         }
         if self.speed >= SMOOTH_SPEED {
-            return 0;
+            return Some(0);
         }
         let wall = self.last_wall_ms.unwrap_or(0.0);
         let left = SLOW_OVERLAY_INTERVAL_MS - FRAME_SLACK_MS - (wall - self.overlay_wall_ms);
-        maths::clamp(left, 0.0, SLOW_OVERLAY_INTERVAL_MS) as u32
+        Some(maths::clamp(left, 0.0, SLOW_OVERLAY_INTERVAL_MS) as u32)
     }
 
     /// Forces the next [`App::scenes`] to return both layers (the canvases were cleared).
@@ -318,7 +338,7 @@ impl App {
     // ----- runs -----
 
     /// Starts a fresh cluster from the current settings (same seed: the same run again).
-    pub fn restart_run(&mut self) {
+    fn start_again(&mut self) {
         self.story = None;
         self.tl = start_run(fresh(&self.settings));
         self.started();
@@ -326,7 +346,8 @@ impl App {
 
     fn started(&mut self) {
         self.clock_ms = 0.0;
-        self.journal = Some(Journal::new(Head::Fresh(self.settings.clone())));
+        self.journal = Journal::new(Head::Fresh(self.settings.clone()));
+        self.runs += 1;
         self.marks.clear();
         self.narrator.reset();
         self.hover = None;
@@ -352,13 +373,12 @@ impl App {
         self.changed |= changed::FEED | changed::STATUS | changed::SETTINGS | changed::STORY;
     }
 
-    /// Changes one setting (see [`settings::NAMES`]). Timing, PreVote, CheckQuorum, size
-    /// and seed start a fresh cluster; latency and loss apply to the running one.
-    pub fn set_setting(&mut self, name: &str, value: &str) -> Result<(), String> {
-        match self.settings.set(name, value)? {
-            Effect::Restart => self.restart_run(),
+    /// Changes one setting. Timing, PreVote, CheckQuorum, size and seed start a fresh
+    /// cluster; latency and loss apply to the running one.
+    fn change_setting(&mut self, setting: Setting, value: &str) -> Result<(), String> {
+        match self.settings.set(setting, value)? {
+            Effect::Restart => self.start_again(),
             Effect::Network => {
-                self.note("set", name, value);
                 self.act(Input::LinkParams(self.settings.link));
                 self.changed |= changed::SETTINGS;
             }
@@ -366,24 +386,10 @@ impl App {
         Ok(())
     }
 
-    /// The settings as a JSON object of strings, by [`settings::NAMES`].
-    pub fn settings_json(&self) -> String {
-        let mut out = String::from("{");
-        for (k, name) in settings::NAMES.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            json::string(&mut out, name);
-            out.push(':');
-            json::string(&mut out, &self.settings.get(name).unwrap_or_default());
-        }
-        out.push('}');
-        out
-    }
     // ----- time -----
 
     /// Stops the clock.
-    pub fn pause(&mut self) {
+    fn stop_clock(&mut self) {
         if !self.paused {
             self.paused = true;
             self.changed |= changed::CONTROLS;
@@ -391,7 +397,7 @@ impl App {
     }
 
     /// Starts the clock.
-    pub fn play(&mut self) {
+    fn start_clock(&mut self) {
         if self.paused {
             self.paused = false;
             self.changed |= changed::CONTROLS;
@@ -403,12 +409,11 @@ impl App {
         self.paused
     }
 
-    /// Sets the speed (simulated ms per wall ms), clamped to 1/1000 to 1; returns it.
-    pub fn set_speed(&mut self, speed: f64) -> f64 {
+    /// Sets the speed (simulated ms per wall ms), clamped to 1/1000 to 1.
+    fn change_speed(&mut self, speed: f64) {
         let speed = if speed.is_nan() { DEFAULT_SPEED } else { speed };
         self.speed = maths::clamp(speed, MIN_SPEED, MAX_SPEED);
         self.changed |= changed::CONTROLS;
-        self.speed
     }
 
     /// The speed.
@@ -417,7 +422,7 @@ impl App {
     }
 
     /// Runs `ms` of simulated time at once (at most [`MAX_ADVANCE_MS`]).
-    pub fn advance(&mut self, ms: f64) -> Result<(), String> {
+    fn run_for(&mut self, ms: f64) -> Result<(), String> {
         if !(0.0..=MAX_ADVANCE_MS).contains(&ms) {
             return Err(format!(
                 "advance takes 0 to {} ms of simulated time, not {}",
@@ -431,8 +436,8 @@ impl App {
     }
 
     /// Pauses and runs to the next event (a timer or an arrival).
-    pub fn step(&mut self) {
-        self.pause();
+    fn step_to_next(&mut self) {
+        self.stop_clock();
         if let Some(next) = self.tl.sim().next_event_ms() {
             self.run_to(next as f64);
         }

@@ -1,9 +1,10 @@
 //! The event feed: sentences waiting for the page to show, each with its moment and kind,
 //! bounded so a page that stops reading never grows without limit.
 
+use crate::answers::FeedAnswer;
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write;
 
 /// The most feed lines waiting for the page; older ones are summarised as a count.
 pub const MAX_PENDING_LINES: usize = 200;
@@ -86,18 +87,22 @@ impl Feed {
         self.lines.is_empty() && self.skipped == 0
     }
 
-    /// Takes the waiting sentences, oldest first: one per line as `time_ms \t kind \t text`.
+    /// Takes the waiting sentences, oldest first.
     /// When more arrived than the page was given, a first line says how many were left out.
-    pub fn take(&mut self) -> String {
-        let mut out = String::new();
+    pub fn take(&mut self) -> Vec<FeedAnswer> {
+        let mut out = Vec::with_capacity(self.lines.len() + 1);
         if self.skipped > 0 {
-            let time = self.lines.first().map_or(0, |l| l.time_ms);
-            let skipped = self.skipped;
-            let _ = writeln!(out, "{time}\tstory\t… {skipped} earlier events left out");
+            out.push(FeedAnswer {
+                time_ms: self.lines.first().map_or(0.0, |l| l.time_ms as f64),
+                kind: FeedKind::Story.name(),
+                text: format!("… {} earlier events left out", self.skipped),
+            });
         }
-        for line in self.lines.drain(..) {
-            let _ = writeln!(out, "{}\t{}\t{}", line.time_ms, line.kind.name(), line.text);
-        }
+        out.extend(self.lines.drain(..).map(|line| FeedAnswer {
+            time_ms: line.time_ms as f64,
+            kind: line.kind.name(),
+            text: line.text,
+        }));
         self.skipped = 0;
         out
     }

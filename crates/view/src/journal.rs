@@ -1,26 +1,27 @@
-//! The journal: how the present run began and what people did to it, each action with the
-//! moment it was taken: the record a share link carries. The simulation is deterministic, so
-//! the same start and the same actions at the same moments give the same run, and replaying
-//! a journal ([`crate::app::App::replay`]) stands exactly where its page stood — or is
-//! refused.
+//! The journal: how the present run began and what people did to it, each [`Action`] with
+//! the moment it was taken — the record a share link carries. The simulation is
+//! deterministic, so the same start and the same actions at the same moments give the same
+//! run, and replaying a journal ([`crate::app::App::replay`]) stands exactly where its page
+//! stood, or is refused.
 //!
 //! As text, the journal is a list of fields, each written as its length in bytes, a colon
-//! and the field itself (`5:fresh`), so no field needs escaping: the format name, the
-//! display clock (the bits of its `f64`), the count of changes sent, then `fresh` and the
-//! settings' values in [`NAMES`] order, or `scenario`, its name and its text; then five
-//! fields per action: time in ms, events processed before it, and the action as the
-//! page's verb and two arguments (see [`crate::app::App::command`]).
-//!
-//! The first field names the format and its version ([`FORMAT`]): a reader refuses any
-//! other.
+//! and the field itself (`5:fresh`), so no field needs escaping: the format and its version
+//! ([`FORMAT`]; a reader refuses any other), the display clock (the bits of its `f64`), the
+//! count of changes sent, then `fresh`, the settings' values in [`Setting::ALL`] order and
+//! the bugs switched on (names joined by commas), or `scenario`, its name and its text;
+//! then per action its time in ms, the events processed before it, and the action itself:
+//! its name and its arguments ([`Action::name`]).
 
-use crate::settings::{Settings, NAMES};
+use crate::action::{Action, Source, Value};
+use crate::settings::{Setting, Settings};
+use crate::words::echo;
+use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use river_core::Bug;
 
-pub use read::{read, Carried, Entry, VERBS};
-
-/// The first field of a journal's text.
-pub const FORMAT: &str = "river-journal-1";
+/// The first field of a journal's text: the format and its version.
+pub const FORMAT: &str = "river-journal-2";
 
 /// How a run began.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,31 +37,53 @@ pub enum Head {
     },
 }
 
-/// A run's beginning and its actions, as the page writes them down.
+/// One action, at its moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The simulated time it was taken.
+    pub time_ms: u64,
+    /// How many events the simulation had processed then.
+    pub events: u64,
+    /// What was done.
+    pub action: Action,
+}
+
+/// A run's beginning and its actions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Journal {
     /// How the run began.
     pub head: Head,
-    /// What people did since, oldest first, already as text: the page only ever writes
-    /// its journal out, so it keeps no structure it would not read.
-    actions: String,
+    /// What people did since, oldest first.
+    pub entries: Vec<Entry>,
+}
+
+/// A journal as read, with where its page stood.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Read {
+    /// The run.
+    pub journal: Journal,
+    /// The page's display clock, in simulated ms.
+    pub clock_ms: f64,
+    /// How many changes people had sent.
+    pub proposals: u64,
 }
 
 impl Journal {
     /// A journal for a run that began with `head`, nothing done yet.
     pub fn new(head: Head) -> Journal {
-        let actions = String::new();
-        Journal { head, actions }
+        Journal {
+            head,
+            entries: Vec::new(),
+        }
     }
 
-    /// Writes down an action taken at `time_ms` after `events` events.
-    pub fn push(&mut self, time_ms: u64, events: u64, verb: &str, a: &str, b: &str) {
-        let out = &mut self.actions;
-        field(out, &time_ms.to_string());
-        field(out, &events.to_string());
-        for s in [verb, a, b] {
-            field(out, s);
-        }
+    /// Writes down `action`, taken at `time_ms` after `events` events.
+    pub fn push(&mut self, time_ms: u64, events: u64, action: Action) {
+        self.entries.push(Entry {
+            time_ms,
+            events,
+            action,
+        });
     }
 
     /// The journal as text, with where the page stands now: its display clock (which runs
@@ -75,9 +98,17 @@ impl Journal {
         match &self.head {
             Head::Fresh(settings) => {
                 field("fresh");
-                for name in NAMES {
-                    field(&settings.get(name).unwrap_or_default());
+                for setting in Setting::ALL {
+                    field(&settings.get(setting));
                 }
+                let mut bugs = String::new();
+                for bug in settings.raft.bugs.iter() {
+                    if !bugs.is_empty() {
+                        bugs.push(',');
+                    }
+                    bugs.push_str(bug.name());
+                }
+                field(&bugs);
             }
             Head::Scenario { name, text } => {
                 field("scenario");
@@ -85,7 +116,11 @@ impl Journal {
                 field(text);
             }
         }
-        out.push_str(&self.actions);
+        for e in &self.entries {
+            field(&e.time_ms.to_string());
+            field(&e.events.to_string());
+            write_action(&e.action, &mut field);
+        }
         out
     }
 }
@@ -97,197 +132,198 @@ fn field(out: &mut String, s: &str) {
     out.push_str(s);
 }
 
-/// Reading journals.
-mod read {
-    use super::{Head, FORMAT};
-    use crate::settings::{Settings, NAMES};
-    use crate::words::echo;
-    use alloc::format;
-    use alloc::string::{String, ToString};
-    use alloc::vec::Vec;
+/// An action's fields: its name, then its arguments in order (numbers as the bits of
+/// their `f64`, exact; yes-or-no as 1 or 0).
+fn write_action(action: &Action, field: &mut impl FnMut(&str)) {
+    field(action.name());
+    action.write(&mut |_, value| match value {
+        Value::Text(t) => field(t),
+        Value::Number(x) => field(&x.to_bits().to_string()),
+        Value::Flag(b) => field(if b { "1" } else { "0" }),
+    });
+}
 
-    /// The verbs a journal may hold: the actions that change a run while it plays (those
-    /// that start a new run begin a new journal instead).
-    pub const VERBS: [&str; 11] = [
-        "propose",
-        "cut",
-        "cut-one-way",
-        "heal",
-        "partition",
-        "heal-all",
-        "crash",
-        "restart",
-        "timeout",
-        "set",
-        "stop-story",
-    ];
+/// Reads a journal's text; a damaged one is refused, saying where.
+pub fn read(text: &str) -> Result<Read, String> {
+    let mut fields = Fields { rest: text, at: 0 };
+    if fields.next().ok().flatten() != Some(FORMAT) {
+        return Err(format!(
+            "this is not a River Raft journal of this version ({FORMAT})"
+        ));
+    }
+    let clock_ms = f64::from_bits(fields.number()?);
+    if !clock_ms.is_finite() || clock_ms < 0.0 {
+        return Err(String::from("the journal's clock is not a time"));
+    }
+    let proposals = fields.number()?;
+    let head = match fields.need()? {
+        "fresh" => {
+            let mut settings = Settings::new(0);
+            let mut values = Vec::new();
+            for setting in Setting::ALL {
+                values.push((setting, fields.need()?));
+            }
+            settings.set_all(&values)?;
+            for name in fields.need()?.split(',').filter(|n| !n.is_empty()) {
+                let bug = Bug::from_name(name)
+                    .ok_or_else(|| format!("the journal names no bug '{}'", echo(name)))?;
+                settings.raft.bugs.set(bug, true);
+            }
+            Head::Fresh(settings)
+        }
+        "scenario" => Head::Scenario {
+            name: fields.need()?.to_string(),
+            text: fields.need()?.to_string(),
+        },
+        other => {
+            return Err(format!(
+                "a journal begins 'fresh' or 'scenario', not '{}'",
+                echo(other)
+            ))
+        }
+    };
+    let mut journal = Journal::new(head);
+    while !fields.rest.is_empty() {
+        let time_ms = fields.number()?;
+        let events = fields.number()?;
+        let action = fields.action()?;
+        journal.push(time_ms, events, action);
+    }
+    Ok(Read {
+        journal,
+        clock_ms,
+        proposals,
+    })
+}
 
-    /// One action, at its moment.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub struct Entry {
-        /// The simulated time it was taken.
-        pub time_ms: u64,
-        /// How many events the simulation had processed then.
-        pub events: u64,
-        /// The action: a verb of [`VERBS`] and its arguments.
-        pub verb: String,
-        /// The first argument ("" when none).
-        pub a: String,
-        /// The second argument ("" when none).
-        pub b: String,
+/// Reads length-prefixed fields.
+struct Fields<'a> {
+    rest: &'a str,
+    /// Bytes read so far, for messages.
+    at: usize,
+}
+
+impl<'a> Fields<'a> {
+    fn next(&mut self) -> Result<Option<&'a str>, String> {
+        if self.rest.is_empty() {
+            return Ok(None);
+        }
+        let damaged = || format!("the journal is damaged at byte {}", self.at);
+        let (len, tail) = self.rest.split_once(':').ok_or_else(damaged)?;
+        let len: usize = len.parse().map_err(|_| damaged())?;
+        // Checked slicing: a panicking one would bring the panic's formatting (and
+        // Unicode tables) into the wasm.
+        let (field, rest) = tail.split_at_checked(len).ok_or_else(damaged)?;
+        self.at += self.rest.len() - rest.len();
+        self.rest = rest;
+        Ok(Some(field))
     }
 
-    /// A journal as read: everything needed to take the run over.
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct Carried {
-        /// How the run began.
-        pub head: Head,
-        /// What people did since, oldest first.
-        pub entries: Vec<Entry>,
-        /// The page's display clock, in simulated ms.
-        pub clock_ms: f64,
-        /// How many changes people had sent.
-        pub proposals: u64,
+    fn need(&mut self) -> Result<&'a str, String> {
+        self.next()?
+            .ok_or_else(|| format!("the journal ends early, at byte {}", self.at))
     }
 
-    /// Reads a journal's text; a damaged one is refused, saying where.
-    pub fn read(text: &str) -> Result<Carried, String> {
-        let mut fields = Fields { rest: text, at: 0 };
-        if fields.next().ok().flatten() != Some(FORMAT) {
-            return Err(String::from("this is not a River Raft journal"));
-        }
-        let clock_ms = f64::from_bits(fields.number()?);
-        if !clock_ms.is_finite() || clock_ms < 0.0 {
-            return Err(String::from("the journal's clock is not a time"));
-        }
-        let proposals = fields.number()?;
-        let head = match fields.need()? {
-            "fresh" => {
-                let mut settings = Settings::new(0);
-                let mut values = Vec::new();
-                for name in NAMES {
-                    values.push((name, fields.need()?));
-                }
-                settings.set_all(&values)?;
-                Head::Fresh(settings)
-            }
-            "scenario" => Head::Scenario {
-                name: fields.need()?.to_string(),
-                text: fields.need()?.to_string(),
-            },
-            other => {
-                return Err(format!(
-                    "a journal begins 'fresh' or 'scenario', not '{}'",
-                    echo(other)
-                ))
-            }
-        };
-        let mut entries = Vec::new();
-        while !fields.rest.is_empty() {
-            let time_ms = fields.number()?;
-            let events = fields.number()?;
-            let verb = fields.need()?;
-            if !VERBS.contains(&verb) {
-                return Err(format!(
-                    "a journal's actions do not include '{}'",
-                    echo(verb)
-                ));
-            }
-            entries.push(Entry {
-                time_ms,
-                events,
-                verb: verb.to_string(),
-                a: fields.need()?.to_string(),
-                b: fields.need()?.to_string(),
-            });
-        }
-        Ok(Carried {
-            head,
-            entries,
-            clock_ms,
-            proposals,
+    fn number(&mut self) -> Result<u64, String> {
+        let at = self.at;
+        let field = self.need()?;
+        field.parse().map_err(|_| {
+            format!(
+                "the journal has '{}' for a number at byte {at}",
+                echo(field)
+            )
         })
     }
 
-    /// Reads length-prefixed fields.
-    struct Fields<'a> {
-        rest: &'a str,
-        /// Bytes read so far, for messages.
-        at: usize,
+    fn action(&mut self) -> Result<Action, String> {
+        let at = self.at;
+        let kind = self.need()?;
+        Action::read(kind, self).map_err(|e| format!("{e} (the journal, at byte {at})"))
+    }
+}
+
+impl Source for Fields<'_> {
+    fn text(&mut self, _: &'static str) -> Result<String, String> {
+        Ok(self.need()?.to_string())
     }
 
-    impl<'a> Fields<'a> {
-        fn next(&mut self) -> Result<Option<&'a str>, String> {
-            if self.rest.is_empty() {
-                return Ok(None);
-            }
-            let damaged = || format!("the journal is damaged at byte {}", self.at);
-            let (len, tail) = self.rest.split_once(':').ok_or_else(damaged)?;
-            let len: usize = len.parse().map_err(|_| damaged())?;
-            // Checked slicing: a panicking one would bring the panic's formatting (and
-            // Unicode tables) into the wasm.
-            let (field, rest) = tail.split_at_checked(len).ok_or_else(damaged)?;
-            self.at += self.rest.len() - rest.len();
-            self.rest = rest;
-            Ok(Some(field))
-        }
+    fn number(&mut self, _: &'static str) -> Result<f64, String> {
+        Ok(f64::from_bits(Fields::number(self)?))
+    }
 
-        fn need(&mut self) -> Result<&'a str, String> {
-            self.next()?
-                .ok_or_else(|| format!("the journal ends early, at byte {}", self.at))
-        }
-
-        fn number(&mut self) -> Result<u64, String> {
-            let at = self.at;
-            let field = self.need()?;
-            field.parse().map_err(|_| {
-                format!(
-                    "the journal has '{}' for a number at byte {at}",
-                    echo(field)
-                )
-            })
-        }
+    fn flag(&mut self, _: &'static str) -> Result<bool, String> {
+        Ok(Fields::number(self)? != 0)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec::Vec;
-
-    fn entry(time_ms: u64, events: u64, verb: &str, a: &str, b: &str) -> Entry {
-        let (verb, a, b) = (verb.into(), a.into(), b.into());
-        Entry {
-            time_ms,
-            events,
-            verb,
-            a,
-            b,
-        }
-    }
+    use crate::action::{Groups, MessageAction};
 
     const CLOCK_MS: f64 = 1_234.567_891;
 
-    fn sample() -> (Journal, Vec<Entry>) {
+    fn sample() -> Journal {
         let mut settings = Settings::new(42);
-        settings.set("latency-max", "40").unwrap();
-        settings.set("loss-percent", "12.5").unwrap();
-        settings.set("election-timeout-max", "700").unwrap();
-        settings.set("election-timeout-min", "400").unwrap();
+        settings.set(Setting::LatencyMax, "40").unwrap();
+        settings.set(Setting::LossPercent, "12.5").unwrap();
+        settings.set(Setting::ElectionTimeoutMax, "700").unwrap();
+        settings.set(Setting::ElectionTimeoutMin, "400").unwrap();
+        settings.raft.bugs.set(Bug::ForgetVote, true);
         let mut j = Journal::new(Head::Fresh(settings));
-        let entries = alloc::vec![
-            entry(900, 41, "propose", "A", "x=1:2:weird 5:text"),
-            entry(1200, 77, "heal-all", "", ""),
-        ];
-        for e in &entries {
-            j.push(e.time_ms, e.events, &e.verb, &e.a, &e.b);
+        let a = crate::action::node("A").unwrap();
+        let c = crate::action::node("c").unwrap();
+        for (t, e, action) in [
+            (
+                900,
+                41,
+                Action::Propose {
+                    node: a,
+                    command: "x=1:2:weird 5:text".into(),
+                },
+            ),
+            (
+                950,
+                43,
+                Action::Cut {
+                    a,
+                    b: c,
+                    one_way: true,
+                },
+            ),
+            (
+                1000,
+                50,
+                Action::Partition(Groups::parse("AB|CDE").unwrap()),
+            ),
+            (
+                1100,
+                60,
+                Action::Message {
+                    id: 17.0,
+                    what: MessageAction::Hold,
+                },
+            ),
+            (1150, 61, Action::Seek(333.5)),
+            (1160, 62, Action::StepBack),
+            (
+                1170,
+                63,
+                Action::Set {
+                    name: Setting::LossPercent,
+                    value: "3".into(),
+                },
+            ),
+            (1200, 77, Action::HealAll),
+        ] {
+            j.push(t, e, action);
         }
-        (j, entries)
+        j
     }
 
     #[test]
     fn a_journal_reads_back_as_it_was_written() {
-        let (mut j, entries) = sample();
+        let mut j = sample();
         for head in [
             j.head.clone(),
             Head::Scenario {
@@ -296,33 +332,36 @@ mod tests {
             },
         ] {
             j.head = head.clone();
-            let carried = read(&j.encode(CLOCK_MS, 3)).unwrap();
-            let entries = entries.clone();
-            let expected = Carried {
-                head,
-                entries,
+            let read = read(&j.encode(CLOCK_MS, 3)).unwrap();
+            let expected = Read {
+                journal: j.clone(),
                 clock_ms: CLOCK_MS,
                 proposals: 3,
             };
-            assert_eq!(carried, expected);
+            assert_eq!(read, expected);
         }
     }
 
     #[test]
     fn a_damaged_journal_is_refused_with_where() {
-        let text = sample().0.encode(CLOCK_MS, 3);
+        let text = sample().encode(CLOCK_MS, 3);
         assert!(read("").unwrap_err().contains("not a River Raft journal"));
+        let old = text.replace("river-journal-2", "river-journal-1");
+        assert!(read(&old).unwrap_err().contains("river-journal-2"));
         assert!(read(&text[..text.len() - 3])
             .unwrap_err()
             .contains("damaged"));
         let cut = &text[..text.rfind("8:heal-all").unwrap()];
         assert!(read(cut).unwrap_err().contains("ends early"));
         let bad_verb = text.replace("8:heal-all", "8:free-all");
-        assert!(read(&bad_verb).unwrap_err().contains("free-all"));
+        let e = read(&bad_verb).unwrap_err();
+        assert!(e.contains("free-all") && e.contains("byte"), "{e}");
         let bad_number = text.replace("3:900", "3:9x0");
         let e = read(&bad_number).unwrap_err();
         assert!(e.contains("'9x0'") && e.contains("byte"), "{e}");
         let bad_setting = text.replace("3:400", "3:0.5");
         assert!(read(&bad_setting).is_err());
+        let bad_bug = text.replace("11:forget-vote", "11:forget-mee");
+        assert!(read(&bad_bug).unwrap_err().contains("forget-mee"));
     }
 }

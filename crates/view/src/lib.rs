@@ -22,10 +22,11 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod action;
+pub mod answers;
 pub mod app;
 pub mod feed;
 pub mod journal;
-pub mod json;
 pub mod layout;
 pub mod marks;
 pub mod maths;

@@ -666,12 +666,12 @@ mod tests {
         for i in 0..MAX_PENDING_LINES + 5 {
             feed.push(i as u64, FeedKind::Story, format!("line\t{i}\n"));
         }
-        let text = feed.take();
-        let lines: Vec<&str> = text.lines().collect();
+        let lines = feed.take();
         assert_eq!(lines.len(), MAX_PENDING_LINES + 1);
-        assert!(lines[0].contains("5 earlier events left out"));
-        assert!(
-            lines[1].ends_with("line 5 "),
+        assert!(lines[0].text.contains("5 earlier events left out"));
+        assert_eq!(lines[0].kind, "story");
+        assert_eq!(
+            lines[1].text, "line 5 ",
             "tabs and newlines in text become spaces"
         );
         assert!(feed.is_empty());

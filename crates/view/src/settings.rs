@@ -44,19 +44,67 @@ pub enum Effect {
     Network,
 }
 
-/// The setting names [`Settings::set`] accepts, in the order the page shows them.
-pub const NAMES: [&str; 10] = [
-    "nodes",
-    "seed",
-    "election-timeout-min",
-    "election-timeout-max",
-    "heartbeat",
-    "latency-min",
-    "latency-max",
-    "loss-percent",
-    "prevote",
-    "checkquorum",
-];
+/// A setting a person can change; at the boundary, by its name (`"election-timeout-min"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// The cluster size.
+    Nodes,
+    /// The master seed.
+    Seed,
+    /// The shortest election timeout, ms.
+    ElectionTimeoutMin,
+    /// The longest election timeout, ms.
+    ElectionTimeoutMax,
+    /// The leader's heartbeat interval, ms.
+    Heartbeat,
+    /// The shortest link latency, ms.
+    LatencyMin,
+    /// The longest link latency, ms.
+    LatencyMax,
+    /// Message loss, percent.
+    LossPercent,
+    /// PreVote, "on" or "off".
+    PreVote,
+    /// CheckQuorum, "on" or "off".
+    CheckQuorum,
+}
+
+impl Setting {
+    /// Every setting, in the order the page shows them.
+    pub const ALL: [Setting; 10] = [
+        Setting::Nodes,
+        Setting::Seed,
+        Setting::ElectionTimeoutMin,
+        Setting::ElectionTimeoutMax,
+        Setting::Heartbeat,
+        Setting::LatencyMin,
+        Setting::LatencyMax,
+        Setting::LossPercent,
+        Setting::PreVote,
+        Setting::CheckQuorum,
+    ];
+
+    /// Its name, as the page's controls and the journal spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::Nodes => "nodes",
+            Setting::Seed => "seed",
+            Setting::ElectionTimeoutMin => "election-timeout-min",
+            Setting::ElectionTimeoutMax => "election-timeout-max",
+            Setting::Heartbeat => "heartbeat",
+            Setting::LatencyMin => "latency-min",
+            Setting::LatencyMax => "latency-max",
+            Setting::LossPercent => "loss-percent",
+            Setting::PreVote => "prevote",
+            Setting::CheckQuorum => "checkquorum",
+        }
+    }
+
+    /// The setting with this name.
+    pub fn from_name(name: &str) -> Option<Setting> {
+        Setting::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
 
 impl Settings {
     /// The page's defaults: the simulator's, with `seed`.
@@ -97,18 +145,18 @@ impl Settings {
         config
     }
 
-    /// The value of setting `name` as the page shows it.
+    /// The value of `setting` as the page shows it.
     #[allow(clippy::manual_is_multiple_of)] // `is_multiple_of` is newer than our MSRV
-    pub fn get(&self, name: &str) -> Option<String> {
-        Some(match name {
-            "nodes" => self.nodes.to_string(),
-            "seed" => self.seed.to_string(),
-            "election-timeout-min" => self.raft.election_timeout_min_ms.to_string(),
-            "election-timeout-max" => self.raft.election_timeout_max_ms.to_string(),
-            "heartbeat" => self.raft.heartbeat_interval_ms.to_string(),
-            "latency-min" => self.link.latency_min_ms.to_string(),
-            "latency-max" => self.link.latency_max_ms.to_string(),
-            "loss-percent" => {
+    pub fn get(&self, setting: Setting) -> String {
+        match setting {
+            Setting::Nodes => self.nodes.to_string(),
+            Setting::Seed => self.seed.to_string(),
+            Setting::ElectionTimeoutMin => self.raft.election_timeout_min_ms.to_string(),
+            Setting::ElectionTimeoutMax => self.raft.election_timeout_max_ms.to_string(),
+            Setting::Heartbeat => self.raft.heartbeat_interval_ms.to_string(),
+            Setting::LatencyMin => self.link.latency_min_ms.to_string(),
+            Setting::LatencyMax => self.link.latency_max_ms.to_string(),
+            Setting::LossPercent => {
                 let tenths = crate::maths::round(self.link.loss * 1000.0) as u64;
                 if tenths % 10 == 0 {
                     format!("{}", tenths / 10)
@@ -116,18 +164,17 @@ impl Settings {
                     format!("{}.{}", tenths / 10, tenths % 10)
                 }
             }
-            "prevote" => on_off(self.raft.pre_vote).into(),
-            "checkquorum" => on_off(self.raft.check_quorum).into(),
-            _ => return None,
-        })
+            Setting::PreVote => on_off(self.raft.pre_vote).into(),
+            Setting::CheckQuorum => on_off(self.raft.check_quorum).into(),
+        }
     }
 
     /// Changes one setting from the text a person typed. Refuses values out of bounds or
     /// that make the configuration impossible (a heartbeat no faster than the shortest
     /// election timeout, an empty range), saying why.
-    pub fn set(&mut self, name: &str, value: &str) -> Result<Effect, String> {
+    pub fn set(&mut self, setting: Setting, value: &str) -> Result<Effect, String> {
         let mut next = self.clone();
-        let effect = next.apply(name, value)?;
+        let effect = next.apply(setting, value)?;
         next.check()?;
         *self = next;
         Ok(effect)
@@ -136,10 +183,10 @@ impl Settings {
     /// Sets every (name, value) pair, checking the whole only at the end (one by one, a
     /// pair can be impossible for a moment: a new shortest timeout above the old longest).
     /// On a refusal nothing changes.
-    pub fn set_all(&mut self, pairs: &[(&str, &str)]) -> Result<(), String> {
+    pub fn set_all(&mut self, pairs: &[(Setting, &str)]) -> Result<(), String> {
         let mut next = self.clone();
-        for (name, value) in pairs {
-            next.apply(name, value)?;
+        for &(setting, value) in pairs {
+            next.apply(setting, value)?;
         }
         next.check()?;
         *self = next;
@@ -147,41 +194,41 @@ impl Settings {
     }
 
     /// Changes one setting without checking the whole.
-    fn apply(&mut self, name: &str, value: &str) -> Result<Effect, String> {
+    fn apply(&mut self, setting: Setting, value: &str) -> Result<Effect, String> {
         let value = value.trim();
-        Ok(match name {
-            "nodes" => {
+        Ok(match setting {
+            Setting::Nodes => {
                 self.nodes = whole(value, "the cluster size", 1, MAX_NODES as u64)? as usize;
                 Effect::Restart
             }
-            "seed" => {
+            Setting::Seed => {
                 self.seed = whole(value, "the seed", 0, MAX_SEED)?;
                 Effect::Restart
             }
-            "election-timeout-min" => {
+            Setting::ElectionTimeoutMin => {
                 self.raft.election_timeout_min_ms =
                     whole(value, "the shortest election timeout", 1, MAX_SETTING_MS)?;
                 Effect::Restart
             }
-            "election-timeout-max" => {
+            Setting::ElectionTimeoutMax => {
                 self.raft.election_timeout_max_ms =
                     whole(value, "the longest election timeout", 1, MAX_SETTING_MS)?;
                 Effect::Restart
             }
-            "heartbeat" => {
+            Setting::Heartbeat => {
                 self.raft.heartbeat_interval_ms =
                     whole(value, "the heartbeat interval", 1, MAX_SETTING_MS)?;
                 Effect::Restart
             }
-            "latency-min" => {
+            Setting::LatencyMin => {
                 self.link.latency_min_ms = whole(value, "the shortest latency", 0, MAX_SETTING_MS)?;
                 Effect::Network
             }
-            "latency-max" => {
+            Setting::LatencyMax => {
                 self.link.latency_max_ms = whole(value, "the longest latency", 0, MAX_SETTING_MS)?;
                 Effect::Network
             }
-            "loss-percent" => {
+            Setting::LossPercent => {
                 let p = percent(value).ok_or_else(|| {
                     format!(
                         "message loss must be a percentage from 0 to {MAX_LOSS_PERCENT}, not '{}'",
@@ -191,15 +238,14 @@ impl Settings {
                 self.link.loss = p / 100.0;
                 Effect::Network
             }
-            "prevote" => {
+            Setting::PreVote => {
                 self.raft.pre_vote = switch(value, "PreVote")?;
                 Effect::Restart
             }
-            "checkquorum" => {
+            Setting::CheckQuorum => {
                 self.raft.check_quorum = switch(value, "CheckQuorum")?;
                 Effect::Restart
             }
-            _ => return Err(format!("there is no setting named '{}'", echo(name))),
         })
     }
 
@@ -427,25 +473,44 @@ mod tests {
     #[test]
     fn settings_refuse_impossible_values_and_keep_the_old_ones() {
         let mut s = Settings::new(1);
-        assert_eq!(s.set("heartbeat", "20"), Ok(Effect::Restart));
+        assert_eq!(
+            s.set(Setting::from_name("heartbeat").unwrap(), "20"),
+            Ok(Effect::Restart)
+        );
         assert_eq!(s.raft.heartbeat_interval_ms, 20);
-        assert!(s.set("heartbeat", "500").unwrap_err().contains("heartbeat"));
+        assert!(s
+            .set(Setting::from_name("heartbeat").unwrap(), "500")
+            .unwrap_err()
+            .contains("heartbeat"));
         assert_eq!(s.raft.heartbeat_interval_ms, 20);
-        assert!(s.set("nodes", "10").is_err());
-        assert!(s.set("latency-min", "400").unwrap_err().contains("above"));
-        assert_eq!(s.set("loss-percent", "12.5"), Ok(Effect::Network));
-        assert_eq!(s.get("loss-percent").as_deref(), Some("12.5"));
-        assert_eq!(s.set("prevote", "on"), Ok(Effect::Restart));
+        assert!(s.set(Setting::from_name("nodes").unwrap(), "10").is_err());
+        assert!(s
+            .set(Setting::from_name("latency-min").unwrap(), "400")
+            .unwrap_err()
+            .contains("above"));
+        assert_eq!(
+            s.set(Setting::from_name("loss-percent").unwrap(), "12.5"),
+            Ok(Effect::Network)
+        );
+        assert_eq!(
+            Some(s.get(Setting::from_name("loss-percent").unwrap())).as_deref(),
+            Some("12.5")
+        );
+        assert_eq!(
+            s.set(Setting::from_name("prevote").unwrap(), "on"),
+            Ok(Effect::Restart)
+        );
         assert!(s.raft.pre_vote);
-        assert!(s.set("colour", "red").is_err());
+        assert_eq!(Setting::from_name("colour"), None);
         assert_eq!(percent("7"), Some(7.0));
         assert_eq!(percent(".5"), Some(0.5));
         assert_eq!(percent("90.0"), Some(90.0));
         for bad in ["", ".", "91", "-1", "1e2", "5.5.5", "abc", "1.2345"] {
             assert_eq!(percent(bad), None, "{bad}");
         }
-        for name in NAMES {
-            assert!(s.get(name).is_some(), "{name}");
+        for setting in Setting::ALL {
+            assert_eq!(Setting::from_name(setting.name()), Some(setting));
+            assert!(!s.get(setting).is_empty(), "{}", setting.name());
         }
     }
 }

@@ -1,47 +1,70 @@
-//! The one handle JavaScript holds. Its methods take and return plain values — numbers and
-//! strings — and there are few of them: actions go through [`RiverRaft::act`] and questions
-//! through [`RiverRaft::get`], named by a word. (Each exported method costs the page its own
-//! marshalling code on both sides of the boundary; two dispatchers cost two.) A refused
-//! action returns the reason as a non-empty string; an empty string means done. The page
-//! calls [`RiverRaft::frame`] once per animation frame: it advances the run and paints.
+//! The one handle JavaScript holds. A person's actions arrive as JavaScript values and are
+//! deserialized once, here, into [`Action`]; answers leave as Rust structs turned into
+//! JavaScript values by serde-wasm-bindgen — the shapes live in `river_view::answers`. A
+//! refused action throws an `Error` whose message says why. The handle runs the page's loop
+//! itself (`clock.rs`) once [`RiverRaft::start`] is called; every call that changes the page
+//! wakes it.
 
+use crate::clock::{self, Page, Shared};
 use crate::draw::Painter;
-use alloc::format;
-use alloc::string::{String, ToString};
+use river_view::action::{self, Action, Source};
 use river_view::app::{App, Click};
 use river_view::layout::Viewport;
-use river_view::words::speed_label;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = console, js_name = error)]
-    fn console_error(message: &str);
+/// Answers as JavaScript expects them: maps as plain objects, `None` as `null`.
+fn to_js(answer: &impl Serialize) -> JsValue {
+    let out = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    // Every answer is plain data (strings, numbers within 2^53, lists, maps of strings).
+    answer.serialize(&out).unwrap_or(JsValue::NULL)
 }
 
-/// Reports a panic on the console: only where it happened. Reading the message would keep
-/// every panic's formatting code (and the types' `Debug` impls) in the wasm.
-pub(crate) fn report_panic(info: &core::panic::PanicInfo<'_>) {
-    match info.location() {
-        Some(l) => console_error(&format!(
-            "River Raft stopped: an internal check failed at {}:{}",
-            l.file(),
-            l.line()
-        )),
-        None => console_error("River Raft stopped: an internal check failed"),
+fn refused(reason: String) -> JsError {
+    JsError::new(&reason)
+}
+
+/// An action as JavaScript hands it over: `{ do: "crash", node: "A" }`, its arguments read
+/// by name (js-sys's `Reflect.get`).
+struct Object(JsValue);
+
+impl Object {
+    fn get(&self, name: &str) -> JsValue {
+        js_sys::Reflect::get(&self.0, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
     }
 }
 
-fn done(result: Result<(), String>) -> String {
-    result.err().unwrap_or_default()
+impl Source for Object {
+    fn text(&mut self, name: &'static str) -> Result<String, String> {
+        self.get(name)
+            .as_string()
+            .ok_or_else(|| alloc::format!("'{name}' must be text"))
+    }
+
+    fn number(&mut self, name: &'static str) -> Result<f64, String> {
+        self.get(name)
+            .as_f64()
+            .ok_or_else(|| alloc::format!("'{name}' must be a number"))
+    }
+
+    fn flag(&mut self, name: &'static str) -> Result<bool, String> {
+        let value = self.get(name);
+        if value.is_undefined() {
+            return Ok(false);
+        }
+        value
+            .as_bool()
+            .ok_or_else(|| alloc::format!("'{name}' must be true or false"))
+    }
 }
 
 /// River Raft on one canvas.
 #[wasm_bindgen]
 pub struct RiverRaft {
-    app: App,
-    painter: Painter,
+    page: Shared,
 }
 
 #[wasm_bindgen]
@@ -63,137 +86,131 @@ impl RiverRaft {
             // Only a run without a valid `?seed=` asks the browser for randomness.
             getrandom::u64().unwrap_or(1)
         });
-        let mut raft = RiverRaft { app, painter };
+        let raft = RiverRaft {
+            page: Page::new(app, painter),
+        };
         raft.resize(width, height, pixel_ratio);
         Ok(raft)
     }
 
-    /// One animation frame at `performance.now()`: advances the run and paints it. Returns
-    /// bits for what else changed (1 feed, 2 status, 4 scenario, 8 settings, 16 controls)
-    /// in the low byte, and above it how many ms the page may sleep before the next frame.
-    pub fn frame(&mut self, wall_ms: f64) -> u32 {
-        let changed = self.app.frame(wall_ms);
-        let (base, overlay) = self.app.scenes();
-        if let Some(scene) = base {
-            self.painter.base.paint(scene);
-        }
-        if let Some(scene) = overlay {
-            self.painter.overlay.paint(scene);
-        }
-        (changed & 0xff) | self.app.next_frame_in_ms().min(0xff_ffff) << 8
+    /// Starts the loop. After each frame that changed something, `on_change` is called with
+    /// bits for what (1 feed, 2 status, 4 scenario, 8 settings, 16 controls, 32 timeline).
+    pub fn start(&self, on_change: js_sys::Function) {
+        self.page.borrow_mut().on_change = Some(on_change);
+        clock::wake(&self.page);
     }
 
     /// The canvas's CSS size or the screen's pixel ratio changed.
-    pub fn resize(&mut self, width: f64, height: f64, pixel_ratio: f64) {
-        self.app.resize(width, height);
-        let ring = self.app.geometry().ring;
-        self.painter
-            .resize(width, height, (ring.w, ring.h), pixel_ratio);
-        self.app.repaint();
+    pub fn resize(&self, width: f64, height: f64, pixel_ratio: f64) {
+        {
+            let page = &mut *self.page.borrow_mut();
+            page.app.resize(width, height);
+            let ring = page.app.geometry().ring;
+            page.painter
+                .resize(width, height, (ring.w, ring.h), pixel_ratio);
+            page.app.repaint();
+        }
+        clock::wake(&self.page);
     }
 
     /// The pointer at (x, y) in CSS pixels. `what`: 0 moved (returns a hint, "" over
     /// nothing), 1 clicked, 2 shift-clicked (returns a node letter to open its menu, "link"
-    /// when a link was cut or restored, "" for nothing), 3 left the canvas.
-    pub fn pointer(&mut self, x: f64, y: f64, what: u32) -> String {
+    /// when a link was cut or restored, "message N" to inspect message N, "" for
+    /// nothing), 3 left the canvas.
+    pub fn pointer(&self, x: f64, y: f64, what: u32) -> String {
+        let said = self.pointed(x, y, what);
+        clock::wake(&self.page);
+        said
+    }
+
+    fn pointed(&self, x: f64, y: f64, what: u32) -> String {
+        let app = &mut self.page.borrow_mut().app;
         match what {
-            0 => self.app.hover(x, y),
-            1 | 2 => match self.app.click(x, y, what == 2) {
+            0 => app.hover(x, y),
+            1 | 2 => match app.click(x, y, what == 2) {
                 Click::Nothing => String::new(),
                 Click::Link => String::from("link"),
-                Click::Node(id) => id.letter().to_string(),
-                Click::Message(id) => format!("message {id}"),
+                Click::Node(id) => id.letter().into(),
+                Click::Message(id) => alloc::format!("message {id}"),
             },
             _ => {
-                self.app.leave();
+                app.leave();
                 String::new()
             }
         }
     }
 
-    /// Sets the speed (1/1000 to 1) unless `speed` is NaN; returns the speed in use.
-    pub fn speed(&mut self, speed: f64) -> f64 {
-        if speed.is_nan() {
-            self.app.speed()
-        } else {
-            self.app.set_speed(speed)
-        }
+    /// Does an action (see `river_view::action::Action`): `{ do: "pause" }`,
+    /// `{ do: "crash", node: "A" }`, `{ do: "propose", node: "A", command: "x=1" }`, …
+    /// Returns words when the action has some to say (one event forward names it); throws
+    /// why when refused.
+    pub fn apply(&self, action: JsValue) -> Result<Option<String>, JsError> {
+        let mut object = Object(action);
+        let kind = object.text("do").map_err(refused)?;
+        let action = Action::read(&kind, &mut object).map_err(refused)?;
+        let said = self.page.borrow_mut().app.apply(action).map_err(refused);
+        clock::wake(&self.page);
+        said
     }
 
-    /// Runs `ms` of simulated time at once; returns why not, if refused.
-    pub fn advance(&mut self, ms: f64) -> String {
-        done(self.app.advance(ms))
+    /// `{ timeMs, seed, paused, speed, nodes, links, messages }`.
+    pub fn state(&self) -> JsValue {
+        to_js(&self.page.borrow().app.state())
     }
 
-    /// Does `verb` with a number (kept a number: parsing decimals in Rust would cost the
-    /// page kilobytes): `seek` ms · `branch` k · `drop`, `duplicate`, `hold`, `release`
-    /// message id.
-    /// Returns why not, or "" when done.
-    pub fn at(&mut self, verb: &str, x: f64) -> String {
-        let app = &mut self.app;
-        done(match verb {
-            "seek" => app.seek(x),
-            "branch" => app.switch_branch(x),
-            "drop" => app.drop_message(x),
-            "duplicate" => app.duplicate_message(x),
-            "hold" => app.hold_message(x),
-            "release" => app.release_message(x),
-            _ => Err(format!(
-                "unknown action '{}'",
-                river_view::words::echo(verb)
-            )),
-        })
+    /// `{ startMs, endMs, nowMs, branches, checkpoints, branchEnds, marks }`.
+    pub fn timeline(&self) -> JsValue {
+        to_js(&self.page.borrow().app.timeline())
     }
 
-    /// Does `verb` with arguments `a` and `b`; returns why not, or "" when done.
-    ///
-    /// `propose` node command · `cut` a b · `cut-one-way` a b · `heal` a b · `partition`
-    /// groups ("AB|CDE") · `heal-all` · `crash` node · `restart` node · `timeout` node ·
-    /// `pause` · `play` · `step` · `load` text name · `play-built-in` name · `stop-story` ·
-    /// `set` name value · `restart-run` · `select` node · `carry` journal (see `journal`)
-    /// · `step-back` · `bug` name ("on"|"off").
-    pub fn act(&mut self, verb: &str, a: &str, b: &str) -> String {
-        done(self.app.command(verb, a, b))
+    /// `{ ok, count, violations, properties }`.
+    pub fn safety(&self) -> JsValue {
+        to_js(&self.page.borrow().app.safety())
     }
 
-    /// Answers a question by name: `state`, `story`, `settings`, `status`, `notices`,
-    /// `feed` (and forgets it), `node` letter, `suggestion`, `partition`, `speed`,
-    /// `paused`, `max-command-bytes`, `built-in` name, `timeline`, `safety`, `bugs`, and
-    /// `step-event` (runs one event and says what it was), `memory`, `journal`. Unknown questions
-    /// answer "".
-    pub fn get(&mut self, what: &str, arg: &str) -> String {
-        let app = &mut self.app;
-        match what {
-            "state" => app.state_json(),
-            "timeline" => app.timeline_json(),
-            "safety" => app.safety_json(),
-            "bugs" => app.bugs_json(),
-            "step-event" => app.step_event(),
-            // The wasm heap's size in bytes (it only grows): for the memory benchmark.
-            "memory" => (core::arch::wasm32::memory_size(0) * 65_536).to_string(),
-            "story" => app.story_json(),
-            "settings" => app.settings_json(),
-            "status" => app.status().to_string(),
-            "notices" => app.notices(),
-            "feed" => app.take_feed(),
-            "node" => app.node_json(arg).unwrap_or_default(),
-            "suggestion" => app.suggestion(),
-            "partition" => app.default_partition(),
-            "speed" => speed_label(app.speed()),
-            "paused" => String::from(if app.paused() { "true" } else { "false" }),
-            "max-command-bytes" => app.max_command_bytes().to_string(),
-            "overlay" => {
-                let ring = app.geometry().ring;
-                format!(
-                    "{} {}",
-                    river_view::words::decimal(ring.w),
-                    river_view::words::decimal(ring.h)
-                )
-            }
-            "built-in" => river_view::app::built_in(arg)
-                .unwrap_or_default()
-                .to_string(),
-            _ => String::new(),
-        }
+    /// `[{ name, on, about }]`.
+    pub fn bugs(&self) -> JsValue {
+        to_js(&self.page.borrow().app.bugs())
+    }
+
+    /// `{ name, state, line, text, error }`.
+    pub fn scenario(&self) -> JsValue {
+        to_js(&self.page.borrow().app.scenario())
+    }
+
+    /// Every setting by name, as its control shows it.
+    pub fn settings(&self) -> JsValue {
+        to_js(&self.page.borrow().app.settings_answer())
+    }
+
+    /// What node `id`'s menu shows; throws for a letter not in the cluster.
+    pub fn node(&self, id: &str) -> Result<JsValue, JsError> {
+        let node = action::node(id).ok_or_else(|| refused(String::from("not a node letter")))?;
+        Ok(to_js(
+            &self.page.borrow().app.node_info(node).map_err(refused)?,
+        ))
+    }
+
+    /// `[{ timeMs, kind, text }]`: the feed's new lines (and forgets them).
+    #[wasm_bindgen(js_name = takeFeed)]
+    pub fn take_feed(&self) -> JsValue {
+        to_js(&self.page.borrow_mut().app.take_feed())
+    }
+
+    /// `{ paused, speed, speedLabel, partition, suggestion, maxCommandBytes, status,
+    /// overlay }`: the small things the controls show.
+    pub fn controls(&self) -> JsValue {
+        to_js(&self.page.borrow().app.controls())
+    }
+
+    /// The notices about the page's address.
+    pub fn notices(&self) -> JsValue {
+        to_js(&self.page.borrow().app.notices())
+    }
+
+    /// A built-in scenario's text (`partition`, `figure8`).
+    #[wasm_bindgen(js_name = builtIn)]
+    pub fn built_in(name: &str) -> Option<String> {
+        river_view::app::built_in(name).map(String::from)
     }
 }

@@ -1,14 +1,14 @@
 //! # river-wasm: River Raft in the browser
 //!
 //! The thin layer between the page and [`river_view`]: one opaque handle (`RiverRaft`, in
-//! `handle.rs`) that owns the page model and takes and returns plain values, and the canvas
-//! painter (`draw.rs`), which paints the scenes river-view builds and decides nothing. Each
-//! animation frame the page makes one call that advances the simulation and paints the
-//! canvas; nothing crosses into JavaScript per message.
+//! `handle.rs`) that owns the page model, reads actions from JavaScript values and answers
+//! with serde-wasm-bindgen, and the canvas painter (`draw.rs`), which paints the scenes
+//! river-view builds and decides nothing. Each animation frame the page makes one call that
+//! advances the simulation and paints the canvas; nothing crosses into JavaScript per
+//! message.
 //!
 //! Both are built only for wasm32; natively this crate is empty (river-view holds what is
-//! tested natively). The browser build is `no_std` like the crates below it.
-#![cfg_attr(target_arch = "wasm32", no_std)]
+//! tested natively).
 #![forbid(unsafe_code)]
 
 extern crate alloc;
@@ -21,17 +21,26 @@ extern crate alloc;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// A panic is a bug (an assertion in the core or the simulator failed): report where, then
-/// stop. The page sees the trap as an exception from the frame call and says the
-/// simulation stopped.
 #[cfg(target_arch = "wasm32")]
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    handle::report_panic(info);
-    core::arch::wasm32::unreachable()
-}
-
+mod clock;
 #[cfg(target_arch = "wasm32")]
 mod draw;
 #[cfg(target_arch = "wasm32")]
 mod handle;
+
+/// A panic is a bug (an assertion in the core or the simulator failed): say where on the
+/// console, then stop. The page sees the trap as an exception from the frame call and says
+/// the simulation stopped. Only the location is read: formatting the message would keep
+/// every panic's formatting code in the wasm.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(alloc::boxed::Box::new(|info| {
+        let (file, line) = info.location().map_or(("", 0), |l| (l.file(), l.line()));
+        web_sys::console::error_3(
+            &"River Raft stopped: an internal check failed at".into(),
+            &file.into(),
+            &line.into(),
+        );
+    }));
+}

@@ -1,28 +1,87 @@
-//! What people do to the run: send changes, cut and heal links, partition, crash, restart
-//! and time out servers — each written into the journal at its moment before it is taken.
+//! What people do to the run: one [`Action`] at a time through [`App::apply`], which takes
+//! it and writes it into the journal with the moment it was taken.
 
 use super::*;
+use crate::action::{Action, Groups, Node};
 
 impl App {
-    /// Parses a node letter of this cluster ("A" to "I", either case).
-    pub fn node_id(&self, text: &str) -> Result<NodeId, String> {
-        let t = text.trim();
-        let mut chars = t.chars();
-        match (chars.next().and_then(NodeId::from_letter), chars.next()) {
-            (Some(id), None) if id.index() < self.tl.sim().size() => Ok(id),
-            _ => Err(format!(
-                "'{}' is not a node of this cluster (use A to {})",
-                echo(text),
-                NodeId(self.tl.sim().size() as u8 - 1)
-            )),
+    /// Does `action`: the only way a person changes the run or what is shown of it. Says
+    /// why not when refused (nothing changes then); some actions answer in words (one event
+    /// forward says which event it was).
+    pub fn apply(&mut self, action: Action) -> Result<Option<String>, String> {
+        let sim = self.tl.sim();
+        let moment = (sim.now_ms(), sim.stats.events);
+        let run = self.runs;
+        let said = self.take(&action)?;
+        // Actions that start a fresh run begin a new journal instead of joining this one.
+        if action.journaled() && self.runs == run {
+            self.journal.push(moment.0, moment.1, action);
+        }
+        Ok(said)
+    }
+
+    fn take(&mut self, action: &Action) -> Result<Option<String>, String> {
+        match *action {
+            Action::Propose { node, ref command } => self.propose(node, command)?,
+            Action::Cut { a, b, one_way } => {
+                let (a, b) = self.pair(a, b)?;
+                self.cut_ids(a, b, one_way);
+            }
+            Action::Heal { a, b } => {
+                let (a, b) = self.pair(a, b)?;
+                self.heal_ids(a, b);
+            }
+            Action::Partition(ref groups) => self.partition(groups)?,
+            Action::HealAll => self.act(Input::HealAll),
+            Action::Crash(node) => {
+                let id = self.member(node)?;
+                self.act(Input::Crash(id));
+            }
+            Action::Restart(node) => {
+                let id = self.member(node)?;
+                self.act(Input::Restart(id));
+            }
+            Action::Timeout(node) => self.timeout(node)?,
+            Action::Pause => self.stop_clock(),
+            Action::Play => self.start_clock(),
+            Action::Speed(x) => self.change_speed(x),
+            Action::Advance(ms) => self.run_for(ms)?,
+            Action::Step => self.step_to_next(),
+            Action::StepEvent => return Ok(Some(self.run_one_event())),
+            Action::StepBack => self.back_one_event(),
+            Action::Seek(ms) => self.seek_to(ms)?,
+            Action::Branch(k) => self.return_to_branch(k)?,
+            Action::Message { id, what } => self.act_on_message(id, what)?,
+            Action::Set { name, ref value } => self.change_setting(name, value)?,
+            Action::Bug { ref name, on } => self.switch_bug(name, on)?,
+            Action::Load { ref text, ref name } => self.load_scenario(text, name)?,
+            Action::PlayBuiltIn(ref name) => self.load_built_in(name)?,
+            Action::StopStory => self.end_story(),
+            Action::RestartRun => self.start_again(),
+            Action::Select(node) => self.select(node),
+        }
+        Ok(None)
+    }
+
+    /// A node of this cluster.
+    pub(super) fn member(&self, node: Node) -> Result<NodeId, String> {
+        let size = self.tl.sim().size();
+        if node.0.index() < size {
+            Ok(node.0)
+        } else {
+            Err(format!(
+                "{} is not a node of this cluster (use A to {})",
+                node.0,
+                NodeId(size as u8 - 1)
+            ))
         }
     }
 
     /// A user sends `command` to `node`: a leader appends it, a follower says who leads.
     /// Refuses empty or too long text ([`MAX_COMMAND_BYTES`]), and refuses when every user
     /// is still waiting for an answer.
-    pub fn propose(&mut self, node: &str, command: &str) -> Result<(), String> {
-        let id = self.node_id(node)?;
+    fn propose(&mut self, node: Node, command: &str) -> Result<(), String> {
+        let id = self.member(node)?;
         let op = Op::parse(command).map_err(|e| e.to_string())?;
         let busy = self
             .tl
@@ -47,7 +106,6 @@ impl App {
                 "every user is busy; wait until one hears back",
             ));
         }
-        self.note("propose", id.letter().encode_utf8(&mut [0; 4]), command);
         self.act(Input::Submit(id, op));
         self.proposals += 1;
         Ok(())
@@ -69,70 +127,47 @@ impl App {
     }
 
     /// Cuts the link between `a` and `b`: both ways, or only from `a` to `b`.
-    pub fn cut(&mut self, a: &str, b: &str, one_way: bool) -> Result<(), String> {
-        let (a, b) = self.pair(a, b)?;
-        self.cut_ids(a, b, one_way);
-        Ok(())
-    }
-
-    /// Restores both directions between `a` and `b`.
-    pub fn heal(&mut self, a: &str, b: &str) -> Result<(), String> {
-        let (a, b) = self.pair(a, b)?;
-        self.heal_ids(a, b);
-        Ok(())
-    }
-
-    pub(super) fn cut_ids(&mut self, a: NodeId, b: NodeId, one_way: bool) {
-        let verb = if one_way { "cut-one-way" } else { "cut" };
-        self.note_pair(verb, a, b);
+    fn cut_ids(&mut self, a: NodeId, b: NodeId, one_way: bool) {
         self.act(Input::SetLink(a, b, false));
         if !one_way {
             self.act(Input::SetLink(b, a, false));
         }
     }
 
-    pub(super) fn heal_ids(&mut self, a: NodeId, b: NodeId) {
-        self.note_pair("heal", a, b);
+    /// Restores both directions between `a` and `b`.
+    fn heal_ids(&mut self, a: NodeId, b: NodeId) {
         self.act(Input::SetLink(a, b, true));
         self.act(Input::SetLink(b, a, true));
     }
 
-    pub(super) fn pair(&self, a: &str, b: &str) -> Result<(NodeId, NodeId), String> {
-        let (a, b) = (self.node_id(a)?, self.node_id(b)?);
+    fn pair(&self, a: Node, b: Node) -> Result<(NodeId, NodeId), String> {
+        let (a, b) = (self.member(a)?, self.member(b)?);
         if a == b {
             return Err(String::from("a link joins two different nodes"));
         }
         Ok((a, b))
     }
 
-    /// Splits the cluster into groups that hear only each other, written as letters with
-    /// `|` between groups ("AB|CDE"); servers in no group are cut off alone.
-    pub fn partition(&mut self, groups: &str) -> Result<(), String> {
-        let parsed = self.parse_groups(groups)?;
-        self.note("partition", groups, "");
-        self.act(Input::Partition(parsed));
-        Ok(())
-    }
-
-    pub(super) fn parse_groups(&self, text: &str) -> Result<Vec<Vec<NodeId>>, String> {
-        let mut groups: Vec<Vec<NodeId>> = Vec::new();
-        for part in text.split('|') {
-            let mut group = Vec::new();
-            for c in part.chars().filter(|c| !c.is_whitespace() && *c != ',') {
-                let id = self.node_id(c.encode_utf8(&mut [0; 4]))?;
-                if group.contains(&id) || groups.iter().any(|g| g.contains(&id)) {
-                    return Err(format!("node {id} is named twice in the partition"));
-                }
-                group.push(id);
-            }
+    /// Splits the cluster into groups that hear only each other; servers in no group are
+    /// cut off alone. Refuses a server named twice, an empty group, or one not in the cluster.
+    fn partition(&mut self, Groups(groups): &Groups) -> Result<(), String> {
+        let mut seen: Vec<NodeId> = Vec::new();
+        for group in groups {
             if group.is_empty() {
                 return Err(String::from(
                     "a partition group is empty (write e.g. AB|CDE)",
                 ));
             }
-            groups.push(group);
+            for &id in group {
+                self.member(Node(id))?;
+                if seen.contains(&id) {
+                    return Err(format!("node {id} is named twice in the partition"));
+                }
+                seen.push(id);
+            }
         }
-        Ok(groups)
+        self.act(Input::Partition(groups.clone()));
+        Ok(())
     }
 
     /// The split the page's Partition button makes: the first half (rounded down) against
@@ -146,31 +181,9 @@ impl App {
         format!("{a}|{b}")
     }
 
-    /// Restores every link.
-    pub fn heal_all(&mut self) {
-        self.note("heal-all", "", "");
-        self.act(Input::HealAll);
-    }
-
-    /// Crashes a server.
-    pub fn crash(&mut self, node: &str) -> Result<(), String> {
-        let id = self.node_id(node)?;
-        self.note("crash", node, "");
-        self.act(Input::Crash(id));
-        Ok(())
-    }
-
-    /// Restarts a crashed server from its disk.
-    pub fn restart(&mut self, node: &str) -> Result<(), String> {
-        let id = self.node_id(node)?;
-        self.note("restart", node, "");
-        self.act(Input::Restart(id));
-        Ok(())
-    }
-
     /// Fires a server's election timer now.
-    pub fn timeout(&mut self, node: &str) -> Result<(), String> {
-        let id = self.node_id(node)?;
+    fn timeout(&mut self, node: Node) -> Result<(), String> {
+        let id = self.member(node)?;
         match self.tl.sim().node(id).map(|n| n.role()) {
             None => return Err(format!("{id} is down; restart it first")),
             Some(Role::Leader) => {
@@ -178,90 +191,20 @@ impl App {
             }
             Some(_) => {}
         }
-        self.note("timeout", node, "");
         self.act(Input::Timeout(id));
         Ok(())
     }
 
-    /// Gives an input to the run now (through the timeline, when the page has one).
+    /// Gives an input to the run now, through the timeline.
     pub(super) fn act(&mut self, input: Input) {
         self.branch_if_in_past();
         Driver::input(&mut self.tl, input);
         self.after_run();
     }
 
-    /// Writes an action into the journal, at this moment, before it is taken.
-    pub(super) fn note(&mut self, verb: &str, a: &str, b: &str) {
-        let sim = self.tl.sim();
-        let (time_ms, events) = (sim.now_ms(), sim.stats.events);
-        if let Some(journal) = &mut self.journal {
-            journal.push(time_ms, events, verb, a, b);
-        }
-    }
-
-    pub(super) fn note_pair(&mut self, verb: &str, a: NodeId, b: NodeId) {
-        let (a, b) = (a.letter(), b.letter());
-        self.note(verb, a.encode_utf8(&mut [0; 4]), b.encode_utf8(&mut [0; 4]));
-    }
-
-    /// Does the action named `verb` with arguments `a` and `b` (see the wasm handle's
-    /// `act`); says why not when refused.
-    pub fn command(&mut self, verb: &str, a: &str, b: &str) -> Result<(), String> {
-        match verb {
-            "propose" => self.propose(a, b),
-            "cut" => self.cut(a, b, false),
-            "cut-one-way" => self.cut(a, b, true),
-            "heal" => self.heal(a, b),
-            "partition" => self.partition(a),
-            "heal-all" => {
-                self.heal_all();
-                Ok(())
-            }
-            "crash" => self.crash(a),
-            "restart" => self.restart(a),
-            "timeout" => self.timeout(a),
-            "pause" => {
-                self.pause();
-                Ok(())
-            }
-            "play" => {
-                self.play();
-                Ok(())
-            }
-            "step" => {
-                self.step();
-                Ok(())
-            }
-            "load" => self.load(a, b),
-            "play-built-in" => self.play_built_in(a),
-            "stop-story" => {
-                self.stop_story();
-                Ok(())
-            }
-            "set" => self.set_setting(a, b),
-            "restart-run" => {
-                self.restart_run();
-                Ok(())
-            }
-            "select" => {
-                self.select(a);
-                Ok(())
-            }
-            "step-back" => {
-                self.step_back();
-                Ok(())
-            }
-            "bug" => self.set_bug(a, b == "on"),
-            _ => Err(format!("unknown action '{}'", echo(verb))),
-        }
-    }
-
-    /// The run's journal as text, for [`App::replay`]; "" once
-    /// someone travelled in time (a journal holds one straight line of actions).
+    /// The run's journal as text, for [`App::replay`].
     pub fn journal(&self) -> String {
-        self.journal
-            .as_ref()
-            .map_or_else(String::new, |j| j.encode(self.clock_ms, self.proposals))
+        self.journal.encode(self.clock_ms, self.proposals)
     }
 
     /// Replays the run a journal describes: starts it as it began and does every action
@@ -269,13 +212,14 @@ impl App {
     /// A journal this build cannot follow to the same events is refused ("exact or
     /// refused").
     pub fn replay(&mut self, text: &str) -> Result<(), String> {
-        let journal = crate::journal::read(text)?;
+        let read = crate::journal::read(text)?;
+        let journal = read.journal;
         match journal.head {
             Head::Fresh(settings) => {
                 self.settings = settings;
-                self.restart_run();
+                self.start_again();
             }
-            Head::Scenario { name, text } => self.load(&text, &name)?,
+            Head::Scenario { name, text } => self.load_scenario(&text, &name)?,
         }
         let moment = |app: &App| (app.tl.sim().now_ms(), app.tl.sim().stats.events);
         for e in &journal.entries {
@@ -290,10 +234,10 @@ impl App {
                     e.time_ms, sim.stats.events, e.events
                 ));
             }
-            self.command(&e.verb, &e.a, &e.b)?;
+            self.apply(e.action.clone())?;
         }
-        self.run_to(journal.clock_ms);
-        self.proposals = journal.proposals;
+        self.run_to(read.clock_ms);
+        self.proposals = read.proposals;
         // The page has shown this run's story already.
         self.feed.take();
         self.changed = changed::ALL;

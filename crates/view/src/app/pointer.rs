@@ -2,6 +2,7 @@
 //! page shows besides the canvas: a node's menu, the state, the feed, the status line.
 
 use super::*;
+use crate::action::{Action, Node};
 
 impl App {
     /// The pointer moved to (x, y) in CSS pixels; returns a hint for what a click would do
@@ -13,7 +14,7 @@ impl App {
         {
             let hint = format!(
                 "{}. Click to inspect it: drop, duplicate or hold it.",
-                json::message_words(m)
+                answers::message_words(m)
             );
             // The message, not the link under it, is what a click would take.
             if self.hover.take().is_some() {
@@ -73,20 +74,29 @@ impl App {
             }
             Some(Hit::Link { a, b, near }) => {
                 let net = self.tl.sim().network();
-                if net.is_up(a, b) && net.is_up(b, a) {
+                let action = if net.is_up(a, b) && net.is_up(b, a) {
                     let far = if near == a { b } else { a };
-                    self.cut_ids(near, far, shift);
+                    Action::Cut {
+                        a: Node(near),
+                        b: Node(far),
+                        one_way: shift,
+                    }
                 } else {
-                    self.heal_ids(a, b);
-                }
+                    Action::Heal {
+                        a: Node(a),
+                        b: Node(b),
+                    }
+                };
+                // Two different nodes of this cluster: it cannot be refused.
+                let _ = self.apply(action);
                 Click::Link
             }
         }
     }
 
     /// Selects a node (its menu is open) or nothing.
-    pub fn select(&mut self, node: &str) {
-        self.selected = self.node_id(node).ok();
+    pub(super) fn select(&mut self, node: Option<Node>) {
+        self.selected = node.and_then(|n| self.member(n).ok());
         self.base_dirty = true;
     }
 
@@ -97,9 +107,9 @@ impl App {
         }
     }
 
-    /// What a node's menu shows, as JSON: `{"id", "alive", "title", "hint"}`.
-    pub fn node_json(&self, node: &str) -> Result<String, String> {
-        let id = self.node_id(node)?;
+    /// What a node's menu shows.
+    pub fn node_info(&self, node: Node) -> Result<answers::NodeInfo, String> {
+        let id = self.member(node)?;
         let node = self.tl.sim().node(id);
         let hint = match node.map(|n| (n.role(), n.leader())) {
             None => String::from("Crashed: it keeps only its disk. Restart it to rejoin."),
@@ -109,26 +119,27 @@ impl App {
             Some((_, Some(l))) => format!("A follower: it will answer that {l} leads."),
             Some((_, None)) => String::from("It knows no leader: it will say so."),
         };
-        let mut out = String::from("{\"id\":");
-        json::string(&mut out, id.letter().encode_utf8(&mut [0; 4]));
-        out.push_str(&format!(",\"alive\":{},\"title\":", node.is_some()));
-        json::string(&mut out, &format!("{id} · {}", self.describe(id)));
-        out.push_str(",\"hint\":");
-        json::string(&mut out, &hint);
-        self.node_state_json(id, &mut out);
-        out.push('}');
-        Ok(out)
+        let (persistent, volatile, progress) = self.node_state(id);
+        Ok(answers::NodeInfo {
+            id: answers::letter(id),
+            alive: node.is_some(),
+            title: format!("{id} · {}", self.describe(id)),
+            hint,
+            persistent,
+            volatile,
+            progress,
+        })
     }
 
     // ----- what the page shows -----
 
-    /// The state for `window.riverRaft.state()`.
-    pub fn state_json(&self) -> String {
-        json::state(self.tl.sim(), &self.geometry, self.paused, self.speed)
+    /// The whole picture, for `window.riverRaft.state()`.
+    pub fn state(&self) -> answers::State {
+        answers::state(self.tl.sim(), &self.geometry, self.paused, self.speed)
     }
 
-    /// Feed lines waiting, one per line as `time_ms \t kind \t text`.
-    pub fn take_feed(&mut self) -> String {
+    /// The feed lines waiting, oldest first (and forgets them).
+    pub fn take_feed(&mut self) -> Vec<answers::FeedAnswer> {
         self.feed.take()
     }
 
@@ -137,16 +148,35 @@ impl App {
         &self.status
     }
 
-    /// The notices about the address, one per line (empty when the address was fine).
-    pub fn notices(&self) -> String {
-        let mut text = String::new();
-        for notice in &self.notices {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(notice);
+    /// The notices about the address (none when the address was fine).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// The small things the page's controls show.
+    pub fn controls(&self) -> answers::Controls {
+        let ring = self.geometry.ring;
+        answers::Controls {
+            paused: self.paused,
+            speed: self.speed,
+            speed_label: words::speed_label(self.speed),
+            partition: self.default_partition(),
+            suggestion: self.suggestion(),
+            max_command_bytes: MAX_COMMAND_BYTES as f64,
+            status: self.status.clone(),
+            overlay_width: ring.w,
+            overlay_height: ring.h,
         }
-        text
+    }
+
+    /// The settings in use, by name, as the page's controls show them.
+    pub fn settings_answer(&self) -> answers::Pairs<&'static str> {
+        answers::Pairs(
+            Setting::ALL
+                .into_iter()
+                .map(|s| (s.name(), self.settings.get(s)))
+                .collect(),
+        )
     }
 
     /// The settings in use.

@@ -80,7 +80,7 @@ impl App {
 
     /// Loads scenario text and starts playing it on a fresh cluster it describes. A
     /// scenario with an error is refused, naming its line; the current run continues.
-    pub fn load(&mut self, text: &str, name: &str) -> Result<(), String> {
+    pub(super) fn load_scenario(&mut self, text: &str, name: &str) -> Result<(), String> {
         let mut scenario = Scenario::parse(text).map_err(|e| e.to_string())?;
         // The bugs switched on in the page apply to the scenario too (it may add its own).
         for bug in self.settings.raft.bugs.iter() {
@@ -94,10 +94,10 @@ impl App {
         self.tl = start_run(sim);
         let lines = scenario.steps.iter().map(|(line, _)| *line).collect();
         self.started();
-        self.journal = Some(Journal::new(Head::Scenario {
+        self.journal = Journal::new(Head::Scenario {
             name: name.to_string(),
             text: text.to_string(),
-        }));
+        });
         self.feed.push(
             0,
             FeedKind::Story,
@@ -117,16 +117,15 @@ impl App {
     }
 
     /// Plays a built-in scenario by name (`partition`).
-    pub fn play_built_in(&mut self, name: &str) -> Result<(), String> {
+    pub(super) fn load_built_in(&mut self, name: &str) -> Result<(), String> {
         let text = built_in(name)
             .ok_or_else(|| format!("there is no built-in scenario named '{}'", echo(name)))?;
-        self.load(text, name)
+        self.load_scenario(text, name)
     }
 
     /// Stops the scenario; the cluster keeps running as it is.
-    pub fn stop_story(&mut self) {
+    pub(super) fn end_story(&mut self) {
         if self.story.is_some() {
-            self.note("stop-story", "", "");
             self.story = None;
             self.feed.push(
                 self.tl.sim().now_ms(),
@@ -137,44 +136,31 @@ impl App {
         }
     }
 
-    /// The scenario's progress as JSON: `{"name", "state": "none" | "playing" | "finished" |
-    /// "failed", "line", "text", "error"}`.
-    pub fn story_json(&self) -> String {
-        let mut out = String::from("{\"name\":");
+    /// The scenario's progress.
+    pub fn scenario(&self) -> answers::ScenarioAnswer {
         let Some(story) = &self.story else {
-            return String::from(
-                "{\"name\":null,\"state\":\"none\",\"line\":null,\"text\":null,\"error\":null}",
-            );
+            return answers::ScenarioAnswer {
+                name: None,
+                state: "none",
+                line: None,
+                text: None,
+                error: None,
+            };
         };
-        json::string(&mut out, &story.name);
-        let state = match story.state {
-            StoryState::Playing => "playing",
-            StoryState::Finished => "finished",
-            StoryState::Failed(_) => "failed",
+        let (state, line, error) = match &story.state {
+            StoryState::Playing => ("playing", story.player.current_line(), None),
+            StoryState::Finished => ("finished", story.player.current_line(), None),
+            StoryState::Failed(e) => ("failed", Some(e.line), Some(e.to_string())),
         };
-        out.push_str(",\"state\":");
-        json::string(&mut out, state);
-        let line = match &story.state {
-            StoryState::Failed(e) => Some(e.line),
-            _ => story.player.current_line(),
-        };
-        out.push_str(",\"line\":");
-        match line {
-            Some(l) => out.push_str(&l.to_string()),
-            None => out.push_str("null"),
+        answers::ScenarioAnswer {
+            name: Some(story.name.clone()),
+            state,
+            line: line.map(|l| l as f64),
+            text: line
+                .and_then(|l| story.source.lines().nth(l - 1))
+                .map(script_line),
+            error,
         }
-        out.push_str(",\"text\":");
-        match line.and_then(|l| story.source.lines().nth(l - 1)) {
-            Some(t) => json::string(&mut out, &script_line(t)),
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"error\":");
-        match &story.state {
-            StoryState::Failed(e) => json::string(&mut out, &e.to_string()),
-            _ => out.push_str("null"),
-        }
-        out.push('}');
-        out
     }
 }
 

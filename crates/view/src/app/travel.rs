@@ -23,7 +23,7 @@ impl App {
     /// Shows moment `time_ms` of the run (clamped to what it has reached): the whole
     /// picture, messages in flight included, rebuilt exactly from the nearest checkpoint.
     /// A scenario that was playing stops; its steps stay in the timeline.
-    pub fn seek(&mut self, time_ms: f64) -> Result<(), String> {
+    pub(super) fn seek_to(&mut self, time_ms: f64) -> Result<(), String> {
         if time_ms.is_nan() || time_ms < 0.0 {
             return Err(format!(
                 "seek takes a time in ms from 0, not {}",
@@ -31,7 +31,7 @@ impl App {
             ));
         }
         let t = (maths::floor(time_ms) as u64).min(self.tl.end_ms());
-        self.stop_story();
+        self.end_story();
         self.tl.seek(t);
         self.rewound(format!(
             "Jumped to t = {} s",
@@ -43,7 +43,7 @@ impl App {
     /// Returns to kept branch `k` (0 is the oldest) at the same moment, or its end if that
     /// is earlier; the future being left is kept in its place. Its marks are rebuilt up to
     /// that moment and grow again as it plays on.
-    pub fn switch_branch(&mut self, k: f64) -> Result<(), String> {
+    pub(super) fn return_to_branch(&mut self, k: f64) -> Result<(), String> {
         let count = self.tl.branches.len();
         if !(k >= 0.0 && k == maths::floor(k) && (k as usize) < count) {
             return Err(format!(
@@ -51,7 +51,7 @@ impl App {
                 words::decimal(k)
             ));
         }
-        self.stop_story();
+        self.end_story();
         self.tl.switch_branch(k as usize);
         self.marks.clear();
         let records = core::mem::take(&mut self.tl.sim.trace.records);
@@ -64,16 +64,13 @@ impl App {
     }
 
     /// Runs exactly one event (a message delivered, a timer fired) and says what it was.
-    pub fn step_event(&mut self) -> String {
-        self.pause();
-        // One event may leave others of the same moment waiting, which a journal's
-        // moments cannot say.
-        self.journal = None;
+    pub(super) fn run_one_event(&mut self) -> String {
+        self.stop_clock();
         let wires: Vec<(u64, String)> = self
             .tl
             .sim
             .in_flight()
-            .map(|m| (m.id, json::message_words(m)))
+            .map(|m| (m.id, answers::message_words(m)))
             .collect();
         let before = self.tl.sim.stats.events;
         let mut words = String::new();
@@ -118,9 +115,9 @@ impl App {
     }
 
     /// Goes back one event: the moment just before the last one happened.
-    pub fn step_back(&mut self) {
-        self.pause();
-        self.stop_story();
+    pub(super) fn back_one_event(&mut self) {
+        self.stop_clock();
+        self.end_story();
         let events = self.tl.sim.stats.events;
         if events == 0 {
             return;
@@ -132,7 +129,6 @@ impl App {
     /// After the present was rebuilt from the past: the picture and narration restart
     /// from it.
     fn rewound(&mut self, line: String) {
-        self.journal = None;
         self.tl.sim.trace.records.clear();
         self.narrator.reset();
         self.clock_ms = self.tl.sim.now_ms() as f64;
@@ -143,40 +139,31 @@ impl App {
         self.repaint();
     }
 
-    /// The timeline as JSON: `{ startMs, endMs, nowMs, branches, checkpoints, marks: [{ timeMs,
-    /// kind, term, color, text }] }`.
-    pub fn timeline_json(&self) -> String {
-        let mut out = format!(
-            "{{\"startMs\":0,\"endMs\":{},\"nowMs\":{},\"branches\":{},\"checkpoints\":{},\"branchEnds\":[",
-            self.tl.end_ms(),
-            self.tl.sim.now_ms(),
-            self.tl.branches.len(),
-            self.tl.checkpoint_count()
-        );
-        for (k, b) in self.tl.branches.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            out.push_str(&b.end_ms.to_string());
+    /// The timeline: where the run is, how far it reached, the futures kept, the marks.
+    pub fn timeline(&self) -> answers::Timeline {
+        answers::Timeline {
+            start_ms: 0.0,
+            end_ms: self.tl.end_ms() as f64,
+            now_ms: self.tl.sim.now_ms() as f64,
+            branches: self.tl.branches.len() as f64,
+            checkpoints: self.tl.checkpoint_count() as f64,
+            branch_ends: self.tl.branches.iter().map(|b| b.end_ms).collect(),
+            marks: self
+                .marks
+                .list()
+                .iter()
+                .map(|m| answers::MarkAnswer {
+                    time_ms: m.time_ms as f64,
+                    kind: m.kind,
+                    term: m.term as f64,
+                    color: if m.kind == "violation" {
+                        theme::NO
+                    } else {
+                        theme::TERM_EDGES[theme::term_slot(river_core::Term(m.term))]
+                    },
+                    text: m.text.clone(),
+                })
+                .collect(),
         }
-        out.push_str("],\"marks\":[");
-        for (k, m) in self.marks.list().iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            let color = if m.kind == "violation" {
-                theme::NO
-            } else {
-                theme::TERM_EDGES[theme::term_slot(river_core::Term(m.term))]
-            };
-            out.push_str(&format!(
-                "{{\"timeMs\":{},\"kind\":\"{}\",\"term\":{},\"color\":\"{color}\",\"text\":",
-                m.time_ms, m.kind, m.term
-            ));
-            json::string(&mut out, &m.text);
-            out.push('}');
-        }
-        out.push_str("]}");
-        out
     }
 }

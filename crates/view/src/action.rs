@@ -1,0 +1,594 @@
+//! What a person can do to the page, as one type: [`Action`]. At the boundary an action is
+//! a plain JavaScript object, `{ do: "propose", node: "A", command: "x=1" }`, read once into
+//! an `Action` ([`Action::read`]); [`crate::app::App::apply`] is the only way actions change
+//! the run; the journal writes ([`Action::write`]) and reads them with the same two
+//! functions, so each action's fields are listed in one place.
+//!
+//! Reading is written by hand rather than derived with serde: a derived `Deserialize` with
+//! serde-wasm-bindgen cost the page 23 KB gzipped (its error messages alone bring float
+//! formatting), more than the whole budget left.
+
+use crate::settings::Setting;
+use crate::words::echo;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use river_core::NodeId;
+
+/// A server, named by its letter ("A" to "I") at the boundary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Node(pub NodeId);
+
+/// Reads a node letter, either case, nothing around it but spaces.
+pub fn node(text: &str) -> Option<Node> {
+    let mut chars = text.trim().chars();
+    match (chars.next().and_then(NodeId::from_letter), chars.next()) {
+        (Some(id), None) => Some(Node(id)),
+        _ => None,
+    }
+}
+
+/// Groups of servers that hear only each other: `"AB|CDE"`, `["AB", "CDE"]` or
+/// `[["A","B"], ["C","D","E"]]` at the boundary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Groups(pub Vec<Vec<NodeId>>);
+
+impl Groups {
+    /// Reads "AB|CDE" (letters, `|` between groups; spaces and commas ignored).
+    pub fn parse(text: &str) -> Result<Groups, String> {
+        let mut groups = Vec::new();
+        for part in text.split('|') {
+            groups.push(letters(part)?);
+        }
+        Ok(Groups(groups))
+    }
+
+    /// Writes "AB|CDE".
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for (k, g) in self.0.iter().enumerate() {
+            if k > 0 {
+                out.push('|');
+            }
+            out.extend(g.iter().map(|id| id.letter()));
+        }
+        out
+    }
+}
+
+fn letters(part: &str) -> Result<Vec<NodeId>, String> {
+    let mut group = Vec::new();
+    for c in part.chars().filter(|c| !c.is_whitespace() && *c != ',') {
+        match NodeId::from_letter(c) {
+            Some(id) => group.push(id),
+            None => {
+                return Err(format!(
+                    "'{}' is not a node letter (use A to I)",
+                    echo(c.encode_utf8(&mut [0; 4]))
+                ))
+            }
+        }
+    }
+    Ok(group)
+}
+
+/// What a person can do to a message on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageAction {
+    /// Take it off the wire: it is lost.
+    Drop,
+    /// Put a copy on the wire, arriving after the same delay.
+    Duplicate,
+    /// Keep it on the wire until released.
+    Hold,
+    /// Let a held message go: it arrives after its link's delay from now.
+    Release,
+}
+
+/// Everything a person (or the JavaScript API) can do to the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// A user sends `command` to `node`: a leader appends it, a follower says who leads.
+    Propose {
+        /// The server asked.
+        node: Node,
+        /// The change, `key=value` (at most `MAX_COMMAND_BYTES`).
+        command: String,
+    },
+    /// Cuts the link between `a` and `b`: both ways, or only from `a` to `b`.
+    Cut {
+        /// One end (the sending end when `one_way`).
+        a: Node,
+        /// The other end.
+        b: Node,
+        /// Only the direction from `a` to `b`.
+        one_way: bool,
+    },
+    /// Restores both directions between `a` and `b`.
+    Heal {
+        /// One end.
+        a: Node,
+        /// The other end.
+        b: Node,
+    },
+    /// Splits the cluster into groups that hear only each other; servers in no group are
+    /// cut off alone.
+    Partition(Groups),
+    /// Restores every link.
+    HealAll,
+    /// Crashes a server (it keeps only its disk).
+    Crash(Node),
+    /// Restarts a crashed server from its disk.
+    Restart(Node),
+    /// Fires a server's election timer now.
+    Timeout(Node),
+    /// Stops the clock.
+    Pause,
+    /// Starts the clock.
+    Play,
+    /// Sets the speed (simulated ms per wall ms), clamped to 1/1000 to 1.
+    Speed(f64),
+    /// Runs this many ms of simulated time at once.
+    Advance(f64),
+    /// Pauses and runs to the next moment something is scheduled.
+    Step,
+    /// Pauses and runs exactly one event.
+    StepEvent,
+    /// Pauses and goes back one event.
+    StepBack,
+    /// Shows this moment of the run (simulated ms), rebuilt exactly.
+    Seek(f64),
+    /// Returns to kept future `k` (0 is the oldest).
+    Branch(f64),
+    /// Does something to message `id` on the wire.
+    Message {
+        /// The message (see the state's `messages`).
+        id: f64,
+        /// What to do with it.
+        what: MessageAction,
+    },
+    /// Changes one setting, from the text a person typed.
+    Set {
+        /// Which.
+        name: Setting,
+        /// The new value as typed ("150", "on", "12.5").
+        value: String,
+    },
+    /// Switches a deliberately broken variant on or off (a fresh cluster starts).
+    Bug {
+        /// Its name (`figure8-commit`, …).
+        name: String,
+        /// On or off.
+        on: bool,
+    },
+    /// Plays scenario text on the cluster it describes.
+    Load {
+        /// The scenario.
+        text: String,
+        /// What to call it.
+        name: String,
+    },
+    /// Plays a built-in scenario (`partition`, `figure8`).
+    PlayBuiltIn(String),
+    /// Stops the scenario; the cluster keeps running as it is.
+    StopStory,
+    /// Starts this run again from its beginning.
+    RestartRun,
+    /// Opens a node's menu (it is drawn selected), or closes it.
+    Select(Option<Node>),
+}
+
+impl MessageAction {
+    /// Every message action.
+    pub const ALL: [MessageAction; 4] = [
+        MessageAction::Drop,
+        MessageAction::Duplicate,
+        MessageAction::Hold,
+        MessageAction::Release,
+    ];
+
+    /// Its name, as at the boundary and in the journal.
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageAction::Drop => "drop",
+            MessageAction::Duplicate => "duplicate",
+            MessageAction::Hold => "hold",
+            MessageAction::Release => "release",
+        }
+    }
+
+    /// The message action with this name.
+    pub fn named(name: &str) -> Option<MessageAction> {
+        MessageAction::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+/// One action of each kind, with empty arguments: the journal finds a kind by its name here.
+static KINDS: [Action; 25] = {
+    const N: Node = Node(NodeId(0));
+    [
+        Action::Propose {
+            node: N,
+            command: String::new(),
+        },
+        Action::Cut {
+            a: N,
+            b: N,
+            one_way: false,
+        },
+        Action::Heal { a: N, b: N },
+        Action::Partition(Groups(Vec::new())),
+        Action::HealAll,
+        Action::Crash(N),
+        Action::Restart(N),
+        Action::Timeout(N),
+        Action::Pause,
+        Action::Play,
+        Action::Speed(0.0),
+        Action::Advance(0.0),
+        Action::Step,
+        Action::StepEvent,
+        Action::StepBack,
+        Action::Seek(0.0),
+        Action::Branch(0.0),
+        Action::Message {
+            id: 0.0,
+            what: MessageAction::Drop,
+        },
+        Action::Set {
+            name: Setting::Nodes,
+            value: String::new(),
+        },
+        Action::Bug {
+            name: String::new(),
+            on: false,
+        },
+        Action::Load {
+            text: String::new(),
+            name: String::new(),
+        },
+        Action::PlayBuiltIn(String::new()),
+        Action::StopStory,
+        Action::RestartRun,
+        Action::Select(None),
+    ]
+};
+
+impl Action {
+    /// Its name, as at the boundary (`{ "heal-all": null }` or `"heal-all"`) and in the
+    /// journal.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Propose { .. } => "propose",
+            Action::Cut { .. } => "cut",
+            Action::Heal { .. } => "heal",
+            Action::Partition(_) => "partition",
+            Action::HealAll => "heal-all",
+            Action::Crash(_) => "crash",
+            Action::Restart(_) => "restart",
+            Action::Timeout(_) => "timeout",
+            Action::Pause => "pause",
+            Action::Play => "play",
+            Action::Speed(_) => "speed",
+            Action::Advance(_) => "advance",
+            Action::Step => "step",
+            Action::StepEvent => "step-event",
+            Action::StepBack => "step-back",
+            Action::Seek(_) => "seek",
+            Action::Branch(_) => "branch",
+            Action::Message { .. } => "message",
+            Action::Set { .. } => "set",
+            Action::Bug { .. } => "bug",
+            Action::Load { .. } => "load",
+            Action::PlayBuiltIn(_) => "play-built-in",
+            Action::StopStory => "stop-story",
+            Action::RestartRun => "restart-run",
+            Action::Select(_) => "select",
+        }
+    }
+
+    /// An action of the kind with this name, its arguments empty (for readers that fill
+    /// them in, like the journal's).
+    pub fn named(name: &str) -> Option<&'static Action> {
+        KINDS.iter().find(|a| a.name() == name)
+    }
+
+    /// Whether the journal keeps it: what changes the run or which moment is shown. The
+    /// clock's speed, pausing and the open menu change neither; advancing time is in the
+    /// moments of the actions after it.
+    pub fn journaled(&self) -> bool {
+        !matches!(
+            self,
+            Action::Pause
+                | Action::Play
+                | Action::Speed(_)
+                | Action::Advance(_)
+                | Action::Step
+                | Action::Select(_)
+        )
+    }
+}
+
+/// Where an action's arguments come from, each asked for by its name: a JavaScript object
+/// at the boundary, the journal's fields in order.
+pub trait Source {
+    /// A text argument.
+    fn text(&mut self, name: &'static str) -> Result<String, String>;
+    /// A number argument.
+    fn number(&mut self, name: &'static str) -> Result<f64, String>;
+    /// A yes-or-no argument (absent is no).
+    fn flag(&mut self, name: &'static str) -> Result<bool, String>;
+}
+
+/// An argument as it is written down: text, a number or a yes-or-no.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    /// Text.
+    Text(&'a str),
+    /// A number.
+    Number(f64),
+    /// Yes or no.
+    Flag(bool),
+}
+
+fn letter_of(source: &mut impl Source, name: &'static str) -> Result<Node, String> {
+    let text = source.text(name)?;
+    node(&text).ok_or_else(|| format!("'{}' is not a node letter (use A to I)", echo(&text)))
+}
+
+impl Action {
+    /// Reads the action of kind `kind` (its [`Action::name`]), its arguments from `source`;
+    /// an unknown kind or a bad argument is refused, saying which.
+    pub fn read(kind: &str, source: &mut impl Source) -> Result<Action, String> {
+        let template =
+            Action::named(kind).ok_or_else(|| format!("there is no action '{}'", echo(kind)))?;
+        Ok(match template {
+            Action::Propose { .. } => Action::Propose {
+                node: letter_of(source, "node")?,
+                command: source.text("command")?,
+            },
+            Action::Cut { .. } => Action::Cut {
+                a: letter_of(source, "a")?,
+                b: letter_of(source, "b")?,
+                one_way: source.flag("oneWay")?,
+            },
+            Action::Heal { .. } => Action::Heal {
+                a: letter_of(source, "a")?,
+                b: letter_of(source, "b")?,
+            },
+            Action::Partition(_) => Action::Partition(Groups::parse(&source.text("groups")?)?),
+            Action::Crash(_) => Action::Crash(letter_of(source, "node")?),
+            Action::Restart(_) => Action::Restart(letter_of(source, "node")?),
+            Action::Timeout(_) => Action::Timeout(letter_of(source, "node")?),
+            Action::Speed(_) => Action::Speed(source.number("speed")?),
+            Action::Advance(_) => Action::Advance(source.number("ms")?),
+            Action::Seek(_) => Action::Seek(source.number("ms")?),
+            Action::Branch(_) => Action::Branch(source.number("k")?),
+            Action::Message { .. } => {
+                let id = source.number("id")?;
+                let what = source.text("what")?;
+                let what = MessageAction::named(&what).ok_or_else(|| {
+                    format!(
+                        "a message can be dropped, duplicated, held or released, not '{}'",
+                        echo(&what)
+                    )
+                })?;
+                Action::Message { id, what }
+            }
+            Action::Set { .. } => {
+                let name = source.text("name")?;
+                let name = Setting::from_name(&name)
+                    .ok_or_else(|| format!("there is no setting named '{}'", echo(&name)))?;
+                Action::Set {
+                    name,
+                    value: source.text("value")?,
+                }
+            }
+            Action::Bug { .. } => Action::Bug {
+                name: source.text("name")?,
+                on: source.flag("on")?,
+            },
+            Action::Load { .. } => Action::Load {
+                text: source.text("text")?,
+                name: source.text("name")?,
+            },
+            Action::PlayBuiltIn(_) => Action::PlayBuiltIn(source.text("name")?),
+            Action::Select(_) => Action::Select(node(&source.text("node")?)),
+            Action::HealAll => Action::HealAll,
+            Action::Pause => Action::Pause,
+            Action::Play => Action::Play,
+            Action::Step => Action::Step,
+            Action::StepEvent => Action::StepEvent,
+            Action::StepBack => Action::StepBack,
+            Action::StopStory => Action::StopStory,
+            Action::RestartRun => Action::RestartRun,
+        })
+    }
+
+    /// Writes the action's arguments, by name and in the order [`Action::read`] asks for
+    /// them (its kind is [`Action::name`]).
+    pub fn write(&self, out: &mut impl FnMut(&'static str, Value<'_>)) {
+        let mut letter = |name, n: &Node| {
+            let mut buf = [0; 4];
+            out(name, Value::Text(n.0.letter().encode_utf8(&mut buf)));
+        };
+        match self {
+            Action::Propose { node, command } => {
+                letter("node", node);
+                out("command", Value::Text(command));
+            }
+            Action::Cut { a, b, one_way } => {
+                letter("a", a);
+                letter("b", b);
+                out("oneWay", Value::Flag(*one_way));
+            }
+            Action::Heal { a, b } => {
+                letter("a", a);
+                letter("b", b);
+            }
+            Action::Partition(groups) => out("groups", Value::Text(&groups.text())),
+            Action::Crash(n) | Action::Restart(n) | Action::Timeout(n) => letter("node", n),
+            Action::Speed(x) => out("speed", Value::Number(*x)),
+            Action::Advance(x) | Action::Seek(x) => out("ms", Value::Number(*x)),
+            Action::Branch(x) => out("k", Value::Number(*x)),
+            Action::Message { id, what } => {
+                out("id", Value::Number(*id));
+                out("what", Value::Text(what.name()));
+            }
+            Action::Set { name, value } => {
+                out("name", Value::Text(name.name()));
+                out("value", Value::Text(value));
+            }
+            Action::Bug { name, on } => {
+                out("name", Value::Text(name));
+                out("on", Value::Flag(*on));
+            }
+            Action::Load { text, name } => {
+                out("text", Value::Text(text));
+                out("name", Value::Text(name));
+            }
+            Action::PlayBuiltIn(name) => out("name", Value::Text(name)),
+            Action::Select(node) => match node {
+                Some(n) => letter("node", n),
+                None => out("node", Value::Text("")),
+            },
+            Action::HealAll
+            | Action::Pause
+            | Action::Play
+            | Action::Step
+            | Action::StepEvent
+            | Action::StepBack
+            | Action::StopStory
+            | Action::RestartRun => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use serde_json::{json, Value as Json};
+
+    /// A JSON object standing in for the JavaScript one the boundary reads.
+    struct Object(Json);
+
+    impl Source for Object {
+        fn text(&mut self, name: &'static str) -> Result<String, String> {
+            self.0[name]
+                .as_str()
+                .map(String::from)
+                .ok_or_else(|| format!("{name}: not text"))
+        }
+        fn number(&mut self, name: &'static str) -> Result<f64, String> {
+            self.0[name]
+                .as_f64()
+                .ok_or_else(|| format!("{name}: not a number"))
+        }
+        fn flag(&mut self, name: &'static str) -> Result<bool, String> {
+            Ok(self.0[name].as_bool().unwrap_or(false))
+        }
+    }
+
+    fn parse(object: Json) -> Result<Action, String> {
+        let kind = object["do"].as_str().unwrap_or_default().to_string();
+        Action::read(&kind, &mut Object(object))
+    }
+
+    /// The object `action` is at the boundary.
+    fn object(action: &Action) -> Json {
+        let mut out = json!({ "do": action.name() });
+        action.write(&mut |name, value| {
+            out[name] = match value {
+                Value::Text(t) => json!(t),
+                Value::Number(x) => json!(x),
+                Value::Flag(b) => json!(b),
+            };
+        });
+        out
+    }
+
+    #[test]
+    fn every_kind_has_its_own_name_and_reads_back_as_written() {
+        for (k, a) in KINDS.iter().enumerate() {
+            assert_eq!(Action::named(a.name()), Some(a));
+            assert!(KINDS[..k].iter().all(|b| b.name() != a.name()));
+        }
+        let a = node("A").unwrap();
+        let samples = [
+            Action::Propose {
+                node: a,
+                command: "x=1".into(),
+            },
+            Action::Cut {
+                a,
+                b: node("c").unwrap(),
+                one_way: true,
+            },
+            Action::Partition(Groups::parse("AB|CDE").unwrap()),
+            Action::Message {
+                id: 7.0,
+                what: MessageAction::Release,
+            },
+            Action::Set {
+                name: Setting::LossPercent,
+                value: "12.5".into(),
+            },
+            Action::Bug {
+                name: "forget-vote".into(),
+                on: true,
+            },
+            Action::Select(None),
+            Action::Select(Some(a)),
+            Action::Seek(1500.25),
+            Action::HealAll,
+        ];
+        for action in samples {
+            assert_eq!(
+                parse(object(&action)),
+                Ok(action.clone()),
+                "{}",
+                object(&action)
+            );
+        }
+    }
+
+    #[test]
+    fn actions_are_read_once_at_the_boundary() {
+        assert_eq!(
+            parse(json!({ "do": "propose", "node": "a", "command": "x=1" })),
+            Ok(Action::Propose {
+                node: node("A").unwrap(),
+                command: "x=1".into()
+            })
+        );
+        assert_eq!(
+            parse(json!({ "do": "cut", "a": "A", "b": "C" })),
+            Ok(Action::Cut {
+                a: node("A").unwrap(),
+                b: node("C").unwrap(),
+                one_way: false
+            }),
+            "one way is optional"
+        );
+        assert_eq!(parse(json!({ "do": "step-back" })), Ok(Action::StepBack));
+    }
+
+    #[test]
+    fn bad_actions_are_refused_with_a_reason() {
+        let e = parse(json!({ "do": "crash", "node": "Z9" })).unwrap_err();
+        assert!(e.contains("'Z9' is not a node letter"), "{e}");
+        let e = parse(json!({ "do": "partition", "groups": "AB|C?" })).unwrap_err();
+        assert!(e.contains("'?' is not a node letter"), "{e}");
+        let e = parse(json!({ "do": "fly" })).unwrap_err();
+        assert!(e.contains("no action 'fly'"), "{e}");
+        let e = parse(json!({ "do": "set", "name": "colour", "value": "red" })).unwrap_err();
+        assert!(e.contains("no setting named 'colour'"), "{e}");
+        let e = parse(json!({ "do": "message", "id": 3, "what": "eat" })).unwrap_err();
+        assert!(e.contains("not 'eat'"), "{e}");
+        assert!(
+            parse(json!({ "do": "seek" })).is_err(),
+            "a missing argument"
+        );
+    }
+}

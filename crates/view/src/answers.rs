@@ -122,58 +122,55 @@ fn pixels(v: f64) -> f64 {
 
 /// The state of `sim` drawn in `geo`.
 pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> State {
-    let nodes = sim
-        .ids()
-        .map(|id| {
-            let server = sim.server(id);
-            let (role, term, voted_for, commit, entries) = match &server.node {
-                Some(n) => (
-                    n.role().name(),
-                    n.term(),
-                    n.voted_for(),
-                    n.commit_index().0,
-                    n.log().entries(),
-                ),
-                None => (
-                    "down",
-                    server.disk.hard_state.term,
-                    server.disk.hard_state.voted_for,
-                    0,
-                    server.disk.log.as_slice(),
-                ),
-            };
-            let log = (1..)
-                .zip(entries)
-                .map(|(index, e)| LogEntry {
-                    index: index as f64,
-                    term: e.term.0 as f64,
-                    command: command(&e.payload),
-                    committed: Some(index <= commit),
-                })
-                .collect();
-            let kv = match &server.node {
-                Some(_) => server
-                    .kv
-                    .entries()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                None => Vec::new(),
-            };
-            let (x, y) = geo.node(id);
-            NodeState {
-                id: letter(id),
-                role,
-                term: term.0 as f64,
-                voted_for: voted_for.map(letter),
-                commit_index: commit as f64,
-                alive: server.node.is_some(),
-                log,
-                kv: Pairs(kv),
-                x: pixels(x),
-                y: pixels(y),
+    // Loops rather than iterator chains here and below: each chain is code of its own.
+    let mut nodes = Vec::with_capacity(sim.size());
+    for id in sim.ids() {
+        let server = sim.server(id);
+        let (role, term, voted_for, commit, entries) = match &server.node {
+            Some(n) => (
+                n.role().name(),
+                n.term(),
+                n.voted_for(),
+                n.commit_index().0,
+                n.log().entries(),
+            ),
+            None => (
+                "down",
+                server.disk.hard_state.term,
+                server.disk.hard_state.voted_for,
+                0,
+                server.disk.log.as_slice(),
+            ),
+        };
+        let mut log = Vec::with_capacity(entries.len());
+        for (index, e) in (1..).zip(entries) {
+            log.push(LogEntry {
+                index: index as f64,
+                term: e.term.0 as f64,
+                command: command(&e.payload),
+                committed: Some(index <= commit),
+            });
+        }
+        let mut kv = Vec::new();
+        if server.node.is_some() {
+            for (k, v) in server.kv.entries() {
+                kv.push((k.clone(), v.clone()));
             }
-        })
-        .collect();
+        }
+        let (x, y) = geo.node(id);
+        nodes.push(NodeState {
+            id: letter(id),
+            role,
+            term: term.0 as f64,
+            voted_for: voted_for.map(letter),
+            commit_index: commit as f64,
+            alive: server.node.is_some(),
+            log,
+            kv: Pairs(kv),
+            x: pixels(x),
+            y: pixels(y),
+        });
+    }
     let mut links = Vec::new();
     for a in sim.ids() {
         for b in sim.ids().filter(|&b| b != a) {
@@ -191,7 +188,13 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stat
         speed,
         nodes,
         links,
-        messages: sim.in_flight().map(message).collect(),
+        messages: {
+            let mut messages = Vec::new();
+            for m in sim.in_flight() {
+                messages.push(message(m));
+            }
+            messages
+        },
     }
 }
 
@@ -218,7 +221,7 @@ pub struct Timeline {
     /// How many checkpoints the timeline holds.
     pub checkpoints: Number,
     /// Where each kept future ends, ms.
-    pub branch_ends: Vec<u64>,
+    pub branch_ends: Vec<Number>,
     /// The moments worth jumping to.
     pub marks: Vec<MarkAnswer>,
 }
@@ -300,19 +303,23 @@ const _: () = {
 /// The live checker's verdict on `sim`.
 pub fn safety(sim: &Simulation) -> Safety {
     let checker = &sim.checker;
+    let mut violations = Vec::new();
+    for v in checker.violations() {
+        violations.push(ViolationAnswer {
+            property: v.property.name(),
+            time_ms: v.time_ms as f64,
+            text: v.text.clone(),
+        });
+    }
+    let mut properties = Vec::with_capacity(PROPERTIES.len());
+    for p in PROPERTIES {
+        properties.push(p.name());
+    }
     Safety {
         ok: checker.violation_count() == 0,
         count: checker.violation_count() as f64,
-        violations: checker
-            .violations()
-            .iter()
-            .map(|v| ViolationAnswer {
-                property: v.property.name(),
-                time_ms: v.time_ms as f64,
-                text: v.text.clone(),
-            })
-            .collect(),
-        properties: PROPERTIES.iter().map(|p| p.name()).collect(),
+        violations,
+        properties,
     }
 }
 

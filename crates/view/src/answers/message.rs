@@ -212,15 +212,16 @@ pub fn message(m: &InFlight) -> Message {
                         1 => format!("leader {from} sends {to} entry {first} to append after index {}", prev_log_index.0),
                         n => format!("leader {from} sends {to} entries {first} to {} to append after index {}", prev_log_index.0 + n as u64, prev_log_index.0),
                     };
-                    let entries = (first..)
-                        .zip(entries)
-                        .map(|(index, e)| LogEntry {
+                    let mut sent = Vec::with_capacity(entries.len());
+                    for (index, e) in (first..).zip(entries) {
+                        sent.push(LogEntry {
                             index: index as f64,
                             term: e.term.0 as f64,
                             command: command(&e.payload),
                             committed: None,
-                        })
-                        .collect();
+                        });
+                    }
+                    let entries = sent;
                     (
                         Fields::AppendEntries {
                             term: t.0 as f64,

@@ -17,14 +17,15 @@ impl App {
 
     /// The core's deliberately broken variants, each with whether it is on.
     pub fn bugs(&self) -> Vec<answers::BugAnswer> {
-        Bug::ALL
-            .into_iter()
-            .map(|bug| answers::BugAnswer {
+        let mut bugs = Vec::with_capacity(Bug::ALL.len());
+        for bug in Bug::ALL {
+            bugs.push(answers::BugAnswer {
                 name: bug.name(),
                 on: self.settings.raft.bugs.has(bug),
                 about: bug.description(),
-            })
-            .collect()
+            });
+        }
+        bugs
     }
 
     /// Switches a broken variant on or off; the cluster starts afresh with it (a scenario
@@ -130,18 +131,16 @@ impl App {
             timer_elapsed_ms: elapsed as f64,
             timer_timeout_ms: timeout as f64,
         };
-        let progress = self
-            .tl
-            .sim
-            .ids()
-            .filter_map(|peer| {
-                n.progress(peer).map(|p| answers::Progress {
+        let mut progress = Vec::new();
+        for peer in self.tl.sim.ids() {
+            if let Some(p) = n.progress(peer) {
+                progress.push(answers::Progress {
                     peer: answers::letter(peer),
                     next_index: p.next_index.0 as f64,
                     match_index: p.match_index.0 as f64,
-                })
-            })
-            .collect();
+                });
+            }
+        }
         (persistent, Some(volatile), progress)
     }
 }

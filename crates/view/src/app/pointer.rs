@@ -171,12 +171,11 @@ impl App {
 
     /// The settings in use, by name, as the page's controls show them.
     pub fn settings_answer(&self) -> answers::Pairs<&'static str> {
-        answers::Pairs(
-            Setting::ALL
-                .into_iter()
-                .map(|s| (s.name(), self.settings.get(s)))
-                .collect(),
-        )
+        let mut pairs = Vec::with_capacity(Setting::ALL.len());
+        for s in Setting::ALL {
+            pairs.push((s.name(), self.settings.get(s)));
+        }
+        answers::Pairs(pairs)
     }
 
     /// The settings in use.

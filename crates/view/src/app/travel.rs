@@ -141,29 +141,32 @@ impl App {
 
     /// The timeline: where the run is, how far it reached, the futures kept, the marks.
     pub fn timeline(&self) -> answers::Timeline {
+        let mut branch_ends = Vec::with_capacity(self.tl.branches.len());
+        for b in &self.tl.branches {
+            branch_ends.push(b.end_ms as f64);
+        }
+        let mut marks = Vec::with_capacity(self.marks.list().len());
+        for m in self.marks.list() {
+            marks.push(answers::MarkAnswer {
+                time_ms: m.time_ms as f64,
+                kind: m.kind,
+                term: m.term as f64,
+                color: if m.kind == "violation" {
+                    theme::NO
+                } else {
+                    theme::TERM_EDGES[theme::term_slot(river_core::Term(m.term))]
+                },
+                text: m.text.clone(),
+            });
+        }
         answers::Timeline {
             start_ms: 0.0,
             end_ms: self.tl.end_ms() as f64,
             now_ms: self.tl.sim.now_ms() as f64,
             branches: self.tl.branches.len() as f64,
             checkpoints: self.tl.checkpoint_count() as f64,
-            branch_ends: self.tl.branches.iter().map(|b| b.end_ms).collect(),
-            marks: self
-                .marks
-                .list()
-                .iter()
-                .map(|m| answers::MarkAnswer {
-                    time_ms: m.time_ms as f64,
-                    kind: m.kind,
-                    term: m.term as f64,
-                    color: if m.kind == "violation" {
-                        theme::NO
-                    } else {
-                        theme::TERM_EDGES[theme::term_slot(river_core::Term(m.term))]
-                    },
-                    text: m.text.clone(),
-                })
-                .collect(),
+            branch_ends,
+            marks,
         }
     }
 }

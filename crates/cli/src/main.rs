@@ -8,7 +8,7 @@
 use clap::{Args, Parser, Subcommand};
 use river_core::{Bug, BugSet};
 use river_lincheck::Problem;
-use river_sim::scenario::{built_in, Player, Scenario};
+use river_sim::scenario::{built_in, tour, Player, Scenario, TOURS};
 use river_sim::swarm::{self, CheckOptions, Outcome, RunReport};
 use river_sim::{RaftOptions, Simulation};
 use std::cell::RefCell;
@@ -60,7 +60,8 @@ enum Command {
         /// Write every event here, as JSON lines.
         #[arg(long, value_name = "FILE")]
         trace: Option<String>,
-        /// Play a scenario file (or a built-in scenario name, such as `partition`);
+        /// Play a scenario file (or a built-in scenario name, such as `partition`, or a
+        /// guided tour, `tour:election`; tours print each step's caption, `pause` is skipped);
         /// `--bug`, `--prevote`, `--checkquorum` and `--no-sessions` apply to it too.
         #[arg(long, value_name = "FILE")]
         scenario: Option<String>,
@@ -680,9 +681,16 @@ fn run_scenario(
     lincheck: LincheckArgs,
     cluster: &ClusterArgs,
 ) -> Result<ExitCode, String> {
-    let text = match built_in(source) {
-        Some(text) => text.to_string(),
-        None => std::fs::read_to_string(source)
+    let text = match (built_in(source), source.strip_prefix("tour:")) {
+        (Some(text), _) => text.to_string(),
+        (None, Some(name)) => {
+            let names: Vec<&str> = TOURS.iter().map(|(n, _, _)| *n).collect();
+            tour(name)
+                .ok_or_else(|| format!("no tour named '{name}' (tours: {})", names.join(", ")))?
+                .1
+                .to_string()
+        }
+        (None, None) => std::fs::read_to_string(source)
             .map_err(|e| format!("cannot read scenario {source}: {e}"))?,
     };
     let mut scenario = Scenario::parse(&text).map_err(|e| format!("{source}: {e}"))?;
@@ -698,7 +706,23 @@ fn run_scenario(
     let expects_violation = scenario.expects_violation();
     let mut sim = Player::simulation(&scenario);
     sim.trace.keep = trace.is_some();
-    let played = catching(|| Player::new(scenario).run_to_end(&mut sim));
+    let steps = scenario.tour();
+    let played = catching(|| {
+        // A tour prints each step's caption as it begins; `pause` is passed over.
+        let mut player = Player::new(scenario);
+        for (k, step) in steps.iter().enumerate() {
+            player.run_to_step(&mut sim, k)?;
+            println!(
+                "step {}/{} at {:.1} s (line {}): {}",
+                k + 1,
+                steps.len(),
+                sim.now_ms() as f64 / 1000.0,
+                step.line,
+                step.caption
+            );
+        }
+        player.run_to_end(&mut sim)
+    });
     let result = match played {
         Ok(result) => result,
         Err(message) => {

@@ -4,7 +4,7 @@
 
 use crate::checker::Property;
 use crate::kv::Op;
-use crate::sim::{SimConfig, Simulation};
+use crate::sim::{RaftOptions, SimConfig, Simulation};
 use crate::timeline::{Driver, Input};
 use crate::view::names;
 use alloc::boxed::Box;
@@ -25,6 +25,49 @@ pub const FIGURE8: &str = include_str!("../../../scenarios/figure8.scenario");
 /// The scenarios shipped with River Raft, by name. (A program that offers only some of them
 /// names those constants instead, so the others' text stays out of it.)
 pub const BUILT_IN: [(&str, &str); 2] = [("partition", PARTITION), ("figure8", FIGURE8)];
+
+/// The guided tours, in the order a student takes them: (name in the address, title, text of
+/// `scenarios/tours/NAME.scenario`). A test checks this list against the folder.
+pub const TOURS: [(&str, &str, &str); 6] = [
+    (
+        "election",
+        "Leader election and split votes",
+        include_str!("../../../scenarios/tours/election.scenario"),
+    ),
+    (
+        "replication",
+        "Replicated is not committed",
+        include_str!("../../../scenarios/tours/replication.scenario"),
+    ),
+    (
+        "partition",
+        "A partition: two leaders",
+        include_str!("../../../scenarios/tours/partition.scenario"),
+    ),
+    (
+        "figure8",
+        "Figure 8: old terms' entries",
+        include_str!("../../../scenarios/tours/figure8.scenario"),
+    ),
+    (
+        "one-way",
+        "A server that cannot hear (PreVote)",
+        include_str!("../../../scenarios/tours/one-way.scenario"),
+    ),
+    (
+        "restart",
+        "Crash and restart: what survives",
+        include_str!("../../../scenarios/tours/restart.scenario"),
+    ),
+];
+
+/// Looks a tour up by name: its title and text.
+pub fn tour(name: &str) -> Option<(&'static str, &'static str)> {
+    TOURS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, title, text)| (*title, *text))
+}
 
 /// Looks a built-in scenario up by name.
 pub fn built_in(name: &str) -> Option<&'static str> {
@@ -114,6 +157,8 @@ pub enum Expect {
     Role(NodeId, Option<Role>),
     /// A server's number compared to a value.
     Number(NodeId, Quantity, Cmp, u64),
+    /// Whom a server voted for in its current term (`None`: nobody).
+    Vote(NodeId, Option<NodeId>),
     /// A key's value in a server's store (`None`: absent).
     Kv(NodeId, String, Option<String>),
     /// Some running server leads and it is one of these (empty: none leads).
@@ -166,6 +211,35 @@ pub enum Step {
     Wait(WaitFor),
     /// Check a condition.
     Expect(Expect),
+    /// A tour's caption: a new step of the tour begins here.
+    Say(String),
+    /// Point at things on the page until the next `say`.
+    Show(Vec<Highlight>),
+    /// Stop until the reader continues (a tour on the page; ignored elsewhere).
+    Pause,
+    /// Raft options changed mid-run (`prevote`, `checkquorum`, `bug` after the first
+    /// action): servers that start or restart from now on run with them.
+    Raft(RaftOptions),
+}
+
+/// Something a tour step points at on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Highlight {
+    /// A server.
+    Node(NodeId),
+    /// The link from the first server to the second.
+    Link(NodeId, NodeId),
+    /// A server's log entry at this index.
+    Entry(NodeId, u64),
+}
+
+/// One step of a tour: its caption and where it begins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TourStep {
+    /// The line of its `say`.
+    pub line: usize,
+    /// What the step tells the reader.
+    pub caption: String,
 }
 
 /// A parsed scenario: the cluster it needs and its steps, each with its line number.
@@ -186,6 +260,20 @@ impl Scenario {
         self.steps
             .iter()
             .any(|(_, step)| matches!(step, Step::Expect(Expect::Violation(_))))
+    }
+
+    /// The tour's steps, one per `say`, in order (none for a scenario that says nothing).
+    pub fn tour(&self) -> Vec<TourStep> {
+        self.steps
+            .iter()
+            .filter_map(|(line, step)| match step {
+                Step::Say(caption) => Some(TourStep {
+                    line: *line,
+                    caption: caption.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -470,6 +558,38 @@ fn subtract(x: &mut [u32; LIMBS], y: &[u32; LIMBS]) {
     }
 }
 
+/// A `say` line's caption: the text between its first and last double quote, after which
+/// only a comment may follow. `None` if the line is another instruction (`sayx ...`).
+fn caption(line: usize, raw: &str) -> Parsed<Option<String>> {
+    let rest = raw.trim_start().strip_prefix("say").unwrap_or("");
+    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return Ok(None);
+    }
+    let err = |message: &str| {
+        Box::new(ScenarioError {
+            line,
+            column: None,
+            message: String::from(message),
+        })
+    };
+    let quoted = rest.trim_start();
+    let (Some(body), Some(end)) = (quoted.strip_prefix('"'), quoted.rfind('"')) else {
+        return Err(err("a caption is written in double quotes: say \"…\""));
+    };
+    if end == 0 {
+        return Err(err("a caption needs its closing double quote"));
+    }
+    let after = quoted.get(end + 1..).unwrap_or("").trim_start();
+    if !(after.is_empty() || after.starts_with('#')) {
+        return Err(err("only a comment may follow a caption's closing quote"));
+    }
+    let text = body.get(..end - 1).unwrap_or("").trim();
+    if text.is_empty() {
+        return Err(err("a caption says something: it is empty"));
+    }
+    Ok(Some(String::from(text)))
+}
+
 struct Parser {
     nodes: usize,
     acted: bool,
@@ -545,6 +665,13 @@ impl Scenario {
         };
         for (k, raw) in text.lines().enumerate() {
             let line = k + 1;
+            if raw.trim_start().starts_with("say") {
+                if let Some(caption) = caption(line, raw)? {
+                    p.acted = true;
+                    steps.push((line, Step::Say(caption)));
+                    continue;
+                }
+            }
             let content = raw.split('#').next().unwrap_or("");
             let mut w = Words::new(line, content);
             let Some(verb) = w.peek() else { continue };
@@ -565,11 +692,13 @@ impl Scenario {
                     | "clients"
                     | "entries-per-append"
             );
-            if setting && p.acted {
+            let mid_run = matches!(verb, "prevote" | "checkquorum" | "bug");
+            if setting && p.acted && !mid_run {
                 return Err(w.err(format!(
                     "'{verb}' is a setting and must come before the first action"
                 )));
             }
+            let before = config.raft.clone();
             match verb {
                 "nodes" => {
                     let n = w.number("a node count")?;
@@ -620,6 +749,11 @@ impl Scenario {
                 }
             }
             w.done()?;
+            if p.acted && mid_run {
+                // Later steps start from the options as they were: the change is a step.
+                steps.push((line, Step::Raft(config.raft.clone())));
+                config.raft = before;
+            }
         }
         if let Err(e) = config.validate() {
             return Err(Box::new(ScenarioError {
@@ -738,6 +872,8 @@ impl Scenario {
                 _ => Step::Wait(WaitFor::Time(w.number("a time in ms")?)),
             },
             "expect" => Step::Expect(Self::parse_expect(p, w)?),
+            "show" => Step::Show(Self::parse_show(p, w)?),
+            "pause" => Step::Pause,
             other => {
                 return Err(w.err(format!(
                     "unknown instruction '{other}' (see scenarios/README.md for the language)"
@@ -746,6 +882,53 @@ impl Scenario {
         };
         w.done()?;
         Ok(step)
+    }
+
+    /// `show C D` (servers), `show A->B` or `show A -> B` (a link), `show A 3` (an entry),
+    /// mixed freely on one line.
+    fn parse_show(p: &Parser, w: &mut Words<'_>) -> Parsed<Vec<Highlight>> {
+        let mut shown = Vec::new();
+        while let Some(word) = w.peek() {
+            w.next("a node")?;
+            let highlight = if let Some((a, b)) = word.split_once("->") {
+                let a = p.node_word(w, a)?;
+                let b = if b.is_empty() {
+                    p.node(w)?
+                } else {
+                    p.node_word(w, b)?
+                };
+                Self::link(w, a, b)?
+            } else {
+                let a = p.node_word(w, word)?;
+                match w.peek() {
+                    Some("->") => {
+                        w.next("->")?;
+                        let b = p.node(w)?;
+                        Self::link(w, a, b)?
+                    }
+                    Some(n) if n.starts_with(|c: char| c.is_ascii_digit()) => {
+                        let index = w.number("a log index")?;
+                        if index == 0 {
+                            return Err(w.err("log indexes start at 1"));
+                        }
+                        Highlight::Entry(a, index)
+                    }
+                    _ => Highlight::Node(a),
+                }
+            };
+            shown.push(highlight);
+        }
+        if shown.is_empty() {
+            return Err(w.err("show what? Write e.g. 'show C D', 'show A->B' or 'show A 3'"));
+        }
+        Ok(shown)
+    }
+
+    fn link(w: &Words<'_>, a: NodeId, b: NodeId) -> Parsed<Highlight> {
+        if a == b {
+            return Err(w.err("a link joins two different nodes"));
+        }
+        Ok(Highlight::Link(a, b))
     }
 
     fn parse_expect(p: &Parser, w: &mut Words<'_>) -> Parsed<Expect> {
@@ -788,11 +971,17 @@ impl Scenario {
             }
             node => {
                 let id = p.node_word(w, node)?;
-                match w.next("a role, 'term', 'commit', 'log', 'uncommitted', 'kv' or 'voters'")? {
+                match w.next(
+                    "a role, 'term', 'commit', 'log', 'uncommitted', 'vote', 'kv' or 'voters'",
+                )? {
                     "voters" => {
                         let set = w.next("node letters")?;
                         Expect::Voters(id, p.node_set(w, set)?)
                     }
+                    "vote" => match w.next("a node letter or 'none'")? {
+                        "none" => Expect::Vote(id, None),
+                        other => Expect::Vote(id, Some(p.node_word(w, other)?)),
+                    },
                     "leader" => Expect::Role(id, Some(Role::Leader)),
                     "follower" => Expect::Role(id, Some(Role::Follower)),
                     "candidate" => Expect::Role(id, Some(Role::Candidate)),
@@ -858,6 +1047,16 @@ pub struct Player {
     next: usize,
     /// The step being waited on, and when its wait ends.
     waiting: Option<(usize, u64)>,
+    /// Whether `pause` stops the player (a tour on the page) or is passed over.
+    stops_at_pauses: bool,
+    /// Stopped at a `pause` until [`Player::resume`].
+    paused: bool,
+    /// Also stop right after this tour step's `say` (0-based), to open a step directly.
+    stop_after_say: Option<usize>,
+    /// The tour step running (0-based: how many `say`s ran, less one).
+    tour_step: Option<usize>,
+    /// What the running tour step shows so far.
+    shown: Vec<Highlight>,
 }
 
 impl Player {
@@ -868,7 +1067,64 @@ impl Player {
             steps: scenario.steps,
             next: 0,
             waiting: None,
+            stops_at_pauses: false,
+            paused: false,
+            stop_after_say: None,
+            tour_step: None,
+            shown: Vec::new(),
         }
+    }
+
+    /// A player that stops at each `pause` until [`Player::resume`] (the page's tours).
+    pub fn stopping_at_pauses(mut self) -> Player {
+        self.stops_at_pauses = true;
+        self
+    }
+
+    /// Whether the player stands at a `pause`.
+    pub fn paused(&self) -> bool {
+        self.paused
+    }
+
+    /// Goes on past the `pause` it stands at.
+    pub fn resume(&mut self) {
+        self.paused = false;
+    }
+
+    /// The tour step running (0-based), once the first `say` ran.
+    pub fn tour_step(&self) -> Option<usize> {
+        self.tour_step
+    }
+
+    /// What the running tour step has shown so far, in order.
+    pub fn shown(&self) -> &[Highlight] {
+        &self.shown
+    }
+
+    /// Plays at full speed, pauses passed over, until tour step `k`'s `say` has run: the
+    /// moment step `k` begins. An error if the scenario fails first or has no step `k`.
+    pub fn run_to_step(&mut self, driver: &mut impl Driver, k: usize) -> Result<(), ScenarioError> {
+        let stops = core::mem::replace(&mut self.stops_at_pauses, false);
+        self.stop_after_say = Some(k);
+        let result = loop {
+            if self.tour_step.is_some_and(|s| s >= k) {
+                break Ok(());
+            }
+            match self.advance(driver, u64::MAX) {
+                Ok(Status::Running) => {}
+                Ok(Status::Finished) => {
+                    break Err(ScenarioError {
+                        line: self.steps.last().map_or(1, |(line, _)| *line),
+                        column: None,
+                        message: format!("there is no step {}", k + 1),
+                    })
+                }
+                Err(e) => break Err(e),
+            }
+        };
+        self.stop_after_say = None;
+        self.stops_at_pauses = stops;
+        result
     }
 
     /// Builds the simulation a scenario describes.
@@ -904,6 +1160,9 @@ impl Player {
         // Borrowed, not cloned: the steps and the player's progress are separate fields.
         // Each step runs once, so its command and groups move into the input, uncopied.
         while let Some(&mut (line, ref mut step)) = self.steps.get_mut(self.next) {
+            if self.paused {
+                return Ok(Status::Running);
+            }
             let err = |message: String| ScenarioError {
                 line,
                 column: None,
@@ -978,10 +1237,52 @@ impl Player {
                 Step::Add(_) => driver.input(Input::AddServer),
                 Step::Remove(id) => driver.input(Input::RemoveServer(*id)),
                 Step::Expect(expect) => check(driver.sim(), expect).map_err(err)?,
+                Step::Say(_) => {
+                    let k = self.tour_step.map_or(0, |s| s + 1);
+                    self.tour_step = Some(k);
+                    self.shown.clear();
+                    if self.stop_after_say == Some(k) {
+                        self.next += 1;
+                        return Ok(Status::Running);
+                    }
+                }
+                Step::Show(shown) => {
+                    for highlight in shown.iter() {
+                        visible(driver.sim(), highlight).map_err(err)?;
+                    }
+                    self.shown.extend_from_slice(shown);
+                }
+                Step::Pause => {
+                    if self.stops_at_pauses {
+                        self.paused = true;
+                        self.next += 1;
+                        return Ok(Status::Running);
+                    }
+                }
+                Step::Raft(options) => driver.input(Input::Raft(options.clone())),
             }
             self.next += 1;
         }
         Ok(Status::Finished)
+    }
+}
+
+/// Checks that a `show` points at something there: an entry in the server's log (on its
+/// disk while it is down), so a tour cannot point at what is not on the page.
+fn visible(sim: &Simulation, highlight: &Highlight) -> Result<(), String> {
+    let Highlight::Entry(id, index) = *highlight else {
+        return Ok(());
+    };
+    let last = match sim.node(id) {
+        Some(node) => node.log().last_index().0,
+        None => sim.server(id).disk.log.len() as u64,
+    };
+    if index <= last {
+        Ok(())
+    } else {
+        Err(format!(
+            "shows {id}'s entry at index {index}, but {id}'s log ends at index {last}"
+        ))
     }
 }
 
@@ -1027,6 +1328,20 @@ pub fn check(sim: &Simulation, expect: &Expect) -> Result<(), String> {
                     cmp.symbol()
                 ))
             }
+        }
+        Expect::Vote(id, vote) => {
+            let node = sim.node(*id).ok_or_else(|| format!("{id} is down"))?;
+            let actual = node.voted_for();
+            if actual == *vote {
+                return Ok(());
+            }
+            let say = |v: Option<NodeId>| v.map_or(String::from("nobody"), |v| format!("{v}"));
+            Err(format!(
+                "expected {id} to have voted for {} in term {}, but it voted for {}",
+                say(*vote),
+                node.term().0,
+                say(actual)
+            ))
         }
         Expect::Kv(id, key, value) => {
             let actual = sim.server(*id).kv.read(key);

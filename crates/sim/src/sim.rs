@@ -781,6 +781,13 @@ impl Simulation {
             .record(self.now_ms, TraceEvent::Crash { node: id });
     }
 
+    /// Changes the Raft options (PreVote, CheckQuorum, bugs) for servers that start or
+    /// restart from now on; running servers keep theirs. (The simulator's own broken rule,
+    /// `stale-read`, is read at each request and so takes effect at once.)
+    pub fn set_raft_options(&mut self, options: RaftOptions) {
+        self.config.raft = options;
+    }
+
     /// Restarts server `id` from its stable storage (not one retired from the cluster).
     pub fn restart(&mut self, id: NodeId) {
         let config = self.config.node_config(id);

@@ -9,7 +9,7 @@
 
 use crate::kv::Op;
 use crate::network::LinkParams;
-use crate::sim::Simulation;
+use crate::sim::{RaftOptions, Simulation};
 use alloc::vec::Vec;
 use river_core::NodeId;
 
@@ -49,6 +49,8 @@ pub enum Input {
     AddServer,
     /// Ask the leader to remove a server.
     RemoveServer(NodeId),
+    /// New Raft options for servers that start or restart from now on.
+    Raft(RaftOptions),
 }
 
 impl Input {
@@ -83,6 +85,7 @@ impl Input {
             Input::Release(id) => {
                 sim.release_in_flight(*id);
             }
+            Input::Raft(options) => sim.set_raft_options(options.clone()),
         }
     }
 }

@@ -698,7 +698,7 @@ impl Scenario {
                     "'{verb}' is a setting and must come before the first action"
                 )));
             }
-            let before = config.raft.clone();
+            let before = config.raft;
             match verb {
                 "nodes" => {
                     let n = w.number("a node count")?;
@@ -751,7 +751,7 @@ impl Scenario {
             w.done()?;
             if p.acted && mid_run {
                 // Later steps start from the options as they were: the change is a step.
-                steps.push((line, Step::Raft(config.raft.clone())));
+                steps.push((line, Step::Raft(config.raft)));
                 config.raft = before;
             }
         }
@@ -1259,7 +1259,7 @@ impl Player {
                         return Ok(Status::Running);
                     }
                 }
-                Step::Raft(options) => driver.input(Input::Raft(options.clone())),
+                Step::Raft(options) => driver.input(Input::Raft(*options)),
             }
             self.next += 1;
         }

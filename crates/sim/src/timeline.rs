@@ -85,7 +85,7 @@ impl Input {
             Input::Release(id) => {
                 sim.release_in_flight(*id);
             }
-            Input::Raft(options) => sim.set_raft_options(options.clone()),
+            Input::Raft(options) => sim.set_raft_options(*options),
         }
     }
 }

@@ -7,6 +7,7 @@
 import './style.css';
 import init, { RiverRaft } from './pkg/river_wasm.js';
 import { $ } from './dom';
+import { inlineWasm } from './inline-wasm';
 
 /** Speed stops: denominators of 1/N×, slowest first. */
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
@@ -751,7 +752,7 @@ window.addEventListener('error', (event) => {
 });
 
 async function start(): Promise<void> {
-  ({ memory } = await init());
+  ({ memory } = await init(await inlineWasm()));
   const w = Math.max(1, box.clientWidth), h = Math.max(1, box.clientHeight);
   // The overlay (messages, timers: repainted up to 30 times a second) is desynchronized
   // from the page's frames: its pixels reach the screen without a main-thread commit,

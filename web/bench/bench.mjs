@@ -3,7 +3,8 @@
 //
 //   size   everything the page fetches, teaching tools included: every file of dist/ the
 //          browser fetched while the page loaded and ran for a second, gzipped (level 9),
-//          added up; and every file of dist/
+//          added up; and every file of dist/, among them river-raft.html, the page in
+//          one file (script, styles and the gzipped wasm as base64) that works from file://
 //   busy   main-thread busy time per second (CDP Performance.getMetrics TaskDuration)
 //          with 5 nodes at the default speed, playing, the timeline recording
 //   frames work time of each animation frame (the requestAnimationFrame callback: one wasm
@@ -16,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '../tests/server.mjs';
 import { launch } from '../tests/browser.mjs';
 
+/** dist/'s one-file copy of the page (scripts/single-file.mjs): never fetched by index.html. */
+const SINGLE_FILE = 'river-raft.html';
 const BUDGET = { gzipBytes: 110 * 1024, busyMsPerS: 40, p95FrameMs: 8 };
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
@@ -43,19 +46,20 @@ async function size(context, url) {
   await page.waitForFunction(() => window.riverRaft !== undefined);
   await page.waitForTimeout(1000);
   await page.close();
-  const sums = { load: 0, never: 0 };
+  const sums = { load: 0, never: 0, alone: 0 };
   const rows = [];
   for (const f of (await files(dist)).sort()) {
     const name = relative(dist, f);
     const g = gzipSync(await readFile(f), { level: 9 }).length;
-    const when = fetched.has(name) ? 'load' : 'never';
+    const when = fetched.has(name) ? 'load' : name === SINGLE_FILE ? 'alone' : 'never';
     sums[when] += g;
     rows.push([name, g, when]);
   }
   console.log('Page size (files of dist/, gzip -9):');
-  const words = { load: 'fetched', never: 'never fetched' };
+  const words = { load: 'fetched', never: 'never fetched', alone: 'the page in one file, for file://' };
   for (const [name, g, when] of rows) console.log(`  ${name.padEnd(44)} ${kb(g).padStart(10)}   ${words[when]}`);
   console.log(`  ${'everything the page fetches'.padEnd(44)} ${kb(sums.load).padStart(10)}   (budget ${kb(BUDGET.gzipBytes)})`);
+  console.log(`  ${'the page in one file'.padEnd(44)} ${kb(sums.alone).padStart(10)}   (${SINGLE_FILE}; opened alone, not with the rest)`);
   if (sums.never > 0) console.log(`  ${'never fetched (a leftover in dist/?)'.padEnd(44)} ${kb(sums.never).padStart(10)}`);
   return sums.load;
 }

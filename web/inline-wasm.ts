@@ -2,7 +2,7 @@
 // scripts/single-file.mjs) holds it gzipped, as base64, in <script id="river-raft-wasm">,
 // because a page opened from a file may not fetch one; every other page has no such block
 // and lets wasm-bindgen fetch river_wasm_bg.wasm beside the script. Gzipped first, the file
-// is about 130 KB instead of 330 KB (an email attachment, a USB stick).
+// is about 200 KB instead of 400 KB (an email attachment, a USB stick).
 
 /** What to hand the wasm-bindgen init: the inline module's bytes, or undefined to fetch it. */
 export async function inlineWasm(): Promise<{ module_or_path: ArrayBuffer } | undefined> {

@@ -8,6 +8,7 @@ import './style.css';
 import init, { RiverRaft } from './pkg/river_wasm.js';
 import { $ } from './dom';
 import { inlineWasm } from './inline-wasm';
+import { makeLink, readLink } from './share';
 
 /** Speed stops: denominators of 1/N×, slowest first. */
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
@@ -23,7 +24,7 @@ type NodeState = {
 };
 type State = {
   timeMs: number; seed: number; paused: boolean; speed: number;
-  nodes: NodeState[]; links: { from: string; to: string; up: boolean }[]; messages: Message[];
+  nodes: NodeState[]; links: { from: string; to: string; up: boolean }[]; digest: string; messages: Message[];
 };
 /** The small things the controls show. */
 type Controls = {
@@ -63,6 +64,7 @@ const ui = {
   nodes: $<HTMLSelectElement>('nodes'),
   seed: $<HTMLInputElement>('seed'),
   restart: $<HTMLButtonElement>('restart'),
+  share: $<HTMLButtonElement>('share'),
   split: $<HTMLButtonElement>('split'),
   heal: $<HTMLButtonElement>('heal'),
   story: $<HTMLButtonElement>('story'),
@@ -117,7 +119,7 @@ let raft: RiverRaft;
 let memory: WebAssembly.Memory;
 let menuNode: string | null = null;
 
-function notice(text: string, kind: 'warn' | 'error' = 'warn'): void {
+function notice(text: string, kind: 'warn' | 'error' | 'info' = 'warn'): void {
   const item = document.createElement('div');
   item.className = `notice ${kind}`;
   const words = document.createElement('span');
@@ -506,8 +508,49 @@ const api = {
   setBug(name: string, on: boolean): void { act({ do: 'bug', name: String(name), on: Boolean(on) }); },
 };
 
+// ----- share links (issue 14): the journal in the address's # part -----
+
+/** A link that reopens this run, paused at this moment. */
+async function shareLink(): Promise<string> {
+  return makeLink(raft.journal(), (raft.state() as State).digest);
+}
+
+/** Opens the run a link carries, paused where it was shared; a damaged or incompatible
+ * link leaves a notice and a fresh run. Resolves to whether it opened. */
+async function openLink(url: string): Promise<boolean> {
+  try {
+    const link = await readLink(url);
+    if (!link) throw new Error('the link carries no run');
+    raft.replay(link.journal);
+    raft.apply({ do: 'pause' });
+    const s = raft.state() as State;
+    if (link.digest !== null && link.digest !== s.digest) {
+      throw new Error(`the run went differently here (trace digest ${s.digest}, the link says ${link.digest})`);
+    }
+    notice(`Opened a shared run: seed ${s.seed}, paused at ${(s.timeMs / 1000).toFixed(3)} s, exactly as it was shared (trace digest ${s.digest}).`, 'info');
+    return true;
+  } catch (error) {
+    raft.apply({ do: 'restart-run' });
+    notice(`This share link could not be opened: ${error instanceof Error ? error.message : String(error)}. Showing a fresh run instead.`, 'error');
+    return false;
+  } finally {
+    syncAll();
+  }
+}
+
+ui.share.addEventListener('click', async () => {
+  const link = await shareLink();
+  history.replaceState(null, '', link);
+  try {
+    await navigator.clipboard.writeText(link);
+    notice('Link copied: it reopens this run paused at this moment (it is in the address bar too).', 'info');
+  } catch {
+    notice('This browser did not allow copying: the link is in the address bar, copy it from there.', 'info');
+  }
+});
+
 declare global {
-  interface Window { riverRaft?: typeof api }
+  interface Window { riverRaft?: typeof api & { shareLink: typeof shareLink; openLink: typeof openLink } }
 }
 
 // ----- the timeline and the safety badge -----
@@ -773,7 +816,8 @@ async function start(): Promise<void> {
   watchRatio();
   syncSettings();
   sync(FEED | STATUS | STORY | CONTROLS);
-  window.riverRaft = api;
+  if (location.hash.includes('run=')) await openLink(location.href);
+  window.riverRaft = { ...api, shareLink, openLink };
   syncTimeline();
   document.body.dataset.ready = 'true';
   // The handle runs the loop: animation frames while something moves, sleeps at slow

@@ -38,6 +38,9 @@ pub struct State {
     pub links: Vec<Link>,
     /// Every message on the wire.
     pub messages: Vec<Message>,
+    /// The trace's fingerprint (every event so far, in order), as 16 hex digits: two runs
+    /// with the same digest went the same way (a share link's promise).
+    pub digest: String,
 }
 
 /// One server in [`State`].
@@ -195,6 +198,7 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stat
             }
             messages
         },
+        digest: format!("{:016x}", sim.trace.digest()),
     }
 }
 

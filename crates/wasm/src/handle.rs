@@ -153,7 +153,19 @@ impl RiverRaft {
         said
     }
 
-    /// `{ timeMs, seed, paused, speed, nodes, links, messages }`.
+    /// The run's journal as text (`river_view::journal`): what a share link carries.
+    pub fn journal(&self) -> String {
+        self.page.borrow().app.journal()
+    }
+
+    /// Rebuilds the run a journal describes, exactly, or throws why it cannot.
+    pub fn replay(&self, text: &str) -> Result<(), JsError> {
+        let done = self.page.borrow_mut().app.replay(text).map_err(refused);
+        clock::wake(&self.page);
+        done
+    }
+
+    /// `{ timeMs, seed, paused, speed, nodes, links, messages, digest }`.
     pub fn state(&self) -> JsValue {
         to_js(&self.page.borrow().app.state())
     }

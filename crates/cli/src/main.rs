@@ -482,13 +482,15 @@ fn check(
         })
         .sum();
     println!(
-        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, operations {}, violations {}, not converged {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
+        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, operations {}, violations {}, not converged {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
         checked.len(),
         sim_s,
         sum(|r| r.events),
         sum(|r| r.elections),
         sum(|r| r.commits),
         sum(|r| r.membership_changes),
+        sum(|r| r.transfers),
+        sum(|r| r.read_index_reads),
         sum(|r| r.operations as u64),
         violations,
         reports.iter().filter(|r| r.outcome == Outcome::NoConvergence).count(),
@@ -641,12 +643,14 @@ fn run(
         }
     );
     println!(
-        "simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, operations {}, trace digest {:016x}; {:.3} s wall",
+        "simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, operations {}, trace digest {:016x}; {:.3} s wall",
         report.sim_ms as f64 / 1000.0,
         report.events,
         report.elections,
         report.commits,
         report.membership_changes,
+        report.transfers,
+        report.read_index_reads,
         report.operations,
         report.trace_digest,
         wall
@@ -732,12 +736,14 @@ fn run_scenario(
     };
     write_outputs(&sim, history, trace)?;
     println!(
-        "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, violations {}",
+        "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, violations {}",
         sim.now_ms() as f64 / 1000.0,
         sim.stats.events,
         sim.stats.elections,
         sim.checker.committed_len(),
         sim.stats.membership_changes,
+        sim.stats.transfers,
+        sim.stats.read_index_reads,
         sim.checker.violation_count()
     );
     for v in sim.checker.violations() {

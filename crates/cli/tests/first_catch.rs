@@ -11,23 +11,24 @@ use std::process::Command;
 const SEEDS: u64 = 200;
 
 /// Bugs the swarm cannot reach yet, and why; every other bug in `Bug::ALL` must be caught.
-const NOT_IN_THE_SWARM: [(Bug, &str); 2] = [
-    (
-        Bug::ConfigChangeBeforeNoop,
-        "the swarm does not change the membership yet",
-    ),
-    (
-        Bug::ReadWithoutHeartbeat,
-        "the simulator's gets do not use ReadIndex yet",
-    ),
-];
+const NOT_IN_THE_SWARM: [(Bug, &str); 1] = [(
+    Bug::ConfigChangeBeforeNoop,
+    "the swarm does not change the membership yet",
+)];
+
+/// Bugs the swarm cannot reach under PreVote + CheckQuorum, and why; they must be caught in
+/// the cells without.
+const NOT_WITH_CHECKQUORUM: [(Bug, &str); 1] = [(
+    Bug::ReadWithoutHeartbeat,
+    "CheckQuorum acts as a lease: a stranded leader steps down about when the others may first elect a new one, before a newer write completes (0 catches in 2,000 seeds on 5 nodes)",
+)];
 const SIZES: [usize; 3] = [3, 5, 7];
 
 /// How `river check` reports a catch of `bug`: the log-safety bugs break a property of the
 /// safety checker; a stale read leaves every log intact and shows only in the history.
 fn expected_report(bug: Bug) -> &'static str {
     match bug {
-        Bug::StaleRead => "NOT LINEARIZABLE",
+        Bug::StaleRead | Bug::ReadWithoutHeartbeat => "NOT LINEARIZABLE",
         _ => "UNSAFE",
     }
 }
@@ -79,6 +80,11 @@ fn every_planted_bug_is_caught_within_200_seeds() {
         }
         let mut row = format!("| `{}` |", bug.name());
         for prevote_checkquorum in [false, true] {
+            let exempt = NOT_WITH_CHECKQUORUM.iter().find(|(b, _)| *b == bug);
+            if let (true, Some((_, why))) = (prevote_checkquorum, exempt) {
+                row.push_str(&format!(" not drawn: {why} | | |"));
+                continue;
+            }
             for nodes in SIZES {
                 let seed = first_catch(bug, nodes, prevote_checkquorum);
                 match seed {

@@ -3,8 +3,9 @@
 //! `scenarios/README.md`; every error names its line (and column where one helps).
 
 use crate::checker::Property;
+use crate::history::{OpFn, OpType};
 use crate::kv::Op;
-use crate::sim::{RaftOptions, SimConfig, Simulation};
+use crate::sim::{RaftOptions, ReadPath, SimConfig, Simulation};
 use crate::timeline::{Driver, Input};
 use crate::view::names;
 use alloc::boxed::Box;
@@ -167,6 +168,9 @@ pub enum Expect {
     Converged,
     /// The voters of a server's configuration, in effect on it (thesis §4.1).
     Voters(NodeId, Vec<NodeId>),
+    /// The last read of a key that a client got an answer to saw this value (`None`:
+    /// absent).
+    Read(String, Option<String>),
     /// No safety violation so far.
     Safe,
     /// At least one violation, of this property if given.
@@ -207,6 +211,8 @@ pub enum Step {
     Add(NodeId),
     /// Ask the leader to remove a server (thesis §4.2.2).
     Remove(NodeId),
+    /// Ask a server, if it leads, to hand leadership to another (thesis §3.10).
+    Transfer(NodeId, NodeId),
     /// Run the simulation.
     Wait(WaitFor),
     /// Check a condition.
@@ -691,6 +697,7 @@ impl Scenario {
                     | "bug"
                     | "clients"
                     | "entries-per-append"
+                    | "reads"
             );
             let mid_run = matches!(verb, "prevote" | "checkquorum" | "bug");
             if setting && p.acted && !mid_run {
@@ -738,6 +745,12 @@ impl Scenario {
                     config.raft.bugs.set(bug, on);
                 }
                 "clients" => clients = w.number("a client count")? as usize,
+                "reads" => {
+                    let name = w.next("'read-index' or 'log'")?;
+                    config.raft.reads = ReadPath::from_name(name).ok_or_else(|| {
+                        w.err(format!("reads are 'read-index' or 'log', not '{name}'"))
+                    })?;
+                }
                 "entries-per-append" => {
                     config.raft.max_entries_per_append = w.number("a count")? as usize
                 }
@@ -792,6 +805,19 @@ impl Scenario {
                 Step::Add(next)
             }
             "remove" => Step::Remove(p.node(w)?),
+            "transfer" => {
+                let from = p.node(w)?;
+                let to = p.node(w)?;
+                if from == to {
+                    return Err(w.err(format!("{from} cannot hand leadership to itself")));
+                }
+                Step::Transfer(from, to)
+            }
+            "read" => {
+                let to = p.node(w)?;
+                let key = w.next("a key")?;
+                Step::Propose(to, Op::Get { key: key.into() })
+            }
             "timeout" => Step::Timeout(p.node(w)?),
             "crash" => Step::Crash(p.node(w)?),
             "restart" => Step::Restart(p.node(w)?),
@@ -936,6 +962,14 @@ impl Scenario {
         Ok(match first {
             "converged" => Expect::Converged,
             "safe" => Expect::Safe,
+            "read" => {
+                let key = w.next("a key")?.to_string();
+                match w.next("'=' or 'absent'")? {
+                    "absent" => Expect::Read(key, None),
+                    "=" => Expect::Read(key, Some(w.next("a value")?.to_string())),
+                    other => return Err(w.err(format!("expected '=' or 'absent', not '{other}'"))),
+                }
+            }
             "violation" => match w.peek() {
                 None => Expect::Violation(None),
                 Some(_) => {
@@ -1222,6 +1256,7 @@ impl Player {
                     self.waiting = None;
                 }
                 Step::Timeout(id) => driver.input(Input::Timeout(*id)),
+                Step::Transfer(from, to) => driver.input(Input::Transfer(*from, *to)),
                 Step::Crash(id) => driver.input(Input::Crash(*id)),
                 Step::Restart(id) => driver.input(Input::Restart(*id)),
                 Step::Cut(a, b, one_way) => set_link(driver, *a, *b, *one_way, false),
@@ -1378,6 +1413,26 @@ pub fn check(sim: &Simulation, expect: &Expect) -> Result<(), String> {
                     names(&sorted),
                     names(&actual)
                 ))
+            }
+        }
+        Expect::Read(key, value) => {
+            let last = sim
+                .history
+                .ops
+                .iter()
+                .rev()
+                .find(|o| o.kind == OpType::Ok && o.f == OpFn::Get && o.key == *key);
+            let say = |v: Option<&String>| v.map_or(String::from("absent"), |v| format!("'{v}'"));
+            match last {
+                None => Err(format!(
+                    "expected a read of {key}, but no read of {key} was answered"
+                )),
+                Some(op) if op.value == *value => Ok(()),
+                Some(op) => Err(format!(
+                    "expected the last read of {key} to see {}, but it saw {}",
+                    say(value.as_ref()),
+                    say(op.value.as_ref())
+                )),
             }
         }
         Expect::Converged => {

@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 use core::cmp::Reverse;
 use river_core::{
     Bug, BugSet, Config, ConfigError, Entry, Event, HardState, LogIndex, MembershipChange, Node,
-    NodeId, Proposal, Ready, Rng, Role, Term, MAX_CLUSTER_SIZE,
+    NodeId, Proposal, Read, ReadId, ReadResult, Ready, Rng, Role, Term, Transfer, MAX_CLUSTER_SIZE,
 };
 
 /// Stream labels for [`Rng::fork`]: one per consumer of randomness.
@@ -52,6 +52,37 @@ pub struct RaftOptions {
     pub bugs: BugSet,
     /// Most entries per AppendEntries.
     pub max_entries_per_append: usize,
+    /// How a server serves a client's `get`.
+    pub reads: ReadPath,
+}
+
+/// How servers serve a client's `get`: both are linearizable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReadPath {
+    /// ReadIndex (thesis §6.4): no log entry; the leader confirms it still leads with a
+    /// heartbeat round, a follower asks the leader for the read index.
+    #[default]
+    ReadIndex,
+    /// Through the log like a write (§8): the read is answered when its entry is applied.
+    Log,
+}
+
+impl ReadPath {
+    /// Both, in a fixed order.
+    pub const ALL: [ReadPath; 2] = [ReadPath::ReadIndex, ReadPath::Log];
+
+    /// The name used in scenario files and on command lines.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadPath::ReadIndex => "read-index",
+            ReadPath::Log => "log",
+        }
+    }
+
+    /// Looks a path up by its name.
+    pub fn from_name(name: &str) -> Option<ReadPath> {
+        ReadPath::ALL.into_iter().find(|p| p.name() == name)
+    }
 }
 
 impl Default for RaftOptions {
@@ -65,6 +96,7 @@ impl Default for RaftOptions {
             check_quorum: false,
             bugs: BugSet::NONE,
             max_entries_per_append: c.max_entries_per_append,
+            reads: ReadPath::ReadIndex,
         }
     }
 }
@@ -154,6 +186,9 @@ pub struct Server {
     pub(crate) rng: Rng,
     /// Removed from the cluster and shut down for good (thesis §4.2.2): never restarted.
     pub retired: bool,
+    /// Reads this server registered with its node (ReadIndex), to answer when the node
+    /// says they may be served: read → (client, request number, key).
+    pub(crate) reads: VecMap<ReadId, (u32, u64, String)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -178,6 +213,10 @@ pub struct Stats {
     pub dropped: u64,
     /// Configuration entries leaders appended (additions, promotions, removals).
     pub membership_changes: u64,
+    /// Leadership transfers that ended with their target elected (thesis §3.10).
+    pub transfers: u64,
+    /// Reads served through ReadIndex, without a log entry (thesis §6.4).
+    pub read_index_reads: u64,
 }
 
 /// Keys the automatic clients use: few, so operations contend.
@@ -194,6 +233,11 @@ pub struct Simulation {
     pub(crate) queue: BinaryHeap<Reverse<(u64, u64, Action)>>,
     pub(crate) sequence: u64,
     pub(crate) next_message_id: u64,
+    /// The next [`ReadId`]: unique over the whole run, so an answer to a read from before a
+    /// crash can never be taken for a later read's.
+    pub(crate) next_read_id: u64,
+    /// Servers campaigning because a leader sent them TimeoutNow, with the campaign's term.
+    pub(crate) transfer_campaigns: VecMap<NodeId, Term>,
     pub(crate) clients: Vec<Client>,
     pub(crate) client_rng: Rng,
     pub(crate) next_value: u64,
@@ -239,6 +283,7 @@ impl Simulation {
                     ticked_ms: 0,
                     rng,
                     retired: false,
+                    reads: VecMap::new(),
                 }
             })
             .collect();
@@ -257,6 +302,8 @@ impl Simulation {
             queue: BinaryHeap::new(),
             sequence: 0,
             next_message_id: 1,
+            next_read_id: 1,
+            transfer_campaigns: VecMap::new(),
             clients: Vec::new(),
             next_value: 1,
             next_process: 0,
@@ -460,8 +507,17 @@ impl Simulation {
         let leading = node.role() == Role::Leader;
         for event in ready.events.iter() {
             match event {
-                Event::BecameLeader { .. } => self.stats.elections += 1,
+                Event::BecameLeader { term, .. } => {
+                    self.stats.elections += 1;
+                    if self.transfer_campaigns.remove(&id) == Some(*term) {
+                        self.stats.transfers += 1;
+                    }
+                }
                 Event::MembershipChanged { .. } if leading => self.stats.membership_changes += 1,
+                // A campaign TimeoutNow started; it is a transfer if the campaign wins.
+                Event::TimeoutNowReceived { term, .. } => {
+                    self.transfer_campaigns.insert(id, *term);
+                }
                 _ => {}
             }
             self.trace.record(
@@ -485,6 +541,10 @@ impl Simulation {
             for index in from.0..=to.0 {
                 self.apply_entry(i, LogIndex(index));
             }
+        }
+        // 5. Reads the node decided: the store now reflects each one's read index.
+        for read in ready.reads.drain(..) {
+            self.answer_read(i, read.id, read.result);
         }
         let server = &mut self.servers[i];
         let node = server.node.as_ref().expect("running");
@@ -699,6 +759,9 @@ impl Simulation {
             SessionState::Superseded => return,
             SessionState::New => {}
         }
+        if let (Op::Get { key }, ReadPath::ReadIndex) = (&op, self.config.raft.reads) {
+            return self.read_index(i, client, seq, key.clone());
+        }
         let node = server.node.as_mut().expect("running");
         match node.propose(Command {
             client,
@@ -719,6 +782,58 @@ impl Simulation {
                 self.send(from, to, Packet::Reply { seq, reply });
             }
         }
+    }
+
+    /// Serves a `get` without a log entry (thesis §6.4): the node registers the read and
+    /// says, in a later `Ready`, when the store may answer it.
+    fn read_index(&mut self, i: usize, client: u32, seq: u64, key: String) {
+        let from = Endpoint::Node(NodeId(i as u8));
+        let to = Endpoint::Client(client);
+        let id = ReadId(self.next_read_id);
+        self.next_read_id += 1;
+        let server = &mut self.servers[i];
+        let node = server.node.as_mut().expect("running");
+        let reply = match node.read(id) {
+            Read::Pending => {
+                server.reads.insert(id, (client, seq, key));
+                return self.after_input(i);
+            }
+            Read::NotLeader { leader } => Reply::NotLeader(leader),
+            // Too many reads wait here: not served; the client retries at the leader.
+            Read::Busy => Reply::NotLeader(node.leader()),
+        };
+        self.send(from, to, Packet::Reply { seq, reply });
+    }
+
+    /// Answers a read the node decided: from the store if it may be served, else with the
+    /// leader it knows of, so the client retries there.
+    fn answer_read(&mut self, i: usize, id: ReadId, result: ReadResult) {
+        let server = &mut self.servers[i];
+        let Some((client, seq, key)) = server.reads.remove(&id) else {
+            return;
+        };
+        let reply = match result {
+            ReadResult::Serve { .. } => {
+                self.stats.read_index_reads += 1;
+                Reply::Ok(OpResult::Value(server.kv.read(&key).cloned()))
+            }
+            ReadResult::Failed => Reply::NotLeader(server.node.as_ref().and_then(|n| n.leader())),
+        };
+        self.send(
+            Endpoint::Node(NodeId(i as u8)),
+            Endpoint::Client(client),
+            Packet::Reply { seq, reply },
+        );
+    }
+
+    /// Asks server `from`, if it leads, to hand leadership to `to` (thesis §3.10). `None`
+    /// when `from` is down.
+    pub fn transfer_leadership(&mut self, from: NodeId, to: NodeId) -> Option<Transfer> {
+        self.catch_up(from.index());
+        let node = self.servers.get_mut(from.index())?.node.as_mut()?;
+        let outcome = node.transfer_leadership(to);
+        self.after_input(from.index());
+        Some(outcome)
     }
 
     // ----- a person's hand on the wire -----
@@ -775,6 +890,7 @@ impl Simulation {
             return;
         }
         server.waiting.clear();
+        server.reads.clear();
         server.kv = KvStore::new(self.config.client_sessions);
         self.checker.crashed(self.now_ms, id);
         self.trace
@@ -838,6 +954,7 @@ impl Simulation {
             ticked_ms: self.now_ms,
             rng,
             retired: false,
+            reads: VecMap::new(),
         });
         self.network.add_server();
         self.checker.add_server();

@@ -137,6 +137,10 @@ pub struct RunReport {
     pub commits: u64,
     /// Configuration entries leaders appended (thesis §4.2).
     pub membership_changes: u64,
+    /// Leadership transfers that ended with their target elected (thesis §3.10).
+    pub transfers: u64,
+    /// Reads served through ReadIndex (thesis §6.4).
+    pub read_index_reads: u64,
     /// Client operations completed.
     pub operations: usize,
     /// Digest of the whole trace.
@@ -243,6 +247,8 @@ pub fn run(
         elections: sim.stats.elections,
         commits: sim.checker.committed_len(),
         membership_changes: sim.stats.membership_changes,
+        transfers: sim.stats.transfers,
+        read_index_reads: sim.stats.read_index_reads,
         operations: sim.history.completed(),
         trace_digest: sim.trace.digest(),
     };
@@ -269,7 +275,8 @@ fn cut_client_link(sim: &mut Simulation, rng: &mut Rng) {
 
 /// One random fault, the kind drawn from the mix: crash or restart a server (often the
 /// leader; a crashed one usually comes back after a short outage), cut or heal a link,
-/// split the cluster in two, heal everything, or fire an election timer.
+/// split the cluster in two, heal everything, fire an election timer, or have the leader
+/// hand leadership to another server.
 fn random_fault(sim: &mut Simulation, rng: &mut Rng, aim: &mut Aim) {
     let mix = aim.mix;
     let n = sim.size() as u64;
@@ -299,6 +306,13 @@ fn random_fault(sim: &mut Simulation, rng: &mut Rng, aim: &mut Aim) {
                 sim.heal(node, other);
             }
         }
+        // Strand the leader alone: it runs on, and believes it leads until it hears of a
+        // newer term (or, under CheckQuorum, misses a majority), while clients still reach it.
+        3 if mix.partitions && rng.chance(0.5) => {
+            if let Some(leader) = sim.leader() {
+                isolate(sim, leader);
+            }
+        }
         3 if mix.partitions => {
             let mut groups = [Vec::new(), Vec::new()];
             for id in sim.ids() {
@@ -308,7 +322,13 @@ fn random_fault(sim: &mut Simulation, rng: &mut Rng, aim: &mut Aim) {
         }
         4 => sim.heal_all(),
         5 => sim.force_timeout(node),
-        _ => {}
+        // The leader hands over (thesis §3.10): its target campaigns at once, past PreVote
+        // and CheckQuorum's lease, while the old leader may still serve reads.
+        _ => {
+            if let Some(leader) = sim.leader().filter(|l| *l != other) {
+                sim.transfer_leadership(leader, other);
+            }
+        }
     }
 }
 

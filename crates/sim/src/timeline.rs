@@ -35,6 +35,8 @@ pub enum Input {
     Partition(Vec<Vec<NodeId>>),
     /// Restore every link.
     HealAll,
+    /// Ask a leader to hand leadership to another server (thesis §3.10).
+    Transfer(NodeId, NodeId),
     /// Change every link's delay and loss.
     LinkParams(LinkParams),
     /// Drop a message in flight.
@@ -72,6 +74,9 @@ impl Input {
             Input::SetLink(a, b, up) => sim.set_link(*a, *b, *up),
             Input::Partition(groups) => sim.partition(groups),
             Input::HealAll => sim.heal_all(),
+            Input::Transfer(from, to) => {
+                sim.transfer_leadership(*from, *to);
+            }
             Input::LinkParams(params) => sim.set_link_params(*params),
             Input::Drop(id) => {
                 sim.drop_in_flight(*id);

@@ -20,11 +20,12 @@ const FEED = 1, STATUS = 2, STORY = 4, SETTINGS = 8, CONTROLS = 16, TIMELINE = 3
 type NodeState = {
   id: string; role: string; term: number; votedFor: string | null; commitIndex: number; alive: boolean;
   log: { index: number; term: number; command: string | null; committed: boolean }[];
-  kv: Record<string, string>; x: number; y: number;
+  kv: Record<string, string>; membership: string; x: number; y: number;
 };
 type State = {
   timeMs: number; seed: number; paused: boolean; speed: number;
   nodes: NodeState[]; links: { from: string; to: string; up: boolean }[]; digest: string; messages: Message[];
+  configuration: string[]; learners: string[]; configurationText: string;
 };
 /** The small things the controls show. */
 type Controls = {
@@ -36,7 +37,7 @@ type FeedLine = { timeMs: number; kind: string; text: string };
 type Action = { do: string; [argument: string]: string | number | boolean };
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
 type NodeInfo = {
-  id: string; alive: boolean; title: string; hint: string;
+  id: string; alive: boolean; member: boolean; title: string; hint: string;
   persistent: { term: number; votedFor: string | null; logLength: number; lastLogTerm: number };
   volatile: { role: string; commitIndex: number; leader: string | null; timerElapsedMs: number; timerTimeoutMs: number } | null;
   progress: { peer: string; nextIndex: number; matchIndex: number }[];
@@ -84,6 +85,8 @@ const ui = {
   menuHint: $('node-hint'),
   menuTimeout: $<HTMLButtonElement>('node-timeout'),
   menuCrash: $<HTMLButtonElement>('node-crash'),
+  menuRemove: $<HTMLButtonElement>('node-remove'),
+  addServer: $<HTMLButtonElement>('add-server'),
   settings: $<HTMLDialogElement>('settings-dialog'),
   settingsForm: $<HTMLFormElement>('settings-form'),
   settingsError: $('settings-error'),
@@ -232,6 +235,7 @@ function fillMenu(id: string): boolean {
   ui.menuHint.textContent = info.hint;
   ui.menuCrash.textContent = info.alive ? 'Crash' : 'Restart';
   ui.menuTimeout.disabled = !info.alive;
+  ui.menuRemove.disabled = !info.member;
   fillNodeState(info);
   return true;
 }
@@ -280,6 +284,12 @@ ui.menuCrash.addEventListener('click', () => {
 ui.menuTimeout.addEventListener('click', () => {
   if (!menuNode) return;
   ui.menuError.textContent = attempt({ do: 'timeout', node: menuNode });
+  syncAll();
+  fillMenu(menuNode);
+});
+ui.menuRemove.addEventListener('click', () => {
+  if (!menuNode) return;
+  ui.menuError.textContent = attempt({ do: 'remove-server', node: menuNode });
   syncAll();
   fillMenu(menuNode);
 });
@@ -365,6 +375,11 @@ ui.seed.addEventListener('keydown', (event) => { if (event.key === 'Enter') ui.s
 ui.restart.addEventListener('click', () => { raft.apply({ do: 'restart-run' }); syncAll(); });
 ui.split.addEventListener('click', () => { raft.apply({ do: 'partition', groups: (raft.controls() as Controls).partition }); syncAll(); });
 ui.heal.addEventListener('click', () => { raft.apply({ do: 'heal-all' }); syncAll(); });
+ui.addServer.addEventListener('click', () => {
+  const refusal = attempt({ do: 'add-server' });
+  if (refusal) notice(refusal);
+  syncAll();
+});
 ui.story.addEventListener('click', playStory);
 $('story-stop').addEventListener('click', () => { raft.apply({ do: 'stop-story' }); syncAll(); });
 
@@ -455,6 +470,10 @@ const api = {
   restart(id: string): void { act({ do: 'restart', node: String(id) }); },
   /** Fires the node's election timer now. */
   timeout(id: string): void { act({ do: 'timeout', node: String(id) }); },
+  /** Starts the next server and asks the leader to add it (a learner until caught up); throws why a leader would refuse. */
+  addServer(): void { act({ do: 'add-server' }); },
+  /** Asks the leader to remove server `id` from the configuration; throws why it would refuse. */
+  removeServer(id: string): void { act({ do: 'remove-server', node: String(id) }); },
   pause(): void { act({ do: 'pause' }); },
   play(): void { act({ do: 'play' }); },
   /** Simulated ms per real ms, from 0.001 to 1; returns the speed in use. */

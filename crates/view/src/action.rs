@@ -176,6 +176,11 @@ pub enum Action {
     RestartRun,
     /// Opens a node's menu (it is drawn selected), or closes it.
     Select(Option<Node>),
+    /// Starts the next server and asks the leader to take it in as a learner; the leader
+    /// lets it vote once it has caught up (thesis §4.2.1).
+    AddServer,
+    /// Asks the leader to remove a server from the configuration (thesis §4.1).
+    RemoveServer(Node),
 }
 
 impl MessageAction {
@@ -204,7 +209,7 @@ impl MessageAction {
 }
 
 /// One action of each kind, with empty arguments: the journal finds a kind by its name here.
-static KINDS: [Action; 25] = {
+static KINDS: [Action; 27] = {
     const N: Node = Node(NodeId(0));
     [
         Action::Propose {
@@ -251,6 +256,8 @@ static KINDS: [Action; 25] = {
         Action::StopStory,
         Action::RestartRun,
         Action::Select(None),
+        Action::AddServer,
+        Action::RemoveServer(N),
     ]
 };
 
@@ -284,6 +291,8 @@ impl Action {
             Action::StopStory => "stop-story",
             Action::RestartRun => "restart-run",
             Action::Select(_) => "select",
+            Action::AddServer => "add-server",
+            Action::RemoveServer(_) => "remove-server",
         }
     }
 
@@ -394,6 +403,8 @@ impl Action {
             },
             Action::PlayBuiltIn(_) => Action::PlayBuiltIn(source.text("name")?),
             Action::Select(_) => Action::Select(node(&source.text("node")?)),
+            Action::AddServer => Action::AddServer,
+            Action::RemoveServer(_) => Action::RemoveServer(letter_of(source, "node")?),
             Action::HealAll => Action::HealAll,
             Action::Pause => Action::Pause,
             Action::Play => Action::Play,
@@ -427,7 +438,10 @@ impl Action {
                 letter("b", b);
             }
             Action::Partition(groups) => out("groups", Value::Text(&groups.text())),
-            Action::Crash(n) | Action::Restart(n) | Action::Timeout(n) => letter("node", n),
+            Action::Crash(n)
+            | Action::Restart(n)
+            | Action::Timeout(n)
+            | Action::RemoveServer(n) => letter("node", n),
             Action::Speed(x) => out("speed", Value::Number(*x)),
             Action::Advance(x) | Action::Seek(x) => out("ms", Value::Number(*x)),
             Action::Branch(x) => out("k", Value::Number(*x)),
@@ -459,7 +473,8 @@ impl Action {
             | Action::StepEvent
             | Action::StepBack
             | Action::StopStory
-            | Action::RestartRun => {}
+            | Action::RestartRun
+            | Action::AddServer => {}
         }
     }
 }
@@ -542,6 +557,8 @@ mod tests {
             Action::Select(Some(a)),
             Action::Seek(1500.25),
             Action::HealAll,
+            Action::AddServer,
+            Action::RemoveServer(node("B").unwrap()),
         ];
         for action in samples {
             assert_eq!(

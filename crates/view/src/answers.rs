@@ -6,6 +6,7 @@
 
 use crate::layout::Geometry;
 use crate::maths;
+use crate::members;
 use crate::words::{membership_entry_text, op_text, user_name};
 use alloc::format;
 use alloc::string::String;
@@ -41,6 +42,12 @@ pub struct State {
     /// The trace's fingerprint (every event so far, in order), as 16 hex digits: two runs
     /// with the same digest went the same way (a share link's promise).
     pub digest: String,
+    /// The voters of the configuration in use (the leader's, in effect once appended).
+    pub configuration: Vec<&'static str>,
+    /// The learners of that configuration: they receive the log but do not vote yet.
+    pub learners: Vec<&'static str>,
+    /// That configuration in words: "members A–E; F is a learner".
+    pub configuration_text: String,
 }
 
 /// One server in [`State`].
@@ -49,7 +56,8 @@ pub struct State {
 pub struct NodeState {
     /// Its letter.
     pub id: &'static str,
-    /// `follower`, `pre-candidate`, `candidate`, `leader` or `down`.
+    /// `follower`, `learner` (a follower that does not vote yet), `pre-candidate`,
+    /// `candidate`, `leader` or `down`.
     pub role: &'static str,
     /// Its current term (from its disk when down).
     pub term: Number,
@@ -63,6 +71,9 @@ pub struct NodeState {
     pub log: Vec<LogEntry>,
     /// Its key-value store (empty when down).
     pub kv: Pairs<String>,
+    /// `voter`, `learner` or `none` (removed, or started and not yet added) in the
+    /// configuration in use.
+    pub membership: &'static str,
     /// Its centre on the canvas, CSS pixels.
     pub x: f64,
     /// Its centre on the canvas, CSS pixels.
@@ -127,6 +138,7 @@ fn pixels(v: f64) -> f64 {
 pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> State {
     // Loops rather than iterator chains here and below: each chain is code of its own.
     let mut nodes = Vec::with_capacity(sim.size());
+    let config = members::configuration(sim);
     for id in sim.ids() {
         let server = sim.server(id);
         let (role, term, voted_for, commit, entries) = match &server.node {
@@ -163,13 +175,17 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stat
         let (x, y) = geo.node(id);
         nodes.push(NodeState {
             id: letter(id),
-            role,
+            role: match (role, members::standing(config, id)) {
+                ("follower", "learner") => "learner",
+                _ => role,
+            },
             term: term.0 as f64,
             voted_for: voted_for.map(letter),
             commit_index: commit as f64,
             alive: server.node.is_some(),
             log,
             kv: Pairs(kv),
+            membership: members::standing(config, id),
             x: pixels(x),
             y: pixels(y),
         });
@@ -199,6 +215,9 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stat
             messages
         },
         digest: format!("{:016x}", sim.trace.digest()),
+        configuration: config.map_or(Vec::new(), |m| m.voters().map(letter).collect()),
+        learners: config.map_or(Vec::new(), |m| m.learners().map(letter).collect()),
+        configuration_text: config.map_or(String::new(), members::configuration_text),
     }
 }
 
@@ -372,6 +391,8 @@ pub struct NodeInfo {
     pub id: &'static str,
     /// Whether it runs.
     pub alive: bool,
+    /// Whether it is in the configuration in use (voter or learner): it can be removed.
+    pub member: bool,
     /// "A · leader in term 3".
     pub title: String,
     /// What a change sent to it would do.

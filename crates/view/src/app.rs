@@ -29,6 +29,7 @@ use river_sim::Simulation;
 
 mod actions;
 mod inspect;
+mod membership;
 mod pointer;
 mod story;
 #[cfg(test)]
@@ -220,6 +221,7 @@ impl App {
     /// event, an action, the pointer); the overlay every frame, and at slow speeds even it
     /// often repeats.
     pub fn scenes(&mut self) -> (Option<&Scene>, Option<&Scene>) {
+        self.fit_ring();
         let view = View {
             sim: self.tl.sim(),
             clock_ms: self.clock_ms,
@@ -332,6 +334,17 @@ impl App {
         self.tl.sim_mut().trace.records = records;
         if !self.feed.is_empty() {
             self.changed |= changed::FEED;
+        }
+        self.fit_ring();
+    }
+
+    /// Lays the ring out again when servers were added (or, travelling back, are not there
+    /// yet).
+    pub(super) fn fit_ring(&mut self) {
+        let size = self.tl.sim().size();
+        if self.geometry.nodes.len() != size {
+            self.geometry = Geometry::new(self.geometry.viewport, size);
+            self.repaint();
         }
     }
 

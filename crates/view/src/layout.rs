@@ -326,8 +326,10 @@ fn timer_fraction(view: &View<'_>, id: NodeId) -> Option<f64> {
 fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     let s = geo.scale;
     let r = geo.node_radius;
-    let quorum = view.sim.size() / 2 + 1;
+    let config = crate::members::configuration(view.sim);
+    let quorum = config.map_or(view.sim.size() / 2 + 1, |m| m.quorum());
     for id in view.sim.ids() {
+        let standing = crate::members::standing(config, id);
         let (x, y) = geo.node(id);
         let node = view.sim.node(id);
         let role = node.map(|n| n.role());
@@ -376,6 +378,17 @@ fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             fill: Some(fill),
             stroke: Some(stroke),
         });
+        if standing == "learner" && node.is_some() {
+            // A second, inner ring marks a learner (shape, not colour alone): it receives
+            // the log but does not vote until it is promoted.
+            scene.push(Shape::Circle {
+                x,
+                y,
+                r: r - 5.0 * s,
+                fill: None,
+                stroke: Some(Stroke::dashed(edge, 1.5 * s)),
+            });
+        }
         match node {
             Some(n) => {
                 let caption = font((10.5 * s).min(r * 0.36), false);
@@ -434,10 +447,13 @@ fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             theme::INK,
             Align::Center,
         ));
-        let word = match role {
-            None => Some("crashed"),
-            Some(Role::Follower) => None,
-            Some(r) => Some(r.name()),
+        let word = match (role, standing) {
+            (None, "none") if view.sim.server(id).retired => Some("removed"),
+            (None, _) => Some("crashed"),
+            (Some(Role::Follower), "learner") => Some("learner"),
+            (Some(Role::Follower), "none") => Some("not a member"),
+            (Some(Role::Follower), _) => None,
+            (Some(r), _) => Some(r.name()),
         };
         if let Some(word) = word {
             // A small tag in the role's colour, on the circle's lower rim.

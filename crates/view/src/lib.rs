@@ -30,6 +30,7 @@ pub mod journal;
 pub mod layout;
 pub mod marks;
 pub mod maths;
+pub mod members;
 pub mod narrate;
 pub mod scene;
 pub mod settings;

@@ -8,8 +8,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 use river_core::{
-    ChangeRefusal, Event, MembershipChange, MessageKind, NodeId, Payload, RefusalReason, Role,
-    StepDownReason, VoteDenial,
+    ChangeRefusal, Event, Membership, MembershipChange, MessageKind, NodeId, Payload,
+    RefusalReason, Role, StepDownReason, VoteDenial,
 };
 use river_sim::kv::{Op, OpResult};
 use river_sim::network::{Endpoint, Reply};
@@ -69,6 +69,8 @@ pub struct Narrator {
     wires: Vec<Wire>,
     /// Lost messages still fading, oldest first.
     pub ghosts: Vec<Ghost>,
+    /// The committed configuration last narrated (`None` until one is seen).
+    committed: Option<Membership>,
 }
 
 impl Narrator {
@@ -238,6 +240,32 @@ impl Narrator {
         }
         if !links.is_empty() {
             Self::links(&mut links, sim, feed);
+        }
+        self.configuration_commits(records, sim, feed);
+    }
+
+    /// Says when the leader's configuration commits and what that means ("the change to
+    /// A–E commits; B is no longer a member"). The first one seen after a reset is only
+    /// remembered.
+    fn configuration_commits(
+        &mut self,
+        records: &[TraceRecord],
+        sim: &Simulation,
+        feed: &mut Feed,
+    ) {
+        let Some(now) = crate::members::committed_configuration(sim) else {
+            return;
+        };
+        match self.committed.replace(now) {
+            Some(before) if before != now => {
+                let t = records.last().map_or(sim.now_ms(), |r| r.time_ms);
+                feed.push(
+                    t,
+                    FeedKind::Election,
+                    crate::members::commit_text(before, now),
+                );
+            }
+            _ => {}
         }
     }
 
@@ -489,7 +517,7 @@ impl Narrator {
 }
 
 /// An operator's membership request and what became of it, in words.
-fn membership_request_text(change: MembershipChange, outcome: ChangeOutcome) -> String {
+pub(crate) fn membership_request_text(change: MembershipChange, outcome: ChangeOutcome) -> String {
     let what = match change {
         MembershipChange::AddLearner(id) => format!("add {id} (as a learner until it catches up)"),
         MembershipChange::Promote(id) => format!("let learner {id} vote"),

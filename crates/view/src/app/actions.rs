@@ -59,6 +59,8 @@ impl App {
             Action::StopStory => self.end_story(),
             Action::RestartRun => self.start_again(),
             Action::Select(node) => self.select(node),
+            Action::AddServer => self.add_server()?,
+            Action::RemoveServer(node) => self.remove_server(node)?,
         }
         Ok(None)
     }

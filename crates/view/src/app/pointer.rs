@@ -103,7 +103,15 @@ impl App {
     pub(super) fn describe(&self, id: NodeId) -> String {
         match self.tl.sim().node(id) {
             None => String::from("crashed"),
-            Some(n) => format!("{} in term {}", n.role().name(), n.term()),
+            Some(n) => {
+                let config = crate::members::configuration(self.tl.sim());
+                match crate::members::standing(config, id) {
+                    "learner" if n.role() == Role::Follower => {
+                        format!("learner in term {}", n.term())
+                    }
+                    _ => format!("{} in term {}", n.role().name(), n.term()),
+                }
+            }
         }
     }
 
@@ -119,10 +127,22 @@ impl App {
             Some((_, Some(l))) => format!("A follower: it will answer that {l} leads."),
             Some((_, None)) => String::from("It knows no leader: it will say so."),
         };
+        let standing = crate::members::standing(crate::members::configuration(self.tl.sim()), id);
+        let hint = match (standing, node.is_some()) {
+            ("learner", true) => format!(
+                "A learner: it receives the log but does not vote until the leader promotes it. {hint}"
+            ),
+            ("none", _) if self.tl.sim().server(id).retired => {
+                String::from("Removed from the cluster: it has shut down for good.")
+            }
+            ("none", true) => format!("Not a member of the configuration. {hint}"),
+            _ => hint,
+        };
         let (persistent, volatile, progress) = self.node_state(id);
         Ok(answers::NodeInfo {
             id: answers::letter(id),
             alive: node.is_some(),
+            member: standing != "none",
             title: format!("{id} · {}", self.describe(id)),
             hint,
             persistent,

@@ -400,7 +400,7 @@ fn random_session(a: &mut App, rng: &mut u64, steps: usize) {
 
 /// Replaying a run's journal gives the same picture, the same trace, the same scenario
 /// progress and the same next suggestion.
-fn carried(a: &mut App) -> App {
+pub(crate) fn carried(a: &mut App) -> App {
     let text = a.journal();
     let mut b = app("?seed=3");
     b.replay(&text).unwrap_or_else(|e| panic!("{e}"));

@@ -136,6 +136,7 @@ impl App {
         self.status = narrate::status(&self.tl.sim);
         self.changed |= changed::FEED | changed::STATUS;
         self.overlay_wall_ms = f64::NEG_INFINITY;
+        self.fit_ring();
         self.repaint();
     }
 

@@ -10,6 +10,11 @@ pub fn status(sim: &Simulation) -> String {
         out.push_str("SAFETY VIOLATED: ");
         out.push_str(&v.text);
     }
+    if let Some(m) = crate::members::configuration(sim) {
+        if m.voter_count() != sim.size() {
+            part(&mut out).push_str(&crate::members::configuration_text(m));
+        }
+    }
     match sim.leader() {
         Some(l) => {
             let node = sim.node(l).expect("leaders run");

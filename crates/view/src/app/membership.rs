@@ -1,0 +1,193 @@
+//! Adding and removing servers (thesis §4.1–4.2): the page asks the leader, through the
+//! timeline so time travel and replay rebuild the change exactly. A change the leader would
+//! refuse is refused here first, with its reason, and nothing is recorded: adding starts a
+//! server, which must not happen for a change no one takes.
+
+use super::*;
+use crate::action::Node;
+use crate::narrate::membership_request_text;
+use river_core::{MembershipChange, Proposal, MAX_CLUSTER_SIZE};
+use river_sim::trace::ChangeOutcome;
+
+impl App {
+    /// Starts the next server (up to [`MAX_CLUSTER_SIZE`]) and asks the leader to take it
+    /// in as a learner.
+    pub(super) fn add_server(&mut self) -> Result<(), String> {
+        let size = self.tl.sim().size();
+        if size >= MAX_CLUSTER_SIZE {
+            return Err(format!(
+                "the cluster has {MAX_CLUSTER_SIZE} servers, the most the page can draw"
+            ));
+        }
+        self.ask_leader(MembershipChange::AddLearner(NodeId(size as u8)))?;
+        self.act(Input::AddServer);
+        Ok(())
+    }
+
+    /// Asks the leader to remove `node` from the configuration.
+    pub(super) fn remove_server(&mut self, node: Node) -> Result<(), String> {
+        let id = self.member(node)?;
+        if self.tl.sim().server(id).retired {
+            return Err(format!("{id} was removed already"));
+        }
+        self.ask_leader(MembershipChange::Remove(id))?;
+        self.act(Input::RemoveServer(id));
+        Ok(())
+    }
+
+    /// What the leader would answer to `change` now, tried on a copy of it: `Err` says why
+    /// it would refuse (no leader, a change in flight, no entry of its term committed yet,
+    /// a leadership transfer running).
+    fn ask_leader(&self, change: MembershipChange) -> Result<(), String> {
+        let sim = self.tl.sim();
+        let Some(leader) = sim.leader() else {
+            return Err(
+                membership_request_text(change, ChangeOutcome::NoLeader) + "; wait for an election"
+            );
+        };
+        let mut trial = sim.node(leader).expect("the leader runs").clone();
+        let outcome = match trial.propose_membership(change) {
+            Ok(Proposal::Appended { .. }) => return Ok(()),
+            Ok(Proposal::Transferring { target }) => ChangeOutcome::Transferring { leader, target },
+            Ok(Proposal::NotLeader { .. }) => ChangeOutcome::NoLeader,
+            Err(reason) => ChangeOutcome::Refused { leader, reason },
+        };
+        Err(membership_request_text(change, outcome))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{app, carried, json, Acts};
+    use crate::action::{self, Action};
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    fn add(a: &mut super::App) -> Result<(), String> {
+        a.apply(Action::AddServer).map(drop)
+    }
+
+    fn remove(a: &mut super::App, letter: &str) -> Result<(), String> {
+        a.apply(Action::RemoveServer(action::node(letter).unwrap()))
+            .map(drop)
+    }
+
+    fn feed(a: &mut super::App) -> String {
+        let lines: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+        lines.join("\n")
+    }
+
+    /// Thesis §4.2.1: a new server joins as a learner, is promoted once caught up, and
+    /// the ring grows; removing one takes it out and the feed says so in words.
+    #[test]
+    fn a_server_joins_as_a_learner_then_votes_and_one_is_removed() {
+        let mut a = app("?seed=4&nodes=5");
+        a.advance(3_000.0).unwrap();
+        feed(&mut a);
+        add(&mut a).unwrap();
+        let s = json(&a.state());
+        assert_eq!(s["nodes"].as_array().unwrap().len(), 6);
+        assert_eq!(s["nodes"][5]["membership"], "learner");
+        assert_eq!(s["nodes"][5]["role"], "learner");
+        assert_eq!(s["learners"], serde_json::json!(["F"]));
+        assert_eq!(s["configurationText"], "members A–E; F is a learner");
+        assert_eq!(a.geometry().nodes.len(), 6, "the ring re-lays itself");
+        assert!(a.status().contains("F is a learner"), "{}", a.status());
+        a.advance(3_000.0).unwrap();
+        let s = json(&a.state());
+        assert_eq!(
+            s["configuration"],
+            serde_json::json!(["A", "B", "C", "D", "E", "F"])
+        );
+        assert_eq!(s["learners"], serde_json::json!([]));
+        assert_eq!(s["nodes"][5]["membership"], "voter");
+        let said = feed(&mut a);
+        assert!(
+            said.contains("the change to A–F commits; F now votes"),
+            "{said}"
+        );
+
+        remove(&mut a, "B").unwrap();
+        a.advance(3_000.0).unwrap();
+        let s = json(&a.state());
+        assert_eq!(
+            s["configuration"],
+            serde_json::json!(["A", "C", "D", "E", "F"])
+        );
+        assert_eq!(s["nodes"][1]["membership"], "none");
+        let said = feed(&mut a);
+        assert!(
+            said.contains("the change to A, C, D, E, F commits; B is no longer a member"),
+            "{said}"
+        );
+        assert_eq!(remove(&mut a, "B").unwrap_err(), "B was removed already");
+    }
+
+    /// A change no leader would take is refused with the reason, and nothing is recorded
+    /// (no server starts).
+    #[test]
+    fn a_refused_change_says_why_and_changes_nothing() {
+        let mut a = app("?seed=4&nodes=3");
+        let e = add(&mut a).unwrap_err();
+        assert!(e.contains("no server leads"), "{e}");
+        assert_eq!(a.sim().size(), 3, "no server started");
+        a.advance(3_000.0).unwrap();
+        add(&mut a).unwrap();
+        let e = remove(&mut a, "B").unwrap_err();
+        assert!(e.contains("another change is not committed yet"), "{e}");
+        let e = remove(&mut a, "Z").unwrap_err();
+        assert!(
+            e.contains("not a node letter") || e.contains("not a node of this cluster"),
+            "{e}"
+        );
+        let journal = a.journal();
+        assert_eq!(journal.matches("add-server").count(), 1, "{journal}");
+        assert!(!journal.contains("remove-server"), "{journal}");
+    }
+
+    /// A leader that has not committed an entry of its term yet refuses (Ongaro's erratum).
+    #[test]
+    fn a_new_leader_refuses_until_it_commits_in_its_term() {
+        let mut a = app("?seed=4&nodes=3");
+        for _ in 0..20_000 {
+            if a.sim().leader().is_some() {
+                break;
+            }
+            a.step_event();
+        }
+        let e = add(&mut a).unwrap_err();
+        assert!(
+            e.contains("has not yet committed an entry of its own term"),
+            "{e}"
+        );
+        assert_eq!(a.sim().size(), 3);
+    }
+
+    /// Time travel over an add rebuilds the same state exactly, and a journal carries it.
+    #[test]
+    fn seeking_back_over_an_add_rebuilds_the_same_state() {
+        let mut a = app("?seed=8&nodes=3");
+        a.advance(2_500.0).unwrap();
+        let before = json(&a.state());
+        add(&mut a).unwrap();
+        a.advance(2_000.0).unwrap();
+        remove(&mut a, "A").ok();
+        a.advance(2_000.0).unwrap();
+        let end = a.sim().now_ms() as f64;
+        let after = json(&a.state());
+        a.seek(2_499.0).unwrap();
+        assert_eq!(json(&a.state())["nodes"].as_array().unwrap().len(), 3);
+        assert_eq!(json(&a.state())["configuration"], before["configuration"]);
+        assert_eq!(a.geometry().nodes.len(), 3, "the ring has three again");
+        a.seek(end).unwrap();
+        assert_eq!(json(&a.state()), after);
+        assert_eq!(a.geometry().nodes.len(), 4);
+        // Played forward from before the add, the recorded inputs (not a checkpoint taken
+        // after it) bring the same state back.
+        a.seek(2_499.0).unwrap();
+        a.advance(end - 2_499.0).unwrap();
+        assert_eq!(json(&a.state()), after);
+        let b = carried(&mut a);
+        assert_eq!(json(&b.state()), after);
+    }
+}

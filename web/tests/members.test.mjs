@@ -1,0 +1,67 @@
+// Browser test for membership changes (thesis §4.1–4.2): add a server with the toolbar
+// button, watch it join as a learner and become a voter, remove one from its node menu, and
+// check state() — all through real clicks on a fixed seed with the clock paused.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { advance, leaderOf, servePage, state } from './harness.mjs';
+
+const page = servePage('dist');
+
+/** Clicks at a point given in canvas CSS pixels, with the real mouse. */
+async function clickCanvas(p, x, y) {
+  const box = await p.locator('#canvas').boundingBox();
+  await p.mouse.click(box.x + x, box.y + y);
+}
+
+describe('membership changes on the page', () => {
+  test('add a server, see it promoted, remove one from its menu', async () => {
+    const { page: p, errors } = await page('?seed=4');
+    // With no leader yet the change is refused, says why, and starts no server.
+    await p.locator('#add-server').click();
+    await p.locator('#notices', { hasText: 'no server leads' }).waitFor();
+    assert.equal((await state(p)).nodes.length, 5);
+
+    await advance(p, 3000);
+    await p.locator('#add-server').click();
+    let s = await state(p);
+    assert.equal(s.nodes.length, 6, 'F starts');
+    const f = s.nodes.find((n) => n.id === 'F');
+    assert.equal(f.membership, 'learner');
+    assert.equal(f.role, 'learner');
+    assert.deepEqual(s.learners, ['F']);
+    assert.deepEqual(s.configuration, ['A', 'B', 'C', 'D', 'E']);
+    assert.equal(s.configurationText, 'members A–E; F is a learner');
+    const ring = new Set(s.nodes.map((n) => `${n.x},${n.y}`));
+    assert.equal(ring.size, 6, 'the ring re-lays itself with a place for each');
+
+    await advance(p, 3000);
+    s = await state(p);
+    assert.deepEqual(s.configuration, ['A', 'B', 'C', 'D', 'E', 'F'], 'F is promoted');
+    assert.deepEqual(s.learners, []);
+    assert.equal(s.nodes.find((n) => n.id === 'F').membership, 'voter');
+    await p.locator('#feed', { hasText: 'the change to A–F commits; F now votes' }).waitFor();
+
+    // Remove a follower through its node menu.
+    const leader = leaderOf(s);
+    const victim = s.nodes.find((n) => n.id !== leader.id && n.id !== 'F');
+    await clickCanvas(p, victim.x, victim.y);
+    await p.locator('#node-remove').click();
+    assert.equal(await p.locator('#node-error').textContent(), '');
+    await advance(p, 3000);
+    s = await state(p);
+    assert.ok(!s.configuration.includes(victim.id), `${victim.id} is no longer a voter`);
+    assert.equal(s.configuration.length, 5);
+    assert.equal(s.nodes.find((n) => n.id === victim.id).membership, 'none');
+    await p.locator('#feed', { hasText: `${victim.id} is no longer a member` }).waitFor();
+
+    // The JS API: a second removal of the same server is refused with its reason.
+    const refusal = await p.evaluate((id) => {
+      try { window.riverRaft.removeServer(id); return ''; } catch (e) { return String(e.message ?? e); }
+    }, victim.id);
+    assert.match(refusal, /removed already/);
+    await p.evaluate(() => window.riverRaft.addServer());
+    assert.equal((await state(p)).nodes.length, 7);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+});

@@ -11,4 +11,6 @@ node_modules/.bin/tsc -p .
 node_modules/.bin/vite build --logLevel warn
 # The whole page in one file, for file:// (a double-click, an attachment, a USB stick).
 node scripts/single-file.mjs
+# An example documentation page with two embeds (?embed).
+cp web/embed.html dist/embed.html
 echo "built dist/"

@@ -9,6 +9,7 @@ import init, { RiverRaft } from './pkg/river_wasm.js';
 import { $ } from './dom';
 import { inlineWasm } from './inline-wasm';
 import { makeLink, readLink } from './share';
+import { pauseWhileUnseen, readEmbed } from './embed';
 
 /** Speed stops: denominators of 1/N×, slowest first. */
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
@@ -835,6 +836,17 @@ async function start(): Promise<void> {
   watchRatio();
   syncSettings();
   sync(FEED | STATUS | STORY | CONTROLS);
+  // Embedding (issue 14; web/embed.ts). `?tour=` is the tours' own parameter: read there.
+  const embed = readEmbed(location.search);
+  for (const problem of embed.problems) notice(problem);
+  if (embed.on) document.body.classList.add('embed', `controls-${embed.controls}`);
+  if (embed.scenario !== null) {
+    const refusal = attempt({ do: 'play-built-in', name: embed.scenario });
+    if (refusal) notice(`The address asks for scenario '${embed.scenario}': ${refusal}`);
+  }
+  if (embed.speed !== null) attempt({ do: 'speed', speed: embed.speed });
+  if (embed.startMs !== null) attempt({ do: 'advance', ms: embed.startMs });
+  pauseWhileUnseen(box, paused, () => act({ do: 'pause' }), () => act({ do: 'play' }));
   if (location.hash.includes('run=')) await openLink(location.href);
   window.riverRaft = { ...api, shareLink, openLink };
   syncTimeline();

@@ -19,6 +19,8 @@ import { launch } from '../tests/browser.mjs';
 
 /** dist/'s one-file copy of the page (scripts/single-file.mjs): never fetched by index.html. */
 const SINGLE_FILE = 'river-raft.html';
+/** dist/'s example documentation page with two embeds: not part of the page. */
+const EXAMPLE = 'embed.html';
 const BUDGET = { gzipBytes: 110 * 1024, busyMsPerS: 40, p95FrameMs: 8 };
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
@@ -46,17 +48,17 @@ async function size(context, url) {
   await page.waitForFunction(() => window.riverRaft !== undefined);
   await page.waitForTimeout(1000);
   await page.close();
-  const sums = { load: 0, never: 0, alone: 0 };
+  const sums = { load: 0, never: 0, alone: 0, example: 0 };
   const rows = [];
   for (const f of (await files(dist)).sort()) {
     const name = relative(dist, f);
     const g = gzipSync(await readFile(f), { level: 9 }).length;
-    const when = fetched.has(name) ? 'load' : name === SINGLE_FILE ? 'alone' : 'never';
+    const when = fetched.has(name) ? 'load' : name === SINGLE_FILE ? 'alone' : name === EXAMPLE ? 'example' : 'never';
     sums[when] += g;
     rows.push([name, g, when]);
   }
   console.log('Page size (files of dist/, gzip -9):');
-  const words = { load: 'fetched', never: 'never fetched', alone: 'the page in one file, for file://' };
+  const words = { load: 'fetched', never: 'never fetched', alone: 'the page in one file, for file://', example: 'an example page with two embeds' };
   for (const [name, g, when] of rows) console.log(`  ${name.padEnd(44)} ${kb(g).padStart(10)}   ${words[when]}`);
   console.log(`  ${'everything the page fetches'.padEnd(44)} ${kb(sums.load).padStart(10)}   (budget ${kb(BUDGET.gzipBytes)})`);
   console.log(`  ${'the page in one file'.padEnd(44)} ${kb(sums.alone).padStart(10)}   (${SINGLE_FILE}; opened alone, not with the rest)`);

@@ -1,0 +1,51 @@
+// Embedding in documentation (issue 14): `?embed` shows the canvas and a small bar only, and
+// reads a few more address parameters (controls, scenario, speed, t). Every page pauses
+// itself while it cannot be seen (scrolled out of view, its tab hidden) and plays again when
+// seen, if it was playing: an embed nobody looks at costs next to nothing. Values are checked
+// here only for their shape; Rust refuses what the run cannot do.
+
+/** What the address asks of an embed; `problems` are sentences for notices. */
+export type EmbedRequest = {
+  on: boolean; controls: 'none' | 'min' | 'full';
+  scenario: string | null; speed: number | null; startMs: number | null; problems: string[];
+};
+
+export function readEmbed(search: string): EmbedRequest {
+  const q = new URLSearchParams(search);
+  const request: EmbedRequest = { on: q.has('embed'), controls: 'min', scenario: null, speed: null, startMs: null, problems: [] };
+  const controls = q.get('controls');
+  if (controls !== null) {
+    if (controls === 'none' || controls === 'min' || controls === 'full') request.controls = controls;
+    else request.problems.push(`The address asks for controls='${controls}'; write none, min or full. Showing min.`);
+  }
+  request.scenario = q.get('scenario');
+  const number = (key: string, unit: string, low: number, high: number): number | null => {
+    const raw = q.get(key);
+    if (raw === null) return null;
+    const x = Number(raw);
+    if (raw.trim() !== '' && Number.isFinite(x) && x >= low && x <= high) return x;
+    request.problems.push(`The address asks for ${key}='${raw}', but ${key} is ${unit} from ${low} to ${high}. Ignored.`);
+    return null;
+  };
+  request.speed = number('speed', 'a speed (simulated per real time)', 0.001, 1);
+  const seconds = number('t', 'a moment in seconds', 0, 3600);
+  request.startMs = seconds === null ? null : Math.round(seconds * 1000);
+  return request;
+}
+
+/** Pauses through `pause` while `target` is out of view or the tab is hidden, and calls
+ * `play` when both are seen again, only if it was the one that paused. */
+export function pauseWhileUnseen(target: Element, isPaused: () => boolean, pause: () => void, play: () => void): void {
+  let inView = true;
+  let pausedByUs = false;
+  const update = (): void => {
+    const seen = inView && document.visibilityState === 'visible';
+    if (!seen && !isPaused()) { pause(); pausedByUs = true; }
+    else if (seen && pausedByUs) { pausedByUs = false; if (isPaused()) play(); }
+  };
+  new IntersectionObserver((entries) => {
+    inView = entries[entries.length - 1].isIntersecting;
+    update();
+  }).observe(target);
+  document.addEventListener('visibilitychange', update);
+}

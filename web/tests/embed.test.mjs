@@ -1,0 +1,89 @@
+// Browser tests for embedding (issue 14): `?embed` at 320×240 shows a working canvas and a
+// small bar, bad parameters leave a notice and a running page, the example page's two embeds
+// run, and an embed scrolled out of view pauses itself and costs next to no main-thread time.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+import { launch, open } from './browser.mjs';
+import { advance, leaderOf, state } from './harness.mjs';
+
+const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+let server, browser;
+before(async () => { server = await serve(dist); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** Main-thread busy ms per second of `page` (its frames included) over `ms`. */
+async function busy(page, ms) {
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const task = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const a = await task(), t0 = Date.now();
+  await page.waitForTimeout(ms);
+  const b = await task();
+  await cdp.detach();
+  return ((b - a) * 1000) / ((Date.now() - t0) / 1000);
+}
+
+describe('embedding', () => {
+  test('?embed at 320×240: the canvas and play/restart only, and the cluster runs', async () => {
+    const { page: p, errors } = await open(browser.context, `${server.url}?embed&seed=1&paused`, { viewport: { width: 320, height: 240 } });
+    for (const hidden of ['header.top', '.side', '#timeline', '#seed', '#split']) assert.equal(await p.locator(hidden).isVisible(), false, `${hidden} hidden`);
+    for (const shown of ['#play', '#restart']) assert.ok(await p.locator(shown).isVisible(), `${shown} shown`);
+    const box = await p.locator('#canvas-box').boundingBox();
+    assert.ok(box.width >= 300 && box.height >= 150, `the canvas takes the frame: ${box.width}×${box.height}`);
+    await advance(p, 3000);
+    assert.ok(leaderOf(await state(p)).term >= 1);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('parameters: scenario, speed and t are applied; bad ones leave notices and a running page', async () => {
+    const { page: p } = await open(browser.context, `${server.url}?embed&seed=2&scenario=partition&t=2.5&paused`);
+    assert.equal((await state(p)).timeMs, 2500);
+    assert.equal((await p.evaluate(() => window.riverRaft.scenario())).name, 'partition');
+    await p.close();
+    const { page: q } = await open(browser.context, `${server.url}?embed&seed=2&speed=fast&controls=huge&scenario=nope&paused`);
+    const notices = await q.locator('.notice').allTextContents();
+    assert.equal(notices.length, 3, notices.join(' | '));
+    assert.match(notices.join(' '), /speed='fast'.*|controls='huge'/);
+    assert.ok(await q.locator('.notices').isVisible());
+    await advance(q, 3000);
+    assert.ok(leaderOf(await state(q)));
+    await q.close();
+  });
+
+  test('embed.html: both embeds run', async () => {
+    const p = await browser.context.newPage();
+    await p.goto(`${server.url}embed.html`);
+    const frames = p.locator('iframe');
+    assert.equal(await frames.count(), 2);
+    for (let i = 0; i < 2; i++) {
+      await frames.nth(i).scrollIntoViewIfNeeded();
+      assert.ok(await frames.nth(i).getAttribute('title'));
+      const frame = await (await frames.nth(i).elementHandle()).contentFrame();
+      await frame.waitForFunction(() => window.riverRaft !== undefined, null, { timeout: 20_000 });
+      await frame.evaluate(() => window.riverRaft.advance(2000));
+      assert.ok((await frame.evaluate(() => window.riverRaft.state())).nodes.some((n) => n.role === 'leader'));
+    }
+    await p.close();
+  });
+
+  test('an embed scrolled out of view pauses and uses next to no main-thread time', async (t) => {
+    const p = await browser.context.newPage();
+    await p.goto(`${server.url}embed.html`);
+    await p.setContent(`<p style="height:3000px">docs</p><iframe id="e" src="${server.url}?embed&seed=1&speed=0.2" width="640" height="400" title="River Raft"></iframe>`);
+    const frame = await (await p.locator('#e').elementHandle()).contentFrame();
+    await frame.waitForFunction(() => window.riverRaft !== undefined, null, { timeout: 20_000 });
+    await p.waitForTimeout(500);
+    assert.equal((await frame.evaluate(() => window.riverRaft.state())).paused, true, 'out of view: paused');
+    const hidden = await busy(p, 3000);
+    await p.locator('#e').scrollIntoViewIfNeeded();
+    await frame.waitForFunction(() => !window.riverRaft.state().paused, null, { timeout: 5000 });
+    const seen = await busy(p, 3000);
+    t.diagnostic(`main thread: ${hidden.toFixed(1)} ms/s out of view, ${seen.toFixed(1)} ms/s in view`);
+    assert.ok(hidden < 3, `out of view it costs ${hidden.toFixed(1)} ms/s`);
+    assert.ok(seen > hidden * 3, 'in view it runs (the measure can tell)');
+    await p.close();
+  });
+});

@@ -87,6 +87,7 @@ const ui = {
   menuTimeout: $<HTMLButtonElement>('node-timeout'),
   menuCrash: $<HTMLButtonElement>('node-crash'),
   menuRemove: $<HTMLButtonElement>('node-remove'),
+  menuLead: $<HTMLButtonElement>('node-lead'),
   addServer: $<HTMLButtonElement>('add-server'),
   settings: $<HTMLDialogElement>('settings-dialog'),
   settingsForm: $<HTMLFormElement>('settings-form'),
@@ -237,6 +238,7 @@ function fillMenu(id: string): boolean {
   ui.menuCrash.textContent = info.alive ? 'Crash' : 'Restart';
   ui.menuTimeout.disabled = !info.alive;
   ui.menuRemove.disabled = !info.member;
+  ui.menuLead.disabled = !info.alive || info.volatile?.role === 'leader';
   fillNodeState(info);
   return true;
 }
@@ -285,6 +287,12 @@ ui.menuCrash.addEventListener('click', () => {
 ui.menuTimeout.addEventListener('click', () => {
   if (!menuNode) return;
   ui.menuError.textContent = attempt({ do: 'timeout', node: menuNode });
+  syncAll();
+  fillMenu(menuNode);
+});
+ui.menuLead.addEventListener('click', () => {
+  if (!menuNode) return;
+  ui.menuError.textContent = attempt({ do: 'make-leader', node: menuNode });
   syncAll();
   fillMenu(menuNode);
 });
@@ -475,6 +483,8 @@ const api = {
   addServer(): void { act({ do: 'add-server' }); },
   /** Asks the leader to remove server `id` from the configuration; throws why it would refuse. */
   removeServer(id: string): void { act({ do: 'remove-server', node: String(id) }); },
+  /** Asks the leader to hand its leadership to server `id` (TimeoutNow); throws why not. */
+  transferLeadership(id: string): void { act({ do: 'make-leader', node: String(id) }); },
   pause(): void { act({ do: 'pause' }); },
   play(): void { act({ do: 'play' }); },
   /** Simulated ms per real ms, from 0.001 to 1; returns the speed in use. */

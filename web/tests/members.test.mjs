@@ -64,4 +64,25 @@ describe('membership changes on the page', () => {
     assert.deepEqual(errors, []);
     await p.close();
   });
+
+  test('Make leader in the node menu hands leadership over', async () => {
+    const { page: p, errors } = await page('?seed=4');
+    await advance(p, 3000);
+    let s = await state(p);
+    const leader = leaderOf(s);
+    const target = s.nodes.find((n) => n.id !== leader.id && n.alive);
+    await clickCanvas(p, target.x, target.y);
+    await p.locator('#node-lead').click();
+    assert.equal(await p.locator('#node-error').textContent(), '');
+    await advance(p, 1000);
+    s = await state(p);
+    assert.equal(leaderOf(s).id, target.id, `${target.id} leads after the transfer`);
+    await p.locator('#feed', { hasText: 'TimeoutNow' }).first().waitFor();
+    const refusal = await p.evaluate((id) => {
+      try { window.riverRaft.transferLeadership(id); return ''; } catch (e) { return String(e.message ?? e); }
+    }, target.id);
+    assert.match(refusal, /leads already/);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
 });

@@ -181,6 +181,9 @@ pub enum Action {
     AddServer,
     /// Asks the leader to remove a server from the configuration (thesis §4.1).
     RemoveServer(Node),
+    /// Asks the leader to hand its leadership to this server (thesis §3.10: it brings the
+    /// server's log up to date, then sends TimeoutNow).
+    MakeLeader(Node),
 }
 
 impl MessageAction {
@@ -209,7 +212,7 @@ impl MessageAction {
 }
 
 /// One action of each kind, with empty arguments: the journal finds a kind by its name here.
-static KINDS: [Action; 27] = {
+static KINDS: [Action; 28] = {
     const N: Node = Node(NodeId(0));
     [
         Action::Propose {
@@ -258,6 +261,7 @@ static KINDS: [Action; 27] = {
         Action::Select(None),
         Action::AddServer,
         Action::RemoveServer(N),
+        Action::MakeLeader(N),
     ]
 };
 
@@ -293,6 +297,7 @@ impl Action {
             Action::Select(_) => "select",
             Action::AddServer => "add-server",
             Action::RemoveServer(_) => "remove-server",
+            Action::MakeLeader(_) => "make-leader",
         }
     }
 
@@ -405,6 +410,7 @@ impl Action {
             Action::Select(_) => Action::Select(node(&source.text("node")?)),
             Action::AddServer => Action::AddServer,
             Action::RemoveServer(_) => Action::RemoveServer(letter_of(source, "node")?),
+            Action::MakeLeader(_) => Action::MakeLeader(letter_of(source, "node")?),
             Action::HealAll => Action::HealAll,
             Action::Pause => Action::Pause,
             Action::Play => Action::Play,
@@ -441,7 +447,8 @@ impl Action {
             Action::Crash(n)
             | Action::Restart(n)
             | Action::Timeout(n)
-            | Action::RemoveServer(n) => letter("node", n),
+            | Action::RemoveServer(n)
+            | Action::MakeLeader(n) => letter("node", n),
             Action::Speed(x) => out("speed", Value::Number(*x)),
             Action::Advance(x) | Action::Seek(x) => out("ms", Value::Number(*x)),
             Action::Branch(x) => out("k", Value::Number(*x)),
@@ -559,6 +566,7 @@ mod tests {
             Action::HealAll,
             Action::AddServer,
             Action::RemoveServer(node("B").unwrap()),
+            Action::MakeLeader(node("C").unwrap()),
         ];
         for action in samples {
             assert_eq!(

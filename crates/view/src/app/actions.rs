@@ -61,6 +61,7 @@ impl App {
             Action::Select(node) => self.select(node),
             Action::AddServer => self.add_server()?,
             Action::RemoveServer(node) => self.remove_server(node)?,
+            Action::MakeLeader(node) => self.make_leader(node)?,
         }
         Ok(None)
     }

@@ -6,7 +6,7 @@
 use super::*;
 use crate::action::Node;
 use crate::narrate::membership_request_text;
-use river_core::{MembershipChange, Proposal, MAX_CLUSTER_SIZE};
+use river_core::{MembershipChange, Proposal, Transfer, MAX_CLUSTER_SIZE};
 use river_sim::trace::ChangeOutcome;
 
 impl App {
@@ -35,6 +35,38 @@ impl App {
         Ok(())
     }
 
+    /// Asks the leader to hand its leadership to `node` (thesis §3.10). Refused, saying
+    /// why, when no server leads, `node` leads already, is down or does not vote, or a
+    /// transfer runs.
+    pub(super) fn make_leader(&mut self, node: Node) -> Result<(), String> {
+        let id = self.member(node)?;
+        let sim = self.tl.sim();
+        let Some(leader) = sim.leader() else {
+            return Err(format!(
+                "no server leads, so no one can hand leadership to {id}"
+            ));
+        };
+        if sim.node(id).is_none() {
+            return Err(format!("{id} is down; restart it first"));
+        }
+        let mut trial = sim.node(leader).expect("the leader runs").clone();
+        match trial.transfer_leadership(id) {
+            Transfer::Started => {}
+            Transfer::AlreadyLeader => return Err(format!("{id} leads already")),
+            Transfer::UnknownTarget => {
+                return Err(format!("{id} does not vote, and only a voter can lead"))
+            }
+            Transfer::InProgress { target } => {
+                return Err(format!(
+                    "{leader} is already handing its leadership to {target}"
+                ))
+            }
+            Transfer::NotLeader { .. } => return Err(format!("{leader} no longer leads")),
+        }
+        self.act(Input::Transfer(leader, id));
+        Ok(())
+    }
+
     /// What the leader would answer to `change` now, tried on a copy of it: `Err` says why
     /// it would refuse (no leader, a change in flight, no entry of its term committed yet,
     /// a leadership transfer running).
@@ -60,7 +92,7 @@ impl App {
 mod tests {
     use super::super::tests::{app, carried, json, Acts};
     use crate::action::{self, Action};
-    use alloc::string::String;
+    use alloc::string::{String, ToString};
     use alloc::vec::Vec;
 
     fn add(a: &mut super::App) -> Result<(), String> {
@@ -161,6 +193,30 @@ mod tests {
             "{e}"
         );
         assert_eq!(a.sim().size(), 3);
+    }
+
+    /// Thesis §3.10: "Make leader" hands leadership over; the feed explains TimeoutNow.
+    #[test]
+    fn make_leader_hands_leadership_over() {
+        let mut a = app("?seed=4&nodes=5");
+        a.advance(3_000.0).unwrap();
+        let leader = a.sim().leader().unwrap();
+        let target = if leader.0 == 2 { "D" } else { "C" };
+        let e = a.apply(Action::MakeLeader(
+            action::node(&leader.letter().to_string()).unwrap(),
+        ));
+        assert!(e.unwrap_err().contains("leads already"));
+        feed(&mut a);
+        a.apply(Action::MakeLeader(action::node(target).unwrap()))
+            .unwrap();
+        a.advance(1_000.0).unwrap();
+        assert_eq!(
+            a.sim().leader().map(|l| l.letter().to_string()).as_deref(),
+            Some(target)
+        );
+        let said = feed(&mut a);
+        assert!(said.contains("TimeoutNow"), "{said}");
+        assert_eq!(a.journal().matches("make-leader").count(), 1);
     }
 
     /// Time travel over an add rebuilds the same state exactly, and a journal carries it.

@@ -557,7 +557,7 @@ async function openLink(url: string): Promise<boolean> {
     if (link.digest !== null && link.digest !== s.digest) {
       throw new Error(`the run went differently here (trace digest ${s.digest}, the link says ${link.digest})`);
     }
-    notice(`Opened a shared run: seed ${s.seed}, paused at ${(s.timeMs / 1000).toFixed(3)} s, exactly as it was shared (trace digest ${s.digest}).`, 'info');
+    if (!document.body.classList.contains('embed')) notice(`Opened a shared run: seed ${s.seed}, paused at ${(s.timeMs / 1000).toFixed(3)} s, exactly as it was shared (trace digest ${s.digest}).`, 'info');
     return true;
   } catch (error) {
     raft.apply({ do: 'restart-run' });
@@ -579,8 +579,37 @@ ui.share.addEventListener('click', async () => {
   }
 });
 
+// ----- the Embed dialog (issue 14): an iframe snippet for this run -----
+
+/** An iframe snippet that shows this run, paused at this moment, embedded. */
+async function embedSnippet(): Promise<string> {
+  const link = await shareLink();
+  const src = link.replace('#', '?embed#');
+  const s = raft.state() as State;
+  const title = `River Raft: a live Raft cluster of ${s.nodes.length} servers (seed ${s.seed})`;
+  const attr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<iframe src="${attr(src)}" width="640" height="400" title="${attr(title)}" loading="lazy"></iframe>`;
+}
+
+$('embed-button').addEventListener('click', async () => {
+  $<HTMLTextAreaElement>('embed-code').value = await embedSnippet();
+  $('embed-said').textContent = '';
+  $<HTMLDialogElement>('embed-dialog').showModal();
+  $<HTMLTextAreaElement>('embed-code').select();
+});
+$('embed-copy').addEventListener('click', async () => {
+  const code = $<HTMLTextAreaElement>('embed-code');
+  try {
+    await navigator.clipboard.writeText(code.value);
+    $('embed-said').textContent = 'Copied.';
+  } catch {
+    code.select();
+    $('embed-said').textContent = 'Copying was not allowed: press Ctrl+C (⌘C).';
+  }
+});
+
 declare global {
-  interface Window { riverRaft?: typeof api & { shareLink: typeof shareLink; openLink: typeof openLink } }
+  interface Window { riverRaft?: typeof api & { shareLink: typeof shareLink; openLink: typeof openLink; embedSnippet: typeof embedSnippet } }
 }
 
 // ----- the timeline and the safety badge -----
@@ -858,7 +887,7 @@ async function start(): Promise<void> {
   if (embed.startMs !== null) attempt({ do: 'advance', ms: embed.startMs });
   pauseWhileUnseen(box, paused, () => act({ do: 'pause' }), () => act({ do: 'play' }));
   if (location.hash.includes('run=')) await openLink(location.href);
-  window.riverRaft = { ...api, shareLink, openLink };
+  window.riverRaft = { ...api, shareLink, openLink, embedSnippet };
   syncTimeline();
   document.body.dataset.ready = 'true';
   // The handle runs the loop: animation frames while something moves, sleeps at slow

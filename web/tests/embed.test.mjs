@@ -53,6 +53,26 @@ describe('embedding', () => {
     await q.close();
   });
 
+  test('the Embed dialog gives an iframe snippet that embeds this very run', async () => {
+    const { page: p } = await open(browser.context, `${server.url}?seed=3&paused`);
+    await p.evaluate(() => { window.riverRaft.pause(); window.riverRaft.advance(2500); window.riverRaft.crash('A'); window.riverRaft.advance(1500); });
+    const digest = (await state(p)).digest;
+    await p.locator('#embed-button').click();
+    const code = p.locator('#embed-code');
+    await code.waitFor({ state: 'visible' });
+    await p.waitForFunction(() => document.getElementById('embed-code').value !== '');
+    const snippet = await code.inputValue();
+    assert.match(snippet, /^<iframe src="[^"]+\?embed#run=[^"]+" width="640" height="400" title="River Raft: [^"]+"/);
+    assert.doesNotMatch(snippet, /aria-hidden/);
+    await p.keyboard.press('Escape');
+    await p.locator('#embed-dialog').waitFor({ state: 'hidden' });
+    const src = snippet.match(/src="([^"]+)"/)[1].replace(/&amp;/g, '&');
+    const { page: e } = await open(browser.context, src, { viewport: { width: 640, height: 400 } });
+    assert.equal((await state(e)).digest, digest, 'the embed shows the same run');
+    assert.equal(await e.locator('header.top').isVisible(), false);
+    await Promise.all([p.close(), e.close()]);
+  });
+
   test('embed.html: both embeds run', async () => {
     const p = await browser.context.newPage();
     await p.goto(`${server.url}embed.html`);

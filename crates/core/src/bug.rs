@@ -23,17 +23,28 @@ pub enum Bug {
     /// its commit index without confirming that it still leads, so a deposed leader cut off
     /// from the cluster answers with stale values.
     ReadWithoutHeartbeat,
+    /// A follower that accepts an AppendEntries deletes every entry after the message's last
+    /// one, even when nothing conflicts — the mistake Figure 2's step 3 ("if an existing entry
+    /// conflicts") rules out. A delayed or duplicated AppendEntries then erases entries the
+    /// follower already acknowledged, and the leader counted them.
+    TruncateOnStaleAppend,
+    /// A leader counts a follower as holding everything up to its `next_index` (what was sent)
+    /// instead of its `match_index` (what was acknowledged, Figure 2), so it commits entries
+    /// that a majority never stored.
+    CommitFromNextIndex,
 }
 
 impl Bug {
     /// Every variant, in a fixed order.
-    pub const ALL: [Bug; 6] = [
+    pub const ALL: [Bug; 8] = [
         Bug::Figure8Commit,
         Bug::ForgetVote,
         Bug::NoUpToDateCheck,
         Bug::StaleRead,
         Bug::ConfigChangeBeforeNoop,
         Bug::ReadWithoutHeartbeat,
+        Bug::TruncateOnStaleAppend,
+        Bug::CommitFromNextIndex,
     ];
 
     /// The name used on command lines, in URLs and in scenario files.
@@ -45,6 +56,8 @@ impl Bug {
             Bug::StaleRead => "stale-read",
             Bug::ConfigChangeBeforeNoop => "config-change-before-noop",
             Bug::ReadWithoutHeartbeat => "read-without-heartbeat",
+            Bug::TruncateOnStaleAppend => "truncate-on-stale-append",
+            Bug::CommitFromNextIndex => "commit-from-next-index",
         }
     }
 
@@ -69,6 +82,12 @@ impl Bug {
             Bug::ReadWithoutHeartbeat => {
                 "A leader serves ReadIndex reads without a heartbeat round to confirm it still leads, so a deposed leader in a minority answers with stale values."
             }
+            Bug::TruncateOnStaleAppend => {
+                "A follower deletes the entries after an AppendEntries' last one even when nothing conflicts, so a late or duplicated message erases entries it already acknowledged and a committed entry can be lost."
+            }
+            Bug::CommitFromNextIndex => {
+                "A leader counts what it has sent (nextIndex) instead of what followers acknowledged (matchIndex), so it commits entries that a majority never stored."
+            }
         }
     }
 
@@ -77,14 +96,14 @@ impl Bug {
         Bug::ALL.into_iter().find(|bug| bug.name() == name)
     }
 
-    fn bit(self) -> u8 {
-        1 << (self as u8)
+    fn bit(self) -> u32 {
+        1 << (self as u32)
     }
 }
 
 /// A set of switched-on bugs; empty (correct Raft) by default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct BugSet(u8);
+pub struct BugSet(u32);
 
 impl BugSet {
     /// No bugs: the algorithm as the paper states it.

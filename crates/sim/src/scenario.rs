@@ -5,6 +5,7 @@
 use crate::checker::Property;
 use crate::history::{OpFn, OpType};
 use crate::kv::Op;
+use crate::network::Endpoint;
 use crate::sim::{RaftOptions, ReadPath, SimConfig, Simulation};
 use crate::timeline::{Driver, Input};
 use crate::view::names;
@@ -213,6 +214,9 @@ pub enum Step {
     Remove(NodeId),
     /// Ask a server, if it leads, to hand leadership to another (thesis §3.10).
     Transfer(NodeId, NodeId),
+    /// Hold every message now on the wire from the first server to the second (they wait
+    /// until released), or release the held ones.
+    Hold(NodeId, NodeId, bool),
     /// Run the simulation.
     Wait(WaitFor),
     /// Check a condition.
@@ -866,6 +870,17 @@ impl Scenario {
                 w.pos = w.words.len();
                 Step::Partition(groups)
             }
+            "hold" | "release" => {
+                let a = p.node(w)?;
+                if w.next("'->' and a server")? != "->" {
+                    return Err(w.err(format!("write '{verb} A -> B'")));
+                }
+                let b = p.node(w)?;
+                if a == b {
+                    return Err(w.err("a server sends no messages to itself"));
+                }
+                Step::Hold(a, b, verb == "hold")
+            }
             "propose" => {
                 let to = p.node(w)?;
                 let start = w.words.get(w.pos).map(|(c, _)| *c);
@@ -1271,6 +1286,22 @@ impl Player {
                 }
                 Step::Add(_) => driver.input(Input::AddServer),
                 Step::Remove(id) => driver.input(Input::RemoveServer(*id)),
+                Step::Hold(a, b, hold) => {
+                    let (from, to, hold) = (Endpoint::Node(*a), Endpoint::Node(*b), *hold);
+                    let ids: Vec<u64> = driver
+                        .sim()
+                        .in_flight()
+                        .filter(|m| m.from == from && m.to == to && m.held != hold)
+                        .map(|m| m.id)
+                        .collect();
+                    for id in ids {
+                        driver.input(if hold {
+                            Input::Hold(id)
+                        } else {
+                            Input::Release(id)
+                        });
+                    }
+                }
                 Step::Expect(expect) => check(driver.sim(), expect).map_err(err)?,
                 Step::Say(_) => {
                     let k = self.tour_step.map_or(0, |s| s + 1);

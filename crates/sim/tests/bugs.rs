@@ -107,3 +107,26 @@ fn read_without_heartbeat_is_caught_by_its_scenario() {
         "without the bug: {err}"
     );
 }
+
+/// Figure 2, AppendEntries step 3: truncate only at a conflict. A follower that also drops
+/// what follows a late AppendEntries' entries loses entries it acknowledged, and a committed
+/// entry is left on one server of three.
+#[test]
+fn truncate_on_stale_append_is_caught_by_its_scenario() {
+    scripted(
+        "truncate-on-stale-append",
+        Bug::TruncateOnStaleAppend,
+        Property::CommittedEntryKept,
+    );
+}
+
+/// Figure 2, Leaders: commit by `match_index`. A leader counting `next_index` commits an
+/// entry that only two of five servers store.
+#[test]
+fn commit_from_next_index_is_caught_by_its_scenario() {
+    scripted(
+        "commit-from-next-index",
+        Bug::CommitFromNextIndex,
+        Property::CommittedEntryKept,
+    );
+}

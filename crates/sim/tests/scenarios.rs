@@ -30,6 +30,10 @@ fn errors_name_line_and_column() {
     assert!(err.message.contains("unknown instruction 'fly'"));
     let err = Scenario::parse("partition AB | BC").unwrap_err();
     assert!(err.message.contains("node B is in two groups"), "{err}");
+    let err = Scenario::parse("hold A B").unwrap_err();
+    assert_eq!(err.to_string(), "line 1, column 8: write 'hold A -> B'");
+    let err = Scenario::parse("release A -> A").unwrap_err();
+    assert!(err.message.contains("no messages to itself"), "{err}");
 }
 
 #[test]

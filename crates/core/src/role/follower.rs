@@ -1,5 +1,6 @@
 //! Followers (§5.2, §5.3): answer RequestVote and AppendEntries, nothing else.
 
+use crate::bug::Bug;
 use crate::event::{Event, StepDownReason};
 use crate::log::Entry;
 use crate::message::{Body, Message, RejectHint};
@@ -131,6 +132,18 @@ impl<C: Clone> Node<C> {
             );
             self.log.push(entry);
             self.mark_log_dirty(self.log.last_index());
+        }
+        if self.config.bugs.has(Bug::TruncateOnStaleAppend) && self.log.last_index() > last_new {
+            // Broken on purpose: drop what follows the message's entries (but never what is
+            // known committed, which would trip the core's own assertions).
+            let from = last_new.max(self.commit_index).next();
+            if from <= self.log.last_index() {
+                let removed = self.log.last_index().0 - from.0 + 1;
+                self.log.truncate_from(from);
+                self.events.push(Event::Truncated { from, removed });
+                self.mark_log_dirty(from);
+                changed_from = Some(changed_from.map_or(from, |c: LogIndex| c.min(from)));
+            }
         }
         if let Some(from) = changed_from {
             // A configuration takes effect when appended, and a truncated one is undone

@@ -325,10 +325,13 @@ impl<C: Clone> Node<C> {
         let mut matched = [LogIndex::ZERO; MAX_CLUSTER_SIZE];
         let mut voters = 0;
         for id in self.membership.voters() {
+            let progress = &leader.progress[id.index()];
             matched[voters] = if id == me {
                 last_index
+            } else if self.config.bugs.has(Bug::CommitFromNextIndex) {
+                progress.next_index.prev() // broken on purpose: what was sent, not stored
             } else {
-                leader.progress[id.index()].match_index
+                progress.match_index
             };
             voters += 1;
         }

@@ -30,16 +30,34 @@ pub enum Property {
     /// At most one leader per term (§5.2).
     ElectionSafety,
     /// A leader never overwrites or deletes entries in its log (§5.3).
+    ///
+    /// No planted bug breaks it: in the core a leader's log changes only by appending (the
+    /// leader role has no path that truncates, and refuses AppendEntries even from a rival
+    /// of its own term), so only a broken core could. `crates/sim/tests/properties.rs` shows
+    /// it fire on the report such a core would make.
     LeaderAppendOnly,
     /// Logs with an entry of the same index and term agree on every entry up to it (§5.3).
+    ///
+    /// No planted bug breaks it first: followers accept entries only after the consistency
+    /// check of AppendEntries and leaders only append, so it breaks only when two leaders of
+    /// one term append at one index, and then Election Safety has been reported already.
+    /// `crates/sim/tests/properties.rs` shows it fire on two such logs.
     LogMatching,
     /// A committed entry is in the log of every leader of a later term (§5.4).
     LeaderCompleteness,
     /// No two servers apply different entries at one index (§5.4.3).
     StateMachineSafety,
     /// A server's term never decreases, even across restarts (§5.1).
+    ///
+    /// No planted bug breaks it: the core asserts that its term never goes back, and the
+    /// simulator restores it from the disk on a restart; only a disk that lost its hard state
+    /// could (`crates/sim/tests/properties.rs` feeds one).
     MonotonicTerm,
     /// A server's commit index never decreases while it runs.
+    ///
+    /// No planted bug breaks it: the core asserts it, and a restart (which legitimately starts
+    /// it over) is reported to the checker. Only a simulator that swapped a running node
+    /// without saying so could (`crates/sim/tests/properties.rs` does that).
     MonotonicCommit,
     /// A committed entry stays stored on a majority of the latest committed configuration,
     /// across crashes.
@@ -51,6 +69,10 @@ pub enum Property {
     SimulatorConsistency,
     /// A leader appends a configuration only when the one before it in its log is committed:
     /// at most one change is in flight (thesis §4.1).
+    ///
+    /// No planted bug breaks it: the core refuses a second change while one is in flight
+    /// (`config-change-before-noop` breaks a different rule, and loses a committed entry).
+    /// `crates/sim/tests/properties.rs` shows it fire on a log a broken leader would write.
     OneChangeAtATime,
 }
 

@@ -130,3 +130,47 @@ fn commit_from_next_index_is_caught_by_its_scenario() {
         Property::CommittedEntryKept,
     );
 }
+
+/// §8: a read answered from the contacted server's own state. The logs stay safe, so the
+/// safety checker has nothing to report; the history does: a get returns `x = 1` although
+/// it began after the put of `x = 2` was acknowledged (`river run --scenario` reports the
+/// history not linearizable, crates/cli/tests/stale_read.rs). Correct Raft passes the same
+/// script and reads nothing stale.
+#[test]
+fn stale_read_is_caught_by_its_scenario() {
+    use river_sim::history::{OpFn, OpType};
+    let text = std::fs::read_to_string(format!(
+        "{}/../../scenarios/bugs/stale-read.scenario",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    // The read of `x` that completed OK, and whether it began after `x = 2` was acknowledged.
+    let stale_reads = |bugs: BugSet| {
+        let mut scenario = Scenario::parse(&text).unwrap();
+        scenario.config.raft.bugs = bugs;
+        let mut sim = Player::simulation(&scenario);
+        let result = Player::new(scenario).run_to_end(&mut sim);
+        assert_eq!(result.map_err(|e| e.to_string()), Ok(()));
+        assert!(sim.checker.violations().is_empty(), "the logs stay safe");
+        let ops = &sim.history.ops;
+        let put_acknowledged = ops
+            .iter()
+            .find(|op| op.kind == OpType::Ok && op.value.as_deref() == Some("2"))
+            .map(|op| op.time_ms)
+            .expect("x = 2 is acknowledged");
+        let invoked = |k: usize| {
+            ops[..k]
+                .iter()
+                .rev()
+                .find(|op| op.kind == OpType::Invoke && op.f == OpFn::Get)
+                .map(|op| op.time_ms)
+        };
+        (0..ops.len())
+            .filter(|&k| ops[k].f == OpFn::Get && ops[k].kind == OpType::Ok)
+            .filter(|&k| ops[k].value.as_deref() != Some("2"))
+            .filter(|&k| invoked(k).is_some_and(|t| t > put_acknowledged))
+            .count()
+    };
+    assert_eq!(stale_reads(BugSet::NONE.with(Bug::StaleRead)), 1);
+    assert_eq!(stale_reads(BugSet::NONE), 0);
+}

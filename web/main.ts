@@ -32,10 +32,15 @@ type State = {
 type Controls = {
   paused: boolean; speed: number; speedLabel: string; partition: string; suggestion: string;
   maxCommandBytes: number; status: string; overlayWidth: number; overlayHeight: number;
+  broken: string[]; brokenText: string;
 };
 type FeedLine = { timeMs: number; kind: string; text: string };
 /** An action as the handle reads it: its kind, then its arguments by name. */
 type Action = { do: string; [argument: string]: string | number | boolean };
+type Tour = {
+  name: string | null; title: string | null; step: number; steps: string[]; caption: string | null;
+  state: 'none' | 'playing' | 'waiting' | 'finished' | 'failed'; error: string | null; shown: string[];
+};
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
 type NodeInfo = {
   id: string; alive: boolean; member: boolean; title: string; hint: string;
@@ -69,7 +74,18 @@ const ui = {
   share: $<HTMLButtonElement>('share'),
   split: $<HTMLButtonElement>('split'),
   heal: $<HTMLButtonElement>('heal'),
-  story: $<HTMLButtonElement>('story'),
+  broken: $('broken'),
+  brokenText: $('broken-text'),
+  toursButton: $<HTMLButtonElement>('tours-button'),
+  toursList: $('tours-list'),
+  tourCard: $('tour-card'),
+  tourTitle: $('tour-title'),
+  tourProgress: $('tour-progress'),
+  tourCaption: $('tour-caption'),
+  tourState: $('tour-state'),
+  tourSteps: $('tour-steps'),
+  tourBack: $<HTMLButtonElement>('tour-back'),
+  tourContinue: $<HTMLButtonElement>('tour-continue'),
   status: $('status'),
   feed: $('feed'),
   notices: $('notices'),
@@ -212,14 +228,103 @@ function syncStory(): void {
   ui.storyLine.textContent = story.state === 'playing' && story.line !== null ? `Line ${story.line}: ${story.text ?? ''}` : '';
 }
 
+/** The tour's caption panel: title, progress, caption, state, the step list. */
+let tourSteps = '';
+function syncTour(): void {
+  const tour = raft.tour() as Tour;
+  const on = tour.state !== 'none';
+  ui.tourCard.hidden = !on;
+  // A tour speaks in its caption panel; the scenario card would repeat it as script lines.
+  if (on) ui.storyCard.hidden = true;
+  if (!on) { tourSteps = ''; return; }
+  ui.tourCard.dataset.state = tour.state;
+  ui.tourTitle.textContent = `Tour: ${tour.title ?? ''}`;
+  ui.tourProgress.textContent = `Step ${tour.step} of ${tour.steps.length}`;
+  ui.tourCaption.textContent = tour.caption ?? '';
+  const words: Record<Tour['state'], string> = {
+    none: '',
+    playing: 'Watch: this step is running…',
+    waiting: 'Paused here: press Continue for the next step.',
+    finished: 'The end of the tour. Explore on your own, or choose another tour.',
+    failed: `This tour stopped: ${tour.error ?? 'an error'}`,
+  };
+  ui.tourState.textContent = words[tour.state];
+  ui.tourBack.disabled = tour.step <= 1 && tour.state === 'playing';
+  ui.tourContinue.disabled = tour.step >= tour.steps.length;
+  const key = `${tour.name}:${tour.steps.length}`;
+  if (key !== tourSteps) {
+    tourSteps = key;
+    ui.tourSteps.replaceChildren(...tour.steps.map((caption, k) => {
+      const li = document.createElement('li');
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.textContent = caption;
+      open.title = caption;
+      open.addEventListener('click', () => openTour(tour.name ?? '', k + 1));
+      li.append(open);
+      return li;
+    }));
+  }
+  Array.from(ui.tourSteps.children).forEach((li, k) => li.classList.toggle('current', k + 1 === tour.step));
+}
+
+/** Opens step `step` of tour `name` from the page; a refusal becomes a notice. */
+function openTour(name: string, step: number): void {
+  const refusal = attempt({ do: 'tour', name, step });
+  if (refusal) notice(refusal);
+  syncAll();
+}
+
+function tourMove(kind: 'tour-continue' | 'tour-back'): void {
+  const refusal = attempt({ do: kind });
+  if (refusal) notice(refusal);
+  syncAll();
+}
+
+function closeTours(): void {
+  ui.toursList.hidden = true;
+  ui.toursButton.setAttribute('aria-expanded', 'false');
+}
+
+function toggleTours(): void {
+  const opening = ui.toursList.hidden;
+  ui.toursList.hidden = !opening;
+  ui.toursButton.setAttribute('aria-expanded', String(opening));
+  if (opening) (ui.toursList.querySelector('button') as HTMLButtonElement | null)?.focus();
+}
+
+function fillTours(): void {
+  const listed = RiverRaft.tours() as { name: string; title: string }[];
+  ui.toursList.replaceChildren(...listed.map((t, k) => {
+    const item = document.createElement('button');
+    item.type = 'button';
+    item.setAttribute('role', 'menuitem');
+    item.dataset.tour = t.name;
+    item.textContent = `${k + 1}. ${t.title}`;
+    item.addEventListener('click', () => { closeTours(); openTour(t.name, 1); });
+    return item;
+  }));
+}
+
+/** The broken-Raft banner: shown while a broken variant runs, with a way to switch it off. */
+let brokenShown = '';
+function syncBroken(): void {
+  const text = (raft.controls() as Controls).brokenText;
+  if (text === brokenShown) return;
+  brokenShown = text;
+  ui.broken.hidden = !text;
+  ui.brokenText.textContent = text;
+}
+
 function sync(bits: number): void {
   if (bits & FEED) appendFeed(raft.takeFeed() as FeedLine[]);
   if (bits & STATUS) ui.status.textContent = (raft.controls() as Controls).status;
-  if (bits & STORY) syncStory();
+  if (bits & STORY) { syncStory(); syncTour(); }
   if (bits & SETTINGS) { syncSettings(); closeMenu(); }
   if (bits & CONTROLS) syncControls();
   if (menuNode && bits & (FEED | STATUS)) fillMenu(menuNode);
   if (bits & TIMELINE) syncTimeline();
+  if (bits & (STATUS | SETTINGS | STORY)) syncBroken();
 }
 
 /** After any action: show everything that may have changed. */
@@ -243,7 +348,9 @@ function fillMenu(id: string): boolean {
   return true;
 }
 
-function openMenu(id: string): void {
+/** Opens node `id`'s menu; `typeHere` puts the cursor in its change box (a click does;
+ * the keyboard's 1–9 do not, so T and C act on the node next). */
+function openMenu(id: string, typeHere = true): void {
   if (!fillMenu(id)) return;
   menuNode = id;
   raft.apply({ do: 'select', node: id });
@@ -257,8 +364,10 @@ function openMenu(id: string): void {
   if (x + mw > w - 8) x = (node?.x ?? w / 2) - 48 - mw;
   ui.menu.style.left = `${Math.max(8, Math.min(x, w - mw - 8))}px`;
   ui.menu.style.top = `${Math.max(8, Math.min(y, h - mh - 8))}px`;
-  ui.menuCommand.focus();
-  ui.menuCommand.select();
+  if (typeHere) {
+    ui.menuCommand.focus();
+    ui.menuCommand.select();
+  }
 }
 
 function closeMenu(): void {
@@ -365,11 +474,6 @@ function setting(name: string, value: string, errorBox: HTMLElement): void {
   syncAll();
 }
 
-function playStory(): void {
-  raft.apply({ do: 'play-built-in', name: 'partition' });
-  raft.apply({ do: 'play' });
-  syncAll();
-}
 
 ui.play.addEventListener('click', togglePlay);
 ui.step.addEventListener('click', () => { raft.apply({ do: 'step' }); syncAll(); });
@@ -389,7 +493,18 @@ ui.addServer.addEventListener('click', () => {
   if (refusal) notice(refusal);
   syncAll();
 });
-ui.story.addEventListener('click', playStory);
+ui.toursButton.addEventListener('click', toggleTours);
+$('broken-off').addEventListener('click', () => {
+  for (const name of (raft.controls() as Controls).broken) attempt({ do: 'bug', name, on: false });
+  syncAll();
+  syncBugs();
+});
+document.addEventListener('click', (event) => {
+  if (!ui.toursList.hidden && !(event.target as HTMLElement).closest('.tours-menu')) closeTours();
+});
+ui.tourContinue.addEventListener('click', () => tourMove('tour-continue'));
+ui.tourBack.addEventListener('click', () => tourMove('tour-back'));
+$('tour-end').addEventListener('click', () => { raft.apply({ do: 'stop-story' }); syncAll(); });
 $('story-stop').addEventListener('click', () => { raft.apply({ do: 'stop-story' }); syncAll(); });
 
 $('settings-button').addEventListener('click', () => {
@@ -422,12 +537,22 @@ $('help-button').addEventListener('click', () => ui.help.showModal());
 
 // ----- keyboard -----
 
+/** Whether keys typed now are text: in a text field, a list, a modal dialog. Anywhere else
+ * (a button, a checkbox, the slider, the page) the shortcuts work, and Space never scrolls
+ * or presses the focused button: it plays and pauses. */
+function typing(target: HTMLElement): boolean {
+  if (target.isContentEditable || target.closest('textarea, select, dialog[open]')) return true;
+  return target instanceof HTMLInputElement && !['button', 'checkbox', 'radio', 'range', 'submit', 'reset'].includes(target.type);
+}
+
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape') { closeMenu(); closeMessage(); ui.settings.close(); return; }
+  if (event.key === 'Escape') { closeMenu(); closeMessage(); closeTours(); ui.settings.close(); return; }
   const target = event.target as HTMLElement;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
-  if (target.closest('input, textarea, select, dialog[open]')) return;
+  if (typing(target)) return;
   const key = event.key;
+  // A focused slider keeps its arrow keys.
+  if (target instanceof HTMLInputElement && key.startsWith('Arrow')) return;
   let handled = true;
   if (key === 'e' || key === 'E') ui.stepEvent.click();
   else if (key === 'b' || key === 'B' || key === 'ArrowLeft') ui.stepBack.click();
@@ -435,12 +560,12 @@ document.addEventListener('keydown', (event) => {
   else if (key === 'n' || key === 'N' || key === 'ArrowRight') { raft.apply({ do: 'step' }); syncAll(); }
   else if (key === '+' || key === '=') setSpeedStop(Number(ui.speed.value) + 1);
   else if (key === '-' || key === '_') setSpeedStop(Number(ui.speed.value) - 1);
-  else if (/^[1-9]$/.test(key)) openMenu(String.fromCharCode(64 + Number(key)));
+  else if (/^[1-9]$/.test(key)) openMenu(String.fromCharCode(64 + Number(key)), false);
   else if ((key === 't' || key === 'T') && menuNode) ui.menuTimeout.click();
   else if ((key === 'c' || key === 'C') && menuNode) ui.menuCrash.click();
   else if (key === 'p' || key === 'P') ui.split.click();
   else if (key === 'h' || key === 'H') ui.heal.click();
-  else if (key === 's' || key === 'S') playStory();
+  else if (key === 's' || key === 'S') toggleTours();
   else if (key === 'r' || key === 'R') ui.restart.click();
   else if (key === '?') ui.help.showModal();
   else handled = false;
@@ -504,6 +629,16 @@ const api = {
     }
     syncAll();
   },
+  /** Opens step `step` (from 1) of guided tour `name` (see tours()); throws why not. */
+  tour(name: string, step = 1): void { act({ do: 'tour', name: String(name), step: Number(step) }); },
+  /** The guided tours: [{ name, title }]. */
+  tours: (): { name: string; title: string }[] => RiverRaft.tours() as { name: string; title: string }[],
+  /** The tour playing: { name, title, step, steps, caption, state, error, shown }. */
+  tourState: (): Tour => raft.tour() as Tour,
+  /** Goes on to the tour's next step; throws at the last one. */
+  continueTour(): void { act({ do: 'tour-continue' }); },
+  /** Returns exactly to where the tour's previous step began, and plays it again. */
+  backTour(): void { act({ do: 'tour-back' }); },
   /** The scenario's progress: { name, state, line, text, error }. */
   scenario: (): Story => raft.scenario() as Story,
   /** The WebAssembly heap's size in bytes (it grows, never shrinks): for memory budgets. */
@@ -722,6 +857,8 @@ ui.safety.addEventListener('click', () => {
 
 function syncBugs(): void {
   const bugs = raft.bugs() as BugInfo[];
+  // The switches are rebuilt: the one that had the keyboard keeps it.
+  const focused = (document.activeElement as HTMLElement | null)?.dataset?.bug;
   for (const old of Array.from(ui.bugs.querySelectorAll('label'))) old.remove();
   for (const bug of bugs) {
     const label = document.createElement('label');
@@ -737,7 +874,9 @@ function syncBugs(): void {
     about.textContent = bug.about;
     label.append(tick, ' ', name, about);
     ui.bugs.append(label);
+    if (bug.name === focused) tick.focus();
   }
+  syncBroken();
 }
 // Inside the settings form: the change stops here, before the form's listener for named settings.
 ui.bugs.addEventListener('change', (event) => {
@@ -873,6 +1012,7 @@ async function start(): Promise<void> {
     resize();
   };
   watchRatio();
+  fillTours();
   syncSettings();
   sync(FEED | STATUS | STORY | CONTROLS);
   // Embedding (issue 14; web/embed.ts). `?tour=` is the tours' own parameter: read there.

@@ -159,7 +159,9 @@ describe('River Raft in the browser', () => {
 
   test('the partition scenario plays through', async () => {
     const { page: p, errors } = await page('?seed=1');
-    await p.locator('#story').click();
+    await p.locator('#scenario-button').click();
+    await p.locator('#scenario-reset').click();
+    await p.locator('#scenario-run').click();
     await p.evaluate(() => window.riverRaft.pause());
     const s0 = await state(p);
     assert.equal(s0.seed, 7, 'the scenario sets its own seed');

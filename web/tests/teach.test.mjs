@@ -23,7 +23,9 @@ describe('the teaching tools', () => {
     for (const name of ['seek', 'stepEvent', 'stepBack', 'timeline', 'safety', 'bugs', 'setBug', 'holdMessage', 'switchBranch']) {
       assert.ok(api.includes(name), `riverRaft.${name} exists when the page is ready`);
     }
-    await p.locator('#story').click();
+    await p.locator('#scenario-button').click();
+    await p.locator('#scenario-reset').click();
+    await p.locator('#scenario-run').click();
     await p.evaluate(() => { window.riverRaft.pause(); window.riverRaft.advance(1200); });
     await p.evaluate(() => { window.riverRaft.cut('D', 'E', true); window.riverRaft.advance(333.5); });
     const live = await state(p);

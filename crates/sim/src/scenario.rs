@@ -1150,10 +1150,38 @@ impl Player {
         &self.shown
     }
 
+    /// Puts a fresh player just after tour step `k`'s `say`, running nothing before it: the
+    /// caller rebuilds that moment of the simulation itself (the page rewinds its timeline
+    /// there). A player at the start of a step holds nothing else: no wait is under way,
+    /// nothing is shown yet. An error if the scenario has no step `k`.
+    pub fn skip_to_step(&mut self, k: usize) -> Result<(), ScenarioError> {
+        let say = self
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, step))| matches!(step, Step::Say(_)))
+            .nth(k)
+            .map(|(index, _)| index);
+        let Some(index) = say else {
+            return Err(ScenarioError {
+                line: self.steps.last().map_or(1, |(line, _)| *line),
+                column: None,
+                message: format!("there is no step {}", k + 1),
+            });
+        };
+        self.next = index + 1;
+        self.waiting = None;
+        self.paused = false;
+        self.tour_step = Some(k);
+        self.shown.clear();
+        Ok(())
+    }
+
     /// Plays at full speed, pauses passed over, until tour step `k`'s `say` has run: the
     /// moment step `k` begins. An error if the scenario fails first or has no step `k`.
     pub fn run_to_step(&mut self, driver: &mut impl Driver, k: usize) -> Result<(), ScenarioError> {
         let stops = core::mem::replace(&mut self.stops_at_pauses, false);
+        self.paused = false;
         self.stop_after_say = Some(k);
         let result = loop {
             if self.tour_step.is_some_and(|s| s >= k) {
@@ -1193,8 +1221,11 @@ impl Player {
         self.steps.get(self.next).map(|(line, _)| *line)
     }
 
-    /// Runs the whole scenario.
+    /// Runs the whole scenario, pauses passed over.
     pub fn run_to_end(&mut self, sim: &mut impl Driver) -> Result<(), ScenarioError> {
+        // Pauses are for a reader; nobody reads here.
+        self.stops_at_pauses = false;
+        self.paused = false;
         while self.advance(sim, u64::MAX)? == Status::Running {}
         Ok(())
     }

@@ -247,14 +247,43 @@ impl Timeline {
     /// Rebuilds the moment `time_ms` of this branch (at most its end).
     pub fn seek(&mut self, time_ms: u64) {
         let time_ms = time_ms.min(self.end_ms);
-        self.restore(|c| c.now_ms() <= time_ms);
+        self.restore(|c| c.sim.now_ms() <= time_ms);
         self.run_until(time_ms);
     }
 
     /// Rebuilds the moment just after the first `events` events (to step back one event).
     pub fn seek_events(&mut self, events: u64) {
-        self.restore(|c| c.stats.events <= events);
+        self.restore(|c| c.sim.stats.events <= events);
         while self.sim.stats.events < events && self.step() {}
+    }
+
+    /// Rebuilds the moment `time_ms` just after the first `events` events, with exactly the
+    /// first `applied` recorded inputs given (inputs given at that same moment after them
+    /// are not), and keeps the future after it as a branch, so the next input continues from
+    /// here without replaying the old one. A guided tour goes back a step with it: the
+    /// tour's player gives the inputs again.
+    pub fn rewind(&mut self, time_ms: u64, events: u64, applied: usize) {
+        let applied = applied.min(self.inputs.len());
+        self.restore(|c| c.applied <= applied && c.sim.stats.events <= events);
+        while self.applied < applied {
+            let stamped = self.inputs[self.applied].clone();
+            while self.sim.stats.events < stamped.events && self.sim.step() {}
+            self.sim.set_clock(stamped.time_ms);
+            stamped.input.apply(&mut self.sim);
+            self.applied += 1;
+        }
+        while self.sim.stats.events < events && self.sim.step() {}
+        self.sim.set_clock(time_ms);
+        if self.applied < self.inputs.len() || time_ms < self.end_ms {
+            self.branches.push(Branch {
+                inputs: self.inputs.clone(),
+                end_ms: self.end_ms,
+            });
+            self.inputs.truncate(applied);
+            self.checkpoints
+                .retain(|c| c.applied <= applied && c.sim.stats.events <= events);
+            self.end_ms = time_ms;
+        }
     }
 
     /// Switches to kept branch `k`; the current future becomes a kept branch.
@@ -273,8 +302,8 @@ impl Timeline {
         self.run_until(now);
     }
 
-    fn restore(&mut self, fits: impl Fn(&Simulation) -> bool) {
-        match self.checkpoints.iter().rev().find(|c| fits(&c.sim)) {
+    fn restore(&mut self, fits: impl Fn(&Checkpoint) -> bool) {
+        match self.checkpoints.iter().rev().find(|c| fits(c)) {
             Some(c) => {
                 self.sim = c.sim.clone();
                 self.applied = c.applied;

@@ -4,6 +4,7 @@
 
 use river_core::NodeId;
 use river_sim::scenario::{tour, Expect, Highlight, Player, Scenario, Status, Step, TOURS};
+use river_sim::timeline::Timeline;
 use river_sim::Simulation;
 
 fn folder() -> String {
@@ -66,10 +67,15 @@ fn every_step_of_every_tour_checks_its_claims() {
             assert!(expects >= 1, "{name} step {} checks nothing", k + 1);
             let shows = group.iter().filter(|s| matches!(s, Step::Show(_))).count();
             assert!(shows >= 1, "{name} step {} shows nothing", k + 1);
-            if k + 1 < groups.len() {
+            // Every step but the last ends at its one `pause` (Continue goes straight on to
+            // the next `say`); the last runs to the end.
+            let pauses = group.iter().filter(|s| matches!(s, Step::Pause)).count();
+            let last = k + 1 == groups.len();
+            assert_eq!(pauses, usize::from(!last), "{name} step {}", k + 1);
+            if !last {
                 assert!(
-                    group.iter().any(|s| matches!(s, Step::Pause)),
-                    "{name} step {} does not stop for the reader",
+                    matches!(group.last(), Some(Step::Pause)),
+                    "{name} step {} does not end at its pause",
                     k + 1
                 );
             }
@@ -279,4 +285,51 @@ fn options_changed_mid_run_reach_servers_that_restart() {
             .1,
         Step::Expect(Expect::Vote(NodeId(0), None))
     ));
+}
+
+/// The moment a simulation stands at, to compare two ways of reaching it.
+fn moment(sim: &Simulation) -> (u64, u64, u64) {
+    (sim.now_ms(), sim.stats.events, sim.trace.digest())
+}
+
+/// The page's Back: on a timeline, rewinding to where a step began (its time and the
+/// inputs given by then) and handing the player back its state there reaches exactly that
+/// moment, and playing on reaches exactly the next step's moment again.
+#[test]
+fn back_returns_exactly_to_where_a_step_began() {
+    for (name, _, text) in TOURS {
+        let scenario = Scenario::parse(text).unwrap();
+        let count = scenario.tour().len();
+        let mut tl = Timeline::new(Player::simulation(&scenario));
+        tl.sim.trace.keep = true;
+        let mut player = Player::new(scenario).stopping_at_pauses();
+        let mut starts = Vec::new();
+        for k in 0..count {
+            player.run_to_step(&mut tl, k).unwrap();
+            starts.push((
+                tl.sim.now_ms(),
+                tl.applied(),
+                player.clone(),
+                moment(&tl.sim),
+            ));
+        }
+        player.run_to_end(&mut tl).unwrap();
+        for k in (0..count - 1).rev() {
+            let (time, applied, ref saved, at) = starts[k];
+            tl.rewind(time, at.1, applied);
+            assert_eq!(moment(&tl.sim), at, "{name}: back to step {}", k + 1);
+            // A fresh player put at the step is the player that played to it.
+            let mut player = Player::new(Scenario::parse(text).unwrap()).stopping_at_pauses();
+            player.skip_to_step(k).unwrap();
+            let place = |p: &Player| (p.tour_step(), p.current_line(), p.shown().len(), p.paused());
+            assert_eq!(place(&player), place(saved), "{name} step {}", k + 1);
+            player.run_to_step(&mut tl, k + 1).unwrap();
+            assert_eq!(
+                moment(&tl.sim),
+                starts[k + 1].3,
+                "{name}: on to step {}",
+                k + 2
+            );
+        }
+    }
 }

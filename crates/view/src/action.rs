@@ -172,6 +172,18 @@ pub enum Action {
     PlayBuiltIn(String),
     /// Stops the scenario; the cluster keeps running as it is.
     StopStory,
+    /// Opens step `step` (from 1) of the guided tour `name`, starting it if it is not the
+    /// one playing.
+    Tour {
+        /// The tour's name (`election`, `partition`, …).
+        name: String,
+        /// The step, from 1.
+        step: f64,
+    },
+    /// Goes on to the tour's next step.
+    TourContinue,
+    /// Returns to where the tour's previous step began.
+    TourBack,
     /// Starts this run again from its beginning.
     RestartRun,
     /// Opens a node's menu (it is drawn selected), or closes it.
@@ -212,7 +224,7 @@ impl MessageAction {
 }
 
 /// One action of each kind, with empty arguments: the journal finds a kind by its name here.
-static KINDS: [Action; 28] = {
+static KINDS: [Action; 31] = {
     const N: Node = Node(NodeId(0));
     [
         Action::Propose {
@@ -257,6 +269,12 @@ static KINDS: [Action; 28] = {
         },
         Action::PlayBuiltIn(String::new()),
         Action::StopStory,
+        Action::Tour {
+            name: String::new(),
+            step: 0.0,
+        },
+        Action::TourContinue,
+        Action::TourBack,
         Action::RestartRun,
         Action::Select(None),
         Action::AddServer,
@@ -293,6 +311,9 @@ impl Action {
             Action::Load { .. } => "load",
             Action::PlayBuiltIn(_) => "play-built-in",
             Action::StopStory => "stop-story",
+            Action::Tour { .. } => "tour",
+            Action::TourContinue => "tour-continue",
+            Action::TourBack => "tour-back",
             Action::RestartRun => "restart-run",
             Action::Select(_) => "select",
             Action::AddServer => "add-server",
@@ -319,6 +340,9 @@ impl Action {
                 | Action::Advance(_)
                 | Action::Step
                 | Action::Select(_)
+                | Action::Tour { .. }
+                | Action::TourContinue
+                | Action::TourBack
         )
     }
 }
@@ -418,6 +442,12 @@ impl Action {
             Action::StepEvent => Action::StepEvent,
             Action::StepBack => Action::StepBack,
             Action::StopStory => Action::StopStory,
+            Action::Tour { .. } => Action::Tour {
+                name: source.text("name")?,
+                step: source.number("step")?,
+            },
+            Action::TourContinue => Action::TourContinue,
+            Action::TourBack => Action::TourBack,
             Action::RestartRun => Action::RestartRun,
         })
     }
@@ -469,6 +499,10 @@ impl Action {
                 out("name", Value::Text(name));
             }
             Action::PlayBuiltIn(name) => out("name", Value::Text(name)),
+            Action::Tour { name, step } => {
+                out("name", Value::Text(name));
+                out("step", Value::Number(*step));
+            }
             Action::Select(node) => match node {
                 Some(n) => letter("node", n),
                 None => out("node", Value::Text("")),
@@ -480,6 +514,8 @@ impl Action {
             | Action::StepEvent
             | Action::StepBack
             | Action::StopStory
+            | Action::TourContinue
+            | Action::TourBack
             | Action::RestartRun
             | Action::AddServer => {}
         }

@@ -372,6 +372,37 @@ pub struct ScenarioAnswer {
     pub error: Option<String>,
 }
 
+/// A guided tour's state: `tourState()`.
+#[derive(Serialize, Default)]
+pub struct TourAnswer {
+    /// The tour's name in the address; `null` when no tour plays.
+    pub name: Option<String>,
+    /// Its title.
+    pub title: Option<String>,
+    /// The step showing, from 1.
+    pub step: Number,
+    /// Every step's caption, in order.
+    pub steps: Vec<String>,
+    /// The showing step's caption.
+    pub caption: Option<String>,
+    /// `none`, `playing` (the step runs), `waiting` (stopped until Continue), `finished`
+    /// (the last step ran) or `failed`.
+    pub state: &'static str,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// What the step points at so far, as the tour writes it: `A`, `A->B`, `A 3`.
+    pub shown: Vec<String>,
+}
+
+/// A tour in the Tours menu: `RiverRaft.tours()`.
+#[derive(Serialize)]
+pub struct TourListed {
+    /// Its name in the address (`?tour=NAME`).
+    pub name: &'static str,
+    /// Its title.
+    pub title: &'static str,
+}
+
 /// One line of the event feed.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -469,6 +500,10 @@ pub struct Controls {
     pub overlay_width: f64,
     /// The overlay canvas's height, CSS pixels.
     pub overlay_height: f64,
+    /// The deliberately broken variants the run uses, by name (a tour may switch one on).
+    pub broken: Vec<&'static str>,
+    /// The banner that says so, empty when Raft is correct.
+    pub broken_text: String,
 }
 
 #[cfg(test)]

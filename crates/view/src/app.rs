@@ -34,10 +34,14 @@ mod pointer;
 mod story;
 #[cfg(test)]
 mod tests;
+mod tour;
+#[cfg(test)]
+mod tour_tests;
 mod travel;
 
 pub use story::built_in;
 use story::Story;
+pub use tour::tours;
 
 /// Simulated ms per wall ms at first: slow enough to follow each message (a 20 ms hop takes
 /// 0.4 s on screen, a 150–300 ms election timeout 3–6 s).
@@ -182,6 +186,7 @@ impl App {
             runs: 0,
         };
         app.started();
+        app.open_addressed_tour(request.tour.as_deref(), request.step.as_deref());
         app
     }
 
@@ -230,6 +235,7 @@ impl App {
             hover: self.hover,
             selected: self.selected,
             ghosts: &self.narrator.ghosts,
+            shown: tour::shown(&self.story),
         };
         let mut base = None;
         if core::mem::take(&mut self.base_dirty) {
@@ -306,6 +312,13 @@ impl App {
         self.clock_ms = clock_ms.max(self.clock_ms);
         let target = maths::floor(self.clock_ms) as u64;
         self.run_story(target);
+        // A tour waiting for the reader holds the clock where its step stopped.
+        let target = if self.tour_waiting() {
+            self.clock_ms = self.tl.sim().now_ms() as f64;
+            self.tl.sim().now_ms()
+        } else {
+            target
+        };
         Driver::run_until(&mut self.tl, target);
         // `run_until` may pass its target when it skips a stale queued action (a client
         // timeout after the answer came); the picture then catches up with the simulation.

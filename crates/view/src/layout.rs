@@ -30,6 +30,7 @@ use logs::logs;
 pub use logs::LogGrid;
 use messages::{ghosts, messages};
 pub use messages::{message_position, progress};
+use river_sim::scenario::Highlight;
 
 /// Everything besides the geometry that the picture depends on.
 #[derive(Clone, Copy, Debug)]
@@ -49,6 +50,8 @@ pub struct View<'a> {
     pub selected: Option<NodeId>,
     /// Lost messages still fading.
     pub ghosts: &'a [Ghost],
+    /// What a guided tour's step points at.
+    pub shown: &'a [Highlight],
 }
 
 fn font(size: f64, bold: bool) -> Font {
@@ -97,10 +100,46 @@ pub fn build(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         fill: Some(theme::BACKGROUND),
         stroke: None,
     });
+    shown_links(scene, geo, view);
     links(scene, geo, view);
     users(scene, geo, view);
+    shown_nodes(scene, geo, view);
     nodes(scene, geo, view);
     logs(scene, geo, view);
+}
+
+/// A tour step's links: a wide glow under the link, from the first server to the second,
+/// with an arrowhead for the direction.
+fn shown_links(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
+    let s = geo.scale;
+    for shown in view.shown {
+        if let Highlight::Link(a, b) = *shown {
+            if a.index() < geo.nodes.len() && b.index() < geo.nodes.len() {
+                let (pa, pb) = (geo.node(a), geo.node(b));
+                scene.push(line(pa, pb, Stroke::solid(theme::SHOWN_GLOW, 14.0 * s)));
+                arrow_head(scene, pa, pb, 0.75, 16.0 * s, theme::SHOWN);
+            }
+        }
+    }
+}
+
+/// A tour step's servers: a thick ring around each, drawn under it.
+fn shown_nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
+    let s = geo.scale;
+    for shown in view.shown {
+        if let Highlight::Node(id) = *shown {
+            if id.index() < geo.nodes.len() {
+                let (x, y) = geo.node(id);
+                scene.push(Shape::Circle {
+                    x,
+                    y,
+                    r: geo.node_radius + 18.0 * s,
+                    fill: Some(theme::SHOWN_GLOW),
+                    stroke: Some(Stroke::solid(theme::SHOWN, 3.0 * s)),
+                });
+            }
+        }
+    }
 }
 
 /// Builds the overlay layer into `scene`: what moves with the clock — election timers,

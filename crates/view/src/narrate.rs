@@ -184,6 +184,9 @@ impl Narrator {
                     if human(sim, *client) {
                         let what = match op {
                             Op::Get { key } => format!("to read {}", fit(key, COMMAND_CHARS)),
+                            Op::Text(_) => format!(
+                                "to log “{text}”: not key=value, so it is logged but changes no key"
+                            ),
                             _ => format!("to apply {text}"),
                         };
                         feed.push(
@@ -670,6 +673,12 @@ mod tests {
         );
         assert!(has(&format!("not the leader, {leader} is")), "{lines:#?}");
         assert!(has("<b>x</b> is committed and applied"), "{lines:#?}");
+        assert!(
+            has(&format!(
+                "User X asks {leader} to log “<b>x</b>”: not key=value, so it is logged but changes no key"
+            )),
+            "{lines:#?}"
+        );
         assert!(has("Cut links: A–B, A–C"), "{lines:#?}");
         assert!(has("Every link is restored"), "{lines:#?}");
     }

@@ -327,12 +327,16 @@ pub struct AddressRequest {
     /// `?paused`: start with the clock stopped (for embedding, and for runs driven only
     /// through `advance`, which are then deterministic from time 0).
     pub paused: bool,
+    /// `?tour=NAME`: open that guided tour (checked by the page, which knows the tours).
+    pub tour: Option<String>,
+    /// `?step=K`: the tour's step to open, as written.
+    pub step: Option<String>,
     /// One sentence per refused value, for the page to show.
     pub notices: Vec<String>,
 }
 
 impl AddressRequest {
-    /// Reads `?seed=`, `?nodes=` and `?paused` from a query string such as `location.search`; other
+    /// Reads `?seed=`, `?nodes=`, `?paused`, `?tour=` and `?step=` from a query string such as `location.search`; other
     /// parameters are ignored.
     pub fn parse(query: &str) -> AddressRequest {
         let mut request = AddressRequest::default();
@@ -355,6 +359,8 @@ impl AddressRequest {
                         echo(&value)
                     )),
                 },
+                "tour" => request.tour = Some(value.trim().into()),
+                "step" => request.step = Some(value.trim().into()),
                 "paused" => match value.trim() {
                     "" | "1" | "true" | "yes" => request.paused = true,
                     "0" | "false" | "no" => request.paused = false,

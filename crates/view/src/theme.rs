@@ -49,6 +49,10 @@ pub const DOWN: Color = "#e2e8f0";
 pub const DOWN_EDGE: Color = "#94a3b8";
 /// Selection ring.
 pub const SELECTED: Color = "#6366f1";
+/// What a guided tour's step points at: its outline, and the glow under it.
+pub const SHOWN: Color = "#d946ef";
+/// See [`SHOWN`].
+pub const SHOWN_GLOW: Color = "#f5d0fe";
 
 /// Election timer track.
 pub const TIMER_TRACK: Color = "#e2e8f0";

@@ -190,6 +190,16 @@ impl RiverRaft {
         to_js(&self.page.borrow().app.scenario())
     }
 
+    /// `{ name, title, step, steps, caption, state, error, shown }`: the guided tour.
+    pub fn tour(&self) -> JsValue {
+        to_js(&self.page.borrow().app.tour())
+    }
+
+    /// `[{ name, title }]`: the guided tours, in order.
+    pub fn tours() -> JsValue {
+        to_js(&river_view::app::tours())
+    }
+
     /// Every setting by name, as its control shows it.
     pub fn settings(&self) -> JsValue {
         to_js(&self.page.borrow().app.settings_answer())

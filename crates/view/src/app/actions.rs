@@ -43,6 +43,8 @@ impl App {
             }
             Action::Timeout(node) => self.timeout(node)?,
             Action::Pause => self.stop_clock(),
+            // Play at a tour's pause goes on to the next step: what a reader means by it.
+            Action::Play if self.tour_waiting() => self.continue_tour()?,
             Action::Play => self.start_clock(),
             Action::Speed(x) => self.change_speed(x),
             Action::Advance(ms) => self.run_for(ms)?,
@@ -57,6 +59,9 @@ impl App {
             Action::Load { ref text, ref name } => self.load_scenario(text, name)?,
             Action::PlayBuiltIn(ref name) => self.load_built_in(name)?,
             Action::StopStory => self.end_story(),
+            Action::Tour { ref name, step } => self.open_tour(name, step)?,
+            Action::TourContinue => self.continue_tour()?,
+            Action::TourBack => self.back_tour()?,
             Action::RestartRun => self.start_again(),
             Action::Select(node) => self.select(node),
             Action::AddServer => self.add_server()?,

@@ -186,7 +186,27 @@ impl App {
             status: self.status.clone(),
             overlay_width: ring.w,
             overlay_height: ring.h,
+            broken: self.broken(),
+            broken_text: match self.broken().as_slice() {
+                [] => String::new(),
+                names => format!(
+                    "Raft is broken: {}. This run breaks the algorithm on purpose; the safety badge shows what goes wrong.",
+                    names.join(", ")
+                ),
+            },
         }
+    }
+
+    /// The broken variants the running servers use (the settings', and a tour's).
+    fn broken(&self) -> Vec<&'static str> {
+        self.tl
+            .sim()
+            .config()
+            .raft
+            .bugs
+            .iter()
+            .map(|b| b.name())
+            .collect()
     }
 
     /// The settings in use, by name, as the page's controls show them.

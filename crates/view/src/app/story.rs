@@ -6,14 +6,16 @@ use super::*;
 /// A scenario being played.
 #[derive(Clone, Debug)]
 pub(super) struct Story {
-    name: String,
+    pub(super) name: String,
     source: String,
-    player: Player,
+    pub(super) player: Player,
     /// Line numbers of its steps, in order.
     lines: Vec<usize>,
     /// The line narrated last.
     told: Option<usize>,
-    state: StoryState,
+    pub(super) state: StoryState,
+    /// Set when the scenario is a guided tour.
+    pub(super) guide: Option<super::tour::Guide>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +36,12 @@ impl App {
         };
         let result = story.player.advance(&mut self.tl, target);
         let (time, now_line) = (self.tl.sim().now_ms(), story.player.current_line());
+        if story.guide.is_some() {
+            // A tour speaks through its captions, not its script lines; at a `pause` the
+            // clock stops until the reader continues.
+            story.told = now_line;
+        }
+        let waiting = story.guide.is_some() && story.player.paused();
         // Tell each line that started, with its comment, as the feed's story.
         let from = story.told.map_or(0, |t| t + 1);
         let until = now_line.unwrap_or(usize::MAX);
@@ -75,12 +83,23 @@ impl App {
                 story.state = StoryState::Failed(e);
             }
         }
+        if waiting {
+            self.stop_clock();
+        }
         self.changed |= changed::STORY;
     }
 
     /// Loads scenario text and starts playing it on a fresh cluster it describes. A
     /// scenario with an error is refused, naming its line; the current run continues.
     pub(super) fn load_scenario(&mut self, text: &str, name: &str) -> Result<(), String> {
+        self.begin_scenario(text, name)?;
+        // Steps at time 0 (settings, first actions) happen at once.
+        self.run_to(self.clock_ms);
+        Ok(())
+    }
+
+    /// Sets a scenario up on the fresh cluster it describes, without running any step.
+    pub(super) fn begin_scenario(&mut self, text: &str, name: &str) -> Result<(), String> {
         let mut scenario = Scenario::parse(text).map_err(|e| e.to_string())?;
         // The bugs switched on in the page apply to the scenario too (it may add its own).
         for bug in self.settings.raft.bugs.iter() {
@@ -110,9 +129,8 @@ impl App {
             lines,
             told: None,
             state: StoryState::Playing,
+            guide: None,
         });
-        // Steps at time 0 (settings, first actions) happen at once.
-        self.run_to(self.clock_ms);
         Ok(())
     }
 

@@ -218,6 +218,19 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                     Stroke::dashed(theme::TERM_EDGES[slot], 2.0 * s),
                 ),
             };
+            if view.shown.contains(&Highlight::Entry(id, index)) {
+                // A tour step points at this entry: a frame around the cell.
+                let m = 4.0 * s;
+                scene.push(Shape::Rect {
+                    x: x - m,
+                    y: y - m,
+                    w: cell_w + 2.0 * m,
+                    h: cell_h + 2.0 * m,
+                    radius: 7.0 * s,
+                    fill: Some(theme::SHOWN_GLOW),
+                    stroke: Some(Stroke::solid(theme::SHOWN, 3.0 * s)),
+                });
+            }
             scene.push(Shape::Rect {
                 x,
                 y,

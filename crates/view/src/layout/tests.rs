@@ -20,6 +20,7 @@ fn view(sim: &Simulation) -> View<'_> {
         hover: None,
         selected: None,
         ghosts: &[],
+        shown: &[],
     }
 }
 

@@ -1,0 +1,206 @@
+//! Guided tours on the page model: opened by name and step, stopped at each pause until
+//! Continue, Back exactly to where the previous step began, what each step points at drawn
+//! in the scene, and bad names and steps refused with the range.
+
+use super::tests::{app, json, Acts};
+use super::*;
+use crate::action::Action;
+use crate::scene;
+use crate::theme;
+use river_core::NodeId;
+
+fn open(a: &mut App, name: &str, step: f64) -> Result<(), String> {
+    a.done(Action::Tour {
+        name: name.into(),
+        step,
+    })
+}
+
+/// Runs the page's clock until the tour waits for the reader (or a long time passes).
+fn to_pause(a: &mut App) {
+    for _ in 0..400 {
+        if a.tour().state != "playing" {
+            return;
+        }
+        a.advance(50.0).unwrap();
+    }
+}
+
+fn moment(a: &App) -> (u64, u64) {
+    (a.sim().now_ms(), a.sim().stats.events)
+}
+
+fn role(a: &App, letter: char) -> Option<Role> {
+    a.sim()
+        .node(NodeId::from_letter(letter).unwrap())
+        .map(|n| n.role())
+}
+
+fn term(a: &App, letter: char) -> u64 {
+    let node = a.sim().node(NodeId::from_letter(letter).unwrap());
+    node.unwrap().term().0
+}
+
+/// The partition tour as a reader takes it: each step stops until Continue, shows what it
+/// claims (two leaders of different terms, the minority's change uncommitted, then
+/// rolled back), and Back returns exactly to where the previous step began.
+#[test]
+fn the_partition_tour_stops_at_each_step_and_goes_back_exactly() {
+    let mut a = app("seed=3");
+    open(&mut a, "partition", 1.0).unwrap();
+    let answer = json(&a.tour());
+    assert_eq!(answer["name"], "partition");
+    assert_eq!(answer["step"], 1.0);
+    assert_eq!(answer["steps"].as_array().unwrap().len(), 4);
+    assert!(!a.paused(), "a step runs at once");
+    let mut starts = alloc::vec![moment(&a)];
+    to_pause(&mut a);
+    assert_eq!(a.tour().state, "waiting");
+    assert!(a.paused(), "the clock stops with the step");
+    // Time does not move on while the tour waits, whatever the clock is asked.
+    let waiting = moment(&a);
+    a.advance(500.0).unwrap();
+    assert_eq!(moment(&a), waiting);
+    assert_eq!(role(&a, 'A'), Some(Role::Leader));
+
+    // Play at a pause means go on: the next step.
+    a.play();
+    assert_eq!(a.tour().step, 2.0);
+    starts.push(moment(&a));
+    to_pause(&mut a);
+    let step = a.tour();
+    assert_eq!((step.step, step.state), (2.0, "waiting"));
+    assert_eq!(step.shown, ["A", "B", "A 3", "B 3"]);
+    let a_node = a.sim().node(NodeId(0)).unwrap();
+    assert_eq!(a_node.log().last_index().0 - a_node.commit_index().0, 1);
+
+    a.done(Action::TourContinue).unwrap();
+    starts.push(moment(&a));
+    to_pause(&mut a);
+    // Two leaders, of different terms; A's x=2 still uncommitted.
+    assert_eq!((role(&a, 'A'), term(&a, 'A')), (Some(Role::Leader), 1));
+    assert_eq!((role(&a, 'C'), term(&a, 'C')), (Some(Role::Leader), 2));
+    let a_node = a.sim().node(NodeId(0)).unwrap();
+    assert_eq!(a_node.log().last_index().0 - a_node.commit_index().0, 1);
+    let after_step_3 = moment(&a);
+
+    // Back: exactly where step 2 began, and step 2 plays again.
+    a.done(Action::TourBack).unwrap();
+    assert_eq!(moment(&a), starts[1]);
+    assert_eq!(a.tour().step, 2.0);
+    to_pause(&mut a);
+    a.done(Action::TourContinue).unwrap();
+    assert_eq!(moment(&a), starts[2], "the same future again");
+    to_pause(&mut a);
+    assert_eq!(moment(&a), after_step_3);
+
+    a.done(Action::TourContinue).unwrap();
+    to_pause(&mut a);
+    let last = a.tour();
+    assert_eq!((last.step, last.state), (4.0, "finished"));
+    // Rolled back: A and B follow C's log, x=3 everywhere.
+    assert_eq!(role(&a, 'A'), Some(Role::Follower));
+    assert!(a.sim().converged());
+    assert_eq!(
+        a.sim().server(NodeId(1)).kv.read("x"),
+        Some(&String::from("3"))
+    );
+    assert!(
+        a.done(Action::TourContinue).is_err(),
+        "no step after the last"
+    );
+
+    // A step opened from the list is the moment reached by continuing to it.
+    open(&mut a, "partition", 2.0).unwrap();
+    assert_eq!(moment(&a), starts[1]);
+    let mut fresh = app("");
+    open(&mut fresh, "partition", 3.0).unwrap();
+    assert_eq!(moment(&fresh), starts[2]);
+}
+
+#[test]
+fn what_a_step_points_at_is_drawn() {
+    let mut a = app("");
+    open(&mut a, "partition", 2.0).unwrap();
+    to_pause(&mut a);
+    a.repaint();
+    let (base, _) = a.scenes();
+    let shown = base
+        .unwrap()
+        .shapes
+        .iter()
+        .filter(|s| {
+            matches!(s, scene::Shape::Circle { stroke: Some(st), .. }
+                | scene::Shape::Rect { stroke: Some(st), .. } if st.color == theme::SHOWN)
+        })
+        .count();
+    assert_eq!(shown, 4, "two servers and two entries");
+    a.done(Action::StopStory).unwrap();
+    a.repaint();
+    let (base, _) = a.scenes();
+    let left = base.unwrap().shapes.iter().any(
+        |s| matches!(s, scene::Shape::Circle { stroke: Some(st), .. } if st.color == theme::SHOWN),
+    );
+    assert!(!left, "nothing is pointed at once the tour ends");
+}
+
+#[test]
+fn bad_tour_names_and_steps_are_refused_with_the_range() {
+    let mut a = app("");
+    let err = open(&mut a, "nope", 1.0).unwrap_err();
+    assert!(
+        err.starts_with("there is no tour named 'nope' (the tours: election,"),
+        "{err}"
+    );
+    let err = open(&mut a, "election", 9.0).unwrap_err();
+    assert_eq!(err, "the tour 'election' has steps 1 to 5, not 9");
+    assert!(open(&mut a, "election", 0.0).is_err());
+    assert!(open(&mut a, "election", 1.5).is_err());
+    assert!(a.done(Action::TourContinue).is_err(), "no tour plays");
+    assert_eq!(a.tour().state, "none");
+}
+
+/// Every tour can be played on the page with Continue to its end.
+#[test]
+fn every_tour_plays_to_its_end_with_continue() {
+    for tour in tours() {
+        let mut a = app("");
+        open(&mut a, tour.name, 1.0).unwrap();
+        loop {
+            to_pause(&mut a);
+            let state = a.tour();
+            assert_ne!(state.state, "failed", "{}: {:?}", tour.name, state.error);
+            if state.state == "finished" {
+                break;
+            }
+            a.done(Action::TourContinue).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_address_opens_a_tour_or_says_why_not() {
+    let a = App::new(
+        "?tour=replication&step=2",
+        Viewport::new(1000.0, 560.0),
+        || 7,
+    );
+    assert_eq!(
+        (a.tour().step, a.tour().name.as_deref()),
+        (2.0, Some("replication"))
+    );
+    assert!(a.notices().is_empty());
+    for (query, words) in [
+        ("?tour=nope", "there is no tour named 'nope'"),
+        ("?tour=election&step=42", "has steps 1 to 5, not 42"),
+        ("?tour=election&step=two", "a step is a whole number from 1"),
+        ("?step=2", "names no tour"),
+        ("?tour=%3Cb%3E", "no tour named '<b>'"),
+    ] {
+        let a = App::new(query, Viewport::new(1000.0, 560.0), || 7);
+        let notices = a.notices();
+        assert_eq!(notices.len(), 1, "{query}: {notices:?}");
+        assert!(notices[0].contains(words), "{query}: {}", notices[0]);
+        assert!(a.sim().size() > 0, "the page still runs");
+    }
+}

@@ -1,0 +1,127 @@
+// Browser tests for the page explaining itself and being reachable (issue 13 §2–3), each
+// through real clicks and keys: the broken-Raft banner, the new-cluster line in the feed,
+// a command that is not key=value, the keyboard wherever focus is, the status banner's
+// fixed height, and Settings within the window.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open } from './browser.mjs';
+import { advance, servePage, state } from './harness.mjs';
+
+const page = servePage('dist');
+const feedText = (p) => p.locator('#feed').textContent();
+
+describe('the page explains itself', () => {
+  test('a broken variant switched on shows a banner that switches it off; focus stays', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    assert.equal(await p.locator('#broken').isVisible(), false);
+    await p.locator('#settings-button').click();
+    const tick = p.locator('#bugs input[data-bug="figure8-commit"]');
+    await tick.focus();
+    await p.keyboard.press('Space');
+    await p.locator('#broken', { hasText: 'Raft is broken: figure8-commit' }).waitFor();
+    assert.equal(await p.evaluate(() => document.activeElement?.dataset.bug), 'figure8-commit', 'focus stays on the switch');
+    await p.keyboard.press('Escape');
+    await p.locator('#broken-off').click();
+    await p.locator('#broken').waitFor({ state: 'hidden' });
+    assert.deepEqual((await p.evaluate(() => window.riverRaft.bugs())).filter((b) => b.on), []);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('Restart draws a new-cluster line with its seed in the feed', async () => {
+    const { page: p, errors } = await page('?seed=42');
+    await advance(p, 500);
+    await p.locator('#restart').click();
+    const first = p.locator('#feed li').first();
+    assert.match(await first.textContent(), /A new cluster of 5 servers with seed 42/);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('a command that is not key=value says it is logged but changes no key', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await advance(p, 1000);
+    const leader = (await state(p)).nodes.find((n) => n.role === 'leader');
+    const box = await p.locator('#canvas').boundingBox();
+    await p.mouse.click(box.x + leader.x, box.y + leader.y);
+    await p.locator('#node-command').fill('hello');
+    await p.locator('#node-command').press('Enter');
+    await advance(p, 100);
+    assert.match(await feedText(p), /to log “hello”: not key=value, so it is logged but changes no key/);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+});
+
+describe('everything reachable', () => {
+  test('Space plays and pauses whatever has focus, and never scrolls', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    const paused = () => p.evaluate(() => window.riverRaft.state().paused);
+    await p.locator('#step').click(); // the Step button now has focus
+    assert.equal(await paused(), true);
+    await p.keyboard.press('Space');
+    assert.equal(await paused(), false, 'Space played, and did not press the focused Step button');
+    await p.keyboard.press('Space');
+    assert.equal(await paused(), true);
+    await p.locator('#speed').focus();
+    await p.keyboard.press('Space');
+    assert.equal(await paused(), false, 'from the speed slider too');
+    await p.keyboard.press('Space');
+    assert.equal(await p.evaluate(() => window.scrollY), 0, 'the page did not scroll');
+    // In a text field Space is a space.
+    await p.locator('#seed').focus();
+    await p.keyboard.press('Space');
+    assert.equal(await paused(), true);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('"1" selects A without the cursor in the change box, so "T" then times it out', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await p.locator('#canvas').click({ position: { x: 5, y: 5 } });
+    await p.keyboard.press('1');
+    await p.locator('#node-menu').waitFor({ state: 'visible' });
+    assert.notEqual(await p.evaluate(() => document.activeElement?.id), 'node-command');
+    await p.keyboard.press('t');
+    await advance(p, 5);
+    const a = (await state(p)).nodes[0];
+    assert.equal(a.term, 1, 'A timed out: it campaigns in term 1');
+    assert.ok(['candidate', 'leader'].includes(a.role), a.role);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('the status banner keeps its height whether its text is one line or two', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    const height = () => p.locator('#status').evaluate((el) => [el.getBoundingClientRect().height, el.textContent]);
+    const seen = [await height()];
+    // A long status: servers down and links cut, at a width where it wraps.
+    await p.evaluate(() => { window.riverRaft.crash('B'); window.riverRaft.crash('E'); window.riverRaft.partition('AB|CDE'); window.riverRaft.advance(50); });
+    for (const width of [1280, 900, 760]) {
+      await p.setViewportSize({ width, height: 800 });
+      seen.push(await height());
+    }
+    await p.evaluate(() => { window.riverRaft.restart('B'); window.riverRaft.restart('E'); window.riverRaft.healAll(); window.riverRaft.advance(1000); });
+    seen.push(await height());
+    const lines = seen.map(([h]) => h);
+    assert.equal(new Set(lines).size, 1, JSON.stringify(seen));
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  for (const [width, height] of [[1280, 800], [1366, 768]]) {
+    test(`at ${width}×${height} Settings fits the window and scrolls within it`, async () => {
+      const { page: p, errors } = await page('?seed=1');
+      await p.setViewportSize({ width, height });
+      await p.locator('#settings-button').click();
+      const box = await p.locator('#settings-dialog').boundingBox();
+      assert.ok(box.y + box.height <= height, `the dialog ends at ${box.y + box.height}`);
+      const last = p.locator('#bugs label').last();
+      await last.scrollIntoViewIfNeeded();
+      const lastBox = await last.boundingBox();
+      assert.ok(lastBox.y + lastBox.height <= height, 'its last switch can be reached');
+      assert.deepEqual(errors, []);
+      await p.close();
+    });
+  }
+});

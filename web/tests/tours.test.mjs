@@ -1,0 +1,148 @@
+// Browser tests for the guided tours: each tour is opened from the Tours menu and played
+// with real clicks on Continue and Back. Every step's own expectations (its `expect` lines)
+// run in the page as it plays, so a step that stopped showing what it claims fails the tour;
+// the partition tour's claims are also read here from state(). Time moves with advance(ms)
+// while a step runs; the page stops by itself at each step's end.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { servePage, state } from './harness.mjs';
+
+const page = servePage('dist');
+const tourState = (p) => p.evaluate(() => window.riverRaft.tourState());
+/** Clicks a button of the page and reads the moment the run stands at, in one go: a step
+ * runs on the page's own clock as soon as it opens, and no frame runs in between. */
+const clickAndRead = (p, selector) => p.evaluate((sel) => {
+  document.querySelector(sel).click();
+  const s = window.riverRaft.state();
+  return JSON.stringify([s.timeMs, s.nodes.map((n) => [n.role, n.term, n.log.length, n.commitIndex, n.votedFor])]);
+}, selector);
+
+/** Runs the clock until the step stops for the reader (or the tour ends); returns the state. */
+async function toPause(p) {
+  return p.evaluate(() => {
+    for (let k = 0; k < 400 && window.riverRaft.tourState().state === 'playing'; k++) window.riverRaft.advance(50);
+    return window.riverRaft.tourState();
+  });
+}
+
+async function openFromMenu(p, title) {
+  await p.locator('#tours-button').click();
+  await p.locator('#tours-list button', { hasText: title }).click();
+  await p.locator('#tour-card').waitFor({ state: 'visible' });
+}
+
+/** The Back and Continue buttons' places on screen. */
+const places = (p) => Promise.all(['#tour-back', '#tour-continue'].map(async (id) => {
+  const b = await p.locator(id).boundingBox();
+  return [Math.round(b.x), Math.round(b.y)];
+}));
+
+describe('guided tours', () => {
+  test('every tour plays to its end with Continue, and Back returns to where a step began', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    const tours = await p.evaluate(() => window.riverRaft.tours());
+    assert.deepEqual(tours.map((t) => t.name), ['election', 'replication', 'partition', 'figure8', 'one-way', 'restart']);
+    assert.equal(await p.locator('#story').count(), 0, 'the Tours menu replaces the story button');
+    for (const tour of tours) {
+      await p.locator('#tours-button').click();
+      const starts = [await clickAndRead(p, `#tours-list button[data-tour="${tour.name}"]`)];
+      let buttons = await places(p);
+      let t = await toPause(p);
+      assert.equal(t.name, tour.name);
+      const count = t.steps.length;
+      while (t.state === 'waiting') {
+        assert.equal(await p.locator('#tour-caption').textContent(), t.caption);
+        assert.match(await p.locator('#tour-progress').textContent(), new RegExp(`Step ${t.step} of ${count}`));
+        assert.ok(t.shown.length > 0, `${tour.name} step ${t.step} points at something`);
+        assert.deepEqual(await places(p), buttons, 'Back and Continue never move');
+        starts.push(await clickAndRead(p, '#tour-continue'));
+        t = await toPause(p);
+        assert.notEqual(t.state, 'failed', `${tour.name}: ${t.error}`);
+      }
+      assert.equal(t.state, 'finished', `${tour.name}: ${JSON.stringify(t)}`);
+      assert.equal(t.step, count);
+      assert.equal(starts.length, count);
+      // Back, twice: each time exactly where the step before began.
+      assert.equal(await clickAndRead(p, '#tour-back'), starts[count - 2], `${tour.name}: back to step ${count - 1}`);
+      assert.equal((await tourState(p)).step, count - 1);
+      assert.equal(await clickAndRead(p, '#tour-back'), starts[count - 3], `${tour.name}: back to step ${count - 2}`);
+      // A step opened from the list: the moment reached by continuing to it.
+      await p.locator('#tour-steps').evaluate((ol) => { ol.parentElement.open = true; });
+      assert.equal(await clickAndRead(p, `#tour-steps li:nth-child(${count}) button`), starts[count - 1]);
+      // And Back and Continue with the real mouse.
+      await p.locator('#tour-back').click();
+      assert.equal((await tourState(p)).step, count - 1);
+      await p.locator('#tour-continue').click();
+      assert.equal((await tourState(p)).step, count);
+    }
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('the partition tour shows two leaders, the minority change uncommitted, then rolled back', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await openFromMenu(p, 'A partition');
+    const node = (s, id) => s.nodes.find((n) => n.id === id);
+    const uncommitted = (n) => n.log.filter((e) => !e.committed).length;
+    let t = await toPause(p);
+    assert.equal(t.step, 1);
+    await p.locator('#tour-continue').click();
+    t = await toPause(p);
+    let s = await state(p);
+    assert.deepEqual(t.shown, ['A', 'B', 'A 3', 'B 3']);
+    assert.equal(node(s, 'A').log[2].command, 'x=2');
+    assert.equal(node(s, 'A').log[2].committed, false, 'x=2 is not committed');
+    await p.locator('#tour-continue').click();
+    t = await toPause(p);
+    s = await state(p);
+    const leaders = s.nodes.filter((n) => n.role === 'leader').map((n) => [n.id, n.term]);
+    assert.deepEqual(leaders, [['A', 1], ['C', 2]], 'two leaders, in different terms');
+    assert.equal(uncommitted(node(s, 'A')), 1, "the minority's change stays uncommitted");
+    assert.equal(node(s, 'A').kv.x, '1');
+    await p.locator('#tour-continue').click();
+    t = await toPause(p);
+    s = await state(p);
+    assert.equal(t.state, 'finished');
+    assert.equal(node(s, 'A').role, 'follower', 'A stepped down');
+    for (const id of ['A', 'B']) {
+      assert.ok(!node(s, id).log.some((e) => e.command === 'x=2'), `${id} threw x=2 away`);
+      assert.equal(node(s, id).kv.x, '3');
+    }
+    // Back to where step 3 began: two leaders again, x=2 back in A's log.
+    await p.locator('#tour-back').click();
+    s = await state(p);
+    assert.equal(node(s, 'A').log[2].command, 'x=2');
+    assert.equal((await tourState(p)).step, 3);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('?tour=NAME&step=K opens a step; a bad name or step is a notice and the page runs', async () => {
+    let { page: p, errors } = await page('?tour=restart&step=3');
+    const t = await tourState(p);
+    assert.equal(t.name, 'restart');
+    assert.equal(t.step, 3);
+    assert.equal(await p.locator('#tour-card').isVisible(), true);
+    await p.close();
+    for (const [query, words] of [['?tour=nope', "no tour named 'nope'"], ['?tour=election&step=99', 'steps 1 to 5, not 99']]) {
+      ({ page: p, errors } = await page(query));
+      await p.locator('.notice', { hasText: words }).waitFor();
+      assert.equal((await tourState(p)).state, 'none');
+      await p.evaluate(() => window.riverRaft.advance(1000));
+      assert.ok((await state(p)).nodes.some((n) => n.role === 'leader'), 'the page still runs');
+      assert.deepEqual(errors, []);
+      await p.close();
+    }
+  });
+
+  test('S opens the Tours menu from the keyboard, Escape closes it', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await p.locator('#canvas').click({ position: { x: 5, y: 5 } });
+    await p.keyboard.press('s');
+    await p.locator('#tours-list').waitFor({ state: 'visible' });
+    await p.keyboard.press('Escape');
+    await p.locator('#tours-list').waitFor({ state: 'hidden' });
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+});

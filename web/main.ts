@@ -535,6 +535,17 @@ $('scenario-run').addEventListener('click', () => {
 });
 $('help-button').addEventListener('click', () => ui.help.showModal());
 
+// The first visit's hint points at the help; once dismissed (or the help opened) it stays away.
+const HINT_SEEN = 'river-raft-hint-seen';
+function hintSeen(): void {
+  $('first-hint').hidden = true;
+  try { localStorage.setItem(HINT_SEEN, '1'); } catch { /* storage may be off: the hint just comes back */ }
+}
+try { $('first-hint').hidden = localStorage.getItem(HINT_SEEN) === '1'; } catch { $('first-hint').hidden = false; }
+$('first-hint-close').addEventListener('click', hintSeen);
+$('first-hint-open').addEventListener('click', () => { hintSeen(); ui.help.showModal(); });
+ui.help.addEventListener('close', hintSeen);
+
 // ----- keyboard -----
 
 /** Whether keys typed now are text: in a text field, a list, a modal dialog. Anywhere else

@@ -11,6 +11,41 @@ const page = servePage('dist');
 const feedText = (p) => p.locator('#feed').textContent();
 
 describe('the page explains itself', () => {
+  // First in the file: the browser profile has not seen the page yet.
+  test('a first visit shows a hint to How to read this; once used it stays away', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    const hint = p.locator('#first-hint');
+    await hint.waitFor({ state: 'visible' });
+    await p.locator('#first-hint-open').click();
+    await p.locator('#help-dialog').waitFor({ state: 'visible' });
+    await p.keyboard.press('Escape');
+    await p.locator('#help-dialog').waitFor({ state: 'hidden' });
+    assert.equal(await hint.isVisible(), false);
+    await p.reload();
+    await p.waitForFunction(() => window.riverRaft !== undefined);
+    assert.equal(await hint.isVisible(), false, 'not again on the next visit');
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('"?" opens How to read this: every mark, and the words split vote, rollback, term, commit', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await p.locator('#canvas').click({ position: { x: 5, y: 5 } });
+    await p.keyboard.press('?');
+    const help = p.locator('#help-dialog');
+    await help.waitFor({ state: 'visible' });
+    const text = await help.textContent();
+    for (const words of ['election timer', 'votes it holds', 'how many log entries it carries', 'a message you hold',
+      'one-way cut', 'lost on the way', 'solid boxes are committed', 'menu is open', 'User X',
+      'split vote', 'rollback', 'term', 'commit']) {
+      assert.ok(text.includes(words), `the help explains ${words}`);
+    }
+    await p.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('a broken variant switched on shows a banner that switches it off; focus stays', async () => {
     const { page: p, errors } = await page('?seed=1');
     assert.equal(await p.locator('#broken').isVisible(), false);

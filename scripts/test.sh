@@ -9,4 +9,4 @@ cd "$root"
 bash scripts/setup.sh --browser
 bash scripts/test-rust.sh
 bash scripts/build.sh
-node --test --test-concurrency=1 web/tests/page.test.mjs web/tests/teach.test.mjs web/tests/anywhere.test.mjs web/tests/share.test.mjs web/tests/embed.test.mjs
+node --test --test-concurrency=1 web/tests/*.test.mjs

@@ -482,7 +482,7 @@ fn check(
         })
         .sum();
     println!(
-        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, operations {}, violations {}, not converged {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
+        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, operations {}, violations {}, not converged {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
         checked.len(),
         sim_s,
         sum(|r| r.events),
@@ -491,6 +491,7 @@ fn check(
         sum(|r| r.membership_changes),
         sum(|r| r.transfers),
         sum(|r| r.read_index_reads),
+        sum(|r| r.snapshots_installed),
         sum(|r| r.operations as u64),
         violations,
         reports.iter().filter(|r| r.outcome == Outcome::NoConvergence).count(),
@@ -643,7 +644,7 @@ fn run(
         }
     );
     println!(
-        "simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, operations {}, trace digest {:016x}; {:.3} s wall",
+        "simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, operations {}, trace digest {:016x}; {:.3} s wall",
         report.sim_ms as f64 / 1000.0,
         report.events,
         report.elections,
@@ -651,6 +652,7 @@ fn run(
         report.membership_changes,
         report.transfers,
         report.read_index_reads,
+        report.snapshots_installed,
         report.operations,
         report.trace_digest,
         wall
@@ -736,7 +738,7 @@ fn run_scenario(
     };
     write_outputs(&sim, history, trace)?;
     println!(
-        "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, violations {}",
+        "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, violations {}",
         sim.now_ms() as f64 / 1000.0,
         sim.stats.events,
         sim.stats.elections,
@@ -744,6 +746,7 @@ fn run_scenario(
         sim.stats.membership_changes,
         sim.stats.transfers,
         sim.stats.read_index_reads,
+        sim.stats.snapshots_installed,
         sim.checker.violation_count()
     );
     for v in sim.checker.violations() {

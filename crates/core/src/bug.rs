@@ -32,11 +32,15 @@ pub enum Bug {
     /// instead of its `match_index` (what was acknowledged, Figure 2), so it commits entries
     /// that a majority never stored.
     CommitFromNextIndex,
+    /// A follower that installs a snapshot keeps the log entries after the snapshot's index
+    /// even when its own entry there has another term (paper §7 says: discard the whole log),
+    /// so entries of a deposed leader's branch survive after the new leader's prefix.
+    SnapshotKeepsConflictingLog,
 }
 
 impl Bug {
     /// Every variant, in a fixed order.
-    pub const ALL: [Bug; 8] = [
+    pub const ALL: [Bug; 9] = [
         Bug::Figure8Commit,
         Bug::ForgetVote,
         Bug::NoUpToDateCheck,
@@ -45,6 +49,7 @@ impl Bug {
         Bug::ReadWithoutHeartbeat,
         Bug::TruncateOnStaleAppend,
         Bug::CommitFromNextIndex,
+        Bug::SnapshotKeepsConflictingLog,
     ];
 
     /// The name used on command lines, in URLs and in scenario files.
@@ -58,6 +63,7 @@ impl Bug {
             Bug::ReadWithoutHeartbeat => "read-without-heartbeat",
             Bug::TruncateOnStaleAppend => "truncate-on-stale-append",
             Bug::CommitFromNextIndex => "commit-from-next-index",
+            Bug::SnapshotKeepsConflictingLog => "snapshot-keeps-conflicting-log",
         }
     }
 
@@ -75,6 +81,9 @@ impl Bug {
             }
             Bug::StaleRead => {
                 "Reads are served from the contacted server's own state without going through the log, so clients can read stale values."
+            }
+            Bug::SnapshotKeepsConflictingLog => {
+                "A follower that installs a snapshot keeps its log entries after the snapshot even when they conflict with it, so two logs with the same entry can disagree on what comes before it."
             }
             Bug::ConfigChangeBeforeNoop => {
                 "A new leader changes the membership before committing an entry of its own term, so two configurations from different terms can both win majorities and a committed entry is lost (the 2015 erratum)."

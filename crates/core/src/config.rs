@@ -38,6 +38,9 @@ pub struct Config {
     pub check_quorum: bool,
     /// Upper bound on entries in one AppendEntries.
     pub max_entries_per_append: usize,
+    /// The most snapshot bytes one InstallSnapshot carries (paper §7: snapshots travel in
+    /// chunks, each with its offset and a `done` flag on the last).
+    pub snapshot_chunk_bytes: usize,
     /// Deliberately broken behaviours, for teaching; empty by default.
     pub bugs: BugSet,
 }
@@ -71,6 +74,8 @@ pub enum ConfigError {
     },
     /// An AppendEntries must be allowed to carry at least one entry.
     MaxEntriesZero,
+    /// An InstallSnapshot must be allowed to carry at least one byte.
+    SnapshotChunkZero,
 }
 
 impl fmt::Display for ConfigError {
@@ -99,6 +104,9 @@ impl fmt::Display for ConfigError {
             ConfigError::MaxEntriesZero => {
                 write!(f, "an AppendEntries must carry at least one entry")
             }
+            ConfigError::SnapshotChunkZero => {
+                write!(f, "an InstallSnapshot must carry at least one byte")
+            }
         }
     }
 }
@@ -116,6 +124,7 @@ impl Config {
             pre_vote: false,
             check_quorum: false,
             max_entries_per_append: DEFAULT_MAX_ENTRIES_PER_APPEND,
+            snapshot_chunk_bytes: crate::snapshot::DEFAULT_SNAPSHOT_CHUNK_BYTES,
             bugs: BugSet::NONE,
         }
     }
@@ -149,6 +158,9 @@ impl Config {
         }
         if self.max_entries_per_append == 0 {
             return Err(ConfigError::MaxEntriesZero);
+        }
+        if self.snapshot_chunk_bytes == 0 {
+            return Err(ConfigError::SnapshotChunkZero);
         }
         Ok(())
     }

@@ -73,6 +73,10 @@ pub enum RefusalReason {
     },
     /// The entries would run past the last representable log index.
     IndexOverflow,
+    /// An InstallSnapshot no server could send (index or term 0, an index past
+    /// [`crate::MAX_SNAPSHOT_INDEX`], bytes past [`crate::MAX_SNAPSHOT_BYTES`]), or
+    /// a reply claiming more bytes than the leader's snapshot has.
+    MalformedSnapshot,
     /// A success reply claims the follower matches entries the leader does not have.
     MatchPastLog {
         /// The claimed match index.
@@ -206,6 +210,24 @@ pub enum Event {
         kind: MessageKind,
         /// What was wrong with it.
         reason: RefusalReason,
+    },
+    /// This server compacted its log up to `index` into a snapshot its owner took (thesis
+    /// §5.1).
+    SnapshotTaken {
+        /// The snapshot's last included index.
+        index: LogIndex,
+        /// Its term.
+        term: Term,
+    },
+    /// This server installed a snapshot its leader sent (paper §7): its state machine starts
+    /// over from it.
+    SnapshotInstalled {
+        /// The snapshot's last included index.
+        index: LogIndex,
+        /// Its term.
+        term: Term,
+        /// Whether log entries after it were kept (the log had the snapshot's last entry).
+        kept_log: bool,
     },
     /// The configuration in effect changed: a configuration entry was appended (it takes
     /// effect before it commits, thesis §4.1), or one was truncated and the one before it

@@ -2,7 +2,8 @@
 //!
 //! This crate implements Raft as described by Ongaro and Ousterhout, "In Search of an
 //! Understandable Consensus Algorithm" (USENIX ATC 2014, cited as §N and Figure N), with
-//! PreVote, CheckQuorum and single-server membership changes from Ongaro's PhD thesis (2014).
+//! PreVote, CheckQuorum, single-server membership changes and log compaction with snapshots
+//! from Ongaro's PhD thesis (2014).
 //!
 //! A [`Node`] reads no clock, does no I/O and uses no OS randomness. Inputs: [`Node::tick`],
 //! [`Node::step`] (a peer's [`Message`]), [`Node::propose`] and [`Node::restart`]. Output: a
@@ -28,6 +29,7 @@ mod quorum;
 mod read;
 mod rng;
 mod role;
+mod snapshot;
 mod types;
 mod vote;
 
@@ -36,10 +38,11 @@ pub use config::{Config, ConfigError, DEFAULT_MAX_ENTRIES_PER_APPEND, MAX_CLUSTE
 pub use event::{Event, RefusalReason, StepDownReason, VoteDenial};
 pub use log::{Entry, Log, Payload};
 pub use membership::{ChangeRefusal, Membership, MembershipChange};
-pub use message::{Body, Message, MessageKind, RejectHint};
+pub use message::{Body, Message, MessageKind, RejectHint, MAX_SNAPSHOT_INDEX};
 pub use node::{HardState, Node, Proposal, Ready, Transfer};
 pub use quorum::{quorum_index, Voters};
 pub use read::{Read, ReadId, ReadResult, ReadState, MAX_PENDING_READS};
 pub use rng::Rng;
 pub use role::{Progress, Role};
+pub use snapshot::{Snapshot, DEFAULT_SNAPSHOT_CHUNK_BYTES, MAX_SNAPSHOT_BYTES};
 pub use types::{LogIndex, NodeId, Term};

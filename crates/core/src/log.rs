@@ -27,15 +27,25 @@ pub struct Entry<C> {
     pub payload: Payload<C>,
 }
 
-/// The log of one server. Invariant: entry terms never decrease along the log.
+/// The log of one server: a compacted prefix (thesis ch. 5: everything up to
+/// `snapshot_index` lives only in a snapshot) followed by the entries still held.
+/// Invariants: entry terms never decrease along the log, and the first held entry's term is
+/// at least `snapshot_term`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Log<C> {
+    /// The last index the snapshot covers; 0 when nothing is compacted.
+    snapshot_index: LogIndex,
+    /// The term of the entry at `snapshot_index`; 0 when nothing is compacted.
+    snapshot_term: Term,
+    /// Entries `snapshot_index + 1 ..`.
     entries: Vec<Entry<C>>,
 }
 
 impl<C> Default for Log<C> {
     fn default() -> Self {
         Log {
+            snapshot_index: LogIndex::ZERO,
+            snapshot_term: Term(0),
             entries: Vec::new(),
         }
     }
@@ -44,46 +54,87 @@ impl<C> Default for Log<C> {
 impl<C: Clone> Log<C> {
     /// A log holding `entries` (index 1 first), as restored from stable storage.
     pub fn from_entries(entries: Vec<Entry<C>>) -> Log<C> {
-        let log = Log { entries };
+        Log::from_parts(LogIndex::ZERO, Term(0), entries)
+    }
+
+    /// A log whose first `snapshot_index` entries are compacted into a snapshot that ends
+    /// in `snapshot_term`, followed by `entries`, as restored from stable storage.
+    pub fn from_parts(
+        snapshot_index: LogIndex,
+        snapshot_term: Term,
+        entries: Vec<Entry<C>>,
+    ) -> Log<C> {
+        let log = Log {
+            snapshot_index,
+            snapshot_term,
+            entries,
+        };
         log.assert_terms_monotonic();
         log
     }
 
-    /// Index of the last entry, or 0 when empty.
+    /// The last index the snapshot covers (0: nothing compacted).
+    pub fn snapshot_index(&self) -> LogIndex {
+        self.snapshot_index
+    }
+
+    /// The term of the entry at [`Log::snapshot_index`].
+    pub fn snapshot_term(&self) -> Term {
+        self.snapshot_term
+    }
+
+    /// The first index still held as an entry.
+    pub fn first_index(&self) -> LogIndex {
+        self.snapshot_index.next()
+    }
+
+    /// Index of the last entry (or of the snapshot's last), or 0 when empty.
     pub fn last_index(&self) -> LogIndex {
-        LogIndex(self.entries.len() as u64)
+        LogIndex(
+            self.snapshot_index
+                .0
+                .saturating_add(self.entries.len() as u64),
+        )
     }
 
-    /// Term of the last entry, or 0 when empty.
+    /// Term of the last entry (or of the snapshot's last), or 0 when empty.
     pub fn last_term(&self) -> Term {
-        self.entries.last().map_or(Term(0), |e| e.term)
+        self.entries.last().map_or(self.snapshot_term, |e| e.term)
     }
 
-    /// The term at `index`: `Some(Term(0))` at index 0, `None` past the end.
+    /// The term at `index`: `Some(Term(0))` at index 0, the snapshot's term at its last
+    /// index, `None` past the end and inside the compacted prefix.
     pub fn term_at(&self, index: LogIndex) -> Option<Term> {
-        if index.0 == 0 {
-            return Some(Term(0));
+        if index == self.snapshot_index {
+            return Some(self.snapshot_term);
         }
         self.entry(index).map(|e| e.term)
     }
 
-    /// The entry at `index`, if present.
+    /// The entry at `index`, if it is held (not past the end, not compacted).
     pub fn entry(&self, index: LogIndex) -> Option<&Entry<C>> {
-        self.entries.get(position(index)?)
+        self.entries.get(self.position(index)?)
     }
 
-    /// Entries from `from` through `to`, both inclusive and clipped to the log.
+    /// Held entries from `from` through `to`, both inclusive and clipped to what is held.
     pub fn slice(&self, from: LogIndex, to: LogIndex) -> &[Entry<C>] {
         let len = self.entries.len();
-        let start = position(from.max(LogIndex(1))).map_or(len, |p| p.min(len));
-        let end = usize::try_from(to.0).map_or(len, |e| e.min(len));
+        let start = self
+            .position(from.max(self.first_index()))
+            .map_or(len, |p| p.min(len));
+        let end =
+            to.0.checked_sub(self.snapshot_index.0)
+                .and_then(|e| usize::try_from(e).ok())
+                .map_or(if to < self.snapshot_index { 0 } else { len }, |e| {
+                    e.min(len)
+                });
         if start >= end {
             return &[];
         }
         &self.entries[start..end]
     }
 
-    /// Every entry, index 1 first.
+    /// Every held entry, [`Log::first_index`] first.
     pub fn entries(&self) -> &[Entry<C>] {
         &self.entries
     }
@@ -99,11 +150,49 @@ impl<C: Clone> Log<C> {
         self.entries.push(entry);
     }
 
-    /// Removes every entry from `index` on (nothing if `index` is past the end).
+    /// Removes every entry from `index` on (nothing if `index` is past the end). The
+    /// compacted prefix is committed and is never removed.
     pub fn truncate_from(&mut self, index: LogIndex) {
-        assert!(index.0 >= 1, "cannot truncate before index 1");
-        if let Some(keep) = position(index) {
+        assert!(
+            index > self.snapshot_index,
+            "cannot truncate the compacted prefix"
+        );
+        if let Some(keep) = self.position(index) {
             self.entries.truncate(keep);
+        }
+    }
+
+    /// Compacts every entry up to `index` (held, past the current snapshot) into the
+    /// snapshot (thesis §5.1): they are dropped, their last term kept.
+    pub fn compact(&mut self, index: LogIndex) {
+        let term = self.term_at(index).expect("compacting held entries");
+        let count = self.position(index).expect("past the snapshot") + 1;
+        self.entries.drain(..count);
+        self.snapshot_index = index;
+        self.snapshot_term = term;
+    }
+
+    /// Puts an installed snapshot ending at (`index`, `term`) under the log (paper §7,
+    /// Figure 13): if an entry there has the same term the entries after it are kept,
+    /// otherwise (unless `keep_anyway`, a deliberately broken variant) the whole log is
+    /// discarded. Returns whether entries were kept.
+    pub fn install(&mut self, index: LogIndex, term: Term, keep_anyway: bool) -> bool {
+        assert!(
+            index > self.snapshot_index,
+            "a snapshot installs past the current one"
+        );
+        let matches = self.term_at(index) == Some(term);
+        if matches || (keep_anyway && index < self.last_index()) {
+            let count = self.position(index).map_or(0, |p| p + 1);
+            self.entries.drain(..count.min(self.entries.len()));
+            self.snapshot_index = index;
+            self.snapshot_term = term;
+            true
+        } else {
+            self.entries.clear();
+            self.snapshot_index = index;
+            self.snapshot_term = term;
+            false
         }
     }
 
@@ -113,10 +202,11 @@ impl<C: Clone> Log<C> {
         (last_log_term, last_log_index) >= (self.last_term(), self.last_index())
     }
 
-    /// The first index holding `term`, searching back from `from` (for the conflict hint).
+    /// The first index holding `term`, searching back from `from` (for the conflict hint);
+    /// the search stops at the snapshot.
     pub fn first_index_of_term(&self, term: Term, from: LogIndex) -> LogIndex {
         let mut index = from;
-        while index.0 > 1 && self.term_at(index.prev()) == Some(term) {
+        while index > self.first_index() && self.term_at(index.prev()) == Some(term) {
             index = index.prev();
         }
         index
@@ -124,10 +214,14 @@ impl<C: Clone> Log<C> {
 
     /// The last index holding `term`, if any entry has it (the leader's side of the hint).
     pub fn last_index_of_term(&self, term: Term) -> Option<LogIndex> {
-        self.entries
+        let held = self
+            .entries
             .iter()
             .rposition(|e| e.term == term)
-            .map(|p| LogIndex(p as u64 + 1))
+            .map(|p| LogIndex(self.snapshot_index.0 + p as u64 + 1));
+        let at_snapshot = (self.snapshot_index.0 > 0 && self.snapshot_term == term)
+            .then_some(self.snapshot_index);
+        held.or(at_snapshot)
     }
 
     /// The last configuration entry from `from` through `to` (both inclusive, clipped to
@@ -151,12 +245,14 @@ impl<C: Clone> Log<C> {
             "log terms must not decrease"
         );
     }
-}
 
-/// Where entry `index` sits in the vector: `None` for index 0 and for an index no `usize`
-/// can hold. Checked, never `as usize`: on wasm32 that would truncate index 2^32 + 1 to 1.
-fn position(index: LogIndex) -> Option<usize> {
-    usize::try_from(index.0.checked_sub(1)?).ok()
+    /// Where entry `index` sits in the vector: `None` at or below the snapshot and for an
+    /// index no `usize` can hold. Checked, never `as usize`: on wasm32 that would truncate
+    /// index 2^32 + 1 to 1.
+    fn position(&self, index: LogIndex) -> Option<usize> {
+        let offset = self.snapshot_index.0.checked_add(1)?;
+        usize::try_from(index.0.checked_sub(offset)?).ok()
+    }
 }
 
 #[cfg(test)]
@@ -212,10 +308,10 @@ mod tests {
             assert!(log.slice(LogIndex(index), LogIndex(u64::MAX)).is_empty());
         }
         assert_eq!(log.slice(LogIndex(1), LogIndex(u64::MAX)).len(), 2);
-        assert_eq!(position(LogIndex(0)), None);
-        assert_eq!(position(LogIndex(1)), Some(0));
+        assert_eq!(log.position(LogIndex(0)), None);
+        assert_eq!(log.position(LogIndex(1)), Some(0));
         if usize::BITS == 32 {
-            assert_eq!(position(LogIndex((1u64 << 32) + 1)), None);
+            assert_eq!(log.position(LogIndex((1u64 << 32) + 1)), None);
         }
     }
 
@@ -230,6 +326,50 @@ mod tests {
             log.entries(),
             &vec![log_of(&[1, 1]).entries()[0].clone(); 2][..]
         );
+    }
+
+    /// Thesis §5.1: compaction drops a prefix; indexes keep their meaning.
+    #[test]
+    fn compaction_keeps_indexes_and_the_last_term() {
+        let mut log = log_of(&[1, 1, 2, 3, 3]);
+        log.compact(LogIndex(3));
+        assert_eq!(log.snapshot_index(), LogIndex(3));
+        assert_eq!(log.first_index(), LogIndex(4));
+        assert_eq!(log.last_index(), LogIndex(5));
+        assert_eq!(log.term_at(LogIndex(3)), Some(Term(2)));
+        assert_eq!(log.term_at(LogIndex(2)), None, "compacted");
+        assert!(log.entry(LogIndex(3)).is_none());
+        assert_eq!(log.entry(LogIndex(4)).map(|e| e.term), Some(Term(3)));
+        assert_eq!(log.slice(LogIndex(1), LogIndex(9)).len(), 2);
+        assert_eq!(log.slice(LogIndex(1), LogIndex(2)).len(), 0);
+        assert_eq!(log.slice(LogIndex(5), LogIndex(5)).len(), 1);
+        assert_eq!(log.last_index_of_term(Term(2)), Some(LogIndex(3)));
+        assert_eq!(log.first_index_of_term(Term(3), LogIndex(5)), LogIndex(4));
+        log.truncate_from(LogIndex(5));
+        assert_eq!(log.last_index(), LogIndex(4));
+    }
+
+    /// Paper §7: an installed snapshot keeps the entries after it only if the log has the
+    /// snapshot's last entry; otherwise the whole log goes.
+    #[test]
+    fn installing_a_snapshot_keeps_only_a_matching_suffix() {
+        let mut log = log_of(&[1, 1, 2, 2]);
+        assert!(log.install(LogIndex(2), Term(1), false));
+        assert_eq!(
+            (log.first_index(), log.last_index()),
+            (LogIndex(3), LogIndex(4))
+        );
+        let mut log = log_of(&[1, 1, 2, 2]);
+        assert!(!log.install(LogIndex(3), Term(3), false));
+        assert_eq!(log.last_index(), LogIndex(3));
+        assert!(log.entries().is_empty());
+        assert_eq!(log.last_term(), Term(3));
+        let mut log = log_of(&[1, 1, 2, 2]);
+        assert!(
+            log.install(LogIndex(3), Term(3), true),
+            "the broken variant keeps them"
+        );
+        assert_eq!(log.last_index(), LogIndex(4));
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use crate::event::RefusalReason;
 use crate::log::{Entry, Payload};
+use crate::membership::Membership;
 use crate::read::ReadId;
+use crate::snapshot::MAX_SNAPSHOT_BYTES;
 use crate::types::{LogIndex, NodeId, Term};
 use alloc::vec::Vec;
 
@@ -22,7 +24,7 @@ pub struct Message<C> {
     pub body: Body<C>,
 }
 
-/// The four kinds of Raft message, with every field the paper names.
+/// The kinds of Raft message, with every field the paper names.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Body<C> {
     /// RequestVote (§5.2), or a PreVote probe when `pre_vote` (thesis §9.6).
@@ -88,7 +90,37 @@ pub enum Body<C> {
         /// The read index, if granted.
         read_index: Option<LogIndex>,
     },
+    /// InstallSnapshot (paper §7, Figure 13): one chunk of the leader's snapshot, for a
+    /// follower that needs entries the leader has compacted away.
+    InstallSnapshot {
+        /// The snapshot's last included index.
+        last_included_index: LogIndex,
+        /// The term of that entry.
+        last_included_term: Term,
+        /// The configuration the snapshot carries (thesis §5.1).
+        membership: Membership,
+        /// Where this chunk sits in the snapshot's bytes.
+        offset: u64,
+        /// The chunk.
+        data: Vec<u8>,
+        /// Whether this is the last chunk.
+        done: bool,
+    },
+    /// The answer to an InstallSnapshot: how many bytes of which snapshot the follower holds,
+    /// so the leader sends the next chunk (or resends from there).
+    InstallSnapshotResponse {
+        /// The snapshot answered about.
+        last_included_index: LogIndex,
+        /// Bytes received so far, in order from offset 0.
+        received: u64,
+        /// Whether the follower has installed it (or already had everything it covers).
+        done: bool,
+    },
 }
+
+/// The largest last included index a snapshot may name: half the index space, so that no
+/// log built on it can run out of indexes. No real cluster comes near it.
+pub const MAX_SNAPSHOT_INDEX: u64 = u64::MAX / 2;
 
 /// The follower's hint after a failed consistency check, so the leader can skip a whole term
 /// of mismatching entries per round trip instead of one entry (§5.3, last paragraphs).
@@ -121,6 +153,10 @@ pub enum MessageKind {
     ReadIndex,
     /// The leader's answer with a read index.
     ReadIndexResponse,
+    /// A chunk of a snapshot.
+    InstallSnapshot,
+    /// Answer to InstallSnapshot.
+    InstallSnapshotResponse,
 }
 
 impl<C> Message<C> {
@@ -135,6 +171,8 @@ impl<C> Message<C> {
             Body::TimeoutNow => MessageKind::TimeoutNow,
             Body::ReadIndex { .. } => MessageKind::ReadIndex,
             Body::ReadIndexResponse { .. } => MessageKind::ReadIndexResponse,
+            Body::InstallSnapshot { .. } => MessageKind::InstallSnapshot,
+            Body::InstallSnapshotResponse { .. } => MessageKind::InstallSnapshotResponse,
         }
     }
 
@@ -195,11 +233,37 @@ impl<C> Message<C> {
                 }
                 None
             }
+            Body::InstallSnapshot {
+                last_included_index,
+                last_included_term,
+                membership,
+                offset,
+                data,
+                ..
+            } => {
+                let index = *last_included_index;
+                let end = u64::try_from(data.len())
+                    .ok()
+                    .and_then(|n| offset.checked_add(n));
+                let too_big = end.is_none_or(|e| e > MAX_SNAPSHOT_BYTES as u64);
+                if index.0 == 0
+                    || last_included_term.0 == 0
+                    || index.0 > MAX_SNAPSHOT_INDEX
+                    || too_big
+                {
+                    Some(RefusalReason::MalformedSnapshot)
+                } else if membership.is_malformed() {
+                    Some(RefusalReason::MalformedMembership { index })
+                } else {
+                    above(index, *last_included_term)
+                }
+            }
             Body::RequestVoteResponse { .. }
             | Body::AppendEntriesResponse { .. }
             | Body::TimeoutNow
             | Body::ReadIndex { .. }
-            | Body::ReadIndexResponse { .. } => None,
+            | Body::ReadIndexResponse { .. }
+            | Body::InstallSnapshotResponse { .. } => None,
         }
     }
 
@@ -225,6 +289,8 @@ impl MessageKind {
             MessageKind::TimeoutNow => "TimeoutNow",
             MessageKind::ReadIndex => "ReadIndex",
             MessageKind::ReadIndexResponse => "ReadIndex reply",
+            MessageKind::InstallSnapshot => "InstallSnapshot",
+            MessageKind::InstallSnapshotResponse => "InstallSnapshot reply",
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::message::{Body, Message};
 use crate::read::{LeaderReads, ReadState, ReadWait};
 use crate::rng::Rng;
 use crate::role::{Leader, Progress, Role, RoleState};
+use crate::snapshot::Snapshot;
 use crate::types::{LogIndex, NodeId, Term};
 use alloc::vec::Vec;
 
@@ -36,6 +37,13 @@ pub struct Ready<C> {
     pub persist_log_from: Option<LogIndex>,
     /// Messages to send, once the above is durable.
     pub messages: Vec<Message<C>>,
+    /// A snapshot to write to stable storage before the log suffix (dropping every stored
+    /// entry up to its index). With `install_snapshot` the state machine must also start
+    /// over from it, before applying `apply`.
+    pub snapshot: Option<Snapshot>,
+    /// Whether `snapshot` came from the leader (restore the state machine from it) rather
+    /// than from this server's own compaction.
+    pub install_snapshot: bool,
     /// Newly committed entries to apply, as an inclusive index range into `node.log()`.
     pub apply: Option<(LogIndex, LogIndex)>,
     /// What happened, in order.
@@ -50,6 +58,8 @@ impl<C> Default for Ready<C> {
         Ready {
             hard_state: None,
             persist_log_from: None,
+            snapshot: None,
+            install_snapshot: false,
             messages: Vec::new(),
             apply: None,
             events: Vec::new(),
@@ -113,10 +123,19 @@ pub struct Node<C> {
     /// The configuration in effect: the last one in the log, committed or not (thesis §4.1),
     /// else `base_membership`.
     pub(crate) membership: Membership,
-    /// Where `membership` came from: the index of its log entry, 0 for the base.
+    /// Where `membership` came from: the index of its log entry; for the base, the snapshot's
+    /// index (0 for the initial configuration).
     pub(crate) membership_index: LogIndex,
-    /// The configuration below the log: the initial one from [`Config::cluster_size`].
+    /// The configuration below the log: the snapshot's, else the initial one from
+    /// [`Config::cluster_size`].
     base_membership: Membership,
+    /// The latest snapshot: what the log's compacted prefix stands for (thesis ch. 5).
+    pub(crate) snapshot: Option<Snapshot>,
+    /// A snapshot being received from the leader, chunk by chunk (paper §7): its index, term,
+    /// configuration and the bytes so far.
+    pub(crate) receiving: Option<(LogIndex, Term, Membership, Vec<u8>)>,
+    /// A snapshot to hand to the caller with the next Ready, and whether it was installed.
+    snapshot_dirty: Option<bool>,
     // Volatile state.
     pub(crate) commit_index: LogIndex,
     /// Figure 2's `lastApplied`: the highest index handed to the caller to apply (in a
@@ -155,16 +174,34 @@ impl<C: Clone> Node<C> {
         hard_state: HardState,
         entries: Vec<Entry<C>>,
     ) -> Result<Node<C>, ConfigError> {
+        Node::restart_from_snapshot(config, seed, hard_state, None, entries)
+    }
+
+    /// A server coming back from a crash with a snapshot and the log entries after it
+    /// (thesis §5.1): everything the snapshot covers is committed and applied (the caller
+    /// restores its state machine from the snapshot).
+    pub fn restart_from_snapshot(
+        config: Config,
+        seed: u64,
+        hard_state: HardState,
+        snapshot: Option<Snapshot>,
+        entries: Vec<Entry<C>>,
+    ) -> Result<Node<C>, ConfigError> {
         config.validate()?;
-        let log = Log::from_entries(entries);
+        let (snapshot_index, snapshot_term) = snapshot
+            .as_ref()
+            .map_or((LogIndex::ZERO, Term(0)), |s| (s.index, s.term));
+        let log = Log::from_parts(snapshot_index, snapshot_term, entries);
         assert!(
             log.last_term() <= hard_state.term,
             "stored log has an entry from a term after the stored term"
         );
-        let base_membership = Membership::initial(config.cluster_size);
+        let base_membership = snapshot
+            .as_ref()
+            .map_or(Membership::initial(config.cluster_size), |s| s.membership);
         let (membership_index, membership) = log
             .last_membership(LogIndex(1), log.last_index())
-            .unwrap_or((LogIndex::ZERO, base_membership));
+            .unwrap_or((snapshot_index, base_membership));
         let mut node = Node {
             config,
             term: hard_state.term,
@@ -173,8 +210,11 @@ impl<C: Clone> Node<C> {
             membership,
             membership_index,
             base_membership,
-            commit_index: LogIndex::ZERO,
-            last_applied: LogIndex::ZERO,
+            snapshot,
+            receiving: None,
+            snapshot_dirty: None,
+            commit_index: snapshot_index,
+            last_applied: snapshot_index,
             role: RoleState::Follower { leader: None },
             election_elapsed_ms: 0,
             election_timeout_ms: 0,
@@ -316,6 +356,7 @@ impl<C: Clone> Node<C> {
                     next_index: index,
                     match_index: LogIndex::ZERO,
                     recent_active: false,
+                    snapshot_offset: 0,
                 };
             }
             leader.broadcast_pending = true;
@@ -342,6 +383,63 @@ impl<C: Clone> Node<C> {
         self.start_transfer(target)
     }
 
+    /// Compacts the log up to `index` into `data`, the caller's state machine as of that
+    /// index (thesis §5.1): entries up to it are dropped, and a follower that needs them is
+    /// sent the snapshot instead. `index` must be applied (handed out in a Ready) and past
+    /// the current snapshot; returns whether it was.
+    pub fn compact(&mut self, index: LogIndex, data: alloc::sync::Arc<[u8]>) -> bool {
+        if index <= self.log.snapshot_index() || index > self.last_applied {
+            return false;
+        }
+        let Some(term) = self.log.term_at(index) else {
+            return false;
+        };
+        let membership = self
+            .log
+            .last_membership(self.log.first_index(), index)
+            .map_or(self.base_membership, |(_, m)| m);
+        self.log.compact(index);
+        self.base_membership = membership;
+        if self.membership_index <= index {
+            // The entry it came from is gone; the snapshot carries it now.
+            self.membership_index = index;
+        }
+        self.snapshot = Some(Snapshot {
+            index,
+            term,
+            membership,
+            data,
+        });
+        self.snapshot_dirty = Some(false);
+        self.events.push(Event::SnapshotTaken { index, term });
+        true
+    }
+
+    /// Puts a snapshot received whole from the leader in place of the log it covers (paper
+    /// §7, Figure 13, steps 5–8): keep the entries after it if the log has its last entry,
+    /// else discard the log; the state machine starts over from it.
+    pub(crate) fn install_snapshot(&mut self, snapshot: Snapshot) {
+        let keep_anyway = self.config.bugs.has(Bug::SnapshotKeepsConflictingLog);
+        let (index, term) = (snapshot.index, snapshot.term);
+        let kept_log = self.log.install(index, term, keep_anyway);
+        self.base_membership = snapshot.membership;
+        self.snapshot = Some(snapshot);
+        self.snapshot_dirty = Some(true);
+        self.mark_log_dirty(index.next());
+        if index > self.commit_index {
+            self.commit_index = index;
+        }
+        self.last_applied = index;
+        self.events.push(Event::SnapshotInstalled {
+            index,
+            term,
+            kept_log,
+        });
+        // The configuration in effect is the log's last, or now the snapshot's.
+        self.membership_index = self.membership_index.max(index);
+        self.refresh_membership(index);
+    }
+
     // ----- output -----
 
     /// Whether [`Node::take_ready`] would return anything.
@@ -351,6 +449,7 @@ impl<C: Clone> Node<C> {
             || !self.messages.is_empty()
             || !self.events.is_empty()
             || self.commit_index > self.last_applied
+            || self.snapshot_dirty.is_some()
             || matches!(&self.role, RoleState::Leader(l) if l.broadcast_pending)
             || !self.read_results.is_empty()
             || self
@@ -373,6 +472,16 @@ impl<C: Clone> Node<C> {
             None
         };
         ready.persist_log_from = self.log_dirty_from.take();
+        match self.snapshot_dirty.take() {
+            Some(installed) => {
+                ready.snapshot = self.snapshot.clone();
+                ready.install_snapshot = installed;
+            }
+            None => {
+                ready.snapshot = None;
+                ready.install_snapshot = false;
+            }
+        }
         ready.messages.clear();
         ready.events.clear();
         core::mem::swap(&mut ready.messages, &mut self.messages);
@@ -418,6 +527,14 @@ impl<C: Clone> Node<C> {
     /// The log.
     pub fn log(&self) -> &Log<C> {
         &self.log
+    }
+    /// The latest snapshot, if the log was ever compacted.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_ref()
+    }
+    /// The highest index handed out to apply (or covered by an installed snapshot).
+    pub fn applied_index(&self) -> LogIndex {
+        self.last_applied
     }
     /// The configuration in effect (thesis §4.1: the latest in the log, committed or not).
     pub fn membership(&self) -> Membership {
@@ -542,7 +659,7 @@ impl<C: Clone> Node<C> {
                     _ => {}
                 }
                 let leader = match m.body {
-                    Body::AppendEntries { .. } => Some(m.from),
+                    Body::AppendEntries { .. } | Body::InstallSnapshot { .. } => Some(m.from),
                     _ => None,
                 };
                 self.become_follower(m.term, leader, StepDownReason::HigherTerm);
@@ -571,6 +688,18 @@ impl<C: Clone> Node<C> {
                             match_index: LogIndex::ZERO,
                             reject: None,
                             read_round: 0,
+                        },
+                    ),
+                    Body::InstallSnapshot {
+                        last_included_index,
+                        ..
+                    } => self.send(
+                        m.from,
+                        self.term,
+                        Body::InstallSnapshotResponse {
+                            last_included_index,
+                            received: 0,
+                            done: false,
                         },
                     ),
                     _ => {}
@@ -691,7 +820,7 @@ impl<C: Clone> Node<C> {
             // The entry may be gone: look again through the whole log.
             self.log
                 .last_membership(LogIndex(1), last)
-                .unwrap_or((LogIndex::ZERO, self.base_membership))
+                .unwrap_or((self.log.snapshot_index(), self.base_membership))
         } else {
             match self.log.last_membership(from, last) {
                 Some(found) => found,
@@ -746,6 +875,7 @@ impl<C: Clone> Node<C> {
                     next_index,
                     match_index: LogIndex::ZERO,
                     recent_active: false,
+                    snapshot_offset: 0,
                 })
                 .collect(),
             broadcast_pending: false,

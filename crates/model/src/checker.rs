@@ -329,7 +329,7 @@ fn is_dead(cluster: &Cluster, m: &Message<Command>) -> bool {
         Body::RequestVoteResponse { granted, .. } => {
             m.term < term || (m.term == term && (!granted || role != Role::Candidate))
         }
-        Body::AppendEntriesResponse { .. } => {
+        Body::AppendEntriesResponse { .. } | Body::InstallSnapshotResponse { .. } => {
             m.term < term || (m.term == term && role == Role::Follower)
         }
         // Only followers act on TimeoutNow, and a stale one is dropped unanswered.
@@ -337,7 +337,8 @@ fn is_dead(cluster: &Cluster, m: &Message<Command>) -> bool {
         Body::RequestVote { .. }
         | Body::AppendEntries { .. }
         | Body::ReadIndex { .. }
-        | Body::ReadIndexResponse { .. } => false,
+        | Body::ReadIndexResponse { .. }
+        | Body::InstallSnapshot { .. } => false,
     }
 }
 

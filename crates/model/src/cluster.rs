@@ -329,5 +329,25 @@ pub fn describe_message(m: &Message<Command>) -> String {
             Some(hint) => format!("{head} append rejected at {}", hint.rejected_index),
             None => format!("{head} append rejected (stale term)"),
         },
+        Body::InstallSnapshot {
+            last_included_index,
+            last_included_term,
+            offset,
+            data,
+            done,
+            ..
+        } => format!(
+            "{head} InstallSnapshot {last_included_index}@t{last_included_term} bytes {offset}+{}{}",
+            data.len(),
+            if *done { " done" } else { "" }
+        ),
+        Body::InstallSnapshotResponse {
+            last_included_index,
+            received,
+            done,
+        } => format!(
+            "{head} snapshot {last_included_index} {}",
+            if *done { "installed".to_string() } else { format!("has {received} bytes") }
+        ),
     }
 }

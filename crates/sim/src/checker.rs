@@ -59,8 +59,8 @@ pub enum Property {
     /// it over) is reported to the checker. Only a simulator that swapped a running node
     /// without saying so could (`crates/sim/tests/properties.rs` does that).
     MonotonicCommit,
-    /// A committed entry stays stored on a majority of the latest committed configuration,
-    /// across crashes.
+    /// A committed entry stays stored on enough voters of the latest committed configuration
+    /// that every majority of it includes one, across crashes.
     CommittedEntryKept,
     /// What the simulator reports about a server is possible: applied and committed
     /// indexes lie inside its log, it rewrites its log from index 1 on, it is one of the
@@ -112,6 +112,8 @@ pub struct Change {
     pub log_from: Option<LogIndex>,
     /// These entries were applied to the state machine.
     pub applied: Option<(LogIndex, LogIndex)>,
+    /// A snapshot from the leader was installed, covering entries up to this index.
+    pub snapshot_installed: Option<LogIndex>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -217,17 +219,50 @@ impl Checker {
     /// A server restarted from `stored`, the log on its disk: its volatile state (commit
     /// index, role) starts over, and its log is read again from the disk, whole, rather than
     /// assumed to be what it was before the crash.
-    pub fn restarted(&mut self, now_ms: u64, id: NodeId, stored: &[Entry<Command>]) {
+    ///
+    /// With a snapshot on the disk, the entries it covers are the committed ones (a server
+    /// snapshots only what it applied), so the log is read on from after it.
+    pub fn restarted(
+        &mut self,
+        now_ms: u64,
+        id: NodeId,
+        snapshot_index: LogIndex,
+        stored: &[Entry<Command>],
+    ) {
         if !self.enabled || !self.is_server(now_ms, id) {
             return;
         }
         let track = &mut self.tracks[id.index()];
         track.commit = LogIndex::ZERO;
         track.leading = None;
-        track.chain.clear();
-        track.committed_prefix = 0;
-        self.rechain(now_ms, id, LogIndex(1), stored);
+        if !self.rebase_on_snapshot(now_ms, id, snapshot_index) {
+            return;
+        }
+        self.rechain(now_ms, id, snapshot_index.next(), stored);
         self.check_committed_kept(now_ms);
+    }
+
+    /// Sets server `id`'s log fingerprints up to `snapshot_index` to the committed prefix's,
+    /// which is what a snapshot stands for. False (and a consistency report) if that prefix
+    /// was never known committed.
+    fn rebase_on_snapshot(&mut self, now_ms: u64, id: NodeId, snapshot_index: LogIndex) -> bool {
+        let Ok(covered) = usize::try_from(snapshot_index.0) else {
+            return false;
+        };
+        if covered > self.committed.len() {
+            let text = format!(
+                "{id} holds a snapshot up to index {snapshot_index}, past everything known committed"
+            );
+            self.inconsistent(now_ms, id, snapshot_index.0, text);
+            return false;
+        }
+        let track = &mut self.tracks[id.index()];
+        track.chain.clear();
+        track
+            .chain
+            .extend(self.committed[..covered].iter().map(|&(digest, _)| digest));
+        track.committed_prefix = covered as u64;
+        true
     }
 
     /// A server crashed: it leads no more; its stable log stays counted.
@@ -271,6 +306,15 @@ impl Checker {
         }
         self.tracks[i].term = node.term();
         // Leader Append-Only: a leader's Ready only ever starts past its old end.
+        if let Some(index) = change.snapshot_installed {
+            // The snapshot stands for the committed prefix up to its index; what the log
+            // holds after it is fingerprinted on that prefix again (Log Matching over
+            // snapshot plus log).
+            if self.rebase_on_snapshot(now_ms, id, index) {
+                let entries = node.log().slice(index.next(), node.log().last_index());
+                self.rechain(now_ms, id, index.next(), entries);
+            }
+        }
         if change.log_from == Some(LogIndex::ZERO) {
             let text = format!("{id}'s log was reported rewritten from index 0");
             self.inconsistent(now_ms, id, 1, text);
@@ -520,6 +564,12 @@ impl Checker {
         }
     }
 
+    /// A committed entry must stay on enough voters of the latest committed configuration
+    /// that every majority of it includes one: `voters - quorum + 1` of them. For an odd
+    /// count that is a majority; for an even count one fewer, because an entry committed by
+    /// the majority of a configuration in flight that adds a server (thesis §4.1: in effect
+    /// once appended) may sit on only half of the committed one — and half of an even
+    /// configuration still meets every majority of it.
     fn check_committed_kept(&mut self, now_ms: u64) {
         let committed = self.committed.len() as u64;
         if committed == 0 {
@@ -532,11 +582,12 @@ impl Checker {
             prefixes[voters] = LogIndex(track.map_or(0, |t| t.committed_prefix));
             voters += 1;
         }
-        let kept = quorum_index(&prefixes[..voters], self.membership.quorum());
+        let blocking = voters + 1 - self.membership.quorum();
+        let kept = quorum_index(&prefixes[..voters], blocking);
         if kept.0 < committed {
             let index = kept.0 + 1;
             let text = format!(
-                "the committed entry at index {index} is no longer stored on a majority of servers"
+                "the committed entry at index {index} is no longer stored on enough servers to meet every majority"
             );
             self.report(now_ms, Property::CommittedEntryKept, index, text);
         }

@@ -150,6 +150,8 @@ pub enum Quantity {
     Log,
     /// Entries not yet known committed.
     Uncommitted,
+    /// The last index its snapshot covers (0 without one).
+    Snapshot,
 }
 
 /// What `expect` checks.
@@ -217,6 +219,8 @@ pub enum Step {
     /// Hold every message now on the wire from the first server to the second (they wait
     /// until released), or release the held ones.
     Hold(NodeId, NodeId, bool),
+    /// A server compacts its log now, up to what it has applied (thesis §5.1).
+    Snapshot(NodeId),
     /// Run the simulation.
     Wait(WaitFor),
     /// Check a condition.
@@ -702,6 +706,8 @@ impl Scenario {
                     | "clients"
                     | "entries-per-append"
                     | "reads"
+                    | "snapshot-threshold"
+                    | "snapshot-chunk"
             );
             let mid_run = matches!(verb, "prevote" | "checkquorum" | "bug");
             if setting && p.acted && !mid_run {
@@ -757,6 +763,12 @@ impl Scenario {
                 }
                 "entries-per-append" => {
                     config.raft.max_entries_per_append = w.number("a count")? as usize
+                }
+                "snapshot-threshold" => {
+                    config.raft.snapshot_threshold = w.number("a count of entries")?
+                }
+                "snapshot-chunk" => {
+                    config.raft.snapshot_chunk_bytes = w.number("a size in bytes")? as usize
                 }
                 _ => {
                     p.acted = true;
@@ -822,6 +834,7 @@ impl Scenario {
                 let key = w.next("a key")?;
                 Step::Propose(to, Op::Get { key: key.into() })
             }
+            "snapshot" => Step::Snapshot(p.node(w)?),
             "timeout" => Step::Timeout(p.node(w)?),
             "crash" => Step::Crash(p.node(w)?),
             "restart" => Step::Restart(p.node(w)?),
@@ -1036,11 +1049,12 @@ impl Scenario {
                     "candidate" => Expect::Role(id, Some(Role::Candidate)),
                     "pre-candidate" => Expect::Role(id, Some(Role::PreCandidate)),
                     "down" => Expect::Role(id, None),
-                    q @ ("term" | "commit" | "log" | "uncommitted") => {
+                    q @ ("term" | "commit" | "log" | "uncommitted" | "snapshot") => {
                         let quantity = match q {
                             "term" => Quantity::Term,
                             "commit" => Quantity::Commit,
                             "log" => Quantity::Log,
+                            "snapshot" => Quantity::Snapshot,
                             _ => Quantity::Uncommitted,
                         };
                         let cmp = Parser::cmp(w)?;
@@ -1333,6 +1347,7 @@ impl Player {
                         });
                     }
                 }
+                Step::Snapshot(id) => driver.input(Input::Snapshot(*id)),
                 Step::Expect(expect) => check(driver.sim(), expect).map_err(err)?,
                 Step::Say(_) => {
                     let k = self.tour_step.map_or(0, |s| s + 1);
@@ -1412,6 +1427,7 @@ pub fn check(sim: &Simulation, expect: &Expect) -> Result<(), String> {
                 Quantity::Term => ("term", node.term().0),
                 Quantity::Commit => ("commit index", node.commit_index().0),
                 Quantity::Log => ("last log index", node.log().last_index().0),
+                Quantity::Snapshot => ("snapshot index", node.log().snapshot_index().0),
                 Quantity::Uncommitted => (
                     "uncommitted entry count",
                     node.log().last_index().0 - node.commit_index().0,

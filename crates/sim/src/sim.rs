@@ -17,8 +17,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 use river_core::{
-    Bug, BugSet, Config, ConfigError, Entry, Event, HardState, LogIndex, MembershipChange, Node,
-    NodeId, Proposal, Read, ReadId, ReadResult, Ready, Rng, Role, Term, Transfer, MAX_CLUSTER_SIZE,
+    Bug, BugSet, Config, ConfigError, Entry, Event, HardState, Log, LogIndex, MembershipChange,
+    Node, NodeId, Proposal, Read, ReadId, ReadResult, Ready, Rng, Role, Snapshot, Term, Transfer,
+    MAX_CLUSTER_SIZE,
 };
 
 /// Stream labels for [`Rng::fork`]: one per consumer of randomness.
@@ -33,6 +34,9 @@ pub mod stream {
     pub const FAULTS: u64 = 3;
     /// Faults on client links in `river check` (apart, so they reshuffle nothing else).
     pub const CLIENT_FAULTS: u64 = 0x20;
+    /// `river check`'s membership changes and compaction setting, apart from the other
+    /// faults so that adding them reshuffled no existing seed's schedule.
+    pub const MEMBERSHIP: u64 = 4;
 }
 
 /// Raft settings shared by every server of a cluster.
@@ -52,6 +56,11 @@ pub struct RaftOptions {
     pub bugs: BugSet,
     /// Most entries per AppendEntries.
     pub max_entries_per_append: usize,
+    /// Compact a server's log once this many applied entries follow its snapshot (thesis
+    /// §5.1); 0 never compacts.
+    pub snapshot_threshold: u64,
+    /// Most snapshot bytes per InstallSnapshot.
+    pub snapshot_chunk_bytes: usize,
     /// How a server serves a client's `get`.
     pub reads: ReadPath,
 }
@@ -97,6 +106,8 @@ impl Default for RaftOptions {
             bugs: BugSet::NONE,
             max_entries_per_append: c.max_entries_per_append,
             reads: ReadPath::ReadIndex,
+            snapshot_threshold: 0,
+            snapshot_chunk_bytes: c.snapshot_chunk_bytes,
         }
     }
 }
@@ -148,6 +159,7 @@ impl SimConfig {
         c.check_quorum = self.raft.check_quorum;
         c.bugs = self.raft.bugs;
         c.max_entries_per_append = self.raft.max_entries_per_append;
+        c.snapshot_chunk_bytes = self.raft.snapshot_chunk_bytes;
         c
     }
 
@@ -162,8 +174,39 @@ impl SimConfig {
 pub struct Disk {
     /// Term and vote.
     pub hard_state: HardState,
-    /// The log.
+    /// The latest snapshot, standing for every entry up to its index (thesis ch. 5).
+    pub snapshot: Option<Snapshot>,
+    /// The log entries after the snapshot (from index 1 when there is none).
     pub log: Vec<Entry<Command>>,
+}
+
+impl Disk {
+    /// The last index the stored snapshot covers, 0 without one.
+    pub fn snapshot_index(&self) -> LogIndex {
+        self.snapshot.as_ref().map_or(LogIndex::ZERO, |s| s.index)
+    }
+
+    /// Writes a Ready's snapshot, then its log suffix: what a server's stable storage does.
+    fn persist(
+        &mut self,
+        snapshot: Option<&Snapshot>,
+        log_from: Option<LogIndex>,
+        log: &Log<Command>,
+    ) {
+        if let Some(snapshot) = snapshot {
+            let covered = snapshot.index.0.saturating_sub(self.snapshot_index().0);
+            let drop = usize::try_from(covered).map_or(self.log.len(), |c| c.min(self.log.len()));
+            self.log.drain(..drop);
+            self.snapshot = Some(snapshot.clone());
+        }
+        if let Some(from) = log_from {
+            let keep = from.0.saturating_sub(self.snapshot_index().0 + 1);
+            self.log
+                .truncate(usize::try_from(keep).unwrap_or(usize::MAX));
+            self.log
+                .extend_from_slice(log.slice(from, log.last_index()));
+        }
+    }
 }
 
 /// One server: the Raft node while it runs, and what survives a crash.
@@ -217,6 +260,10 @@ pub struct Stats {
     pub transfers: u64,
     /// Reads served through ReadIndex, without a log entry (thesis §6.4).
     pub read_index_reads: u64,
+    /// Snapshots servers took of their own state machine (log compaction).
+    pub snapshots_taken: u64,
+    /// Snapshots followers installed from their leader.
+    pub snapshots_installed: u64,
 }
 
 /// Keys the automatic clients use: few, so operations contend.
@@ -490,17 +537,25 @@ impl Simulation {
         let mut ready = core::mem::take(&mut self.ready);
         let server = &mut self.servers[i];
         let node = server.node.as_mut().expect("running");
+        // Compaction past the threshold (thesis §5.1): the store as of the applied index
+        // becomes the snapshot, and the log up to there goes.
+        let threshold = self.config.raft.snapshot_threshold;
+        let applied = node.applied_index();
+        if threshold > 0 && applied.0.saturating_sub(node.log().snapshot_index().0) >= threshold {
+            node.compact(applied, server.kv.encode().into());
+        }
         node.take_ready(&mut ready);
         // 1. Stable storage first.
         if let Some(hard_state) = ready.hard_state {
             server.disk.hard_state = hard_state;
         }
-        if let Some(from) = ready.persist_log_from {
-            server.disk.log.truncate(from.0 as usize - 1);
-            server
-                .disk
-                .log
-                .extend_from_slice(node.log().slice(from, node.log().last_index()));
+        server
+            .disk
+            .persist(ready.snapshot.as_ref(), ready.persist_log_from, node.log());
+        // An installed snapshot replaces the state machine before anything after it applies.
+        if let (Some(snapshot), true) = (&ready.snapshot, ready.install_snapshot) {
+            server.kv = KvStore::decode(&snapshot.data)
+                .unwrap_or_else(|| KvStore::new(self.config.client_sessions));
         }
         // 2. Narration.
         let id = NodeId(i as u8);
@@ -513,6 +568,8 @@ impl Simulation {
                         self.stats.transfers += 1;
                     }
                 }
+                Event::SnapshotInstalled { .. } => self.stats.snapshots_installed += 1,
+                Event::SnapshotTaken { .. } => self.stats.snapshots_taken += 1,
                 Event::MembershipChanged { .. } if leading => self.stats.membership_changes += 1,
                 // A campaign TimeoutNow started; it is a transfer if the campaign wins.
                 Event::TimeoutNowReceived { term, .. } => {
@@ -556,6 +613,11 @@ impl Simulation {
             Change {
                 log_from: ready.persist_log_from,
                 applied: ready.apply,
+                snapshot_installed: ready
+                    .snapshot
+                    .as_ref()
+                    .filter(|_| ready.install_snapshot)
+                    .map(|s| s.index),
             },
         );
         if self.checker.violation_count() > before {
@@ -907,25 +969,35 @@ impl Simulation {
     /// Restarts server `id` from its stable storage (not one retired from the cluster).
     pub fn restart(&mut self, id: NodeId) {
         let config = self.config.node_config(id);
+        let sessions = self.config.client_sessions;
         let now = self.now_ms;
         let server = &mut self.servers[id.index()];
         if server.node.is_some() || server.retired {
             return;
         }
-        let restarted = Node::restart(
+        let restarted = Node::restart_from_snapshot(
             config,
             server.rng.next_u64(),
             server.disk.hard_state,
+            server.disk.snapshot.clone(),
             server.disk.log.clone(),
         );
         let Ok(node) = restarted else {
             panic!("validated at start")
         };
+        // The state machine starts from the snapshot; the log after it is applied again.
+        server.kv = server
+            .disk
+            .snapshot
+            .as_ref()
+            .and_then(|s| KvStore::decode(&s.data))
+            .unwrap_or_else(|| KvStore::new(sessions));
         server.timer_at_ms = now + node.ms_until_next_timer().max(1);
         server.ticked_ms = now;
         server.node = Some(node);
+        let disk = &self.servers[id.index()].disk;
         self.checker
-            .restarted(now, id, &self.servers[id.index()].disk.log);
+            .restarted(now, id, disk.snapshot_index(), &disk.log);
         self.trace.record(now, TraceEvent::Restart { node: id });
         let node = self.servers[id.index()].node.as_ref().expect("just set");
         self.checker.observe(now, node, Change::default());
@@ -1009,6 +1081,21 @@ impl Simulation {
     /// down for good.
     pub fn remove_server(&mut self, id: NodeId) -> ChangeOutcome {
         self.change_membership(MembershipChange::Remove(id))
+    }
+
+    /// Server `id` compacts its log now, up to what it has applied (the scenario line
+    /// `snapshot A`); returns whether there was anything to compact.
+    pub fn snapshot(&mut self, id: NodeId) -> bool {
+        let server = &mut self.servers[id.index()];
+        let Some(node) = server.node.as_mut() else {
+            return false;
+        };
+        let applied = node.applied_index();
+        let done = node.compact(applied, server.kv.encode().into());
+        if done {
+            self.after_input(id.index());
+        }
+        done
     }
 
     /// Fires server `id`'s election timer now (it must be running and not leading).
@@ -1381,10 +1468,20 @@ impl Simulation {
             None => false,
             Some(n) => {
                 n.term() == leader_node.term()
-                    && n.log() == leader_node.log()
+                    && same_log(n.log(), leader_node.log())
                     && n.commit_index() == n.log().last_index()
                     && (n.id() == leader || n.leader() == Some(leader))
             }
         })
     }
+}
+
+/// Whether two logs hold the same entries, whatever each has compacted: the same last index
+/// and term, and the same entries where both still hold them. (With Log Matching, which the
+/// checker watches, the same last entry means the same log.)
+fn same_log(a: &Log<Command>, b: &Log<Command>) -> bool {
+    let from = a.first_index().max(b.first_index());
+    a.last_index() == b.last_index()
+        && a.last_term() == b.last_term()
+        && a.slice(from, a.last_index()) == b.slice(from, b.last_index())
 }

@@ -49,6 +49,10 @@ pub struct FaultMix {
     /// client links are cut and restored, so clients retry and requests reach the log
     /// more than once. Drawn from its own stream.
     pub client_faults: bool,
+    /// Whether the operator adds and removes servers, one at a time (thesis §4.2).
+    pub membership: bool,
+    /// Compact a server's log past this many applied entries; 0 never (thesis §5.1).
+    pub snapshot_threshold: u64,
 }
 
 impl FaultMix {
@@ -78,7 +82,19 @@ impl FaultMix {
             strikes: rng.chance(0.7),
             max_entries_per_append: [1, 1, 2, 64][rng.range_inclusive(0, 3) as usize],
             client_faults: false,
+            membership: false,
+            snapshot_threshold: 0,
         }
+    }
+
+    /// Draws the membership and compaction part of the mix, from its own stream.
+    fn draw_growth(&mut self, rng: &mut Rng) {
+        self.membership = rng.chance(0.4);
+        self.snapshot_threshold = if rng.chance(0.5) {
+            [2, 3, 5, 10][rng.range_inclusive(0, 3) as usize]
+        } else {
+            0
+        };
     }
 }
 
@@ -141,6 +157,8 @@ pub struct RunReport {
     pub transfers: u64,
     /// Reads served through ReadIndex (thesis §6.4).
     pub read_index_reads: u64,
+    /// Snapshots followers installed from their leader (paper §7).
+    pub snapshots_installed: u64,
     /// Client operations completed.
     pub operations: usize,
     /// Digest of the whole trace.
@@ -155,9 +173,11 @@ pub fn setup(
     let mut rng = Rng::fork(seed, stream::FAULTS);
     let mut mix = FaultMix::draw(&mut rng);
     mix.client_faults = client_faults(seed).0;
+    mix.draw_growth(&mut Rng::fork(seed, stream::MEMBERSHIP));
     let mut config = SimConfig::new(options.nodes, seed);
     config.raft = options.raft;
     config.raft.max_entries_per_append = mix.max_entries_per_append;
+    config.raft.snapshot_threshold = mix.snapshot_threshold;
     config.link = mix.link;
     config.client_sessions = options.client_sessions;
     let mut sim = Simulation::new(config)?;
@@ -180,6 +200,9 @@ pub fn run(
                               // servers report after every event.
     sim.signals = Some(Vec::new());
     let mut aim = Aim::new(&sim, mix);
+    let mut growth = Rng::fork(seed, stream::MEMBERSHIP);
+    let mut replayed = mix;
+    replayed.draw_growth(&mut growth); // the same draws as `setup`, so changes follow them
     let mut next_random = rng.range_inclusive(1, 2 * mix.fault_interval_ms);
     let mut client_rng = client_faults(seed).1;
     while sim.now_ms() < options.fault_ms && sim.checker.violation_count() == 0 {
@@ -203,6 +226,9 @@ pub fn run(
         random_fault(&mut sim, &mut rng, &mut aim);
         if mix.client_faults {
             cut_client_link(&mut sim, &mut client_rng);
+        }
+        if mix.membership && growth.chance(0.2) {
+            membership_fault(&mut sim, &mut growth, options.nodes);
         }
         next_random = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
     }
@@ -249,6 +275,7 @@ pub fn run(
         membership_changes: sim.stats.membership_changes,
         transfers: sim.stats.transfers,
         read_index_reads: sim.stats.read_index_reads,
+        snapshots_installed: sim.stats.snapshots_installed,
         operations: sim.history.completed(),
         trace_digest: sim.trace.digest(),
     };
@@ -332,6 +359,27 @@ fn random_fault(sim: &mut Simulation, rng: &mut Rng, aim: &mut Aim) {
     }
 }
 
+/// The operator changes the membership, one server at a time (thesis §4.2): adds the next
+/// server while the cluster has at most two more than it started with, otherwise (and
+/// sometimes anyway) removes a random member, the leader included. The leader may refuse
+/// (a change in flight, nothing of its term committed yet); then nothing happens.
+fn membership_fault(sim: &mut Simulation, rng: &mut Rng, nodes: usize) {
+    let Some(leader) = sim.leader() else {
+        return;
+    };
+    let membership = sim.node(leader).expect("the leader runs").membership();
+    let voters: Vec<NodeId> = membership.voters().collect();
+    let grow = sim.size() < (nodes + 2).min(river_core::MAX_CLUSTER_SIZE) && rng.chance(0.6);
+    if grow || voters.len() <= 2 {
+        if sim.size() < river_core::MAX_CLUSTER_SIZE {
+            sim.add_server();
+        }
+    } else {
+        let victim = voters[rng.range_inclusive(0, voters.len() as u64 - 1) as usize];
+        sim.remove_server(victim);
+    }
+}
+
 /// A fault planned for a later moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Planned {
@@ -344,6 +392,8 @@ enum Planned {
     Return(NodeId),
     /// Fire a server's election timer (if it runs and does not lead).
     Campaign(NodeId),
+    /// The operator asks whoever leads for a membership change.
+    Change,
 }
 
 /// When a leader of the current term is struck, counted from its election.
@@ -374,6 +424,8 @@ struct Aim {
     struck: Vec<NodeId>,
     election_timeout_min_ms: u64,
     heartbeat_ms: u64,
+    /// The cluster's size at the start.
+    nodes: usize,
 }
 
 /// Chance that a new leader is struck, in a run whose mix aims at leaders.
@@ -392,10 +444,12 @@ impl Aim {
         Aim {
             mix,
             planned: Vec::new(),
-            plans: alloc::vec![None; sim.size()],
+            // Every id a server may have: the operator adds servers during the run.
+            plans: alloc::vec![None; river_core::MAX_CLUSTER_SIZE],
             struck: Vec::new(),
             election_timeout_min_ms: sim.config().raft.election_timeout_min_ms,
             heartbeat_ms: sim.config().raft.heartbeat_interval_ms,
+            nodes: sim.size(),
         }
     }
 
@@ -445,6 +499,16 @@ impl Aim {
                             .map_or(LogIndex::ZERO, |n| n.log().last_index());
                         self.plans[id.index()] = Some((term, trigger, delay, end));
                     }
+                }
+                // A new leader is asked for a change at once, while its no-op may still be
+                // uncommitted: where the 2015 erratum bites.
+                Event::BecameLeader { .. } if self.mix.membership && rng.chance(0.5) => {
+                    let delay = if rng.chance(0.5) {
+                        0
+                    } else {
+                        self.within_a_message(rng)
+                    };
+                    self.plan(now + delay, Planned::Change);
                 }
                 Event::Committed { .. } => self.fire(now, id, Trigger::Committed),
                 Event::VoteGranted {
@@ -498,6 +562,7 @@ impl Aim {
         match planned {
             Planned::Restart(id) => sim.restart(id),
             Planned::Campaign(id) => sim.force_timeout(id),
+            Planned::Change => membership_fault(sim, rng, self.nodes),
             Planned::Strike(id, term) => {
                 let leads = sim
                     .node(id)

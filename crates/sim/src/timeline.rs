@@ -53,6 +53,8 @@ pub enum Input {
     RemoveServer(NodeId),
     /// New Raft options for servers that start or restart from now on.
     Raft(RaftOptions),
+    /// A server compacts its log now.
+    Snapshot(NodeId),
 }
 
 impl Input {
@@ -68,6 +70,9 @@ impl Input {
             }
             Input::RemoveServer(id) => {
                 sim.remove_server(*id);
+            }
+            Input::Snapshot(id) => {
+                sim.snapshot(*id);
             }
             Input::Restart(id) => sim.restart(*id),
             Input::Timeout(id) => sim.force_timeout(*id),

@@ -71,6 +71,17 @@ fn config_change_before_noop_is_caught_by_its_scenario() {
     );
 }
 
+/// Paper §7: a follower that keeps its log after installing a conflicting snapshot holds an
+/// entry of a deposed leader's branch after the new leader's prefix.
+#[test]
+fn snapshot_keeps_conflicting_log_is_caught_by_its_scenario() {
+    scripted(
+        "snapshot-keeps-conflicting-log",
+        Bug::SnapshotKeepsConflictingLog,
+        Property::LogMatching,
+    );
+}
+
 /// §5.4.2, Figure 8: counting replicas of an old-term entry commits it, and the paper's
 /// sequence (a)–(d) then overwrites it. The same script on correct Raft stays safe.
 #[test]

@@ -65,14 +65,14 @@ fn a_restart_from_a_disk_that_lost_committed_entries_is_caught() {
     sim.crash(A);
     // A faithful disk: nothing lost.
     let mut faithful = sim.checker.clone();
-    faithful.restarted(now, A, &disk);
+    faithful.restarted(now, A, LogIndex::ZERO, &disk);
     assert!(
         faithful.violations().is_empty(),
         "{:?}",
         faithful.violations()
     );
     // A disk that came back with only the first entry.
-    sim.checker.restarted(now, A, &disk[..1]);
+    sim.checker.restarted(now, A, LogIndex::ZERO, &disk[..1]);
     assert_eq!(properties(&sim), vec![Property::CommittedEntryKept]);
 }
 
@@ -87,14 +87,16 @@ fn impossible_reports_are_violations_not_crashes() {
     let past_end = Change {
         log_from: None,
         applied: Some((LogIndex(last.0 + 1), LogIndex(last.0 + 5))),
+        snapshot_installed: None,
     };
     sim.checker.observe(now, &node, past_end);
     let from_zero = Change {
         log_from: Some(LogIndex(0)),
         applied: None,
+        snapshot_installed: None,
     };
     sim.checker.observe(now, &node, from_zero);
-    sim.checker.restarted(now, NodeId(9), &[]);
+    sim.checker.restarted(now, NodeId(9), LogIndex::ZERO, &[]);
     let texts: Vec<&str> = sim
         .checker
         .violations()

@@ -560,6 +560,35 @@ fn backup() {
     play("backup");
 }
 
+// ----- 3D: log compaction -----
+
+/// Lab `TestSnapshotBasic3D`: every server compacts as commands commit and keeps agreeing.
+#[test]
+fn snapshot_basic() {
+    play("snapshot-basic");
+}
+
+/// Lab `TestSnapshotInstall3D`: a follower behind the leader's snapshot installs it, in
+/// chunks, and then takes entries after it.
+#[test]
+fn snapshot_install() {
+    play("snapshot-install");
+}
+
+/// Lab `TestSnapshotInstallCrash3D`: the same with a crash instead of a partition, and the
+/// leader restarting from its own snapshot.
+#[test]
+fn snapshot_install_crash() {
+    play("snapshot-install-crash");
+}
+
+/// Labs `TestSnapshotAllCrash3D` and `TestSnapshotInit3D`: every server restarts from
+/// snapshot plus log at once, and nothing committed is lost.
+#[test]
+fn snapshot_all_crash() {
+    play("snapshot-all-crash");
+}
+
 // ----- 3C: persistence -----
 
 /// Lab `TestPersist13C`: committed commands survive every server crashing, the leader

@@ -42,7 +42,7 @@ fn properties(checker: &Checker) -> Vec<Property> {
 fn grew_from(index: u64) -> Change {
     Change {
         log_from: Some(LogIndex(index)),
-        applied: None,
+        ..Change::default()
     }
 }
 
@@ -115,8 +115,8 @@ fn applied_past_the_log() -> Vec<Property> {
     let mut checker = Checker::new(1);
     checker.observe(10, &leader, grew_from(1));
     let past = Change {
-        log_from: None,
         applied: Some((LogIndex(2), LogIndex(4))),
+        ..Change::default()
     };
     checker.observe(20, &leader, past);
     properties(&checker)

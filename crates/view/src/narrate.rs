@@ -465,6 +465,18 @@ impl Narrator {
                 FeedKind::Warn,
                 format!("{n}'s election timer fired, but no term after {term} is left to campaign in"),
             ),
+            Event::SnapshotTaken { index, .. } => (
+                FeedKind::Commit,
+                format!("{n} compacted its log: a snapshot of its store now stands for entries 1 to {index}"),
+            ),
+            Event::SnapshotInstalled { index, kept_log, .. } => (
+                FeedKind::Commit,
+                if kept_log {
+                    format!("{n} installed its leader's snapshot of entries 1 to {index} and kept the entries after it")
+                } else {
+                    format!("{n} installed its leader's snapshot of entries 1 to {index}; its old log is gone")
+                },
+            ),
             Event::MembershipChanged { index, membership } => (
                 FeedKind::Election,
                 if index.0 == 0 {
@@ -566,6 +578,9 @@ fn refusal_text(n: NodeId, reason: RefusalReason) -> String {
         }
         RefusalReason::EntryTermsDecrease { index } => {
             format!("its entry terms go down at index {index}")
+        }
+        RefusalReason::MalformedSnapshot => {
+            String::from("it describes a snapshot no server could send")
         }
         RefusalReason::MalformedMembership { index } => {
             format!("entry {index} is a configuration no server could create")

@@ -113,9 +113,11 @@ pub fn message_color(kind: MessageKind, ok: bool) -> Color {
         MessageKind::TimeoutNow => LEADER,
         // Reads travel like client traffic.
         MessageKind::ReadIndex | MessageKind::ReadIndexResponse => CLIENT,
-        MessageKind::AppendEntries => APPEND,
+        MessageKind::AppendEntries | MessageKind::InstallSnapshot => APPEND,
         MessageKind::Heartbeat => HEARTBEAT,
-        MessageKind::RequestVoteResponse | MessageKind::AppendEntriesResponse => {
+        MessageKind::RequestVoteResponse
+        | MessageKind::AppendEntriesResponse
+        | MessageKind::InstallSnapshotResponse => {
             if ok {
                 YES
             } else {

@@ -4,6 +4,7 @@ use crate::event::Event;
 use crate::message::{Body, Message};
 use crate::node::Node;
 use crate::quorum::Voters;
+use crate::role::follower::SnapshotChunk;
 use crate::role::RoleState;
 use crate::types::{NodeId, Term};
 
@@ -35,11 +36,32 @@ impl<C: Clone> Node<C> {
                     read_round,
                 )
             }
+            Body::InstallSnapshot {
+                last_included_index,
+                last_included_term,
+                membership,
+                offset,
+                data,
+                done,
+            } => {
+                self.accept_leader(m.from);
+                let chunk = SnapshotChunk {
+                    index: last_included_index,
+                    term: last_included_term,
+                    membership,
+                    offset,
+                    data,
+                    done,
+                };
+                self.handle_install_snapshot(m.from, chunk)
+            }
             Body::RequestVoteResponse { pre_vote, granted } => {
                 self.count_vote(m.from, m.term, pre_vote, granted)
             }
             // A candidate already campaigns; a leader of its term sends it nothing to act on.
-            Body::AppendEntriesResponse { .. } | Body::TimeoutNow => {}
+            Body::AppendEntriesResponse { .. }
+            | Body::TimeoutNow
+            | Body::InstallSnapshotResponse { .. } => {}
             Body::ReadIndex { id } => self.handle_read_index(m.from, id),
             Body::ReadIndexResponse { id, read_index } => {
                 self.handle_read_index_response(id, read_index)

@@ -3,11 +3,23 @@
 use crate::bug::Bug;
 use crate::event::{Event, StepDownReason};
 use crate::log::Entry;
+use crate::membership::Membership;
 use crate::message::{Body, Message, RejectHint};
 use crate::node::Node;
 use crate::role::RoleState;
+use crate::snapshot::Snapshot;
 use crate::types::{LogIndex, NodeId, Term};
 use alloc::vec::Vec;
+
+/// One InstallSnapshot chunk, as the follower handles it.
+pub(crate) struct SnapshotChunk {
+    pub index: LogIndex,
+    pub term: Term,
+    pub membership: Membership,
+    pub offset: u64,
+    pub data: Vec<u8>,
+    pub done: bool,
+}
 
 impl<C: Clone> Node<C> {
     /// A follower's rows of Figure 2. The term is already settled.
@@ -49,8 +61,37 @@ impl<C: Clone> Node<C> {
             Body::ReadIndexResponse { id, read_index } => {
                 self.handle_read_index_response(id, read_index)
             }
+            Body::InstallSnapshot {
+                last_included_index,
+                last_included_term,
+                membership,
+                offset,
+                data,
+                done,
+            } => {
+                if let RoleState::Follower { leader } = &mut self.role {
+                    if *leader != Some(m.from) {
+                        *leader = Some(m.from);
+                        self.events.push(Event::BecameFollower {
+                            term: self.term,
+                            leader: Some(m.from),
+                        });
+                    }
+                }
+                let chunk = SnapshotChunk {
+                    index: last_included_index,
+                    term: last_included_term,
+                    membership,
+                    offset,
+                    data,
+                    done,
+                };
+                self.handle_install_snapshot(m.from, chunk)
+            }
             // Answers to a role this node no longer holds.
-            Body::RequestVoteResponse { .. } | Body::AppendEntriesResponse { .. } => {}
+            Body::RequestVoteResponse { .. }
+            | Body::AppendEntriesResponse { .. }
+            | Body::InstallSnapshotResponse { .. } => {}
         }
     }
 
@@ -71,6 +112,36 @@ impl<C: Clone> Node<C> {
         read_round: u64,
     ) {
         self.reset_election_timer();
+        // Entries up to the snapshot are committed, so they match the leader's (§5.4): skip
+        // them, and check the rest against the snapshot's last entry.
+        let (prev_log_index, prev_log_term, entries) =
+            match self.log.snapshot_index().0.checked_sub(prev_log_index.0) {
+                Some(behind) if behind > 0 => {
+                    let skip =
+                        usize::try_from(behind).map_or(entries.len(), |b| b.min(entries.len()));
+                    if skip == entries.len() {
+                        // Nothing new: everything it carries is in the snapshot.
+                        let match_index = self.log.snapshot_index();
+                        return self.send(
+                            leader,
+                            self.term,
+                            Body::AppendEntriesResponse {
+                                success: true,
+                                match_index: LogIndex(prev_log_index.0 + entries.len() as u64)
+                                    .min(match_index),
+                                reject: None,
+                                read_round,
+                            },
+                        );
+                    }
+                    let mut entries = entries;
+                    let rest = entries.split_off(skip);
+                    let index = LogIndex(prev_log_index.0 + skip as u64);
+                    let term = entries.last().map_or(prev_log_term, |e| e.term);
+                    (index, term, rest)
+                }
+                _ => (prev_log_index, prev_log_term, entries),
+            };
         // Step 2: the log must contain an entry at prev_log_index whose term matches.
         match self.log.term_at(prev_log_index) {
             None => {
@@ -165,6 +236,53 @@ impl<C: Clone> Node<C> {
                 read_round,
             },
         );
+    }
+
+    /// InstallSnapshot receiver implementation (paper §7, Figure 13). Chunks arrive in order
+    /// from offset 0; a chunk out of order is answered with what is held, so the leader
+    /// resends from there. A snapshot that covers nothing new is acknowledged at once.
+    pub(crate) fn handle_install_snapshot(&mut self, leader: NodeId, chunk: SnapshotChunk) {
+        self.reset_election_timer();
+        let index = chunk.index;
+        let reply = |received: u64, done: bool| Body::InstallSnapshotResponse {
+            last_included_index: index,
+            received,
+            done,
+        };
+        if index <= self.commit_index {
+            // Everything it covers is already committed here (and so matches, §5.4).
+            self.receiving = None;
+            return self.send(leader, self.term, reply(0, true));
+        }
+        if chunk.offset == 0 {
+            self.receiving = Some((index, chunk.term, chunk.membership, Vec::new()));
+        }
+        let Some((_, _, _, bytes)) = self
+            .receiving
+            .as_mut()
+            .filter(|(i, t, _, _)| *i == index && *t == chunk.term)
+        else {
+            return self.send(leader, self.term, reply(0, false));
+        };
+        if chunk.offset != bytes.len() as u64 {
+            let held = bytes.len() as u64;
+            return self.send(leader, self.term, reply(held, false));
+        }
+        bytes.extend_from_slice(&chunk.data);
+        let received = bytes.len() as u64;
+        if !chunk.done {
+            return self.send(leader, self.term, reply(received, false));
+        }
+        let Some((index, term, membership, bytes)) = self.receiving.take() else {
+            unreachable!("held just above")
+        };
+        self.install_snapshot(Snapshot {
+            index,
+            term,
+            membership,
+            data: bytes.into(),
+        });
+        self.send(leader, self.term, reply(received, true));
     }
 
     fn reject_append(&mut self, leader: NodeId, hint: RejectHint, read_round: u64) {

@@ -23,6 +23,9 @@ pub struct Progress {
     pub match_index: LogIndex,
     /// Heard from since the last CheckQuorum round.
     pub recent_active: bool,
+    /// While the follower needs the snapshot (`next_index` is at or below it): how many of
+    /// its bytes the follower has acknowledged, where the next chunk starts.
+    pub snapshot_offset: u64,
 }
 
 /// A leadership transfer under way (thesis §3.10).
@@ -71,7 +74,22 @@ impl<C: Clone> Node<C> {
             Body::ReadIndexResponse { id, read_index } => {
                 self.handle_read_index_response(id, read_index)
             }
-            Body::AppendEntries { .. } => {
+            Body::InstallSnapshotResponse {
+                last_included_index,
+                received,
+                done,
+            } => {
+                let size = self.snapshot.as_ref().map_or(0, |s| s.data.len() as u64);
+                let ours = self.log.snapshot_index() == last_included_index;
+                if ours && received > size {
+                    return self.refuse(&m, RefusalReason::MalformedSnapshot);
+                }
+                if !self.membership.is_member(m.from) {
+                    return;
+                }
+                self.handle_snapshot_response(m.from, last_included_index, received, done)
+            }
+            Body::AppendEntries { .. } | Body::InstallSnapshot { .. } => {
                 // Two leaders in one term: Election Safety is already broken (only a
                 // deliberately broken variant gets here). Refuse to follow; the checker reports it.
                 self.events.push(Event::RivalLeader {
@@ -197,9 +215,11 @@ impl<C: Clone> Node<C> {
         }
     }
 
-    /// Sends `peer` the entries from its `next_index`, at most `max_entries_per_append`.
+    /// Sends `peer` the entries from its `next_index`, at most `max_entries_per_append`; or,
+    /// if those entries are compacted away, the next chunk of the snapshot (paper §7).
     pub(crate) fn send_append(&mut self, peer: NodeId) {
         let last_index = self.log.last_index();
+        let snapshot_index = self.log.snapshot_index();
         let max = self.config.max_entries_per_append as u64;
         let RoleState::Leader(leader) = &mut self.role else {
             unreachable!("send_append outside the leader role")
@@ -209,6 +229,10 @@ impl<C: Clone> Node<C> {
             progress.match_index < progress.next_index && progress.next_index <= last_index.next(),
             "progress out of range"
         );
+        if progress.next_index <= snapshot_index {
+            let offset = progress.snapshot_offset;
+            return self.send_snapshot_chunk(peer, offset);
+        }
         let prev_log_index = progress.next_index.prev();
         let end = LogIndex(last_index.0.min(prev_log_index.0.saturating_add(max)));
         if end > prev_log_index {
@@ -227,6 +251,69 @@ impl<C: Clone> Node<C> {
             read_round: leader.reads.round,
         };
         self.send(peer, self.term, body);
+    }
+
+    /// Sends `peer` the chunk of the snapshot that starts at `offset`.
+    fn send_snapshot_chunk(&mut self, peer: NodeId, offset: u64) {
+        let Some(snapshot) = self.snapshot.as_ref() else {
+            unreachable!("a compacted log has a snapshot")
+        };
+        let size = snapshot.data.len();
+        let start = usize::try_from(offset).map_or(size, |o| o.min(size));
+        let end = start
+            .saturating_add(self.config.snapshot_chunk_bytes)
+            .min(size);
+        let body = Body::InstallSnapshot {
+            last_included_index: snapshot.index,
+            last_included_term: snapshot.term,
+            membership: snapshot.membership,
+            offset: start as u64,
+            data: snapshot.data[start..end].to_vec(),
+            done: end == size,
+        };
+        self.send(peer, self.term, body);
+    }
+
+    /// Handles a follower's answer to a snapshot chunk: the next chunk, or, once it is
+    /// installed, on with the entries after it.
+    fn handle_snapshot_response(
+        &mut self,
+        from: NodeId,
+        index: LogIndex,
+        received: u64,
+        done: bool,
+    ) {
+        let last_index = self.log.last_index();
+        let ours = index == self.log.snapshot_index();
+        let RoleState::Leader(leader) = &mut self.role else {
+            unreachable!("snapshot response outside the leader role")
+        };
+        let progress = &mut leader.progress[from.index()];
+        progress.recent_active = true;
+        if done {
+            // It holds everything up to `index` (and `index` is in our log, compacted).
+            if index > progress.match_index && index <= last_index {
+                progress.match_index = index;
+            }
+            if progress.next_index <= progress.match_index {
+                progress.next_index = progress.match_index.next();
+            }
+            progress.snapshot_offset = 0;
+            let more_to_send = progress.next_index <= last_index;
+            self.maybe_commit();
+            if self.role.kind() != Role::Leader {
+                return;
+            }
+            if more_to_send {
+                self.send_append(from);
+            }
+            self.maybe_promote(from);
+        } else if ours && progress.next_index <= index && received != progress.snapshot_offset {
+            // The next chunk (or, if the follower lost what it had, the one it needs); a
+            // repeated answer sends nothing, and a lost chunk goes again with the heartbeat.
+            progress.snapshot_offset = received;
+            self.send_snapshot_chunk(from, received);
+        }
     }
 
     /// Handles a follower's answer: advance its progress and maybe the commit index on

@@ -9,6 +9,8 @@ use std::collections::VecDeque;
 #[derive(Clone, Debug, Default)]
 pub struct Disk {
     pub hard_state: HardState,
+    pub snapshot: Option<Snapshot>,
+    /// Entries after the snapshot.
     pub log: Vec<Entry<u32>>,
 }
 
@@ -20,6 +22,8 @@ pub struct Cluster {
     pub applied: Vec<Vec<(LogIndex, Payload<u32>)>>,
     /// Reads decided, with the node that decided them and how much it had applied then.
     pub reads: Vec<(NodeId, ReadState, usize)>,
+    /// Snapshots each node installed from its leader, in order.
+    pub installed: Vec<Vec<Snapshot>>,
     pub config: Config,
     ready: Ready<u32>,
 }
@@ -57,6 +61,7 @@ impl Cluster {
             events: Vec::new(),
             applied: vec![Vec::new(); size],
             reads: Vec::new(),
+            installed: vec![Vec::new(); size],
             config,
             ready: Ready::default(),
         }
@@ -74,8 +79,18 @@ impl Cluster {
         if let Some(hs) = self.ready.hard_state {
             disk.hard_state = hs;
         }
+        let stored_from = disk.snapshot.as_ref().map_or(0, |s| s.index.0);
+        if let Some(snapshot) = &self.ready.snapshot {
+            let drop = ((snapshot.index.0 - stored_from) as usize).min(disk.log.len());
+            disk.log.drain(..drop);
+            disk.snapshot = Some(snapshot.clone());
+            if self.ready.install_snapshot {
+                self.installed[i].push(snapshot.clone());
+            }
+        }
+        let stored_from = disk.snapshot.as_ref().map_or(0, |s| s.index.0);
         if let Some(from) = self.ready.persist_log_from {
-            disk.log.truncate(from.0 as usize - 1);
+            disk.log.truncate((from.0 - stored_from - 1) as usize);
             disk.log
                 .extend_from_slice(node.log().slice(from, node.log().last_index()));
         }
@@ -204,7 +219,9 @@ impl Cluster {
         let i = id(c).index();
         let disk = self.disks[i].clone();
         let config = self.nodes[i].config().clone();
-        self.nodes[i] = Node::restart(config, 999, disk.hard_state, disk.log).unwrap();
+        self.nodes[i] =
+            Node::restart_from_snapshot(config, 999, disk.hard_state, disk.snapshot, disk.log)
+                .unwrap();
         self.applied[i].clear();
         self.queue
             .retain(|m| m.to.index() != i && m.from.index() != i);
@@ -214,6 +231,16 @@ impl Cluster {
         self.timeout(c);
         self.run_all();
         assert_eq!(self.node(c).role(), Role::Leader, "{c} should have won");
+    }
+
+    /// `c` compacts its log up to what it applied, into `bytes` bytes of made-up state.
+    pub fn compact(&mut self, c: char, bytes: usize) -> bool {
+        let i = id(c).index();
+        let applied = self.nodes[i].applied_index();
+        let data: Vec<u8> = (0..bytes).map(|b| b as u8).collect();
+        let done = self.nodes[i].compact(applied, data.into());
+        self.flush(i);
+        done
     }
 
     pub fn log_terms(&self, c: char) -> Vec<u64> {

@@ -103,6 +103,36 @@ pub enum Fields {
         #[serde(skip_serializing_if = "Option::is_none")]
         conflict_term: Option<Option<Number>>,
     },
+    /// InstallSnapshot: one chunk of the leader's snapshot (paper §7).
+    #[serde(rename_all = "camelCase")]
+    InstallSnapshot {
+        /// The leader's term.
+        term: Number,
+        /// Who leads.
+        leader: String,
+        /// The snapshot's last included index.
+        last_included_index: Number,
+        /// The term of that entry.
+        last_included_term: Number,
+        /// Where the chunk starts in the snapshot's bytes.
+        offset: Number,
+        /// How many bytes the chunk carries.
+        bytes: Number,
+        /// Whether it is the last chunk.
+        done: bool,
+    },
+    /// The answer to an InstallSnapshot.
+    #[serde(rename_all = "camelCase")]
+    SnapshotAnswer {
+        /// The follower's term.
+        term: Number,
+        /// The snapshot answered about.
+        last_included_index: Number,
+        /// Bytes held so far.
+        received: Number,
+        /// Whether it is installed.
+        installed: bool,
+    },
     /// A follower forwards a client's read to the leader for a read index.
     ReadIndex {
         /// The read's number.
@@ -242,6 +272,47 @@ pub fn message(m: &InFlight) -> Message {
                 Body::ReadIndex { id } => (
                     Fields::ReadIndex { read: id.0 as f64 },
                     format!("{from} asks leader {to} for a read index, to serve a client's read without a log entry"),
+                ),
+                Body::InstallSnapshot {
+                    last_included_index,
+                    last_included_term,
+                    offset,
+                    data,
+                    done,
+                    ..
+                } => (
+                    Fields::InstallSnapshot {
+                        term: t.0 as f64,
+                        leader: from.clone(),
+                        last_included_index: last_included_index.0 as f64,
+                        last_included_term: last_included_term.0 as f64,
+                        offset: *offset as f64,
+                        bytes: data.len() as f64,
+                        done: *done,
+                    },
+                    format!(
+                        "leader {from} sends {to} bytes {offset} to {} of its snapshot of entries up to {}{}",
+                        offset + data.len() as u64,
+                        last_included_index.0,
+                        if *done { " (the last chunk)" } else { "" }
+                    ),
+                ),
+                Body::InstallSnapshotResponse {
+                    last_included_index,
+                    received,
+                    done,
+                } => (
+                    Fields::SnapshotAnswer {
+                        term: t.0 as f64,
+                        last_included_index: last_included_index.0 as f64,
+                        received: *received as f64,
+                        installed: *done,
+                    },
+                    if *done {
+                        format!("{from} tells {to} it holds everything up to index {}", last_included_index.0)
+                    } else {
+                        format!("{from} tells {to} it holds {received} bytes of the snapshot")
+                    },
                 ),
                 Body::ReadIndexResponse { id, read_index } => (
                     Fields::ReadIndexAnswer {

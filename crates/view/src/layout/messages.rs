@@ -147,6 +147,27 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                 fill: Some(theme::message_color(MessageKind::TimeoutNow, true)),
                 stroke: Some(Stroke::solid(theme::VOTE_REQUEST, 2.5 * s)),
             }),
+            Body::InstallSnapshot { .. } => scene.push(Shape::Rect {
+                x: x - 9.0 * s,
+                y: y - 9.0 * s,
+                w: 18.0 * s,
+                h: 18.0 * s,
+                radius: 1.0 * s,
+                fill: Some(theme::message_color(MessageKind::InstallSnapshot, true)),
+                stroke: Some(Stroke::solid(theme::WHITE, 1.5 * s)),
+            }),
+            Body::InstallSnapshotResponse { done, .. } => scene.push(Shape::Rect {
+                x: x - 4.5 * s,
+                y: y - 4.5 * s,
+                w: 9.0 * s,
+                h: 9.0 * s,
+                radius: 1.5 * s,
+                fill: Some(theme::message_color(
+                    MessageKind::InstallSnapshotResponse,
+                    *done,
+                )),
+                stroke: Some(Stroke::solid(theme::WHITE, 1.0 * s)),
+            }),
             Body::AppendEntriesResponse { success, .. } => scene.push(Shape::Rect {
                 x: x - 4.5 * s,
                 y: y - 4.5 * s,

@@ -110,6 +110,9 @@ pub struct CheckOptions {
     /// Whether the state machine keeps client sessions (off: the broken store that applies
     /// every copy of a request, see [`SimConfig::client_sessions`]).
     pub client_sessions: bool,
+    /// Whether seeds may compact logs (the mix's snapshot threshold). Off keeps every entry
+    /// in every log, for tests that read the logs after a run.
+    pub compaction: bool,
 }
 
 impl Default for CheckOptions {
@@ -119,6 +122,7 @@ impl Default for CheckOptions {
             raft: RaftOptions::default(),
             fault_ms: DEFAULT_FAULT_MS,
             client_sessions: true,
+            compaction: true,
         }
     }
 }
@@ -174,6 +178,9 @@ pub fn setup(
     let mut mix = FaultMix::draw(&mut rng);
     mix.client_faults = client_faults(seed).0;
     mix.draw_growth(&mut Rng::fork(seed, stream::MEMBERSHIP));
+    if !options.compaction {
+        mix.snapshot_threshold = 0;
+    }
     let mut config = SimConfig::new(options.nodes, seed);
     config.raft = options.raft;
     config.raft.max_entries_per_append = mix.max_entries_per_append;

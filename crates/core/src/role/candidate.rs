@@ -36,24 +36,9 @@ impl<C: Clone> Node<C> {
                     read_round,
                 )
             }
-            Body::InstallSnapshot {
-                last_included_index,
-                last_included_term,
-                membership,
-                offset,
-                data,
-                done,
-            } => {
+            body @ Body::InstallSnapshot { .. } => {
                 self.accept_leader(m.from);
-                let chunk = SnapshotChunk {
-                    index: last_included_index,
-                    term: last_included_term,
-                    membership,
-                    offset,
-                    data,
-                    done,
-                };
-                self.handle_install_snapshot(m.from, chunk)
+                self.handle_install_snapshot(m.from, SnapshotChunk::of(body))
             }
             Body::RequestVoteResponse { pre_vote, granted } => {
                 self.count_vote(m.from, m.term, pre_vote, granted)

@@ -21,6 +21,31 @@ pub(crate) struct SnapshotChunk {
     pub done: bool,
 }
 
+impl SnapshotChunk {
+    /// The chunk an InstallSnapshot carries (`body` must be one).
+    pub fn of<C>(body: Body<C>) -> SnapshotChunk {
+        let Body::InstallSnapshot {
+            last_included_index,
+            last_included_term,
+            membership,
+            offset,
+            data,
+            done,
+        } = body
+        else {
+            unreachable!("called on InstallSnapshot bodies only")
+        };
+        SnapshotChunk {
+            index: last_included_index,
+            term: last_included_term,
+            membership,
+            offset,
+            data,
+            done,
+        }
+    }
+}
+
 impl<C: Clone> Node<C> {
     /// A follower's rows of Figure 2. The term is already settled.
     pub(crate) fn step_follower(&mut self, m: Message<C>) {
@@ -38,15 +63,7 @@ impl<C: Clone> Node<C> {
                 leader_commit,
                 read_round,
             } => {
-                if let RoleState::Follower { leader } = &mut self.role {
-                    if *leader != Some(m.from) {
-                        *leader = Some(m.from);
-                        self.events.push(Event::BecameFollower {
-                            term: self.term,
-                            leader: Some(m.from),
-                        });
-                    }
-                }
+                self.follow(m.from);
                 self.handle_append_entries(
                     m.from,
                     prev_log_index,
@@ -61,37 +78,27 @@ impl<C: Clone> Node<C> {
             Body::ReadIndexResponse { id, read_index } => {
                 self.handle_read_index_response(id, read_index)
             }
-            Body::InstallSnapshot {
-                last_included_index,
-                last_included_term,
-                membership,
-                offset,
-                data,
-                done,
-            } => {
-                if let RoleState::Follower { leader } = &mut self.role {
-                    if *leader != Some(m.from) {
-                        *leader = Some(m.from);
-                        self.events.push(Event::BecameFollower {
-                            term: self.term,
-                            leader: Some(m.from),
-                        });
-                    }
-                }
-                let chunk = SnapshotChunk {
-                    index: last_included_index,
-                    term: last_included_term,
-                    membership,
-                    offset,
-                    data,
-                    done,
-                };
-                self.handle_install_snapshot(m.from, chunk)
+            body @ Body::InstallSnapshot { .. } => {
+                self.follow(m.from);
+                self.handle_install_snapshot(m.from, SnapshotChunk::of(body))
             }
             // Answers to a role this node no longer holds.
             Body::RequestVoteResponse { .. }
             | Body::AppendEntriesResponse { .. }
             | Body::InstallSnapshotResponse { .. } => {}
+        }
+    }
+
+    /// Word from `leader` for this term: a follower now knows whom it follows.
+    fn follow(&mut self, from: NodeId) {
+        if let RoleState::Follower { leader } = &mut self.role {
+            if *leader != Some(from) {
+                *leader = Some(from);
+                self.events.push(Event::BecameFollower {
+                    term: self.term,
+                    leader: Some(from),
+                });
+            }
         }
     }
 

@@ -161,6 +161,7 @@ impl ClusterArgs {
             },
             fault_ms: self.fault_ms,
             client_sessions: !self.no_sessions,
+            compaction: true,
         };
         let mut config = river_sim::SimConfig::new(options.nodes, 0);
         config.raft = options.raft;

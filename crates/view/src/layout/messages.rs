@@ -156,28 +156,15 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                 fill: Some(theme::message_color(MessageKind::InstallSnapshot, true)),
                 stroke: Some(Stroke::solid(theme::WHITE, 1.5 * s)),
             }),
-            Body::InstallSnapshotResponse { done, .. } => scene.push(Shape::Rect {
+            // A reply is a small square, coloured by its kind and whether it says yes.
+            Body::InstallSnapshotResponse { done: ok, .. }
+            | Body::AppendEntriesResponse { success: ok, .. } => scene.push(Shape::Rect {
                 x: x - 4.5 * s,
                 y: y - 4.5 * s,
                 w: 9.0 * s,
                 h: 9.0 * s,
                 radius: 1.5 * s,
-                fill: Some(theme::message_color(
-                    MessageKind::InstallSnapshotResponse,
-                    *done,
-                )),
-                stroke: Some(Stroke::solid(theme::WHITE, 1.0 * s)),
-            }),
-            Body::AppendEntriesResponse { success, .. } => scene.push(Shape::Rect {
-                x: x - 4.5 * s,
-                y: y - 4.5 * s,
-                w: 9.0 * s,
-                h: 9.0 * s,
-                radius: 1.5 * s,
-                fill: Some(theme::message_color(
-                    MessageKind::AppendEntriesResponse,
-                    *success,
-                )),
+                fill: Some(theme::message_color(m.kind(), *ok)),
                 stroke: Some(Stroke::solid(theme::WHITE, 1.0 * s)),
             }),
         },

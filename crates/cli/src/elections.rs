@@ -180,11 +180,11 @@ pub fn run(args: &ElectionsArgs) -> Result<ExitCode, String> {
     }
     if args.json {
         for (experiment, summary, _) in &results {
-            println!("{}", json_line(experiment, summary));
+            say!("{}", json_line(experiment, summary));
         }
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    say!(
         "{} nodes, one-way latency {}-{} ms, PreVote {}, seed {}; {} trials per range, each \
          crashing a steady leader at a random moment",
         args.nodes,
@@ -194,18 +194,25 @@ pub fn run(args: &ElectionsArgs) -> Result<ExitCode, String> {
         args.seed,
         args.trials
     );
-    println!("time without a leader (ms), until a new one is followed by a majority:");
-    println!(
+    say!("time without a leader (ms), until a new one is followed by a majority:");
+    say!(
         "{:>12} {:>9} {:>7} {:>11} {:>7} {:>7} {:>7} {:>7}",
-        "timeout", "heartbeat", "trials", "split vote", "p50", "p90", "p99", "max"
+        "timeout",
+        "heartbeat",
+        "trials",
+        "split vote",
+        "p50",
+        "p90",
+        "p99",
+        "max"
     );
     for (experiment, summary, _) in &results {
         print_row(experiment, summary);
     }
-    println!("the slowest trial of each range (see its story with --timeout MIN-MAX --trial K):");
+    say!("the slowest trial of each range (see its story with --timeout MIN-MAX --trial K):");
     for (experiment, _, t) in &results {
         let c = experiment.config();
-        println!(
+        say!(
             "{:>12}  K = {}: {} ms, {} {}, {} split {}",
             format!(
                 "{}-{} ms",
@@ -256,11 +263,11 @@ fn tell(experiment: &Experiment, k: u32, json: bool) -> Result<(), ExperimentErr
         }
     })?;
     if json {
-        println!("{}", trial_json(experiment, &trial));
+        say!("{}", trial_json(experiment, &trial));
         return Ok(());
     }
     let c = experiment.config();
-    println!(
+    say!(
         "trial {k} of {}-{} ms ({} nodes, heartbeat {} ms, latency {}-{} ms, PreVote {}, seed {}):",
         c.election_timeout_min_ms,
         c.election_timeout_max_ms,
@@ -271,7 +278,7 @@ fn tell(experiment: &Experiment, k: u32, json: bool) -> Result<(), ExperimentErr
         if c.pre_vote { "on" } else { "off" },
         c.seed
     );
-    println!(
+    say!(
         "{}'s election timer was fired at 0 ms; {} led until it crashed at {} ms (simulation seed {}). Times are from the crash:",
         trial.first_candidate.letter(),
         trial.crashed.letter(),
@@ -279,11 +286,11 @@ fn tell(experiment: &Experiment, k: u32, json: bool) -> Result<(), ExperimentErr
         trial.seed
     );
     let print = |(time_ms, text): &(u64, String)| {
-        println!("{:>+9} ms  {text}", time_ms - trial.crash_at_ms);
+        say!("{:>+9} ms  {text}", time_ms - trial.crash_at_ms);
     };
     head.iter().for_each(print);
     if omitted > 0 {
-        println!("           ... {omitted} more events ...");
+        say!("           ... {omitted} more events ...");
     }
     tail.iter().for_each(print);
     let tally = format!(
@@ -294,13 +301,13 @@ fn tell(experiment: &Experiment, k: u32, json: bool) -> Result<(), ExperimentErr
         plural(trial.split_votes, "vote", "votes")
     );
     match trial.new_leader {
-        Some(leader) => println!(
+        Some(leader) => say!(
             "{:>+9} ms  a majority follows {}: {} ms without a leader; {tally}",
             trial.downtime_ms,
             leader.letter(),
             trial.downtime_ms
         ),
-        None => println!(
+        None => say!(
             "{:>+9} ms  still no leader that a majority follows; counted at {} s; {tally}",
             NO_LEADER_LIMIT_MS,
             NO_LEADER_LIMIT_MS / 1000
@@ -421,7 +428,7 @@ fn print_row(experiment: &Experiment, s: &Summary) {
             NO_LEADER_LIMIT_MS / 1000
         );
     }
-    println!("{line}");
+    say!("{line}");
 }
 
 /// One JSON object: the documented keys first, then the settings that produced it.

@@ -3,7 +3,8 @@
 //! Exit status: 0 when every run is safe (and converged, with a linearizable client
 //! history), 1 when a run broke a property or an expectation, panicked, or (unless
 //! `--allow-inconclusive`) left its linearizability undecided, 2 for bad input (unknown
-//! flag, bad scenario line, impossible config).
+//! flag, bad scenario line, impossible config); 141 when the reader of its output went away
+//! (`river check | head`), quietly.
 
 use clap::{Args, Parser, Subcommand};
 use river_core::{Bug, BugSet};
@@ -16,6 +17,30 @@ use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::time::Instant;
+
+/// Prints a line to standard output, as `println!` does, except when the reader has gone
+/// (`river check | head`): then the program stops quietly with status 141, what a shell
+/// reports for a process ended by SIGPIPE, instead of panicking with status 101. (Rust
+/// ignores SIGPIPE, so a closed pipe is an error on the next write.)
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::print_line(format_args!($($arg)*))
+    };
+}
+
+/// The exit status when standard output's reader has gone (128 + SIGPIPE's number, 13).
+const CLOSED_PIPE_STATUS: i32 = 141;
+
+/// Writes one line for [`say!`].
+fn print_line(line: std::fmt::Arguments) {
+    use std::io::Write as _;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(CLOSED_PIPE_STATUS);
+        }
+        panic!("failed printing to stdout: {e}");
+    }
+}
 
 mod elections;
 
@@ -214,7 +239,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Bugs => {
             for bug in Bug::ALL {
-                println!("{:<22}{}", bug.name(), bug.description());
+                say!("{:<22}{}", bug.name(), bug.description());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -309,12 +334,12 @@ impl HistoryVerdict {
     /// Prints what is wrong with the history: problems of kind `inconclusive` or not.
     fn print_problems(&self, inconclusive: bool) {
         match &self.0 {
-            Err(e) if !inconclusive => println!("  {e}"),
+            Err(e) if !inconclusive => say!("  {e}"),
             Err(_) => {}
             Ok(report) => {
                 for problem in &report.problems {
                     if matches!(problem, Problem::Inconclusive { .. }) == inconclusive {
-                        println!("  {problem}");
+                        say!("  {problem}");
                     }
                 }
             }
@@ -324,20 +349,21 @@ impl HistoryVerdict {
     /// Prints the verdict in a line, then any problems.
     fn print(&self, allow_inconclusive: bool) {
         match &self.0 {
-            Ok(history) if history.problems.is_empty() => println!(
+            Ok(history) if history.problems.is_empty() => say!(
                 "client history linearizable: {} operations on {} keys checked",
-                history.operations, history.keys
+                history.operations,
+                history.keys
             ),
             Ok(history) => {
                 if history.violated() {
-                    println!(
+                    say!(
                         "NOT LINEARIZABLE ({} operations checked)",
                         history.operations
                     );
                     self.print_problems(false);
                 }
                 if history.inconclusive() {
-                    println!(
+                    say!(
                         "linearizability inconclusive ({} operations checked){}",
                         history.operations,
                         if allow_inconclusive {
@@ -349,7 +375,7 @@ impl HistoryVerdict {
                     self.print_problems(true);
                 }
             }
-            Err(e) => println!("NOT LINEARIZABLE: {e}"),
+            Err(e) => say!("NOT LINEARIZABLE: {e}"),
         }
     }
 }
@@ -482,7 +508,7 @@ fn check(
             _ => 0,
         })
         .sum();
-    println!(
+    say!(
         "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, operations {}, violations {}, not converged {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
         checked.len(),
         sim_s,
@@ -504,7 +530,7 @@ fn check(
         sim_s / wall.max(1e-9),
     );
     let replay = |seed: u64| {
-        println!(
+        say!(
             "  replay: river run --seed {seed} {}{} --trace trace.jsonl --history history.edn",
             cluster.flags(),
             lincheck.flags()
@@ -518,7 +544,7 @@ fn check(
             let names: Vec<&str> = cluster.bugs.iter().map(|b| b.name()).collect();
             format!("{} first caught at seed", names.join(" + "))
         };
-        println!(
+        say!(
             "{what} {} ({} of {} seeds failed)",
             first.seed,
             failures.len(),
@@ -528,15 +554,15 @@ fn check(
     for failure in failures.iter().take(5) {
         let seed = failure.seed;
         match &failure.run {
-            Err(message) => println!("seed {seed}: PANICKED: {message}"),
+            Err(message) => say!("seed {seed}: PANICKED: {message}"),
             Ok(report) => match &report.outcome {
                 Outcome::Unsafe(violations) => {
-                    println!("seed {seed}: UNSAFE");
+                    say!("seed {seed}: UNSAFE");
                     for v in violations.iter().take(3) {
-                        println!("  at {} ms: {}", v.time_ms, v.text);
+                        say!("  at {} ms: {}", v.time_ms, v.text);
                     }
                 }
-                Outcome::NoConvergence => println!(
+                Outcome::NoConvergence => say!(
                     "seed {seed}: did not converge within {} ms of healing",
                     swarm::HEAL_LIMIT_MS
                 ),
@@ -544,13 +570,11 @@ fn check(
             },
         }
         if failure.not_linearizable() {
-            println!("seed {seed}: NOT LINEARIZABLE");
+            say!("seed {seed}: NOT LINEARIZABLE");
             failure.print_history_problems(false);
         }
         if failure.inconclusive() {
-            println!(
-                "seed {seed}: linearizability INCONCLUSIVE (fails unless --allow-inconclusive)"
-            );
+            say!("seed {seed}: linearizability INCONCLUSIVE (fails unless --allow-inconclusive)");
             failure.print_history_problems(true);
         }
         replay(seed);
@@ -558,7 +582,7 @@ fn check(
     if lincheck.allow_inconclusive {
         // Allowed, but a search that gave up proves nothing either way: show them.
         for c in inconclusive.iter().filter(|c| !c.failed(true)).take(5) {
-            println!("seed {}: linearizability inconclusive (allowed)", c.seed);
+            say!("seed {}: linearizability inconclusive (allowed)", c.seed);
             c.print_history_problems(true);
             replay(c.seed);
         }
@@ -611,7 +635,7 @@ fn run(
     let (sim, report) = match ran {
         Ok(ran) => ran.map_err(|e| e.to_string())?,
         Err(message) => {
-            println!("seed {seed}: PANICKED: {message}");
+            say!("seed {seed}: PANICKED: {message}");
             return Ok(ExitCode::from(1));
         }
     };
@@ -622,7 +646,7 @@ fn run(
     let wall = started.elapsed().as_secs_f64();
     write_outputs(&sim, history, trace)?;
     let mix = report.mix;
-    println!(
+    say!(
         "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, aimed at elections {}, aimed at leaders {}, {} entries per append, {} clients{}",
         options.nodes,
         mix.link.loss,
@@ -644,7 +668,7 @@ fn run(
             ""
         }
     );
-    println!(
+    say!(
         "simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, operations {}, trace digest {:016x}; {:.3} s wall",
         report.sim_ms as f64 / 1000.0,
         report.events,
@@ -659,13 +683,13 @@ fn run(
         wall
     );
     match &report.outcome {
-        Outcome::Ok => println!("safe, and converged after healing"),
+        Outcome::Ok => say!("safe, and converged after healing"),
         Outcome::Unsafe(violations) => {
             for v in violations {
-                println!("UNSAFE at {} ms: {}", v.time_ms, v.text);
+                say!("UNSAFE at {} ms: {}", v.time_ms, v.text);
             }
         }
-        Outcome::NoConvergence => println!(
+        Outcome::NoConvergence => say!(
             "safe, but did not converge within {} ms of healing",
             swarm::HEAL_LIMIT_MS
         ),
@@ -719,7 +743,7 @@ fn run_scenario(
         let mut player = Player::new(scenario);
         for (k, step) in steps.iter().enumerate() {
             player.run_to_step(&mut sim, k)?;
-            println!(
+            say!(
                 "step {}/{} at {:.1} s (line {}): {}",
                 k + 1,
                 steps.len(),
@@ -733,12 +757,12 @@ fn run_scenario(
     let result = match played {
         Ok(result) => result,
         Err(message) => {
-            println!("scenario {source}: PANICKED: {message}");
+            say!("scenario {source}: PANICKED: {message}");
             return Ok(ExitCode::from(1));
         }
     };
     write_outputs(&sim, history, trace)?;
-    println!(
+    say!(
         "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, violations {}",
         sim.now_ms() as f64 / 1000.0,
         sim.stats.events,
@@ -751,13 +775,13 @@ fn run_scenario(
         sim.checker.violation_count()
     );
     for v in sim.checker.violations() {
-        println!("violation at {} ms: {}", v.time_ms, v.text);
+        say!("violation at {} ms: {}", v.time_ms, v.text);
     }
     let mut ok = true;
     match result {
-        Ok(()) => println!("every expectation held"),
+        Ok(()) => say!("every expectation held"),
         Err(e) => {
-            println!("{source}: {e}");
+            say!("{source}: {e}");
             ok = false;
         }
     }
@@ -766,7 +790,7 @@ fn run_scenario(
     // found a problem.
     let safe = sim.checker.violation_count() == 0;
     if !safe && !expects_violation {
-        println!("{source}: the checker found violations the scenario does not expect");
+        say!("{source}: the checker found violations the scenario does not expect");
         ok = false;
     }
     if !sim.history.ops.is_empty() {

@@ -173,3 +173,25 @@ fn the_store_without_sessions_is_caught() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("NOT LINEARIZABLE"), "{out}");
 }
+
+/// `river check | head`: when the reader of its output goes away, `river` stops quietly
+/// with the status a shell gives a process ended by SIGPIPE (141), not a panic (101).
+#[test]
+fn a_closed_pipe_ends_river_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_river"))
+        .args(["check", "--seeds", "2", "--nodes", "3", "--fault-ms", "500"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the river binary runs");
+    // The reader goes before the first line is written (a check prints only at its end).
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("river ends");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+    assert!(
+        stderr.is_empty(),
+        "a closed pipe is not an error to report: {stderr}"
+    );
+}

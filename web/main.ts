@@ -21,6 +21,7 @@ const FEED = 1, STATUS = 2, STORY = 4, SETTINGS = 8, CONTROLS = 16, TIMELINE = 3
 type NodeState = {
   id: string; role: string; term: number; votedFor: string | null; commitIndex: number; alive: boolean;
   log: { index: number; term: number; command: string | null; committed: boolean }[];
+  snapshot: { lastIncludedIndex: number; lastIncludedTerm: number; text: string } | null;
   kv: Record<string, string>; membership: string; x: number; y: number;
 };
 type State = {
@@ -44,7 +45,7 @@ type Tour = {
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
 type NodeInfo = {
   id: string; alive: boolean; member: boolean; title: string; hint: string;
-  persistent: { term: number; votedFor: string | null; logLength: number; lastLogTerm: number };
+  persistent: { term: number; votedFor: string | null; logLength: number; lastLogTerm: number; snapshot: string | null };
   volatile: { role: string; commitIndex: number; leader: string | null; timerElapsedMs: number; timerTimeoutMs: number } | null;
   progress: { peer: string; nextIndex: number; matchIndex: number }[];
 };
@@ -104,6 +105,7 @@ const ui = {
   menuCrash: $<HTMLButtonElement>('node-crash'),
   menuRemove: $<HTMLButtonElement>('node-remove'),
   menuLead: $<HTMLButtonElement>('node-lead'),
+  menuSnapshot: $<HTMLButtonElement>('node-snapshot'),
   addServer: $<HTMLButtonElement>('add-server'),
   settings: $<HTMLDialogElement>('settings-dialog'),
   settingsForm: $<HTMLFormElement>('settings-form'),
@@ -344,6 +346,7 @@ function fillMenu(id: string): boolean {
   ui.menuTimeout.disabled = !info.alive;
   ui.menuRemove.disabled = !info.member;
   ui.menuLead.disabled = !info.alive || info.volatile?.role === 'leader';
+  ui.menuSnapshot.disabled = !info.alive;
   fillNodeState(info);
   return true;
 }
@@ -402,6 +405,12 @@ ui.menuTimeout.addEventListener('click', () => {
 ui.menuLead.addEventListener('click', () => {
   if (!menuNode) return;
   ui.menuError.textContent = attempt({ do: 'make-leader', node: menuNode });
+  syncAll();
+  fillMenu(menuNode);
+});
+ui.menuSnapshot.addEventListener('click', () => {
+  if (!menuNode) return;
+  ui.menuError.textContent = attempt({ do: 'snapshot', node: menuNode });
   syncAll();
   fillMenu(menuNode);
 });
@@ -621,6 +630,8 @@ const api = {
   removeServer(id: string): void { act({ do: 'remove-server', node: String(id) }); },
   /** Asks the leader to hand its leadership to server `id` (TimeoutNow); throws why not. */
   transferLeadership(id: string): void { act({ do: 'make-leader', node: String(id) }); },
+  /** Server `id` compacts its log now into a snapshot of its store; throws why not (down, nothing applied since its last snapshot). */
+  snapshot(id: string): void { act({ do: 'snapshot', node: String(id) }); },
   pause(): void { act({ do: 'pause' }); },
   play(): void { act({ do: 'play' }); },
   /** Simulated ms per real ms, from 0.001 to 1; returns the speed in use. */
@@ -962,6 +973,7 @@ function fillNodeState(info: NodeInfo): void {
     ['currentTerm', String(info.persistent.term)],
     ['votedFor', info.persistent.votedFor ?? 'nobody'],
     ['log', `${info.persistent.logLength} entries, last term ${info.persistent.lastLogTerm}`],
+    ['snapshot', info.persistent.snapshot ?? 'none'],
     ['Volatile (lost in a crash)', ''],
   ];
   const v = info.volatile;

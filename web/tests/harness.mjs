@@ -40,3 +40,9 @@ export function leaderOf(s) {
   assert.ok(all.length > 0, 'a leader exists');
   return all[0];
 }
+
+/** Clicks at a point given in canvas CSS pixels, with the real mouse. */
+export async function clickCanvas(p, x, y) {
+  const box = await p.locator('#canvas').boundingBox();
+  await p.mouse.click(box.x + x, box.y + y);
+}

@@ -3,15 +3,9 @@
 // check state() — all through real clicks on a fixed seed with the clock paused.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { advance, leaderOf, servePage, state } from './harness.mjs';
+import { advance, clickCanvas, leaderOf, servePage, state } from './harness.mjs';
 
 const page = servePage('dist');
-
-/** Clicks at a point given in canvas CSS pixels, with the real mouse. */
-async function clickCanvas(p, x, y) {
-  const box = await p.locator('#canvas').boundingBox();
-  await p.mouse.click(box.x + x, box.y + y);
-}
 
 describe('membership changes on the page', () => {
   test('add a server, see it promoted, remove one from its menu', async () => {

@@ -196,6 +196,9 @@ pub enum Action {
     /// Asks the leader to hand its leadership to this server (thesis §3.10: it brings the
     /// server's log up to date, then sends TimeoutNow).
     MakeLeader(Node),
+    /// Has a server compact its log now, up to what it has applied, into a snapshot of its
+    /// store (thesis §5.1).
+    Snapshot(Node),
 }
 
 impl MessageAction {
@@ -224,7 +227,7 @@ impl MessageAction {
 }
 
 /// One action of each kind, with empty arguments: the journal finds a kind by its name here.
-static KINDS: [Action; 31] = {
+static KINDS: [Action; 32] = {
     const N: Node = Node(NodeId(0));
     [
         Action::Propose {
@@ -280,6 +283,7 @@ static KINDS: [Action; 31] = {
         Action::AddServer,
         Action::RemoveServer(N),
         Action::MakeLeader(N),
+        Action::Snapshot(N),
     ]
 };
 
@@ -319,6 +323,7 @@ impl Action {
             Action::AddServer => "add-server",
             Action::RemoveServer(_) => "remove-server",
             Action::MakeLeader(_) => "make-leader",
+            Action::Snapshot(_) => "snapshot",
         }
     }
 
@@ -435,6 +440,7 @@ impl Action {
             Action::AddServer => Action::AddServer,
             Action::RemoveServer(_) => Action::RemoveServer(letter_of(source, "node")?),
             Action::MakeLeader(_) => Action::MakeLeader(letter_of(source, "node")?),
+            Action::Snapshot(_) => Action::Snapshot(letter_of(source, "node")?),
             Action::HealAll => Action::HealAll,
             Action::Pause => Action::Pause,
             Action::Play => Action::Play,
@@ -478,7 +484,8 @@ impl Action {
             | Action::Restart(n)
             | Action::Timeout(n)
             | Action::RemoveServer(n)
-            | Action::MakeLeader(n) => letter("node", n),
+            | Action::MakeLeader(n)
+            | Action::Snapshot(n) => letter("node", n),
             Action::Speed(x) => out("speed", Value::Number(*x)),
             Action::Advance(x) | Action::Seek(x) => out("ms", Value::Number(*x)),
             Action::Branch(x) => out("k", Value::Number(*x)),
@@ -603,6 +610,7 @@ mod tests {
             Action::AddServer,
             Action::RemoveServer(node("B").unwrap()),
             Action::MakeLeader(node("C").unwrap()),
+            Action::Snapshot(node("D").unwrap()),
         ];
         for action in samples {
             assert_eq!(

@@ -7,6 +7,7 @@
 use crate::layout::Geometry;
 use crate::maths;
 use crate::members;
+use crate::stored::{snapshot_text, Stored};
 use crate::words::{membership_entry_text, op_text, user_name};
 use alloc::format;
 use alloc::string::String;
@@ -67,8 +68,10 @@ pub struct NodeState {
     pub commit_index: Number,
     /// Whether it runs.
     pub alive: bool,
-    /// Its log (from its disk when down).
+    /// Its log after its snapshot, each entry at its real index (from its disk when down).
     pub log: Vec<LogEntry>,
+    /// The snapshot its log was compacted into, or `null` if it never was.
+    pub snapshot: Option<SnapshotBounds>,
     /// Its key-value store (empty when down).
     pub kv: Pairs<String>,
     /// `voter`, `learner` or `none` (removed, or started and not yet added) in the
@@ -78,6 +81,18 @@ pub struct NodeState {
     pub x: f64,
     /// Its centre on the canvas, CSS pixels.
     pub y: f64,
+}
+
+/// The bounds of a server's snapshot (thesis ch. 5): the entries it stands for.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotBounds {
+    /// The last index it covers.
+    pub last_included_index: Number,
+    /// The term of that entry.
+    pub last_included_term: Number,
+    /// As the log panel labels it: "snapshot ≤ 40: x=3, y=1".
+    pub text: String,
 }
 
 /// One log entry.
@@ -141,24 +156,18 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stat
     let config = members::configuration(sim);
     for id in sim.ids() {
         let server = sim.server(id);
-        let (role, term, voted_for, commit, entries) = match &server.node {
-            Some(n) => (
-                n.role().name(),
-                n.term(),
-                n.voted_for(),
-                n.commit_index().0,
-                n.log().entries(),
-            ),
+        let (role, term, voted_for) = match &server.node {
+            Some(n) => (n.role().name(), n.term(), n.voted_for()),
             None => (
                 "down",
                 server.disk.hard_state.term,
                 server.disk.hard_state.voted_for,
-                0,
-                server.disk.log.as_slice(),
             ),
         };
-        let mut log = Vec::with_capacity(entries.len());
-        for (index, e) in (1..).zip(entries) {
+        let stored = Stored::of(sim, id);
+        let commit = stored.commit_index;
+        let mut log = Vec::with_capacity(stored.entries.len());
+        for (index, e) in stored.indexed() {
             log.push(LogEntry {
                 index: index as f64,
                 term: e.term.0 as f64,
@@ -184,6 +193,11 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stat
             commit_index: commit as f64,
             alive: server.node.is_some(),
             log,
+            snapshot: stored.snapshot.map(|snap| SnapshotBounds {
+                last_included_index: snap.index.0 as f64,
+                last_included_term: snap.term.0 as f64,
+                text: snapshot_text(snap),
+            }),
             kv: Pairs(kv),
             membership: members::standing(config, id),
             x: pixels(x),
@@ -446,8 +460,10 @@ pub struct Persistent {
     pub voted_for: Option<&'static str>,
     /// How many entries its log holds.
     pub log_length: Number,
-    /// The term of its last entry.
+    /// The term of its last entry (or of its snapshot's last).
     pub last_log_term: Number,
+    /// Its snapshot, "snapshot ≤ 40: x=3, y=1", or `null` if it has none.
+    pub snapshot: Option<String>,
 }
 
 /// A running node's volatile state.

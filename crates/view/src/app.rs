@@ -31,6 +31,7 @@ mod actions;
 mod inspect;
 mod membership;
 mod pointer;
+mod snapshots;
 mod story;
 #[cfg(test)]
 mod tests;

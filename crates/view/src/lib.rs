@@ -34,5 +34,6 @@ pub mod members;
 pub mod narrate;
 pub mod scene;
 pub mod settings;
+pub mod stored;
 pub mod theme;
 pub mod words;

@@ -71,6 +71,10 @@ pub const NO: Color = "#dc2626";
 pub const APPEND: Color = "#2563eb";
 /// A heartbeat (AppendEntries with no entries).
 pub const HEARTBEAT: Color = "#93c5fd";
+/// A snapshot block at the head of a log.
+pub const SNAPSHOT: Color = "#f5f5f4";
+/// A snapshot block's outline, and InstallSnapshot on the wire: a colour no term uses.
+pub const SNAPSHOT_EDGE: Color = "#78716c";
 /// Client traffic and the user.
 pub const CLIENT: Color = "#7c3aed";
 /// A message lost on the way.
@@ -113,7 +117,8 @@ pub fn message_color(kind: MessageKind, ok: bool) -> Color {
         MessageKind::TimeoutNow => LEADER,
         // Reads travel like client traffic.
         MessageKind::ReadIndex | MessageKind::ReadIndexResponse => CLIENT,
-        MessageKind::AppendEntries | MessageKind::InstallSnapshot => APPEND,
+        MessageKind::AppendEntries => APPEND,
+        MessageKind::InstallSnapshot => SNAPSHOT_EDGE,
         MessageKind::Heartbeat => HEARTBEAT,
         MessageKind::RequestVoteResponse
         | MessageKind::AppendEntriesResponse

@@ -67,6 +67,7 @@ impl App {
             Action::AddServer => self.add_server()?,
             Action::RemoveServer(node) => self.remove_server(node)?,
             Action::MakeLeader(node) => self.make_leader(node)?,
+            Action::Snapshot(node) => self.snapshot(node)?,
         }
         Ok(None)
     }

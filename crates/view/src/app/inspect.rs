@@ -114,11 +114,18 @@ impl App {
         Vec<answers::Progress>,
     ) {
         let disk = &self.tl.sim.server(id).disk;
+        let snapshot = disk.snapshot.as_ref();
         let persistent = answers::Persistent {
             term: disk.hard_state.term.0 as f64,
             voted_for: disk.hard_state.voted_for.map(answers::letter),
             log_length: disk.log.len() as f64,
-            last_log_term: disk.log.last().map_or(0.0, |e| e.term.0 as f64),
+            last_log_term: disk
+                .log
+                .last()
+                .map(|e| e.term)
+                .or(snapshot.map(|s| s.term))
+                .map_or(0.0, |t| t.0 as f64),
+            snapshot: snapshot.map(crate::stored::snapshot_text),
         };
         let Some(n) = self.tl.sim.node(id) else {
             return (persistent, None, Vec::new());

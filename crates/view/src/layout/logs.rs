@@ -3,6 +3,7 @@
 //! server's key-value store.
 
 use super::*;
+use crate::stored::{snapshot_store_text, snapshot_text, Stored};
 
 /// Where the log panel's parts go for a canvas and cluster size.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -23,11 +24,18 @@ pub struct LogGrid {
     pub kv_w: f64,
     /// Centre of the index header line.
     pub header_y: f64,
+    /// Left of the snapshot column, where a compacted log's snapshot block begins (equal
+    /// to `cells_x` when no log has a snapshot: there is no such column then).
+    pub head_x: f64,
 }
 
+/// How many entry columns wide the snapshot column is.
+const SNAPSHOT_COLUMNS: f64 = 2.0;
+
 impl LogGrid {
-    /// The grid for `geo`'s log panel and `n` rows.
-    pub fn new(geo: &Geometry, n: usize) -> LogGrid {
+    /// The grid for `geo`'s log panel and `n` rows; with `snapshots`, two columns' width at
+    /// the head of the rows holds each log's snapshot block.
+    pub fn new(geo: &Geometry, n: usize, snapshots: bool) -> LogGrid {
         let p = geo.logs;
         let s = Self::scale(geo);
         let pad = 14.0 * s;
@@ -40,9 +48,14 @@ impl LogGrid {
         );
         let label_w = 70.0 * s;
         let kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
-        let cells_x = p.x + pad + label_w;
-        let cells_w = (p.right() - pad - kv_w - 10.0 * s - cells_x).max(0.0);
+        let head_x = p.x + pad + label_w;
         let pitch = 54.0 * s;
+        let cells_x = if snapshots {
+            head_x + SNAPSHOT_COLUMNS * pitch
+        } else {
+            head_x
+        };
+        let cells_w = (p.right() - pad - kv_w - 10.0 * s - cells_x).max(0.0);
         let columns = (maths::floor(cells_w / pitch) as usize).max(1);
         LogGrid {
             cells_x,
@@ -53,6 +66,7 @@ impl LogGrid {
             kv_x: p.right() - pad - kv_w,
             kv_w,
             header_y,
+            head_x,
         }
     }
 
@@ -70,7 +84,9 @@ impl LogGrid {
 pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     let p = geo.logs;
     let n = view.sim.size();
-    let grid = LogGrid::new(geo, n);
+    let stored = |id: NodeId| Stored::of(view.sim, id);
+    let snapshots = view.sim.ids().any(|id| stored(id).snapshot.is_some());
+    let grid = LogGrid::new(geo, n, snapshots);
     let s = LogGrid::scale(geo);
     scene.push(Shape::Rect {
         x: p.x,
@@ -99,17 +115,10 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         theme::MUTED,
         Align::Left,
     ));
-    let logs_of = |id: NodeId| {
-        let server = view.sim.server(id);
-        match &server.node {
-            Some(node) => (node.log().entries(), node.commit_index().0),
-            None => (server.disk.log.as_slice(), 0),
-        }
-    };
     let longest = view
         .sim
         .ids()
-        .map(|id| logs_of(id).0.len() as u64)
+        .map(|id| stored(id).last_index())
         .max()
         .unwrap_or(0);
     let first = grid.first_index(longest);
@@ -134,6 +143,16 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             index_font,
             theme::MUTED,
             Align::Center,
+        ));
+    }
+    if snapshots {
+        scene.push(text(
+            grid.head_x + 4.0 * s,
+            grid.header_y,
+            "snapshot",
+            font(11.5 * s, false),
+            theme::MUTED,
+            Align::Left,
         ));
     }
     scene.push(text(
@@ -197,13 +216,65 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 Align::Left,
             ));
         }
-        let (entries, commit) = logs_of(id);
+        let log = stored(id);
+        if let Some(snapshot) = log.snapshot {
+            // One block at the head of the log, reaching over the columns it covers.
+            let covered = (snapshot.index.0 + 1).saturating_sub(first);
+            let right = grid.cells_x + grid.pitch * covered.min(grid.columns as u64) as f64;
+            let (x, y, w) = (
+                grid.head_x,
+                mid - cell_h / 2.0,
+                right - grid.head_x - 5.0 * s,
+            );
+            scene.push(Shape::Rect {
+                x,
+                y,
+                w,
+                h: cell_h,
+                radius: 4.0 * s,
+                fill: Some(if node.is_some() {
+                    theme::SNAPSHOT
+                } else {
+                    theme::DOWN
+                }),
+                stroke: Some(Stroke::solid(theme::SNAPSHOT_EDGE, 2.0 * s)),
+            });
+            let size = (12.0 * s).min(cell_h * 0.45);
+            let room = chars_in(w - 8.0 * s, size);
+            let whole = snapshot_text(snapshot);
+            if char_count(&whole) <= room || cell_h < 30.0 * s {
+                scene.push(text(
+                    x + 4.0 * s,
+                    mid,
+                    fit(&whole, room),
+                    mono(size, false),
+                    theme::INK,
+                    Align::Left,
+                ));
+            } else {
+                // Two lines: which entries it stands for, then the store it holds.
+                let head = format!("snapshot ≤ {}", snapshot.index);
+                for (k, line_text) in [head, snapshot_store_text(snapshot)].iter().enumerate() {
+                    scene.push(text(
+                        x + 4.0 * s,
+                        mid + (k as f64 - 0.5) * size * 1.25,
+                        fit(line_text, room),
+                        mono(size, k == 0),
+                        theme::INK,
+                        Align::Left,
+                    ));
+                }
+            }
+        }
         for c in 0..grid.columns {
             let index = first + c as u64;
-            let Some(entry) = entries.get(index as usize - 1) else {
+            if index <= log.snapshot_index() {
+                continue;
+            }
+            let Some(entry) = log.entry(index) else {
                 break;
             };
-            let committed = index <= commit;
+            let committed = index <= log.commit_index;
             let slot = theme::term_slot(entry.term);
             let x = grid.cells_x + grid.pitch * c as f64;
             let y = mid - cell_h / 2.0;

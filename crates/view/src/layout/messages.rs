@@ -147,15 +147,29 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                 fill: Some(theme::message_color(MessageKind::TimeoutNow, true)),
                 stroke: Some(Stroke::solid(theme::VOTE_REQUEST, 2.5 * s)),
             }),
-            Body::InstallSnapshot { .. } => scene.push(Shape::Rect {
-                x: x - 9.0 * s,
-                y: y - 9.0 * s,
-                w: 18.0 * s,
-                h: 18.0 * s,
-                radius: 1.0 * s,
-                fill: Some(theme::message_color(MessageKind::InstallSnapshot, true)),
-                stroke: Some(Stroke::solid(theme::WHITE, 1.5 * s)),
-            }),
+            // A snapshot chunk: a stone-grey block marked with the snapshot's last index.
+            Body::InstallSnapshot {
+                last_included_index,
+                ..
+            } => {
+                scene.push(Shape::Rect {
+                    x: x - 11.0 * s,
+                    y: y - 8.0 * s,
+                    w: 22.0 * s,
+                    h: 16.0 * s,
+                    radius: 1.0 * s,
+                    fill: Some(theme::message_color(MessageKind::InstallSnapshot, true)),
+                    stroke: Some(Stroke::solid(theme::WHITE, 1.5 * s)),
+                });
+                scene.push(text(
+                    x,
+                    y + 0.5 * s,
+                    format!("≤{}", last_included_index.0),
+                    font(9.0 * s, true),
+                    theme::WHITE,
+                    Align::Center,
+                ));
+            }
             // A reply is a small square, coloured by its kind and whether it says yes.
             Body::InstallSnapshotResponse { done: ok, .. }
             | Body::AppendEntriesResponse { success: ok, .. } => scene.push(Shape::Rect {

@@ -288,7 +288,7 @@ fn long_commands_are_cut_to_fit() {
 #[test]
 fn the_log_window_follows_the_newest_entry() {
     let geo = Geometry::new(WIDE, 5);
-    let grid = LogGrid::new(&geo, 5);
+    let grid = LogGrid::new(&geo, 5, false);
     assert!(grid.columns >= 4, "{grid:?}");
     assert_eq!(grid.first_index(0), 1);
     assert_eq!(grid.first_index(grid.columns as u64), 1);

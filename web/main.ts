@@ -10,6 +10,7 @@ import { $ } from './dom';
 import { inlineWasm } from './inline-wasm';
 import { makeLink, readLink } from './share';
 import { pauseWhileUnseen, readEmbed } from './embed';
+import { holdTab, openDialog } from './focus';
 
 /** Speed stops: denominators of 1/N×, slowest first. */
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
@@ -91,6 +92,7 @@ const ui = {
   feed: $('feed'),
   notices: $('notices'),
   hint: $('hint'),
+  canvasFocus: $('canvas-focus'),
   storyCard: $('story-card'),
   storyName: $('story-name'),
   storyState: $('story-state'),
@@ -284,6 +286,7 @@ function tourMove(kind: 'tour-continue' | 'tour-back'): void {
 }
 
 function closeTours(): void {
+  if (ui.toursList.contains(document.activeElement)) ui.toursButton.focus();
   ui.toursList.hidden = true;
   ui.toursButton.setAttribute('aria-expanded', 'false');
 }
@@ -444,9 +447,36 @@ canvas.addEventListener('click', (event) => {
   const [x, y] = pointer(event);
   const hit = raft.pointer(x, y, event.shiftKey ? 2 : 1);
   if (hit.startsWith('message ')) { closeMenu(); openMessage(Number(hit.slice(8))); return; }
+  took(hit);
+  if (hit === 'link') ui.hint.textContent = raft.pointer(x, y, 0);
+});
+
+/** Follows up what a click or Enter took: a node letter opens its menu, a link was cut or
+ * restored, nothing closes what was open. */
+function took(hit: string): void {
   if (hit === '') { closeMenu(); closeMessage(); }
-  else if (hit === 'link') { closeMenu(); syncAll(); ui.hint.textContent = raft.pointer(x, y, 0); }
+  else if (hit === 'link') { closeMenu(); syncAll(); }
   else openMenu(hit);
+}
+
+// The keyboard on the canvas (Rust decides where the focus ring goes): arrows move it
+// between servers and links, Enter takes what it is on; other keys go on to the shortcuts.
+function showFocus(words: string): void {
+  ui.hint.textContent = words;
+  ui.hint.classList.toggle('shown', words !== '');
+  ui.canvasFocus.textContent = words;
+}
+canvas.addEventListener('focus', () => showFocus(raft.key('focus', false) ?? ''));
+canvas.addEventListener('blur', () => { raft.key('blur', false); ui.hint.classList.remove('shown'); });
+canvas.addEventListener('keydown', (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const said = raft.key(event.key, event.shiftKey);
+  if (said === undefined) return;
+  event.preventDefault();
+  event.stopPropagation();
+  if (event.key !== 'Enter') { showFocus(said); return; }
+  took(said);
+  if (said === 'link') showFocus(raft.key('focus', false) ?? '');
 });
 
 function resize(): void {
@@ -519,7 +549,7 @@ $('story-stop').addEventListener('click', () => { raft.apply({ do: 'stop-story' 
 $('settings-button').addEventListener('click', () => {
   syncSettings();
   ui.settingsError.textContent = '';
-  if (ui.settings.open) ui.settings.close(); else ui.settings.show();
+  if (ui.settings.open) ui.settings.close(); else openDialog(ui.settings, false);
 });
 ui.settingsForm.addEventListener('change', (event) => {
   const el = event.target;
@@ -530,7 +560,7 @@ ui.settingsForm.addEventListener('change', (event) => {
 $('scenario-button').addEventListener('click', () => {
   if (!ui.scenarioText.value) ui.scenarioText.value = RiverRaft.builtIn('partition') ?? '';
   ui.scenarioError.textContent = '';
-  ui.scenario.showModal();
+  openDialog(ui.scenario);
 });
 $('scenario-reset').addEventListener('click', () => {
   ui.scenarioText.value = RiverRaft.builtIn('partition') ?? '';
@@ -542,7 +572,7 @@ $('scenario-run').addEventListener('click', () => {
   if (!refusal) { raft.apply({ do: 'play' }); ui.scenario.close(); }
   syncAll();
 });
-$('help-button').addEventListener('click', () => ui.help.showModal());
+$('help-button').addEventListener('click', () => openDialog(ui.help));
 
 // The first visit's hint points at the help; once dismissed (or the help opened) it stays away.
 const HINT_SEEN = 'river-raft-hint-seen';
@@ -552,10 +582,22 @@ function hintSeen(): void {
 }
 try { $('first-hint').hidden = localStorage.getItem(HINT_SEEN) === '1'; } catch { $('first-hint').hidden = false; }
 $('first-hint-close').addEventListener('click', hintSeen);
-$('first-hint-open').addEventListener('click', () => { hintSeen(); ui.help.showModal(); });
+$('first-hint-open').addEventListener('click', () => { hintSeen(); openDialog(ui.help); });
 ui.help.addEventListener('close', hintSeen);
 
 // ----- keyboard -----
+
+// The popovers and the settings panel keep Tab inside while open (Escape closes them and
+// gives the keyboard back); the Tours menu's items go up and down with the arrows.
+for (const box of [ui.menu, ui.msg, ui.settings]) holdTab(box);
+ui.toursList.addEventListener('keydown', (event) => {
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  const items = Array.from(ui.toursList.querySelectorAll('button'));
+  const k = items.indexOf(document.activeElement as HTMLButtonElement);
+  items[(k + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
+  event.preventDefault();
+  event.stopPropagation();
+});
 
 /** Whether keys typed now are text: in a text field, a list, a modal dialog. Anywhere else
  * (a button, a checkbox, the slider, the page) the shortcuts work, and Space never scrolls
@@ -587,7 +629,7 @@ document.addEventListener('keydown', (event) => {
   else if (key === 'h' || key === 'H') ui.heal.click();
   else if (key === 's' || key === 'S') toggleTours();
   else if (key === 'r' || key === 'R') ui.restart.click();
-  else if (key === '?') ui.help.showModal();
+  else if (key === '?') openDialog(ui.help);
   else handled = false;
   if (handled) event.preventDefault();
 });
@@ -751,7 +793,7 @@ async function embedSnippet(): Promise<string> {
 $('embed-button').addEventListener('click', async () => {
   $<HTMLTextAreaElement>('embed-code').value = await embedSnippet();
   $('embed-said').textContent = '';
-  $<HTMLDialogElement>('embed-dialog').showModal();
+  openDialog($<HTMLDialogElement>('embed-dialog'));
   $<HTMLTextAreaElement>('embed-code').select();
 });
 $('embed-copy').addEventListener('click', async () => {
@@ -872,7 +914,7 @@ ui.safety.addEventListener('click', () => {
     li.append(title, text, ' ', jump);
     return li;
   }));
-  ui.safetyDialog.showModal();
+  openDialog(ui.safetyDialog);
 });
 
 // ----- the bugs panel -----

@@ -29,6 +29,7 @@ use river_sim::Simulation;
 
 mod actions;
 mod inspect;
+mod keyboard;
 mod membership;
 mod pointer;
 mod snapshots;
@@ -40,6 +41,7 @@ mod tour;
 mod tour_tests;
 mod travel;
 
+pub use keyboard::Keyed;
 pub use story::built_in;
 use story::Story;
 pub use tour::tours;
@@ -123,6 +125,11 @@ pub struct App {
     notices: Vec<String>,
     geometry: Geometry,
     hover: Option<Hit>,
+    /// Where the keyboard's focus ring is (kept while the canvas does not have the
+    /// keyboard, so it comes back where it was).
+    focus: Option<Hit>,
+    /// Whether the canvas has the keyboard (the ring is drawn only then).
+    keyboard: bool,
     selected: Option<NodeId>,
     proposals: u64,
     status: String,
@@ -171,6 +178,8 @@ impl App {
             notices,
             geometry,
             hover: None,
+            focus: None,
+            keyboard: false,
             selected: None,
             proposals: 0,
             status: String::new(),
@@ -234,6 +243,7 @@ impl App {
             paused: self.paused,
             speed: self.speed,
             hover: self.hover,
+            focused: self.focus_ring(),
             selected: self.selected,
             ghosts: &self.narrator.ghosts,
             shown: tour::shown(&self.story),

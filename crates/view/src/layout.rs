@@ -19,6 +19,7 @@ use river_core::{Body, MessageKind, NodeId, Payload, Role};
 use river_sim::network::{Endpoint, InFlight, Packet, Reply};
 use river_sim::Simulation;
 
+pub mod focus;
 mod geometry;
 mod logs;
 mod messages;
@@ -46,6 +47,8 @@ pub struct View<'a> {
     pub speed: f64,
     /// What is under the pointer.
     pub hover: Option<Hit>,
+    /// Where the keyboard's focus ring is, while the canvas has the keyboard.
+    pub focused: Option<Hit>,
     /// The node whose menu is open.
     pub selected: Option<NodeId>,
     /// Lost messages still fading.
@@ -101,10 +104,12 @@ pub fn build(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         stroke: None,
     });
     shown_links(scene, geo, view);
+    focused_link(scene, geo, view);
     links(scene, geo, view);
     users(scene, geo, view);
     shown_nodes(scene, geo, view);
     nodes(scene, geo, view);
+    focused_node(scene, geo, view);
     logs(scene, geo, view);
 }
 
@@ -140,6 +145,37 @@ fn shown_nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             }
         }
     }
+}
+
+/// The keyboard's focus ring on a link: an outline around it between the two circles,
+/// drawn under the link.
+fn focused_link(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
+    let Some(Hit::Link { a, b, .. }) = view.focused else {
+        return;
+    };
+    let s = geo.scale;
+    let (pa, pb) = (geo.node(a), geo.node(b));
+    let len = geometry::distance(pa, pb).max(1e-9);
+    let gap = ((geo.node_radius + 8.0 * s) / len).min(0.45);
+    let (from, to) = (midpoint(pa, pb, gap), midpoint(pa, pb, 1.0 - gap));
+    scene.push(line(from, to, Stroke::solid(theme::FOCUS, 12.0 * s)));
+    scene.push(line(from, to, Stroke::solid(theme::BACKGROUND, 7.0 * s)));
+}
+
+/// The keyboard's focus ring on a server: a ring outside its selection ring, drawn over it.
+fn focused_node(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
+    let Some(Hit::Node(id)) = view.focused else {
+        return;
+    };
+    let s = geo.scale;
+    let (x, y) = geo.node(id);
+    scene.push(Shape::Circle {
+        x,
+        y,
+        r: geo.node_radius + 18.0 * s,
+        fill: None,
+        stroke: Some(Stroke::solid(theme::FOCUS, 3.5 * s)),
+    });
 }
 
 /// Builds the overlay layer into `scene`: what moves with the clock — election timers,
@@ -186,8 +222,10 @@ fn links(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         for b in a + 1..n {
             let (ia, ib) = (NodeId(a as u8), NodeId(b as u8));
             let (pa, pb) = (geo.nodes[a], geo.nodes[b]);
-            let hovered =
-                matches!(view.hover, Some(Hit::Link { a: ha, b: hb, .. }) if ha == ia && hb == ib);
+            let on =
+                |hit| matches!(hit, Some(Hit::Link { a: ha, b: hb, .. }) if ha == ia && hb == ib);
+            // The link the keyboard's ring is on is drawn as if pointed at.
+            let hovered = on(view.hover) || on(view.focused);
             let (ab, ba) = (net.is_up(ia, ib), net.is_up(ib, ia));
             let width = if hovered { 3.5 * s } else { 2.0 * s };
             match (ab, ba) {

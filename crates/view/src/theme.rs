@@ -49,6 +49,9 @@ pub const DOWN: Color = "#e2e8f0";
 pub const DOWN_EDGE: Color = "#94a3b8";
 /// Selection ring.
 pub const SELECTED: Color = "#6366f1";
+/// The keyboard's focus ring (over 6:1 against the background, as a focus indicator must
+/// be at least 3:1).
+pub const FOCUS: Color = "#1d4ed8";
 /// What a guided tour's step points at: its outline, and the glow under it.
 pub const SHOWN: Color = "#d946ef";
 /// See [`SHOWN`].

@@ -8,7 +8,7 @@
 use crate::clock::{self, Page, Shared};
 use crate::draw::Painter;
 use river_view::action::{self, Action, Source};
-use river_view::app::{App, Click};
+use river_view::app::{App, Click, Keyed};
 use river_view::layout::Viewport;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -21,6 +21,17 @@ fn to_js(answer: &impl Serialize) -> JsValue {
         .serialize_missing_as_null(true);
     // Every answer is plain data (strings, numbers within 2^53, lists, maps of strings).
     answer.serialize(&out).unwrap_or(JsValue::NULL)
+}
+
+/// What a click (or Enter) took, as the shell reads it: a node letter, `link`, `message N`,
+/// or nothing.
+fn clicked(click: Click) -> String {
+    match click {
+        Click::Nothing => String::new(),
+        Click::Link => String::from("link"),
+        Click::Node(id) => id.letter().into(),
+        Click::Message(id) => alloc::format!("message {id}"),
+    }
 }
 
 fn refused(reason: String) -> JsError {
@@ -127,16 +138,24 @@ impl RiverRaft {
         let app = &mut self.page.borrow_mut().app;
         match what {
             0 => app.hover(x, y),
-            1 | 2 => match app.click(x, y, what == 2) {
-                Click::Nothing => String::new(),
-                Click::Link => String::from("link"),
-                Click::Node(id) => id.letter().into(),
-                Click::Message(id) => alloc::format!("message {id}"),
-            },
+            1 | 2 => clicked(app.click(x, y, what == 2)),
             _ => {
                 app.leave();
                 String::new()
             }
+        }
+    }
+
+    /// A key (`KeyboardEvent.key`) on the canvas, or `focus` / `blur`: returns what the
+    /// focus ring is on in words after an arrow or `focus`, what Enter took as `pointer`'s
+    /// click does, and `undefined` for a key the canvas leaves to the page.
+    pub fn key(&self, key: &str, shift: bool) -> Option<String> {
+        let keyed = self.page.borrow_mut().app.key(key, shift);
+        clock::wake(&self.page);
+        match keyed {
+            Keyed::Moved(words) => Some(words),
+            Keyed::Took(click) => Some(clicked(click)),
+            Keyed::Ignored => None,
         }
     }
 

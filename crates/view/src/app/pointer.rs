@@ -29,21 +29,29 @@ impl App {
         }
         match self.hover {
             None => String::new(),
-            Some(Hit::Node(id)) => format!(
-                "{id}: {}. Click to send it a change, crash or restart it, or time it out.",
+            Some(hit) => self.hint(hit, ("Click", "Shift+click")),
+        }
+    }
+
+    /// What `hit` is and what taking it would do, with the words for taking it (`press`:
+    /// "Click", and the one-way form, "Shift+click"; or the keyboard's).
+    pub(super) fn hint(&self, hit: Hit, (press, one_way): (&str, &str)) -> String {
+        match hit {
+            Hit::Node(id) => format!(
+                "{id}: {}. {press} to send it a change, crash or restart it, or time it out.",
                 self.describe(id)
             ),
-            Some(Hit::Link { a, b, near }) => {
+            Hit::Link { a, b, near } => {
                 let far = if near == a { b } else { a };
                 let net = self.tl.sim().network();
                 match (net.is_up(a, b), net.is_up(b, a)) {
                     (true, true) => format!(
-                        "Link {a}–{b}. Click to cut it both ways; Shift+click to cut only {near} → {far}."
+                        "Link {a}–{b}. {press} to cut it both ways; {one_way} to cut only {near} → {far}."
                     ),
-                    (false, false) => format!("Link {a}–{b} is cut. Click to restore it."),
+                    (false, false) => format!("Link {a}–{b} is cut. {press} to restore it."),
                     (up_ab, _) => {
                         let (x, y) = if up_ab { (b, a) } else { (a, b) };
-                        format!("Link {x} → {y} is cut (the other way works). Click to restore it.")
+                        format!("Link {x} → {y} is cut (the other way works). {press} to restore it.")
                     }
                 }
             }
@@ -63,7 +71,14 @@ impl App {
         if let Some(id) = self.message_at(x, y) {
             return Click::Message(id);
         }
-        match hit_test(&self.geometry, (x, y)) {
+        self.take_hit(hit_test(&self.geometry, (x, y)), shift)
+    }
+
+    /// Takes what a click or the keyboard's Enter is on: cuts (or restores) a link, selects
+    /// a node, or, on nothing, selects nothing.
+    pub(super) fn take_hit(&mut self, hit: Option<Hit>, shift: bool) -> Click {
+        self.base_dirty = true;
+        match hit {
             None => {
                 self.selected = None;
                 Click::Nothing

@@ -18,6 +18,7 @@ fn view(sim: &Simulation) -> View<'_> {
         paused: false,
         speed: 0.05,
         hover: None,
+        focused: None,
         selected: None,
         ghosts: &[],
         shown: &[],

@@ -1,0 +1,131 @@
+// The page from the keyboard alone: Tab reaches the cluster, the arrow keys move its focus
+// ring between servers and links, Enter opens a server's menu (itself keyboard operable) or
+// cuts a link, Escape closes and gives the keyboard back; dialogs hold the keyboard while
+// open and return it to their opener. Every action here is a real key press; the API only
+// lets simulated time pass and reads state().
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { advance, leaderOf, servePage, state } from './harness.mjs';
+
+const page = servePage('dist');
+const focused = (p) => p.evaluate(() => document.activeElement?.id ?? '');
+/** What the focus ring is on, as the page tells it (the hint and its live region). */
+const ring = (p) => p.locator('#canvas-focus').textContent();
+const link = (s, from, to) => s.links.find((l) => l.from === from && l.to === to).up;
+
+/** Presses Tab until the cluster has the keyboard (it must, within the page's controls). */
+async function tabToCanvas(p) {
+  for (let k = 0; k < 60; k++) {
+    await p.keyboard.press('Tab');
+    if ((await focused(p)) === 'canvas') return k + 1;
+  }
+  assert.fail('Tab never reached the cluster');
+}
+
+/** Moves the ring with → to server `id` (the ring goes A, B, C, … around). */
+async function ringTo(p, id) {
+  for (let k = 0; k < 10 && !(await ring(p)).startsWith(`${id}:`); k++) await p.keyboard.press('ArrowRight');
+  assert.match(await ring(p), new RegExp(`^${id}: `));
+}
+
+describe('the keyboard', () => {
+  test('sends a change to the leader and cuts links with keys only', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await advance(p, 1500);
+    const leader = leaderOf(await state(p)).id;
+    await tabToCanvas(p);
+    assert.match(await ring(p), /^A: .* Press Enter to send it a change/);
+    assert.ok(await p.locator('#hint.shown').isVisible(), 'the ring is told in words on screen too');
+    await ringTo(p, leader);
+    await p.keyboard.press('Enter');
+    await p.locator('#node-menu').waitFor({ state: 'visible' });
+    assert.equal(await focused(p), 'node-command', 'the menu takes the keyboard: type the change');
+    await p.keyboard.press('Control+A');
+    await p.keyboard.type('x=42');
+    await p.keyboard.press('Enter');
+    await p.locator('#node-menu').waitFor({ state: 'hidden' });
+    assert.equal(await focused(p), 'canvas', 'sending closes the menu and gives the keyboard back');
+    await advance(p, 1000);
+    for (const n of (await state(p)).nodes) assert.equal(n.kv.x, '42', `${n.id} applied the change`);
+
+    // ↓ goes to the leader's first link (to the next server round); Enter cuts it both ways.
+    await p.keyboard.press('ArrowDown');
+    const said = await ring(p);
+    const [, a, b] = said.match(/^Link ([A-E])–([A-E])\. Press Enter to cut it both ways/) ?? [];
+    assert.ok(a && b && [a, b].includes(leader), `a link of the leader: ${said}`);
+    const other = a === leader ? b : a;
+    await p.keyboard.press('Enter');
+    let s = await state(p);
+    assert.ok(!link(s, leader, other) && !link(s, other, leader), 'cut both ways');
+    assert.match(await ring(p), /is cut\. Press Enter to restore it/);
+    await p.keyboard.press('Enter');
+    s = await state(p);
+    assert.ok(link(s, leader, other) && link(s, other, leader), 'restored');
+    // Shift+Enter cuts only the direction leaving the server the ring came from.
+    await p.keyboard.press('Shift+Enter');
+    s = await state(p);
+    assert.ok(!link(s, leader, other) && link(s, other, leader), `only ${leader} → ${other} is cut`);
+    assert.equal(await focused(p), 'canvas');
+    assert.deepEqual(errors, []);
+  });
+
+  test('Escape closes a server menu opened with Enter and returns the keyboard to the ring', async () => {
+    const { page: p } = await page('?seed=1');
+    await tabToCanvas(p);
+    await p.keyboard.press('ArrowLeft');
+    assert.match(await ring(p), /^E: /);
+    await p.keyboard.press('Enter');
+    await p.locator('#node-menu').waitFor({ state: 'visible' });
+    // The menu keeps Tab inside while open.
+    for (let k = 0; k < 12; k++) {
+      await p.keyboard.press('Tab');
+      assert.ok(await p.evaluate(() => document.getElementById('node-menu').contains(document.activeElement)), 'Tab stays in the menu');
+    }
+    // Its buttons work from the keyboard: Time out fires E's election timer.
+    await p.locator('#node-timeout').focus();
+    await p.keyboard.press('Enter');
+    assert.equal((await state(p)).nodes[4].role, 'candidate');
+    await p.keyboard.press('Escape');
+    await p.locator('#node-menu').waitFor({ state: 'hidden' });
+    assert.equal(await focused(p), 'canvas');
+    assert.match(await ring(p), /^E: candidate/, 'the ring is where it was');
+    // Off the cluster, the arrows are the timeline's again; on it, they are the ring's.
+    const before = (await state(p)).timeMs;
+    await p.keyboard.press('ArrowRight');
+    assert.equal((await state(p)).timeMs, before, '→ on the cluster moves the ring, not time');
+    assert.match(await ring(p), /^A: /);
+  });
+
+  test('dialogs hold the keyboard while open and give it back to their opener', async () => {
+    const { page: p } = await page('?seed=1');
+    await tabToCanvas(p);
+    const inside = (id) => p.evaluate((d) => document.getElementById(d).contains(document.activeElement), id);
+    // Help, opened with ? from the cluster.
+    await p.keyboard.press('?');
+    assert.ok(await p.locator('#help-dialog').isVisible());
+    assert.ok(await inside('help-dialog'), 'the help takes the keyboard');
+    await p.keyboard.press('Escape');
+    assert.ok(!(await p.locator('#help-dialog').isVisible()));
+    assert.equal(await focused(p), 'canvas', 'and gives it back to the cluster');
+    // Settings (a panel beside the cluster), opened with Enter on its button.
+    await p.locator('#settings-button').focus();
+    await p.keyboard.press('Enter');
+    assert.ok(await p.locator('#settings-dialog').isVisible());
+    assert.ok(await inside('settings-dialog'), 'the settings take the keyboard');
+    for (let k = 0; k < 25; k++) {
+      await p.keyboard.press('Tab');
+      assert.ok(await inside('settings-dialog'), 'Tab stays in the settings');
+    }
+    await p.keyboard.press('Escape');
+    assert.ok(!(await p.locator('#settings-dialog').isVisible()));
+    assert.equal(await focused(p), 'settings-button');
+    // Embed, a modal dialog opened from its button.
+    await p.locator('#embed-button').focus();
+    await p.keyboard.press('Enter');
+    await p.locator('#embed-dialog').waitFor({ state: 'visible' });
+    assert.ok(await inside('embed-dialog'));
+    await p.keyboard.press('Escape');
+    await p.locator('#embed-dialog').waitFor({ state: 'hidden' });
+    assert.equal(await focused(p), 'embed-button');
+  });
+});

@@ -159,6 +159,8 @@ pub enum Quantity {
 pub enum Expect {
     /// A server's role, or `None` for "down".
     Role(NodeId, Option<Role>),
+    /// A server is frozen.
+    Frozen(NodeId),
     /// A server's number compared to a value.
     Number(NodeId, Quantity, Cmp, u64),
     /// Whom a server voted for in its current term (`None`: nobody).
@@ -200,6 +202,10 @@ pub enum Step {
     Crash(NodeId),
     /// Restart a server.
     Restart(NodeId),
+    /// Freeze a server (a stalled process): its timers and inbox wait.
+    Freeze(NodeId),
+    /// Release a frozen server.
+    Thaw(NodeId),
     /// Cut a link (one way or both).
     Cut(NodeId, NodeId, bool),
     /// Heal a link (one way or both).
@@ -838,6 +844,8 @@ impl Scenario {
             "timeout" => Step::Timeout(p.node(w)?),
             "crash" => Step::Crash(p.node(w)?),
             "restart" => Step::Restart(p.node(w)?),
+            "freeze" => Step::Freeze(p.node(w)?),
+            "thaw" => Step::Thaw(p.node(w)?),
             "cut" | "heal" if verb == "heal" && w.peek().is_none() => Step::HealAll,
             "cut" | "heal" => {
                 let a = p.node(w)?;
@@ -1049,6 +1057,7 @@ impl Scenario {
                     "candidate" => Expect::Role(id, Some(Role::Candidate)),
                     "pre-candidate" => Expect::Role(id, Some(Role::PreCandidate)),
                     "down" => Expect::Role(id, None),
+                    "frozen" => Expect::Frozen(id),
                     q @ ("term" | "commit" | "log" | "uncommitted" | "snapshot") => {
                         let quantity = match q {
                             "term" => Quantity::Term,
@@ -1319,6 +1328,8 @@ impl Player {
                 Step::Transfer(from, to) => driver.input(Input::Transfer(*from, *to)),
                 Step::Crash(id) => driver.input(Input::Crash(*id)),
                 Step::Restart(id) => driver.input(Input::Restart(*id)),
+                Step::Freeze(id) => driver.input(Input::Freeze(*id)),
+                Step::Thaw(id) => driver.input(Input::Thaw(*id)),
                 Step::Cut(a, b, one_way) => set_link(driver, *a, *b, *one_way, false),
                 Step::Heal(a, b, one_way) => set_link(driver, *a, *b, *one_way, true),
                 Step::HealAll => driver.input(Input::HealAll),
@@ -1421,6 +1432,8 @@ pub fn check(sim: &Simulation, expect: &Expect) -> Result<(), String> {
                 say(actual)
             ))
         }
+        Expect::Frozen(id) if sim.frozen(*id) => Ok(()),
+        Expect::Frozen(id) => Err(format!("expected {id} to be frozen, but it is not")),
         Expect::Number(id, quantity, cmp, value) => {
             let node = sim.node(*id).ok_or_else(|| format!("{id} is down"))?;
             let (name, actual) = match quantity {

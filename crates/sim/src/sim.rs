@@ -232,6 +232,13 @@ pub struct Server {
     /// Reads this server registered with its node (ReadIndex), to answer when the node
     /// says they may be served: read → (client, request number, key).
     pub(crate) reads: VecMap<ReadId, (u32, u64, String)>,
+    /// Frozen since this moment (a stalled process, not a crash: a long pause, a stopped
+    /// virtual machine); `None` while it runs. A frozen server does nothing: its timers
+    /// wait, and what reaches it waits in `inbox`. Nothing is lost.
+    pub frozen_since_ms: Option<u64>,
+    /// Messages that reached this server while it was frozen, in arrival order, off the
+    /// wire: they arrive, one event each, when it thaws.
+    pub(crate) inbox: Vec<InFlight>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -241,6 +248,8 @@ pub(crate) enum Action {
     ClientTimeout(u32, u64),
     /// Client, request number, attempt: resend if that attempt is still unanswered.
     ClientRetry(u32, u64, u32),
+    /// The next message waiting in a thawed server's inbox arrives.
+    Inbox(NodeId),
 }
 
 /// Counters for summaries.
@@ -310,6 +319,13 @@ pub struct Simulation {
     pub(crate) retiring: Vec<(NodeId, LogIndex, Term)>,
 }
 
+impl Server {
+    /// Whether it runs and is not frozen: only then do its timers fire and may it act.
+    pub fn acts(&self) -> bool {
+        self.node.is_some() && self.frozen_since_ms.is_none()
+    }
+}
+
 impl Simulation {
     /// A cluster of fresh servers at time 0, fully connected, with no clients.
     pub fn new(config: SimConfig) -> Result<Simulation, ConfigError> {
@@ -331,6 +347,8 @@ impl Simulation {
                     rng,
                     retired: false,
                     reads: VecMap::new(),
+                    frozen_since_ms: None,
+                    inbox: Vec::new(),
                 }
             })
             .collect();
@@ -402,10 +420,12 @@ impl Simulation {
     pub fn clients(&self) -> &[Client] {
         &self.clients
     }
-    /// The leader with the highest term among running servers, if any.
+    /// The leader with the highest term among running servers, if any (a frozen server
+    /// acts for no one, so a frozen leader is not it).
     pub fn leader(&self) -> Option<NodeId> {
         self.servers
             .iter()
+            .filter(|s| s.frozen_since_ms.is_none())
             .filter_map(|s| s.node.as_ref())
             .filter(|n| n.role() == river_core::Role::Leader)
             .max_by_key(|n| n.term())
@@ -420,7 +440,7 @@ impl Simulation {
         let timers = self
             .servers
             .iter()
-            .filter(|s| s.node.is_some())
+            .filter(|s| s.acts())
             .map(|s| s.timer_at_ms)
             .min();
         match (queued, timers) {
@@ -449,7 +469,7 @@ impl Simulation {
             let timer = self
                 .servers
                 .iter()
-                .position(|s| s.node.is_some() && s.timer_at_ms == at);
+                .position(|s| s.acts() && s.timer_at_ms == at);
             let did_something = if let Some(i) = timer {
                 self.fire_timer(i);
                 true
@@ -497,6 +517,7 @@ impl Simulation {
             Action::ClientInvoke(c) => self.client_invoke(c),
             Action::ClientTimeout(c, seq) => self.client_timeout(c, seq),
             Action::ClientRetry(c, seq, attempt) => self.client_retry(c, seq, attempt),
+            Action::Inbox(id) => self.from_inbox(id),
         }
     }
 
@@ -759,9 +780,47 @@ impl Simulation {
             Some(_) => {}
         }
         let m = self.in_flight.remove(id).expect("present");
+        // A frozen server's inbox keeps what reaches it; nothing happens until it thaws.
+        if let Endpoint::Node(to) = m.to {
+            let server = &self.servers[to.index()];
+            if server.node.is_some() && server.frozen_since_ms.is_some() && self.link_carries(&m) {
+                self.servers[to.index()].inbox.push(m);
+                return false;
+            }
+        }
+        self.arrive(m, false)
+    }
+
+    /// Whether the link `m` travels on is up.
+    fn link_carries(&self, m: &InFlight) -> bool {
+        match (m.from, m.to) {
+            (Endpoint::Node(from), Endpoint::Node(to)) => self.network.is_up(from, to),
+            (Endpoint::Client(client), Endpoint::Node(node))
+            | (Endpoint::Node(node), Endpoint::Client(client)) => {
+                self.network.client_link_up(client, node)
+            }
+            (Endpoint::Client(_), Endpoint::Client(_)) => false,
+        }
+    }
+
+    /// The next message in a thawed server's inbox arrives.
+    fn from_inbox(&mut self, id: NodeId) -> bool {
+        let inbox = &mut self.servers[id.index()].inbox;
+        if inbox.is_empty() {
+            return false;
+        }
+        let m = inbox.remove(0);
+        self.arrive(m, true)
+    }
+
+    /// Message `m` reaches its receiver, unless its link is cut (not asked when it
+    /// `crossed` already: it waited in a frozen server's inbox) or its receiver is down.
+    fn arrive(&mut self, m: InFlight, crossed: bool) -> bool {
+        let id = m.id;
+        let carried = crossed || self.link_carries(&m);
         match (m.from, m.to, m.packet) {
-            (Endpoint::Node(from), Endpoint::Node(to), Packet::Raft(message)) => {
-                if !self.network.is_up(from, to) {
+            (Endpoint::Node(_), Endpoint::Node(to), Packet::Raft(message)) => {
+                if !carried {
                     self.drop_message(id, DropReason::LinkCut);
                 } else if self.servers[to.index()].node.is_none() {
                     self.drop_message(id, DropReason::NodeDown);
@@ -777,7 +836,7 @@ impl Simulation {
                 }
             }
             (Endpoint::Client(client), Endpoint::Node(to), Packet::Request { seq, op }) => {
-                if !self.network.client_link_up(client, to) {
+                if !carried {
                     self.drop_message(id, DropReason::LinkCut);
                 } else if self.servers[to.index()].node.is_none() {
                     self.drop_message(id, DropReason::NodeDown);
@@ -786,8 +845,8 @@ impl Simulation {
                     self.server_request(to.index(), client, seq, op);
                 }
             }
-            (Endpoint::Node(from), Endpoint::Client(client), Packet::Reply { seq, reply }) => {
-                if !self.network.client_link_up(client, from) {
+            (Endpoint::Node(_), Endpoint::Client(client), Packet::Reply { seq, reply }) => {
+                if !carried {
                     self.drop_message(id, DropReason::LinkCut);
                 } else {
                     self.trace.record(self.now_ms, TraceEvent::Deliver { id });
@@ -889,8 +948,11 @@ impl Simulation {
     }
 
     /// Asks server `from`, if it leads, to hand leadership to `to` (thesis §3.10). `None`
-    /// when `from` is down.
+    /// when `from` is down or frozen.
     pub fn transfer_leadership(&mut self, from: NodeId, to: NodeId) -> Option<Transfer> {
+        if !self.servers.get(from.index())?.acts() {
+            return None;
+        }
         self.catch_up(from.index());
         let node = self.servers.get_mut(from.index())?.node.as_mut()?;
         let outcome = node.transfer_leadership(to);
@@ -951,12 +1013,55 @@ impl Simulation {
         if server.node.take().is_none() {
             return;
         }
+        // A frozen process that is killed loses what waited in its inbox.
+        server.frozen_since_ms = None;
+        let lost: Vec<u64> = server.inbox.drain(..).map(|m| m.id).collect();
         server.waiting.clear();
         server.reads.clear();
         server.kv = KvStore::new(self.config.client_sessions);
         self.checker.crashed(self.now_ms, id);
         self.trace
             .record(self.now_ms, TraceEvent::Crash { node: id });
+        for id in lost {
+            self.drop_message(id, DropReason::NodeDown);
+        }
+    }
+
+    /// Freezes server `id` (a stalled process, not a crash): until [`Simulation::thaw`] it
+    /// does nothing; its timers wait and what reaches it waits in its inbox.
+    pub fn freeze(&mut self, id: NodeId) {
+        let now = self.now_ms;
+        let server = &mut self.servers[id.index()];
+        if server.node.is_none() || server.frozen_since_ms.is_some() {
+            return;
+        }
+        server.frozen_since_ms = Some(now);
+        self.trace.record(now, TraceEvent::Freeze { node: id });
+    }
+
+    /// Releases a frozen server. Its clock resumes where it stopped, as a paused process's
+    /// timers do: the node is never told that the frozen time passed, so a leader frozen in
+    /// office still believes it leads for the rest of its term's lease. Then its inbox
+    /// arrives, oldest first.
+    pub fn thaw(&mut self, id: NodeId) {
+        let now = self.now_ms;
+        let server = &mut self.servers[id.index()];
+        let Some(since) = server.frozen_since_ms.take() else {
+            return;
+        };
+        let paused = now - since;
+        server.ticked_ms += paused;
+        server.timer_at_ms += paused;
+        let waiting = server.inbox.len();
+        self.trace.record(now, TraceEvent::Thaw { node: id });
+        for _ in 0..waiting {
+            self.schedule(now, Action::Inbox(id));
+        }
+    }
+
+    /// Whether server `id` is frozen.
+    pub fn frozen(&self, id: NodeId) -> bool {
+        self.servers[id.index()].frozen_since_ms.is_some()
     }
 
     /// Changes the Raft options (PreVote, CheckQuorum, bugs) for servers that start or
@@ -1027,6 +1132,8 @@ impl Simulation {
             rng,
             retired: false,
             reads: VecMap::new(),
+            frozen_since_ms: None,
+            inbox: Vec::new(),
         });
         self.network.add_server();
         self.checker.add_server();
@@ -1087,6 +1194,9 @@ impl Simulation {
     /// `snapshot A`); returns whether there was anything to compact.
     pub fn snapshot(&mut self, id: NodeId) -> bool {
         let server = &mut self.servers[id.index()];
+        if !server.acts() {
+            return false;
+        }
         let Some(node) = server.node.as_mut() else {
             return false;
         };
@@ -1098,8 +1208,12 @@ impl Simulation {
         done
     }
 
-    /// Fires server `id`'s election timer now (it must be running and not leading).
+    /// Fires server `id`'s election timer now (it must be running, not frozen, and not
+    /// leading).
     pub fn force_timeout(&mut self, id: NodeId) {
+        if !self.servers[id.index()].acts() {
+            return;
+        }
         self.catch_up(id.index());
         if let Some(node) = self.servers[id.index()].node.as_mut() {
             node.force_election_timeout();
@@ -1466,6 +1580,7 @@ impl Simulation {
         self.servers.iter().enumerate().all(|(i, s)| match &s.node {
             _ if !membership.is_member(NodeId(i as u8)) && NodeId(i as u8) != leader => true,
             None => false,
+            Some(_) if s.frozen_since_ms.is_some() => false,
             Some(n) => {
                 n.term() == leader_node.term()
                     && same_log(n.log(), leader_node.log())

@@ -27,6 +27,10 @@ pub enum Input {
     Crash(NodeId),
     /// Restart a server.
     Restart(NodeId),
+    /// Freeze a server: its timers and inbox wait.
+    Freeze(NodeId),
+    /// Release a frozen server.
+    Thaw(NodeId),
     /// Fire a server's election timer.
     Timeout(NodeId),
     /// Set one directed link up or down.
@@ -75,6 +79,8 @@ impl Input {
                 sim.snapshot(*id);
             }
             Input::Restart(id) => sim.restart(*id),
+            Input::Freeze(id) => sim.freeze(*id),
+            Input::Thaw(id) => sim.thaw(*id),
             Input::Timeout(id) => sim.force_timeout(*id),
             Input::SetLink(a, b, up) => sim.set_link(*a, *b, *up),
             Input::Partition(groups) => sim.partition(groups),

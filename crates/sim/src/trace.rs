@@ -102,6 +102,16 @@ pub enum TraceEvent {
         /// The server.
         node: NodeId,
     },
+    /// A server froze (a stalled process): its timers and inbox wait.
+    Freeze {
+        /// The server.
+        node: NodeId,
+    },
+    /// A frozen server was released; its clock resumes where it stopped.
+    Thaw {
+        /// The server.
+        node: NodeId,
+    },
     /// A directed link changed.
     Link {
         /// From.
@@ -280,6 +290,8 @@ impl TraceRecord {
             }
             TraceEvent::Crash { node } => write!(out, "\"ev\":\"crash\",\"node\":\"{node}\"")?,
             TraceEvent::Restart { node } => write!(out, "\"ev\":\"restart\",\"node\":\"{node}\"")?,
+            TraceEvent::Freeze { node } => write!(out, "\"ev\":\"freeze\",\"node\":\"{node}\"")?,
+            TraceEvent::Thaw { node } => write!(out, "\"ev\":\"thaw\",\"node\":\"{node}\"")?,
             TraceEvent::Link { from, to, up } => write!(
                 out,
                 "\"ev\":\"link\",\"from\":\"{from}\",\"to\":\"{to}\",\"up\":{up}"

@@ -41,8 +41,9 @@ impl Server {
         self.ticked_ms
     }
 
-    /// When this server's next timer fires, if it is running and nothing arrives first.
+    /// When this server's next timer fires, if it is running (not frozen) and nothing
+    /// arrives first.
     pub fn timer_at_ms(&self) -> Option<u64> {
-        self.node.as_ref().map(|_| self.timer_at_ms)
+        self.acts().then_some(self.timer_at_ms)
     }
 }

@@ -156,6 +156,16 @@ impl Narrator {
                         ),
                     );
                 }
+                TraceEvent::Freeze { node } => feed.push(
+                    t,
+                    FeedKind::Fault,
+                    format!("{node} froze: it does nothing, its timers and the messages that reach it wait"),
+                ),
+                TraceEvent::Thaw { node } => feed.push(
+                    t,
+                    FeedKind::Fault,
+                    format!("{node} thawed: it carries on as if no time had passed, then reads what waited"),
+                ),
                 TraceEvent::Link { from, to, up } => links.push((t, *from, *to, *up)),
                 TraceEvent::Started { node } => feed.push(
                     t,

@@ -517,7 +517,7 @@ impl Simulation {
             Action::ClientInvoke(c) => self.client_invoke(c),
             Action::ClientTimeout(c, seq) => self.client_timeout(c, seq),
             Action::ClientRetry(c, seq, attempt) => self.client_retry(c, seq, attempt),
-            Action::Inbox(id) => self.from_inbox(id),
+            Action::Inbox(id) => self.deliver_from_inbox(id),
         }
     }
 
@@ -804,7 +804,7 @@ impl Simulation {
     }
 
     /// The next message in a thawed server's inbox arrives.
-    fn from_inbox(&mut self, id: NodeId) -> bool {
+    fn deliver_from_inbox(&mut self, id: NodeId) -> bool {
         let inbox = &mut self.servers[id.index()].inbox;
         if inbox.is_empty() {
             return false;

@@ -99,20 +99,36 @@ describe('guided tours', () => {
     assert.deepEqual(leaders, [['A', 1], ['C', 2]], 'two leaders, in different terms');
     assert.equal(uncommitted(node(s, 'A')), 1, "the minority's change stays uncommitted");
     assert.equal(node(s, 'A').kv.x, '1');
+    // The heal: A steps down and still holds x=2, dashed.
+    await p.locator('#tour-continue').click();
+    t = await toPause(p);
+    s = await state(p);
+    assert.equal(t.step, 4);
+    assert.equal(node(s, 'A').role, 'follower', 'A stepped down');
+    assert.equal(node(s, 'A').log[2].command, 'x=2');
+    // The rollback: one feed line for A and B, and x=2 struck through in both rows.
     await p.locator('#tour-continue').click();
     t = await toPause(p);
     s = await state(p);
     assert.equal(t.state, 'finished');
-    assert.equal(node(s, 'A').role, 'follower', 'A stepped down');
     for (const id of ['A', 'B']) {
       assert.ok(!node(s, id).log.some((e) => e.command === 'x=2'), `${id} threw x=2 away`);
+      assert.deepEqual(node(s, id).thrownAway, [{ index: 3, term: 1, command: 'x=2' }], `${id}'s x=2 is drawn struck through`);
       assert.equal(node(s, id).kv.x, '3');
     }
-    // Back to where step 3 began: two leaders again, x=2 back in A's log.
+    const feed = await p.locator('#feed li span').allTextContents();
+    assert.deepEqual(feed.filter((l) => l.includes('threw away')),
+      ["A and B threw away x=2 at index 3 to match leader C's log: it was never committed"]);
+    assert.ok(!feed.some((l) => l.includes('rejected C')), 'no line per rejected AppendEntries');
+    // A moment later, the entries that took its place show.
+    await p.evaluate(() => window.riverRaft.advance(1000));
+    assert.deepEqual(node(await state(p), 'A').thrownAway, []);
+    // Back to where step 4 began: x=2 back in A's log, nothing struck through.
     await p.locator('#tour-back').click();
     s = await state(p);
     assert.equal(node(s, 'A').log[2].command, 'x=2');
-    assert.equal((await tourState(p)).step, 3);
+    assert.deepEqual(node(s, 'A').thrownAway, []);
+    assert.equal((await tourState(p)).step, 4);
     assert.deepEqual(errors, []);
     await p.close();
   });

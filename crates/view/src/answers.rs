@@ -7,6 +7,7 @@
 use crate::layout::Geometry;
 use crate::maths;
 use crate::members;
+use crate::narrate::Thrown;
 use crate::stored::{snapshot_text, Stored};
 use crate::words::{membership_entry_text, op_text, user_name};
 use alloc::format;
@@ -72,6 +73,8 @@ pub struct NodeState {
     pub log: Vec<LogEntry>,
     /// The snapshot its log was compacted into, or `null` if it never was.
     pub snapshot: Option<SnapshotBounds>,
+    /// Entries it threw away in a rollback, still drawn struck through in its log row.
+    pub thrown_away: Vec<LogEntry>,
     /// Its key-value store (empty when down).
     pub kv: Pairs<String>,
     /// `voter`, `learner` or `none` (removed, or started and not yet added) in the
@@ -149,8 +152,14 @@ fn pixels(v: f64) -> f64 {
     maths::round(v * 100.0) / 100.0
 }
 
-/// The state of `sim` drawn in `geo`.
-pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> State {
+/// The state of `sim` drawn in `geo`, with the entries `thrown` away still drawn.
+pub fn state(
+    sim: &Simulation,
+    geo: &Geometry,
+    thrown: &[Thrown],
+    paused: bool,
+    speed: f64,
+) -> State {
     // Loops rather than iterator chains here and below: each chain is code of its own.
     let mut nodes = Vec::with_capacity(sim.size());
     let config = members::configuration(sim);
@@ -175,6 +184,17 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stat
                 committed: Some(index <= commit),
             });
         }
+        let mut thrown_away = Vec::new();
+        for t in thrown {
+            if t.node == id {
+                thrown_away.push(LogEntry {
+                    index: t.index as f64,
+                    term: t.term.0 as f64,
+                    command: Some(t.label.clone()),
+                    committed: None,
+                });
+            }
+        }
         let mut kv = Vec::new();
         if server.node.is_some() {
             for (k, v) in server.kv.entries() {
@@ -198,6 +218,7 @@ pub fn state(sim: &Simulation, geo: &Geometry, paused: bool, speed: f64) -> Stat
                 last_included_term: snap.term.0 as f64,
                 text: snapshot_text(snap),
             }),
+            thrown_away,
             kv: Pairs(kv),
             membership: members::standing(config, id),
             x: pixels(x),
@@ -533,7 +554,7 @@ mod tests {
 
     fn parsed(sim: &Simulation) -> Value {
         let geo = Geometry::new(Viewport::new(900.0, 500.0), sim.size());
-        serde_json::to_value(state(sim, &geo, true, 0.05)).unwrap()
+        serde_json::to_value(state(sim, &geo, &[], true, 0.05)).unwrap()
     }
 
     #[test]

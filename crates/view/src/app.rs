@@ -75,6 +75,10 @@ pub const SMOOTH_SPEED: f64 = 0.2;
 /// plays (each refresh costs the page a layout); actions refresh them at once.
 pub const TIMELINE_REFRESH_MS: f64 = 250.0;
 
+/// How long an entry thrown away in a rollback stays in its log row, struck through, in
+/// wall ms at the page's speed: long enough to see at any speed.
+pub const THROWN_SHOWN_WALL_MS: f64 = 5_000.0;
+
 /// Bits `frame` returns: what the page should fetch and show again.
 pub mod changed {
     /// New feed lines: call `take_feed`.
@@ -246,6 +250,7 @@ impl App {
             focused: self.focus_ring(),
             selected: self.selected,
             ghosts: &self.narrator.ghosts,
+            thrown: self.narrator.thrown(),
             shown: tour::shown(&self.story),
         };
         let mut base = None;
@@ -345,8 +350,9 @@ impl App {
             self.base_dirty = true;
             let link = self.settings.link;
             let ghost_ms = ((link.latency_min_ms + link.latency_max_ms) as f64 / 2.0).max(5.0);
+            let thrown_ms = THROWN_SHOWN_WALL_MS * self.speed;
             self.narrator
-                .narrate(&records, self.tl.sim(), &mut self.feed, ghost_ms);
+                .narrate(&records, self.tl.sim(), &mut self.feed, ghost_ms, thrown_ms);
             self.marks.record(&records, self.tl.sim());
             records.clear();
             let status = narrate::status(self.tl.sim());
@@ -356,6 +362,9 @@ impl App {
             }
         }
         self.tl.sim_mut().trace.records = records;
+        if self.narrator.prune_thrown(self.clock_ms) {
+            self.base_dirty = true;
+        }
         if !self.feed.is_empty() {
             self.changed |= changed::FEED;
         }
@@ -386,7 +395,7 @@ impl App {
         self.journal = Journal::new(Head::Fresh(self.settings.clone()));
         self.runs += 1;
         self.marks.clear();
-        self.narrator.reset();
+        self.narrator.reset(self.tl.sim());
         self.hover = None;
         self.selected = None;
         self.proposals = 0;

@@ -8,10 +8,10 @@
 //! store). On a wide canvas they sit side by side; on a tall one the ring is on top.
 
 use crate::maths;
-use crate::narrate::Ghost;
+use crate::narrate::{Ghost, Thrown};
 use crate::scene::{Align, Color, Dash, Font, Scene, Shape, Stroke, MONO_ADVANCE};
 use crate::theme;
-use crate::words::{char_count, fit, membership_entry_text, op_text, speed_label, user_name};
+use crate::words::{char_count, fit, op_text, payload_text, speed_label, user_name};
 use alloc::format;
 use alloc::string::{String, ToString};
 use core::f64::consts::{FRAC_PI_2, TAU};
@@ -53,6 +53,8 @@ pub struct View<'a> {
     pub selected: Option<NodeId>,
     /// Lost messages still fading.
     pub ghosts: &'a [Ghost],
+    /// Entries thrown away in a rollback, drawn struck through for a moment.
+    pub thrown: &'a [Thrown],
     /// What a guided tour's step points at.
     pub shown: &'a [Highlight],
 }

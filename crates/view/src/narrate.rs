@@ -17,8 +17,10 @@ use river_sim::trace::{ChangeOutcome, DropReason, TraceEvent, TraceRecord};
 use river_sim::view::{membership_text, names};
 use river_sim::Simulation;
 
+mod rollback;
 mod status;
 pub use crate::feed::{Feed, FeedKind, MAX_PENDING_LINES};
+pub use rollback::{Thrown, MAX_THROWN, ROLLBACK_GATHER_MS};
 pub use status::status;
 
 /// The most lost messages animated at once.
@@ -71,22 +73,27 @@ pub struct Narrator {
     pub ghosts: Vec<Ghost>,
     /// The committed configuration last narrated (`None` until one is seen).
     committed: Option<Membership>,
+    /// Rollbacks being gathered into one line, and thrown-away entries still drawn.
+    rollbacks: rollback::Rollbacks,
 }
 
 impl Narrator {
-    /// Forgets everything (a new run).
-    pub fn reset(&mut self) {
+    /// Forgets everything (a new run, or a jump in time) and starts again from `sim` as it
+    /// stands.
+    pub fn reset(&mut self, sim: &Simulation) {
         *self = Narrator::default();
+        self.rollbacks.remember(sim);
     }
 
     /// Narrates `records` (just drained from `sim`'s trace) into `feed`. `ghost_ms` is how
-    /// long a lost message stays visible, in simulated ms.
+    /// long a lost message stays visible, `thrown_ms` a thrown-away entry, in simulated ms.
     pub fn narrate(
         &mut self,
         records: &[TraceRecord],
         sim: &Simulation,
         feed: &mut Feed,
         ghost_ms: f64,
+        thrown_ms: f64,
     ) {
         let mut links: Vec<(u64, NodeId, NodeId, bool)> = Vec::new();
         for record in records {
@@ -138,6 +145,12 @@ impl Narrator {
                     }
                 }
                 TraceEvent::Timer { .. } => {}
+                TraceEvent::Node {
+                    node,
+                    event: Event::Truncated { from, removed },
+                } => self
+                    .rollbacks
+                    .truncated(t, *node, *from, *removed, thrown_ms),
                 TraceEvent::Node { node, event } => self.node_event(t, *node, event, sim, feed),
                 TraceEvent::Crash { node } => feed.push(
                     t,
@@ -255,6 +268,19 @@ impl Narrator {
             Self::links(&mut links, sim, feed);
         }
         self.configuration_commits(records, sim, feed);
+        self.rollbacks.tell(sim, feed);
+        self.rollbacks.remember(sim);
+    }
+
+    /// Entries thrown away in a rollback, still drawn struck through.
+    pub fn thrown(&self) -> &[Thrown] {
+        &self.rollbacks.thrown
+    }
+
+    /// Stops drawing thrown-away entries whose moment is over by `clock_ms`; says whether
+    /// any went (the logs need drawing again).
+    pub fn prune_thrown(&mut self, clock_ms: f64) -> bool {
+        self.rollbacks.prune(clock_ms)
     }
 
     /// Says when the leader's configuration commits and what that means ("the change to
@@ -432,22 +458,6 @@ impl Narrator {
                     format!("{n} committed entry {index} ({what}): a majority stores it"),
                 )
             }
-            Event::Truncated { from, removed } => (
-                FeedKind::Warn,
-                format!(
-                    "{n} removed {} from index {from}: they conflict with the leader's log",
-                    plural(removed, "uncommitted entry", "uncommitted entries")
-                ),
-            ),
-            Event::AppendRejected {
-                leader,
-                prev_log_index,
-            } => (
-                FeedKind::Warn,
-                format!(
-                    "{n} rejected {leader}'s entries: its log does not match at index {prev_log_index}"
-                ),
-            ),
             Event::RefusedToOverwriteCommitted { index } => (
                 FeedKind::Violation,
                 format!("{n} was told to overwrite committed entry {index} and refused"),
@@ -533,9 +543,14 @@ impl Narrator {
                 FeedKind::Election,
                 format!("{n} got TimeoutNow from {from} and campaigns for term {term} at once, without waiting for its timer"),
             ),
+            // A rejected AppendEntries is drawn (a red answer), not told: the leader tries
+            // an earlier index until the logs match, and what a follower throws away on
+            // the way is told once for all of them (`rollback.rs`).
             Event::ElectionTimeout { .. }
             | Event::BecameFollower { .. }
-            | Event::VoteReceived { .. } => return,
+            | Event::VoteReceived { .. }
+            | Event::AppendRejected { .. }
+            | Event::Truncated { .. } => return,
         };
         feed.push(t, kind, text);
     }
@@ -619,7 +634,7 @@ mod tests {
     fn run(sim: &mut Simulation, narrator: &mut Narrator, feed: &mut Feed, ms: u64) {
         sim.advance(ms);
         let records = core::mem::take(&mut sim.trace.records);
-        narrator.narrate(&records, sim, feed, 20.0);
+        narrator.narrate(&records, sim, feed, 20.0, 100.0);
     }
 
     fn texts(feed: &Feed) -> Vec<String> {
@@ -664,7 +679,7 @@ mod tests {
                 index: river_core::LogIndex(4),
             }),
         ];
-        narrator.narrate(&records, &sim, &mut feed, 20.0);
+        narrator.narrate(&records, &sim, &mut feed, 20.0, 100.0);
         assert_eq!(
             texts(&feed),
             [

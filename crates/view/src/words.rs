@@ -34,6 +34,16 @@ pub fn membership_entry_text(membership: river_core::Membership) -> String {
     format!("config {}", river_sim::view::membership_text(membership))
 }
 
+/// The short text a log cell shows for an entry: its command, "no-op", or its
+/// configuration.
+pub fn payload_text(payload: &river_core::Payload<river_sim::kv::Command>) -> String {
+    match payload {
+        river_core::Payload::Command(c) => op_text(&c.op),
+        river_core::Payload::Noop => String::from("no-op"),
+        river_core::Payload::Membership(m) => membership_entry_text(*m),
+    }
+}
+
 /// The name people see for client `id`: the first few are "User X", "User Y", …
 pub fn user_name(id: u32) -> String {
     const NAMES: [&str; 4] = ["X", "Y", "Z", "W"];

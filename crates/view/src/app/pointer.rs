@@ -170,7 +170,13 @@ impl App {
 
     /// The whole picture, for `window.riverRaft.state()`.
     pub fn state(&self) -> answers::State {
-        answers::state(self.tl.sim(), &self.geometry, self.paused, self.speed)
+        answers::state(
+            self.tl.sim(),
+            &self.geometry,
+            self.narrator.thrown(),
+            self.paused,
+            self.speed,
+        )
     }
 
     /// The feed lines waiting, oldest first (and forgets them).

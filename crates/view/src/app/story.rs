@@ -35,21 +35,26 @@ impl App {
             return;
         };
         let result = story.player.advance(&mut self.tl, target);
-        let (time, now_line) = (self.tl.sim().now_ms(), story.player.current_line());
-        if story.guide.is_some() {
-            // A tour speaks through its captions, not its script lines; at a `pause` the
-            // clock stops until the reader continues.
-            story.told = now_line;
+        let finished = !matches!(result, Ok(Status::Running));
+        if finished {
+            // What the last steps did is told before the line that says the story ended.
+            self.after_run();
         }
+        let Some(story) = self.story.as_mut() else {
+            return;
+        };
+        let (time, now_line) = (self.tl.sim().now_ms(), story.player.current_line());
+        // At a tour's `pause` the clock stops until the reader continues.
         let waiting = story.guide.is_some() && story.player.paused();
-        // Tell each line that started, with its comment, as the feed's story.
+        // Tell each line that started, with its comment, as the feed's story. A tour speaks
+        // through its captions, never its script lines (not even all at once at its end).
         let from = story.told.map_or(0, |t| t + 1);
         let until = now_line.unwrap_or(usize::MAX);
         let started: Vec<usize> = story
             .lines
             .iter()
             .copied()
-            .filter(|&l| l >= from && l <= until)
+            .filter(|&l| l >= from && l <= until && story.guide.is_none())
             .collect();
         for line in started {
             if let Some(text) = story.source.lines().nth(line - 1) {
@@ -65,14 +70,13 @@ impl App {
             Ok(Status::Running) => {}
             Ok(Status::Finished) => {
                 story.state = StoryState::Finished;
-                self.feed.push(
-                    time,
-                    FeedKind::Story,
-                    format!(
-                        "The scenario '{}' finished: every expectation held",
-                        story.name
-                    ),
-                );
+                let what = if story.guide.is_some() {
+                    "The tour is over: everything its steps said happened"
+                } else {
+                    "The scenario finished: every expectation held"
+                };
+                self.feed
+                    .push(time, FeedKind::Story, format!("{what} ('{}')", story.name));
             }
             Err(e) => {
                 self.feed.push(

@@ -156,7 +156,7 @@ impl App {
             story.state = StoryState::Playing;
             self.marks.branch(&self.tl.sim);
             self.tl.sim.trace.records.clear();
-            self.narrator.reset();
+            self.narrator.reset(&self.tl.sim);
         } else {
             while guide.starts.len() <= k {
                 let j = guide.starts.len();

@@ -51,7 +51,7 @@ fn the_partition_tour_stops_at_each_step_and_goes_back_exactly() {
     let answer = json(&a.tour());
     assert_eq!(answer["name"], "partition");
     assert_eq!(answer["step"], 1.0);
-    assert_eq!(answer["steps"].as_array().unwrap().len(), 4);
+    assert_eq!(answer["steps"].as_array().unwrap().len(), 5);
     assert!(!a.paused(), "a step runs at once");
     let mut starts = alloc::vec![moment(&a)];
     to_pause(&mut a);
@@ -94,10 +94,18 @@ fn the_partition_tour_stops_at_each_step_and_goes_back_exactly() {
     to_pause(&mut a);
     assert_eq!(moment(&a), after_step_3);
 
+    // The heal: A steps down, and still holds x=2, uncommitted.
+    a.done(Action::TourContinue).unwrap();
+    to_pause(&mut a);
+    assert_eq!((a.tour().step, a.tour().state), (4.0, "waiting"));
+    assert_eq!((role(&a, 'A'), term(&a, 'A')), (Some(Role::Follower), 2));
+    let a_node = a.sim().node(NodeId(0)).unwrap();
+    assert_eq!(a_node.log().last_index().0 - a_node.commit_index().0, 1);
+
     a.done(Action::TourContinue).unwrap();
     to_pause(&mut a);
     let last = a.tour();
-    assert_eq!((last.step, last.state), (4.0, "finished"));
+    assert_eq!((last.step, last.state), (5.0, "finished"));
     // Rolled back: A and B follow C's log, x=3 everywhere.
     assert_eq!(role(&a, 'A'), Some(Role::Follower));
     assert!(a.sim().converged());
@@ -203,4 +211,63 @@ fn the_address_opens_a_tour_or_says_why_not() {
         assert!(notices[0].contains(words), "{query}: {}", notices[0]);
         assert!(a.sim().size() > 0, "the page still runs");
     }
+}
+
+/// The texts drawn struck through: for each line in the lost colour, the text drawn last
+/// before it under that line (what is on top where the line crosses).
+fn struck(scene: &scene::Scene) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, shape) in scene.shapes.iter().enumerate() {
+        let scene::Shape::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            stroke,
+        } = shape
+        else {
+            continue;
+        };
+        if stroke.color != theme::LOST || y1 != y2 {
+            continue;
+        }
+        let under = scene.shapes[..k].iter().rev().find_map(|s| match s {
+            scene::Shape::Text { x, y, text, .. } if y == y1 && x1 < x && x < x2 => Some(text),
+            _ => None,
+        });
+        out.extend(under.cloned());
+    }
+    out
+}
+
+/// §5.3 rollback, seen where it happens: the entry A and B throw away after the heal is
+/// told in one line naming both (not a line per rejected AppendEntries), and stays in
+/// their log rows for a moment, struck through; then it is gone.
+#[test]
+fn the_partition_tours_rollback_is_one_line_and_struck_through_for_a_moment() {
+    let mut a = app("");
+    open(&mut a, "partition", 5.0).unwrap();
+    a.take_feed();
+    to_pause(&mut a);
+    assert_eq!(a.tour().state, "finished");
+    let feed: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+    let told: Vec<&String> = feed.iter().filter(|l| l.contains("threw away")).collect();
+    assert_eq!(
+        told,
+        ["A and B threw away x=2 at index 3 to match leader C's log: it was never committed"],
+        "{feed:#?}"
+    );
+    assert!(
+        !feed.iter().any(|l| l.contains("rejected")),
+        "no line per rejected AppendEntries: {feed:#?}"
+    );
+    a.repaint();
+    let base = a.scenes().0.unwrap().clone();
+    assert_eq!(struck(&base), ["x=2", "x=2"], "in A's row and in B's");
+    // A moment later (at the page's speed) the entries that took their place show.
+    a.advance(THROWN_SHOWN_WALL_MS * a.speed()).unwrap();
+    a.repaint();
+    let base = a.scenes().0.unwrap().clone();
+    assert!(struck(&base).is_empty());
+    assert!(!base.texts().any(|t| t == "x=2"));
 }

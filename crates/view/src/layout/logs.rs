@@ -165,12 +165,11 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     ));
     let cell_w = grid.pitch - 5.0 * s;
     let cell_h = maths::clamp(grid.row_h - 12.0 * s, 16.0, 40.0 * s);
-    let cmd_size = (13.0 * s).min(cell_h * 0.5);
-    let cmd_chars = chars_in(cell_w - 6.0 * s, cmd_size);
     for id in view.sim.ids() {
         let k = id.index();
         let row_top = grid.rows_y + grid.row_h * k as f64;
         let mid = row_top + grid.row_h / 2.0;
+        let cell = Cell::new(mid, cell_w, cell_h, s);
         if k > 0 {
             scene.push(line(
                 (p.x + pad, row_top),
@@ -302,42 +301,50 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                     stroke: Some(Stroke::solid(theme::SHOWN, 3.0 * s)),
                 });
             }
-            scene.push(Shape::Rect {
-                x,
-                y,
-                w: cell_w,
-                h: cell_h,
-                radius: 4.0 * s,
-                fill: Some(cell_fill),
-                stroke: Some(cell_stroke),
-            });
-            let (label, label_color) = match &entry.payload {
-                Payload::Command(command) => (fit(&op_text(&command.op), cmd_chars), theme::INK),
-                Payload::Noop => (fit("no-op", cmd_chars), theme::MUTED),
-                Payload::Membership(m) => {
-                    (fit(&membership_entry_text(*m), cmd_chars), theme::MUTED)
-                }
+            let label_color = match entry.payload {
+                Payload::Command(_) => theme::INK,
+                _ => theme::MUTED,
             };
-            let has_room = cell_h > 26.0 * s;
-            let text_y = if has_room { y + cell_h * 0.62 } else { mid };
-            scene.push(text(
-                x + cell_w / 2.0,
-                text_y,
-                label,
-                mono(cmd_size, false),
+            let label = payload_text(&entry.payload);
+            cell.paint(
+                scene,
+                x,
+                (cell_fill, cell_stroke),
+                &label,
                 label_color,
-                Align::Center,
-            ));
-            if has_room {
-                scene.push(text(
-                    x + 4.0 * s,
-                    y + 8.0 * s,
-                    format!("t{}", entry.term.0),
-                    font(9.5 * s, true),
-                    theme::TERM_EDGES[slot],
-                    Align::Left,
-                ));
+                entry.term,
+            );
+        }
+        // Entries thrown away in a rollback: for a moment, struck through over the entry
+        // that took their place.
+        for thrown in view.thrown.iter().filter(|t| t.node == id) {
+            let Some(c) = thrown.index.checked_sub(first) else {
+                continue;
+            };
+            if c >= grid.columns as u64 {
+                continue;
             }
+            let x = grid.cells_x + grid.pitch * c as f64;
+            let slot = theme::term_slot(thrown.term);
+            scene.push(Shape::Rect {
+                x: x - 2.0 * s,
+                y: cell.y - 2.0 * s,
+                w: cell.w + 4.0 * s,
+                h: cell.h + 4.0 * s,
+                radius: 5.0 * s,
+                fill: Some(theme::PANEL),
+                stroke: None,
+            });
+            let look = (
+                theme::TERM_TINTS[slot],
+                Stroke::dashed(theme::TERM_EDGES[slot], 2.0 * s),
+            );
+            let text_y = cell.paint(scene, x, look, &thrown.label, theme::MUTED, thrown.term);
+            scene.push(line(
+                (x + 3.0 * s, text_y),
+                (x + cell.w - 3.0 * s, text_y),
+                Stroke::solid(theme::LOST, 2.5 * s),
+            ));
         }
         // The store: committed state only.
         let kv_text = match view.sim.server(id).node {
@@ -372,5 +379,75 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             if empty { theme::FAINT } else { theme::INK },
             Align::Left,
         ));
+    }
+}
+
+/// One log cell's place in its row: every entry of the row has the same size.
+struct Cell {
+    y: f64,
+    w: f64,
+    h: f64,
+    mid: f64,
+    s: f64,
+}
+
+impl Cell {
+    fn new(mid: f64, w: f64, h: f64, s: f64) -> Cell {
+        Cell {
+            y: mid - h / 2.0,
+            w,
+            h,
+            mid,
+            s,
+        }
+    }
+
+    /// Paints an entry's box at `x`, its text and (when there is room) its term; returns
+    /// the text's centre line.
+    fn paint(
+        &self,
+        scene: &mut Scene,
+        x: f64,
+        (fill, stroke): (Color, Stroke),
+        label: &str,
+        label_color: Color,
+        term: river_core::Term,
+    ) -> f64 {
+        let s = self.s;
+        scene.push(Shape::Rect {
+            x,
+            y: self.y,
+            w: self.w,
+            h: self.h,
+            radius: 4.0 * s,
+            fill: Some(fill),
+            stroke: Some(stroke),
+        });
+        let cmd_size = (13.0 * s).min(self.h * 0.5);
+        let has_room = self.h > 26.0 * s;
+        let text_y = if has_room {
+            self.y + self.h * 0.62
+        } else {
+            self.mid
+        };
+        scene.push(text(
+            x + self.w / 2.0,
+            text_y,
+            fit(label, chars_in(self.w - 6.0 * s, cmd_size)),
+            mono(cmd_size, false),
+            label_color,
+            Align::Center,
+        ));
+        if has_room {
+            scene.push(text(
+                x + 4.0 * s,
+                self.y + 8.0 * s,
+                format!("t{}", term.0),
+                font(9.5 * s, true),
+                theme::TERM_EDGES[theme::term_slot(term)],
+                Align::Left,
+            ));
+        }
+        text_y
     }
 }

@@ -21,6 +21,7 @@ fn view(sim: &Simulation) -> View<'_> {
         focused: None,
         selected: None,
         ghosts: &[],
+        thrown: &[],
         shown: &[],
     }
 }

@@ -2,7 +2,8 @@
 # Installs whatever the demo needs and this machine lacks; quick when everything is there.
 #   - the Rust target wasm32-unknown-unknown (rustup),
 #   - wasm-bindgen-cli at exactly the version Cargo.lock pins for the wasm-bindgen crate,
-#   - the npm packages of package-lock.json (vite, typescript, binaryen, playwright-core),
+#   - the npm packages of package-lock.json (vite, typescript, binaryen, playwright-core,
+#     axe-core for the accessibility tests),
 #   - with --browser: Debian's Chromium at /usr/bin/chromium, for the browser tests and the
 #     benchmark (playwright's own browser download does not work here).
 set -euo pipefail

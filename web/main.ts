@@ -11,6 +11,7 @@ import { inlineWasm } from './inline-wasm';
 import { makeLink, readLink } from './share';
 import { pauseWhileUnseen, readEmbed } from './embed';
 import { holdTab, openDialog } from './focus';
+import { Announcer, startLook } from './look';
 
 /** Speed stops: denominators of 1/N×, slowest first. */
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
@@ -34,7 +35,7 @@ type State = {
 type Controls = {
   paused: boolean; speed: number; speedLabel: string; partition: string; suggestion: string;
   maxCommandBytes: number; status: string; overlayWidth: number; overlayHeight: number;
-  broken: string[]; brokenText: string;
+  broken: string[]; brokenText: string; projector: boolean; reducedMotion: boolean; scale: number;
 };
 type FeedLine = { timeMs: number; kind: string; text: string };
 /** An action as the handle reads it: its kind, then its arguments by name. */
@@ -140,6 +141,10 @@ const ui = {
 };
 
 let raft: RiverRaft;
+/** Reads the feed and the tour's captions to screen readers (web/look.ts). */
+const announcer = new Announcer($('announce'));
+/** The tour step whose caption was last read out. */
+let captionSpoken = '';
 /** The wasm heap (it grows, never shrinks). */
 let memory: WebAssembly.Memory;
 let menuNode: string | null = null;
@@ -188,6 +193,7 @@ function appendFeed(lines: FeedLine[]): void {
   }
   ui.feed.prepend(fragment);
   while (ui.feed.childElementCount > MAX_FEED_ITEMS) ui.feed.lastElementChild?.remove();
+  announcer.feed(lines.map((line) => line.text));
 }
 
 function syncControls(): void {
@@ -245,6 +251,9 @@ function syncTour(): void {
   ui.tourTitle.textContent = `Tour: ${tour.title ?? ''}`;
   ui.tourProgress.textContent = `Step ${tour.step} of ${tour.steps.length}`;
   ui.tourCaption.textContent = tour.caption ?? '';
+  const spoken = `${tour.name}:${tour.step}:${tour.caption ?? ''}`;
+  if (tour.caption && spoken !== captionSpoken) announcer.say(`${ui.tourProgress.textContent}: ${tour.caption}`);
+  captionSpoken = spoken;
   const words: Record<Tour['state'], string> = {
     none: '',
     playing: 'Watch: this step is running…',
@@ -731,6 +740,11 @@ const api = {
   timeline: (): Timeline => raft.timeline() as Timeline,
   /** The live checker: { ok, count, violations: [{ property, timeMs, text }] }. */
   safety: (): Safety => raft.safety() as Safety,
+  /** How the canvas is drawn: { projector, reducedMotion, scale } (scale 1: a 520 px ring). */
+  look(): { projector: boolean; reducedMotion: boolean; scale: number } {
+    const c = raft.controls() as Controls;
+    return { projector: c.projector, reducedMotion: c.reducedMotion, scale: c.scale };
+  },
   /** The deliberately broken variants: [{ name, on, about }]. */
   bugs: (): BugInfo[] => raft.bugs() as BugInfo[],
   /** Switches a broken variant on or off (the cluster starts afresh). */
@@ -1067,6 +1081,8 @@ async function start(): Promise<void> {
   overlay.getContext('2d', { desynchronized: true });
   raft = new RiverRaft(canvas, overlay, location.search, w, h, window.devicePixelRatio || 1);
   fitOverlay();
+  // The projector view and reduced motion (web/look.ts): before the first frame.
+  startLook(raft, $<HTMLButtonElement>('projector-button'), location.search);
   for (const text of raft.notices() as string[]) notice(text);
   new ResizeObserver(resize).observe(box);
   let media: MediaQueryList | null = null;

@@ -541,6 +541,13 @@ pub struct Controls {
     pub broken: Vec<&'static str>,
     /// The banner that says so, empty when Raft is correct.
     pub broken_text: String,
+    /// The canvas is drawn in the projector view (`river_view::look`).
+    pub projector: bool,
+    /// Messages jump instead of gliding.
+    pub reduced_motion: bool,
+    /// How large the ring is drawn: 1.0 on a ring area 520 px across, more in the projector
+    /// view.
+    pub scale: f64,
 }
 
 #[cfg(test)]

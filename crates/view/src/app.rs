@@ -12,6 +12,7 @@
 use crate::answers;
 use crate::journal::{Head, Journal};
 use crate::layout::{self, hit_test, Geometry, Hit, View, Viewport};
+use crate::look::Look;
 use crate::marks::Marks;
 use crate::maths;
 use crate::narrate::{self, Feed, FeedKind, Narrator};
@@ -308,8 +309,22 @@ impl App {
 
     /// The canvas changed size (CSS pixels).
     pub fn resize(&mut self, width: f64, height: f64) {
-        self.geometry = Geometry::new(Viewport::new(width, height), self.tl.sim().size());
+        self.geometry = Geometry::with_look(
+            Viewport::new(width, height),
+            self.tl.sim().size(),
+            self.geometry.look,
+        );
         self.repaint();
+    }
+
+    /// Shows the page in `look` (the projector view, reduced motion): the layout is made
+    /// again and both layers repainted; the run is untouched.
+    pub fn set_look(&mut self, look: Look) {
+        if look != self.geometry.look {
+            let g = &self.geometry;
+            self.geometry = Geometry::with_look(g.viewport, g.nodes.len(), look);
+            self.repaint();
+        }
     }
 
     /// The layout in use.
@@ -376,7 +391,7 @@ impl App {
     pub(super) fn fit_ring(&mut self) {
         let size = self.tl.sim().size();
         if self.geometry.nodes.len() != size {
-            self.geometry = Geometry::new(self.geometry.viewport, size);
+            self.geometry = Geometry::with_look(self.geometry.viewport, size, self.geometry.look);
             self.repaint();
         }
     }
@@ -399,7 +414,11 @@ impl App {
         self.hover = None;
         self.selected = None;
         self.proposals = 0;
-        self.geometry = Geometry::new(self.geometry.viewport, self.tl.sim().size());
+        self.geometry = Geometry::with_look(
+            self.geometry.viewport,
+            self.tl.sim().size(),
+            self.geometry.look,
+        );
         self.repaint();
         let s = &self.settings;
         self.feed.push(

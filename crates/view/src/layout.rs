@@ -15,13 +15,15 @@ use crate::words::{char_count, fit, op_text, payload_text, speed_label, user_nam
 use alloc::format;
 use alloc::string::{String, ToString};
 use core::f64::consts::{FRAC_PI_2, TAU};
-use river_core::{Body, MessageKind, NodeId, Payload, Role};
+use river_core::{Body, MessageKind, NodeId, Role};
 use river_sim::network::{Endpoint, InFlight, Packet, Reply};
 use river_sim::Simulation;
 
 pub mod focus;
 mod geometry;
 mod logs;
+#[cfg(test)]
+mod look_tests;
 mod messages;
 #[cfg(test)]
 mod tests;
@@ -113,6 +115,14 @@ pub fn build(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     nodes(scene, geo, view);
     focused_node(scene, geo, view);
     logs(scene, geo, view);
+    projector(scene, geo);
+}
+
+/// The projector view's colours and line weights, applied to a finished scene.
+fn projector(scene: &mut Scene, geo: &Geometry) {
+    if geo.look.projector {
+        scene.restyle(theme::high_contrast, crate::look::PROJECTOR_LINE_WEIGHT);
+    }
 }
 
 /// A tour step's links: a wide glow under the link, from the first server to the second,
@@ -190,6 +200,7 @@ pub fn build_overlay(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     messages(scene, geo, view);
     ghosts(scene, geo, view);
     clock(scene, geo, view);
+    projector(scene, geo);
 }
 
 fn timers(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
@@ -457,6 +468,9 @@ fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             fill: Some(fill),
             stroke: Some(stroke),
         });
+        if role == Some(Role::Leader) {
+            crown(scene, (x, y - r), r * 0.9, theme::LEADER_EDGE);
+        }
         if standing == "learner" && node.is_some() {
             // A second, inner ring marks a learner (shape, not colour alone): it receives
             // the log but does not vote until it is promoted.
@@ -510,7 +524,7 @@ fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             }
             None => {
                 let f = font((13.0 * s).min(r * 0.45), true);
-                scene.push(text(x, y, "down", f, theme::DOWN_EDGE, Align::Center));
+                scene.push(text(x, y, "down", f, theme::DOWN_INK, Align::Center));
             }
         }
         // The letter, and the role unless it is the common case, outside the ring: the
@@ -563,6 +577,33 @@ fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 Align::Center,
             ));
         }
+    }
+}
+
+/// A crown `w` wide standing on `base` (its bottom centre): the leader's mark, so the leader
+/// is told by shape as well as by colour and its tag.
+pub(crate) fn crown(scene: &mut Scene, (x, y): Point, w: f64, fill: Color) {
+    let h = w * 0.5;
+    let band = y - h * 0.3;
+    scene.push(Shape::Rect {
+        x: x - w / 2.0,
+        y: band,
+        w,
+        h: h * 0.4,
+        radius: h * 0.06,
+        fill: Some(fill),
+        stroke: None,
+    });
+    let tip = y - h;
+    for (left, peak, right) in [(-0.5, -0.5, -0.12), (-0.24, 0.0, 0.24), (0.12, 0.5, 0.5)] {
+        scene.push(Shape::Triangle {
+            points: [
+                (x + left * w, band + 0.5),
+                (x + peak * w, tip),
+                (x + right * w, band + 0.5),
+            ],
+            fill,
+        });
     }
 }
 

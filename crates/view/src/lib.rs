@@ -28,6 +28,7 @@ pub mod app;
 pub mod feed;
 pub mod journal;
 pub mod layout;
+pub mod look;
 pub mod marks;
 pub mod maths;
 pub mod members;

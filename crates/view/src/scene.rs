@@ -194,6 +194,36 @@ impl Scene {
         self.shapes.push(shape);
     }
 
+    /// Draws every colour through `color` and every line `weight` times thicker (the
+    /// projector view: one pass at the end, so no layout code branches on the look).
+    pub fn restyle(&mut self, color: fn(Color) -> Color, weight: f64) {
+        let stroke = |s: &mut Stroke| {
+            s.color = color(s.color);
+            s.width *= weight;
+        };
+        for shape in &mut self.shapes {
+            match shape {
+                Shape::Circle {
+                    fill, stroke: s, ..
+                }
+                | Shape::Rect {
+                    fill, stroke: s, ..
+                } => {
+                    if let Some(f) = fill {
+                        *f = color(f);
+                    }
+                    if let Some(s) = s {
+                        stroke(s);
+                    }
+                }
+                Shape::Arc { stroke: s, .. } | Shape::Line { stroke: s, .. } => stroke(s),
+                Shape::Triangle { fill, .. } => *fill = color(fill),
+                Shape::Text { color: c, .. } => *c = color(c),
+                Shape::Alpha(_) => {}
+            }
+        }
+    }
+
     /// Every text in the scene, in painting order (for tests).
     pub fn texts(&self) -> impl Iterator<Item = &str> {
         self.shapes.iter().filter_map(|s| match s {

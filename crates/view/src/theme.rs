@@ -13,9 +13,9 @@ pub const PANEL: Color = "#ffffff";
 pub const PANEL_EDGE: Color = "#dde3ec";
 /// Main text.
 pub const INK: Color = "#1e293b";
-/// Secondary text.
-pub const MUTED: Color = "#64748b";
-/// Faint text and tracks.
+/// Secondary text (7:1 on the background; WCAG AA asks 4.5:1 for text).
+pub const MUTED: Color = "#475569";
+/// Tracks and rules (never text).
 pub const FAINT: Color = "#cbd5e1";
 /// White.
 pub const WHITE: Color = "#ffffff";
@@ -24,29 +24,31 @@ pub const WHITE: Color = "#ffffff";
 pub const LINK: Color = "#cfd6e1";
 /// A link under the pointer.
 pub const LINK_HOVER: Color = "#64748b";
-/// A cut link.
-pub const LINK_CUT: Color = "#e11d48";
+/// A cut link (Okabe–Ito vermillion).
+pub const LINK_CUT: Color = "#d55e00";
 
 /// Follower fill.
 pub const FOLLOWER: Color = "#ffffff";
 /// Follower outline.
 pub const FOLLOWER_EDGE: Color = "#475569";
-/// Pre-candidate fill.
-pub const PRE_CANDIDATE: Color = "#fef3c7";
-/// Candidate fill.
-pub const CANDIDATE: Color = "#f59e0b";
+/// Pre-candidate fill (a pale Okabe–Ito orange).
+pub const PRE_CANDIDATE: Color = "#fbe3b0";
+/// Candidate fill (Okabe–Ito orange).
+pub const CANDIDATE: Color = "#e69f00";
 /// Candidate and pre-candidate outline.
-pub const CANDIDATE_EDGE: Color = "#b45309";
-/// Leader fill.
-pub const LEADER: Color = "#0f766e";
-/// Leader outline and halo.
-pub const LEADER_EDGE: Color = "#115e59";
+pub const CANDIDATE_EDGE: Color = "#a16f00";
+/// Leader fill (Okabe–Ito blue: white text on it is 5.2:1).
+pub const LEADER: Color = "#0072b2";
+/// Leader outline, and its crown.
+pub const LEADER_EDGE: Color = "#00507d";
 /// Leader halo.
-pub const LEADER_HALO: Color = "#99f6e4";
+pub const LEADER_HALO: Color = "#a2d6f3";
 /// A crashed server.
 pub const DOWN: Color = "#e2e8f0";
-/// A crashed server's outline and text.
-pub const DOWN_EDGE: Color = "#94a3b8";
+/// A crashed server's outline.
+pub const DOWN_EDGE: Color = "#64748b";
+/// A crashed server's text.
+pub const DOWN_INK: Color = "#475569";
 /// Selection ring.
 pub const SELECTED: Color = "#6366f1";
 /// The keyboard's focus ring (over 6:1 against the background, as a focus indicator must
@@ -62,39 +64,52 @@ pub const TIMER_TRACK: Color = "#e2e8f0";
 /// Election timer progress.
 pub const TIMER: Color = "#64748b";
 /// Election timer about to fire.
-pub const TIMER_LATE: Color = "#ea580c";
+pub const TIMER_LATE: Color = "#d55e00";
 
-/// RequestVote (and PreVote, hollow).
-pub const VOTE_REQUEST: Color = "#f59e0b";
-/// A granted vote or a successful append.
-pub const YES: Color = "#16a34a";
-/// A refused vote or a failed append.
-pub const NO: Color = "#dc2626";
-/// AppendEntries carrying entries.
-pub const APPEND: Color = "#2563eb";
-/// A heartbeat (AppendEntries with no entries).
-pub const HEARTBEAT: Color = "#93c5fd";
+/// RequestVote (and PreVote, hollow): the candidate's orange.
+pub const VOTE_REQUEST: Color = "#e69f00";
+/// A granted vote or a successful append (Okabe–Ito bluish green).
+pub const YES: Color = "#009e73";
+/// A refused vote or a failed append (Okabe–Ito vermillion; it also carries a ×).
+pub const NO: Color = "#d55e00";
+/// AppendEntries carrying entries: the leader's blue.
+pub const APPEND: Color = "#0072b2";
+/// A heartbeat (AppendEntries with no entries): Okabe–Ito sky blue.
+pub const HEARTBEAT: Color = "#56b4e9";
 /// A snapshot block at the head of a log.
 pub const SNAPSHOT: Color = "#f5f5f4";
 /// A snapshot block's outline, and InstallSnapshot on the wire: a colour no term uses.
 pub const SNAPSHOT_EDGE: Color = "#78716c";
-/// Client traffic and the user.
+/// Client traffic and the user (text in it is 5.3:1 on the background).
 pub const CLIENT: Color = "#7c3aed";
 /// A message lost on the way.
-pub const LOST: Color = "#e11d48";
+pub const LOST: Color = "#d55e00";
 
-/// Fill colours of log entries by term (cycled), bright enough for dark text.
+/// Fill colours of log entries by term (cycled): the Okabe–Ito colours (sky blue, orange,
+/// bluish green, reddish purple, yellow, blue, vermillion, grey) mixed with white, so dark
+/// text on them is at least 6:1.
 pub const TERM_FILLS: [Color; 8] = [
-    "#93c5fd", "#86efac", "#fcd34d", "#f9a8d4", "#c4b5fd", "#5eead4", "#fdba74", "#bef264",
+    "#a2d6f3", "#f1ca73", "#73cab2", "#e3b5cf", "#f7f097", "#73b1d5", "#e8a673", "#c7c7c7",
 ];
-/// Outline colours matching [`TERM_FILLS`], for uncommitted (dashed) entries.
+/// Outline colours matching [`TERM_FILLS`] (the same hues darkened to 3:1 or more on white),
+/// for uncommitted (dashed) entries.
 pub const TERM_EDGES: [Color; 8] = [
-    "#2563eb", "#16a34a", "#ca8a04", "#db2777", "#7c3aed", "#0d9488", "#ea580c", "#65a30d",
+    "#3c7ea3", "#a16f00", "#006f51", "#8f5575", "#7a7420", "#00507d", "#954200", "#6b6b6b",
 ];
 /// Pale fills for uncommitted entries.
 pub const TERM_TINTS: [Color; 8] = [
-    "#eff6ff", "#f0fdf4", "#fefce8", "#fdf2f8", "#f5f3ff", "#f0fdfa", "#fff7ed", "#f7fee7",
+    "#e6f4fc", "#fbf1d9", "#d9f0ea", "#f7ebf2", "#fdfbe3", "#d9eaf3", "#f9e7d9", "#f0f0f0",
 ];
+
+/// A colour in the projector view: the pale ones (links, tracks, rules, secondary text) are
+/// made darker so they survive a washed-out projector; the others are kept.
+pub fn high_contrast(color: Color) -> Color {
+    match color {
+        LINK | PANEL_EDGE | FAINT => "#8492a6",
+        MUTED => "#334155",
+        _ => color,
+    }
+}
 
 /// Which palette slot a term uses.
 pub fn term_slot(term: Term) -> usize {
@@ -104,7 +119,7 @@ pub fn term_slot(term: Term) -> usize {
 /// Fill, outline and text colour of a node circle in `role` (`None`: crashed).
 pub fn role_colors(role: Option<Role>) -> (Color, Color, Color) {
     match role {
-        None => (DOWN, DOWN_EDGE, DOWN_EDGE),
+        None => (DOWN, DOWN_EDGE, DOWN_INK),
         Some(Role::Follower) => (FOLLOWER, FOLLOWER_EDGE, INK),
         Some(Role::PreCandidate) => (PRE_CANDIDATE, CANDIDATE_EDGE, INK),
         Some(Role::Candidate) => (CANDIDATE, CANDIDATE_EDGE, INK),

@@ -10,6 +10,7 @@ use crate::draw::Painter;
 use river_view::action::{self, Action, Source};
 use river_view::app::{App, Click, Keyed};
 use river_view::layout::Viewport;
+use river_view::look::Look;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -121,6 +122,17 @@ impl RiverRaft {
                 .resize(width, height, (ring.w, ring.h), pixel_ratio);
             page.app.repaint();
         }
+        clock::wake(&self.page);
+    }
+
+    /// Shows the canvas in the projector view (larger, thicker, darker) and/or with reduced
+    /// motion (messages jump instead of gliding): how the run is shown, never the run.
+    #[wasm_bindgen(js_name = setLook)]
+    pub fn set_look(&self, projector: bool, reduced_motion: bool) {
+        self.page.borrow_mut().app.set_look(Look {
+            projector,
+            reduced_motion,
+        });
         clock::wake(&self.page);
     }
 

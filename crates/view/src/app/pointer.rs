@@ -215,6 +215,9 @@ impl App {
                     names.join(", ")
                 ),
             },
+            projector: self.geometry.look.projector,
+            reduced_motion: self.geometry.look.reduced_motion,
+            scale: self.geometry.scale,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Where things are: the canvas split into the ring and the log panel, each server's place
 //! on the ring, and the reverse — a point to the node or link under it (hit-testing).
 
+use crate::look::Look;
 use crate::maths;
 use alloc::vec::Vec;
 use core::f64::consts::{FRAC_PI_2, PI, TAU};
@@ -85,8 +86,11 @@ pub const MAX_DRAWN_USERS: usize = 6;
 pub struct Geometry {
     /// The canvas.
     pub viewport: Viewport,
-    /// Size factor for strokes and text: 1.0 on a ring area about 520 px across.
+    /// Size factor for strokes and text: 1.0 on a ring area about 520 px across, times the
+    /// look's [`Look::magnify`].
     pub scale: f64,
+    /// How the page is shown (projector view, reduced motion).
+    pub look: Look,
     /// The area of the ring.
     pub ring: Rect,
     /// Centre of the ring.
@@ -102,14 +106,22 @@ pub struct Geometry {
 }
 
 impl Geometry {
-    /// Lays out `nodes` servers (at least one) on a canvas of `viewport`.
+    /// Lays out `nodes` servers (at least one) on a canvas of `viewport`, in the default look.
     pub fn new(viewport: Viewport, nodes: usize) -> Geometry {
+        Geometry::with_look(viewport, nodes, Look::default())
+    }
+
+    /// Lays out `nodes` servers (at least one) on a canvas of `viewport` in `look`: the
+    /// projector view draws everything [`crate::look::PROJECTOR_SCALE`] times larger.
+    pub fn with_look(viewport: Viewport, nodes: usize, look: Look) -> Geometry {
         assert!(nodes >= 1, "a cluster has at least one node");
         let v = Viewport::new(viewport.width, viewport.height);
         let landscape = v.width >= v.height * 1.15;
         let (ring, logs);
         if landscape {
-            let ring_w = (v.height * 1.05).min(v.width * 0.52);
+            // The projector view's ring is larger for its size already: the logs get more.
+            let share = if look.projector { 0.47 } else { 0.52 };
+            let ring_w = (v.height * 1.05).min(v.width * share);
             ring = Rect {
                 x: 0.0,
                 y: 0.0,
@@ -140,7 +152,7 @@ impl Geometry {
             };
         }
         let span = ring.w.min(ring.h);
-        let scale = maths::clamp(span / 520.0, 0.6, 1.6);
+        let scale = maths::clamp(span / 520.0, 0.6, 1.6) * look.magnify();
         let centre = (ring.x + ring.w / 2.0, ring.y + ring.h / 2.0);
         let mut node_radius = 30.0 * scale;
         // Room outside the circles for the timer ring, the letter and the role word.
@@ -162,6 +174,7 @@ impl Geometry {
         Geometry {
             viewport: v,
             scale,
+            look,
             ring,
             centre,
             ring_radius,

@@ -46,7 +46,8 @@ impl LogGrid {
             22.0,
             64.0 * s,
         );
-        let label_w = 70.0 * s;
+        // The letter badge and the role word beside it ("leader", "cand.", "down").
+        let label_w = 88.0 * s;
         let kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
         let head_x = p.x + pad + label_w;
         let pitch = 54.0 * s;
@@ -70,9 +71,11 @@ impl LogGrid {
         }
     }
 
-    /// The size factor of the log panel: the ring's, within readable bounds.
+    /// The size factor of the log panel: the ring's, within readable bounds (a little
+    /// higher in the projector view, low enough that four entries fit beside a projected ring).
     pub fn scale(geo: &Geometry) -> f64 {
-        maths::clamp(geo.scale, 0.85, 1.4)
+        let most = if geo.look.projector { 1.55 } else { 1.4 };
+        maths::clamp(geo.scale, 0.85, most)
     }
 
     /// The first log index shown, so that the newest entry of the longest log is visible.
@@ -183,12 +186,22 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         let badge_r = (13.0 * s).min(grid.row_h * 0.3);
         let badge_x = p.x + pad + badge_r;
         let badge_y = mid;
+        // The badge is outlined like the server's circle (dashed: pre-candidate, down) and
+        // its role written beside it, so the row is not told by colour alone.
+        let dash = match role {
+            None | Some(Role::PreCandidate) => Dash::Dashed,
+            _ => Dash::Solid,
+        };
         scene.push(Shape::Circle {
             x: badge_x,
             y: badge_y,
             r: badge_r,
             fill: Some(fill),
-            stroke: Some(Stroke::solid(edge, 1.5 * s)),
+            stroke: Some(Stroke {
+                color: edge,
+                width: 1.5 * s,
+                dash,
+            }),
         });
         scene.push(text(
             badge_x,
@@ -198,7 +211,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             ink,
             Align::Center,
         ));
-        if grid.cells_x - badge_x > 60.0 * s {
+        if grid.cells_x - badge_x - badge_r > 50.0 * s {
             let word = match role {
                 None => "down",
                 Some(Role::Leader) => "leader",
@@ -210,8 +223,8 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 badge_x + badge_r + 6.0 * s,
                 badge_y,
                 word,
-                font(11.0 * s, false),
-                theme::MUTED,
+                font(12.0 * s, role == Some(Role::Leader)),
+                theme::INK,
                 Align::Left,
             ));
         }
@@ -301,10 +314,8 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                     stroke: Some(Stroke::solid(theme::SHOWN, 3.0 * s)),
                 });
             }
-            let label_color = match entry.payload {
-                Payload::Command(_) => theme::INK,
-                _ => theme::MUTED,
-            };
+            // Dark on every term's fill (6:1 or more): a no-op says so in words.
+            let label_color = theme::INK;
             let label = payload_text(&entry.payload);
             cell.paint(
                 scene,
@@ -376,7 +387,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             mid,
             fit(&kv_text, chars_in(grid.kv_w, kv_size)),
             mono(kv_size, false),
-            if empty { theme::FAINT } else { theme::INK },
+            if empty { theme::MUTED } else { theme::INK },
             Align::Left,
         ));
     }
@@ -444,7 +455,7 @@ impl Cell {
                 self.y + 8.0 * s,
                 format!("t{}", term.0),
                 font(9.5 * s, true),
-                theme::TERM_EDGES[theme::term_slot(term)],
+                theme::INK,
                 Align::Left,
             ));
         }

@@ -36,8 +36,9 @@ pub fn progress(m: &InFlight, clock_ms: f64) -> f64 {
 }
 
 /// The position of an in-flight message at the view's clock (what the tests check).
+/// Under reduced motion it jumps between a few places instead of gliding.
 pub fn message_position(geo: &Geometry, m: &InFlight, clock_ms: f64) -> Point {
-    message_point(geo, m.from, m.to, progress(m, clock_ms))
+    message_point(geo, m.from, m.to, geo.look.trip(progress(m, clock_ms)))
 }
 
 pub(super) fn messages(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
@@ -98,7 +99,10 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                     } else {
                         Stroke::solid(theme::WHITE, 1.2 * s)
                     }),
-                })
+                });
+                if !granted {
+                    refusal_cross(scene, s, (x, y), *pre_vote);
+                }
             }
             Body::AppendEntries { entries, .. } if entries.is_empty() => scene.push(Shape::Rect {
                 x: x - 5.5 * s,
@@ -170,21 +174,37 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                     Align::Center,
                 ));
             }
-            // A reply is a small square, coloured by its kind and whether it says yes.
+            // A reply is a small square, coloured by its kind and whether it says yes; a no
+            // also carries a cross.
             Body::InstallSnapshotResponse { done: ok, .. }
-            | Body::AppendEntriesResponse { success: ok, .. } => scene.push(Shape::Rect {
-                x: x - 4.5 * s,
-                y: y - 4.5 * s,
-                w: 9.0 * s,
-                h: 9.0 * s,
-                radius: 1.5 * s,
-                fill: Some(theme::message_color(m.kind(), *ok)),
-                stroke: Some(Stroke::solid(theme::WHITE, 1.0 * s)),
-            }),
+            | Body::AppendEntriesResponse { success: ok, .. } => {
+                scene.push(Shape::Rect {
+                    x: x - 4.5 * s,
+                    y: y - 4.5 * s,
+                    w: 9.0 * s,
+                    h: 9.0 * s,
+                    radius: 1.5 * s,
+                    fill: Some(theme::message_color(m.kind(), *ok)),
+                    stroke: Some(Stroke::solid(theme::WHITE, 1.0 * s)),
+                });
+                if !ok {
+                    refusal_cross(scene, s, (x, y), false);
+                }
+            }
         },
         Packet::Request { op, .. } => pill(scene, s, (x, y), &fit(&op_text(op), 12), true),
         Packet::Reply { reply, .. } => pill(scene, s, (x, y), &reply_text(reply), false),
     }
+}
+
+/// The × on a refusal (a vote not granted, an append that failed), so a no is told by
+/// shape as well as by colour: white on a filled reply, the refusal's colour on a hollow one.
+fn refusal_cross(scene: &mut Scene, s: f64, (x, y): Point, hollow: bool) {
+    let d = 2.6 * s;
+    let color = if hollow { theme::NO } else { theme::WHITE };
+    let stroke = Stroke::solid(color, 1.6 * s);
+    scene.push(line((x - d, y - d), (x + d, y + d), stroke));
+    scene.push(line((x - d, y + d), (x + d, y - d), stroke));
 }
 
 /// A rounded label travelling with client traffic: filled for requests, outlined for replies.
@@ -223,7 +243,9 @@ pub(super) fn ghosts(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             0.0,
             1.0,
         );
-        let where_lost = if g.at_end { 1.0 } else { 0.15 + 0.35 * t };
+        // It drifts a little as it fades, unless motion is reduced: then it only fades.
+        let drift = if geo.look.reduced_motion { 0.0 } else { t };
+        let where_lost = if g.at_end { 1.0 } else { 0.15 + 0.35 * drift };
         let at = message_point(geo, g.from, g.to, where_lost);
         scene.push(Shape::Alpha(1.0 - t));
         let color = match g.kind {

@@ -11,7 +11,7 @@ fn sim(nodes: usize, seed: u64) -> Simulation {
     Simulation::new(SimConfig::new(nodes, seed)).unwrap()
 }
 
-fn view(sim: &Simulation) -> View<'_> {
+pub(super) fn view(sim: &Simulation) -> View<'_> {
     View {
         sim,
         clock_ms: sim.now_ms() as f64,
@@ -234,7 +234,7 @@ fn the_scene_shows_terms_letters_and_a_cut() {
     let arrows = scene
         .shapes
         .iter()
-        .filter(|s| matches!(s, Shape::Triangle { .. }))
+        .filter(|s| matches!(s, Shape::Triangle { fill, .. } if *fill == theme::LINK_CUT))
         .count();
     assert_eq!(arrows, 1, "a one-way cut shows its direction");
     // Everything stays on the canvas.

@@ -1,0 +1,172 @@
+// Browser tests for the page seen and heard (issue 14 §4): the projector view (its toggle
+// and ?projector, also with ?embed) makes the canvas and the page's type larger; the
+// system's reduced-motion setting reaches the canvas and stops the page's transitions; the
+// feed and the tours' captions reach screen readers through one polite live region, rate
+// limited; axe-core finds no serious or critical violation in any mode.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { servePage } from './harness.mjs';
+
+const page = servePage('dist');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const look = (p) => p.evaluate(() => window.riverRaft.look());
+const px = (p, selector, property = 'fontSize') =>
+  p.evaluate(([s, k]) => parseFloat(getComputedStyle(document.querySelector(s))[k]), [selector, property]);
+
+/** Serious and critical axe-core violations on the page as it stands. */
+async function violations(p) {
+  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ path: AXE });
+  const found = await p.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+describe('the projector view', () => {
+  test('its toggle makes the canvas and the page larger, and takes it back', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await p.setViewportSize({ width: 1920, height: 1080 });
+    await p.evaluate(() => window.riverRaft.advance(2000));
+    const before = { look: await look(p), feed: await px(p, '#feed li'), status: await px(p, '#status') };
+    assert.equal(before.look.projector, false);
+    const toggle = p.locator('#projector-button');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    const after = await look(p);
+    assert.equal(after.projector, true);
+    assert.ok(after.scale >= before.look.scale * 1.15, `the canvas draws at ${after.scale}, was ${before.look.scale}`);
+    const feed = await px(p, '#feed li'), status = await px(p, '#status');
+    assert.ok(feed >= 22 && feed >= before.feed * 1.4, `feed ${before.feed} → ${feed} px`);
+    assert.ok(status >= 26, `status ${status} px`);
+    assert.ok(await px(p, '.legend') >= 18, 'the legend too');
+    // The page still fits the screen's width, and the canvas is there.
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= innerWidth));
+    await toggle.click();
+    assert.equal((await look(p)).projector, false);
+    assert.equal(await px(p, '#feed li'), before.feed);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('?projector opens in it, and composes with ?embed', async () => {
+    const { page: p } = await page('?seed=1&projector');
+    assert.equal((await look(p)).projector, true);
+    assert.equal(await p.locator('#projector-button').getAttribute('aria-pressed'), 'true');
+    await p.close();
+    const { page: q, errors } = await page('?embed&seed=1&projector');
+    const l = await look(q);
+    assert.ok(l.projector && await q.evaluate(() => document.body.classList.contains('embed')));
+    assert.ok(await px(q, '#play') >= 19, 'the embed bar is large too');
+    await q.evaluate(() => window.riverRaft.advance(3000));
+    assert.ok((await q.evaluate(() => window.riverRaft.state())).nodes.some((n) => n.role === 'leader'));
+    assert.deepEqual(errors, []);
+    await q.close();
+  });
+});
+
+describe('reduced motion', () => {
+  test('the system setting reaches the canvas, stops transitions and is explained in the help', async () => {
+    const { page: p } = await page('?seed=1');
+    assert.equal((await look(p)).reducedMotion, false);
+    assert.notEqual(await p.evaluate(() => getComputedStyle(document.querySelector('#play')).transitionDuration), '0s');
+    await p.emulateMedia({ reducedMotion: 'reduce' });
+    await p.waitForFunction(() => window.riverRaft.look().reducedMotion);
+    assert.equal(await p.evaluate(() => getComputedStyle(document.querySelector('#play')).transitionDuration), '0s');
+    await p.emulateMedia({ reducedMotion: 'no-preference' });
+    await p.waitForFunction(() => !window.riverRaft.look().reducedMotion);
+    await p.keyboard.press('?');
+    const help = p.locator('#help-dialog');
+    assert.ok(await help.isVisible());
+    assert.match(await help.textContent(), /reduced motion/);
+    assert.match(await help.textContent(), /Projector/);
+    await p.close();
+  });
+});
+
+describe('screen readers', () => {
+  /** Records what the live region says, with when. */
+  const listen = (p) => p.evaluate(() => {
+    window.__said = [];
+    const region = document.querySelector('#announce');
+    new MutationObserver(() => window.__said.push({ t: performance.now(), text: region.textContent })).observe(region, { childList: true, characterData: true, subtree: true });
+  });
+
+  test('the feed is read out politely, at most once every two seconds, coalesced', async () => {
+    const { page: p } = await page('?seed=1');
+    const region = p.locator('#announce');
+    assert.equal(await region.getAttribute('aria-live'), 'polite');
+    // Only the region speaks: the status line, the captions and the step words do not too.
+    for (const quiet of ['#status', '#tour-caption', '#step-words', '#feed']) assert.equal(await p.locator(quiet).getAttribute('aria-live'), null, quiet);
+    await listen(p);
+    // Four seconds of a busy run: elections, then a change sent every 100 ms.
+    await p.evaluate(async () => {
+      window.riverRaft.advance(1500);
+      for (let k = 0; k < 40; k++) {
+        const leader = window.riverRaft.state().nodes.find((n) => n.role === 'leader');
+        if (leader) window.riverRaft.propose(leader.id, `k${k}=${k}`);
+        window.riverRaft.advance(100);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 2100));
+    });
+    const said = await p.evaluate(() => window.__said.filter((s) => s.text));
+    const feedLines = await p.locator('#feed li span').count();
+    assert.ok(said.length >= 2 && said.length <= 4, `${said.length} announcements for ${feedLines} feed lines`);
+    for (let k = 1; k < said.length; k++) assert.ok(said[k].t - said[k - 1].t >= 1950, `announcements ${Math.round(said[k].t - said[k - 1].t)} ms apart`);
+    const newest = await p.locator('#feed li span').first().textContent();
+    assert.ok(said.at(-1).text.includes(newest), `the last one ends with the newest line: ${said.at(-1).text}`);
+    assert.match(said.at(-1).text, /^\d+ more events?, then: /, 'lines in between are counted, not read');
+    assert.ok(said.every((s) => s.text.length < 400), 'never the whole feed');
+    await p.close();
+  });
+
+  test('a tour\'s caption is read out when its step opens', async () => {
+    const { page: p } = await page('?seed=1');
+    await listen(p);
+    await p.locator('#tours-button').click();
+    await p.locator('#tours-list button').first().click();
+    const caption = await p.locator('#tour-caption').textContent();
+    assert.ok(caption.length > 20);
+    await p.waitForFunction(() => window.__said.some((s) => s.text), null, { timeout: 3000 });
+    const said = await p.evaluate(() => window.__said.filter((s) => s.text)[0].text);
+    assert.equal(said, `Step 1 of ${(await p.evaluate(() => window.riverRaft.tourState())).steps.length}: ${caption}`);
+    await p.close();
+  });
+});
+
+describe('axe-core', () => {
+  for (const [mode, query] of [['default', '?seed=1'], ['embed', '?embed&seed=1'], ['projector', '?seed=1&projector'], ['embed and projector', '?embed&seed=1&projector']]) {
+    test(`no serious or critical violations: ${mode}`, async () => {
+      const { page: p } = await page(query);
+      await p.evaluate(() => window.riverRaft.advance(2500));
+      assert.deepEqual(await violations(p), []);
+      await p.close();
+    });
+  }
+
+  test('no serious or critical violations with the help, the settings and a node menu open', async () => {
+    const { page: p } = await page('?seed=1&projector');
+    await p.evaluate(() => window.riverRaft.advance(2500));
+    await p.locator('#help-button').click();
+    assert.deepEqual(await violations(p), [], 'help');
+    await p.keyboard.press('Escape');
+    await p.locator('#settings-button').click();
+    assert.deepEqual(await violations(p), [], 'settings');
+    await p.locator('#settings-button').click();
+    await p.keyboard.press('1');
+    assert.ok(await p.locator('#node-menu').isVisible());
+    assert.deepEqual(await violations(p), [], 'node menu');
+    await p.close();
+  });
+
+  test('the check is able to fail: an unlabelled button is found', async () => {
+    const { page: p } = await page('?seed=1');
+    await p.evaluate(() => { const b = document.createElement('button'); b.id = 'unlabelled'; document.body.append(b); });
+    const found = await violations(p);
+    assert.ok(found.some((v) => v.id === 'button-name' && v.nodes.includes('#unlabelled')), JSON.stringify(found));
+    await p.close();
+  });
+});

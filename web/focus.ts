@@ -37,3 +37,35 @@ export function holdTab(box: HTMLElement): void {
     event.preventDefault();
   });
 }
+
+/** A menu button and its list (the Tours and Save menus): the button opens and closes it,
+ * opening puts the keyboard on its first item, ↓ and ↑ go through the items, Escape or a
+ * click elsewhere closes it, and closing gives the keyboard back to the button. */
+export function dropdown(button: HTMLButtonElement, list: HTMLElement): { toggle(): void; close(): void } {
+  const close = (): void => {
+    if (list.contains(document.activeElement)) button.focus();
+    list.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+  };
+  const toggle = (): void => {
+    const opening = list.hidden;
+    list.hidden = !opening;
+    button.setAttribute('aria-expanded', String(opening));
+    if (opening) list.querySelector<HTMLButtonElement>('button')?.focus();
+  };
+  button.addEventListener('click', toggle);
+  list.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') { close(); event.stopPropagation(); return; }
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const items = Array.from(list.querySelectorAll('button'));
+    const k = items.indexOf(document.activeElement as HTMLButtonElement);
+    items[(k + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
+    event.preventDefault();
+    event.stopPropagation();
+  });
+  document.addEventListener('click', (event) => {
+    const target = event.target as Node;
+    if (!list.hidden && !list.contains(target) && !button.contains(target)) close();
+  });
+  return { toggle, close };
+}

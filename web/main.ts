@@ -10,7 +10,7 @@ import { $ } from './dom';
 import { inlineWasm } from './inline-wasm';
 import { makeLink, readLink } from './share';
 import { pauseWhileUnseen, readEmbed } from './embed';
-import { holdTab, openDialog } from './focus';
+import { dropdown, holdTab, openDialog } from './focus';
 import { Announcer, startLook } from './look';
 
 /** Speed stops: denominators of 1/N×, slowest first. */
@@ -294,18 +294,8 @@ function tourMove(kind: 'tour-continue' | 'tour-back'): void {
   syncAll();
 }
 
-function closeTours(): void {
-  if (ui.toursList.contains(document.activeElement)) ui.toursButton.focus();
-  ui.toursList.hidden = true;
-  ui.toursButton.setAttribute('aria-expanded', 'false');
-}
-
-function toggleTours(): void {
-  const opening = ui.toursList.hidden;
-  ui.toursList.hidden = !opening;
-  ui.toursButton.setAttribute('aria-expanded', String(opening));
-  if (opening) (ui.toursList.querySelector('button') as HTMLButtonElement | null)?.focus();
-}
+const tours = dropdown(ui.toursButton, ui.toursList);
+const closeTours = tours.close;
 
 function fillTours(): void {
   const listed = RiverRaft.tours() as { name: string; title: string }[];
@@ -541,14 +531,10 @@ ui.addServer.addEventListener('click', () => {
   if (refusal) notice(refusal);
   syncAll();
 });
-ui.toursButton.addEventListener('click', toggleTours);
 $('broken-off').addEventListener('click', () => {
   for (const name of (raft.controls() as Controls).broken) attempt({ do: 'bug', name, on: false });
   syncAll();
   syncBugs();
-});
-document.addEventListener('click', (event) => {
-  if (!ui.toursList.hidden && !(event.target as HTMLElement).closest('.tours-menu')) closeTours();
 });
 ui.tourContinue.addEventListener('click', () => tourMove('tour-continue'));
 ui.tourBack.addEventListener('click', () => tourMove('tour-back'));
@@ -597,16 +583,8 @@ ui.help.addEventListener('close', hintSeen);
 // ----- keyboard -----
 
 // The popovers and the settings panel keep Tab inside while open (Escape closes them and
-// gives the keyboard back); the Tours menu's items go up and down with the arrows.
+// gives the keyboard back).
 for (const box of [ui.menu, ui.msg, ui.settings]) holdTab(box);
-ui.toursList.addEventListener('keydown', (event) => {
-  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-  const items = Array.from(ui.toursList.querySelectorAll('button'));
-  const k = items.indexOf(document.activeElement as HTMLButtonElement);
-  items[(k + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
-  event.preventDefault();
-  event.stopPropagation();
-});
 
 /** Whether keys typed now are text: in a text field, a list, a modal dialog. Anywhere else
  * (a button, a checkbox, the slider, the page) the shortcuts work, and Space never scrolls
@@ -617,7 +595,7 @@ function typing(target: HTMLElement): boolean {
 }
 
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape') { closeMenu(); closeMessage(); closeTours(); ui.settings.close(); return; }
+  if (event.key === 'Escape') { closeMenu(); closeMessage(); closeTours(); save.close(); ui.settings.close(); return; }
   const target = event.target as HTMLElement;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (typing(target)) return;
@@ -636,7 +614,7 @@ document.addEventListener('keydown', (event) => {
   else if ((key === 'c' || key === 'C') && menuNode) ui.menuCrash.click();
   else if (key === 'p' || key === 'P') ui.split.click();
   else if (key === 'h' || key === 'H') ui.heal.click();
-  else if (key === 's' || key === 'S') toggleTours();
+  else if (key === 's' || key === 'S') tours.toggle();
   else if (key === 'r' || key === 'R') ui.restart.click();
   else if (key === '?') openDialog(ui.help);
   else handled = false;
@@ -734,6 +712,8 @@ const api = {
     ui.stepWords.textContent = words;
     return words;
   },
+  /** The run's trace from its start to now as JSON lines, the format of `river run --trace`. */
+  trace: (): string => raft.trace(),
   /** Pauses and goes back one event. */
   stepBack(): void { act({ do: 'step-back' }); },
   /** { startMs, endMs, nowMs, branches, checkpoints, branchEnds, marks: [{ timeMs, kind, term, color, text }] }. */
@@ -821,8 +801,72 @@ $('embed-copy').addEventListener('click', async () => {
   }
 });
 
+// ----- take it with you (issue 14): a picture for a slide, the trace as JSON lines -----
+
+const save = dropdown($<HTMLButtonElement>('save-button'), $('save-list'));
+
+/** Offers `blob` as a download named `name`. */
+function download(blob: Blob, name: string): void {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 30_000);
+}
+
+/** A file name for this moment of this run: its seed and simulated time. */
+function fileStem(): string {
+  const s = raft.state() as State;
+  return `river-raft-seed-${s.seed}-at-${(s.timeMs / 1000).toFixed(3)}s`;
+}
+
+/** Resolves after the handle's loop has painted (two animation frames), or soon anyway
+ * (a hidden tab has no frames). */
+const painted = (): Promise<void> => new Promise((resolve) => {
+  setTimeout(resolve, 500);
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+});
+
+/** The drawing as it stands (the cluster, the messages on the wire, the logs) under the
+ * status line, as a PNG at twice the screen's density at least, sharp on a slide. */
+async function picture(): Promise<Blob> {
+  const ratio = window.devicePixelRatio || 1;
+  const sharp = Math.min(3, Math.max(2, ratio));
+  const w = box.clientWidth, h = box.clientHeight;
+  raft.resize(w, h, sharp);
+  try {
+    await painted();
+    const band = Math.round(48 * sharp);
+    const out = document.createElement('canvas');
+    out.width = canvas.width;
+    out.height = canvas.height + band;
+    const ctx = out.getContext('2d');
+    if (!ctx) throw new Error('this browser has no 2D canvas');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, out.width, band);
+    ctx.fillStyle = '#1e293b';
+    ctx.font = `600 ${17 * sharp}px system-ui, sans-serif`;
+    ctx.textBaseline = 'middle';
+    ctx.fillText(ui.status.textContent ?? '', 16 * sharp, band / 2, out.width - 32 * sharp);
+    ctx.drawImage(canvas, 0, band);
+    ctx.drawImage(overlay, 0, band);
+    return await new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the picture could not be encoded'))), 'image/png'));
+  } finally {
+    raft.resize(w, h, ratio);
+  }
+}
+
+$('save-picture').addEventListener('click', async () => {
+  save.close();
+  try { download(await picture(), `${fileStem()}.png`); } catch (error) { notice(`No picture was saved: ${error instanceof Error ? error.message : String(error)}`); }
+});
+$('save-trace').addEventListener('click', () => {
+  save.close();
+  try { download(new Blob([raft.trace()], { type: 'application/x-ndjson' }), `${fileStem()}.jsonl`); } catch (error) { notice(`No trace was written: ${error instanceof Error ? error.message : String(error)}`); }
+});
+
 declare global {
-  interface Window { riverRaft?: typeof api & { shareLink: typeof shareLink; openLink: typeof openLink; embedSnippet: typeof embedSnippet } }
+  interface Window { riverRaft?: typeof api & { shareLink: typeof shareLink; openLink: typeof openLink; embedSnippet: typeof embedSnippet; picture: typeof picture } }
 }
 
 // ----- the timeline and the safety badge -----
@@ -1108,7 +1152,7 @@ async function start(): Promise<void> {
   if (embed.startMs !== null) attempt({ do: 'advance', ms: embed.startMs });
   pauseWhileUnseen(box, paused, () => act({ do: 'pause' }), () => act({ do: 'play' }));
   if (location.hash.includes('run=')) await openLink(location.href);
-  window.riverRaft = { ...api, shareLink, openLink, embedSnippet };
+  window.riverRaft = { ...api, shareLink, openLink, embedSnippet, picture };
   syncTimeline();
   document.body.dataset.ready = 'true';
   // The handle runs the loop: animation frames while something moves, sleeps at slow

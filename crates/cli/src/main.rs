@@ -11,6 +11,7 @@ use river_core::{Bug, BugSet};
 use river_lincheck::Problem;
 use river_sim::scenario::{built_in, tour, Player, Scenario, TOURS};
 use river_sim::swarm::{self, CheckOptions, Outcome, RunReport};
+use river_sim::trace;
 use river_sim::{RaftOptions, Simulation};
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -608,10 +609,7 @@ fn write_outputs(
     }
     if let Some(path) = trace {
         let mut text = String::new();
-        for record in &sim.trace.records {
-            record.write_json(&mut text).expect("writing to a string");
-            text.push('\n');
-        }
+        trace::write_json_lines(&sim.trace.records, &mut text).expect("writing to a string");
         std::fs::write(&path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
     }
     Ok(())

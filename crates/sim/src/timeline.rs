@@ -297,6 +297,22 @@ impl Timeline {
         }
     }
 
+    /// The present rebuilt from the start with every event kept in its trace
+    /// (`trace.records`), for saving the whole run so far: the same inputs after the same
+    /// number of events, so the same events; the caller may compare the two digests.
+    pub fn traced(&self) -> Simulation {
+        let mut sim = self.start.clone();
+        sim.trace.keep = true;
+        for stamped in &self.inputs[..self.applied] {
+            while sim.stats.events < stamped.events && sim.step() {}
+            sim.set_clock(stamped.time_ms);
+            stamped.input.apply(&mut sim);
+        }
+        while sim.stats.events < self.sim.stats.events && sim.step() {}
+        sim.set_clock(self.sim.now_ms());
+        sim
+    }
+
     /// Switches to kept branch `k`; the current future becomes a kept branch.
     pub fn switch_branch(&mut self, k: usize) {
         let branch = self.branches.remove(k);

@@ -258,6 +258,16 @@ fn endpoint(e: Endpoint) -> String {
     }
 }
 
+/// Writes `records` as JSON lines, one object and a newline each: the format of
+/// `river run --trace` and of the page's "Download trace".
+pub fn write_json_lines(records: &[TraceRecord], out: &mut impl Write) -> fmt::Result {
+    for record in records {
+        record.write_json(out)?;
+        out.write_char('\n')?;
+    }
+    Ok(())
+}
+
 impl TraceRecord {
     /// Writes the record as one JSON object (no newline).
     pub fn write_json(&self, out: &mut impl Write) -> fmt::Result {

@@ -29,6 +29,7 @@ use river_sim::timeline::{Driver, Input};
 use river_sim::Simulation;
 
 mod actions;
+mod export;
 mod inspect;
 mod keyboard;
 mod membership;
@@ -42,6 +43,7 @@ mod tour;
 mod tour_tests;
 mod travel;
 
+pub use export::MAX_TRACE_RECORDS;
 pub use keyboard::Keyed;
 pub use story::built_in;
 use story::Story;

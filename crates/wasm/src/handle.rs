@@ -196,6 +196,12 @@ impl RiverRaft {
         done
     }
 
+    /// The run's trace so far as JSON lines, the format of `river run --trace`; throws
+    /// why not (too long a run, or a rebuild that went differently).
+    pub fn trace(&self) -> Result<String, JsError> {
+        self.page.borrow().app.trace_lines().map_err(refused)
+    }
+
     /// `{ timeMs, seed, paused, speed, nodes, links, messages, digest }`.
     pub fn state(&self) -> JsValue {
         to_js(&self.page.borrow().app.state())

@@ -109,6 +109,7 @@ const ui = {
   menuRemove: $<HTMLButtonElement>('node-remove'),
   menuLead: $<HTMLButtonElement>('node-lead'),
   menuSnapshot: $<HTMLButtonElement>('node-snapshot'),
+  menuRead: $<HTMLButtonElement>('node-read'),
   addServer: $<HTMLButtonElement>('add-server'),
   settings: $<HTMLDialogElement>('settings-dialog'),
   settingsForm: $<HTMLFormElement>('settings-form'),
@@ -214,8 +215,8 @@ function syncSettings(): void {
   ui.nodes.value = settings.nodes;
   if (document.activeElement !== ui.seed) ui.seed.value = settings.seed;
   for (const el of Array.from(ui.settingsForm.elements)) {
-    if (!(el instanceof HTMLInputElement) || !(el.name in settings)) continue;
-    if (el.type === 'checkbox') el.checked = settings[el.name] === 'on';
+    if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement) || !(el.name in settings)) continue;
+    if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = settings[el.name] === 'on';
     else if (document.activeElement !== el) el.value = settings[el.name];
   }
   ui.split.textContent = `Split ${controls.partition.split('').join(' ')}`;
@@ -361,6 +362,7 @@ function openMenu(id: string, typeHere = true): void {
   raft.apply({ do: 'select', node: id });
   ui.menuError.textContent = '';
   ui.menuCommand.value = (raft.controls() as Controls).suggestion;
+  labelRead();
   ui.menu.hidden = false;
   const node = (raft.state() as State).nodes.find((n) => n.id === id);
   const w = box.clientWidth, h = box.clientHeight;
@@ -387,6 +389,19 @@ ui.menuForm.addEventListener('submit', (event) => {
   event.preventDefault();
   if (!menuNode) return;
   const refusal = attempt({ do: 'propose', node: menuNode, command: ui.menuCommand.value });
+  ui.menuError.textContent = refusal;
+  syncAll();
+  if (!refusal) closeMenu();
+});
+/** The key the Read button reads: what the change box names before any '=' ("x" for x=1). */
+function keyToRead(): string {
+  return ui.menuCommand.value.split('=')[0].trim().replace(/^get\s+/, '') || 'x';
+}
+function labelRead(): void { ui.menuRead.textContent = `Read ${keyToRead()}`; }
+ui.menuCommand.addEventListener('input', labelRead);
+ui.menuRead.addEventListener('click', () => {
+  if (!menuNode) return;
+  const refusal = attempt({ do: 'read', node: menuNode, key: keyToRead() });
   ui.menuError.textContent = refusal;
   syncAll();
   if (!refusal) closeMenu();
@@ -548,8 +563,8 @@ $('settings-button').addEventListener('click', () => {
 });
 ui.settingsForm.addEventListener('change', (event) => {
   const el = event.target;
-  if (!(el instanceof HTMLInputElement) || !el.name) return;
-  setting(el.name, el.type === 'checkbox' ? (el.checked ? 'on' : 'off') : el.value, ui.settingsError);
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement) || !el.name) return;
+  setting(el.name, el instanceof HTMLInputElement && el.type === 'checkbox' ? (el.checked ? 'on' : 'off') : el.value, ui.settingsError);
 });
 
 $('scenario-button').addEventListener('click', () => {
@@ -638,6 +653,8 @@ const api = {
   state: (): State => raft.state() as State,
   /** A user sends `command` to node `nodeId` ("A"…"I"). */
   propose(node: string, command: string): void { act({ do: 'propose', node: String(node), command: String(command) }); },
+  /** A user reads `key` at node `node`: ReadIndex (a heartbeat round, no log entry) unless Settings say through the log; a follower forwards it to the leader. */
+  read(node: string, key: string): void { act({ do: 'read', node: String(node), key: String(key) }); },
   /** Cuts the link a–b both ways, or only a → b when `oneWay`. */
   cut(a: string, b: string, oneWay = false): void { act({ do: 'cut', a: String(a), b: String(b), oneWay: Boolean(oneWay) }); },
   /** Restores the link a–b both ways. */
@@ -661,6 +678,10 @@ const api = {
   transferLeadership(id: string): void { act({ do: 'make-leader', node: String(id) }); },
   /** Server `id` compacts its log now into a snapshot of its store; throws why not (down, nothing applied since its last snapshot). */
   snapshot(id: string): void { act({ do: 'snapshot', node: String(id) }); },
+  /** Every setting by name, as the Settings dialog shows it ({ nodes: "5", "read-mode": "read-index", … }). */
+  settings: (): Record<string, string> => raft.settings() as Record<string, string>,
+  /** Changes one setting by its name in settings(); throws why a value is refused. */
+  set(name: string, value: string): void { act({ do: 'set', name: String(name), value: String(value) }); },
   pause(): void { act({ do: 'pause' }); },
   play(): void { act({ do: 'play' }); },
   /** Simulated ms per real ms, from 0.001 to 1; returns the speed in use. */

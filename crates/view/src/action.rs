@@ -196,6 +196,14 @@ pub enum Action {
     /// Asks the leader to hand its leadership to this server (thesis §3.10: it brings the
     /// server's log up to date, then sends TimeoutNow).
     MakeLeader(Node),
+    /// A user reads `key` at `node`: by ReadIndex unless the settings say through the log
+    /// (thesis §6.4); a follower forwards it to its leader.
+    Read {
+        /// The server asked.
+        node: Node,
+        /// The key.
+        key: String,
+    },
     /// Has a server compact its log now, up to what it has applied, into a snapshot of its
     /// store (thesis §5.1).
     Snapshot(Node),
@@ -227,7 +235,7 @@ impl MessageAction {
 }
 
 /// One action of each kind, with empty arguments: the journal finds a kind by its name here.
-static KINDS: [Action; 32] = {
+static KINDS: [Action; 33] = {
     const N: Node = Node(NodeId(0));
     [
         Action::Propose {
@@ -284,6 +292,10 @@ static KINDS: [Action; 32] = {
         Action::RemoveServer(N),
         Action::MakeLeader(N),
         Action::Snapshot(N),
+        Action::Read {
+            node: N,
+            key: String::new(),
+        },
     ]
 };
 
@@ -324,6 +336,7 @@ impl Action {
             Action::RemoveServer(_) => "remove-server",
             Action::MakeLeader(_) => "make-leader",
             Action::Snapshot(_) => "snapshot",
+            Action::Read { .. } => "read",
         }
     }
 
@@ -441,6 +454,10 @@ impl Action {
             Action::RemoveServer(_) => Action::RemoveServer(letter_of(source, "node")?),
             Action::MakeLeader(_) => Action::MakeLeader(letter_of(source, "node")?),
             Action::Snapshot(_) => Action::Snapshot(letter_of(source, "node")?),
+            Action::Read { .. } => Action::Read {
+                node: letter_of(source, "node")?,
+                key: source.text("key")?,
+            },
             Action::HealAll => Action::HealAll,
             Action::Pause => Action::Pause,
             Action::Play => Action::Play,
@@ -469,6 +486,10 @@ impl Action {
             Action::Propose { node, command } => {
                 letter("node", node);
                 out("command", Value::Text(command));
+            }
+            Action::Read { node, key } => {
+                letter("node", node);
+                out("key", Value::Text(key));
             }
             Action::Cut { a, b, one_way } => {
                 letter("a", a);
@@ -611,6 +632,10 @@ mod tests {
             Action::RemoveServer(node("B").unwrap()),
             Action::MakeLeader(node("C").unwrap()),
             Action::Snapshot(node("D").unwrap()),
+            Action::Read {
+                node: a,
+                key: "x".into(),
+            },
         ];
         for action in samples {
             assert_eq!(

@@ -152,13 +152,15 @@ fn pixels(v: f64) -> f64 {
     maths::round(v * 100.0) / 100.0
 }
 
-/// The state of `sim` drawn in `geo`, with the entries `thrown` away still drawn.
+/// The state of `sim` drawn in `geo`, with the entries `thrown` away still drawn;
+/// `read_rounds` are the heartbeat rounds waiting reads depend on, (leader, round).
 pub fn state(
     sim: &Simulation,
     geo: &Geometry,
     thrown: &[Thrown],
     paused: bool,
     speed: f64,
+    read_rounds: &[(river_core::NodeId, u64)],
 ) -> State {
     // Loops rather than iterator chains here and below: each chain is code of its own.
     let mut nodes = Vec::with_capacity(sim.size());
@@ -245,7 +247,7 @@ pub fn state(
         messages: {
             let mut messages = Vec::new();
             for m in sim.in_flight() {
-                messages.push(message(m));
+                messages.push(message(m, read_rounds));
             }
             messages
         },
@@ -561,7 +563,7 @@ mod tests {
 
     fn parsed(sim: &Simulation) -> Value {
         let geo = Geometry::new(Viewport::new(900.0, 500.0), sim.size());
-        serde_json::to_value(state(sim, &geo, &[], true, 0.05)).unwrap()
+        serde_json::to_value(state(sim, &geo, &[], true, 0.05, &[])).unwrap()
     }
 
     #[test]

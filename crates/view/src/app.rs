@@ -34,6 +34,8 @@ mod inspect;
 mod keyboard;
 mod membership;
 mod pointer;
+#[cfg(test)]
+mod read_tests;
 mod snapshots;
 mod story;
 #[cfg(test)]
@@ -255,6 +257,8 @@ impl App {
             ghosts: &self.narrator.ghosts,
             thrown: self.narrator.thrown(),
             shown: tour::shown(&self.story),
+            read_rounds: &self.narrator.read_rounds,
+            heard: &self.narrator.heard,
         };
         let mut base = None;
         if core::mem::take(&mut self.base_dirty) {
@@ -441,12 +445,21 @@ impl App {
     }
 
     /// Changes one setting. Timing, PreVote, CheckQuorum, size and seed start a fresh
-    /// cluster; latency and loss apply to the running one.
+    /// cluster; latency, loss, the snapshot threshold and the read mode apply to the
+    /// running one.
     fn change_setting(&mut self, setting: Setting, value: &str) -> Result<(), String> {
         match self.settings.set(setting, value)? {
             Effect::Restart => self.start_again(),
             Effect::Network => {
                 self.act(Input::LinkParams(self.settings.link));
+                self.changed |= changed::SETTINGS;
+            }
+            Effect::Running => {
+                // Only what the setting changes: a tour's broken variant stays on.
+                let mut options = self.tl.sim().config().raft;
+                options.snapshot_threshold = self.settings.raft.snapshot_threshold;
+                options.reads = self.settings.raft.reads;
+                self.act(Input::Raft(options));
                 self.changed |= changed::SETTINGS;
             }
         }

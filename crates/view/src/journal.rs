@@ -21,7 +21,12 @@ use alloc::vec::Vec;
 use river_core::Bug;
 
 /// The first field of a journal's text: the format and its version.
-pub const FORMAT: &str = "river-journal-2";
+pub const FORMAT: &str = "river-journal-3";
+/// The version before: the same fields, with only the first [`SETTINGS_IN_2`] settings
+/// (the snapshot threshold and the read mode came in version 3), so its links still open.
+const FORMAT_2: &str = "river-journal-2";
+/// How many settings a version-2 journal holds.
+const SETTINGS_IN_2: usize = 10;
 
 /// How a run began.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,11 +151,15 @@ fn write_action(action: &Action, field: &mut impl FnMut(&str)) {
 /// Reads a journal's text; a damaged one is refused, saying where.
 pub fn read(text: &str) -> Result<Read, String> {
     let mut fields = Fields { rest: text, at: 0 };
-    if fields.next().ok().flatten() != Some(FORMAT) {
-        return Err(format!(
-            "this is not a River Raft journal of this version ({FORMAT})"
-        ));
-    }
+    let settings_held = match fields.next().ok().flatten() {
+        Some(FORMAT) => Setting::ALL.len(),
+        Some(FORMAT_2) => SETTINGS_IN_2,
+        _ => {
+            return Err(format!(
+                "this is not a River Raft journal of this version ({FORMAT})"
+            ))
+        }
+    };
     let clock_ms = f64::from_bits(fields.number()?);
     if !clock_ms.is_finite() || clock_ms < 0.0 {
         return Err(String::from("the journal's clock is not a time"));
@@ -160,7 +169,7 @@ pub fn read(text: &str) -> Result<Read, String> {
         "fresh" => {
             let mut settings = Settings::new(0);
             let mut values = Vec::new();
-            for setting in Setting::ALL {
+            for setting in Setting::ALL.into_iter().take(settings_held) {
                 values.push((setting, fields.need()?));
             }
             settings.set_all(&values)?;
@@ -342,12 +351,24 @@ mod tests {
         }
     }
 
+    /// Links made before the snapshot threshold and the read mode were settings still open,
+    /// with both at their defaults.
+    #[test]
+    fn a_version_2_journal_still_reads() {
+        let text = sample().encode(CLOCK_MS, 3);
+        let old = text
+            .replacen("15:river-journal-3", "15:river-journal-2", 1)
+            .replacen("1:010:read-index", "", 1);
+        assert_ne!(old, text);
+        assert_eq!(read(&old).unwrap(), read(&text).unwrap());
+    }
+
     #[test]
     fn a_damaged_journal_is_refused_with_where() {
         let text = sample().encode(CLOCK_MS, 3);
         assert!(read("").unwrap_err().contains("not a River Raft journal"));
-        let old = text.replace("river-journal-2", "river-journal-1");
-        assert!(read(&old).unwrap_err().contains("river-journal-2"));
+        let old = text.replace("river-journal-3", "river-journal-1");
+        assert!(read(&old).unwrap_err().contains("river-journal-3"));
         assert!(read(&text[..text.len() - 3])
             .unwrap_err()
             .contains("damaged"));

@@ -31,8 +31,8 @@ mod tests;
 pub use geometry::*;
 use logs::logs;
 pub use logs::LogGrid;
+pub use messages::{confirms_read, message_position, progress};
 use messages::{ghosts, messages};
-pub use messages::{message_position, progress};
 use river_sim::scenario::Highlight;
 
 /// Everything besides the geometry that the picture depends on.
@@ -59,6 +59,11 @@ pub struct View<'a> {
     pub thrown: &'a [Thrown],
     /// What a guided tour's step points at.
     pub shown: &'a [Highlight],
+    /// Heartbeat rounds that confirm waiting reads: (leader, round). Their messages are
+    /// ringed as the read's confirmation.
+    pub read_rounds: &'a [(NodeId, u64)],
+    /// What each user heard last, by client id.
+    pub heard: &'a [Option<String>],
 }
 
 fn font(size: f64, bold: bool) -> Font {
@@ -381,9 +386,10 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         ));
         let status = match client {
             None => String::from("click a node to send a change"),
-            Some(c) => match &c.outstanding {
-                Some(out) => format!("waiting: {}", fit(&op_text(&out.op), 14)),
-                None => String::from("idle"),
+            Some(c) => match (&c.outstanding, view.heard.get(k)) {
+                (Some(out), _) => format!("waiting: {}", fit(&op_text(&out.op), 14)),
+                (None, Some(Some(heard))) => format!("heard: {heard}"),
+                (None, _) => String::from("idle"),
             },
         };
         scene.push(text(

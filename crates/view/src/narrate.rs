@@ -8,11 +8,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 use river_core::{
-    ChangeRefusal, Event, Membership, MembershipChange, MessageKind, NodeId, Payload,
-    RefusalReason, Role, StepDownReason, VoteDenial,
+    Bug, ChangeRefusal, Event, LogIndex, Membership, MembershipChange, MessageKind, NodeId,
+    Payload, RefusalReason, Role, StepDownReason, VoteDenial,
 };
 use river_sim::kv::{Op, OpResult};
 use river_sim::network::{Endpoint, Reply};
+use river_sim::sim::ReadPath;
 use river_sim::trace::{ChangeOutcome, DropReason, TraceEvent, TraceRecord};
 use river_sim::view::{membership_text, names};
 use river_sim::Simulation;
@@ -31,6 +32,11 @@ const MAX_TRACKED_MESSAGES: usize = 1_024;
 const MAX_TRACKED_REQUESTS: usize = 256;
 /// How many characters of a command a sentence repeats.
 const COMMAND_CHARS: usize = 40;
+/// The most users whose last answer is remembered (the page draws fewer).
+const MAX_USERS_HEARD: usize = 16;
+/// The most heartbeat rounds remembered as confirming reads (a leader starts at most one
+/// at a time; old leaders' are forgotten when they step down).
+const MAX_READ_ROUNDS: usize = 64;
 
 /// A message that never arrived, drawn fading out where it was lost.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,6 +65,18 @@ struct Wire {
     sent_ms: u64,
 }
 
+/// A user's read on its way (thesis §6.4): where it was taken, for the sentence that ends it.
+#[derive(Clone, Debug)]
+struct UserRead {
+    client: u32,
+    seq: u64,
+    key: String,
+    /// The leader that took it, its read index and the heartbeat round that must confirm it.
+    taken: Option<(NodeId, LogIndex, u64)>,
+    /// A majority answered that round (or the broken variant skipped it).
+    confirmed: bool,
+}
+
 /// Turns trace records into sentences and lost-message ghosts. Keeps a little memory
 /// (which request carried which op, where each message was going) so later records can be
 /// told in words.
@@ -75,6 +93,14 @@ pub struct Narrator {
     committed: Option<Membership>,
     /// Rollbacks being gathered into one line, and thrown-away entries still drawn.
     rollbacks: rollback::Rollbacks,
+    /// Heartbeat rounds leaders started to confirm reads (ReadIndex, thesis §6.4) and have
+    /// not yet seen a majority answer: (leader, round). The messages of these rounds are
+    /// drawn and inspected as the reads' confirmation.
+    pub read_rounds: Vec<(NodeId, u64)>,
+    /// Users' reads in progress.
+    reads: Vec<UserRead>,
+    /// What each user heard last ("x = 3", "done"), by client id; `None` while waiting.
+    pub heard: Vec<Option<String>>,
 }
 
 impl Narrator {
@@ -151,12 +177,18 @@ impl Narrator {
                 } => self
                     .rollbacks
                     .truncated(t, *node, *from, *removed, thrown_ms),
-                TraceEvent::Node { node, event } => self.node_event(t, *node, event, sim, feed),
-                TraceEvent::Crash { node } => feed.push(
+                TraceEvent::Node { node, event } => {
+                    self.follow_reads(*node, event);
+                    self.node_event(t, *node, event, sim, feed)
+                }
+                TraceEvent::Crash { node } => {
+                    self.read_rounds.retain(|&(l, _)| l != *node);
+                    feed.push(
                     t,
                     FeedKind::Fault,
                     format!("{node} crashed: only its term, vote and log survive, on disk"),
-                ),
+                )
+                }
                 TraceEvent::Restart { node } => {
                     let disk = &sim.server(*node).disk;
                     feed.push(
@@ -205,6 +237,19 @@ impl Narrator {
                     }
                     self.requests.push(((*client, *seq), text.clone()));
                     if human(sim, *client) {
+                        self.hear(*client, None);
+                        if let Op::Get { key } = op {
+                            if self.reads.len() >= MAX_TRACKED_REQUESTS {
+                                self.reads.remove(0);
+                            }
+                            self.reads.push(UserRead {
+                                client: *client,
+                                seq: *seq,
+                                key: fit(key, COMMAND_CHARS),
+                                taken: None,
+                                confirmed: false,
+                            });
+                        }
                         let what = match op {
                             Op::Get { key } => format!("to read {}", fit(key, COMMAND_CHARS)),
                             Op::Text(_) => format!(
@@ -221,9 +266,19 @@ impl Narrator {
                 }
                 TraceEvent::Complete { client, seq, reply } => {
                     let op = self.take_request(*client, *seq);
+                    let read = self
+                        .reads
+                        .iter()
+                        .rposition(|r| (r.client, r.seq) == (*client, *seq))
+                        .map(|k| self.reads.remove(k));
                     if human(sim, *client) {
                         let user = user_name(*client);
-                        let text = match reply {
+                        self.hear(*client, Some(heard_text(reply, read.as_ref())));
+                        let text = match (reply, read) {
+                            (Reply::Ok(OpResult::Value(value)), Some(read)) => {
+                                read_answer_text(&user, value.as_deref(), &read, sim)
+                            }
+                            (reply, _) => match reply {
                             Reply::Ok(OpResult::Done) => {
                                 format!("{user} hears back: {op} is committed and applied")
                             }
@@ -239,13 +294,16 @@ impl Narrator {
                             Reply::NotLeader(None) => {
                                 format!("{user} is told: not the leader, and no leader is known")
                             }
+                            },
                         };
                         feed.push(t, FeedKind::Client, text);
                     }
                 }
                 TraceEvent::Timeout { client, seq } => {
                     let op = self.take_request(*client, *seq);
+                    self.reads.retain(|r| (r.client, r.seq) != (*client, *seq));
                     if human(sim, *client) {
+                        self.hear(*client, Some(String::from("no answer")));
                         feed.push(
                             t,
                             FeedKind::Warn,
@@ -305,6 +363,48 @@ impl Narrator {
                 );
             }
             _ => {}
+        }
+    }
+
+    /// Follows the reads through a leader's events: the read index and round it takes,
+    /// and the round's confirmation.
+    fn follow_reads(&mut self, n: NodeId, event: &Event) {
+        match *event {
+            Event::ReadIndexRecorded { index, round } => {
+                if !self.read_rounds.contains(&(n, round)) {
+                    if self.read_rounds.len() >= MAX_READ_ROUNDS {
+                        self.read_rounds.remove(0);
+                    }
+                    self.read_rounds.push((n, round));
+                }
+                for read in self.reads.iter_mut().filter(|r| r.taken.is_none()) {
+                    read.taken = Some((n, index, round));
+                }
+            }
+            Event::LeadershipConfirmed { round } => {
+                self.read_rounds.retain(|&(l, r)| l != n || r > round);
+                for read in self.reads.iter_mut() {
+                    if matches!(read.taken, Some((l, _, r)) if l == n && r <= round) {
+                        read.confirmed = true;
+                    }
+                }
+            }
+            // A leader that gives up its reads or stops leading confirms no round.
+            Event::ReadFailed | Event::BecameFollower { .. } | Event::SteppedDown { .. } => {
+                self.read_rounds.retain(|&(l, _)| l != n);
+            }
+            _ => {}
+        }
+    }
+
+    /// Remembers what user `client` heard last (`None`: it waits).
+    fn hear(&mut self, client: u32, what: Option<String>) {
+        let k = client as usize;
+        if k < MAX_USERS_HEARD {
+            if self.heard.len() <= k {
+                self.heard.resize(k + 1, None);
+            }
+            self.heard[k] = what;
         }
     }
 
@@ -527,6 +627,14 @@ impl Narrator {
                 FeedKind::Commit,
                 format!("{n} takes a read at index {index} and checks it still leads with heartbeat round {round}"),
             ),
+            Event::LeadershipConfirmed { round }
+                if sim.config().raft.bugs.has(Bug::ReadWithoutHeartbeat) =>
+            {
+                (
+                    FeedKind::Violation,
+                    format!("{n} serves the reads of round {round} without waiting for a majority to answer its heartbeats (read-without-heartbeat): if it no longer leads, they may return stale values"),
+                )
+            }
             Event::LeadershipConfirmed { round } => (
                 FeedKind::Commit,
                 format!("A majority answered {n}'s heartbeat round {round}: it still leads, so the reads waiting on it can be served"),
@@ -553,6 +661,47 @@ impl Narrator {
             | Event::Truncated { .. } => return,
         };
         feed.push(t, kind, text);
+    }
+}
+
+/// What a user heard, in the few words drawn under its name: "x = 3", "done", "try B".
+fn heard_text(reply: &Reply, read: Option<&UserRead>) -> String {
+    match (reply, read) {
+        (Reply::Ok(OpResult::Value(Some(v))), Some(r)) => {
+            format!("{} = {}", r.key, fit(v, 12))
+        }
+        (Reply::Ok(OpResult::Value(None)), Some(r)) => format!("{} unset", r.key),
+        (Reply::Ok(OpResult::Value(Some(v))), None) => format!("= {}", fit(v, 12)),
+        (Reply::Ok(OpResult::Value(None)), None) => String::from("unset"),
+        (Reply::Ok(OpResult::Done), _) => String::from("done"),
+        (Reply::NotLeader(Some(l)), _) => format!("try {l}"),
+        (Reply::NotLeader(None), _) => String::from("no leader known"),
+    }
+}
+
+/// The answer to a user's read, with how it was made linearizable (thesis §6.4) or why it
+/// was not: "User X hears back: x = 3, read at index 12 after B's heartbeat round 4 …".
+fn read_answer_text(user: &str, value: Option<&str>, read: &UserRead, sim: &Simulation) -> String {
+    let key = &read.key;
+    let what = match value {
+        Some(v) => format!("{key} = {}", fit(v, COMMAND_CHARS)),
+        None => format!("{key} has no value"),
+    };
+    let raft = &sim.config().raft;
+    if raft.bugs.has(Bug::StaleRead) {
+        return format!("{user} hears back: {what}, read straight from the server's own store without asking the leader (stale-read: it may be out of date)");
+    }
+    match read.taken {
+        Some((leader, index, _)) if raft.bugs.has(Bug::ReadWithoutHeartbeat) => format!(
+            "{user} hears back: {what}, read at index {index} without a heartbeat round (read-without-heartbeat: {leader} never checked it still leads)"
+        ),
+        Some((leader, index, round)) if read.confirmed => format!(
+            "{user} hears back: {what}, read at index {index} after {leader}'s heartbeat round {round} confirmed it still leads (no log entry)"
+        ),
+        _ if raft.reads == ReadPath::Log => format!(
+            "{user} hears back: {what}, read through the log: its entry committed like a change"
+        ),
+        _ => format!("{user} hears back: {what}"),
     }
 }
 

@@ -7,6 +7,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use river_sim::network::LinkParams;
+use river_sim::sim::ReadPath;
 use river_sim::{RaftOptions, SimConfig};
 
 /// The largest cluster the page draws: nine letters fit on a ring and in the log panel
@@ -21,6 +22,8 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 pub const MAX_SETTING_MS: u64 = 10_000;
 /// The highest message loss a person may set, in percent: above it nothing gets through.
 pub const MAX_LOSS_PERCENT: u32 = 90;
+/// The largest snapshot threshold a person may set, in applied entries (0: never compact).
+pub const MAX_SNAPSHOT_THRESHOLD: u64 = 10_000;
 
 /// Everything that defines a run on the page besides what people do during it.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +45,9 @@ pub enum Effect {
     Restart,
     /// Only the network changed: apply it to the running cluster.
     Network,
+    /// A setting the simulator reads at each event (compaction, the read path): the
+    /// running cluster takes it at once.
+    Running,
 }
 
 /// A setting a person can change; at the boundary, by its name (`"election-timeout-min"`).
@@ -67,11 +73,15 @@ pub enum Setting {
     PreVote,
     /// CheckQuorum, "on" or "off".
     CheckQuorum,
+    /// Compact a server's log once this many applied entries follow its snapshot (0: never).
+    SnapshotThreshold,
+    /// How a `get` is served: `read-index` or `log` (the simulator's [`ReadPath`] names).
+    ReadMode,
 }
 
 impl Setting {
     /// Every setting, in the order the page shows them.
-    pub const ALL: [Setting; 10] = [
+    pub const ALL: [Setting; 12] = [
         Setting::Nodes,
         Setting::Seed,
         Setting::ElectionTimeoutMin,
@@ -82,6 +92,8 @@ impl Setting {
         Setting::LossPercent,
         Setting::PreVote,
         Setting::CheckQuorum,
+        Setting::SnapshotThreshold,
+        Setting::ReadMode,
     ];
 
     /// Its name, as the page's controls and the journal spell it.
@@ -97,6 +109,8 @@ impl Setting {
             Setting::LossPercent => "loss-percent",
             Setting::PreVote => "prevote",
             Setting::CheckQuorum => "checkquorum",
+            Setting::SnapshotThreshold => "snapshot-threshold",
+            Setting::ReadMode => "read-mode",
         }
     }
 
@@ -166,6 +180,8 @@ impl Settings {
             }
             Setting::PreVote => on_off(self.raft.pre_vote).into(),
             Setting::CheckQuorum => on_off(self.raft.check_quorum).into(),
+            Setting::SnapshotThreshold => self.raft.snapshot_threshold.to_string(),
+            Setting::ReadMode => self.raft.reads.name().into(),
         }
     }
 
@@ -245,6 +261,24 @@ impl Settings {
             Setting::CheckQuorum => {
                 self.raft.check_quorum = switch(value, "CheckQuorum")?;
                 Effect::Restart
+            }
+            Setting::SnapshotThreshold => {
+                self.raft.snapshot_threshold =
+                    whole(value, "the snapshot threshold", 0, MAX_SNAPSHOT_THRESHOLD)?;
+                Effect::Running
+            }
+            Setting::ReadMode => {
+                self.raft.reads = ReadPath::from_name(value).ok_or_else(|| {
+                    let mut known = String::new();
+                    for path in ReadPath::ALL {
+                        if !known.is_empty() {
+                            known.push_str(", ");
+                        }
+                        known.push_str(path.name());
+                    }
+                    format!("reads are served by {known}, not '{}'", echo(value))
+                })?;
+                Effect::Running
             }
         })
     }
@@ -507,6 +541,19 @@ mod tests {
             Ok(Effect::Restart)
         );
         assert!(s.raft.pre_vote);
+        assert_eq!(
+            s.set(Setting::from_name("snapshot-threshold").unwrap(), "20"),
+            Ok(Effect::Running)
+        );
+        assert_eq!(s.raft.snapshot_threshold, 20);
+        assert!(s
+            .set(Setting::SnapshotThreshold, "10001")
+            .unwrap_err()
+            .contains("from 0 to 10000"));
+        assert_eq!(s.set(Setting::ReadMode, "log"), Ok(Effect::Running));
+        assert_eq!(s.raft.reads, ReadPath::Log);
+        let e = s.set(Setting::ReadMode, "<b>").unwrap_err();
+        assert!(e.contains("read-index, log") && e.contains("'<b>'"), "{e}");
         assert_eq!(Setting::from_name("colour"), None);
         assert_eq!(percent("7"), Some(7.0));
         assert_eq!(percent(".5"), Some(0.5));

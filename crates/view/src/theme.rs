@@ -80,6 +80,8 @@ pub const HEARTBEAT: Color = "#56b4e9";
 pub const SNAPSHOT: Color = "#f5f5f4";
 /// A snapshot block's outline, and InstallSnapshot on the wire: a colour no term uses.
 pub const SNAPSHOT_EDGE: Color = "#78716c";
+/// The halo of a heartbeat round that confirms a waiting read.
+pub const READ_ROUND: Color = "#ede9fe";
 /// Client traffic and the user (text in it is 5.3:1 on the background).
 pub const CLIENT: Color = "#7c3aed";
 /// A message lost on the way.

@@ -27,6 +27,9 @@ pub struct Message {
     pub fields: Fields,
     /// Why it was sent, in words.
     pub why: String,
+    /// The ReadIndex heartbeat round it carries or answers, when a read waits on that round
+    /// (thesis §6.4); `null` otherwise.
+    pub confirms_read: Option<Number>,
 }
 
 /// A message's fields, by kind.
@@ -189,8 +192,10 @@ pub fn message_words(m: &InFlight) -> String {
     )
 }
 
-/// One message in flight, every field of its kind, and why it was sent.
-pub fn message(m: &InFlight) -> Message {
+/// One message in flight, every field of its kind, and why it was sent; `read_rounds` are
+/// the heartbeat rounds waiting reads depend on, (leader, round).
+pub fn message(m: &InFlight, read_rounds: &[(river_core::NodeId, u64)]) -> Message {
+    let confirms_read = crate::layout::confirms_read(m, read_rounds);
     let (from, to) = (endpoint(m.from), endpoint(m.to));
     let (term, fields, why) = match &m.packet {
         Packet::Raft(raft) => {
@@ -384,6 +389,15 @@ pub fn message(m: &InFlight) -> Message {
             )
         }
     };
+    let why = match (confirms_read, &m.packet) {
+        (Some(round), Packet::Raft(raft)) if raft.kind() == river_core::MessageKind::AppendEntriesResponse => format!(
+            "{why}. It answers heartbeat round {round}: once a majority has, the leader knows it still led when the read arrived (ReadIndex)"
+        ),
+        (Some(round), _) => format!(
+            "{why}. It belongs to heartbeat round {round}, which a majority must answer before the leader may serve the read waiting on it (ReadIndex)"
+        ),
+        (None, _) => why,
+    };
     Message {
         id: m.id as f64,
         from,
@@ -395,5 +409,6 @@ pub fn message(m: &InFlight) -> Message {
         held: m.held,
         fields,
         why,
+        confirms_read: confirms_read.map(|r| r as f64),
     }
 }

@@ -68,6 +68,7 @@ impl App {
             Action::RemoveServer(node) => self.remove_server(node)?,
             Action::MakeLeader(node) => self.make_leader(node)?,
             Action::Snapshot(node) => self.snapshot(node)?,
+            Action::Read { node, ref key } => self.read(node, key)?,
         }
         Ok(None)
     }
@@ -90,8 +91,35 @@ impl App {
     /// Refuses empty or too long text ([`MAX_COMMAND_BYTES`]), and refuses when every user
     /// is still waiting for an answer.
     fn propose(&mut self, node: Node, command: &str) -> Result<(), String> {
-        let id = self.member(node)?;
         let op = Op::parse(command).map_err(|e| e.to_string())?;
+        self.submit(node, op)?;
+        self.proposals += 1;
+        Ok(())
+    }
+
+    /// A user reads `key` at `node` (ReadIndex by default, thesis §6.4). Refuses what is
+    /// not one word a change could have set.
+    fn read(&mut self, node: Node, key: &str) -> Result<(), String> {
+        let key = key.trim();
+        if key.is_empty() || key.contains(char::is_whitespace) || key.contains('=') {
+            return Err(format!(
+                "'{}' is not a key: a key is one word without '=', like x",
+                echo(key)
+            ));
+        }
+        if key.len() + "get ".len() > MAX_COMMAND_BYTES {
+            return Err(format!(
+                "the key is {} bytes long; at most {} are allowed",
+                key.len(),
+                MAX_COMMAND_BYTES - "get ".len()
+            ));
+        }
+        self.submit(node, Op::Get { key: key.into() })
+    }
+
+    /// A user sends `op` to `node`, unless every user is still waiting for an answer.
+    fn submit(&mut self, node: Node, op: Op) -> Result<(), String> {
+        let id = self.member(node)?;
         let busy = self
             .tl
             .sim()
@@ -116,7 +144,6 @@ impl App {
             ));
         }
         self.act(Input::Submit(id, op));
-        self.proposals += 1;
         Ok(())
     }
 

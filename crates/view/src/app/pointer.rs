@@ -176,6 +176,7 @@ impl App {
             self.narrator.thrown(),
             self.paused,
             self.speed,
+            &self.narrator.read_rounds,
         )
     }
 

@@ -44,6 +44,17 @@ pub fn message_position(geo: &Geometry, m: &InFlight, clock_ms: f64) -> Point {
 pub(super) fn messages(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     for m in view.sim.in_flight().take(MAX_DRAWN_MESSAGES) {
         let at = message_position(geo, m, view.clock_ms);
+        if confirms_read(m, view.read_rounds).is_some() {
+            // A heartbeat round a read waits on, and its answers: a purple halo, the
+            // colour of the user's read.
+            scene.push(Shape::Circle {
+                x: at.0,
+                y: at.1,
+                r: 11.0 * geo.scale,
+                fill: Some(theme::READ_ROUND),
+                stroke: Some(Stroke::solid(theme::CLIENT, 2.0 * geo.scale)),
+            });
+        }
         message_shape(scene, geo, &m.packet, at);
         if m.held {
             // Held by a person: a dashed ring says it is waiting, not travelling.
@@ -56,6 +67,20 @@ pub(super) fn messages(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             });
         }
     }
+}
+
+/// The read round message `m` belongs to, if a read waits on that round: an AppendEntries
+/// of the round from its leader, or a follower's answer to one (ReadIndex, thesis §6.4).
+pub fn confirms_read(m: &InFlight, rounds: &[(NodeId, u64)]) -> Option<u64> {
+    let Packet::Raft(raft) = &m.packet else {
+        return None;
+    };
+    let (leader, round) = match (&raft.body, m.from, m.to) {
+        (Body::AppendEntries { read_round, .. }, Endpoint::Node(l), _) => (l, *read_round),
+        (Body::AppendEntriesResponse { read_round, .. }, _, Endpoint::Node(l)) => (l, *read_round),
+        _ => return None,
+    };
+    (round > 0 && rounds.contains(&(leader, round))).then_some(round)
 }
 
 fn reply_text(reply: &Reply) -> String {

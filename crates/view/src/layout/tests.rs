@@ -23,6 +23,8 @@ pub(super) fn view(sim: &Simulation) -> View<'_> {
         ghosts: &[],
         thrown: &[],
         shown: &[],
+        read_rounds: &[],
+        heard: &[],
     }
 }
 

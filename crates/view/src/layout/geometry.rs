@@ -120,7 +120,7 @@ impl Geometry {
         let (ring, logs);
         if landscape {
             // The projector view's ring is larger for its size already: the logs get more.
-            let share = if look.projector { 0.47 } else { 0.52 };
+            let share = if look.projector { 0.45 } else { 0.52 };
             let ring_w = (v.height * 1.05).min(v.width * share);
             ring = Rect {
                 x: 0.0,

@@ -47,7 +47,7 @@ impl LogGrid {
             64.0 * s,
         );
         // The letter badge and the role word beside it ("leader", "cand.", "down").
-        let label_w = 88.0 * s;
+        let label_w = 80.0 * s;
         let kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
         let head_x = p.x + pad + label_w;
         let pitch = 54.0 * s;

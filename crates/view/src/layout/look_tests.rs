@@ -96,7 +96,7 @@ fn the_projector_view_draws_larger_text_and_thicker_lines_in_darker_colours() {
         );
         assert!(
             // PROJECTOR_SCALE larger, less the share of the width the ring gives the logs.
-            b.size >= a.size * 1.2,
+            b.size >= a.size * 1.15,
             "{label}: {} px in the projector view, {} px otherwise",
             b.size,
             a.size

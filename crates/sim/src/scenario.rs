@@ -30,7 +30,7 @@ pub const BUILT_IN: [(&str, &str); 2] = [("partition", PARTITION), ("figure8", F
 
 /// The guided tours, in the order a student takes them: (name in the address, title, text of
 /// `scenarios/tours/NAME.scenario`). A test checks this list against the folder.
-pub const TOURS: [(&str, &str, &str); 6] = [
+pub const TOURS: [(&str, &str, &str); 7] = [
     (
         "election",
         "Leader election and split votes",
@@ -60,6 +60,11 @@ pub const TOURS: [(&str, &str, &str); 6] = [
         "restart",
         "Crash and restart: what survives",
         include_str!("../../../scenarios/tours/restart.scenario"),
+    ),
+    (
+        "reads",
+        "Reads without a log entry (ReadIndex)",
+        include_str!("../../../scenarios/tours/reads.scenario"),
     ),
 ];
 

@@ -167,6 +167,11 @@ fn a_tour_fails_where_its_claim_stops_being_true() {
         ("figure8", "bug figure8-commit on", "expect E commit = 4"),
         ("one-way", "prevote on", "expect D pre-candidate"),
         (
+            "reads",
+            "bug read-without-heartbeat on",
+            "expect read x = 3",
+        ),
+        (
             "partition",
             "partition AB | CDE",
             "expect A uncommitted = 1",

@@ -623,6 +623,14 @@ impl Narrator {
                 FeedKind::Warn,
                 format!("{n} gave up handing leadership to {target}: no new leader within an election timeout; it takes commands again"),
             ),
+            Event::ReadIndexRecorded { index, round }
+                if sim.config().raft.bugs.has(Bug::ReadWithoutHeartbeat) =>
+            {
+                (
+                    FeedKind::Warn,
+                    format!("{n} takes a read at index {index} and, broken on purpose, will not wait for heartbeat round {round} to confirm it still leads"),
+                )
+            }
             Event::ReadIndexRecorded { index, round } => (
                 FeedKind::Commit,
                 format!("{n} takes a read at index {index} and checks it still leads with heartbeat round {round}"),

@@ -67,6 +67,21 @@ describe('the projector view', () => {
   });
 });
 
+describe('never colour alone', () => {
+  test('the legend names every role and draws the leader\'s crown; the help tells the shapes', async () => {
+    const { page: p } = await page('?seed=1');
+    const legend = await p.locator('.legend').textContent();
+    for (const word of ['follower', 'candidate', 'leader', 'crashed', 'refused']) assert.match(legend, new RegExp(word));
+    assert.equal(await p.locator('.legend li:has-text("leader") svg').count(), 1, 'a crown beside the leader swatch');
+    assert.equal((await p.locator('.legend .msg.no').textContent()).trim(), '×');
+    await p.locator('#help-button').click();
+    const help = await p.locator('#help-dialog').textContent();
+    assert.match(help, /crown/);
+    assert.match(help, /Okabe–Ito/);
+    await p.close();
+  });
+});
+
 describe('reduced motion', () => {
   test('the system setting reaches the canvas, stops transitions and is explained in the help', async () => {
     const { page: p } = await page('?seed=1');
@@ -82,6 +97,55 @@ describe('reduced motion', () => {
     assert.ok(await help.isVisible());
     assert.match(await help.textContent(), /reduced motion/);
     assert.match(await help.textContent(), /Projector/);
+    await p.close();
+  });
+});
+
+/** Where the pointer finds message `m` on its link at this moment: the middle of the
+ * stretch of the line from its sender to its receiver where hovering says it can be
+ * inspected, as a fraction of the line (the hint comes from the same position the canvas
+ * draws it at). */
+async function foundAt(p, m) {
+  const s = await p.evaluate(() => window.riverRaft.state());
+  const [a, b] = [m.from, m.to].map((id) => s.nodes.find((n) => n.id === id));
+  const box = await p.locator('#canvas').boundingBox();
+  const hits = [];
+  for (let k = 0; k <= 40; k++) {
+    const f = k / 40;
+    await p.mouse.move(box.x + a.x + (b.x - a.x) * f, box.y + a.y + (b.y - a.y) * f);
+    const hint = await p.locator('#hint').textContent();
+    if (hint.includes(`from ${m.from} to ${m.to}`) && hint.includes('Click to inspect')) hits.push(f);
+  }
+  assert.ok(hits.length > 0, 'the pointer finds the message');
+  return hits.reduce((x, y) => x + y, 0) / hits.length;
+}
+
+describe('reduced motion on the canvas', () => {
+  test('a message glides; with reduced motion it stays put for a third of its trip, then jumps', async () => {
+    const { page: p } = await page('?seed=1');
+    await p.evaluate(() => { window.riverRaft.load('nodes 2\nseed 1\nlatency 300 300\n'); window.riverRaft.pause(); });
+    const m = await p.evaluate(() => {
+      for (let k = 0; k < 5000; k++) {
+        const s = window.riverRaft.state(), server = (id) => s.nodes.some((n) => n.id === id);
+        const flying = s.messages.find((x) => server(x.from) && server(x.to) && !x.held);
+        if (flying) return flying;
+        window.riverRaft.advance(1);
+      }
+      return null;
+    });
+    assert.ok(m, 'a message between the two servers');
+    const at = (q) => m.sentMs + Math.round(q * (m.deliverMs - m.sentMs));
+    // Run past the last moment looked at, so seeking can go back and forth (seek goes no
+    // further than the run has been).
+    await p.evaluate((ms) => window.riverRaft.advance(ms), at(0.8) - m.sentMs);
+    const where = async (q) => { await p.evaluate((t) => window.riverRaft.seek(t), at(q)); return foundAt(p, m); };
+    const glide = [await where(0.38), await where(0.6)];
+    assert.ok(glide[1] - glide[0] > 0.12, `it glides: ${glide}`);
+    await p.emulateMedia({ reducedMotion: 'reduce' });
+    await p.waitForFunction(() => window.riverRaft.look().reducedMotion);
+    const jump = [await where(0.38), await where(0.6), await where(0.75)];
+    assert.ok(Math.abs(jump[1] - jump[0]) < 0.03, `it stays put within a third: ${jump}`);
+    assert.ok(jump[2] - jump[1] > 0.15, `then jumps: ${jump}`);
     await p.close();
   });
 });

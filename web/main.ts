@@ -245,6 +245,7 @@ function syncTour(): void {
   const tour = raft.tour() as Tour;
   const on = tour.state !== 'none';
   ui.tourCard.hidden = !on;
+  document.body.classList.toggle('touring', on);
   // A tour speaks in its caption panel; the scenario card would repeat it as script lines.
   if (on) ui.storyCard.hidden = true;
   if (!on) { tourSteps = ''; return; }
@@ -610,7 +611,7 @@ function typing(target: HTMLElement): boolean {
 }
 
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape') { closeMenu(); closeMessage(); closeTours(); save.close(); ui.settings.close(); return; }
+  if (event.key === 'Escape') { closeMenu(); closeMessage(); closeTours(); shareMenu.close(); ui.settings.close(); return; }
   const target = event.target as HTMLElement;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (typing(target)) return;
@@ -782,13 +783,18 @@ async function openLink(url: string): Promise<boolean> {
   }
 }
 
+/** The Share menu: a link to this moment, an embed snippet, a picture, the trace. */
+const shareMenu = dropdown($<HTMLButtonElement>('share-menu'), $('share-list'));
+
 ui.share.addEventListener('click', async () => {
+  shareMenu.close();
   const link = await shareLink();
-  history.replaceState(null, '', link);
   try {
     await navigator.clipboard.writeText(link);
-    notice('Link copied: it reopens this run paused at this moment (it is in the address bar too).', 'info');
+    notice('Link copied: it reopens this run paused at this moment.', 'info');
   } catch {
+    // Only then does the address bar hold the moment: the one place left to copy it from.
+    history.replaceState(null, '', link);
     notice('This browser did not allow copying: the link is in the address bar, copy it from there.', 'info');
   }
 });
@@ -806,6 +812,7 @@ async function embedSnippet(): Promise<string> {
 }
 
 $('embed-button').addEventListener('click', async () => {
+  shareMenu.close();
   $<HTMLTextAreaElement>('embed-code').value = await embedSnippet();
   $('embed-said').textContent = '';
   openDialog($<HTMLDialogElement>('embed-dialog'));
@@ -824,7 +831,6 @@ $('embed-copy').addEventListener('click', async () => {
 
 // ----- take it with you (issue 14): a picture for a slide, the trace as JSON lines -----
 
-const save = dropdown($<HTMLButtonElement>('save-button'), $('save-list'));
 
 /** Offers `blob` as a download named `name`. */
 function download(blob: Blob, name: string): void {
@@ -878,11 +884,11 @@ async function picture(): Promise<Blob> {
 }
 
 $('save-picture').addEventListener('click', async () => {
-  save.close();
+  shareMenu.close();
   try { download(await picture(), `${fileStem()}.png`); } catch (error) { notice(`No picture was saved: ${error instanceof Error ? error.message : String(error)}`); }
 });
 $('save-trace').addEventListener('click', () => {
-  save.close();
+  shareMenu.close();
   try { download(new Blob([raft.trace()], { type: 'application/x-ndjson' }), `${fileStem()}.jsonl`); } catch (error) { notice(`No trace was written: ${error instanceof Error ? error.message : String(error)}`); }
 });
 
@@ -1172,7 +1178,13 @@ async function start(): Promise<void> {
   if (embed.speed !== null) attempt({ do: 'speed', speed: embed.speed });
   if (embed.startMs !== null) attempt({ do: 'advance', ms: embed.startMs });
   pauseWhileUnseen(box, paused, () => act({ do: 'pause' }), () => act({ do: 'play' }));
-  if (location.hash.includes('run=')) await openLink(location.href);
+  if (location.hash.includes('run=')) {
+    await openLink(location.href);
+    // The moment is open (or its notice says why not): the address lets go of it, so that
+    // a reload after exploring starts afresh instead of jumping back, and the address bar
+    // never offers a moment the page has moved on from. Share makes a new link any time.
+    history.replaceState(history.state, '', location.href.replace(/#.*$/, ''));
+  }
   window.riverRaft = { ...api, shareLink, openLink, embedSnippet, picture };
   syncTimeline();
   document.body.dataset.ready = 'true';

@@ -57,6 +57,7 @@ describe('embedding', () => {
     const { page: p } = await open(browser.context, `${server.url}?seed=3&paused`);
     await p.evaluate(() => { window.riverRaft.pause(); window.riverRaft.advance(2500); window.riverRaft.crash('A'); window.riverRaft.advance(1500); });
     const digest = (await state(p)).digest;
+    await p.locator('#share-menu').click();
     await p.locator('#embed-button').click();
     const code = p.locator('#embed-code');
     await code.waitFor({ state: 'visible' });

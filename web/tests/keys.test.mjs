@@ -119,13 +119,19 @@ describe('the keyboard', () => {
     await p.keyboard.press('Escape');
     assert.ok(!(await p.locator('#settings-dialog').isVisible()));
     assert.equal(await focused(p), 'settings-button');
-    // Embed, a modal dialog opened from its button.
-    await p.locator('#embed-button').focus();
+    // Embed, a modal dialog opened from the Share menu: Enter opens the menu on its first
+    // item, ↓ goes to Embed…, Enter opens the dialog; closing it returns to the menu's button.
+    await p.locator('#share-menu').focus();
+    await p.keyboard.press('Enter');
+    assert.equal(await focused(p), 'share');
+    await p.keyboard.press('ArrowDown');
+    assert.equal(await focused(p), 'embed-button');
     await p.keyboard.press('Enter');
     await p.locator('#embed-dialog').waitFor({ state: 'visible' });
     assert.ok(await inside('embed-dialog'));
+    assert.ok(await p.locator('#share-list').isHidden(), 'the menu closed');
     await p.keyboard.press('Escape');
     await p.locator('#embed-dialog').waitFor({ state: 'hidden' });
-    assert.equal(await focused(p), 'embed-button');
+    assert.equal(await focused(p), 'share-menu');
   });
 });

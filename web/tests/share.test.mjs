@@ -52,6 +52,13 @@ describe('share links', () => {
     assert.deepEqual(after.nodes, before.nodes);
     assert.match(await b.locator('.notice.info').first().textContent(), /exactly as it was shared/);
     assert.deepEqual(errors, []);
+    // Once open, the address lets go of the moment: a reload starts afresh.
+    assert.equal(await b.evaluate(() => location.hash), '');
+    assert.equal(await b.evaluate(() => location.href), server.url);
+    await b.reload();
+    await b.waitForFunction(() => window.riverRaft !== undefined);
+    assert.equal(await b.locator('.notice.info').count(), 0, 'no shared run reopened');
+    assert.ok((await state(b)).timeMs < before.timeMs, 'a fresh run');
 
     // openLink on an open page does the same.
     const { page: c } = await open(browser.context, `${server.url}?seed=9&paused`);

@@ -1,4 +1,4 @@
-// Take it with you (issue 14 §5), through the Save menu with real clicks: "Download trace"
+// Take it with you (issue 14 §5), through the Share menu with real clicks: "Download trace"
 // writes the lines `river run --trace` writes for the same scenario and seed (one Rust writer
 // makes both), and "Save picture" downloads a real PNG of the drawing, logs included, sharp
 // enough for a slide.
@@ -14,9 +14,9 @@ import { advance, servePage, state } from './harness.mjs';
 const page = servePage('dist');
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Clicks Save, then one of its items, and resolves to the download's name and bytes. */
+/** Clicks Share, then one of its items, and resolves to the download's name and bytes. */
 async function saveAs(p, item) {
-  await p.locator('#save-button').click();
+  await p.locator('#share-menu').click();
   const [download] = await Promise.all([p.waitForEvent('download'), p.locator(item).click()]);
   const bytes = await readFile(await download.path());
   return { name: download.suggestedFilename(), bytes };

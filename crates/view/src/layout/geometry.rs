@@ -21,10 +21,11 @@ pub struct Viewport {
 }
 
 /// The smallest canvas laid out; a smaller one is laid out at this size and clipped, so a
-/// collapsed window never produces negative sizes.
+/// collapsed window never produces negative sizes. 150 px tall is what a 320×240 embed
+/// playing a tour leaves the drawing under its caption.
 pub const MIN_VIEWPORT: Viewport = Viewport {
     width: 240.0,
-    height: 200.0,
+    height: 150.0,
 };
 /// The largest canvas laid out (8K), so absurd sizes cannot make huge backing stores.
 pub const MAX_VIEWPORT: Viewport = Viewport {

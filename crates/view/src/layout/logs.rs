@@ -20,7 +20,7 @@ pub struct LogGrid {
     pub row_h: f64,
     /// Left of the store column.
     pub kv_x: f64,
-    /// Width of the store column.
+    /// Width of the store column (0 when the panel is too narrow to show one).
     pub kv_w: f64,
     /// Centre of the index header line.
     pub header_y: f64,
@@ -31,6 +31,11 @@ pub struct LogGrid {
 
 /// How many entry columns wide the snapshot column is.
 const SNAPSHOT_COLUMNS: f64 = 2.0;
+/// The fewest entry columns a narrow panel keeps room for before it drops the role words and
+/// then the store column.
+const MIN_COLUMNS: f64 = 2.0;
+/// A sans-serif character's mean width, in ems (for "does this line fit": the legend).
+const SANS_ADVANCE: f64 = 0.56;
 
 impl LogGrid {
     /// The grid for `geo`'s log panel and `n` rows; with `snapshots`, two columns' width at
@@ -47,16 +52,31 @@ impl LogGrid {
             64.0 * s,
         );
         // The letter badge and the role word beside it ("leader", "cand.", "down").
-        let label_w = 80.0 * s;
-        let kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
-        let head_x = p.x + pad + label_w;
+        let mut label_w = 80.0 * s;
+        let mut kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
         let pitch = 54.0 * s;
-        let cells_x = if snapshots {
-            head_x + SNAPSHOT_COLUMNS * pitch
+        let snapshot_w = if snapshots {
+            SNAPSHOT_COLUMNS * pitch
         } else {
-            head_x
+            0.0
         };
-        let cells_w = (p.right() - pad - kv_w - 10.0 * s - cells_x).max(0.0);
+        let cells_w = |label_w: f64, kv_w: f64| {
+            let gap = if kv_w > 0.0 { 10.0 * s } else { 0.0 };
+            (p.w - 2.0 * pad - label_w - snapshot_w - kv_w - gap).max(0.0)
+        };
+        // A narrow panel (an embed, a phone) gives up the role word beside the badge (the
+        // badge keeps its outline), then the store column, so that entries keep their room.
+        if cells_w(label_w, kv_w) < MIN_COLUMNS * pitch {
+            label_w = 36.0 * s;
+        }
+        if cells_w(label_w, kv_w) < MIN_COLUMNS * pitch {
+            kv_w = 0.0;
+        }
+        let head_x = p.x + pad + label_w;
+        let cells_x = head_x + snapshot_w;
+        let cells_w = cells_w(label_w, kv_w);
+        // Narrower still, the entries themselves narrow, down to 80%.
+        let pitch = maths::clamp(cells_w / MIN_COLUMNS, 0.8 * pitch, pitch);
         let columns = (maths::floor(cells_w / pitch) as usize).max(1);
         LogGrid {
             cells_x,
@@ -110,14 +130,19 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         theme::INK,
         Align::Left,
     ));
-    scene.push(text(
-        p.x + pad + 50.0 * s,
-        title_y + 1.0 * s,
-        "solid: committed · dashed: not yet · colour: term",
-        font(12.0 * s, false),
-        theme::MUTED,
-        Align::Left,
-    ));
+    // The key to the boxes, beside the title when it fits there.
+    let key = "solid: committed · dashed: not yet · colour: term";
+    let key_x = p.x + pad + 50.0 * s;
+    if char_count(key) as f64 * 12.0 * s * SANS_ADVANCE <= p.right() - pad - key_x {
+        scene.push(text(
+            key_x,
+            title_y + 1.0 * s,
+            key,
+            font(12.0 * s, false),
+            theme::MUTED,
+            Align::Left,
+        ));
+    }
     let longest = view
         .sim
         .ids()
@@ -158,14 +183,21 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             Align::Left,
         ));
     }
-    scene.push(text(
-        grid.kv_x,
-        grid.header_y,
-        "key-value store",
-        font(11.5 * s, false),
-        theme::MUTED,
-        Align::Left,
-    ));
+    if grid.kv_w > 0.0 {
+        let heading = if 15.0 * 11.5 * s * SANS_ADVANCE <= grid.kv_w {
+            "key-value store"
+        } else {
+            "store"
+        };
+        scene.push(text(
+            grid.kv_x,
+            grid.header_y,
+            heading,
+            font(11.5 * s, false),
+            theme::MUTED,
+            Align::Left,
+        ));
+    }
     let cell_w = grid.pitch - 5.0 * s;
     let cell_h = maths::clamp(grid.row_h - 12.0 * s, 16.0, 40.0 * s);
     for id in view.sim.ids() {
@@ -357,7 +389,10 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 Stroke::solid(theme::LOST, 2.5 * s),
             ));
         }
-        // The store: committed state only.
+        // The store: committed state only (when the panel has room for it).
+        if grid.kv_w <= 0.0 {
+            continue;
+        }
         let kv_text = match view.sim.server(id).node {
             None => String::from("— lost in the crash"),
             Some(_) => {

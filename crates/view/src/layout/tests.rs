@@ -300,3 +300,46 @@ fn the_log_window_follows_the_newest_entry() {
     assert!(grid.kv_x + grid.kv_w <= geo.logs.right());
     assert!(grid.rows_y + grid.row_h * 5.0 <= geo.logs.bottom() + 1e-6);
 }
+
+/// An embed at 320×240 leaves the canvas about 312×186: the log panel is narrow.
+#[test]
+fn a_narrow_log_panel_gives_up_role_words_then_the_store_before_entries_overlap() {
+    for width in [312.0, 400.0, 480.0, 640.0, 1000.0] {
+        let geo = Geometry::new(Viewport::new(width, 186.0), 5);
+        let grid = LogGrid::new(&geo, 5, false);
+        let cells_end = grid.cells_x + grid.pitch * grid.columns as f64;
+        assert!(grid.columns >= 2, "{width}: room for two entries: {grid:?}");
+        if grid.kv_w > 0.0 {
+            assert!(
+                cells_end <= grid.kv_x,
+                "{width}: entries end before the store: {grid:?}"
+            );
+        }
+        assert!(
+            cells_end <= geo.logs.right() + 1e-9,
+            "{width}: entries stay in the panel: {grid:?}"
+        );
+    }
+    // How wide the badge and role word column is, from the panel's left edge.
+    let label = |geo: &Geometry| LogGrid::new(geo, 5, false).head_x - geo.logs.x;
+    let small = Geometry::new(Viewport::new(312.0, 186.0), 5);
+    assert_eq!(
+        LogGrid::new(&small, 5, false).kv_w,
+        0.0,
+        "no store column at 312 px"
+    );
+    assert!(label(&small) < 50.0, "no role words at 312 px");
+    let wide = Geometry::new(WIDE, 5);
+    assert!(LogGrid::new(&wide, 5, false).kv_w > 0.0 && label(&wide) > 90.0);
+
+    // The panel's words all start inside it, and the key beside the title is left out
+    // rather than cut.
+    let s = sim(5, 1);
+    let geo = Geometry::new(Viewport::new(312.0, 186.0), 5);
+    let mut scene = Scene::default();
+    build(&mut scene, &geo, &view(&s));
+    let texts: Vec<&str> = scene.texts().collect();
+    assert!(texts.contains(&"Logs"));
+    assert!(!texts.iter().any(|t| t.starts_with("solid: committed")));
+    assert!(!texts.contains(&"key-value store") && !texts.contains(&"(empty)"));
+}

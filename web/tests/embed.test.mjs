@@ -38,6 +38,33 @@ describe('embedding', () => {
     await p.close();
   });
 
+  test('?embed&tour= shows the caption panel, under the drawing at 320×240 and beside it at 640×400', async () => {
+    for (const [width, height, beside] of [[320, 240, false], [640, 400, true]]) {
+      const { page: p, errors } = await open(browser.context, `${server.url}?embed&tour=election&seed=1&paused`, { viewport: { width, height } });
+      const inFrame = async (selector) => {
+        const b = await p.locator(selector).boundingBox();
+        assert.ok(b && b.x >= 0 && b.y >= 0 && b.x + b.width <= width + 0.5 && b.y + b.height <= height + 0.5, `${width}×${height}: ${selector} inside the frame: ${JSON.stringify(b)}`);
+        return b;
+      };
+      assert.ok(await p.locator('#tour-card').isVisible());
+      assert.equal(await p.locator('.feed-card').isVisible(), false, 'only the caption panel of the side');
+      assert.equal(await p.locator('#first-hint').isVisible(), false, 'no first-visit hint in an embed');
+      const caption = await inFrame('#tour-caption');
+      assert.match(await p.locator('#tour-caption').textContent(), /election timer/);
+      await inFrame('#tour-back');
+      await inFrame('#tour-continue');
+      const drawing = await inFrame('#canvas-box');
+      assert.ok(drawing.height >= 140, `${width}×${height}: the drawing keeps ${drawing.height} px`);
+      assert.equal(caption.x >= drawing.x + drawing.width, beside, `${width}×${height}: the caption ${beside ? 'beside' : 'under'} the drawing`);
+      // Continue works in the frame: the tour goes on to step 2.
+      await p.evaluate(() => { for (let k = 0; k < 400 && window.riverRaft.tourState().state === 'playing'; k++) window.riverRaft.advance(50); });
+      await p.locator('#tour-continue').click();
+      assert.equal((await p.evaluate(() => window.riverRaft.tourState())).step, 2);
+      assert.deepEqual(errors, []);
+      await p.close();
+    }
+  });
+
   test('parameters: scenario, speed and t are applied; bad ones leave notices and a running page', async () => {
     const { page: p } = await open(browser.context, `${server.url}?embed&seed=2&scenario=partition&t=2.5&paused`);
     assert.equal((await state(p)).timeMs, 2500);

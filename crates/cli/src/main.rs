@@ -159,6 +159,10 @@ struct ClusterArgs {
     /// retried or duplicated request takes effect each time it reaches the log).
     #[arg(long)]
     no_sessions: bool,
+    /// Skip the liveness window between the fault and heal phases (the swarm as it was
+    /// before it: a cluster that never elects a leader while a majority is up goes unseen).
+    #[arg(long)]
+    no_liveness: bool,
 }
 
 fn parse_bug(name: &str) -> Result<Bug, String> {
@@ -188,6 +192,7 @@ impl ClusterArgs {
             fault_ms: self.fault_ms,
             client_sessions: !self.no_sessions,
             compaction: true,
+            liveness: !self.no_liveness,
         };
         let mut config = river_sim::SimConfig::new(options.nodes, 0);
         config.raft = options.raft;
@@ -230,6 +235,9 @@ impl ClusterArgs {
         }
         if self.no_sessions {
             s.push_str(" --no-sessions");
+        }
+        if self.no_liveness {
+            s.push_str(" --no-liveness");
         }
         s
     }
@@ -455,6 +463,21 @@ impl Checked {
     }
 }
 
+/// What a liveness failure says: how long without a leader, from when, and who ran.
+fn no_leader_text(outcome: &Outcome) -> String {
+    let Outcome::NoLeader {
+        since_ms,
+        limit_ms,
+        text,
+    } = outcome
+    else {
+        return String::new();
+    };
+    format!(
+        "from {since_ms} ms, no leader for {limit_ms} ms under a healed network with a majority up ({text})"
+    )
+}
+
 fn check(
     seeds: u64,
     first_seed: u64,
@@ -510,7 +533,7 @@ fn check(
         })
         .sum();
     say!(
-        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, operations {}, violations {}, not converged {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; {:.2} s wall, {:.0}x real time",
+        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, operations {}, violations {}, not converged {}, no leader {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; longest wait for a leader in the liveness window {} ms{}; {:.2} s wall, {:.0}x real time",
         checked.len(),
         sim_s,
         sum(|r| r.events),
@@ -523,10 +546,15 @@ fn check(
         sum(|r| r.operations as u64),
         violations,
         reports.iter().filter(|r| r.outcome == Outcome::NoConvergence).count(),
+        reports.iter().filter(|r| matches!(r.outcome, Outcome::NoLeader { .. })).count(),
         checked.iter().filter(|c| c.panicked().is_some()).count(),
         linearizable_ops,
         checked.iter().filter(|c| c.not_linearizable()).count(),
         inconclusive.len(),
+        reports.iter().map(|r| r.longest_leaderless_ms).max().unwrap_or(0),
+        swarm::liveness_limit_ms(&options.raft)
+            .filter(|_| options.liveness)
+            .map_or(String::from(" (window off)"), |limit| format!(" (limit {limit} ms)")),
         wall,
         sim_s / wall.max(1e-9),
     );
@@ -567,6 +595,10 @@ fn check(
                     "seed {seed}: did not converge within {} ms of healing",
                     swarm::HEAL_LIMIT_MS
                 ),
+                Outcome::NoLeader { .. } => {
+                    say!("seed {seed}: NO LEADER");
+                    say!("  {}", no_leader_text(&report.outcome));
+                }
                 Outcome::Ok => {}
             },
         }
@@ -691,6 +723,7 @@ fn run(
             "safe, but did not converge within {} ms of healing",
             swarm::HEAL_LIMIT_MS
         ),
+        Outcome::NoLeader { .. } => say!("NO LEADER: {}", no_leader_text(&report.outcome)),
     }
     if let Some(history) = &checked.history {
         history.print(lincheck.allow_inconclusive);

@@ -36,11 +36,16 @@ pub enum Bug {
     /// even when its own entry there has another term (paper §7 says: discard the whole log),
     /// so entries of a deposed leader's branch survive after the new leader's prefix.
     SnapshotKeepsConflictingLog,
+    /// A server draws its randomized election timeout once, when it starts, and reuses it
+    /// for every election instead of drawing afresh each time (§5.2). Two candidates whose
+    /// timeouts came out equal then time out together round after round: with no more than
+    /// a majority up, every election splits the vote, and no leader is ever elected.
+    ElectionTimerOnce,
 }
 
 impl Bug {
     /// Every variant, in a fixed order.
-    pub const ALL: [Bug; 9] = [
+    pub const ALL: [Bug; 10] = [
         Bug::Figure8Commit,
         Bug::ForgetVote,
         Bug::NoUpToDateCheck,
@@ -50,6 +55,7 @@ impl Bug {
         Bug::TruncateOnStaleAppend,
         Bug::CommitFromNextIndex,
         Bug::SnapshotKeepsConflictingLog,
+        Bug::ElectionTimerOnce,
     ];
 
     /// The name used on command lines, in URLs and in scenario files.
@@ -64,6 +70,7 @@ impl Bug {
             Bug::TruncateOnStaleAppend => "truncate-on-stale-append",
             Bug::CommitFromNextIndex => "commit-from-next-index",
             Bug::SnapshotKeepsConflictingLog => "snapshot-keeps-conflicting-log",
+            Bug::ElectionTimerOnce => "election-timer-once",
         }
     }
 
@@ -84,6 +91,9 @@ impl Bug {
             }
             Bug::SnapshotKeepsConflictingLog => {
                 "A follower that installs a snapshot keeps its log entries after the snapshot even when they conflict with it, so two logs with the same entry can disagree on what comes before it."
+            }
+            Bug::ElectionTimerOnce => {
+                "A server draws its random election timeout once, when it starts, instead of for every election, so two servers that drew the same timeout campaign together every time and, with only a majority up, split the vote forever: no leader (a liveness bug; every log stays safe)."
             }
             Bug::ConfigChangeBeforeNoop => {
                 "A new leader changes the membership before committing an entry of its own term, so two configurations from different terms can both win majorities and a committed entry is lost (the 2015 erratum)."

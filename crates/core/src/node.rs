@@ -769,6 +769,9 @@ impl<C: Clone> Node<C> {
     /// Restarts the election timer with a freshly drawn random timeout (§5.2).
     pub(crate) fn reset_election_timer(&mut self) {
         self.election_elapsed_ms = 0;
+        if self.config.bugs.has(Bug::ElectionTimerOnce) && self.election_timeout_ms > 0 {
+            return; // broken on purpose: the timeout drawn when the server started, again
+        }
         self.election_timeout_ms = self.rng.range_inclusive(
             self.config.election_timeout_min_ms,
             self.config.election_timeout_max_ms,

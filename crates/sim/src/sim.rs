@@ -37,6 +37,10 @@ pub mod stream {
     /// `river check`'s membership changes and compaction setting, apart from the other
     /// faults so that adding them reshuffled no existing seed's schedule.
     pub const MEMBERSHIP: u64 = 4;
+    /// `river check`'s liveness window: which servers go down with the leader.
+    pub const LIVENESS: u64 = 5;
+    /// `river check`'s frozen servers: which, when, for how long.
+    pub const FREEZES: u64 = 6;
 }
 
 /// Raft settings shared by every server of a cluster.

@@ -3,12 +3,17 @@
 //! faulty client links) and client load. Besides faults at random moments, faults aim at the moments where Raft's
 //! bugs live (`Aim`): leaders struck right after they win, append or commit, old leaders
 //! brought back after newer ones appended, voters restarted right after they vote, rival
-//! campaigns within a message delay of each other. A fault phase is checked after every
-//! event; then a heal phase must elect a leader and converge.
+//! campaigns within a message delay of each other, leaders frozen (stalled, not crashed)
+//! and released late. A fault phase is checked after every event; then, in runs that keep
+//! their membership, a liveness window (faults stopped, a bare majority up) must elect a
+//! leader within [`liveness_limit_ms`], again and again; then a heal phase must elect a
+//! leader and converge.
 
 use crate::checker::Violation;
 use crate::network::LinkParams;
 use crate::sim::{stream, RaftOptions, SimConfig, Simulation};
+use alloc::format;
+use alloc::string::String;
 use alloc::vec::Vec;
 use river_core::{LogIndex, NodeId, Rng, Role, Term};
 
@@ -53,6 +58,10 @@ pub struct FaultMix {
     pub membership: bool,
     /// Compact a server's log past this many applied entries; 0 never (thesis §5.1).
     pub snapshot_threshold: u64,
+    /// Whether servers freeze (stall, not crash: their timers and inbox wait) and are
+    /// released late, often a leader, sometimes behind a partition. Drawn from its own
+    /// stream.
+    pub freezes: bool,
 }
 
 impl FaultMix {
@@ -84,6 +93,7 @@ impl FaultMix {
             client_faults: false,
             membership: false,
             snapshot_threshold: 0,
+            freezes: false,
         }
     }
 
@@ -113,6 +123,10 @@ pub struct CheckOptions {
     /// Whether seeds may compact logs (the mix's snapshot threshold). Off keeps every entry
     /// in every log, for tests that read the logs after a run.
     pub compaction: bool,
+    /// Whether the liveness window runs between the fault and heal phases (see
+    /// [`liveness_limit_ms`]). Off is the swarm as it was before, which had no way to see a
+    /// cluster that stays without a leader while a majority is up.
+    pub liveness: bool,
 }
 
 impl Default for CheckOptions {
@@ -123,6 +137,7 @@ impl Default for CheckOptions {
             fault_ms: DEFAULT_FAULT_MS,
             client_sessions: true,
             compaction: true,
+            liveness: true,
         }
     }
 }
@@ -136,6 +151,16 @@ pub enum Outcome {
     Unsafe(Vec<Violation>),
     /// Safe, but no convergence within the heal limit.
     NoConvergence,
+    /// Safe, but in the liveness window no leader was elected for longer than the limit,
+    /// although every link was healed and a majority of the servers ran.
+    NoLeader {
+        /// When the cluster last had a leader (or the window's step began).
+        since_ms: u64,
+        /// The limit it went past ([`liveness_limit_ms`]).
+        limit_ms: u64,
+        /// The servers running, and their terms and roles at the end.
+        text: String,
+    },
 }
 
 /// The result of one seed's run.
@@ -163,6 +188,9 @@ pub struct RunReport {
     pub read_index_reads: u64,
     /// Snapshots followers installed from their leader (paper §7).
     pub snapshots_installed: u64,
+    /// The longest the cluster waited for a leader in the liveness window (0 when the
+    /// window did not run).
+    pub longest_leaderless_ms: u64,
     /// Client operations completed.
     pub operations: usize,
     /// Digest of the whole trace.
@@ -177,6 +205,7 @@ pub fn setup(
     let mut rng = Rng::fork(seed, stream::FAULTS);
     let mut mix = FaultMix::draw(&mut rng);
     mix.client_faults = client_faults(seed).0;
+    mix.freezes = freezes(seed).0;
     mix.draw_growth(&mut Rng::fork(seed, stream::MEMBERSHIP));
     if !options.compaction {
         mix.snapshot_threshold = 0;
@@ -212,6 +241,7 @@ pub fn run(
     replayed.draw_growth(&mut growth); // the same draws as `setup`, so changes follow them
     let mut next_random = rng.range_inclusive(1, 2 * mix.fault_interval_ms);
     let mut client_rng = client_faults(seed).1;
+    let mut freeze_rng = freezes(seed).1;
     while sim.now_ms() < options.fault_ms && sim.checker.violation_count() == 0 {
         let due = aim
             .next_due()
@@ -234,15 +264,25 @@ pub fn run(
         if mix.client_faults {
             cut_client_link(&mut sim, &mut client_rng);
         }
+        if mix.freezes {
+            freeze_fault(&mut sim, &mut freeze_rng, &mut aim);
+        }
         if mix.membership && growth.chance(0.2) {
             membership_fault(&mut sim, &mut growth, options.nodes);
         }
         next_random = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
     }
     sim.signals = None;
+    let mut liveness = Ok(0);
+    if options.liveness && !mix.membership && sim.checker.violation_count() == 0 {
+        liveness = liveness_window(&mut sim, &mix, seed);
+    }
     // Heal phase: every link up and clean, every server running.
-    if sim.checker.violation_count() == 0 {
+    if sim.checker.violation_count() == 0 && liveness.is_ok() {
         sim.heal_all();
+        for id in sim.ids().collect::<Vec<_>>() {
+            sim.thaw(id);
+        }
         sim.set_link_params(LinkParams {
             loss: 0.0,
             duplicate: 0.0,
@@ -266,6 +306,8 @@ pub fn run(
     }
     let outcome = if sim.checker.violation_count() > 0 {
         Outcome::Unsafe(sim.checker.violations().to_vec())
+    } else if let Err(stuck) = liveness.clone() {
+        stuck
     } else if !sim.converged() {
         Outcome::NoConvergence
     } else {
@@ -283,16 +325,182 @@ pub fn run(
         transfers: sim.stats.transfers,
         read_index_reads: sim.stats.read_index_reads,
         snapshots_installed: sim.stats.snapshots_installed,
+        longest_leaderless_ms: liveness.unwrap_or(0),
         operations: sim.history.completed(),
         trace_digest: sim.trace.digest(),
     };
     Ok((sim, report))
 }
 
+/// How many times the liveness window restarts a bare majority and waits for a leader.
+pub const LIVENESS_ELECTIONS: u32 = 12;
+/// Election rounds the liveness limit allows (see [`liveness_limit_ms`]).
+pub const LIVENESS_ROUNDS: u64 = 20;
+
+/// The one-way delay the liveness window's healed network stays under: a tenth of the
+/// shortest election timeout, Raft's timing requirement (broadcast time much shorter than
+/// the election timeout, §5.6). The fault phase draws delays up to 55 ms, which breaks it
+/// for the default 150 ms timeout.
+pub fn liveness_latency_cap_ms(raft: &RaftOptions) -> u64 {
+    (raft.election_timeout_min_ms / 10).max(1)
+}
+
+/// Liveness: once faults stop (every link healed and clean, delays within
+/// [`liveness_latency_cap_ms`], no server frozen) and a majority of the servers runs, a
+/// leader must be elected within this many ms. `None` where Raft promises no such bound:
+/// a timeout range narrower than five times the capped delay (the paper's own
+/// measurements, repeated by `river elections`, show elections that take seconds there).
+///
+/// Why this many: an election round lasts at most the longest timeout plus a PreVote and
+/// a vote round trip (four delays). A round fails only if a second server's timer runs out
+/// before the first candidate's request reaches it, within one delay of the first, a
+/// chance of at most delay ÷ range width per other server, under 0.3 even with four
+/// servers timing out together (7 servers, 3 down). [`LIVENESS_ROUNDS`] failed rounds in a
+/// row then happen with a chance below 10⁻¹⁰. Correct Raft stays far below the limit: `river
+/// check` prints the longest wait it met (`crates/sim/tests/swarm.rs` holds it under half the
+/// limit over thousands of seeds).
+pub fn liveness_limit_ms(raft: &RaftOptions) -> Option<u64> {
+    let cap = liveness_latency_cap_ms(raft);
+    let width = raft.election_timeout_max_ms - raft.election_timeout_min_ms;
+    (width >= 5 * cap).then(|| LIVENESS_ROUNDS * (raft.election_timeout_max_ms + 4 * cap))
+}
+
+/// The liveness window, between the fault and heal phases (in runs that do not change the
+/// membership, so that which majority a leader needs is plain): every link healed, no loss,
+/// delays within the timing requirement, every frozen server thawed. Then
+/// [`LIVENESS_ELECTIONS`] times, as after a power cut: once every server has heard the
+/// leader, every server goes down, a bare majority of them (drawn at random) restarts at
+/// once, and they must elect a leader within [`liveness_limit_ms`]; then the rest restart
+/// too. With only a bare majority up every vote counts, so two servers
+/// that keep campaigning together split it every time. Returns the longest wait for a
+/// leader, or the outcome that says none came.
+fn liveness_window(sim: &mut Simulation, mix: &FaultMix, seed: u64) -> Result<u64, Outcome> {
+    let raft = sim.config().raft;
+    let Some(limit) = liveness_limit_ms(&raft) else {
+        return Ok(0);
+    };
+    let cap = liveness_latency_cap_ms(&raft);
+    let mut rng = Rng::fork(seed, stream::LIVENESS);
+    sim.heal_all();
+    let ids: Vec<NodeId> = sim.ids().collect();
+    for &id in &ids {
+        sim.thaw(id);
+    }
+    sim.set_link_params(LinkParams {
+        loss: 0.0,
+        duplicate: 0.0,
+        reorder: 0.0,
+        latency_min_ms: mix.link.latency_min_ms.min(cap),
+        latency_max_ms: mix.link.latency_max_ms.min(cap),
+        ..mix.link
+    });
+    let majority = ids.len() / 2 + 1;
+    let mut longest = 0;
+    for &id in &ids {
+        sim.restart(id);
+    }
+    longest = longest.max(wait_for_leader(sim, limit)?);
+    for _ in 0..LIVENESS_ELECTIONS {
+        if sim.checker.violation_count() > 0 {
+            break;
+        }
+        // Every server hears the leader (so all share its term), then the power goes.
+        sim.advance(2 * raft.heartbeat_interval_ms + cap);
+        for &id in &ids {
+            sim.crash(id);
+        }
+        let mut up: Vec<NodeId> = Vec::new();
+        while up.len() < majority {
+            let id = ids[rng.range_inclusive(0, ids.len() as u64 - 1) as usize];
+            if !up.contains(&id) {
+                up.push(id);
+            }
+        }
+        for &id in &up {
+            sim.restart(id);
+        }
+        longest = longest.max(wait_for_leader(sim, limit)?);
+        for &id in &ids {
+            sim.restart(id);
+        }
+    }
+    Ok(longest)
+}
+
+/// Runs until a running server leads; returns how long that took, or [`Outcome::NoLeader`]
+/// past `limit_ms` (or stops early at a safety violation, which the run reports instead).
+fn wait_for_leader(sim: &mut Simulation, limit_ms: u64) -> Result<u64, Outcome> {
+    let since = sim.now_ms();
+    let deadline = since + limit_ms;
+    while sim.leader().is_none() && sim.checker.violation_count() == 0 {
+        if sim.now_ms() >= deadline {
+            let mut text = String::new();
+            for id in sim.ids() {
+                if let Some(node) = sim.node(id) {
+                    let role = node.role().name();
+                    text.push_str(&format!("{id} {role} in term {}; ", node.term()));
+                }
+            }
+            text.truncate(text.len().saturating_sub(2));
+            return Err(Outcome::NoLeader {
+                since_ms: since,
+                limit_ms,
+                text,
+            });
+        }
+        if !sim.step_until(deadline) {
+            sim.run_until(deadline);
+        }
+    }
+    Ok(sim.now_ms() - since)
+}
+
 /// Whether `seed`'s clients are faulty, and the generator for their faults after that draw.
 fn client_faults(seed: u64) -> (bool, Rng) {
     let mut rng = Rng::fork(seed, stream::CLIENT_FAULTS);
     (rng.chance(0.5), rng)
+}
+
+/// Whether `seed`'s servers freeze, and the generator for the freezes after that draw.
+fn freezes(seed: u64) -> (bool, Rng) {
+    let mut rng = Rng::fork(seed, stream::FREEZES);
+    (rng.chance(0.5), rng)
+}
+
+/// Chance that a random fault moment also freezes a server, in a run whose mix freezes.
+const FREEZE_CHANCE: f64 = 0.3;
+
+/// Now and then freezes a server, most often the leader, and releases it late: two to ten
+/// shortest election timeouts on. A frozen leader is half the time also cut off from the
+/// other servers (not from clients, whose requests wait in its inbox), and rejoins them
+/// only after it thaws: it comes back believing it still leads, after a newer leader has
+/// been elected and has written, and under CheckQuorum keeps believing it for the rest of
+/// its lease, because its clock resumes where it stopped.
+fn freeze_fault(sim: &mut Simulation, rng: &mut Rng, aim: &mut Aim) {
+    if !rng.chance(FREEZE_CHANCE) {
+        return;
+    }
+    let now = sim.now_ms();
+    let leader = sim.leader();
+    let victim = match leader {
+        Some(leader) if rng.chance(0.7) => leader,
+        _ => NodeId(rng.range_inclusive(0, sim.size() as u64 - 1) as u8),
+    };
+    if !sim.server(victim).acts() {
+        return;
+    }
+    let stranded = leader == Some(victim) && rng.chance(0.5);
+    sim.freeze(victim);
+    if stranded {
+        isolate(sim, victim);
+    }
+    let t_min = aim.election_timeout_min_ms;
+    let thaw_at = now + rng.range_inclusive(2 * t_min, 10 * t_min);
+    aim.plan(thaw_at, Planned::Thaw(victim));
+    if stranded {
+        let rejoin_at = thaw_at + rng.range_inclusive(0, 2 * t_min);
+        aim.plan(rejoin_at, Planned::Rejoin(victim));
+    }
 }
 
 /// Now and then cuts, or restores, the link between a client and a server: the client
@@ -401,6 +609,10 @@ enum Planned {
     Campaign(NodeId),
     /// The operator asks whoever leads for a membership change.
     Change,
+    /// Release a frozen server.
+    Thaw(NodeId),
+    /// Reconnect a server cut off while frozen.
+    Rejoin(NodeId),
 }
 
 /// When a leader of the current term is struck, counted from its election.
@@ -570,6 +782,12 @@ impl Aim {
             Planned::Restart(id) => sim.restart(id),
             Planned::Campaign(id) => sim.force_timeout(id),
             Planned::Change => membership_fault(sim, rng, self.nodes),
+            Planned::Thaw(id) => sim.thaw(id),
+            Planned::Rejoin(id) => {
+                for other in sim.ids().collect::<Vec<_>>() {
+                    sim.heal(id, other);
+                }
+            }
             Planned::Strike(id, term) => {
                 let leads = sim
                     .node(id)

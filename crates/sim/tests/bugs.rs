@@ -197,3 +197,26 @@ fn stale_read_is_caught_by_its_scenario() {
     assert_eq!(stale_reads(BugSet::NONE.with(Bug::StaleRead)), 1);
     assert_eq!(stale_reads(BugSet::NONE), 0);
 }
+
+/// §5.2: a timeout drawn once, not for every election. Two servers that drew the same one
+/// split the vote term after term when only they are up: a livelock, no leader (the swarm
+/// catches it with its liveness window, crates/sim/tests/swarm.rs). The logs stay safe;
+/// correct Raft elects a leader in the same script, so its expectation fails.
+#[test]
+fn election_timer_once_is_caught_by_its_scenario() {
+    let text = std::fs::read_to_string(format!(
+        "{}/../../scenarios/bugs/election-timer-once.scenario",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let (broken, result) = play(&text, BugSet::NONE.with(Bug::ElectionTimerOnce));
+    assert_eq!(result, Ok(()), "no leader, ever");
+    assert!(broken.is_empty(), "the logs stay safe: {broken:?}");
+    let (correct, result) = play(&text, BugSet::NONE);
+    assert!(correct.is_empty(), "{correct:?}");
+    let err = result.unwrap_err();
+    assert!(
+        err.contains("expected no leader, but"),
+        "without the bug: {err}"
+    );
+}

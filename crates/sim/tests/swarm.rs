@@ -45,3 +45,42 @@ fn every_cluster_size_is_safe() {
         );
     }
 }
+
+/// The liveness window sees what the swarm before it could not: `election-timer-once`
+/// leaves a bare majority without a leader, split vote after split vote. The same seeds
+/// with the window off (the swarm as it was) find nothing wrong, and correct Raft elects
+/// its leaders in the same windows within half the limit.
+#[test]
+fn the_liveness_window_catches_a_livelock_the_old_swarm_missed() {
+    use river_core::{Bug, BugSet};
+    let broken = CheckOptions {
+        raft: RaftOptions {
+            bugs: BugSet::NONE.with(Bug::ElectionTimerOnce),
+            ..RaftOptions::default()
+        },
+        ..CheckOptions::default()
+    };
+    let run = |options: &CheckOptions, seed| swarm::run(options, seed, false).unwrap().1;
+    let first = (1..=40)
+        .find(|&seed| matches!(run(&broken, seed).outcome, Outcome::NoLeader { .. }))
+        .expect("caught within 40 seeds");
+    let Outcome::NoLeader { limit_ms, text, .. } = run(&broken, first).outcome else {
+        unreachable!()
+    };
+    assert_eq!(Some(limit_ms), swarm::liveness_limit_ms(&broken.raft));
+    assert!(text.contains("candidate"), "{text}");
+    let old = CheckOptions {
+        liveness: false,
+        ..broken
+    };
+    let correct = CheckOptions::default();
+    for seed in 1..=first {
+        assert_eq!(run(&old, seed).outcome, Outcome::Ok, "seed {seed}");
+        let report = run(&correct, seed);
+        assert_eq!(report.outcome, Outcome::Ok, "seed {seed}");
+        // The window runs where the membership stays as it began.
+        let ran = report.longest_leaderless_ms > 0;
+        assert_eq!(ran, !report.mix.membership, "seed {seed}");
+        assert!(report.longest_leaderless_ms * 2 < limit_ms, "seed {seed}");
+    }
+}

@@ -12,13 +12,14 @@ import { makeLink, readLink } from './share';
 import { pauseWhileUnseen, readEmbed } from './embed';
 import { dropdown, holdTab, openDialog } from './focus';
 import { Announcer, startLook } from './look';
+import { setupLab } from './lab';
 
 /** Speed stops: denominators of 1/N×, slowest first. */
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
 /** How many feed lines the page keeps. */
 const MAX_FEED_ITEMS = 120;
 /** Bits the handle's loop reports after a frame: which panels to refresh. */
-const FEED = 1, STATUS = 2, STORY = 4, SETTINGS = 8, CONTROLS = 16, TIMELINE = 32;
+const FEED = 1, STATUS = 2, STORY = 4, SETTINGS = 8, CONTROLS = 16, TIMELINE = 32, LAB = 64;
 
 type NodeState = {
   id: string; role: string; term: number; votedFor: string | null; commitIndex: number; alive: boolean;
@@ -146,6 +147,8 @@ let raft: RiverRaft;
 const announcer = new Announcer($('announce'));
 /** The tour step whose caption was last read out. */
 let captionSpoken = '';
+/** The Election lab panel (web/lab.ts), once the handle exists. */
+let lab: ReturnType<typeof setupLab> | undefined;
 /** The wasm heap (it grows, never shrinks). */
 let memory: WebAssembly.Memory;
 let menuNode: string | null = null;
@@ -331,6 +334,7 @@ function sync(bits: number): void {
   if (menuNode && bits & (FEED | STATUS)) fillMenu(menuNode);
   if (bits & TIMELINE) syncTimeline();
   if (bits & (STATUS | SETTINGS | STORY)) syncBroken();
+  if (bits & LAB) lab?.sync();
 }
 
 /** After any action: show everything that may have changed. */
@@ -893,7 +897,7 @@ $('save-trace').addEventListener('click', () => {
 });
 
 declare global {
-  interface Window { riverRaft?: typeof api & { shareLink: typeof shareLink; openLink: typeof openLink; embedSnippet: typeof embedSnippet; picture: typeof picture } }
+  interface Window { riverRaft?: typeof api & ReturnType<typeof setupLab>['api'] & { shareLink: typeof shareLink; openLink: typeof openLink; embedSnippet: typeof embedSnippet; picture: typeof picture } }
 }
 
 // ----- the timeline and the safety badge -----
@@ -1185,7 +1189,12 @@ async function start(): Promise<void> {
     // never offers a moment the page has moved on from. Share makes a new link any time.
     history.replaceState(history.state, '', location.href.replace(/#.*$/, ''));
   }
-  window.riverRaft = { ...api, shareLink, openLink, embedSnippet, picture };
+  lab = setupLab({
+    raft: () => raft,
+    openTrial: (range, trial) => act({ do: 'open-trial', range: Number(range), trial: Number(trial) }) ?? '',
+    notice,
+  });
+  window.riverRaft = { ...api, ...lab.api, shareLink, openLink, embedSnippet, picture };
   syncTimeline();
   document.body.dataset.ready = 'true';
   // The handle runs the loop: animation frames while something moves, sleeps at slow

@@ -93,7 +93,7 @@ fn bad_arguments_exit_2_and_say_why() {
         (&["--timeout", "150-x"], "'x' is not a whole number"),
         (&["--timeout", "150-300,90-80"], "--timeout 90-80: "),
         (&["--frobnicate"], "unexpected argument"),
-        (&["--latency", "100-200", "--trials", "3"], "--timeout 150-300 with --latency 100-200: in trial 0 no leader was followed by a majority"),
+        (&["--latency", "100-200", "--trials", "3"], "--timeout 150-300 with --latency 100-200: in trial 1 no leader was followed by a majority"),
         (
             &["--trials", "10", "--trial", "10"],
             "--trial 10: trials are numbered 0 to 9",

@@ -53,6 +53,10 @@ pub const MIN_NODES: usize = 3;
 /// Stream label ([`Rng::fork`]) from which each trial's seed is drawn.
 const TRIAL_SEED_STREAM: u64 = 0xE1EC_7100;
 
+/// A trial's seed keeps its low 53 bits: exact as a JavaScript number, so the page can open
+/// any trial as an ordinary run with that seed (the page takes seeds up to 2^53 - 1).
+pub const TRIAL_SEED_MASK: u64 = (1 << 53) - 1;
+
 /// What an experiment runs. Times are milliseconds of simulated time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExperimentConfig {
@@ -258,7 +262,8 @@ impl Experiment {
     /// The simulation configuration of trial `index`.
     pub fn sim_config(&self, index: u32) -> SimConfig {
         let mut config = self.sim.clone();
-        config.seed = Rng::fork(self.config.seed, TRIAL_SEED_STREAM + u64::from(index)).next_u64();
+        config.seed = Rng::fork(self.config.seed, TRIAL_SEED_STREAM + u64::from(index)).next_u64()
+            & TRIAL_SEED_MASK;
         config
     }
 

@@ -262,6 +262,28 @@ impl Timeline {
         self.run_until(time_ms);
     }
 
+    /// Rebuilds the moment `time_ms` of this branch (at most its end) as it stood just
+    /// before the first input recorded at that very moment: every event up to then has run,
+    /// and that input is the next thing to happen (the election lab opens a trial here, just
+    /// before its leader crashes). Without an input at that moment it is [`Timeline::seek`].
+    pub fn seek_before(&mut self, time_ms: u64) {
+        let time_ms = time_ms.min(self.end_ms);
+        let Some(at) = self.inputs.iter().position(|s| s.time_ms == time_ms) else {
+            return self.seek(time_ms);
+        };
+        let events = self.inputs[at].events;
+        self.restore(|c| c.applied <= at && c.sim.stats.events <= events);
+        while self.applied < at {
+            let stamped = self.inputs[self.applied].clone();
+            while self.sim.stats.events < stamped.events && self.sim.step() {}
+            self.sim.set_clock(stamped.time_ms);
+            stamped.input.apply(&mut self.sim);
+            self.applied += 1;
+        }
+        while self.sim.stats.events < events && self.sim.step() {}
+        self.sim.set_clock(time_ms);
+    }
+
     /// Rebuilds the moment just after the first `events` events (to step back one event).
     pub fn seek_events(&mut self, events: u64) {
         self.restore(|c| c.sim.stats.events <= events);

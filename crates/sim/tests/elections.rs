@@ -269,8 +269,8 @@ fn the_cumulative_distribution_agrees_with_the_quantiles() {
 #[test]
 fn a_cluster_that_never_settles_is_refused() {
     let mut lab = Lab::new(ExperimentConfig {
-        latency_min_ms: 100,
-        latency_max_ms: 200,
+        latency_min_ms: 400,
+        latency_max_ms: 500,
         ..config(150, 300, 3)
     })
     .unwrap();

@@ -94,3 +94,28 @@ fn checkpoints_stay_bounded_on_long_runs() {
     t.run_until(10 * 60 * 1_000);
     assert_eq!(t.sim.trace.digest(), end);
 }
+
+/// Seeking to just before an input given at a moment: every event up to then has run, the
+/// input is the next thing, and playing on gives the same run again.
+#[test]
+fn seek_before_stands_just_before_the_input_given_then() {
+    let mut t = Timeline::new(Simulation::new(SimConfig::new(5, 4)).unwrap());
+    t.apply(Input::Timeout(B));
+    t.run_until(700);
+    let events = t.sim.stats.events;
+    t.apply(Input::Crash(B));
+    t.run_until(2_000);
+    let later = t.sim.trace.digest();
+    t.seek_before(700);
+    assert_eq!((t.sim.now_ms(), t.sim.stats.events), (700, events));
+    assert!(t.sim.node(B).is_some(), "B has not crashed yet");
+    assert!(t.step());
+    assert!(t.sim.node(B).is_none(), "the crash came first");
+    t.run_until(2_000);
+    assert_eq!(t.sim.trace.digest(), later);
+    // With no input at that moment it is an ordinary seek.
+    t.seek_before(1_500);
+    let at = (t.sim.now_ms(), t.sim.trace.digest());
+    t.seek(1_500);
+    assert_eq!(at, (t.sim.now_ms(), t.sim.trace.digest()));
+}

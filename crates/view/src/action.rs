@@ -140,6 +140,17 @@ pub enum Action {
     Seek(f64),
     /// Returns to kept future `k` (0 is the oldest).
     Branch(f64),
+    /// Shows this moment of the run as it stood just before what was done at that very
+    /// moment (the next thing to happen is the first action taken then).
+    SeekBefore(f64),
+    /// Opens trial `trial` of the election lab's range `range` as a fresh run, paused just
+    /// before its leader crashes (the crash and the election after it are on the timeline).
+    OpenTrial {
+        /// The range, from 0, in the order the lab was set up.
+        range: f64,
+        /// The trial's index in that range.
+        trial: f64,
+    },
     /// Does something to message `id` on the wire.
     Message {
         /// The message (see the state's `messages`).
@@ -235,7 +246,7 @@ impl MessageAction {
 }
 
 /// One action of each kind, with empty arguments: the journal finds a kind by its name here.
-static KINDS: [Action; 33] = {
+static KINDS: [Action; 35] = {
     const N: Node = Node(NodeId(0));
     [
         Action::Propose {
@@ -262,6 +273,11 @@ static KINDS: [Action; 33] = {
         Action::StepBack,
         Action::Seek(0.0),
         Action::Branch(0.0),
+        Action::SeekBefore(0.0),
+        Action::OpenTrial {
+            range: 0.0,
+            trial: 0.0,
+        },
         Action::Message {
             id: 0.0,
             what: MessageAction::Drop,
@@ -321,6 +337,8 @@ impl Action {
             Action::StepBack => "step-back",
             Action::Seek(_) => "seek",
             Action::Branch(_) => "branch",
+            Action::SeekBefore(_) => "seek-before",
+            Action::OpenTrial { .. } => "open-trial",
             Action::Message { .. } => "message",
             Action::Set { .. } => "set",
             Action::Bug { .. } => "bug",
@@ -420,6 +438,11 @@ impl Action {
             Action::Advance(_) => Action::Advance(source.number("ms")?),
             Action::Seek(_) => Action::Seek(source.number("ms")?),
             Action::Branch(_) => Action::Branch(source.number("k")?),
+            Action::SeekBefore(_) => Action::SeekBefore(source.number("ms")?),
+            Action::OpenTrial { .. } => Action::OpenTrial {
+                range: source.number("range")?,
+                trial: source.number("trial")?,
+            },
             Action::Message { .. } => {
                 let id = source.number("id")?;
                 let what = source.text("what")?;
@@ -508,7 +531,13 @@ impl Action {
             | Action::MakeLeader(n)
             | Action::Snapshot(n) => letter("node", n),
             Action::Speed(x) => out("speed", Value::Number(*x)),
-            Action::Advance(x) | Action::Seek(x) => out("ms", Value::Number(*x)),
+            Action::Advance(x) | Action::Seek(x) | Action::SeekBefore(x) => {
+                out("ms", Value::Number(*x))
+            }
+            Action::OpenTrial { range, trial } => {
+                out("range", Value::Number(*range));
+                out("trial", Value::Number(*trial));
+            }
             Action::Branch(x) => out("k", Value::Number(*x)),
             Action::Message { id, what } => {
                 out("id", Value::Number(*id));

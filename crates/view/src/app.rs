@@ -32,6 +32,7 @@ mod actions;
 mod export;
 mod inspect;
 mod keyboard;
+mod lab;
 mod membership;
 mod pointer;
 #[cfg(test)]
@@ -39,7 +40,7 @@ mod read_tests;
 mod snapshots;
 mod story;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod tour;
 #[cfg(test)]
 mod tour_tests;
@@ -98,8 +99,10 @@ pub mod changed {
     pub const CONTROLS: u32 = 16;
     /// The timeline and the safety badge moved on (at most every [`TIMELINE_REFRESH_MS`]).
     pub const TIMELINE: u32 = 32;
+    /// The election lab ran trials or was set up again: call `lab_answer`.
+    pub const LAB: u32 = 64;
     /// Everything.
-    pub const ALL: u32 = 63;
+    pub const ALL: u32 = 127;
 }
 
 /// What a click did, for the page to follow up (a node click opens that node's menu).
@@ -158,6 +161,8 @@ pub struct App {
     journal: Journal,
     /// Runs started so far: an action that starts one is not journaled in the old one.
     runs: u64,
+    /// The election lab: its trials and its chart.
+    lab: lab::LabPanel,
 }
 
 impl App {
@@ -203,6 +208,7 @@ impl App {
             timeline_due: false,
             journal: Journal::new(Head::Fresh(Settings::new(0))),
             runs: 0,
+            lab: lab::LabPanel::default(),
         };
         app.started();
         app.open_addressed_tour(request.tour.as_deref(), request.step.as_deref());
@@ -295,6 +301,9 @@ impl App {
     /// (every action wakes the loop). Sleeping instead of running empty frames keeps the
     /// main thread idle.
     pub fn next_frame_in_ms(&self) -> Option<u32> {
+        if self.lab_running() {
+            return Some(0);
+        }
         if self.paused {
             return None;
         }

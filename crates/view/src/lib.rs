@@ -27,6 +27,7 @@ pub mod answers;
 pub mod app;
 pub mod feed;
 pub mod journal;
+pub mod lab;
 pub mod layout;
 pub mod look;
 pub mod marks;

@@ -16,6 +16,10 @@ pub enum Dash {
     Dashed,
     /// Short dots: hints and ghosts.
     Dotted,
+    /// Long dashes with short gaps (the election lab's lines).
+    Long,
+    /// Dash, dot, dash (the election lab's lines).
+    DashDot,
 }
 
 /// An outline.
@@ -161,6 +165,14 @@ pub enum Shape {
     },
     /// Opacity for the shapes that follow, until the next `Alpha` (1.0 = opaque).
     Alpha(f64),
+    /// Straight lines joining the points in order, stroked as one (so a dash pattern runs
+    /// on across corners): the election lab's curves.
+    Path {
+        /// The corners, in order.
+        points: Vec<(f64, f64)>,
+        /// Outline.
+        stroke: Stroke,
+    },
 }
 
 /// Everything to paint on one layer in one frame. The page has two layers, stacked: the
@@ -216,7 +228,9 @@ impl Scene {
                         stroke(s);
                     }
                 }
-                Shape::Arc { stroke: s, .. } | Shape::Line { stroke: s, .. } => stroke(s),
+                Shape::Arc { stroke: s, .. }
+                | Shape::Line { stroke: s, .. }
+                | Shape::Path { stroke: s, .. } => stroke(s),
                 Shape::Triangle { fill, .. } => *fill = color(fill),
                 Shape::Text { color: c, .. } => *c = color(c),
                 Shape::Alpha(_) => {}
@@ -339,6 +353,14 @@ impl Scene {
                 Shape::Alpha(a) => {
                     h.word(7);
                     h.f(*a * 256.0);
+                }
+                Shape::Path { points, stroke } => {
+                    h.word(8);
+                    for (x, y) in points {
+                        h.f(*x);
+                        h.f(*y);
+                    }
+                    h.stroke(Some(*stroke));
                 }
             }
         }

@@ -151,3 +151,10 @@ pub fn message_color(kind: MessageKind, ok: bool) -> Color {
         }
     }
 }
+
+/// The election lab's lines, one per timeout range (cycled): the Okabe–Ito palette, made to
+/// stay apart for every common colour blindness (yellow left out: too faint on white). Each
+/// line also has its own dash pattern and its label in the legend.
+pub const LAB_LINES: [Color; 6] = [
+    "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9",
+];

@@ -52,7 +52,12 @@ impl Page {
     /// Advances the run to wall time `now_ms` and paints what changed; returns the changed
     /// bits.
     fn advance(&mut self, now_ms: f64) -> u32 {
+        // The election lab's next slice of trials, timed by the wall clock.
+        self.app.lab_work(&mut self::now_ms);
         let changed = self.app.frame(now_ms);
+        if let (Some(surface), Some(scene)) = (&mut self.painter.lab, self.app.lab_scene()) {
+            surface.paint(scene);
+        }
         let (base, overlay) = self.app.scenes();
         if let Some(scene) = base {
             self.painter.base.paint(scene);

@@ -17,6 +17,8 @@ extern "C" {
     fn array_of(a: f64, b: f64) -> JsValue;
     #[wasm_bindgen(js_namespace = Array, js_name = of)]
     fn array_of_none() -> JsValue;
+    #[wasm_bindgen(js_namespace = Array, js_name = of)]
+    fn array_of_4(a: f64, b: f64, c: f64, d: f64) -> JsValue;
 }
 
 /// Text in the interface's sans-serif, as on the rest of the page.
@@ -35,6 +37,8 @@ pub struct Painter {
     pub base: Surface,
     /// Messages, timers, the clock: repainted every frame something moves.
     pub overlay: Surface,
+    /// The election lab's chart, once the page hands its canvas over.
+    pub lab: Option<Surface>,
 }
 
 impl Painter {
@@ -43,6 +47,7 @@ impl Painter {
         Ok(Painter {
             base: Surface::new(base)?,
             overlay: Surface::new(overlay)?,
+            lab: None,
         })
     }
 
@@ -59,7 +64,7 @@ impl Painter {
 pub struct Surface {
     canvas: HtmlCanvasElement,
     ctx: CanvasRenderingContext2d,
-    dashes: [JsValue; 3],
+    dashes: [JsValue; 5],
     fill: Option<Color>,
     stroke: Option<Color>,
     width: f64,
@@ -79,7 +84,13 @@ impl Surface {
         Ok(Surface {
             canvas,
             ctx,
-            dashes: [array_of_none(), array_of(7.0, 5.0), array_of(2.0, 4.0)],
+            dashes: [
+                array_of_none(),
+                array_of(7.0, 5.0),
+                array_of(2.0, 4.0),
+                array_of(16.0, 5.0),
+                array_of_4(10.0, 4.0, 2.0, 4.0),
+            ],
             fill: None,
             stroke: None,
             width: -1.0,
@@ -207,6 +218,17 @@ impl Surface {
                     }
                     self.set_fill(color);
                     let _ = self.ctx.fill_text(text, *x, *y);
+                }
+                Shape::Path { points, stroke } => {
+                    self.ctx.begin_path();
+                    for (k, &(x, y)) in points.iter().enumerate() {
+                        if k == 0 {
+                            self.ctx.move_to(x, y)
+                        } else {
+                            self.ctx.line_to(x, y)
+                        }
+                    }
+                    self.finish(None, Some(*stroke));
                 }
                 Shape::Alpha(a) => {
                     if *a != self.alpha {

@@ -267,6 +267,69 @@ impl RiverRaft {
         to_js(&self.page.borrow().app.notices())
     }
 
+    /// Sets the election lab up and starts its trials (`river_view::lab::LabSetup::read`:
+    /// `{ ranges: "150-150,150-300", nodes, latencyMin, latencyMax, preVote, seed, trials }`,
+    /// each optional); throws why not.
+    #[wasm_bindgen(js_name = labRun)]
+    pub fn lab_run(&self, setup: JsValue) -> Result<(), JsError> {
+        let setup = river_view::lab::LabSetup::read(&mut Object(setup)).map_err(refused)?;
+        let started = self.page.borrow_mut().app.lab_start(setup).map_err(refused);
+        clock::wake(&self.page);
+        started
+    }
+
+    /// Stops the lab where it is.
+    #[wasm_bindgen(js_name = labStop)]
+    pub fn lab_stop(&self) {
+        self.page.borrow_mut().app.lab_stop();
+        clock::wake(&self.page);
+    }
+
+    /// `{ state, done, total, sentence, error, ranges: [{ label, p50, …, points }] }`.
+    #[wasm_bindgen(js_name = labResults)]
+    pub fn lab_results(&self) -> JsValue {
+        to_js(&self.page.borrow().app.lab_answer())
+    }
+
+    /// Paints the lab's chart on `canvas`, `width` × `height` CSS pixels at `pixel_ratio`.
+    #[wasm_bindgen(js_name = labCanvas)]
+    pub fn lab_canvas(
+        &self,
+        canvas: HtmlCanvasElement,
+        width: f64,
+        height: f64,
+        pixel_ratio: f64,
+    ) -> Result<(), JsValue> {
+        let page = &mut *self.page.borrow_mut();
+        let mut surface = crate::draw::Surface::new(canvas)?;
+        surface.resize(width, height, pixel_ratio);
+        page.painter.lab = Some(surface);
+        page.app.lab_resize(width, height);
+        if let (Some(surface), Some(scene)) = (&mut page.painter.lab, page.app.lab_scene()) {
+            surface.paint(scene);
+        }
+        Ok(())
+    }
+
+    /// The pointer over the chart at (x, y) (`inside` false: it left). Returns the trial
+    /// under it in words ("" for none).
+    #[wasm_bindgen(js_name = labHover)]
+    pub fn lab_hover(&self, x: f64, y: f64, inside: bool) -> String {
+        let said = self
+            .page
+            .borrow_mut()
+            .app
+            .lab_hover(inside.then_some((x, y)));
+        clock::wake(&self.page);
+        said
+    }
+
+    /// The trial under (x, y) on the chart as `[range, trial]`, or `null`.
+    #[wasm_bindgen(js_name = labPick)]
+    pub fn lab_pick(&self, x: f64, y: f64) -> JsValue {
+        to_js(&self.page.borrow().app.lab_pick(x, y))
+    }
+
     /// A built-in scenario's text (`partition`, `figure8`).
     #[wasm_bindgen(js_name = builtIn)]
     pub fn built_in(name: &str) -> Option<String> {

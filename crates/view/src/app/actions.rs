@@ -53,6 +53,8 @@ impl App {
             Action::StepBack => self.back_one_event(),
             Action::Seek(ms) => self.seek_to(ms)?,
             Action::Branch(k) => self.return_to_branch(k)?,
+            Action::SeekBefore(ms) => self.seek_before(ms)?,
+            Action::OpenTrial { range, trial } => return self.open_trial(range, trial).map(Some),
             Action::Message { id, what } => self.act_on_message(id, what)?,
             Action::Set { name, ref value } => self.change_setting(name, value)?,
             Action::Bug { ref name, on } => self.switch_bug(name, on)?,
@@ -272,7 +274,11 @@ impl App {
             }
             self.apply(e.action.clone())?;
         }
-        self.run_to(read.clock_ms);
+        // Only forward: a page standing just before what was done at its moment (a seek
+        // before it, one event back) stands there again, the action still to come.
+        if read.clock_ms > self.clock_ms {
+            self.run_to(read.clock_ms);
+        }
         self.proposals = read.proposals;
         // The page has shown this run's story already.
         self.feed.take();

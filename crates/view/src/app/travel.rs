@@ -128,7 +128,7 @@ impl App {
 
     /// After the present was rebuilt from the past: the picture and narration restart
     /// from it.
-    fn rewound(&mut self, line: String) {
+    pub(super) fn rewound(&mut self, line: String) {
         self.tl.sim.trace.records.clear();
         self.narrator.reset(&self.tl.sim);
         self.clock_ms = self.tl.sim.now_ms() as f64;

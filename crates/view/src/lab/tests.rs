@@ -1,0 +1,330 @@
+//! The election lab's model, natively: setups read and refused, trials run in slices that
+//! keep every line growing together, the sentence under the chart says what the numbers
+//! are, the chart draws one line per range and picks the trial under the pointer, and an
+//! opened trial is the lab's trial as an ordinary page run.
+
+use super::chart::{self, Axes};
+use super::*;
+use crate::action::Action;
+use crate::app::tests::{app, json};
+use crate::app::App;
+use crate::scene::{Scene, Shape};
+use alloc::vec;
+use river_core::Role;
+
+fn setup(ranges: &[(u64, u64)], trials: u32) -> LabSetup {
+    LabSetup {
+        ranges: ranges.to_vec(),
+        trials,
+        ..LabSetup::default()
+    }
+}
+
+/// A clock that moves 1 ms each time it is read.
+fn ticking() -> impl FnMut() -> f64 {
+    let mut t = 0.0;
+    move || {
+        t += 1.0;
+        t
+    }
+}
+
+fn finished(ranges: &[(u64, u64)], trials: u32) -> LabRun {
+    let mut run = LabRun::new(setup(ranges, trials)).unwrap();
+    while run.state == LabState::Running {
+        run.work(&mut ticking(), 1e9);
+    }
+    assert_eq!(run.state, LabState::Done);
+    run
+}
+
+#[test]
+fn ranges_are_read_with_either_dash_and_bad_ones_are_refused_by_name() {
+    assert_eq!(
+        parse_ranges("150-150, 150–300 ").unwrap(),
+        vec![(150, 150), (150, 300)]
+    );
+    for (text, says) in [
+        ("", "at least one"),
+        ("150", "'150' is not a timeout range"),
+        ("300-150", "300–150 ms is not allowed"),
+        ("0-10", "0–10 ms is not allowed"),
+        ("150-20000", "at most 10000 ms"),
+        ("150-300,150-300", "listed twice"),
+        ("1-2,1-3,1-4,1-5,1-6,1-7,1-8", "at most 6 ranges"),
+    ] {
+        let e = parse_ranges(text).unwrap_err();
+        assert!(e.contains(says), "{text}: {e}");
+    }
+}
+
+#[test]
+fn a_range_that_cannot_run_is_refused_naming_it() {
+    let mut s = setup(&[(150, 300), (10, 20)], 10);
+    s.latency_min_ms = 5;
+    s.latency_max_ms = 10;
+    // A 10 ms timeout with a 5 ms heartbeat is valid for the core; a cluster of 2 is not.
+    s.nodes = 2;
+    let e = LabRun::new(s).unwrap_err();
+    assert!(e.starts_with("150–300 ms: "), "{e}");
+}
+
+#[test]
+fn trials_run_in_slices_and_every_line_grows_together() {
+    let mut run = LabRun::new(setup(&[(150, 155), (150, 300)], 20)).unwrap();
+    // A budget of 5 ticks of the clock: each trial reads it once.
+    let ran = run.work(&mut ticking(), 5.0);
+    assert_eq!(ran, 5);
+    let counts: Vec<usize> = run.labs().iter().map(|l| l.trials().len()).collect();
+    assert_eq!(
+        counts,
+        vec![3, 2],
+        "the range that has had the least time first"
+    );
+    assert_eq!(run.state, LabState::Running);
+    run.stop();
+    assert_eq!(
+        run.work(&mut ticking(), 5.0),
+        0,
+        "a stopped lab runs nothing"
+    );
+    assert_eq!(json(&run.answer())["state"], "stopped");
+}
+
+#[test]
+fn the_lab_gives_the_same_trials_as_the_command_line_experiment() {
+    let run = finished(&[(150, 300)], 12);
+    let experiment = river_sim::elections::Experiment::new(run.setup.experiment(0)).unwrap();
+    for k in 0..12 {
+        assert_eq!(
+            run.labs()[0].trials()[k],
+            experiment.trial(k as u32).unwrap()
+        );
+    }
+}
+
+#[test]
+fn the_answer_carries_each_line_and_its_quantiles() {
+    let run = finished(&[(150, 155), (150, 300)], 30);
+    let a = json(&run.answer());
+    assert_eq!(a["state"], "done");
+    assert_eq!(
+        (a["done"].as_f64(), a["total"].as_f64()),
+        (Some(60.0), Some(60.0))
+    );
+    for (k, r) in a["ranges"].as_array().unwrap().iter().enumerate() {
+        let points = r["points"].as_array().unwrap();
+        let last = points.last().unwrap();
+        assert_eq!(last[1].as_f64(), Some(1.0), "a distribution ends at 100%");
+        // The median read off the line is the answer's p50 (nearest rank).
+        let median = points
+            .iter()
+            .find(|p| p[1].as_f64().unwrap() >= 0.5)
+            .unwrap();
+        assert_eq!(median[0], r["p50"]);
+        let summary = run.labs()[k].summary().unwrap();
+        assert_eq!(r["p50"].as_f64(), Some(summary.p50_ms as f64));
+        assert_eq!(
+            r["splitVoteFraction"].as_f64(),
+            Some(summary.split_vote_fraction())
+        );
+        assert_ne!(r["color"], a["ranges"][1 - k]["color"]);
+        assert_ne!(r["dash"], a["ranges"][1 - k]["dash"]);
+    }
+}
+
+#[test]
+fn the_sentence_says_each_ranges_median_and_split_votes() {
+    let run = finished(&[(150, 151), (150, 300)], 30);
+    let said = sentence(&run.setup, run.labs()).to_lowercase();
+    for (k, lab) in run.labs().iter().enumerate() {
+        let s = lab.summary().unwrap();
+        let label = range_label(run.setup.ranges[k]);
+        let median = if s.p50_ms >= NO_LEADER_LIMIT_MS {
+            String::from("at least half of 30 trials had no leader within 60 s")
+        } else {
+            format!(
+                "half of 30 trials had a leader within {}",
+                duration(s.p50_ms)
+            )
+        };
+        let part = format!(
+            "with {label}, {median} and {} had a split vote",
+            percent(s.split_vote_fraction())
+        );
+        assert!(said.contains(&part), "{part}\nnot in\n{said}");
+    }
+    let (narrow, wide) = (
+        run.labs()[0].summary().unwrap(),
+        run.labs()[1].summary().unwrap(),
+    );
+    assert!(narrow.split_vote_fraction() > wide.split_vote_fraction());
+    assert!(
+        said.contains("from 150–151 ms to 150–300 ms, more randomness in the timeouts means fewer split votes"),
+        "{said}"
+    );
+    assert_eq!(sentence(&run.setup, &[]), "");
+}
+
+#[test]
+fn times_shares_and_counts_read_as_people_write_them() {
+    assert_eq!(duration(172), "172 ms");
+    assert_eq!(duration(1_380), "1.38 s");
+    assert_eq!(duration(60_000), "60 s");
+    assert_eq!(percent(0.029), "2.9%");
+    assert_eq!(percent(1.0), "100%");
+    assert_eq!(percent(0.3333), "33.3%");
+    assert_eq!(count(1_000), "1,000");
+    assert_eq!(count(999), "999");
+    assert_eq!(count(1_234_567), "1,234,567");
+}
+
+#[test]
+fn the_log_scale_is_exact_enough() {
+    for x in [1.0, 2.0, 10.0, 150.0, 60_000.0, 0.5] {
+        let want = std::primitive::f64::ln(x);
+        assert!((chart::ln(x) - want).abs() < 1e-12, "{x}");
+    }
+    let axes = Axes::new(&[], 800.0, 400.0);
+    assert_eq!((axes.lo_ms, axes.hi_ms), (100.0, 1_000.0));
+    assert!((axes.x(100.0) - axes.left).abs() < 1e-9);
+    assert!((axes.x(1_000.0) - axes.right).abs() < 1e-9);
+}
+
+#[test]
+fn the_chart_draws_one_line_per_range_and_picks_the_trial_under_the_pointer() {
+    let run = finished(&[(150, 155), (150, 300)], 30);
+    let mut scene = Scene::default();
+    chart::build(&mut scene, Some(&run), 900.0, 420.0, None);
+    let paths = scene
+        .shapes
+        .iter()
+        .filter(|s| matches!(s, Shape::Path { .. }))
+        .count();
+    assert_eq!(paths, 2);
+    assert!(
+        scene.texts().any(|t| t == "150–300 ms"),
+        "the legend names it"
+    );
+    // Every step of every line picks its own trial, and far from the lines nothing.
+    let lines = chart::lines(Some(&run));
+    let axes = Axes::new(&lines, 900.0, 420.0);
+    let mut picked = 0;
+    for (k, line) in lines.iter().enumerate() {
+        for p in line {
+            let (x, y) = (axes.x(p.downtime_ms as f64), axes.y(p.fraction));
+            if let Some((pk, trial)) = chart::hit(Some(&run), 900.0, 420.0, x, y) {
+                // Lines may cross: then the other line's step is as near.
+                if pk == k {
+                    assert_eq!(trial, p.trial);
+                    picked += 1;
+                }
+            }
+        }
+    }
+    assert!(picked > lines[0].len(), "{picked}");
+    assert_eq!(chart::hit(Some(&run), 900.0, 420.0, 880.0, 20.0), None);
+    // The hovered trial is marked and told.
+    chart::build(
+        &mut scene,
+        Some(&run),
+        900.0,
+        420.0,
+        Some((1, lines[1][0].trial)),
+    );
+    assert!(
+        scene.texts().any(|t| t.starts_with("150–300 ms, trial ")),
+        "{:?}",
+        scene.texts().collect::<Vec<_>>()
+    );
+}
+
+fn lab_app(ranges: &[(u64, u64)], trials: u32) -> App {
+    let mut a = app("?seed=3");
+    a.lab_start(setup(ranges, trials)).unwrap();
+    while a.lab_running() {
+        a.lab_work(&mut ticking());
+    }
+    a
+}
+
+#[test]
+fn a_running_lab_keeps_frames_coming_even_when_paused() {
+    let mut a = app("?seed=3");
+    assert_eq!(a.next_frame_in_ms(), None);
+    a.lab_start(setup(&[(150, 300)], 5)).unwrap();
+    assert_eq!(a.next_frame_in_ms(), Some(0));
+    assert!(a.frame(0.0) & crate::app::changed::LAB != 0);
+    while a.lab_running() {
+        a.lab_work(&mut ticking());
+    }
+    assert_eq!(a.next_frame_in_ms(), None);
+    assert_eq!(json(&a.lab_answer())["state"], "done");
+}
+
+#[test]
+fn an_opened_trial_is_paused_just_before_its_crash_and_replays_the_lab_trial() {
+    let mut a = lab_app(&[(150, 155)], 40);
+    // The slowest trial: the most to watch.
+    let trials = a.lab_run().unwrap().labs()[0].trials().to_vec();
+    let slowest = *trials.iter().max_by_key(|t| t.downtime_ms).unwrap();
+    assert!(slowest.split_votes > 0, "150–155 ms has split votes");
+    let said = a
+        .apply(Action::OpenTrial {
+            range: 0.0,
+            trial: f64::from(slowest.index),
+        })
+        .unwrap()
+        .unwrap();
+    assert!(said.contains("paused just before leader"), "{said}");
+    assert!(a.paused());
+    let s = a.sim();
+    assert_eq!(s.now_ms(), slowest.crash_at_ms);
+    assert_eq!(s.config().seed, slowest.seed);
+    assert_eq!(s.leader(), Some(slowest.crashed));
+    // The crash is the next thing: one event forward and the leader is down.
+    a.apply(Action::StepEvent).unwrap();
+    assert!(a.sim().node(slowest.crashed).is_none(), "crashed");
+    // Its leader is elected when the lab says, and not a moment before.
+    let leader_at = slowest.crash_at_ms + slowest.downtime_ms;
+    a.apply(Action::Seek((leader_at - 1) as f64)).unwrap();
+    let new_leader = slowest.new_leader.unwrap();
+    let follows = |a: &App| {
+        let sim = a.sim();
+        let term = sim.node(new_leader).map(|n| n.term());
+        sim.ids()
+            .filter_map(|id| sim.node(id))
+            .filter(|n| Some(n.term()) == term && n.leader() == Some(new_leader))
+            .count()
+    };
+    assert!(follows(&a) <= 2, "no majority follows yet");
+    a.apply(Action::Seek(leader_at as f64)).unwrap();
+    assert_eq!(a.sim().node(new_leader).unwrap().role(), Role::Leader);
+    assert!(follows(&a) >= 3, "a majority follows {new_leader}");
+    // The journal replays it exactly, standing where the page stood.
+    a.apply(Action::SeekBefore(slowest.crash_at_ms as f64))
+        .unwrap();
+    let digest = json(&a.state())["digest"].clone();
+    let text = a.journal();
+    let mut b = app("?seed=9");
+    b.replay(&text).unwrap();
+    assert_eq!(json(&b.state())["digest"], digest);
+    assert_eq!(b.sim().leader(), Some(slowest.crashed));
+}
+
+#[test]
+fn opening_a_trial_that_has_not_run_is_refused() {
+    let mut a = app("?seed=3");
+    let open = |range, trial| Action::OpenTrial { range, trial };
+    assert!(a
+        .apply(open(0.0, 0.0))
+        .unwrap_err()
+        .contains("has not run yet"));
+    a.lab_start(setup(&[(150, 300)], 5)).unwrap();
+    a.lab_work(&mut ticking());
+    let e = a.apply(open(0.0, 7.0)).unwrap_err();
+    assert!(e.contains("trial 7 of 150–300 ms has not run"), "{e}");
+    let e = a.apply(open(2.0, 0.0)).unwrap_err();
+    assert!(e.contains("no range 2"), "{e}");
+    assert!(a.apply(open(0.0, 0.5)).is_err());
+}

@@ -1,0 +1,135 @@
+// Browser tests for the Election lab (issue 15): run it through real clicks (presets, the
+// current settings' range, Run), see its results while trials still run, check the chart was
+// painted and the sentence says the numbers the results carry, click a point of a line to
+// open that trial on the cluster paused just before its leader crashes, and `?lab`.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { advance, leaders, servePage, state } from './harness.mjs';
+
+const page = servePage('dist');
+
+/** A time as the lab writes it: "171 ms", "1.38 s", "60 s". */
+const duration = (ms) => (ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(2))} s`);
+/** A share as the lab writes it: "2.9%". */
+const percent = (f) => `${Math.round(f * 1000) / 10}%`;
+
+/** The colour of a canvas pixel as "#rrggbb" counts, over the whole canvas. */
+async function colourCounts(p, selector) {
+  return p.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const counts = {};
+    for (let i = 0; i < data.length; i += 4) {
+      const hex = `#${[data[i], data[i + 1], data[i + 2]].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+      counts[hex] = (counts[hex] ?? 0) + 1;
+    }
+    return counts;
+  }, selector);
+}
+
+describe('the election lab', () => {
+  test('runs through clicks, draws a line per range, says what they show, and opens a clicked trial', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    // The page's own settings: 150–250 ms, to add as a range in one click.
+    await p.locator('#settings-button').click();
+    await p.locator('input[name="election-timeout-max"]').fill('250');
+    await p.locator('input[name="election-timeout-max"]').press('Tab');
+    await p.keyboard.press('Escape');
+
+    await p.locator('#lab-button').click();
+    assert.ok(await p.locator('#lab-dialog').evaluate((d) => d.open));
+    for (const v of ['150-150', '150-151', '150-155', '150-200']) await p.locator(`#lab-ranges input[value="${v}"]`).uncheck();
+    await p.locator('#lab-add-current').click();
+    await p.locator('#lab-run').click();
+
+    // Live: the results are there while trials still run (the page answers between slices).
+    let sawPartial = false;
+    for (;;) {
+      const r = await p.evaluate(() => window.riverRaft.labResults());
+      if (r.done > 0 && r.done < r.total && r.state === 'running') sawPartial = true;
+      if (r.state !== 'running') break;
+      await p.waitForTimeout(50);
+    }
+    assert.ok(sawPartial, 'the chart grows while the trials run');
+
+    const r = await p.evaluate(() => window.riverRaft.labDone());
+    assert.equal(r.state, 'done');
+    assert.deepEqual(r.ranges.map((x) => x.label), ['150–175 ms', '150–300 ms', '150–250 ms']);
+    assert.equal(r.done, 3000);
+    assert.equal(new Set(r.ranges.map((x) => x.color)).size, 3, 'a colour each');
+    assert.equal(new Set(r.ranges.map((x) => x.dash)).size, 3, 'a dash pattern each');
+    for (const range of r.ranges) {
+      assert.equal(range.trials, 1000);
+      assert.ok(range.points.length > 20, `${range.label} has a distribution`);
+      assert.equal(range.points.at(-1)[1], 1);
+      // The median read off the line is the one reported, and the sentence says it.
+      const median = range.points.find(([, f]) => f >= 0.5)[0];
+      assert.equal(median, range.p50);
+      const part = `with ${range.label}, half of 1,000 trials had a leader within ${duration(median)} and ${percent(range.splitVoteFraction)} had a split vote`;
+      assert.ok(r.sentence.toLowerCase().includes(part), `${part}\nnot in\n${r.sentence}`);
+    }
+    assert.equal(await p.locator('#lab-sentence').textContent(), r.sentence);
+    assert.equal(await p.locator('#lab-rows tr').count(), 3);
+    // The chart was painted: each line's colour is on the canvas.
+    const colours = await colourCounts(p, '#lab-chart');
+    for (const range of r.ranges) assert.ok((colours[range.color] ?? 0) > 50, `${range.label}'s line is drawn`);
+
+    // Point along the middle of the chart until a line's step is under the pointer.
+    const box = await p.locator('#lab-chart').boundingBox();
+    let said = '';
+    let x = 0;
+    for (x = 60; x < box.width && !/, trial \d+:/.test(said); x += 3) {
+      await p.mouse.move(box.x + x, box.y + box.height * 0.45);
+      said = await p.locator('#lab-hover').textContent();
+    }
+    const m = said.match(/^(\d+)–(\d+) ms, trial (\d+): (\d+) ms without a leader/);
+    assert.ok(m, said);
+    const range = r.ranges.findIndex((g) => g.label === `${m[1]}–${m[2]} ms`);
+    const trial = Number(m[3]);
+    const downtime = Number(m[4]);
+    assert.deepEqual(r.ranges[range].points.find((pt) => pt[2] === trial)?.[0], downtime);
+    await p.mouse.click(box.x + x - 3, box.y + box.height * 0.45);
+
+    // The trial is the run now: paused, its leader about to crash.
+    assert.ok(!(await p.locator('#lab-dialog').evaluate((d) => d.open)), 'the panel closes');
+    await p.locator('#notices', { hasText: `Trial ${trial} of ${m[1]}–${m[2]} ms: paused just before leader` }).waitFor();
+    let s = await state(p);
+    assert.equal(s.paused, true);
+    const leader = leaders(s);
+    assert.equal(leader.length, 1);
+    const crashAt = s.timeMs;
+    // The crash is the next thing.
+    await p.locator('#step-event').click();
+    s = await state(p);
+    assert.equal(s.nodes.find((n) => n.id === leader[0].id).alive, false, `${leader[0].id} crashed`);
+    // A new leader, once the trial's time without one has passed.
+    await advance(p, crashAt + downtime - s.timeMs);
+    s = await state(p);
+    const after = leaders(s).filter((n) => n.alive);
+    assert.equal(after.length, 1, 'a new leader');
+    assert.notEqual(after[0].id, leader[0].id);
+    assert.ok(after[0].term > leader[0].term);
+    // It is an ordinary run: back to the crash on the timeline, and forward again.
+    const timeline = await p.evaluate(() => window.riverRaft.timeline());
+    assert.ok(timeline.endMs >= crashAt + downtime);
+    assert.deepEqual(errors, []);
+  });
+
+  test('?lab opens the panel, and a bad value says so', async () => {
+    let { page: p, errors } = await page('?seed=1&lab');
+    assert.ok(await p.locator('#lab-dialog').evaluate((d) => d.open));
+    assert.equal((await p.evaluate(() => window.riverRaft.labResults())).state, 'idle');
+    assert.deepEqual(errors, []);
+    ({ page: p } = await page('?seed=1&lab=maybe'));
+    assert.ok(await p.locator('#lab-dialog').evaluate((d) => d.open));
+    await p.locator('#notices', { hasText: "lab='maybe'" }).waitFor();
+    // A setup the lab cannot run is refused with its reason, in the panel and by the API.
+    await p.locator('#lab-lat-min').fill('300');
+    await p.locator('#lab-lat-max').fill('400');
+    await p.locator('#lab-run').click();
+    await p.locator('#lab-error', { hasText: 'elections never settle' }).waitFor();
+    assert.equal((await p.evaluate(() => window.riverRaft.labResults())).state, 'failed');
+    const why = await p.evaluate(() => { try { window.riverRaft.labRun({ ranges: '300-150' }); return ''; } catch (e) { return e.message; } });
+    assert.match(why, /300–150 ms is not allowed/);
+  });
+});

@@ -226,6 +226,41 @@ describe('axe-core', () => {
     await p.close();
   });
 
+  test('no serious or critical violations with a tour, the scenario, safety and embed dialogs and a message inspector open', async () => {
+    const { page: p } = await page('?seed=1');
+    await p.locator('#tours-button').click();
+    assert.deepEqual(await violations(p), [], 'tours menu');
+    await p.locator('#tours-list button').first().click();
+    assert.ok(await p.locator('#tour-card').isVisible());
+    assert.deepEqual(await violations(p), [], 'tour');
+    await p.locator('#tour-end').click();
+    for (const [button, dialog] of [['#scenario-button', '#scenario-dialog'], ['#safety', '#safety-dialog'], ['#embed-button', '#embed-dialog']]) {
+      await p.locator(button).click();
+      await p.locator(dialog).waitFor({ state: 'visible' });
+      assert.deepEqual(await violations(p), [], dialog);
+      await p.keyboard.press('Escape');
+    }
+    // The message inspector, opened by a click on a message the pointer finds.
+    const m = await p.evaluate(() => {
+      for (let k = 0; k < 5000; k++) {
+        const s = window.riverRaft.state(), server = (id) => s.nodes.some((n) => n.id === id);
+        const flying = s.messages.find((x) => server(x.from) && server(x.to));
+        if (flying) return flying;
+        window.riverRaft.advance(1);
+      }
+      return null;
+    });
+    assert.ok(m, 'a message in flight');
+    const f = await foundAt(p, m);
+    const s = await p.evaluate(() => window.riverRaft.state());
+    const [a, b] = [m.from, m.to].map((n) => s.nodes.find((x) => x.id === n));
+    const box = await p.locator('#canvas').boundingBox();
+    await p.mouse.click(box.x + a.x + (b.x - a.x) * f, box.y + a.y + (b.y - a.y) * f);
+    assert.ok(await p.locator('#msg-panel').isVisible(), 'the message inspector');
+    assert.deepEqual(await violations(p), [], 'message inspector');
+    await p.close();
+  });
+
   test('the check is able to fail: an unlabelled button is found', async () => {
     const { page: p } = await page('?seed=1');
     await p.evaluate(() => { const b = document.createElement('button'); b.id = 'unlabelled'; document.body.append(b); });

@@ -17,9 +17,9 @@ const PROJECTED: Viewport = Viewport {
     height: 760.0,
 };
 
-/// Five servers at once in every role a page shows: a leader with committed and
-/// uncommitted entries, a crashed server, a cut-off candidate, followers; messages in flight
-/// (votes refused among them) and a user waiting.
+/// Servers at once in every role a page shows: a leader with a snapshot, committed and
+/// uncommitted entries, a crashed server, a cut-off candidate, followers, a learner;
+/// messages in flight (votes refused among them) and a user waiting.
 fn busy_cluster() -> Simulation {
     let mut sim = Simulation::new(SimConfig::new(5, 1)).unwrap();
     sim.advance(1_000);
@@ -27,6 +27,10 @@ fn busy_cluster() -> Simulation {
     let others: Vec<NodeId> = sim.ids().filter(|&id| id != leader).collect();
     sim.submit(leader, Op::parse("x=1").unwrap());
     sim.advance(300);
+    // A snapshot block at the head of the leader's log, and a learner catching up.
+    assert!(sim.snapshot(leader));
+    sim.add_server().expect("a sixth server");
+    sim.advance(50);
     sim.crash(others[0]);
     for &id in &others[2..] {
         sim.cut(others[1], id, false);
@@ -82,7 +86,7 @@ fn the_projector_view_draws_larger_text_and_thicker_lines_in_darker_colours() {
         font_of(&big, "Logs").unwrap(),
     );
     assert!(logs.1.size > logs.0.size, "the logs grow too: {logs:?}");
-    let entry = font_of(&big, "no-op").unwrap().size;
+    let entry = font_of(&big, "x=1").unwrap().size;
     assert!(entry >= 19.0, "an entry's text is {entry} px");
     let grid = LogGrid::new(&geo, sim.size(), false);
     assert!(
@@ -245,6 +249,12 @@ fn every_text_on_the_canvas_meets_wcag_aa_on_what_it_is_drawn_on() {
     ] {
         let (_, base, overlay) = scenes(&sim, look);
         assert!(base.texts().count() > 40, "a busy scene");
+        for shown in ["learner", "candidate", "crashed", "leader"] {
+            assert!(base.texts().any(|t| t == shown), "{shown} is in the scene");
+        }
+        assert!(base
+            .texts()
+            .any(|t| t.starts_with("snapshot") || t.starts_with("≤")));
         let low = low_contrast(&[&base, &overlay], 4.5);
         assert!(low.is_empty(), "{look:?}: {low:?}");
     }
@@ -394,4 +404,33 @@ fn with_the_colours_taken_away_every_role_still_looks_different() {
         3,
         "the crown"
     );
+}
+
+#[test]
+fn the_look_stays_through_a_resize_a_new_cluster_and_a_new_server() {
+    use crate::action::Action;
+    use crate::app::App;
+    use crate::settings::Setting;
+    let look = Look {
+        projector: true,
+        reduced_motion: true,
+    };
+    let mut app = App::new("?seed=1", PROJECTED, || 1);
+    app.set_look(look);
+    app.resize(1200.0, 700.0);
+    assert_eq!(app.geometry().look, look);
+    app.apply(Action::Set {
+        name: Setting::Nodes,
+        value: "3".into(),
+    })
+    .unwrap();
+    assert_eq!((app.geometry().nodes.len(), app.geometry().look), (3, look));
+    app.apply(Action::Advance(2_000.0)).unwrap();
+    app.apply(Action::AddServer).unwrap();
+    assert_eq!((app.geometry().nodes.len(), app.geometry().look), (4, look));
+    app.apply(Action::RestartRun).unwrap();
+    assert_eq!(app.geometry().look, look);
+    // And it is taken back.
+    app.set_look(Look::default());
+    assert_eq!(app.geometry().look, Look::default());
 }

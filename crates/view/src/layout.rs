@@ -385,7 +385,7 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             Align::Left,
         ));
         let status = match client {
-            None => String::from("click a node to send a change"),
+            None => String::from("click a node to send a change or read"),
             Some(c) => match (&c.outstanding, view.heard.get(k)) {
                 (Some(out), _) => format!("waiting: {}", fit(&op_text(&out.op), 14)),
                 (None, Some(Some(heard))) => format!("heard: {heard}"),

@@ -551,6 +551,11 @@ impl Narrator {
                         Payload::Noop => String::from("its no-op"),
                         Payload::Membership(m) => membership_entry_text(*m),
                     },
+                    // Compacted into a snapshot since (the narrator reads the log after
+                    // the event): the entry's words are gone with it.
+                    None if index <= node.log().snapshot_index() => {
+                        String::from("now in its snapshot")
+                    }
                     _ => String::from("?"),
                 };
                 (

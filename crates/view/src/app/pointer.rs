@@ -139,7 +139,9 @@ impl App {
             Some((Role::Leader, _)) => {
                 String::from("The leader: it appends your change and replicates it.")
             }
-            Some((_, Some(l))) => format!("A follower: it will answer that {l} leads."),
+            Some((_, Some(l))) => format!(
+                "A follower: it answers a change with “{l} leads”, and forwards a read to {l}."
+            ),
             Some((_, None)) => String::from("It knows no leader: it will say so."),
         };
         let standing = crate::members::standing(crate::members::configuration(self.tl.sim()), id);

@@ -95,6 +95,35 @@ mod tests {
         assert_eq!(json(&b.state()), json(&a.state()), "a journal carries it");
     }
 
+    /// The snapshot threshold setting compacts the running cluster's logs on their own, and
+    /// a commit compacted away before it is told still reads in words.
+    #[test]
+    fn the_threshold_compacts_on_its_own_and_commits_are_still_told() {
+        let mut a = app("?seed=4&nodes=3");
+        a.advance(2_000.0).unwrap();
+        a.apply(Action::Set {
+            name: crate::settings::Setting::SnapshotThreshold,
+            value: "1".into(),
+        })
+        .unwrap();
+        let leader = a.sim().leader().unwrap().letter().to_string();
+        a.take_feed();
+        a.propose(&leader, "x=1").unwrap();
+        a.advance(400.0).unwrap();
+        let said: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+        let said = said.join("\n");
+        assert!(!said.contains("(?)"), "{said}");
+        assert!(said.contains("(now in its snapshot)"), "{said}");
+        let s = json(&a.state());
+        for node in s["nodes"].as_array().unwrap() {
+            assert_eq!(
+                node["snapshot"]["lastIncludedIndex"].as_f64(),
+                Some(2.0),
+                "{node}"
+            );
+        }
+    }
+
     /// The log panel draws the snapshot as one block at the head of the log, labelled with
     /// its last index and store, and numbers the columns by real index.
     #[test]

@@ -66,13 +66,19 @@ impl<'a> Stored<'a> {
 
 /// The store a snapshot holds, in a few words: "x=3, y=1", "(empty)".
 pub fn snapshot_store_text(snapshot: &Snapshot) -> String {
-    let Some(store) = KvStore::decode(&snapshot.data) else {
-        return String::from("(not a store)");
-    };
+    match KvStore::decode(&snapshot.data) {
+        Some(store) => store_text(&store, ", "),
+        None => String::from("(not a store)"),
+    }
+}
+
+/// A store's keys and values, `key=value` with `separator` between them (cut after about
+/// 200 bytes: more never fits), or "(empty)".
+pub fn store_text(store: &KvStore, separator: &str) -> String {
     let mut out = String::new();
     for (key, value) in store.entries() {
         if !out.is_empty() {
-            out.push_str(", ");
+            out.push_str(separator);
         }
         out.push_str(key);
         out.push('=');

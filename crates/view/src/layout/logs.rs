@@ -3,7 +3,7 @@
 //! server's key-value store.
 
 use super::*;
-use crate::stored::{snapshot_store_text, snapshot_text, Stored};
+use crate::stored::{snapshot_store_text, snapshot_text, store_text, Stored};
 
 /// Where the log panel's parts go for a canvas and cluster size.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -395,25 +395,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         }
         let kv_text = match view.sim.server(id).node {
             None => String::from("— lost in the crash"),
-            Some(_) => {
-                let mut out = String::new();
-                for (key, value) in view.sim.server(id).kv.entries() {
-                    if !out.is_empty() {
-                        out.push_str("  ");
-                    }
-                    out.push_str(key);
-                    out.push('=');
-                    out.push_str(value);
-                    if out.len() > 200 {
-                        break;
-                    }
-                }
-                if out.is_empty() {
-                    String::from("(empty)")
-                } else {
-                    out
-                }
-            }
+            Some(_) => store_text(&view.sim.server(id).kv, "  "),
         };
         let kv_size = 13.0 * s;
         let empty = kv_text.starts_with('(') || kv_text.starts_with('—');

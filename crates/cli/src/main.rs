@@ -677,7 +677,7 @@ fn run(
     write_outputs(&sim, history, trace)?;
     let mix = report.mix;
     say!(
-        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, aimed at elections {}, aimed at leaders {}, {} entries per append, {} clients{}",
+        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, freezes {}, aimed at elections {}, aimed at leaders {}, {} entries per append, {} clients{}",
         options.nodes,
         mix.link.loss,
         mix.link.duplicate,
@@ -688,6 +688,7 @@ fn run(
         mix.cuts,
         if mix.one_way { " (one-way too)" } else { "" },
         mix.partitions,
+        mix.freezes,
         mix.targeted,
         mix.strikes,
         mix.max_entries_per_append,

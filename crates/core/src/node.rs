@@ -569,6 +569,14 @@ impl<C: Clone> Node<C> {
             _ => 0,
         }
     }
+    /// The servers whose votes a candidate (or pre-candidate) holds, its own included; empty
+    /// in other roles. Which servers, not only how many, decide what a further grant does.
+    pub fn granted_votes(&self) -> crate::quorum::Voters {
+        match &self.role {
+            RoleState::PreCandidate { granted } | RoleState::Candidate { granted } => *granted,
+            _ => crate::quorum::Voters::default(),
+        }
+    }
     /// A leader's view of `peer`'s replication (Figure 2 `nextIndex`, `matchIndex`).
     pub fn progress(&self, peer: NodeId) -> Option<Progress> {
         match &self.role {

@@ -4,31 +4,45 @@
 //!
 //! # What is explored
 //!
-//! From a fresh cluster: deliver any in-flight message, deliver it and keep a copy
-//! (duplication), lose it, fire any non-leader's election timer, let a leader's heartbeat
-//! interval pass, propose a command to a leader, and crash-restart any server from its disk.
-//! [`Bounds`] keeps this finite: terms, proposals, restarts, messages in flight and log
-//! lengths are capped, and a state past a cap is not explored further.
+//! From a fresh cluster (or from [`Start::LearnerCaughtUp`]): deliver any in-flight message,
+//! deliver it and keep a copy (duplication), lose it (or every message to and from one
+//! server), fire any non-leader's election timer,
+//! let a leader's heartbeat interval pass, propose a command to a leader, ask a leader for a
+//! membership change from [`Bounds::changes`], and crash-restart any server from its disk.
+//! [`Bounds`] keeps this finite: terms, proposals, changes, restarts, messages in flight and
+//! log lengths are capped, and a state past a cap is not explored further.
+//!
+//! # Membership changes
+//!
+//! [`Bounds::erratum`] is the smallest space we know in which single-server changes lose a
+//! committed entry when a new leader changes the membership before committing an entry of
+//! its own term (Ongaro's 2015 raft-dev erratum, the `config-change-before-noop` bug). It
+//! needs two changes from leaders of different terms whose majorities do not overlap: four
+//! voters A–D, A in term 1 adds E (its majority: 3 of A–E), B in term 2 removes D (its
+//! majority: 2 of A–C). From three voters a change to four and back cannot do it — adding D
+//! to A–C and removing a server from A–D give majorities (3 of 4, 2 of 3) that always share
+//! a server — so [`Bounds::three_four_three`] is a check that correct Raft keeps every
+//! property along 3 → 4 → 3, not a bug hunt.
 //!
 //! # What a state is, for deduplication
 //!
 //! Two states are the same when everything that can change what happens next is the same:
-//! each node's term, vote, log, commit index, role, believed leader, vote count and (for a
-//! leader) each follower's `next_index` and `match_index`; each disk; the set of messages in
-//! flight; the budgets used; and the [`History`](crate::history::History). Left out, on
-//! purpose: election timers and the generator behind them (elections happen only through the
+//! each node's term, vote, log (and with it the configuration in effect), commit index,
+//! role, believed leader, the votes a candidate holds and (for a leader) each follower's
+//! `next_index` and `match_index`; each disk; the set of messages in flight; the budgets and
+//! changes used; and the [`History`](crate::history::History). Left out, on purpose:
+//! election timers and the generator behind them (elections happen only through the
 //! explicit timeout action, and PreVote and CheckQuorum — the only readers of elapsed time
 //! besides the timers — are off, as [`RaftModel::new`] asserts), and CheckQuorum's
-//! `recent_active` marks. A candidate's vote *count* stands for its set of voters, which is
-//! exact up to three servers (a candidate there holds only its own vote until it wins), so
-//! [`RaftModel::new`] allows no more.
+//! `recent_active` marks.
 //!
 //! Three reductions keep the space small without losing behaviour:
 //!
 //! - The network is a set, not a multiset: since any message may be delivered and kept, a
 //!   second copy of a message in flight adds no behaviour, only states.
 //! - Symmetry: servers start alike and Raft never breaks a tie by id, so states that differ
-//!   by a renaming of the servers share one fingerprint.
+//!   by a renaming of the servers share one fingerprint. Only for fresh starts without
+//!   changes: a change names servers, and [`Start::LearnerCaughtUp`] gives each a part.
 //! - Dead messages — responses the receiver must and always will ignore — leave flight at
 //!   once (see `is_dead`; each removal is checked against the real node).
 //!
@@ -38,21 +52,48 @@
 use crate::cluster::{describe_message, Cluster, Server};
 use crate::history::{self, Command, Invariant};
 use crate::safety;
-use river_core::{Body, BugSet, Message, NodeId, Payload, Ready, Role};
+use river_core::{Body, BugSet, Config, Membership, MembershipChange, Message, NodeId, Payload};
+use river_core::{Proposal, Ready, Role};
 use stateright::{Model, Property};
 use std::collections::hash_map::DefaultHasher;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// The largest cluster whose states the fingerprint identifies exactly (see the module docs).
+/// The largest cluster checked with symmetry reduction: the fingerprint tries every renaming,
+/// 3! = 6 of them.
 pub const MAX_MODEL_CLUSTER_SIZE: usize = 3;
+/// The most servers, spares included, of a model without symmetry reduction.
+pub const MAX_MODEL_SERVERS: usize = 5;
+/// A prelude that has not settled after this many deliveries is a bug in the prelude.
+const MAX_PRELUDE_DELIVERIES: usize = 100;
+
+/// Where exploration starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// Every server empty, in term 0.
+    Fresh,
+    /// A leads term 1 of the initial voters, and the first spare server is a learner that
+    /// holds the whole log: A added it, it caught up before the change committed, then the
+    /// change committed (so A has not promoted it yet). Where a membership change's story
+    /// begins; played on the real nodes by [`learner_start`].
+    LearnerCaughtUp,
+}
 
 /// Limits that keep the state space finite.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bounds {
-    /// Servers in the cluster, at most [`MAX_MODEL_CLUSTER_SIZE`].
+    /// Servers in the initial configuration, at most [`MAX_MODEL_CLUSTER_SIZE`] with
+    /// symmetry reduction (see [`Bounds::symmetric`]).
     pub cluster_size: usize,
+    /// Servers outside the initial configuration, with the next ids, waiting to be added;
+    /// at most [`MAX_MODEL_SERVERS`] servers in all.
+    pub spare_servers: usize,
+    /// Where exploration starts.
+    pub start: Start,
+    /// Membership changes a client may ask any leader for, each appended at most once, in
+    /// any order (a change the leader refuses is no step).
+    pub changes: Vec<MembershipChange>,
     /// No server's election timer fires once its term reaches this.
     pub max_term: u64,
     /// Client commands proposed over the whole run.
@@ -72,6 +113,17 @@ pub struct Bounds {
     pub duplicates: bool,
     /// Whether a leader's heartbeat interval may pass (it resends to every lagging follower).
     pub heartbeats: bool,
+    /// The servers whose election timers may fire; `None` for every server.
+    pub campaigners: Option<Vec<NodeId>>,
+    /// A link holds at most one message: a newer one from the same sender to the same
+    /// receiver replaces the older, which is lost (as the network may lose any message).
+    pub newest_per_link: bool,
+    /// Whether a server may be cut off for a moment: every message in flight to or from it
+    /// is lost at once (coarser than `drops`, which loses one message at a time).
+    pub cuts: bool,
+    /// Answers (to votes, appends, snapshots, reads) arrive the moment they are sent: a
+    /// request and its answer are one step, and an answer is never lost on its own.
+    pub answers_at_once: bool,
 }
 
 impl Bounds {
@@ -90,6 +142,13 @@ impl Bounds {
             drops: true,
             duplicates: true,
             heartbeats: true,
+            spare_servers: 0,
+            start: Start::Fresh,
+            changes: Vec::new(),
+            campaigners: None,
+            newest_per_link: false,
+            cuts: false,
+            answers_at_once: false,
         }
     }
 
@@ -105,6 +164,82 @@ impl Bounds {
             ..Bounds::small()
         }
     }
+
+    /// The 2015 erratum's space (see the module docs): four voters A–D, E a caught-up
+    /// learner of A's in term 1; a client may ask any leader to promote E and to remove D.
+    /// Only A and B campaign (elections up to term 3); logs of at most four entries; at most
+    /// four messages in flight (a leader of four peers broadcasts four), the newest on each
+    /// link, answered at once; a server may be cut off (its messages lost) but no single
+    /// message is lost or duplicated; no heartbeats, commands or crashes. About 1.6 million
+    /// distinct states; with every server campaigning it is several times larger than CI
+    /// can afford.
+    pub fn erratum() -> Bounds {
+        Bounds {
+            cluster_size: 4,
+            spare_servers: 1,
+            start: Start::LearnerCaughtUp,
+            changes: vec![
+                MembershipChange::Promote(NodeId(4)),
+                MembershipChange::Remove(NodeId(3)),
+            ],
+            max_term: 3,
+            max_proposals: 0,
+            max_restarts: 0,
+            max_in_flight: 4,
+            max_log_len: 4,
+            max_entries_per_append: 1,
+            drops: false,
+            duplicates: false,
+            heartbeats: false,
+            campaigners: Some(vec![NodeId(0), NodeId(1)]),
+            newest_per_link: true,
+            cuts: true,
+            answers_at_once: true,
+        }
+    }
+
+    /// The literal path, 3 → 4 → 3: voters A–C, D a caught-up learner of A's in
+    /// term 1; a client may ask any leader to promote D and to remove A (a leader that
+    /// removes itself steps down once the change commits); every server may campaign, and
+    /// three messages may be in flight. Otherwise as [`Bounds::erratum`].
+    pub fn three_four_three() -> Bounds {
+        Bounds {
+            cluster_size: 3,
+            changes: vec![
+                MembershipChange::Promote(NodeId(3)),
+                MembershipChange::Remove(NodeId(0)),
+            ],
+            max_in_flight: 3,
+            campaigners: None,
+            ..Bounds::erratum()
+        }
+    }
+
+    /// Whether states that differ by a renaming of the servers may share a fingerprint: only
+    /// when every server starts alike and no change names one.
+    pub fn symmetric(&self) -> bool {
+        self.spare_servers == 0 && self.start == Start::Fresh && self.changes.is_empty()
+    }
+
+    /// Servers in the model, spares included.
+    pub fn servers(&self) -> usize {
+        self.cluster_size + self.spare_servers
+    }
+
+    /// The configuration the client's changes lead to, applied in the order given, from the
+    /// one the run starts with.
+    pub fn final_membership(&self) -> Option<Membership> {
+        let voters: Vec<NodeId> = (0..self.cluster_size as u8).map(NodeId).collect();
+        let learners: Vec<NodeId> = match self.start {
+            Start::Fresh => Vec::new(),
+            Start::LearnerCaughtUp => vec![NodeId(self.cluster_size as u8)],
+        };
+        let mut membership = Membership::of(&voters, &learners);
+        for change in &self.changes {
+            membership = membership.apply(*change).ok()?;
+        }
+        Some(membership)
+    }
 }
 
 /// The model: a fresh cluster of real nodes with `bugs` switched on, explored within `bounds`.
@@ -119,9 +254,18 @@ pub struct RaftModel {
 impl RaftModel {
     /// A model of `bounds.cluster_size` servers running Raft with `bugs`.
     pub fn new(bounds: Bounds, bugs: BugSet) -> RaftModel {
+        let most = if bounds.symmetric() {
+            MAX_MODEL_CLUSTER_SIZE
+        } else {
+            MAX_MODEL_SERVERS
+        };
         assert!(
-            (1..=MAX_MODEL_CLUSTER_SIZE).contains(&bounds.cluster_size),
-            "the fingerprint is exact only for clusters of 1 to {MAX_MODEL_CLUSTER_SIZE}"
+            bounds.cluster_size >= 1 && bounds.servers() <= most,
+            "the model takes 1 to {most} servers here"
+        );
+        assert!(
+            bounds.start == Start::Fresh || bounds.spare_servers >= 1,
+            "a learner start needs a spare server"
         );
         assert!(
             bounds.max_entries_per_append >= 1,
@@ -136,7 +280,7 @@ impl RaftModel {
         model
     }
 
-    fn config(&self) -> river_core::Config {
+    fn config(&self) -> Config {
         Cluster::config(
             self.bounds.cluster_size,
             self.bugs,
@@ -162,6 +306,10 @@ pub enum Action {
     Propose(NodeId),
     /// Crash a server and restart it from its disk.
     Restart(NodeId),
+    /// A client asks a leader for a membership change.
+    Change(NodeId, MembershipChange),
+    /// Every message in flight to or from a server is lost.
+    Cut(NodeId),
 }
 
 impl fmt::Debug for Action {
@@ -170,18 +318,29 @@ impl fmt::Debug for Action {
             Action::Deliver(m) => write!(f, "deliver {}", describe_message(m)),
             Action::Duplicate(m) => write!(f, "deliver and keep {}", describe_message(m)),
             Action::Drop(m) => write!(f, "lose {}", describe_message(m)),
+            Action::Cut(n) => write!(f, "lose every message to and from {n}"),
             Action::Timeout(n) => write!(f, "election timeout on {n}"),
             Action::Heartbeat(n) => write!(f, "heartbeat interval on leader {n}"),
             Action::Propose(n) => write!(f, "client proposes to {n}"),
             Action::Restart(n) => write!(f, "crash and restart {n}"),
+            Action::Change(n, MembershipChange::AddLearner(id)) => {
+                write!(f, "client asks {n} to add {id} as a learner")
+            }
+            Action::Change(n, MembershipChange::Promote(id)) => {
+                write!(f, "client asks {n} to promote {id} to voter")
+            }
+            Action::Change(n, MembershipChange::Remove(id)) => {
+                write!(f, "client asks {n} to remove {id}")
+            }
         }
     }
 }
 
 /// A state of the model: a [`Cluster`] whose network is kept as a canonical set. Equality
 /// and hashing look only at what decides the future (see the module docs).
+/// The flag says whether symmetry reduction applies ([`Bounds::symmetric`]).
 #[derive(Clone)]
-pub struct ModelState(pub Cluster);
+pub struct ModelState(pub Cluster, bool);
 
 impl fmt::Debug for ModelState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -213,12 +372,16 @@ impl fmt::Debug for ModelState {
     }
 }
 
-/// A 64-bit fingerprint of what decides the future, the same for any two states that differ
-/// only by a renaming of the servers (symmetry reduction: the servers start alike and Raft
-/// never breaks ties by id, so a renamed state has renamed futures). It is the least of the
-/// fingerprints under every renaming.
-fn fingerprint(cluster: &Cluster) -> u64 {
+/// A 64-bit fingerprint of what decides the future. With `symmetric`, the same for any two
+/// states that differ only by a renaming of the servers (symmetry reduction: the servers
+/// start alike and Raft never breaks ties by id, so a renamed state has renamed futures): the
+/// least of the fingerprints under every renaming.
+fn fingerprint(cluster: &Cluster, symmetric: bool) -> u64 {
     let size = cluster.servers.len();
+    if !symmetric {
+        let identity: Vec<usize> = (0..size).collect();
+        return fingerprint_renamed(cluster, &identity);
+    }
     assert!(size <= MAX_MODEL_CLUSTER_SIZE, "too many renamings to try");
     let mut best = u64::MAX;
     let mut order: Vec<usize> = (0..size).collect();
@@ -242,11 +405,20 @@ fn for_each_permutation(items: &mut [usize], k: usize, visit: &mut impl FnMut(&[
 
 /// The fingerprint with server `order[new]` renamed to `new`.
 fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
-    let mut new_id = [0u8; MAX_MODEL_CLUSTER_SIZE];
+    let mut new_id = [0u8; MAX_MODEL_SERVERS];
     for (new, &old) in order.iter().enumerate() {
         new_id[old] = new as u8;
     }
     let rename = |id: NodeId| NodeId(new_id[id.index()]);
+    let rename_set = |set: river_core::Voters| {
+        let mut renamed = river_core::Voters::default();
+        for &old in order {
+            if set.contains(old) {
+                renamed.insert(new_id[old].into());
+            }
+        }
+        renamed
+    };
     let mut h = DefaultHasher::new();
     for &old in order {
         let Server { node, disk, .. } = &cluster.servers[old];
@@ -256,7 +428,7 @@ fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
         node.commit_index().hash(&mut h);
         node.role().hash(&mut h);
         node.leader().map(rename).hash(&mut h);
-        node.votes().hash(&mut h);
+        rename_set(node.granted_votes()).hash(&mut h);
         for &peer in order {
             let progress = node.progress(NodeId(peer as u8));
             progress.map(|p| (p.next_index, p.match_index)).hash(&mut h);
@@ -278,6 +450,7 @@ fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
     messages.hash(&mut h);
     cluster.proposals.hash(&mut h);
     cluster.restarts.hash(&mut h);
+    cluster.changes.hash(&mut h);
     let history = &cluster.history;
     for (term, leader) in &history.leaders {
         (term, rename(*leader)).hash(&mut h);
@@ -291,7 +464,7 @@ fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
 
 impl Hash for ModelState {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(fingerprint(&self.0));
+        state.write_u64(fingerprint(&self.0, self.1));
     }
 }
 
@@ -299,11 +472,45 @@ impl Hash for ModelState {
 /// itself places in fingerprints when it deduplicates.
 impl PartialEq for ModelState {
     fn eq(&self, other: &ModelState) -> bool {
-        fingerprint(&self.0) == fingerprint(&other.0)
+        fingerprint(&self.0, self.1) == fingerprint(&other.0, other.1)
     }
 }
 
 impl Eq for ModelState {}
+
+/// Delivers every answer in flight, oldest first, until none is left (answers beget requests
+/// only, so this ends).
+fn deliver_answers(cluster: &mut Cluster) {
+    while let Some(index) = cluster.network.iter().position(|m| is_answer(&m.body)) {
+        cluster.deliver(index, false);
+    }
+}
+
+/// Whether a message answers a request.
+fn is_answer(body: &Body<Command>) -> bool {
+    matches!(
+        body,
+        Body::RequestVoteResponse { .. }
+            | Body::AppendEntriesResponse { .. }
+            | Body::InstallSnapshotResponse { .. }
+            | Body::ReadIndexResponse { .. }
+    )
+}
+
+/// Keeps only the newest message of each link (the network is oldest first).
+fn keep_newest_per_link(network: &mut Vec<Message<Command>>) {
+    let mut k = network.len();
+    while k > 0 {
+        k -= 1;
+        let (from, to) = (network[k].from, network[k].to);
+        if network[k + 1..]
+            .iter()
+            .any(|m| (m.from, m.to) == (from, to))
+        {
+            network.remove(k);
+        }
+    }
+}
 
 /// Sorts the network into a canonical order and removes copies, so the actions of equal
 /// states come in the same order (stateright replays paths by action index).
@@ -355,7 +562,7 @@ fn assert_dead(cluster: &Cluster, m: &Message<Command>) {
         && ready.apply.is_none()
         && node.term() == server.node.term()
         && node.role() == server.node.role()
-        && node.votes() == server.node.votes()
+        && node.granted_votes() == server.node.granted_votes()
         && node.leader() == server.node.leader()
         && (0..cluster.servers.len()).all(|i| {
             let peer = NodeId(i as u8);
@@ -369,7 +576,11 @@ impl Model for RaftModel {
     type Action = Action;
 
     fn init_states(&self) -> Vec<ModelState> {
-        vec![ModelState(Cluster::new(&self.config()))]
+        let cluster = match self.bounds.start {
+            Start::Fresh => Cluster::with_spares(&self.config(), self.bounds.spare_servers),
+            Start::LearnerCaughtUp => learner_start(&self.config(), self.bounds.spare_servers),
+        };
+        vec![ModelState(cluster, self.bounds.symmetric())]
     }
 
     fn actions(&self, state: &ModelState, actions: &mut Vec<Action>) {
@@ -395,17 +606,33 @@ impl Model for RaftModel {
                 if cluster.proposals < self.bounds.max_proposals {
                     actions.push(Action::Propose(node.id()));
                 }
-            } else if node.term().0 < self.bounds.max_term {
+                for change in &self.bounds.changes {
+                    if !cluster.changes.contains(change) {
+                        actions.push(Action::Change(node.id(), *change));
+                    }
+                }
+            } else if node.term().0 < self.bounds.max_term
+                && self
+                    .bounds
+                    .campaigners
+                    .as_ref()
+                    .is_none_or(|c| c.contains(&node.id()))
+            {
                 actions.push(Action::Timeout(node.id()));
             }
             if cluster.restarts < self.bounds.max_restarts {
                 actions.push(Action::Restart(node.id()));
+            }
+            let id = node.id();
+            if self.bounds.cuts && cluster.network.iter().any(|m| m.from == id || m.to == id) {
+                actions.push(Action::Cut(id));
             }
         }
     }
 
     fn next_state(&self, state: &ModelState, action: Action) -> Option<ModelState> {
         let mut cluster = state.0.clone();
+        let mut appended = true;
         let position = |m: &Message<Command>| {
             cluster
                 .network
@@ -419,24 +646,45 @@ impl Model for RaftModel {
                 cluster.drop_message(index);
                 Ok(())
             }
+            Action::Cut(n) => {
+                cluster.network.retain(|m| m.from != n && m.to != n);
+                Ok(())
+            }
             action => {
                 let index = match &action {
                     Action::Deliver(m) | Action::Duplicate(m) => Some(position(m)),
                     _ => None,
                 };
-                catch_unwind(AssertUnwindSafe(|| match action {
-                    Action::Deliver(_) => cluster.deliver(index.unwrap_or_default(), false),
-                    Action::Duplicate(_) => cluster.deliver(index.unwrap_or_default(), true),
-                    Action::Timeout(n) => cluster.force_timeout(n),
-                    Action::Heartbeat(n) => cluster.heartbeat(n),
-                    Action::Propose(n) => {
-                        cluster.propose(n);
+                let answers_at_once = self.bounds.answers_at_once;
+                catch_unwind(AssertUnwindSafe(|| {
+                    match action {
+                        Action::Deliver(_) => cluster.deliver(index.unwrap_or_default(), false),
+                        Action::Duplicate(_) => cluster.deliver(index.unwrap_or_default(), true),
+                        Action::Timeout(n) => cluster.force_timeout(n),
+                        Action::Heartbeat(n) => cluster.heartbeat(n),
+                        Action::Propose(n) => {
+                            cluster.propose(n);
+                        }
+                        Action::Restart(n) => cluster.restart(n),
+                        Action::Change(n, change) => {
+                            appended = matches!(
+                                cluster.propose_membership(n, change),
+                                Ok(Proposal::Appended { .. })
+                            );
+                        }
+                        Action::Drop(_) | Action::Cut(_) => unreachable!("handled above"),
                     }
-                    Action::Restart(n) => cluster.restart(n),
-                    Action::Drop(_) => unreachable!("handled above"),
+                    if answers_at_once {
+                        deliver_answers(&mut cluster);
+                    }
                 }))
             }
         };
+        if !appended {
+            // The leader refused the change (one in flight, or none of its term committed
+            // yet): nothing happened, so this is no step.
+            return None;
+        }
         if let Err(payload) = outcome {
             let message = payload
                 .downcast_ref::<String>()
@@ -449,7 +697,7 @@ impl Model for RaftModel {
             panicked
                 .history
                 .record_violation(Invariant::NoPanic, message);
-            return Some(ModelState(panicked));
+            return Some(ModelState(panicked, state.1));
         }
         let dead: Vec<bool> = cluster
             .network
@@ -463,8 +711,11 @@ impl Model for RaftModel {
             let mut keep = dead.iter().map(|d| !d);
             cluster.network.retain(|_| keep.next().unwrap_or(true));
         }
+        if self.bounds.newest_per_link {
+            keep_newest_per_link(&mut cluster.network);
+        }
         canonicalize(&mut cluster.network);
-        Some(ModelState(cluster))
+        Some(ModelState(cluster, state.1))
     }
 
     fn within_boundary(&self, state: &ModelState) -> bool {
@@ -507,6 +758,20 @@ impl Model for RaftModel {
                 !s.0.history.committed.is_empty()
             }),
         ];
+        if !self.bounds.changes.is_empty() {
+            properties.push(Property::sometimes(
+                CHANGES_COMMITTED,
+                |model: &RaftModel, s: &ModelState| {
+                    let Some(last) = model.bounds.final_membership() else {
+                        return false;
+                    };
+                    s.0.history
+                        .committed
+                        .values()
+                        .any(|c| c.entry.payload == Payload::Membership(last))
+                },
+            ));
+        }
         if self.bounds.max_proposals > 0 {
             properties.push(Property::sometimes(
                 COMMAND_COMMITTED,
@@ -526,6 +791,67 @@ impl Model for RaftModel {
 pub const SOMETHING_COMMITTED: &str = "an entry is committed";
 /// The `sometimes` property that a client's command commits (when proposals are allowed).
 pub const COMMAND_COMMITTED: &str = "a client command is committed";
+/// The `sometimes` property that the configuration the client's changes lead to commits
+/// (when [`Bounds::changes`] are allowed).
+pub const CHANGES_COMMITTED: &str = "the changed configuration is committed";
+
+/// Plays [`Start::LearnerCaughtUp`] on real nodes: A campaigns and wins and its no-op
+/// commits; A adds the first spare as a learner, which catches up before the change commits
+/// (so A does not promote it: a change is in flight), then the change commits and a heartbeat
+/// tells everyone so. Every message is delivered, oldest first (those to and from the learner
+/// first), but the learner's answer to the heartbeat, which is lost; the result is checked,
+/// not assumed.
+pub fn learner_start(config: &Config, spares: usize) -> Cluster {
+    let mut cluster = Cluster::with_spares(config, spares);
+    let leader = NodeId(0);
+    let learner = NodeId(config.cluster_size as u8);
+    cluster.force_timeout(leader);
+    deliver_all(&mut cluster, |_| true);
+    let change = MembershipChange::AddLearner(learner);
+    let outcome = cluster.propose_membership(leader, change);
+    assert!(
+        matches!(outcome, Ok(Proposal::Appended { .. })),
+        "the leader adds the learner: {outcome:?}"
+    );
+    deliver_all(&mut cluster, |m| m.to == learner || m.from == learner);
+    deliver_all(&mut cluster, |_| true);
+    // A heartbeat tells every server that the change committed (so the next leader may
+    // change the membership again); the learner's answer is lost, or A would promote it.
+    cluster.heartbeat(leader);
+    deliver_all(&mut cluster, |m| m.from == leader);
+    cluster.network.retain(|m| m.from != learner);
+    deliver_all(&mut cluster, |_| true);
+    let a = &cluster.server(leader).node;
+    assert_eq!((a.role(), a.term().0), (Role::Leader, 1), "A leads term 1");
+    assert!(a.membership().is_learner(learner), "the spare is a learner");
+    assert_eq!(
+        a.commit_index().0,
+        2,
+        "the no-op and the learner's entry commit"
+    );
+    for server in &cluster.servers[..=learner.index()] {
+        let node = &server.node;
+        assert_eq!(
+            (node.log().entries(), node.commit_index()),
+            (a.log().entries(), a.commit_index()),
+            "{} holds the leader's log and knows it committed",
+            node.id()
+        );
+    }
+    cluster.changes.clear();
+    cluster
+}
+
+/// Delivers the oldest message in flight that `which` selects until none is left.
+fn deliver_all(cluster: &mut Cluster, which: impl Fn(&Message<Command>) -> bool) {
+    for _ in 0..MAX_PRELUDE_DELIVERIES {
+        match cluster.network.iter().position(&which) {
+            Some(index) => cluster.deliver(index, false),
+            None => return,
+        }
+    }
+    panic!("the prelude did not settle within {MAX_PRELUDE_DELIVERIES} deliveries");
+}
 
 fn holds(state: &ModelState, invariant: Invariant) -> bool {
     safety::check(&state.0, invariant).is_ok()

@@ -7,7 +7,7 @@
 
 use crate::history::{describe_entry, Command, History, Invariant};
 use river_core::{Body, BugSet, Config, Entry, Event, HardState, LogIndex, Message, Node};
-use river_core::{NodeId, Role};
+use river_core::{ChangeRefusal, MembershipChange, NodeId, Role};
 use river_core::{Proposal, Ready, Term, MAX_CLUSTER_SIZE};
 
 /// What stable storage holds for one server: exactly what its `Ready`s said to write.
@@ -52,13 +52,22 @@ pub struct Cluster {
     pub forged: u32,
     /// Messages refused so far (`Event::MessageRefused`).
     pub refused: u32,
+    /// Membership changes leaders appended at a client's request, in order (the leader's own
+    /// promotions of caught-up learners are not counted here).
+    pub changes: Vec<MembershipChange>,
 }
 
 impl Cluster {
     /// A fresh cluster of `template.cluster_size` servers with empty logs in term 0; each
     /// server gets `template` with its own id.
     pub fn new(template: &Config) -> Cluster {
-        let size = template.cluster_size;
+        Cluster::with_spares(template, 0)
+    }
+
+    /// A fresh cluster as [`Cluster::new`] makes it, plus `spares` servers with the next ids,
+    /// outside the configuration: they wait, empty, until a leader adds them (thesis §4.2.1).
+    pub fn with_spares(template: &Config, spares: usize) -> Cluster {
+        let size = template.cluster_size + spares;
         assert!(
             (1..=MAX_CLUSTER_SIZE).contains(&size),
             "cluster size {size} out of range"
@@ -86,6 +95,7 @@ impl Cluster {
             restarts: 0,
             forged: 0,
             refused: 0,
+            changes: Vec::new(),
         }
     }
 
@@ -161,6 +171,21 @@ impl Cluster {
         self.proposals += 1;
         let command: Command = self.proposals;
         let outcome = self.servers[node.index()].node.propose(command);
+        self.flush(node.index());
+        outcome
+    }
+
+    /// A client asks `node` to change the membership (thesis §4.2); an appended change is
+    /// recorded in [`Cluster::changes`].
+    pub fn propose_membership(
+        &mut self,
+        node: NodeId,
+        change: MembershipChange,
+    ) -> Result<Proposal, ChangeRefusal> {
+        let outcome = self.servers[node.index()].node.propose_membership(change);
+        if let Ok(Proposal::Appended { .. }) = outcome {
+            self.changes.push(change);
+        }
         self.flush(node.index());
         outcome
     }

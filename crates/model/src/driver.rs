@@ -106,8 +106,9 @@ pub struct Scenario {
 pub struct Failure {
     /// How many inputs had run, the breaking one included.
     pub step: usize,
-    /// The input after which the check failed.
-    pub input: Input,
+    /// The input after which the check failed (boxed: a forged message makes it large, and
+    /// a `Result` should stay small on the passing path).
+    pub input: Box<Input>,
     /// What broke.
     pub invariant: Invariant,
     /// In words.
@@ -239,7 +240,7 @@ pub fn run(scenario: &Scenario, bugs: BugSet) -> Result<Summary, Failure> {
             }
             safety::check(&cluster, invariant).map_err(|detail| Failure {
                 step: step + 1,
-                input: *input,
+                input: Box::new(*input),
                 invariant,
                 detail,
             })?;

@@ -158,14 +158,19 @@ impl History {
     }
 }
 
-/// An entry as a person reads it: `t2 noop`, `t1 #3`.
+/// An entry as a person reads it: `t2 noop`, `t1 #3`, `t1 config ABCD learning E`.
 pub fn describe_entry(entry: &Entry<Command>) -> String {
     match entry.payload {
         river_core::Payload::Noop => format!("t{} noop", entry.term),
         river_core::Payload::Command(c) => format!("t{} #{c}", entry.term),
         river_core::Payload::Membership(m) => {
             let voters: String = m.voters().map(|v| v.letter()).collect();
-            format!("t{} config {voters}", entry.term)
+            let learners: String = m.learners().map(|v| v.letter()).collect();
+            if learners.is_empty() {
+                format!("t{} config {voters}", entry.term)
+            } else {
+                format!("t{} config {voters} learning {learners}", entry.term)
+            }
         }
     }
 }

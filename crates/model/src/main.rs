@@ -5,6 +5,7 @@
 //! cargo run --release -p river-model -- --depth 20 --in-flight 3
 //! cargo run --release -p river-model -- --bug figure8-commit --max-term 4 --log-len 2 \
 //!     --proposals 0 --restarts 0
+//! cargo run --release -p river-model -- --bounds erratum --bug config-change-before-noop
 //! ```
 //!
 //! Prints the states explored, the depth reached and the time taken, then every
@@ -17,6 +18,9 @@ use std::time::Duration;
 
 const USAGE: &str = "\
 usage: river-model [options]
+  --bounds NAME           start from a named space, then apply the options below:
+                          small (default), four-terms, erratum (4 voters, a learner,
+                          promote and remove), three-four-three
   --depth N               longest path explored (default: the whole bounded space)
   --max-term N            highest term an election may reach (default 2)
   --proposals N           client commands over the run (default 1)
@@ -24,12 +28,15 @@ usage: river-model [options]
   --in-flight N           most distinct messages in flight (default 2)
   --log-len N             longest log explored (default 3)
   --entries-per-append N  entries per AppendEntries (default 1)
-  --nodes N               servers, 1 to 3 (default 3)
+  --nodes N               servers, 1 to 3 (default 3; only with --bounds small or
+                          four-terms)
   --no-drops              the network never loses a message
   --no-duplicates         the network never duplicates a message
   --no-heartbeats         leaders never resend on a heartbeat
-  --bug NAME              switch on a broken variant (repeatable): figure8-commit,
-                          forget-vote, no-up-to-date-check, stale-read
+  --everyone-campaigns    every server's election timer may fire (the erratum bounds
+                          let only A and B campaign)
+  --bug NAME              switch on a broken variant (repeatable), e.g. figure8-commit,
+                          forget-vote, no-up-to-date-check, config-change-before-noop
   --threads N             worker threads (default: all cores)
   --timeout-secs N        stop after N seconds
   --dfs                   depth first: little memory, long counterexamples
@@ -80,10 +87,22 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
             "--in-flight" => bounds.max_in_flight = number()? as usize,
             "--log-len" => bounds.max_log_len = number()? as usize,
             "--entries-per-append" => bounds.max_entries_per_append = number()?.max(1) as usize,
+            "--bounds" => {
+                let name = args.next().ok_or("--bounds needs a name")?;
+                bounds = match name.as_str() {
+                    "small" => Bounds::small(),
+                    "four-terms" => Bounds::four_terms(),
+                    "erratum" => Bounds::erratum(),
+                    "three-four-three" => Bounds::three_four_three(),
+                    _ => return Err(format!("no bounds named `{name}`")),
+                };
+            }
             "--nodes" => {
                 let nodes = number()? as usize;
-                if !(1..=checker::MAX_MODEL_CLUSTER_SIZE).contains(&nodes) {
-                    return Err(format!("--nodes {nodes}: the model supports 1 to 3"));
+                if !(1..=checker::MAX_MODEL_CLUSTER_SIZE).contains(&nodes) || !bounds.symmetric() {
+                    return Err(format!(
+                        "--nodes {nodes}: the model takes 1 to 3, and only for the small and four-terms bounds"
+                    ));
                 }
                 bounds.cluster_size = nodes;
             }
@@ -92,6 +111,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
             "--no-drops" => bounds.drops = false,
             "--no-duplicates" => bounds.duplicates = false,
             "--no-heartbeats" => bounds.heartbeats = false,
+            "--everyone-campaigns" => bounds.campaigners = None,
             "--dfs" => options.depth_first = true,
             "--keep-going" => options.stop_at_first_failure = false,
             "--bug" => {

@@ -211,7 +211,7 @@ describe('axe-core', () => {
     });
   }
 
-  test('no serious or critical violations with the help, the settings and a node menu open', async () => {
+  test('no serious or critical violations with the help, the settings, the election lab and a node menu open', async () => {
     const { page: p } = await page('?seed=1&projector');
     await p.evaluate(() => window.riverRaft.advance(2500));
     await p.locator('#help-button').click();
@@ -220,6 +220,10 @@ describe('axe-core', () => {
     await p.locator('#settings-button').click();
     assert.deepEqual(await violations(p), [], 'settings');
     await p.locator('#settings-button').click();
+    await p.locator('#lab-button').click();
+    await p.locator('#lab-dialog').waitFor({ state: 'visible' });
+    assert.deepEqual(await violations(p), [], 'election lab');
+    await p.keyboard.press('Escape');
     await p.keyboard.press('1');
     assert.ok(await p.locator('#node-menu').isVisible());
     assert.deepEqual(await violations(p), [], 'node menu');

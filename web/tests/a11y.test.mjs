@@ -247,11 +247,14 @@ describe('axe-core', () => {
       assert.deepEqual(await violations(p), [], dialog);
       await p.keyboard.press('Escape');
     }
-    // The message inspector, opened by a click on a message the pointer finds.
+    // The message inspector, opened by a click on a message the pointer finds: paused (the
+    // cluster kept running after the tour), with a message half way along its link.
     const m = await p.evaluate(() => {
+      window.riverRaft.pause();
       for (let k = 0; k < 5000; k++) {
         const s = window.riverRaft.state(), server = (id) => s.nodes.some((n) => n.id === id);
-        const flying = s.messages.find((x) => server(x.from) && server(x.to));
+        const half = (x) => (s.timeMs - x.sentMs) * 2 >= x.deliverMs - x.sentMs;
+        const flying = s.messages.find((x) => server(x.from) && server(x.to) && !x.held && half(x));
         if (flying) return flying;
         window.riverRaft.advance(1);
       }

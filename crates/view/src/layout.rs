@@ -9,7 +9,7 @@
 
 use crate::maths;
 use crate::narrate::{Ghost, Thrown};
-use crate::scene::{Align, Color, Dash, Font, Scene, Shape, Stroke, MONO_ADVANCE};
+use crate::scene::{Align, Color, Dash, Font, Scene, Shape, Stroke, MONO_ADVANCE, SANS_ADVANCE};
 use crate::theme;
 use crate::words::{char_count, fit, op_text, payload_text, speed_label, user_name};
 use alloc::format;
@@ -392,10 +392,13 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 (None, _) => String::from("idle"),
             },
         };
+        // The words stop short of the top server's letter, above the ring's centre.
+        let room = geo.centre.0 - 16.0 * s - label_x;
+        let chars = maths::floor(room / (11.0 * s * SANS_ADVANCE)).max(0.0) as usize;
         scene.push(text(
             label_x,
             y + 11.0 * s,
-            status,
+            fit(&status, chars),
             font(11.0 * s, false),
             theme::MUTED,
             Align::Left,

@@ -79,6 +79,9 @@ pub struct Font {
 /// Width of one character of the monospaced font, as a fraction of its size. The layout
 /// truncates commands with it, so long text never spills out of a log cell.
 pub const MONO_ADVANCE: f64 = 0.62;
+/// A sans-serif character's mean width, in ems: for "does this line fit", where a line may
+/// fall short rather than run into something.
+pub const SANS_ADVANCE: f64 = 0.56;
 
 /// One thing to paint.
 #[derive(Clone, Debug, PartialEq)]

@@ -34,8 +34,6 @@ const SNAPSHOT_COLUMNS: f64 = 2.0;
 /// The fewest entry columns a narrow panel keeps room for before it drops the role words and
 /// then the store column.
 const MIN_COLUMNS: f64 = 2.0;
-/// A sans-serif character's mean width, in ems (for "does this line fit": the legend).
-const SANS_ADVANCE: f64 = 0.56;
 
 impl LogGrid {
     /// The grid for `geo`'s log panel and `n` rows; with `snapshots`, two columns' width at

@@ -343,3 +343,27 @@ fn a_narrow_log_panel_gives_up_role_words_then_the_store_before_entries_overlap(
     assert!(!texts.iter().any(|t| t.starts_with("solid: committed")));
     assert!(!texts.contains(&"key-value store") && !texts.contains(&"(empty)"));
 }
+
+/// The user's words beside it stop short of the top server's letter, on any canvas.
+#[test]
+fn the_users_words_stop_short_of_the_top_servers_letter() {
+    let s = sim(5, 1);
+    for (width, height) in [(312.0, 186.0), (902.0, 496.0), (1400.0, 700.0)] {
+        let geo = Geometry::new(Viewport::new(width, height), 5);
+        let mut scene = Scene::default();
+        build(&mut scene, &geo, &view(&s));
+        let words = scene.shapes.iter().find_map(|shape| match shape {
+            Shape::Text { x, text, font, .. } if text.starts_with("click") => {
+                Some((*x, text.chars().count() as f64, font.size))
+            }
+            _ => None,
+        });
+        let (x, chars, size) = words.expect("the idle user says what to do");
+        let end = x + chars * size * crate::scene::SANS_ADVANCE;
+        assert!(
+            end < geo.centre.0 - 10.0 * geo.scale,
+            "{width}×{height}: ends at {end}, the letter at {}",
+            geo.centre.0
+        );
+    }
+}

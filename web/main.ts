@@ -36,7 +36,7 @@ type State = {
 type Controls = {
   paused: boolean; speed: number; speedLabel: string; partition: string; suggestion: string;
   maxCommandBytes: number; status: string; overlayWidth: number; overlayHeight: number;
-  broken: string[]; brokenText: string; projector: boolean; reducedMotion: boolean; scale: number;
+  broken: string[]; brokenText: string; brokenOff: string; projector: boolean; reducedMotion: boolean; scale: number;
 };
 type FeedLine = { timeMs: number; kind: string; text: string };
 /** An action as the handle reads it: its kind, then its arguments by name. */
@@ -80,6 +80,8 @@ const ui = {
   heal: $<HTMLButtonElement>('heal'),
   broken: $('broken'),
   brokenText: $('broken-text'),
+  brokenOff: $<HTMLButtonElement>('broken-off'),
+  bugsSummary: $('bugs-summary'),
   toursButton: $<HTMLButtonElement>('tours-button'),
   toursList: $('tours-list'),
   tourCard: $('tour-card'),
@@ -318,11 +320,13 @@ function fillTours(): void {
 /** The broken-Raft banner: shown while a broken variant runs, with a way to switch it off. */
 let brokenShown = '';
 function syncBroken(): void {
-  const text = (raft.controls() as Controls).brokenText;
+  const controls = raft.controls() as Controls;
+  const text = controls.brokenText;
   if (text === brokenShown) return;
   brokenShown = text;
   ui.broken.hidden = !text;
   ui.brokenText.textContent = text;
+  ui.brokenOff.textContent = controls.brokenOff;
 }
 
 function sync(bits: number): void {
@@ -333,7 +337,7 @@ function sync(bits: number): void {
   if (bits & CONTROLS) syncControls();
   if (menuNode && bits & (FEED | STATUS)) fillMenu(menuNode);
   if (bits & TIMELINE) syncTimeline();
-  if (bits & (STATUS | SETTINGS | STORY)) syncBroken();
+  if (bits & (STATUS | SETTINGS | STORY)) syncBugs();
   if (bits & LAB) lab?.sync();
 }
 
@@ -369,17 +373,31 @@ function openMenu(id: string, typeHere = true): void {
   ui.menuCommand.value = (raft.controls() as Controls).suggestion;
   labelRead();
   ui.menu.hidden = false;
-  const node = (raft.state() as State).nodes.find((n) => n.id === id);
-  const w = box.clientWidth, h = box.clientHeight;
-  const mw = ui.menu.offsetWidth, mh = ui.menu.offsetHeight;
-  let x = (node?.x ?? w / 2) + 48, y = (node?.y ?? h / 2) - 40;
-  if (x + mw > w - 8) x = (node?.x ?? w / 2) - 48 - mw;
-  ui.menu.style.left = `${Math.max(8, Math.min(x, w - mw - 8))}px`;
-  ui.menu.style.top = `${Math.max(8, Math.min(y, h - mh - 8))}px`;
+  placeMenu(id);
   if (typeHere) {
     ui.menuCommand.focus();
     ui.menuCommand.select();
   }
+}
+
+/** Puts the node menu beside its node inside the ring area, so it never covers the Logs
+ * panel: right of the node, else left, below or above, whichever covers the node least. */
+function placeMenu(id: string): void {
+  const node = (raft.state() as State).nodes.find((n) => n.id === id);
+  const c = raft.controls() as Controls;
+  const mw = ui.menu.offsetWidth, mh = ui.menu.offsetHeight;
+  // The ring area is the box's top-left part (the overlay canvas); the whole box if it is
+  // too small for the menu.
+  const w = c.overlayWidth >= mw + 16 ? c.overlayWidth : box.clientWidth;
+  const h = c.overlayHeight >= mh + 16 ? c.overlayHeight : box.clientHeight;
+  const nx = node?.x ?? w / 2, ny = node?.y ?? h / 2, r = 44;
+  const fit = ([x, y]: number[]) => [Math.max(8, Math.min(x, w - mw - 8)), Math.max(8, Math.min(y, h - mh - 8))];
+  const covers = ([x, y]: number[]) =>
+    Math.max(0, Math.min(x + mw, nx + r) - Math.max(x, nx - r)) * Math.max(0, Math.min(y + mh, ny + r) - Math.max(y, ny - r));
+  const places = [[nx + r, ny - 40], [nx - r - mw, ny - 40], [nx - mw / 2, ny + r], [nx - mw / 2, ny - r - mh]].map(fit);
+  const best = places.reduce((a, b) => (covers(b) < covers(a) ? b : a));
+  ui.menu.style.left = `${best[0]}px`;
+  ui.menu.style.top = `${best[1]}px`;
 }
 
 function closeMenu(): void {
@@ -551,10 +569,13 @@ ui.addServer.addEventListener('click', () => {
   if (refusal) notice(refusal);
   syncAll();
 });
-$('broken-off').addEventListener('click', () => {
+ui.brokenOff.addEventListener('click', () => {
+  const hadFocus = document.activeElement === ui.brokenOff;
   for (const name of (raft.controls() as Controls).broken) attempt({ do: 'bug', name, on: false });
   syncAll();
   syncBugs();
+  // The banner goes with its button: the keyboard goes on from where bugs are switched.
+  if (hadFocus) ui.bugsSummary.focus();
 });
 ui.tourContinue.addEventListener('click', () => tourMove('tour-continue'));
 ui.tourBack.addEventListener('click', () => tourMove('tour-back'));
@@ -622,6 +643,8 @@ document.addEventListener('keydown', (event) => {
   const key = event.key;
   // A focused slider keeps its arrow keys.
   if (target instanceof HTMLInputElement && key.startsWith('Arrow')) return;
+  // A focused switch (Break Raft on purpose) keeps Space: it flips the switch.
+  if (key === ' ' && target instanceof HTMLInputElement && target.type === 'checkbox') return;
   let handled = true;
   if (key === 'e' || key === 'E') ui.stepEvent.click();
   else if (key === 'b' || key === 'B' || key === 'ArrowLeft') ui.stepBack.click();
@@ -1008,8 +1031,12 @@ ui.safety.addEventListener('click', () => {
 
 // ----- the bugs panel -----
 
+let bugsShown = '';
 function syncBugs(): void {
   const bugs = raft.bugs() as BugInfo[];
+  const shown = bugs.map((b) => `${b.name}:${b.on}`).join(' ');
+  if (shown === bugsShown) return syncBroken();
+  bugsShown = shown;
   // The switches are rebuilt: the one that had the keyboard keeps it.
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.bug;
   for (const old of Array.from(ui.bugs.querySelectorAll('label'))) old.remove();
@@ -1031,16 +1058,13 @@ function syncBugs(): void {
   }
   syncBroken();
 }
-// Inside the settings form: the change stops here, before the form's listener for named settings.
 ui.bugs.addEventListener('change', (event) => {
   const el = event.target;
   if (!(el instanceof HTMLInputElement) || !el.dataset.bug) return;
-  event.stopPropagation();
-  $('settings-error').textContent = attempt({ do: 'bug', name: el.dataset.bug, on: el.checked });
+  $('bugs-error').textContent = attempt({ do: 'bug', name: el.dataset.bug, on: el.checked });
   syncBugs();
   syncAll();
 });
-$('settings-button').addEventListener('click', syncBugs);
 $('scenario-figure8').addEventListener('click', () => {
   $<HTMLTextAreaElement>('scenario-text').value = RiverRaft.builtIn('figure8') ?? '';
   $('scenario-error').textContent = '';
@@ -1066,7 +1090,7 @@ function fillMessage(): void {
   for (const b of buttons) b.disabled = !m;
   if (!m) {
     ui.msgTitle.textContent = `Message ${msgId ?? ''}`;
-    ui.msgWhy.textContent = 'It is no longer on the wire: it arrived or was lost.';
+    ui.msgWhy.textContent = raft.messageGone(msgId ?? -1);
     ui.msgFields.replaceChildren();
     return;
   }

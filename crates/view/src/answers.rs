@@ -550,6 +550,8 @@ pub struct Controls {
     /// How large the ring is drawn: 1.0 on a ring area 520 px across, more in the projector
     /// view.
     pub scale: f64,
+    /// What the banner's switch-off button says (it also ends a tour or scenario).
+    pub broken_off: String,
 }
 
 #[cfg(test)]

@@ -438,7 +438,7 @@ impl App {
         let s = &self.settings;
         self.feed.push(
             0,
-            FeedKind::Story,
+            FeedKind::Run,
             format!(
                 "A new cluster of {} with seed {}: every server starts as a follower in term 0",
                 if s.nodes == 1 {

@@ -28,6 +28,8 @@ pub enum FeedKind {
     Violation,
     /// Scenario progress.
     Story,
+    /// A new cluster starts: the line that separates one run from the one before.
+    Run,
 }
 
 impl FeedKind {
@@ -42,6 +44,7 @@ impl FeedKind {
             FeedKind::Warn => "warn",
             FeedKind::Violation => "violation",
             FeedKind::Story => "story",
+            FeedKind::Run => "run",
         }
     }
 }

@@ -8,7 +8,8 @@
 //! and the field itself (`5:fresh`), so no field needs escaping: the format and its version
 //! ([`FORMAT`]; a reader refuses any other), the display clock (the bits of its `f64`), the
 //! count of changes sent, then `fresh`, the settings' values in [`Setting::ALL`] order and
-//! the bugs switched on (names joined by commas), or `scenario`, its name and its text;
+//! the bugs switched on (names joined by commas), or `scenario`, its name and its text, or
+//! `tour`, its name and the step it was opened at;
 //! then per action its time in ms, the events processed before it, and the action itself:
 //! its name and its arguments ([`Action::name`]).
 
@@ -39,6 +40,14 @@ pub enum Head {
         name: String,
         /// Its text.
         text: String,
+    },
+    /// A guided tour opened at a step (1 is the first) and watched without acting on the
+    /// run: opening that step again is the same run, to the event.
+    Tour {
+        /// The tour's name.
+        name: String,
+        /// The step.
+        step: u64,
     },
 }
 
@@ -120,6 +129,11 @@ impl Journal {
                 field(name);
                 field(text);
             }
+            Head::Tour { name, step } => {
+                field("tour");
+                field(name);
+                field(&step.to_string());
+            }
         }
         for e in &self.entries {
             field(&e.time_ms.to_string());
@@ -184,9 +198,13 @@ pub fn read(text: &str) -> Result<Read, String> {
             name: fields.need()?.to_string(),
             text: fields.need()?.to_string(),
         },
+        "tour" => Head::Tour {
+            name: fields.need()?.to_string(),
+            step: fields.number()?,
+        },
         other => {
             return Err(format!(
-                "a journal begins 'fresh' or 'scenario', not '{}'",
+                "a journal begins 'fresh', 'scenario' or 'tour', not '{}'",
                 echo(other)
             ))
         }

@@ -19,9 +19,11 @@ use river_sim::view::{membership_text, names};
 use river_sim::Simulation;
 
 mod rollback;
+mod stale;
 mod status;
 pub use crate::feed::{Feed, FeedKind, MAX_PENDING_LINES};
 pub use rollback::{Thrown, MAX_THROWN, ROLLBACK_GATHER_MS};
+pub use stale::STALE_GATHER_MS;
 pub use status::status;
 
 /// The most lost messages animated at once.
@@ -30,6 +32,8 @@ pub const MAX_GHOSTS: usize = 64;
 const MAX_TRACKED_MESSAGES: usize = 1_024;
 /// The most client requests remembered (to name the op in replies).
 const MAX_TRACKED_REQUESTS: usize = 256;
+/// The most messages whose end (arrived or lost) is remembered, for their inspector.
+const MAX_FATES: usize = 256;
 /// How many characters of a command a sentence repeats.
 const COMMAND_CHARS: usize = 40;
 /// The most users whose last answer is remembered (the page draws fewer).
@@ -53,6 +57,17 @@ pub struct Ghost {
     pub end_ms: f64,
     /// Lost at the receiving end (link cut on arrival, receiver down) rather than on the way.
     pub at_end: bool,
+}
+
+/// What became of a message once it left the wire.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Fate {
+    /// When it arrived or was lost (simulated ms).
+    pub time_ms: u64,
+    /// Its receiver.
+    pub to: Endpoint,
+    /// Why it was lost; `None` when it arrived.
+    pub lost: Option<DropReason>,
 }
 
 /// A message on the wire, remembered until it arrives or is lost.
@@ -93,6 +108,8 @@ pub struct Narrator {
     committed: Option<Membership>,
     /// Rollbacks being gathered into one line, and thrown-away entries still drawn.
     rollbacks: rollback::Rollbacks,
+    /// Rejections of stale messages being gathered into one line per sender.
+    stale: stale::StaleMessages,
     /// Heartbeat rounds leaders started to confirm reads (ReadIndex, thesis §6.4) and have
     /// not yet seen a majority answer: (leader, round). The messages of these rounds are
     /// drawn and inspected as the reads' confirmation.
@@ -101,6 +118,8 @@ pub struct Narrator {
     reads: Vec<UserRead>,
     /// What each user heard last ("x = 3", "done"), by client id; `None` while waiting.
     pub heard: Vec<Option<String>>,
+    /// The latest messages to leave the wire, by id, oldest first.
+    fates: Vec<(u64, Fate)>,
 }
 
 impl Narrator {
@@ -143,7 +162,9 @@ impl Narrator {
                     });
                 }
                 TraceEvent::Deliver { id } => {
-                    self.take_wire(*id);
+                    if let Some(wire) = self.take_wire(*id) {
+                        self.ended(*id, t, wire.to, None);
+                    }
                 }
                 TraceEvent::Drop { id, reason } => {
                     if let Some(Wire {
@@ -154,6 +175,7 @@ impl Narrator {
                         ..
                     }) = self.take_wire(*id)
                     {
+                        self.ended(*id, t, to, Some(*reason));
                         if self.ghosts.len() >= MAX_GHOSTS {
                             self.ghosts.remove(0);
                         }
@@ -177,6 +199,10 @@ impl Narrator {
                 } => self
                     .rollbacks
                     .truncated(t, *node, *from, *removed, thrown_ms),
+                TraceEvent::Node {
+                    node,
+                    event: Event::StaleMessage { from, kind, term },
+                } => self.stale.rejected(t, *node, *from, *kind, *term),
                 TraceEvent::Node { node, event } => {
                     self.follow_reads(*node, event);
                     self.node_event(t, *node, event, sim, feed)
@@ -327,6 +353,9 @@ impl Narrator {
         }
         self.configuration_commits(records, sim, feed);
         self.rollbacks.tell(sim, feed);
+        let link = sim.config().link;
+        let spread = link.latency_max_ms.saturating_sub(link.latency_min_ms);
+        self.stale.tell(sim.now_ms(), spread, feed);
         self.rollbacks.remember(sim);
     }
 
@@ -406,6 +435,28 @@ impl Narrator {
             }
             self.heard[k] = what;
         }
+    }
+
+    /// Message `id` left the wire at `t`: it reached `to`, or was `lost`.
+    fn ended(&mut self, id: u64, t: u64, to: Endpoint, lost: Option<DropReason>) {
+        if self.fates.len() >= MAX_FATES {
+            self.fates.remove(0);
+        }
+        let fate = Fate {
+            time_ms: t,
+            to,
+            lost,
+        };
+        self.fates.push((id, fate));
+    }
+
+    /// What became of message `id`, if it left the wire lately.
+    pub fn fate(&self, id: u64) -> Option<Fate> {
+        self.fates
+            .iter()
+            .rev()
+            .find(|(m, _)| *m == id)
+            .map(|(_, f)| *f)
     }
 
     fn take_wire(&mut self, id: u64) -> Option<Wire> {
@@ -571,13 +622,6 @@ impl Narrator {
                 FeedKind::Violation,
                 format!("{n} and {other} both lead term {term}"),
             ),
-            Event::StaleMessage { from, kind, term } => (
-                FeedKind::Warn,
-                format!(
-                    "{n} rejected a stale {} from {from}: it speaks for term {term}, older than {n}'s",
-                    kind.name()
-                ),
-            ),
             Event::MessageRefused { from, kind, reason } => (
                 FeedKind::Warn,
                 format!(
@@ -671,7 +715,8 @@ impl Narrator {
             | Event::BecameFollower { .. }
             | Event::VoteReceived { .. }
             | Event::AppendRejected { .. }
-            | Event::Truncated { .. } => return,
+            | Event::Truncated { .. }
+            | Event::StaleMessage { .. } => return,
         };
         feed.push(t, kind, text);
     }

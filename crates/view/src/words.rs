@@ -44,6 +44,18 @@ pub fn payload_text(payload: &river_core::Payload<river_sim::kv::Command>) -> St
     }
 }
 
+/// Server letters as a sentence lists them: "A", "A and B", "A, B and C".
+pub fn letters_and(ids: &[river_core::NodeId]) -> String {
+    let mut out = String::new();
+    for (k, id) in ids.iter().enumerate() {
+        if k > 0 {
+            out.push_str(if k + 1 == ids.len() { " and " } else { ", " });
+        }
+        out.push(id.letter());
+    }
+    out
+}
+
 /// The name people see for client `id`: the first few are "User X", "User Y", …
 pub fn user_name(id: u32) -> String {
     const NAMES: [&str; 4] = ["X", "Y", "Z", "W"];

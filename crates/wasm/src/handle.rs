@@ -250,6 +250,13 @@ impl RiverRaft {
         ))
     }
 
+    /// What became of message `id` once it left the wire: arrived (where, when) or lost
+    /// (when, why), for its inspector.
+    #[wasm_bindgen(js_name = messageGone)]
+    pub fn message_gone(&self, id: f64) -> String {
+        self.page.borrow().app.message_gone(id)
+    }
+
     /// `[{ timeMs, kind, text }]`: the feed's new lines (and forgets them).
     #[wasm_bindgen(js_name = takeFeed)]
     pub fn take_feed(&self) -> JsValue {

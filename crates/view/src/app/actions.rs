@@ -241,7 +241,18 @@ impl App {
     }
 
     /// The run's journal as text, for [`App::replay`].
+    /// A tour watched without acting on the run is written as the tour opened at its
+    /// step, so a share link made during it reopens at that step and moment.
     pub fn journal(&self) -> String {
+        if let Some(story) = self.story.as_ref().filter(|s| s.guide.is_some()) {
+            if self.journal.entries.is_empty() {
+                let head = Head::Tour {
+                    name: story.name.clone(),
+                    step: story.player.tour_step().unwrap_or(0) as u64 + 1,
+                };
+                return Journal::new(head).encode(self.clock_ms, self.proposals);
+            }
+        }
         self.journal.encode(self.clock_ms, self.proposals)
     }
 
@@ -258,6 +269,7 @@ impl App {
                 self.start_again();
             }
             Head::Scenario { name, text } => self.load_scenario(&text, &name)?,
+            Head::Tour { name, step } => self.open_tour(&name, step as f64)?,
         }
         let moment = |app: &App| (app.tl.sim().now_ms(), app.tl.sim().stats.events);
         for e in &journal.entries {

@@ -5,6 +5,7 @@
 use super::*;
 use crate::action::MessageAction;
 use river_core::Bug;
+use river_sim::trace::DropReason;
 
 impl App {
     // ----- safety and bugs -----
@@ -15,21 +16,29 @@ impl App {
         answers::safety(&self.tl.sim)
     }
 
-    /// The core's deliberately broken variants, each with whether it is on.
+    /// The core's deliberately broken variants, each with whether it is on (in the
+    /// settings, or switched on by the scenario or tour that runs).
     pub fn bugs(&self) -> Vec<answers::BugAnswer> {
         let mut bugs = Vec::with_capacity(Bug::ALL.len());
         for bug in Bug::ALL {
             bugs.push(answers::BugAnswer {
                 name: bug.name(),
-                on: self.settings.raft.bugs.has(bug),
+                on: self.bug_on(bug),
                 about: bug.description(),
             });
         }
         bugs
     }
 
+    /// Whether the settings or the running servers use `bug`.
+    fn bug_on(&self, bug: Bug) -> bool {
+        self.settings.raft.bugs.has(bug) || self.tl.sim.config().raft.bugs.has(bug)
+    }
+
     /// Switches a broken variant on or off; the cluster starts afresh with it (a scenario
-    /// loaded afterwards runs with it too).
+    /// loaded afterwards runs with it too). Switching off a bug that a tour or scenario
+    /// switched on ends it: its remaining steps need the bug, so the fresh cluster runs
+    /// correct Raft without them.
     pub(super) fn switch_bug(&mut self, name: &str, on: bool) -> Result<(), String> {
         let bug = Bug::from_name(name).ok_or_else(|| {
             let mut known = String::new();
@@ -44,10 +53,34 @@ impl App {
                 echo(name)
             )
         })?;
-        if self.settings.raft.bugs.has(bug) != on {
-            self.settings.raft.bugs.set(bug, on);
-            self.start_again();
+        if self.bug_on(bug) == on && self.settings.raft.bugs.has(bug) == on {
+            return Ok(());
         }
+        self.settings.raft.bugs.set(bug, on);
+        let left = self.story.as_ref().map(|s| {
+            let what = if s.guide.is_some() {
+                "tour"
+            } else {
+                "scenario"
+            };
+            format!("The {what} '{}' ended: ", s.name)
+        });
+        self.start_again();
+        let now = if on { "is on" } else { "is off" };
+        self.feed.push(
+            0,
+            FeedKind::Story,
+            format!(
+                "{}{} {now}; this fresh cluster runs {}",
+                left.unwrap_or_default(),
+                bug.name(),
+                if self.tl.sim.config().raft.bugs.iter().next().is_some() {
+                    "Raft broken on purpose"
+                } else {
+                    "correct Raft"
+                }
+            ),
+        );
         Ok(())
     }
 
@@ -84,6 +117,34 @@ impl App {
         });
         self.overlay_wall_ms = f64::NEG_INFINITY;
         Ok(())
+    }
+
+    /// What became of message `id` once it left the wire, in words for its inspector:
+    /// where and when it arrived, or when and why it was lost.
+    pub fn message_gone(&self, id: f64) -> String {
+        let fate = (id >= 0.0 && id == maths::floor(id))
+            .then(|| self.narrator.fate(id as u64))
+            .flatten();
+        let Some(fate) = fate else {
+            return String::from("It is no longer on the wire.");
+        };
+        let to = answers::endpoint(fate.to);
+        let at = format!("{}.{:03} s", fate.time_ms / 1000, fate.time_ms % 1000);
+        match fate.lost {
+            None => format!("It arrived: {to} received it at {at}."),
+            Some(DropReason::LinkCut) => {
+                format!("It was lost at {at}: the link to {to} was cut, so {to} never received it.")
+            }
+            Some(DropReason::Lost) => format!(
+                "It was lost on the way at {at} (the network's message loss): {to} never received it."
+            ),
+            Some(DropReason::NodeDown) => {
+                format!("It was lost at {at}: {to} was down when it came.")
+            }
+            Some(DropReason::Dropped) => {
+                format!("You dropped it at {at}: {to} never received it.")
+            }
+        }
     }
 
     /// The message drawn nearest (x, y), if one is close enough to click: messages ride on

@@ -214,13 +214,23 @@ impl App {
             broken_text: match self.broken().as_slice() {
                 [] => String::new(),
                 names => format!(
-                    "Raft is broken: {}. This run breaks the algorithm on purpose; the safety badge shows what goes wrong.",
-                    names.join(", ")
+                    "Raft is broken: {}. {}; the safety badge shows what goes wrong.",
+                    names.join(", "),
+                    if self.story.is_some() && self.settings.raft.bugs.iter().next().is_none() {
+                        "The tour switched it on to show what goes wrong"
+                    } else {
+                        "This run breaks the algorithm on purpose"
+                    }
                 ),
             },
             projector: self.geometry.look.projector,
             reduced_motion: self.geometry.look.reduced_motion,
             scale: self.geometry.scale,
+            broken_off: String::from(if self.story.is_some() {
+                "Switch it off (ends the tour: fresh cluster)"
+            } else {
+                "Switch it off (fresh cluster)"
+            }),
         }
     }
 

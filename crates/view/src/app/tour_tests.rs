@@ -271,3 +271,91 @@ fn the_partition_tours_rollback_is_one_line_and_struck_through_for_a_moment() {
     assert!(struck(&base).is_empty());
     assert!(!base.texts().any(|t| t == "x=2"));
 }
+
+/// Raft broken by a tour is said on the banner, and its switch-off works: it ends the tour
+/// (whose remaining steps need the bug) and starts a fresh cluster running correct Raft.
+#[test]
+fn switching_off_a_bug_a_tour_switched_on_ends_the_tour_with_correct_raft() {
+    let mut a = app("");
+    open(&mut a, "figure8", 6.0).unwrap();
+    let controls = a.controls();
+    assert_eq!(controls.broken, ["figure8-commit"]);
+    assert!(
+        controls
+            .broken_text
+            .starts_with("Raft is broken: figure8-commit. The tour switched it on"),
+        "{}",
+        controls.broken_text
+    );
+    assert!(controls.broken_off.contains("ends the tour"));
+    let on: Vec<&str> = a.bugs().iter().filter(|b| b.on).map(|b| b.name).collect();
+    assert_eq!(on, ["figure8-commit"], "its switch shows it on");
+    a.take_feed();
+    a.done(Action::Bug {
+        name: "figure8-commit".into(),
+        on: false,
+    })
+    .unwrap();
+    assert_eq!(a.tour().state, "none");
+    assert!(a.controls().broken.is_empty());
+    assert!(a.controls().broken_text.is_empty());
+    assert!(a.sim().config().raft.bugs.iter().next().is_none());
+    assert!(a.bugs().iter().all(|b| !b.on));
+    let feed: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+    assert!(
+        feed.iter().any(|l| l
+            == "The tour 'figure8' ended: figure8-commit is off; this fresh cluster runs correct Raft"),
+        "{feed:#?}"
+    );
+}
+
+/// A journal (a share link) made during a tour reopens the tour at the same step and the
+/// same moment, to the event, also after Back; a tour someone acted in keeps its actions.
+#[test]
+fn a_journal_made_during_a_tour_reopens_at_the_same_step_and_moment() {
+    let mut a = app("");
+    open(&mut a, "partition", 2.0).unwrap();
+    to_pause(&mut a);
+    a.done(Action::TourContinue).unwrap();
+    a.advance(60.0).unwrap();
+    let check = |a: &App| {
+        let text = a.journal();
+        assert!(text.contains("4:tour9:partition"), "{text}");
+        let mut b = app("seed=5");
+        b.replay(&text).unwrap();
+        let (t, u) = (b.tour(), a.tour());
+        assert_eq!((t.name, t.step, t.state), (u.name, u.step, u.state));
+        assert_eq!(moment(&b), moment(a));
+        assert_eq!(b.state().digest, a.state().digest);
+        b
+    };
+    let b = check(&a);
+    assert_eq!((b.tour().step, b.tour().state), (3.0, "playing"));
+    to_pause(&mut a);
+    let b = check(&a);
+    assert_eq!((b.tour().step, b.tour().state), (3.0, "waiting"));
+    a.done(Action::TourBack).unwrap();
+    let b = check(&a);
+    assert_eq!(b.tour().step, 2.0);
+    // Acting on the run in a tour: the journal keeps what was done, as any scenario's.
+    a.cut("A", "B", false).unwrap();
+    assert!(!a.journal().contains("4:tour"));
+}
+
+/// The heal, as the feed tells it: a few lines, not one per stale heartbeat.
+#[test]
+fn the_heal_is_told_in_a_few_lines() {
+    let mut a = app("");
+    open(&mut a, "partition", 4.0).unwrap();
+    a.take_feed();
+    to_pause(&mut a);
+    let feed: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+    assert_eq!(
+        feed,
+        [
+            "Every link is restored",
+            "A stepped down: it saw the newer term 2",
+            "B, C, D and E each rejected a stale heartbeat from A: it speaks for term 1, older than theirs",
+        ]
+    );
+}

@@ -9,7 +9,7 @@
 //! one batch is counted, not named).
 
 use crate::feed::{Feed, FeedKind};
-use crate::words::{fit, payload_text, plural};
+use crate::words::{fit, letters_and, payload_text, plural};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -196,17 +196,7 @@ impl Rollbacks {
 
 /// "A and B threw away x=2 at index 3 to match leader C's log: it was never committed".
 fn rollback_text(g: &Gathering, sim: &Simulation) -> String {
-    let mut who = String::new();
-    for (k, id) in g.nodes.iter().enumerate() {
-        if k > 0 {
-            who.push_str(if k + 1 == g.nodes.len() {
-                " and "
-            } else {
-                ", "
-            });
-        }
-        who.push(id.letter());
-    }
+    let who = letters_and(&g.nodes);
     let one = g.count == 1;
     let what = match (g.labels.as_slice(), one) {
         ([label], true) => format!("{label} at index {}", g.index),

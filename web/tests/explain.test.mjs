@@ -144,6 +144,33 @@ describe('everything reachable', () => {
     await p.close();
   });
 
+  test('the header fits from a phone to a wide screen: every button inside the window, none over the name', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    for (const [width, height] of [[1920, 1080], [1280, 800], [1150, 800], [768, 1024], [390, 844]]) {
+      for (const projector of [false, true]) {
+        await p.setViewportSize({ width, height });
+        if (projector !== await p.evaluate(() => document.body.classList.contains('projector'))) await p.locator('#projector-button').click();
+        const seen = await p.evaluate(() => {
+          const box = (el) => { const r = el.getBoundingClientRect(); return { id: el.id || el.textContent, l: r.left, r: r.right, t: r.top, b: r.bottom }; };
+          return {
+            name: box(document.querySelector('.top h1')),
+            buttons: [...document.querySelectorAll('.top-actions > button, .top-actions > div > button')].map(box),
+            scroll: document.documentElement.scrollWidth,
+          };
+        });
+        const at = `${width}×${height}${projector ? ' projector' : ''}`;
+        assert.ok(seen.scroll <= width, `${at}: the page scrolls sideways (${seen.scroll} px)`);
+        for (const b of seen.buttons) {
+          assert.ok(b.l >= 0 && b.r <= width, `${at}: ${b.id} runs out of the window (${b.l}–${b.r})`);
+          const overName = b.l < seen.name.r && b.r > seen.name.l && b.t < seen.name.b && b.b > seen.name.t;
+          assert.ok(!overName, `${at}: ${b.id} covers the name`);
+        }
+      }
+    }
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   for (const [width, height] of [[1280, 800], [1366, 768]]) {
     test(`at ${width}×${height} Settings fits the window and scrolls within it`, async () => {
       const { page: p, errors } = await page('?seed=1');

@@ -275,7 +275,10 @@ impl Experiment {
         let mut draws = Rng::fork(config.seed, stream::FAULTS);
         let first_candidate = NodeId(draws.range_inclusive(0, self.config.nodes as u64 - 1) as u8);
         let phase = draws.range_inclusive(0, self.heartbeat_ms() - 1);
-        let mut simulation = Simulation::new(config).expect("validated in Experiment::new");
+        // Not `expect`: that would keep the error's `Debug` formatting in the page's wasm.
+        let Ok(mut simulation) = Simulation::new(config) else {
+            panic!("validated in Experiment::new")
+        };
         simulation.force_timeout(first_candidate);
         // A leader that a majority follows, at a moment `phase` into a heartbeat interval;
         // with sane settings the first try holds, and a later interval keeps the phase.

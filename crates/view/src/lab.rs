@@ -13,7 +13,7 @@ use crate::words::{self, echo};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use river_sim::elections::{cumulative, ExperimentConfig, Lab, Summary, Trial, NO_LEADER_LIMIT_MS};
+use river_sim::elections::{ExperimentConfig, Lab, Point, Trial, NO_LEADER_LIMIT_MS};
 use serde::Serialize;
 
 pub mod chart;
@@ -214,6 +214,14 @@ pub struct LabRun {
     labs: Vec<Lab>,
     /// Wall-clock ms spent on each range's trials so far.
     spent: Vec<f64>,
+    /// Each range's trials as (time without a leader, index), kept in order as they come
+    /// (a binary search per trial), so the chart and the quantiles never sort: the slice
+    /// sort's code cost the page about 10 KB of wasm before wasm-opt.
+    sorted: Vec<Vec<(u64, u32)>>,
+    /// Each range's trials with a split vote.
+    split: Vec<u32>,
+    /// Each range's trials with no leader within the limit.
+    no_leader: Vec<u32>,
     /// Where it stands.
     pub state: LabState,
     /// Why it failed.
@@ -231,6 +239,9 @@ impl LabRun {
         }
         Ok(LabRun {
             spent: alloc::vec![0.0; labs.len()],
+            sorted: alloc::vec![Vec::new(); labs.len()],
+            split: alloc::vec![0; labs.len()],
+            no_leader: alloc::vec![0; labs.len()],
             setup,
             labs,
             state: LabState::Running,
@@ -259,6 +270,14 @@ impl LabRun {
                 self.state = LabState::Failed;
                 break;
             }
+            let Some(&trial) = self.labs[k].trials().last() else {
+                break;
+            };
+            let key = (trial.downtime_ms, trial.index);
+            let sorted = &mut self.sorted[k];
+            sorted.insert(sorted.partition_point(|&e| e < key), key);
+            self.split[k] += u32::from(trial.had_split_vote());
+            self.no_leader[k] += u32::from(trial.no_leader());
             ran += 1;
             let t = now();
             self.spent[k] += t - last;
@@ -289,6 +308,45 @@ impl LabRun {
         Some((lab, trial))
     }
 
+    /// Range `k`'s distribution so far; `None` before its first trial.
+    pub fn summary(&self, k: usize) -> Option<Stats> {
+        let times = self.sorted.get(k)?;
+        let n = times.len() as u64;
+        // Nearest rank: the smallest time at or below which at least p% of trials fall.
+        let rank = |p: u64| times[((p * n).div_ceil(100).max(1) - 1) as usize].0;
+        (n > 0).then(|| Stats {
+            trials: n as u32,
+            split_vote_trials: self.split[k],
+            no_leader_trials: self.no_leader[k],
+            p50_ms: rank(50),
+            p90_ms: rank(90),
+            p99_ms: rank(99),
+            max_ms: times[times.len() - 1].0,
+        })
+    }
+
+    /// Range `k`'s cumulative distribution so far, as [`river_sim::elections::cumulative`]
+    /// gives it, from the trials kept in order.
+    pub fn cumulative(&self, k: usize) -> Vec<Point> {
+        let mut points: Vec<Point> = Vec::new();
+        let Some(times) = self.sorted.get(k) else {
+            return points;
+        };
+        let n = times.len() as f64;
+        for (at, &(downtime_ms, trial)) in times.iter().enumerate() {
+            let fraction = (at + 1) as f64 / n;
+            match points.last_mut() {
+                Some(last) if last.downtime_ms == downtime_ms => last.fraction = fraction,
+                _ => points.push(Point {
+                    downtime_ms,
+                    fraction,
+                    trial,
+                }),
+            }
+        }
+        points
+    }
+
     /// Trials run so far, all ranges together.
     pub fn done(&self) -> u32 {
         self.labs.iter().map(|l| l.trials().len() as u32).sum()
@@ -297,8 +355,8 @@ impl LabRun {
     /// The answer `riverRaft.labResults()` gives.
     pub fn answer(&self) -> LabAnswer {
         let mut ranges = Vec::with_capacity(self.labs.len());
-        for (k, lab) in self.labs.iter().enumerate() {
-            ranges.push(range_answer(k, self.setup.ranges[k], lab));
+        for k in 0..self.labs.len() {
+            ranges.push(self.range_answer(k));
         }
         LabAnswer {
             state: match self.state {
@@ -314,7 +372,7 @@ impl LabRun {
             latency_max: self.setup.latency_max_ms as f64,
             pre_vote: self.setup.pre_vote,
             seed: self.setup.seed as f64,
-            sentence: sentence(&self.setup, &self.labs),
+            sentence: sentence(self),
             error: self.error.clone(),
             ranges,
         }
@@ -409,34 +467,64 @@ pub struct RangeAnswer {
     pub points: Vec<[Number; 3]>,
 }
 
-fn range_answer(k: usize, range: (u64, u64), lab: &Lab) -> RangeAnswer {
-    let summary = lab.summary();
-    let q = |f: fn(&Summary) -> u64| summary.as_ref().map(|s| f(s) as f64);
-    let mut points = Vec::new();
-    for p in cumulative(lab.trials()) {
-        points.push([p.downtime_ms as f64, p.fraction, f64::from(p.trial)]);
+/// A range's distribution: the counts and the quantiles (nearest rank) of its times without
+/// a leader, in ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stats {
+    /// Trials run.
+    pub trials: u32,
+    /// Trials with at least one split vote.
+    pub split_vote_trials: u32,
+    /// Trials with no leader within the limit.
+    pub no_leader_trials: u32,
+    /// Median.
+    pub p50_ms: u64,
+    /// 90th percentile.
+    pub p90_ms: u64,
+    /// 99th percentile.
+    pub p99_ms: u64,
+    /// The longest.
+    pub max_ms: u64,
+}
+
+impl Stats {
+    /// The share of trials with a split vote, 0 to 1.
+    pub fn split_vote_fraction(&self) -> f64 {
+        f64::from(self.split_vote_trials) / f64::from(self.trials)
     }
-    RangeAnswer {
-        label: range_label(range),
-        timeout_min: range.0 as f64,
-        timeout_max: range.1 as f64,
-        color: theme::LAB_LINES[k % theme::LAB_LINES.len()],
-        dash: match LINE_DASHES[k % LINE_DASHES.len()] {
-            Dash::Solid => "solid",
-            Dash::Dashed => "dashed",
-            Dash::Dotted => "dotted",
-            Dash::DashDot => "dash-dot",
-            Dash::Long => "long",
-        },
-        trials: lab.trials().len() as f64,
-        split_vote_trials: summary.map_or(0.0, |s| f64::from(s.split_vote_trials)),
-        split_vote_fraction: summary.map_or(0.0, |s| s.split_vote_fraction()),
-        no_leader_trials: summary.map_or(0.0, |s| f64::from(s.no_leader_trials)),
-        p50: q(|s| s.p50_ms),
-        p90: q(|s| s.p90_ms),
-        p99: q(|s| s.p99_ms),
-        max: q(|s| s.max_ms),
-        points,
+}
+
+impl LabRun {
+    fn range_answer(&self, k: usize) -> RangeAnswer {
+        let range = self.setup.ranges[k];
+        let summary = self.summary(k);
+        let q = |f: fn(&Stats) -> u64| summary.as_ref().map(|s| f(s) as f64);
+        let mut points = Vec::new();
+        for p in self.cumulative(k) {
+            points.push([p.downtime_ms as f64, p.fraction, f64::from(p.trial)]);
+        }
+        RangeAnswer {
+            label: range_label(range),
+            timeout_min: range.0 as f64,
+            timeout_max: range.1 as f64,
+            color: theme::LAB_LINES[k % theme::LAB_LINES.len()],
+            dash: match LINE_DASHES[k % LINE_DASHES.len()] {
+                Dash::Solid => "solid",
+                Dash::Dashed => "dashed",
+                Dash::Dotted => "dotted",
+                Dash::DashDot => "dash-dot",
+                Dash::Long => "long",
+            },
+            trials: f64::from(summary.map_or(0, |s| s.trials)),
+            split_vote_trials: summary.map_or(0.0, |s| f64::from(s.split_vote_trials)),
+            split_vote_fraction: summary.map_or(0.0, |s| s.split_vote_fraction()),
+            no_leader_trials: summary.map_or(0.0, |s| f64::from(s.no_leader_trials)),
+            p50: q(|s| s.p50_ms),
+            p90: q(|s| s.p90_ms),
+            p99: q(|s| s.p99_ms),
+            max: q(|s| s.max_ms),
+            points,
+        }
     }
 }
 
@@ -474,12 +562,14 @@ pub fn count(n: u64) -> String {
 /// What the chart shows, in plain words, from the results: how to read it, then for each
 /// range the median and the share of trials with a split vote, then what the comparison
 /// of the narrowest and the widest range says. Empty before the first trial.
-pub fn sentence(setup: &LabSetup, labs: &[Lab]) -> String {
-    let summaries: Vec<(usize, Summary)> = labs
-        .iter()
-        .enumerate()
-        .filter_map(|(k, lab)| lab.summary().map(|s| (k, s)))
-        .collect();
+pub fn sentence(run: &LabRun) -> String {
+    let setup = &run.setup;
+    let mut summaries: Vec<(usize, Stats)> = Vec::new();
+    for k in 0..run.labs.len() {
+        if let Some(s) = run.summary(k) {
+            summaries.push((k, s));
+        }
+    }
     if summaries.is_empty() {
         return String::new();
     }

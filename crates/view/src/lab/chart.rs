@@ -9,7 +9,7 @@ use crate::theme;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use river_sim::elections::{cumulative, Point, NO_LEADER_LIMIT_MS};
+use river_sim::elections::{Point, NO_LEADER_LIMIT_MS};
 
 /// The legend's width, right of the plot, when the chart is wide enough for it.
 const LEGEND_W: f64 = 206.0;
@@ -120,8 +120,8 @@ fn nice_at_least(v: f64) -> f64 {
 pub fn lines(run: Option<&LabRun>) -> Vec<Vec<Point>> {
     let mut out = Vec::new();
     if let Some(run) = run {
-        for lab in run.labs() {
-            out.push(cumulative(lab.trials()));
+        for k in 0..run.labs().len() {
+            out.push(run.cumulative(k));
         }
     }
     out
@@ -354,7 +354,7 @@ fn legend(scene: &mut Scene, run: Option<&LabRun>, axes: &Axes, width: f64) {
         theme::INK,
         Align::Left,
     );
-    for (k, lab) in run.labs().iter().enumerate() {
+    for k in 0..run.labs().len() {
         let y = axes.top + 28.0 + k as f64 * 42.0;
         scene.push(Shape::Line {
             x1: x,
@@ -376,7 +376,7 @@ fn legend(scene: &mut Scene, run: Option<&LabRun>, axes: &Axes, width: f64) {
             theme::INK,
             Align::Left,
         );
-        let detail = match lab.summary() {
+        let detail = match run.summary(k) {
             Some(s) => format!(
                 "median {}{} · split {}",
                 if s.p50_ms >= NO_LEADER_LIMIT_MS {

@@ -565,6 +565,12 @@ pub struct Point {
 pub fn cumulative(trials: &[Trial]) -> Vec<Point> {
     let mut sorted: Vec<(u64, u32)> = trials.iter().map(|t| (t.downtime_ms, t.index)).collect();
     sorted.sort_unstable();
+    cumulative_of_sorted(&sorted)
+}
+
+/// [`cumulative`] of trials given as (time without a leader, index), already in increasing
+/// order (the page keeps them so as they come, and so never sorts).
+pub fn cumulative_of_sorted(sorted: &[(u64, u32)]) -> Vec<Point> {
     let n = sorted.len() as f64;
     let mut points: Vec<Point> = Vec::new();
     for (k, &(downtime_ms, trial)) in sorted.iter().enumerate() {

@@ -13,7 +13,9 @@ use crate::words::{self, echo};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use river_sim::elections::{ExperimentConfig, Lab, Point, Trial, NO_LEADER_LIMIT_MS};
+use river_sim::elections::{
+    cumulative_of_sorted, ExperimentConfig, Lab, Point, Trial, NO_LEADER_LIMIT_MS,
+};
 use serde::Serialize;
 
 pub mod chart;
@@ -328,23 +330,9 @@ impl LabRun {
     /// Range `k`'s cumulative distribution so far, as [`river_sim::elections::cumulative`]
     /// gives it, from the trials kept in order.
     pub fn cumulative(&self, k: usize) -> Vec<Point> {
-        let mut points: Vec<Point> = Vec::new();
-        let Some(times) = self.sorted.get(k) else {
-            return points;
-        };
-        let n = times.len() as f64;
-        for (at, &(downtime_ms, trial)) in times.iter().enumerate() {
-            let fraction = (at + 1) as f64 / n;
-            match points.last_mut() {
-                Some(last) if last.downtime_ms == downtime_ms => last.fraction = fraction,
-                _ => points.push(Point {
-                    downtime_ms,
-                    fraction,
-                    trial,
-                }),
-            }
-        }
-        points
+        self.sorted
+            .get(k)
+            .map_or_else(Vec::new, |sorted| cumulative_of_sorted(sorted))
     }
 
     /// Trials run so far, all ranges together.

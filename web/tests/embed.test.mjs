@@ -125,13 +125,17 @@ describe('embedding', () => {
     await frame.waitForFunction(() => window.riverRaft !== undefined, null, { timeout: 20_000 });
     await p.waitForTimeout(500);
     assert.equal((await frame.evaluate(() => window.riverRaft.state())).paused, true, 'out of view: paused');
+    const before = (await frame.evaluate(() => window.riverRaft.state())).timeMs;
     const hidden = await busy(p, 3000);
+    assert.equal((await frame.evaluate(() => window.riverRaft.state())).timeMs, before, 'out of view: the run does not move');
     await p.locator('#e').scrollIntoViewIfNeeded();
     await frame.waitForFunction(() => !window.riverRaft.state().paused, null, { timeout: 5000 });
     const seen = await busy(p, 3000);
     t.diagnostic(`main thread: ${hidden.toFixed(1)} ms/s out of view, ${seen.toFixed(1)} ms/s in view`);
-    assert.ok(hidden < 3, `out of view it costs ${hidden.toFixed(1)} ms/s`);
-    assert.ok(seen > hidden * 3, 'in view it runs (the measure can tell)');
+    // Milliseconds measured on a shared machine wander (npm run bench prints the figure the
+    // budget is about); what this test holds is the ratio: paused out of view, the page costs a
+    // small fraction of what the same page costs running in view, and never more than 10 ms/s.
+    assert.ok(hidden < Math.min(10, seen / 5), `out of view it costs ${hidden.toFixed(1)} ms/s against ${seen.toFixed(1)} in view`);
     await p.close();
   });
 });

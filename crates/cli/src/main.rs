@@ -533,7 +533,7 @@ fn check(
         })
         .sum();
     say!(
-        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, operations {}, violations {}, not converged {}, no leader {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; longest wait for a leader in the liveness window {} ms{}; {:.2} s wall, {:.0}x real time",
+        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, lease reads {}, snapshots installed {}, operations {}, violations {}, not converged {}, no leader {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; longest wait for a leader in the liveness window {} ms{}; {:.2} s wall, {:.0}x real time",
         checked.len(),
         sim_s,
         sum(|r| r.events),
@@ -542,6 +542,7 @@ fn check(
         sum(|r| r.membership_changes),
         sum(|r| r.transfers),
         sum(|r| r.read_index_reads),
+        sum(|r| r.lease_reads),
         sum(|r| r.snapshots_installed),
         sum(|r| r.operations as u64),
         violations,
@@ -700,7 +701,7 @@ fn run(
         }
     );
     say!(
-        "simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, operations {}, trace digest {:016x}; {:.3} s wall",
+        "simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, lease reads {}, snapshots installed {}, operations {}, trace digest {:016x}; {:.3} s wall",
         report.sim_ms as f64 / 1000.0,
         report.events,
         report.elections,
@@ -708,6 +709,7 @@ fn run(
         report.membership_changes,
         report.transfers,
         report.read_index_reads,
+        report.lease_reads,
         report.snapshots_installed,
         report.operations,
         report.trace_digest,
@@ -795,7 +797,7 @@ fn run_scenario(
     };
     write_outputs(&sim, history, trace)?;
     say!(
-        "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, snapshots installed {}, violations {}",
+        "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, lease reads {}, snapshots installed {}, violations {}",
         sim.now_ms() as f64 / 1000.0,
         sim.stats.events,
         sim.stats.elections,
@@ -803,6 +805,7 @@ fn run_scenario(
         sim.stats.membership_changes,
         sim.stats.transfers,
         sim.stats.read_index_reads,
+        sim.stats.lease_reads,
         sim.stats.snapshots_installed,
         sim.checker.violation_count()
     );

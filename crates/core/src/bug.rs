@@ -41,11 +41,15 @@ pub enum Bug {
     /// timeouts came out equal then time out together round after round: with no more than
     /// a majority up, every election splits the vote, and no leader is ever elected.
     ElectionTimerOnce,
+    /// Lease reads (thesis §6.4.1) that trust the full election timeout, as if every clock
+    /// ran at the same rate: where a follower's clock runs fast, it stops honouring the
+    /// lease (and votes for a new leader) while the old leader still serves reads locally.
+    LeaseWithoutDriftBound,
 }
 
 impl Bug {
     /// Every variant, in a fixed order.
-    pub const ALL: [Bug; 10] = [
+    pub const ALL: [Bug; 11] = [
         Bug::Figure8Commit,
         Bug::ForgetVote,
         Bug::NoUpToDateCheck,
@@ -56,6 +60,7 @@ impl Bug {
         Bug::CommitFromNextIndex,
         Bug::SnapshotKeepsConflictingLog,
         Bug::ElectionTimerOnce,
+        Bug::LeaseWithoutDriftBound,
     ];
 
     /// The name used on command lines, in URLs and in scenario files.
@@ -71,6 +76,7 @@ impl Bug {
             Bug::CommitFromNextIndex => "commit-from-next-index",
             Bug::SnapshotKeepsConflictingLog => "snapshot-keeps-conflicting-log",
             Bug::ElectionTimerOnce => "election-timer-once",
+            Bug::LeaseWithoutDriftBound => "lease-without-drift-bound",
         }
     }
 
@@ -94,6 +100,9 @@ impl Bug {
             }
             Bug::ElectionTimerOnce => {
                 "A server draws its random election timeout once, when it starts, instead of for every election, so two servers that drew the same timeout campaign together every time and, with only a majority up, split the vote forever: no leader (a liveness bug; every log stays safe)."
+            }
+            Bug::LeaseWithoutDriftBound => {
+                "A leader's read lease lasts a full election timeout as if clocks never drifted, so where followers' clocks run fast a new leader is elected while the old one still answers reads with stale values."
             }
             Bug::ConfigChangeBeforeNoop => {
                 "A new leader changes the membership before committing an entry of its own term, so two configurations from different terms can both win majorities and a committed entry is lost (the 2015 erratum)."

@@ -12,6 +12,10 @@ pub const MAX_CLUSTER_SIZE: usize = 15;
 /// batching; a bound keeps catch-up traffic visible and memory per message small).
 pub const DEFAULT_MAX_ENTRIES_PER_APPEND: usize = 64;
 
+/// The clock drift lease reads assume by default: another server's clock runs at most 10%
+/// faster than this one's (thesis §6.4.1 leaves the figure to the deployment).
+pub const DEFAULT_MAX_CLOCK_DRIFT_PERCENT: u64 = 10;
+
 /// How a node behaves. Times are in milliseconds of the caller's clock, advanced through
 /// [`crate::Node::tick`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +40,15 @@ pub struct Config {
     /// election timeout steps down; followers that hear from a leader ignore vote requests for
     /// that long (thesis §4.2.3).
     pub check_quorum: bool,
+    /// Lease reads (thesis §6.4.1): a leader serves a read at once, without a heartbeat
+    /// round, while a majority acknowledged a round it sent less than
+    /// [`Config::lease_ms`] ago; otherwise it falls back to ReadIndex. Needs CheckQuorum
+    /// (a follower then refuses votes for an election timeout after hearing its leader) and
+    /// clocks within `max_clock_drift_percent` of each other.
+    pub lease_reads: bool,
+    /// The clock-drift bound lease reads rely on: how much faster, in percent, another
+    /// server's clock may run than this one's. The lease is shortened by this ratio.
+    pub max_clock_drift_percent: u64,
     /// Upper bound on entries in one AppendEntries.
     pub max_entries_per_append: usize,
     /// The most snapshot bytes one InstallSnapshot carries (paper §7: snapshots travel in
@@ -76,6 +89,9 @@ pub enum ConfigError {
     MaxEntriesZero,
     /// An InstallSnapshot must be allowed to carry at least one byte.
     SnapshotChunkZero,
+    /// Lease reads without CheckQuorum: followers would vote for a new leader while the old
+    /// one's lease runs (thesis §6.4.1).
+    LeaseWithoutCheckQuorum,
 }
 
 impl fmt::Display for ConfigError {
@@ -107,6 +123,10 @@ impl fmt::Display for ConfigError {
             ConfigError::SnapshotChunkZero => {
                 write!(f, "an InstallSnapshot must carry at least one byte")
             }
+            ConfigError::LeaseWithoutCheckQuorum => write!(
+                f,
+                "lease reads need CheckQuorum: without it a follower may elect a new leader while the old one's lease runs"
+            ),
         }
     }
 }
@@ -123,6 +143,8 @@ impl Config {
             heartbeat_interval_ms: 50,
             pre_vote: false,
             check_quorum: false,
+            lease_reads: false,
+            max_clock_drift_percent: DEFAULT_MAX_CLOCK_DRIFT_PERCENT,
             max_entries_per_append: DEFAULT_MAX_ENTRIES_PER_APPEND,
             snapshot_chunk_bytes: crate::snapshot::DEFAULT_SNAPSHOT_CHUNK_BYTES,
             bugs: BugSet::NONE,
@@ -162,7 +184,21 @@ impl Config {
         if self.snapshot_chunk_bytes == 0 {
             return Err(ConfigError::SnapshotChunkZero);
         }
+        if self.lease_reads && !self.check_quorum {
+            return Err(ConfigError::LeaseWithoutCheckQuorum);
+        }
         Ok(())
+    }
+
+    /// How long a lease lasts on the leader's clock after the round that grants it was
+    /// sent (thesis §6.4.1): the shortest election timeout, divided by the drift bound
+    /// (`lease-without-drift-bound` forgets the division).
+    pub fn lease_ms(&self) -> u64 {
+        if self.bugs.has(crate::Bug::LeaseWithoutDriftBound) {
+            return self.election_timeout_min_ms;
+        }
+        let scaled = self.election_timeout_min_ms.saturating_mul(100);
+        scaled / 100u64.saturating_add(self.max_clock_drift_percent)
     }
 }
 

@@ -278,6 +278,12 @@ pub enum Event {
         /// The round.
         round: u64,
     },
+    /// A leader served a read at its commit index `index` within its lease, without a
+    /// heartbeat round (thesis §6.4.1).
+    LeaseRead {
+        /// The read index.
+        index: LogIndex,
+    },
     /// A follower sent a client's read to its leader for a read index (thesis §6.4).
     ReadForwarded {
         /// The leader asked.

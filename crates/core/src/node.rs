@@ -148,6 +148,11 @@ pub struct Node<C> {
     /// This round's randomized election timeout, drawn afresh at every reset (§5.2).
     pub(crate) election_timeout_ms: u64,
     pub(crate) heartbeat_elapsed_ms: u64,
+    /// Milliseconds this incarnation has run. With lease reads a server that restarts
+    /// refuses votes for an election timeout, as if it had just heard a leader: it may have
+    /// acknowledged a lease-granting round before it crashed (thesis §6.4.1). One that has
+    /// never left term 0 acknowledged nothing, so it starts past that wait.
+    uptime_ms: u64,
     rng: Rng,
     // Output awaiting the caller.
     pub(crate) messages: Vec<Message<C>>,
@@ -219,6 +224,11 @@ impl<C: Clone> Node<C> {
             election_elapsed_ms: 0,
             election_timeout_ms: 0,
             heartbeat_elapsed_ms: 0,
+            uptime_ms: if hard_state.term == Term(0) {
+                u64::MAX
+            } else {
+                0
+            },
             rng: Rng::new(seed),
             messages: Vec::new(),
             events: Vec::new(),
@@ -258,6 +268,7 @@ impl<C: Clone> Node<C> {
     /// acts through the same functions a message would.
     pub fn tick(&mut self, elapsed_ms: u64) {
         self.election_elapsed_ms = self.election_elapsed_ms.saturating_add(elapsed_ms);
+        self.uptime_ms = self.uptime_ms.saturating_add(elapsed_ms);
         self.tick_reads(elapsed_ms);
         if self.role.kind() == Role::Leader {
             self.heartbeat_elapsed_ms = self.heartbeat_elapsed_ms.saturating_add(elapsed_ms);
@@ -346,6 +357,7 @@ impl<C: Clone> Node<C> {
     pub(crate) fn append_membership(&mut self, next: Membership) -> LogIndex {
         let term = self.term;
         let before = self.membership;
+        self.void_read_lease();
         let index = self.append_own(Entry {
             term,
             payload: Payload::Membership(next),
@@ -721,6 +733,10 @@ impl<C: Clone> Node<C> {
     /// refuses PreVotes (thesis §9.6) and, under CheckQuorum, ignores RequestVotes that would
     /// depose a live leader (thesis §4.2.3).
     pub(crate) fn heard_from_leader_recently(&self) -> bool {
+        let timeout = self.config.election_timeout_min_ms;
+        if self.config.lease_reads && self.uptime_ms < timeout {
+            return true;
+        }
         match self.role {
             RoleState::Leader(_) => true,
             RoleState::Follower { leader: Some(_) } => {

@@ -10,6 +10,15 @@
 //! Rounds are numbered: every AppendEntries carries the leader's latest round and every reply
 //! echoes it, so an answer counts for a read only if it answers a message sent after the
 //! read's round began (a delayed reply to an older heartbeat proves nothing about now).
+//!
+//! Lease reads (thesis §6.4.1, `Config::lease_reads`): every broadcast starts a round, and
+//! the leader notes on its own clock when. Once a majority acknowledged a round sent at `t`,
+//! no majority can elect another leader before `t + lease_ms` on the leader's clock: under
+//! CheckQuorum each of those followers refuses votes for an election timeout of its own
+//! clock after hearing the round, and `lease_ms` shortens that timeout by the clock-drift
+//! bound. Within the lease a read is served at once at the commit index; outside it, through
+//! ReadIndex. A leadership transfer and a membership change void the lease (TimeoutNow's
+//! votes pass the followers' refusal, and a new configuration counts other majorities).
 
 use crate::bug::Bug;
 use crate::config::MAX_CLUSTER_SIZE;
@@ -25,6 +34,10 @@ use alloc::vec::Vec;
 /// The most reads one server keeps waiting at a time (its own and, at a leader, those
 /// followers forwarded); more are refused with [`Read::Busy`], so memory stays bounded.
 pub const MAX_PENDING_READS: usize = 1024;
+
+/// The most recent rounds whose send times a leader keeps for its lease; a majority that
+/// acknowledges only an older round grants no lease (the read goes through ReadIndex).
+pub const MAX_LEASE_ROUNDS: usize = 64;
 
 /// The caller's name for one read, echoed when the read may be served (or has failed).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -102,6 +115,13 @@ pub(crate) struct LeaderReads {
     pub acked: Vec<u64>,
     /// Reads not yet handed out, oldest first (so rounds never decrease along it).
     pub queue: VecDeque<LeaderRead>,
+    /// Milliseconds on this leader's clock since it took office (lease reads only).
+    pub clock_ms: u64,
+    /// Recent rounds and when, on `clock_ms`, each was sent; oldest first, at most
+    /// [`MAX_LEASE_ROUNDS`]. Rounds sent during a transfer are not kept.
+    pub sent: VecDeque<(u64, u64)>,
+    /// The lease runs while `clock_ms` is below this (0: no lease).
+    pub lease_until_ms: u64,
 }
 
 impl LeaderReads {
@@ -112,6 +132,9 @@ impl LeaderReads {
             round_wanted: false,
             acked: alloc::vec![0; MAX_CLUSTER_SIZE],
             queue: VecDeque::new(),
+            clock_ms: 0,
+            sent: VecDeque::new(),
+            lease_until_ms: 0,
         }
     }
 }
@@ -163,6 +186,25 @@ impl<C: Clone> Node<C> {
             age_ms: 0,
         };
         if let Some(index) = index {
+            if self.in_read_lease() {
+                self.events.push(Event::LeaseRead { index });
+                match requester {
+                    None => self.read_waits.push(ReadWait {
+                        id,
+                        index: Some(index),
+                        age_ms: 0,
+                    }),
+                    Some(follower) => self.send(
+                        follower,
+                        self.term,
+                        Body::ReadIndexResponse {
+                            id,
+                            read_index: Some(index),
+                        },
+                    ),
+                }
+                return Read::Pending;
+            }
             self.start_round_for(&mut read, index);
         }
         let RoleState::Leader(leader) = &mut self.role else {
@@ -213,11 +255,77 @@ impl<C: Clone> Node<C> {
 
     /// The number every AppendEntries leaving now carries; a broadcast a read waits for
     /// starts the next round first.
+    /// With lease reads every broadcast starts a round, and its send time is kept unless a
+    /// transfer runs.
     pub(crate) fn read_round_for_broadcast(&mut self) {
+        let lease = self.config.lease_reads;
         if let RoleState::Leader(leader) = &mut self.role {
-            if core::mem::take(&mut leader.reads.round_wanted) {
+            if core::mem::take(&mut leader.reads.round_wanted) || lease {
                 leader.reads.round += 1;
             }
+            if lease && leader.transfer.is_none() {
+                let reads = &mut leader.reads;
+                if reads.sent.len() == MAX_LEASE_ROUNDS {
+                    reads.sent.pop_front();
+                }
+                reads.sent.push_back((reads.round, reads.clock_ms));
+            }
+        }
+    }
+
+    /// Whether this leader is within its read lease (thesis §6.4.1).
+    fn in_read_lease(&self) -> bool {
+        match &self.role {
+            RoleState::Leader(leader) => {
+                self.config.lease_reads
+                    && leader.transfer.is_none()
+                    && leader.reads.clock_ms < leader.reads.lease_until_ms
+            }
+            _ => false,
+        }
+    }
+
+    /// Ends the lease and forgets the rounds sent so far: after a transfer began or the
+    /// configuration changed, only rounds sent from now on may grant a lease.
+    pub(crate) fn void_read_lease(&mut self) {
+        if let RoleState::Leader(leader) = &mut self.role {
+            leader.reads.lease_until_ms = 0;
+            leader.reads.sent.clear();
+        }
+    }
+
+    /// Extends the lease to the newest round a majority of the voters acknowledged: it
+    /// runs `lease_ms` from that round's send time.
+    fn extend_read_lease(&mut self) {
+        let me = self.config.id;
+        let lease_ms = self.config.lease_ms();
+        let membership = self.membership;
+        let RoleState::Leader(leader) = &mut self.role else {
+            return;
+        };
+        let reads = &mut leader.reads;
+        let mut rounds = [0u64; MAX_CLUSTER_SIZE];
+        let mut voters = 0;
+        for id in membership.voters() {
+            rounds[voters] = if id == me {
+                reads.round
+            } else {
+                reads.acked[id.index()]
+            };
+            voters += 1;
+        }
+        if voters == 0 {
+            return;
+        }
+        let rounds = &mut rounds[..voters];
+        rounds.sort_unstable_by(|a, b| b.cmp(a));
+        let majority_round = rounds[membership.quorum() - 1];
+        let Some(&(_, sent_ms)) = reads.sent.iter().find(|(r, _)| *r == majority_round) else {
+            return;
+        };
+        let until = sent_ms.saturating_add(lease_ms);
+        if until > reads.lease_until_ms {
+            reads.lease_until_ms = until;
         }
     }
 
@@ -232,6 +340,9 @@ impl<C: Clone> Node<C> {
         };
         if round > *acked && round <= leader.reads.round {
             *acked = round;
+            if self.config.lease_reads {
+                self.extend_read_lease();
+            }
             self.confirm_reads();
         }
     }
@@ -323,6 +434,9 @@ impl<C: Clone> Node<C> {
     /// Counts the reads' age; one that has waited an election timeout (the longest a correct
     /// leader needs for a round trip, by far) fails, at a leader and at a follower.
     pub(crate) fn tick_reads(&mut self, elapsed_ms: u64) {
+        if let RoleState::Leader(leader) = &mut self.role {
+            leader.reads.clock_ms = leader.reads.clock_ms.saturating_add(elapsed_ms);
+        }
         let limit = self.config.election_timeout_max_ms;
         let mut expired = Vec::new();
         self.read_waits.retain_mut(|w| {

@@ -36,3 +36,14 @@ fn read_without_heartbeat_history_is_not_linearizable() {
         assert!(!history_violated(name, BugSet::NONE), "{name}");
     }
 }
+
+/// A lease that forgets the clock-drift bound lets a leader cut off from fast-clocked
+/// followers return x=1 after x=2 completed: not linearizable. Correct Raft's shorter lease
+/// has run out, and the history stays linearizable.
+#[test]
+fn lease_without_drift_bound_history_is_not_linearizable() {
+    let name = "lease-without-drift-bound";
+    let bug = BugSet::NONE.with(Bug::LeaseWithoutDriftBound);
+    assert!(history_violated(name, bug));
+    assert!(!history_violated(name, BugSet::NONE));
+}

@@ -8,15 +8,25 @@
 use crate::history::{describe_entry, Command, History, Invariant};
 use river_core::{Body, BugSet, Config, Entry, Event, HardState, LogIndex, Message, Node};
 use river_core::{ChangeRefusal, MembershipChange, NodeId, Role};
-use river_core::{Proposal, Ready, Term, MAX_CLUSTER_SIZE};
+use river_core::{Proposal, Ready, Snapshot, Term, MAX_CLUSTER_SIZE};
 
 /// What stable storage holds for one server: exactly what its `Ready`s said to write.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Disk {
     /// Term and vote.
     pub hard_state: HardState,
-    /// The log, index 1 first.
+    /// The latest snapshot, if a node installed one (only forged messages bring one here:
+    /// the model never compacts).
+    pub snapshot: Option<Snapshot>,
+    /// The log after the snapshot (index 1 first without one).
     pub log: Vec<Entry<Command>>,
+}
+
+impl Disk {
+    /// The last index the stored snapshot covers, 0 without one.
+    fn snapshot_index(&self) -> u64 {
+        self.snapshot.as_ref().map_or(0, |s| s.index.0)
+    }
 }
 
 /// One server: the running node and its disk.
@@ -52,6 +62,8 @@ pub struct Cluster {
     pub forged: u32,
     /// Messages refused so far (`Event::MessageRefused`).
     pub refused: u32,
+    /// Snapshots nodes installed from a leader (only forged ones: the model never compacts).
+    pub snapshots_installed: u32,
     /// Membership changes leaders appended at a client's request, in order (the leader's own
     /// promotions of caught-up learners are not counted here).
     pub changes: Vec<MembershipChange>,
@@ -95,6 +107,7 @@ impl Cluster {
             restarts: 0,
             forged: 0,
             refused: 0,
+            snapshots_installed: 0,
             changes: Vec::new(),
         }
     }
@@ -198,10 +211,11 @@ impl Cluster {
         server.incarnation += 1;
         let config = server.node.config().clone();
         let disk = server.disk.clone();
-        server.node = Node::restart(
+        server.node = Node::restart_from_snapshot(
             config,
             seed(node, server.incarnation),
             disk.hard_state,
+            disk.snapshot,
             disk.log,
         )
         .expect("a config that built a node once is valid");
@@ -218,10 +232,28 @@ impl Cluster {
         if let Some(hard_state) = ready.hard_state {
             server.disk.hard_state = hard_state;
         }
+        if ready.install_snapshot {
+            self.snapshots_installed += 1;
+        }
+        if let Some(snapshot) = ready.snapshot.take() {
+            // The snapshot stands for every stored entry up to its index.
+            let covered = snapshot
+                .index
+                .0
+                .saturating_sub(server.disk.snapshot_index());
+            let log = &mut server.disk.log;
+            let drop = usize::try_from(covered).map_or(log.len(), |c| c.min(log.len()));
+            log.drain(..drop);
+            server.disk.snapshot = Some(snapshot);
+        }
         if let Some(from) = ready.persist_log_from {
             assert!(from.0 >= 1, "the log is stored from index 1");
+            let keep = from.0.saturating_sub(server.disk.snapshot_index() + 1);
             let log = server.node.log();
-            server.disk.log.truncate(from.0 as usize - 1);
+            server
+                .disk
+                .log
+                .truncate(usize::try_from(keep).unwrap_or(usize::MAX));
             server
                 .disk
                 .log

@@ -128,6 +128,8 @@ pub struct Summary {
     pub forged: u32,
     /// Messages refused.
     pub refused: u32,
+    /// Snapshots installed (from forged InstallSnapshot chunks).
+    pub snapshots_installed: u32,
 }
 
 impl Scenario {
@@ -252,5 +254,6 @@ pub fn run(scenario: &Scenario, bugs: BugSet) -> Result<Summary, Failure> {
         restarts: cluster.restarts,
         forged: cluster.forged,
         refused: cluster.refused,
+        snapshots_installed: cluster.snapshots_installed,
     })
 }

@@ -12,6 +12,8 @@ use river_core::{ReadId, RejectHint, Term, MAX_CLUSTER_SIZE};
 
 /// The most entries one forged AppendEntries carries.
 pub const MAX_FORGED_ENTRIES: usize = 4;
+/// The most bytes one forged InstallSnapshot chunk carries.
+pub const MAX_FORGED_CHUNK_BYTES: usize = 8;
 
 /// A number in a forged message, decoded from a raw `u64` so that most are near a
 /// reference (what a plausible message carries) and some are anything at all: the top byte
@@ -141,6 +143,34 @@ pub enum ForgedBody {
         /// Near the receiver's last index, if given.
         read_index: Option<Value>,
     },
+    /// One chunk of a snapshot (paper §7): any index (near the receiver's last, or past
+    /// anything), any term (near the message's, so it may mismatch the chunks before it),
+    /// any offset (near 0 and the few bytes a forged chunk carries, or anything), any
+    /// configuration, up to [`MAX_FORGED_CHUNK_BYTES`] bytes (none at all with `done`
+    /// included).
+    InstallSnapshot {
+        /// Near the receiver's last index.
+        last_included_index: Value,
+        /// Near the message's term.
+        last_included_term: Value,
+        /// Voter and learner bit masks, as for AppendEntries.
+        membership: (u16, u16),
+        /// Near 0.
+        offset: Value,
+        /// How many bytes, modulo `MAX_FORGED_CHUNK_BYTES + 1`.
+        bytes: u8,
+        /// The last chunk.
+        done: bool,
+    },
+    /// An answer to InstallSnapshot.
+    InstallSnapshotResponse {
+        /// Near the receiver's last index.
+        last_included_index: Value,
+        /// Near 0.
+        received: Value,
+        /// Installed.
+        done: bool,
+    },
 }
 
 /// One forged message and the node it is handed to.
@@ -243,6 +273,30 @@ impl Forgery {
             ForgedBody::ReadIndexResponse { id, read_index } => Body::ReadIndexResponse {
                 id: ReadId(id),
                 read_index: read_index.map(|i| i.index(receiver)),
+            },
+            ForgedBody::InstallSnapshot {
+                last_included_index,
+                last_included_term,
+                membership,
+                offset,
+                bytes,
+                done,
+            } => Body::InstallSnapshot {
+                last_included_index: last_included_index.index(receiver),
+                last_included_term: last_included_term.term(term),
+                membership: membership_of(membership),
+                offset: offset.resolve(MAX_NEAR_OFFSET as u64),
+                data: (0..bytes % (MAX_FORGED_CHUNK_BYTES as u8 + 1)).collect(),
+                done,
+            },
+            ForgedBody::InstallSnapshotResponse {
+                last_included_index,
+                received,
+                done,
+            } => Body::InstallSnapshotResponse {
+                last_included_index: last_included_index.index(receiver),
+                received: received.resolve(MAX_NEAR_OFFSET as u64),
+                done,
             },
         };
         Message {

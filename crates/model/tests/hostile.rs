@@ -16,7 +16,7 @@ use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner}
 use river_core::BugSet;
 use river_model::driver::{self, Input, Scenario};
 use river_model::forgery::{
-    ForgedBody, Forgery, Sender, Value, MAX_FORGED_ENTRIES, MAX_NEAR_OFFSET,
+    ForgedBody, Forgery, Sender, Value, MAX_FORGED_CHUNK_BYTES, MAX_FORGED_ENTRIES, MAX_NEAR_OFFSET,
 };
 
 /// Cases per property: a few seconds each in a test build.
@@ -54,6 +54,13 @@ fn body() -> impl Strategy<Value = ForgedBody> {
     // Now and then a configuration entry, of any voters and learners (mostly few ids).
     let configurations = prop_oneof![4 => Just(0u8), 1 => any::<u8>()];
     let membership = (any::<u16>(), any::<u16>()).prop_map(|(v, l)| (v & 0x1f, l & 0x3f));
+    // A snapshot's configuration: mostly the cluster's own three voters, sometimes any.
+    let snapshot_membership = prop_oneof![
+        3 => Just((0b111u16, 0u16)),
+        1 => (any::<u16>(), any::<u16>()).prop_map(|(v, l)| (v & 0x1f, l & 0x3f)),
+    ];
+    // Offsets: mostly 0 (a first chunk), sometimes anything near the few bytes sent.
+    let offset = prop_oneof![2 => Just(Value::near(-MAX_NEAR_OFFSET)), 1 => value()];
     let entries = (
         0..=MAX_FORGED_ENTRIES as u8,
         terms,
@@ -108,6 +115,31 @@ fn body() -> impl Strategy<Value = ForgedBody> {
         (0u64..4).prop_map(|id| ForgedBody::ReadIndex { id }),
         (0u64..4, prop::option::of(value()))
             .prop_map(|(id, read_index)| ForgedBody::ReadIndexResponse { id, read_index }),
+        // Snapshot chunks: offsets right or wrong, `done` with or without data, an index
+        // anywhere (past everything too), a term that may differ from the chunks before.
+        (
+            (value(), term_below(), snapshot_membership),
+            (offset, 0..=MAX_FORGED_CHUNK_BYTES as u8, any::<bool>())
+        )
+            .prop_map(
+                |((last_included_index, last_included_term, membership), (offset, bytes, done))| {
+                    ForgedBody::InstallSnapshot {
+                        last_included_index,
+                        last_included_term,
+                        membership,
+                        offset,
+                        bytes,
+                        done,
+                    }
+                }
+            ),
+        (value(), value(), any::<bool>()).prop_map(|(last_included_index, received, done)| {
+            ForgedBody::InstallSnapshotResponse {
+                last_included_index,
+                received,
+                done,
+            }
+        }),
     ]
 }
 
@@ -181,20 +213,24 @@ fn forged_messages_reach_deep_and_are_sometimes_refused() {
     let mut runner = TestRunner::deterministic();
     let strategy = scenario();
     let (mut forged, mut refused, mut elected, mut lone_leaders) = (0, 0, 0, 0);
+    let mut installed = 0;
     let runs = 300;
     for _ in 0..runs {
         let scenario = strategy.new_tree(&mut runner).unwrap().current();
         let summary = driver::run(&scenario, BugSet::NONE).expect("nodes survive forgeries");
         forged += summary.forged;
         refused += summary.refused;
+        installed += summary.snapshots_installed;
         elected += usize::from(summary.terms_with_leader > 0);
         let lone = driver::run(&scenario.lone(), BugSet::NONE).expect("a lone node survives");
         lone_leaders += usize::from(lone.terms_with_leader > 0);
     }
     println!(
         "of {runs} runs: {forged} forged messages, {refused} refused; \
-         {elected} elected a leader; {lone_leaders} lone nodes led (forged votes)"
+         {elected} elected a leader; {lone_leaders} lone nodes led (forged votes); \
+         {installed} forged snapshots installed"
     );
+    assert!(installed > 0, "forged snapshot chunks get installed");
     assert!(refused > forged / 20, "forgeries are refused");
     assert!(
         refused < forged * 3 / 5,

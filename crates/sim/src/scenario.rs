@@ -18,6 +18,10 @@ use river_core::{Bug, NodeId, Role, MAX_CLUSTER_SIZE};
 
 /// How long `wait leader` and `wait converged` wait when no `within` is given.
 pub const DEFAULT_WAIT_MS: u64 = 5_000;
+/// The slowest clock a `clock` line may set, in percent of real time.
+pub const MIN_CLOCK_PERCENT: u64 = 10;
+/// The fastest clock a `clock` line may set, in percent of real time.
+pub const MAX_CLOCK_PERCENT: u64 = 1_000;
 
 /// The partition story: a stale leader cut off in the minority, a new one, convergence.
 pub const PARTITION: &str = include_str!("../../../scenarios/partition.scenario");
@@ -717,6 +721,8 @@ impl Scenario {
                     | "clients"
                     | "entries-per-append"
                     | "reads"
+                    | "clock"
+                    | "clock-drift-bound"
                     | "snapshot-threshold"
                     | "snapshot-chunk"
             );
@@ -767,10 +773,28 @@ impl Scenario {
                 }
                 "clients" => clients = w.number("a client count")? as usize,
                 "reads" => {
-                    let name = w.next("'read-index' or 'log'")?;
+                    let name = w.next("'read-index', 'log' or 'lease'")?;
                     config.raft.reads = ReadPath::from_name(name).ok_or_else(|| {
-                        w.err(format!("reads are 'read-index' or 'log', not '{name}'"))
+                        w.err(format!(
+                            "reads are 'read-index', 'log' or 'lease', not '{name}'"
+                        ))
                     })?;
+                }
+                "clock" => {
+                    let id = p.node(&mut w)?;
+                    let percent = w.number("a rate in percent of real time")?;
+                    if !(MIN_CLOCK_PERCENT..=MAX_CLOCK_PERCENT).contains(&percent) {
+                        return Err(w.err(format!(
+                            "a clock runs at {MIN_CLOCK_PERCENT} to {MAX_CLOCK_PERCENT} percent of real time, not {percent}"
+                        )));
+                    }
+                    if config.clock_percent.len() <= id.index() {
+                        config.clock_percent.resize(id.index() + 1, 100);
+                    }
+                    config.clock_percent[id.index()] = percent;
+                }
+                "clock-drift-bound" => {
+                    config.raft.max_clock_drift_percent = w.number("a bound in percent")?
                 }
                 "entries-per-append" => {
                     config.raft.max_entries_per_append = w.number("a count")? as usize

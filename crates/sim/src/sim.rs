@@ -41,6 +41,8 @@ pub mod stream {
     pub const LIVENESS: u64 = 5;
     /// `river check`'s frozen servers: which, when, for how long.
     pub const FREEZES: u64 = 6;
+    /// `river check`'s clock rates (apart, so they reshuffle nothing else).
+    pub const CLOCKS: u64 = 7;
 }
 
 /// Raft settings shared by every server of a cluster.
@@ -67,6 +69,8 @@ pub struct RaftOptions {
     pub snapshot_chunk_bytes: usize,
     /// How a server serves a client's `get`.
     pub reads: ReadPath,
+    /// The clock drift lease reads assume (core `Config::max_clock_drift_percent`).
+    pub max_clock_drift_percent: u64,
 }
 
 /// How servers serve a client's `get`: both are linearizable.
@@ -78,17 +82,21 @@ pub enum ReadPath {
     ReadIndex,
     /// Through the log like a write (§8): the read is answered when its entry is applied.
     Log,
+    /// Lease reads (thesis §6.4.1, needs CheckQuorum): a leader within its lease serves at
+    /// once, without a heartbeat round; otherwise as ReadIndex.
+    Lease,
 }
 
 impl ReadPath {
     /// Both, in a fixed order.
-    pub const ALL: [ReadPath; 2] = [ReadPath::ReadIndex, ReadPath::Log];
+    pub const ALL: [ReadPath; 3] = [ReadPath::ReadIndex, ReadPath::Log, ReadPath::Lease];
 
     /// The name used in scenario files and on command lines.
     pub fn name(self) -> &'static str {
         match self {
             ReadPath::ReadIndex => "read-index",
             ReadPath::Log => "log",
+            ReadPath::Lease => "lease",
         }
     }
 
@@ -110,6 +118,7 @@ impl Default for RaftOptions {
             bugs: BugSet::NONE,
             max_entries_per_append: c.max_entries_per_append,
             reads: ReadPath::ReadIndex,
+            max_clock_drift_percent: c.max_clock_drift_percent,
             snapshot_threshold: 0,
             snapshot_chunk_bytes: c.snapshot_chunk_bytes,
         }
@@ -137,6 +146,9 @@ pub struct SimConfig {
     /// (thesis §6.3). Off is a deliberately broken store for tests: every copy of a request
     /// that reaches the log takes effect.
     pub client_sessions: bool,
+    /// How fast each server's clock runs, in percent of simulated time, by id (100 when
+    /// missing): a server at 150 counts 150 ms of timers for every 100 ms that pass.
+    pub clock_percent: Vec<u64>,
 }
 
 impl SimConfig {
@@ -150,7 +162,13 @@ impl SimConfig {
             client_timeout_ms: 1_000,
             client_retry_ms: 250,
             client_sessions: true,
+            clock_percent: Vec::new(),
         }
+    }
+
+    /// How fast server `id`'s clock runs, in percent of simulated time.
+    pub fn clock_of(&self, id: NodeId) -> u64 {
+        self.clock_percent.get(id.index()).copied().unwrap_or(100)
     }
 
     /// The core configuration of server `id`.
@@ -164,11 +182,17 @@ impl SimConfig {
         c.bugs = self.raft.bugs;
         c.max_entries_per_append = self.raft.max_entries_per_append;
         c.snapshot_chunk_bytes = self.raft.snapshot_chunk_bytes;
+        c.lease_reads = self.raft.reads == ReadPath::Lease;
+        c.max_clock_drift_percent = self.raft.max_clock_drift_percent;
         c
     }
 
-    /// Checks the configuration, with the core's own rules.
+    /// Checks the configuration, with the core's own rules; a clock must run.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        assert!(
+            self.clock_percent.iter().all(|&p| p > 0),
+            "a clock rate is positive"
+        );
         self.node_config(NodeId(0)).validate()
     }
 }
@@ -230,6 +254,8 @@ pub struct Server {
     pub(crate) timer_at_ms: u64,
     /// When the node was last told about time.
     pub(crate) ticked_ms: u64,
+    /// How fast its clock runs, in percent of simulated time (100: exactly).
+    pub clock_percent: u64,
     pub(crate) rng: Rng,
     /// Removed from the cluster and shut down for good (thesis §4.2.2): never restarted.
     pub retired: bool,
@@ -271,8 +297,11 @@ pub struct Stats {
     pub membership_changes: u64,
     /// Leadership transfers that ended with their target elected (thesis §3.10).
     pub transfers: u64,
-    /// Reads served through ReadIndex, without a log entry (thesis §6.4).
+    /// Reads served without a log entry: through ReadIndex (thesis §6.4) or a lease.
     pub read_index_reads: u64,
+    /// Reads a leader granted within its lease, without a heartbeat round (thesis §6.4.1):
+    /// its own and those followers forwarded (most of them then counted above too).
+    pub lease_reads: u64,
     /// Snapshots servers took of their own state machine (log compaction).
     pub snapshots_taken: u64,
     /// Snapshots followers installed from their leader.
@@ -328,6 +357,25 @@ impl Server {
     pub fn acts(&self) -> bool {
         self.node.is_some() && self.frozen_since_ms.is_none()
     }
+
+    /// The milliseconds its clock counts between the last tick and `now` (simulated). Whole
+    /// readings of one scaled clock are subtracted, so rounding never accumulates.
+    fn local_ms(&self, now: u64) -> u64 {
+        let reading = |t: u64| (u128::from(t) * u128::from(self.clock_percent) / 100) as u64;
+        reading(now) - reading(self.ticked_ms)
+    }
+
+    /// The simulated milliseconds its clock takes to count `local_ms` (at least 1).
+    fn real_ms(&self, local_ms: u64) -> u64 {
+        real_ms(self.clock_percent, local_ms)
+    }
+}
+
+/// The simulated milliseconds a clock running at `clock_percent` takes to count `local_ms`
+/// (at least 1).
+fn real_ms(clock_percent: u64, local_ms: u64) -> u64 {
+    let real = (u128::from(local_ms) * 100).div_ceil(u128::from(clock_percent));
+    u64::try_from(real).unwrap_or(u64::MAX).max(1)
 }
 
 impl Simulation {
@@ -342,12 +390,13 @@ impl Simulation {
                     panic!("validated above")
                 };
                 Server {
-                    timer_at_ms: node.ms_until_next_timer(),
+                    timer_at_ms: real_ms(config.clock_of(id), node.ms_until_next_timer()),
                     node: Some(node),
                     disk: Disk::default(),
                     kv: KvStore::new(config.client_sessions),
                     waiting: VecMap::new(),
                     ticked_ms: 0,
+                    clock_percent: config.clock_of(id),
                     rng,
                     retired: false,
                     reads: VecMap::new(),
@@ -530,11 +579,12 @@ impl Simulation {
     fn fire_timer(&mut self, i: usize) {
         let now = self.now_ms;
         let server = &mut self.servers[i];
+        let elapsed = server.local_ms(now);
         let node = server
             .node
             .as_mut()
             .expect("timers only for running servers");
-        node.tick(now - server.ticked_ms);
+        node.tick(elapsed);
         server.ticked_ms = now;
         self.trace.record(
             now,
@@ -549,8 +599,9 @@ impl Simulation {
     fn catch_up(&mut self, i: usize) {
         let now = self.now_ms;
         let server = &mut self.servers[i];
+        let elapsed = server.local_ms(now);
         if let Some(node) = server.node.as_mut() {
-            node.tick(now - server.ticked_ms);
+            node.tick(elapsed);
             server.ticked_ms = now;
         }
     }
@@ -594,6 +645,7 @@ impl Simulation {
                     }
                 }
                 Event::SnapshotInstalled { .. } => self.stats.snapshots_installed += 1,
+                Event::LeaseRead { .. } => self.stats.lease_reads += 1,
                 Event::SnapshotTaken { .. } => self.stats.snapshots_taken += 1,
                 Event::MembershipChanged { .. } if leading => self.stats.membership_changes += 1,
                 // A campaign TimeoutNow started; it is a transfer if the campaign wins.
@@ -630,7 +682,7 @@ impl Simulation {
         }
         let server = &mut self.servers[i];
         let node = server.node.as_ref().expect("running");
-        server.timer_at_ms = now + node.ms_until_next_timer().max(1);
+        server.timer_at_ms = now + server.real_ms(node.ms_until_next_timer());
         let before = self.checker.violation_count();
         self.checker.observe(
             now,
@@ -884,7 +936,9 @@ impl Simulation {
             SessionState::Superseded => return,
             SessionState::New => {}
         }
-        if let (Op::Get { key }, ReadPath::ReadIndex) = (&op, self.config.raft.reads) {
+        if let (Op::Get { key }, ReadPath::ReadIndex | ReadPath::Lease) =
+            (&op, self.config.raft.reads)
+        {
             return self.read_index(i, client, seq, key.clone());
         }
         let node = server.node.as_mut().expect("running");
@@ -1101,7 +1155,7 @@ impl Simulation {
             .as_ref()
             .and_then(|s| KvStore::decode(&s.data))
             .unwrap_or_else(|| KvStore::new(sessions));
-        server.timer_at_ms = now + node.ms_until_next_timer().max(1);
+        server.timer_at_ms = now + server.real_ms(node.ms_until_next_timer());
         server.ticked_ms = now;
         server.node = Some(node);
         let disk = &self.servers[id.index()].disk;
@@ -1127,12 +1181,14 @@ impl Simulation {
             panic!("validated at start")
         };
         self.servers.push(Server {
-            timer_at_ms: self.now_ms + node.ms_until_next_timer().max(1),
+            timer_at_ms: self.now_ms
+                + real_ms(self.config.clock_of(id), node.ms_until_next_timer()),
             node: Some(node),
             disk: Disk::default(),
             kv: KvStore::new(self.config.client_sessions),
             waiting: VecMap::new(),
             ticked_ms: self.now_ms,
+            clock_percent: self.config.clock_of(id),
             rng,
             retired: false,
             reads: VecMap::new(),

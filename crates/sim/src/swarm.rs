@@ -11,7 +11,7 @@
 
 use crate::checker::Violation;
 use crate::network::LinkParams;
-use crate::sim::{stream, RaftOptions, SimConfig, Simulation};
+use crate::sim::{stream, RaftOptions, ReadPath, SimConfig, Simulation};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -184,8 +184,10 @@ pub struct RunReport {
     pub membership_changes: u64,
     /// Leadership transfers that ended with their target elected (thesis §3.10).
     pub transfers: u64,
-    /// Reads served through ReadIndex (thesis §6.4).
+    /// Reads served without a log entry, through ReadIndex or a lease (thesis §6.4).
     pub read_index_reads: u64,
+    /// Reads a leader granted within its lease (thesis §6.4.1).
+    pub lease_reads: u64,
     /// Snapshots followers installed from their leader (paper §7).
     pub snapshots_installed: u64,
     /// The longest the cluster waited for a leader in the liveness window (0 when the
@@ -216,11 +218,42 @@ pub fn setup(
     config.raft.snapshot_threshold = mix.snapshot_threshold;
     config.link = mix.link;
     config.client_sessions = options.client_sessions;
+    if draw_clocks(&mut config, seed) {
+        // A frozen server's clock stands still while the others run: drift without bound,
+        // which no lease survives (thesis §6.4.1 assumes a bound). Lease seeds do not freeze.
+        mix.freezes = false;
+    }
     let mut sim = Simulation::new(config)?;
     sim.add_workload_clients(mix.clients);
     sim.set_client_faults(mix.client_faults);
     Ok((sim, mix))
 }
+
+/// Under CheckQuorum, half the seeds read through leases (thesis §6.4.1) with drifting
+/// clocks: a drift bound of 0, 50 or 100 percent, which the core is told, and each server's
+/// clock at one end of it — drawn from a stream of their own, so nothing else reshuffles.
+/// Returns whether the seed reads through leases.
+fn draw_clocks(config: &mut SimConfig, seed: u64) -> bool {
+    if !config.raft.check_quorum || config.raft.reads != ReadPath::ReadIndex {
+        return false;
+    }
+    let mut rng = Rng::fork(seed, stream::CLOCKS);
+    if !rng.chance(0.5) {
+        return false;
+    }
+    let drift = LEASE_DRIFT_PERCENTS[rng.range_inclusive(0, 2) as usize];
+    config.raft.reads = ReadPath::Lease;
+    config.raft.max_clock_drift_percent = drift;
+    // Each clock runs at one end of the range, exact or fast by the whole bound: that is
+    // where a lease is tested hardest.
+    config.clock_percent = (0..config.nodes)
+        .map(|_| if rng.chance(0.5) { 100 + drift } else { 100 })
+        .collect();
+    true
+}
+
+/// The clock-drift bounds the swarm draws for lease-read seeds, in percent.
+pub const LEASE_DRIFT_PERCENTS: [u64; 3] = [0, 50, 100];
 
 /// Runs one seed: fault phase, then heal phase. `keep_trace` stores every event.
 pub fn run(
@@ -324,6 +357,7 @@ pub fn run(
         membership_changes: sim.stats.membership_changes,
         transfers: sim.stats.transfers,
         read_index_reads: sim.stats.read_index_reads,
+        lease_reads: sim.stats.lease_reads,
         snapshots_installed: sim.stats.snapshots_installed,
         longest_leaderless_ms: liveness.unwrap_or(0),
         operations: sim.history.completed(),

@@ -696,6 +696,10 @@ impl Narrator {
                 FeedKind::Commit,
                 format!("A majority answered {n}'s heartbeat round {round}: it still leads, so the reads waiting on it can be served"),
             ),
+            Event::LeaseRead { index } => (
+                FeedKind::Commit,
+                format!("{n} serves a read at index {index} from its lease: a majority answered its heartbeats less than an election timeout (shortened by the clock-drift bound) ago, so no other leader can exist yet"),
+            ),
             Event::ReadForwarded { leader } => (
                 FeedKind::Commit,
                 format!("{n} asks leader {leader} for a read index to serve a client's read"),

@@ -157,6 +157,8 @@ impl<C: Clone> Node<C> {
         });
         let caught_up = leader.progress[target.index()].match_index == last_index;
         self.events.push(Event::TransferStarted { target });
+        // The target's votes will pass the followers' lease, so the read lease ends now.
+        self.void_read_lease();
         if caught_up {
             self.send_timeout_now(target);
         } else {

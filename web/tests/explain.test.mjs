@@ -28,6 +28,33 @@ describe('the page explains itself', () => {
     await p.close();
   });
 
+  test('the first-visit hint sits under the drawing, never over the logs, and leaves the timeline in the window; a tour hides it', async () => {
+    const { page: p, errors } = await page('?nodes=9&seed=1');
+    await p.evaluate(() => localStorage.removeItem('river-raft-hint-seen'));
+    await p.reload();
+    await p.waitForFunction(() => window.riverRaft !== undefined);
+    const hint = p.locator('#first-hint');
+    await hint.waitFor({ state: 'visible' });
+    for (const [width, height] of [[1280, 800], [1366, 768], [1920, 1080]]) {
+      for (const projector of [false, true]) {
+        await p.setViewportSize({ width, height });
+        if (projector !== await p.evaluate(() => document.documentElement.classList.contains('projector'))) await p.locator('#projector-button').click();
+        const at = `${width}×${height}${projector ? ' projector' : ''}`;
+        const [h, drawing, timeline] = await Promise.all(['#first-hint', '#canvas-box', '#timeline'].map((q) => p.locator(q).boundingBox()));
+        assert.ok(h.y >= drawing.y + drawing.height, `${at}: the hint (top ${h.y}) is over the drawing (bottom ${drawing.y + drawing.height})`);
+        assert.ok(timeline.y + timeline.height <= height, `${at}: the timeline ends at ${timeline.y + timeline.height}, below the window`);
+      }
+    }
+    await p.locator('#projector-button').click();
+    const { page: touring } = await open(p.context(), p.url().replace(/\?.*/, '?tour=partition&seed=1&paused'));
+    await touring.locator('#tour-card').waitFor({ state: 'visible' });
+    assert.equal(await touring.locator('#first-hint').isVisible(), false, 'no hint during a tour');
+    await touring.close();
+    await p.locator('#first-hint-close').click();
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('"?" opens How to read this: every mark, and the words split vote, rollback, term, commit', async () => {
     const { page: p, errors } = await page('?seed=1');
     await p.locator('#canvas').click({ position: { x: 5, y: 5 } });

@@ -188,21 +188,7 @@ impl<C: Clone> Node<C> {
         if let Some(index) = index {
             if self.in_read_lease() {
                 self.events.push(Event::LeaseRead { index });
-                match requester {
-                    None => self.read_waits.push(ReadWait {
-                        id,
-                        index: Some(index),
-                        age_ms: 0,
-                    }),
-                    Some(follower) => self.send(
-                        follower,
-                        self.term,
-                        Body::ReadIndexResponse {
-                            id,
-                            read_index: Some(index),
-                        },
-                    ),
-                }
+                self.hand_out_read(id, requester, index);
                 return Read::Pending;
             }
             self.start_round_for(&mut read, index);
@@ -378,21 +364,27 @@ impl<C: Clone> Node<C> {
                 last_round = round;
                 self.events.push(Event::LeadershipConfirmed { round });
             }
-            match requester {
-                None => self.read_waits.push(ReadWait {
+            self.hand_out_read(id, requester, index);
+        }
+    }
+
+    /// Hands out a read whose index is settled: the leader's own read waits to be served
+    /// once that index is applied; a follower's gets the read index back.
+    fn hand_out_read(&mut self, id: ReadId, requester: Option<NodeId>, index: LogIndex) {
+        match requester {
+            None => self.read_waits.push(ReadWait {
+                id,
+                index: Some(index),
+                age_ms: 0,
+            }),
+            Some(follower) => self.send(
+                follower,
+                self.term,
+                Body::ReadIndexResponse {
                     id,
-                    index: Some(index),
-                    age_ms: 0,
-                }),
-                Some(follower) => self.send(
-                    follower,
-                    self.term,
-                    Body::ReadIndexResponse {
-                        id,
-                        read_index: Some(index),
-                    },
-                ),
-            }
+                    read_index: Some(index),
+                },
+            ),
         }
     }
 

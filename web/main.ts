@@ -610,6 +610,19 @@ $('scenario-run').addEventListener('click', () => {
 });
 $('help-button').addEventListener('click', () => openDialog(ui.help));
 
+// The toolbar's groups are divided by a line on their left; a group that starts a new line of
+// the wrapped toolbar hides it (it stood alone at the left edge). Only a colour changes, so no
+// size does and the observer is not called again.
+const toolbarGroups = [...document.querySelectorAll<HTMLElement>('.toolbar > .group')];
+function markLineStarts(): void {
+  toolbarGroups.forEach((group, k) => {
+    const before = toolbarGroups[k - 1];
+    group.classList.toggle('line-start', before !== undefined && group.offsetTop >= before.offsetTop + before.offsetHeight);
+  });
+}
+const lineStarts = new ResizeObserver(markLineStarts);
+for (const box of [document.querySelector('.toolbar'), ...toolbarGroups]) if (box) lineStarts.observe(box);
+
 // The first visit's hint points at the help; once dismissed (or the help opened) it stays away.
 const HINT_SEEN = 'river-raft-hint-seen';
 function hintSeen(): void {

@@ -171,6 +171,33 @@ describe('everything reachable', () => {
     await p.close();
   });
 
+  test('a toolbar group that starts a new line has no divider before it and lines up with the first', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    let wrapped = 0;
+    for (const width of [1920, 1280, 1150, 1024, 768]) {
+      await p.setViewportSize({ width, height: 800 });
+      await p.waitForTimeout(100); // the ResizeObserver's turn
+      const groups = await p.locator('.toolbar > .group').evaluateAll((all) => all.map((g) => {
+        const r = g.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, left: g.firstElementChild.getBoundingClientRect().left, divider: getComputedStyle(g).borderLeftColor, width: getComputedStyle(g).borderLeftWidth };
+      }));
+      for (let k = 1; k < groups.length; k++) {
+        const g = groups[k];
+        const shown = g.width !== '0px' && g.divider !== 'rgba(0, 0, 0, 0)';
+        if (g.top >= groups[k - 1].bottom) {
+          wrapped++;
+          assert.ok(!shown, `${width}: group ${k} starts a line with a divider before it`);
+          assert.ok(Math.abs(g.left - groups[0].left) <= 1, `${width}: group ${k} starts at ${g.left}, the first at ${groups[0].left}`);
+        } else {
+          assert.ok(shown, `${width}: group ${k} lost its divider in the middle of a line`);
+        }
+      }
+    }
+    assert.ok(wrapped > 0, 'the toolbar wrapped at some width');
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('the header fits from a phone to a wide screen: every button inside the window, none over the name', async () => {
     const { page: p, errors } = await page('?seed=1');
     for (const [width, height] of [[1920, 1080], [1280, 800], [1150, 800], [768, 1024], [390, 844]]) {

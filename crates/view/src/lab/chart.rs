@@ -260,10 +260,11 @@ pub fn build(
         stroke: Stroke::solid(theme::FAINT, 1.0),
     });
     let Some(run) = run.filter(|r| r.done() > 0) else {
+        // Half way between the 75% and 50% lines: on the 50% line it was struck through.
         text(
             scene,
             (axes.left + axes.right) / 2.0,
-            (axes.top + axes.bottom) / 2.0,
+            axes.y(0.625),
             String::from("Choose timeout ranges and run the trials: a line grows here for each"),
             font(13.0, false),
             theme::MUTED,

@@ -215,6 +215,28 @@ fn the_log_scale_is_exact_enough() {
 }
 
 #[test]
+fn the_empty_chart_says_what_to_do_between_its_gridlines() {
+    let mut scene = Scene::default();
+    chart::build(&mut scene, None, 900.0, 420.0, None);
+    let axes = Axes::new(&[], 900.0, 420.0);
+    let y = scene
+        .shapes
+        .iter()
+        .find_map(|s| match s {
+            Shape::Text { y, text, .. } if text.starts_with("Choose timeout ranges") => Some(*y),
+            _ => None,
+        })
+        .expect("the empty chart says what to do");
+    // Its 13 px line stays clear of every gridline (0, 25, 50, 75 and 100%).
+    for fraction in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        assert!(
+            (y - axes.y(fraction)).abs() > 10.0,
+            "{y} is on the {fraction} line"
+        );
+    }
+}
+
+#[test]
 fn the_chart_draws_one_line_per_range_and_picks_the_trial_under_the_pointer() {
     let run = finished(&[(150, 155), (150, 300)], 30);
     let mut scene = Scene::default();

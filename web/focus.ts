@@ -38,7 +38,7 @@ export function holdTab(box: HTMLElement): void {
   });
 }
 
-/** A menu button and its list (the Tours and Save menus): the button opens and closes it,
+/** A menu button and its list (the Tours and Share menus): the button opens and closes it,
  * opening puts the keyboard on its first item, ↓ and ↑ go through the items, Escape or a
  * click elsewhere closes it, and closing gives the keyboard back to the button. */
 export function dropdown(button: HTMLButtonElement, list: HTMLElement): { toggle(): void; close(): void } {

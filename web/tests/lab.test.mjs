@@ -119,6 +119,12 @@ describe('the election lab', () => {
     let { page: p, errors } = await page('?seed=1&lab');
     assert.ok(await p.locator('#lab-dialog').evaluate((d) => d.open));
     assert.equal((await p.evaluate(() => window.riverRaft.labResults())).state, 'idle');
+    // The message delay's two ends stay on one line, with their unit.
+    for (const [width, height] of [[1280, 800], [1366, 768], [1920, 1080]]) {
+      await p.setViewportSize({ width, height });
+      const [lo, hi] = await Promise.all(['#lab-lat-min', '#lab-lat-max'].map((q) => p.locator(q).boundingBox()));
+      assert.ok(Math.abs(lo.y - hi.y) < 1 && hi.x > lo.x, `${width}×${height}: the delay's ends at ${JSON.stringify([lo, hi])}`);
+    }
     assert.deepEqual(errors, []);
     ({ page: p } = await page('?seed=1&lab=maybe'));
     assert.ok(await p.locator('#lab-dialog').evaluate((d) => d.open));

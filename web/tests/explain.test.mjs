@@ -63,7 +63,7 @@ describe('the page explains itself', () => {
     await help.waitFor({ state: 'visible' });
     const text = await help.textContent();
     for (const words of ['election timer', 'votes it holds', 'how many log entries it carries', 'a message you hold',
-      'one-way cut', 'lost on the way', 'solid boxes are committed', 'menu is open', 'User X',
+      'one-way cut', 'lost on the way', 'solid boxes are committed', 'menu is open', 'User X', 'reading keys',
       'split vote', 'rollback', 'term', 'commit']) {
       assert.ok(text.includes(words), `the help explains ${words}`);
     }

@@ -55,6 +55,30 @@ describe('reads on the page', () => {
     await p.close();
   });
 
+  test('Settings: lease reads are refused without CheckQuorum and answer with it', async () => {
+    const { page: p, errors } = await page('?seed=4&nodes=3');
+    await advance(p, 2000);
+    await p.locator('#settings-button').click();
+    const mode = p.locator('#settings-form select[name="read-mode"]');
+    await mode.selectOption('lease');
+    assert.match(await p.locator('#settings-error').textContent(), /CheckQuorum/, 'a lease without CheckQuorum is refused, with the reason');
+    assert.notEqual(await p.evaluate(() => window.riverRaft.settings()['read-mode']), 'lease');
+    await p.locator('#settings-form input[name="checkquorum"]').check();
+    await mode.selectOption('lease');
+    assert.equal(await p.locator('#settings-error').textContent(), '');
+    assert.equal(await p.evaluate(() => window.riverRaft.settings()['read-mode']), 'lease');
+    await p.keyboard.press('Escape');
+    await advance(p, 2000);
+    const leader = leaderOf(await state(p));
+    await p.evaluate((id) => window.riverRaft.propose(id, 'x=7'), leader.id);
+    await advance(p, 400);
+    await p.evaluate((id) => window.riverRaft.read(id, 'x'), leader.id);
+    await advance(p, 400);
+    assert.match(await feedText(p), /User X hears back: x = 7, answered at once within the leader's lease/);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('Settings: the snapshot threshold compacts, the read mode sends reads through the log', async () => {
     const { page: p, errors } = await page('?seed=4&nodes=3');
     await advance(p, 2000);

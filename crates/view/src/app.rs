@@ -453,9 +453,9 @@ impl App {
         self.changed |= changed::FEED | changed::STATUS | changed::SETTINGS | changed::STORY;
     }
 
-    /// Changes one setting. Timing, PreVote, CheckQuorum, size and seed start a fresh
-    /// cluster; latency, loss, the snapshot threshold and the read mode apply to the
-    /// running one.
+    /// Changes one setting. Timing, PreVote, CheckQuorum, size, seed and lease reads on or
+    /// off start a fresh cluster; latency, loss, the snapshot threshold and the read mode
+    /// between ReadIndex and the log apply to the running one.
     fn change_setting(&mut self, setting: Setting, value: &str) -> Result<(), String> {
         match self.settings.set(setting, value)? {
             Effect::Restart => self.start_again(),

@@ -763,6 +763,9 @@ fn read_answer_text(user: &str, value: Option<&str>, read: &UserRead, sim: &Simu
         _ if raft.reads == ReadPath::Log => format!(
             "{user} hears back: {what}, read through the log: its entry committed like a change"
         ),
+        _ if raft.reads == ReadPath::Lease => format!(
+            "{user} hears back: {what}, answered at once within the leader's lease (no heartbeat round, no log entry)"
+        ),
         _ => format!("{user} hears back: {what}"),
     }
 }

@@ -268,6 +268,7 @@ impl Settings {
                 Effect::Running
             }
             Setting::ReadMode => {
+                let before = self.raft.reads;
                 self.raft.reads = ReadPath::from_name(value).ok_or_else(|| {
                     let mut known = String::new();
                     for path in ReadPath::ALL {
@@ -278,7 +279,14 @@ impl Settings {
                     }
                     format!("reads are served by {known}, not '{}'", echo(value))
                 })?;
-                Effect::Running
+                // A lease is the servers' own configuration (a running server keeps the one
+                // it started with), so going to or from lease reads starts a fresh cluster;
+                // ReadIndex and the log are how the clients ask, and change at once.
+                if (before == ReadPath::Lease) != (self.raft.reads == ReadPath::Lease) {
+                    Effect::Restart
+                } else {
+                    Effect::Running
+                }
             }
         })
     }
@@ -551,6 +559,13 @@ mod tests {
             .unwrap_err()
             .contains("from 0 to 10000"));
         assert_eq!(s.set(Setting::ReadMode, "log"), Ok(Effect::Running));
+        s.raft.check_quorum = true;
+        assert_eq!(
+            s.set(Setting::ReadMode, "lease"),
+            Ok(Effect::Restart),
+            "servers take a lease at start"
+        );
+        assert_eq!(s.set(Setting::ReadMode, "log"), Ok(Effect::Restart));
         assert_eq!(s.raft.reads, ReadPath::Log);
         let e = s.set(Setting::ReadMode, "<b>").unwrap_err();
         assert!(e.contains("read-index, log") && e.contains("'<b>'"), "{e}");

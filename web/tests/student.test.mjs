@@ -126,7 +126,11 @@ describe('a student alone', () => {
     const { page: p, errors } = await page('?seed=3');
     for (const [width, height] of [[1366, 768], [1280, 800]]) {
       await p.setViewportSize({ width, height });
+      // The page lays itself out again on the frames after a resize: let two frames pass
+      // before reading boxes (clicking in between placed the menu by the old layout).
+      await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       await advance(p, 1000);
+      await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       // The Logs panel is beside the ring area (the overlay canvas covers the ring only).
       const ring = await p.locator('#overlay').boundingBox();
       for (const node of (await state(p)).nodes) {

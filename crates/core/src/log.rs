@@ -228,7 +228,9 @@ impl<C: Clone> Log<C> {
     /// the log), with its index.
     pub fn last_membership(&self, from: LogIndex, to: LogIndex) -> Option<(LogIndex, Membership)> {
         let entries = self.slice(from, to);
-        let first = from.max(LogIndex(1)).0;
+        // The slice starts at the first entry the log still holds: below it lies the
+        // snapshot, so a search from index 1 of a compacted log counts from there.
+        let first = from.max(self.first_index()).0;
         entries
             .iter()
             .enumerate()
@@ -326,6 +328,37 @@ mod tests {
             log.entries(),
             &vec![log_of(&[1, 1]).entries()[0].clone(); 2][..]
         );
+    }
+
+    /// A configuration found in a compacted log is named by its own index, not by its
+    /// place after the snapshot: a restarted server once took index 8 for 2, so truncating
+    /// from 7 left the removed configuration in force (two leaders in one term, swarm seed
+    /// 81823 under PreVote and CheckQuorum).
+    #[test]
+    fn last_membership_names_the_real_index_of_a_compacted_log() {
+        let mut log: Log<u32> = Log::from_parts(LogIndex(6), Term(1), Vec::new());
+        log.push(Entry {
+            term: Term(2),
+            payload: Payload::Noop,
+        });
+        let four = Membership::initial(4);
+        log.push(Entry {
+            term: Term(2),
+            payload: Payload::Membership(four),
+        });
+        log.push(Entry {
+            term: Term(2),
+            payload: Payload::Noop,
+        });
+        assert_eq!(
+            log.last_membership(LogIndex(1), log.last_index()),
+            Some((LogIndex(8), four))
+        );
+        assert_eq!(
+            log.last_membership(LogIndex(8), LogIndex(9)),
+            Some((LogIndex(8), four))
+        );
+        assert_eq!(log.last_membership(LogIndex(9), LogIndex(9)), None);
     }
 
     /// Thesis §5.1: compaction drops a prefix; indexes keep their meaning.

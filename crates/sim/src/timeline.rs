@@ -272,8 +272,14 @@ impl Timeline {
             return self.seek(time_ms);
         };
         let events = self.inputs[at].events;
-        self.restore(|c| c.applied <= at && c.sim.stats.events <= events);
-        while self.applied < at {
+        self.rebuild(time_ms, events, at);
+    }
+
+    /// Restores the nearest checkpoint, then replays to the moment `time_ms` just after the
+    /// first `events` events with exactly the first `applied` inputs given.
+    fn rebuild(&mut self, time_ms: u64, events: u64, applied: usize) {
+        self.restore(|c| c.applied <= applied && c.sim.stats.events <= events);
+        while self.applied < applied {
             let stamped = self.inputs[self.applied].clone();
             while self.sim.stats.events < stamped.events && self.sim.step() {}
             self.sim.set_clock(stamped.time_ms);
@@ -297,16 +303,7 @@ impl Timeline {
     /// tour's player gives the inputs again.
     pub fn rewind(&mut self, time_ms: u64, events: u64, applied: usize) {
         let applied = applied.min(self.inputs.len());
-        self.restore(|c| c.applied <= applied && c.sim.stats.events <= events);
-        while self.applied < applied {
-            let stamped = self.inputs[self.applied].clone();
-            while self.sim.stats.events < stamped.events && self.sim.step() {}
-            self.sim.set_clock(stamped.time_ms);
-            stamped.input.apply(&mut self.sim);
-            self.applied += 1;
-        }
-        while self.sim.stats.events < events && self.sim.step() {}
-        self.sim.set_clock(time_ms);
+        self.rebuild(time_ms, events, applied);
         if self.applied < self.inputs.len() || time_ms < self.end_ms {
             self.branches.push(Branch {
                 inputs: self.inputs.clone(),

@@ -164,22 +164,4 @@ impl App {
         self.changed |= changed::FEED | changed::TIMELINE;
         Ok(said)
     }
-
-    /// Shows moment `time_ms` just before what was done at it ([`Action::SeekBefore`]).
-    pub(super) fn seek_before(&mut self, time_ms: f64) -> Result<(), String> {
-        if time_ms.is_nan() || time_ms < 0.0 {
-            return Err(format!(
-                "seek takes a time in ms from 0, not {}",
-                words::decimal(time_ms)
-            ));
-        }
-        let t = (maths::floor(time_ms) as u64).min(self.tl.end_ms());
-        self.end_story();
-        self.tl.seek_before(t);
-        self.rewound(format!(
-            "Jumped to just before what happened at t = {} s",
-            words::decimal(t as f64 / 1000.0)
-        ));
-        Ok(())
-    }
 }

@@ -24,6 +24,18 @@ impl App {
     /// picture, messages in flight included, rebuilt exactly from the nearest checkpoint.
     /// A scenario that was playing stops; its steps stay in the timeline.
     pub(super) fn seek_to(&mut self, time_ms: f64) -> Result<(), String> {
+        self.jump(time_ms, false)
+    }
+
+    /// Shows moment `time_ms` just before what was done at it ([`Action::SeekBefore`]):
+    /// the election lab opens a trial there, just before its leader crashes.
+    pub(super) fn seek_before(&mut self, time_ms: f64) -> Result<(), String> {
+        self.jump(time_ms, true)
+    }
+
+    /// Seeks to `time_ms` (clamped to the run's end), at or just before what was done
+    /// then, and tells the feed.
+    fn jump(&mut self, time_ms: f64, before: bool) -> Result<(), String> {
         if time_ms.is_nan() || time_ms < 0.0 {
             return Err(format!(
                 "seek takes a time in ms from 0, not {}",
@@ -32,11 +44,16 @@ impl App {
         }
         let t = (maths::floor(time_ms) as u64).min(self.tl.end_ms());
         self.end_story();
-        self.tl.seek(t);
-        self.rewound(format!(
-            "Jumped to t = {} s",
-            words::decimal(t as f64 / 1000.0)
-        ));
+        let seconds = words::decimal(t as f64 / 1000.0);
+        if before {
+            self.tl.seek_before(t);
+            self.rewound(format!(
+                "Jumped to just before what happened at t = {seconds} s"
+            ));
+        } else {
+            self.tl.seek(t);
+            self.rewound(format!("Jumped to t = {seconds} s"));
+        }
         Ok(())
     }
 

@@ -1,0 +1,64 @@
+//! Membership in the feed: an operator's request to change the configuration and what became
+//! of it, and the moment the leader's configuration commits (thesis §4).
+
+use super::*;
+
+impl Narrator {
+    /// Says when the leader's configuration commits and what that means ("the change to
+    /// A–E commits; B is no longer a member"). The first one seen after a reset is only
+    /// remembered.
+    pub(super) fn configuration_commits(
+        &mut self,
+        records: &[TraceRecord],
+        sim: &Simulation,
+        feed: &mut Feed,
+    ) {
+        let Some(now) = crate::members::committed_configuration(sim) else {
+            return;
+        };
+        match self.committed.replace(now) {
+            Some(before) if before != now => {
+                let t = records.last().map_or(sim.now_ms(), |r| r.time_ms);
+                feed.push(
+                    t,
+                    FeedKind::Election,
+                    crate::members::commit_text(before, now),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An operator's membership request and what became of it, in words.
+pub(crate) fn membership_request_text(change: MembershipChange, outcome: ChangeOutcome) -> String {
+    let what = match change {
+        MembershipChange::AddLearner(id) => format!("add {id} (as a learner until it catches up)"),
+        MembershipChange::Promote(id) => format!("let learner {id} vote"),
+        MembershipChange::Remove(id) => format!("remove {id}"),
+    };
+    match outcome {
+        ChangeOutcome::Appended { leader, index } => format!(
+            "{leader} appends the change to {what} at index {index}; it takes effect on each server as soon as that server stores it"
+        ),
+        ChangeOutcome::NoLeader => format!("asked to {what}, but no server leads"),
+        ChangeOutcome::Transferring { leader, target } => format!(
+            "{leader} refuses to {what}: it is handing its leadership to {target}"
+        ),
+        ChangeOutcome::Refused { leader, reason } => {
+            let why = match reason {
+                ChangeRefusal::ChangeInFlight => {
+                    String::from("another change is not committed yet (one at a time)")
+                }
+                ChangeRefusal::NoCommitInTerm => String::from(
+                    "it has not yet committed an entry of its own term",
+                ),
+                ChangeRefusal::AlreadyMember(id) => format!("{id} is already a member"),
+                ChangeRefusal::NotMember(id) => format!("{id} is not a member"),
+                ChangeRefusal::IdOutOfRange(id) => format!("{id} cannot be in a cluster"),
+                ChangeRefusal::LastVoter => String::from("it would leave no voter"),
+            };
+            format!("{leader} refuses to {what}: {why}")
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! One server's own events in sentences: elections and votes, leadership transfers, commits,
+//! snapshots, configurations, reads and the messages it refused. Routine events (timer
+//! ticks, rejected appends, rollbacks and stale messages, told elsewhere) say nothing here.
+
+use super::*;
+
+impl Narrator {
+    pub(super) fn node_event(
+        &self,
+        t: u64,
+        n: NodeId,
+        event: &Event,
+        sim: &Simulation,
+        feed: &mut Feed,
+    ) {
+        let size = sim.size();
+        let (kind, text) = match *event {
+            Event::ElectionStarted { term } => (
+                FeedKind::Election,
+                format!("{n} timed out and started an election for term {term}"),
+            ),
+            Event::PreVoteStarted { term } => (
+                FeedKind::Election,
+                format!("{n} timed out and asks whether it could win term {term} (PreVote)"),
+            ),
+            Event::BecameLeader { term, votes } => (
+                FeedKind::Election,
+                format!("{n} became leader for term {term} with {votes} of {size} votes"),
+            ),
+            Event::SteppedDown { term, reason } => (
+                FeedKind::Election,
+                match reason {
+                    StepDownReason::HigherTerm => {
+                        format!("{n} stepped down: it saw the newer term {term}")
+                    }
+                    StepDownReason::LeaderExists => {
+                        format!("{n} stopped campaigning: another server leads term {term}")
+                    }
+                    StepDownReason::LostQuorum => format!(
+                        "{n} stepped down: it lost touch with a majority (CheckQuorum)"
+                    ),
+                    StepDownReason::Removed => format!(
+                        "{n} stepped down: the change that removes it from the cluster committed"
+                    ),
+                },
+            ),
+            Event::VoteGranted {
+                candidate,
+                term,
+                pre_vote,
+            } => (
+                FeedKind::Vote,
+                if pre_vote {
+                    format!("{n} would vote for {candidate} in term {term} (PreVote)")
+                } else {
+                    format!("{n} voted for {candidate} in term {term}")
+                },
+            ),
+            Event::VoteDenied {
+                candidate,
+                term,
+                pre_vote,
+                reason,
+            } => {
+                let why = match reason {
+                    VoteDenial::AlreadyVoted(other) => format!("it already voted for {other}"),
+                    VoteDenial::LogBehind => format!("{candidate}'s log is behind its own"),
+                    VoteDenial::LeaderAlive => String::from("it heard from a leader recently"),
+                    VoteDenial::TermNotNewer => format!("term {term} is not newer"),
+                };
+                let what = if pre_vote { "a PreVote" } else { "a vote" };
+                (
+                    FeedKind::Vote,
+                    format!("{n} refused {candidate} {what} for term {term}: {why}"),
+                )
+            }
+            Event::VoteIgnoredInLease { candidate, term } => (
+                FeedKind::Vote,
+                format!(
+                    "{n} ignored {candidate}'s request for term {term}: its leader is alive (CheckQuorum)"
+                ),
+            ),
+            Event::Committed { index, term } => {
+                // Followers learn commits from the leader; only the leader's is news.
+                let Some(node) = sim.node(n).filter(|x| x.role() == Role::Leader) else {
+                    return;
+                };
+                let what = match node.log().entry(index) {
+                    Some(e) if e.term == term => match &e.payload {
+                        Payload::Command(c) => fit(&op_text(&c.op), COMMAND_CHARS),
+                        Payload::Noop => String::from("its no-op"),
+                        Payload::Membership(m) => membership_entry_text(*m),
+                    },
+                    // Compacted into a snapshot since (the narrator reads the log after
+                    // the event): the entry's words are gone with it.
+                    None if index <= node.log().snapshot_index() => {
+                        String::from("now in its snapshot")
+                    }
+                    _ => String::from("?"),
+                };
+                (
+                    FeedKind::Commit,
+                    format!("{n} committed entry {index} ({what}): a majority stores it"),
+                )
+            }
+            Event::RefusedToOverwriteCommitted { index } => (
+                FeedKind::Violation,
+                format!("{n} was told to overwrite committed entry {index} and refused"),
+            ),
+            Event::RivalLeader { other, term } => (
+                FeedKind::Violation,
+                format!("{n} and {other} both lead term {term}"),
+            ),
+            Event::MessageRefused { from, kind, reason } => (
+                FeedKind::Warn,
+                format!(
+                    "{n} refused {from}'s {}: {}",
+                    kind.name(),
+                    refusal_text(n, reason)
+                ),
+            ),
+            Event::CannotCampaign { term } => (
+                FeedKind::Warn,
+                format!("{n}'s election timer fired, but no term after {term} is left to campaign in"),
+            ),
+            Event::SnapshotTaken { index, .. } => (
+                FeedKind::Commit,
+                format!("{n} compacted its log: a snapshot of its store now stands for entries 1 to {index}"),
+            ),
+            Event::SnapshotInstalled { index, kept_log, .. } => (
+                FeedKind::Commit,
+                if kept_log {
+                    format!("{n} installed its leader's snapshot of entries 1 to {index} and kept the entries after it")
+                } else {
+                    format!("{n} installed its leader's snapshot of entries 1 to {index}; its old log is gone")
+                },
+            ),
+            Event::MembershipChanged { index, membership } => (
+                FeedKind::Election,
+                if index.0 == 0 {
+                    format!(
+                        "{n} went back to the initial configuration {}: the entry that changed it was removed",
+                        membership_text(membership)
+                    )
+                } else {
+                    format!(
+                        "{n} now uses the configuration {} from entry {index}, before it commits",
+                        membership_text(membership)
+                    )
+                },
+            ),
+            Event::TransferStarted { target } => (
+                FeedKind::Election,
+                format!("{n} starts handing leadership to {target}: it takes no new commands and brings {target}'s log up to date"),
+            ),
+            Event::TimeoutNowSent { target } => (
+                FeedKind::Election,
+                format!("{n} sends {target} TimeoutNow: {target} holds the whole log and should campaign now"),
+            ),
+            Event::TransferAbandoned { target } => (
+                FeedKind::Warn,
+                format!("{n} gave up handing leadership to {target}: no new leader within an election timeout; it takes commands again"),
+            ),
+            Event::ReadIndexRecorded { index, round }
+                if sim.config().raft.bugs.has(Bug::ReadWithoutHeartbeat) =>
+            {
+                (
+                    FeedKind::Warn,
+                    format!("{n} takes a read at index {index} and, broken on purpose, will not wait for heartbeat round {round} to confirm it still leads"),
+                )
+            }
+            Event::ReadIndexRecorded { index, round } => (
+                FeedKind::Commit,
+                format!("{n} takes a read at index {index} and checks it still leads with heartbeat round {round}"),
+            ),
+            Event::LeadershipConfirmed { round }
+                if sim.config().raft.bugs.has(Bug::ReadWithoutHeartbeat) =>
+            {
+                (
+                    FeedKind::Violation,
+                    format!("{n} serves the reads of round {round} without waiting for a majority to answer its heartbeats (read-without-heartbeat): if it no longer leads, they may return stale values"),
+                )
+            }
+            Event::LeadershipConfirmed { round } => (
+                FeedKind::Commit,
+                format!("A majority answered {n}'s heartbeat round {round}: it still leads, so the reads waiting on it can be served"),
+            ),
+            Event::LeaseRead { index } => (
+                FeedKind::Commit,
+                format!("{n} serves a read at index {index} from its lease: a majority answered its heartbeats less than an election timeout (shortened by the clock-drift bound) ago, so no other leader can exist yet"),
+            ),
+            Event::ReadForwarded { leader } => (
+                FeedKind::Commit,
+                format!("{n} asks leader {leader} for a read index to serve a client's read"),
+            ),
+            Event::ReadFailed => (
+                FeedKind::Warn,
+                format!("{n} gave up a read: leadership was lost or not confirmed in time (the client may retry)"),
+            ),
+            Event::TimeoutNowReceived { from, term } => (
+                FeedKind::Election,
+                format!("{n} got TimeoutNow from {from} and campaigns for term {term} at once, without waiting for its timer"),
+            ),
+            // A rejected AppendEntries is drawn (a red answer), not told: the leader tries
+            // an earlier index until the logs match, and what a follower throws away on
+            // the way is told once for all of them (`rollback.rs`).
+            Event::ElectionTimeout { .. }
+            | Event::BecameFollower { .. }
+            | Event::VoteReceived { .. }
+            | Event::AppendRejected { .. }
+            | Event::Truncated { .. }
+            | Event::StaleMessage { .. } => return,
+        };
+        feed.push(t, kind, text);
+    }
+}
+
+/// Why node `n` refused a message, in words.
+fn refusal_text(n: NodeId, reason: RefusalReason) -> String {
+    match reason {
+        RefusalReason::UnknownSender => String::from("the sender is not in the cluster"),
+        RefusalReason::FromItself => format!("it claims to come from {n} itself"),
+        RefusalReason::AddressedElsewhere { to } => format!("it is addressed to {to}"),
+        RefusalReason::TermAtMaximum => {
+            String::from("its term is the largest there is, leaving no term to campaign in")
+        }
+        RefusalReason::EntryTermAboveMessage { index, term } => {
+            format!("entry {index} has term {term}, above the term the message speaks for")
+        }
+        RefusalReason::EntryTermsDecrease { index } => {
+            format!("its entry terms go down at index {index}")
+        }
+        RefusalReason::MalformedSnapshot => {
+            String::from("it describes a snapshot no server could send")
+        }
+        RefusalReason::MalformedMembership { index } => {
+            format!("entry {index} is a configuration no server could create")
+        }
+        RefusalReason::IndexOverflow => {
+            String::from("its entries run past the last possible index")
+        }
+        RefusalReason::MatchPastLog {
+            match_index,
+            last_index,
+        } => format!("it claims entry {match_index} matches, but {n}'s log ends at {last_index}"),
+    }
+}

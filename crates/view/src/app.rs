@@ -31,6 +31,8 @@ use river_sim::Simulation;
 mod actions;
 mod export;
 mod inspect;
+#[cfg(test)]
+mod journal_tests;
 mod keyboard;
 mod lab;
 mod membership;
@@ -45,6 +47,8 @@ mod tour;
 #[cfg(test)]
 mod tour_tests;
 mod travel;
+#[cfg(test)]
+mod wire_tests;
 
 pub use export::MAX_TRACE_RECORDS;
 pub use keyboard::Keyed;

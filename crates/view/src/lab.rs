@@ -1,9 +1,9 @@
 //! The election lab on the page (issue 15; the paper's §9.3): the same experiment as
 //! `river elections` ([`river_sim::elections`]), run for several election-timeout ranges
 //! at once, a slice of trials between frames, so the chart grows while the page stays
-//! responsive. This module holds what a person sets up ([`LabSetup`]), the running lab
-//! ([`LabRun`]), its answer and the plain-words reading of the results ([`sentence`]);
-//! `lab/chart.rs` draws the cumulative distributions and finds the trial under the pointer.
+//! responsive. This module holds what a person sets up ([`LabSetup`]) and the running lab
+//! ([`LabRun`]); `lab/answer.rs` its answer, `lab/sentence.rs` the results in plain words
+//! ([`sentence`]), `lab/chart.rs` the cumulative distributions and the trial under the pointer.
 
 use crate::action::Source;
 use crate::answers::Number;
@@ -18,9 +18,13 @@ use river_sim::elections::{
 };
 use serde::Serialize;
 
+mod answer;
 pub mod chart;
+mod sentence;
 #[cfg(test)]
 mod tests;
+pub use answer::{LabAnswer, RangeAnswer};
+pub use sentence::{count, duration, opened_words, percent, range_label, sentence, trial_words};
 
 /// Trials per range unless a caller asks for another count: the paper's 1,000.
 pub const DEFAULT_TRIALS: u32 = 1_000;
@@ -339,120 +343,6 @@ impl LabRun {
     pub fn done(&self) -> u32 {
         self.labs.iter().map(|l| l.trials().len() as u32).sum()
     }
-
-    /// The answer `riverRaft.labResults()` gives.
-    pub fn answer(&self) -> LabAnswer {
-        let mut ranges = Vec::with_capacity(self.labs.len());
-        for k in 0..self.labs.len() {
-            ranges.push(self.range_answer(k));
-        }
-        LabAnswer {
-            state: match self.state {
-                LabState::Running => "running",
-                LabState::Done => "done",
-                LabState::Stopped => "stopped",
-                LabState::Failed => "failed",
-            },
-            done: f64::from(self.done()),
-            total: f64::from(self.setup.trials) * self.labs.len() as f64,
-            nodes: self.setup.nodes as f64,
-            latency_min: self.setup.latency_min_ms as f64,
-            latency_max: self.setup.latency_max_ms as f64,
-            pre_vote: self.setup.pre_vote,
-            seed: self.setup.seed as f64,
-            sentence: sentence(self),
-            error: self.error.clone(),
-            ranges,
-        }
-    }
-}
-
-/// "150–300 ms".
-pub fn range_label((min, max): (u64, u64)) -> String {
-    format!("{min}–{max} ms")
-}
-
-/// The lab as the page sees it: `riverRaft.labResults()`.
-#[derive(Serialize, Debug)]
-#[serde(rename_all = "camelCase")]
-pub struct LabAnswer {
-    /// "idle" (never run), "running", "done", "stopped" or "failed".
-    pub state: &'static str,
-    /// Trials run so far, all ranges together.
-    pub done: Number,
-    /// Trials to run, all ranges together.
-    pub total: Number,
-    /// Servers.
-    pub nodes: Number,
-    /// One-way delay, shortest, ms.
-    pub latency_min: Number,
-    /// One-way delay, longest, ms.
-    pub latency_max: Number,
-    /// PreVote on.
-    pub pre_vote: bool,
-    /// The master seed.
-    pub seed: Number,
-    /// What the chart shows, in plain words (empty before the first trial).
-    pub sentence: String,
-    /// Why the lab stopped, when it failed.
-    pub error: Option<String>,
-    /// One per range, in the order set up.
-    pub ranges: Vec<RangeAnswer>,
-}
-
-impl LabAnswer {
-    /// A lab never run.
-    pub fn idle() -> LabAnswer {
-        LabAnswer {
-            state: "idle",
-            done: 0.0,
-            total: 0.0,
-            nodes: 0.0,
-            latency_min: 0.0,
-            latency_max: 0.0,
-            pre_vote: false,
-            seed: 0.0,
-            sentence: String::new(),
-            error: None,
-            ranges: Vec::new(),
-        }
-    }
-}
-
-/// One range's line and its numbers (times in ms; quantiles nearest-rank, `null` before
-/// the first trial).
-#[derive(Serialize, Debug)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeAnswer {
-    /// "150–300 ms".
-    pub label: String,
-    /// Shortest election timeout.
-    pub timeout_min: Number,
-    /// Longest election timeout.
-    pub timeout_max: Number,
-    /// The line's colour.
-    pub color: &'static str,
-    /// The line's dash pattern: "solid", "dashed", "dotted", "dash-dot" or "long".
-    pub dash: &'static str,
-    /// Trials run.
-    pub trials: Number,
-    /// Trials with at least one split vote.
-    pub split_vote_trials: Number,
-    /// Their share, 0 to 1.
-    pub split_vote_fraction: Number,
-    /// Trials with no leader within 60 s (counted at 60 s).
-    pub no_leader_trials: Number,
-    /// Median time without a leader.
-    pub p50: Option<Number>,
-    /// 90th percentile.
-    pub p90: Option<Number>,
-    /// 99th percentile.
-    pub p99: Option<Number>,
-    /// The longest.
-    pub max: Option<Number>,
-    /// The cumulative distribution: `[ms, fraction, trial]` per distinct time, in order;
-    /// `trial` opens with `openTrial(range, trial)`.
-    pub points: Vec<[Number; 3]>,
 }
 
 /// A range's distribution: the counts and the quantiles (nearest rank) of its times without
@@ -480,181 +370,6 @@ impl Stats {
     pub fn split_vote_fraction(&self) -> f64 {
         f64::from(self.split_vote_trials) / f64::from(self.trials)
     }
-}
-
-impl LabRun {
-    fn range_answer(&self, k: usize) -> RangeAnswer {
-        let range = self.setup.ranges[k];
-        let summary = self.summary(k);
-        let q = |f: fn(&Stats) -> u64| summary.as_ref().map(|s| f(s) as f64);
-        let mut points = Vec::new();
-        for p in self.cumulative(k) {
-            points.push([p.downtime_ms as f64, p.fraction, f64::from(p.trial)]);
-        }
-        RangeAnswer {
-            label: range_label(range),
-            timeout_min: range.0 as f64,
-            timeout_max: range.1 as f64,
-            color: theme::LAB_LINES[k % theme::LAB_LINES.len()],
-            dash: match LINE_DASHES[k % LINE_DASHES.len()] {
-                Dash::Solid => "solid",
-                Dash::Dashed => "dashed",
-                Dash::Dotted => "dotted",
-                Dash::DashDot => "dash-dot",
-                Dash::Long => "long",
-            },
-            trials: f64::from(summary.map_or(0, |s| s.trials)),
-            split_vote_trials: summary.map_or(0.0, |s| f64::from(s.split_vote_trials)),
-            split_vote_fraction: summary.map_or(0.0, |s| s.split_vote_fraction()),
-            no_leader_trials: summary.map_or(0.0, |s| f64::from(s.no_leader_trials)),
-            p50: q(|s| s.p50_ms),
-            p90: q(|s| s.p90_ms),
-            p99: q(|s| s.p99_ms),
-            max: q(|s| s.max_ms),
-            points,
-        }
-    }
-}
-
-/// A time as people read it: "172 ms", "1.38 s", "60 s".
-pub fn duration(ms: u64) -> String {
-    if ms < 1_000 {
-        format!("{ms} ms")
-    } else {
-        format!("{} s", words::decimal(ms as f64 / 1_000.0))
-    }
-}
-
-/// A share as a percentage with at most one decimal: "4.6%", "100%".
-pub fn percent(fraction: f64) -> String {
-    format!(
-        "{}%",
-        words::decimal(crate::maths::round(fraction * 1_000.0) / 10.0)
-    )
-}
-
-/// A count with thousands separated: "1,000".
-#[allow(clippy::manual_is_multiple_of)] // `is_multiple_of` is newer than our MSRV
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// What the chart shows, in plain words, from the results: how to read it, then for each
-/// range the median and the share of trials with a split vote, then what the comparison
-/// of the narrowest and the widest range says. Empty before the first trial.
-pub fn sentence(run: &LabRun) -> String {
-    let setup = &run.setup;
-    let mut summaries: Vec<(usize, Stats)> = Vec::new();
-    for k in 0..run.labs.len() {
-        if let Some(s) = run.summary(k) {
-            summaries.push((k, s));
-        }
-    }
-    if summaries.is_empty() {
-        return String::new();
-    }
-    let mut out = format!(
-        "Each line is one election-timeout range: it reaches y% at x ms when y% of its trials \
-         had a new leader within x ms of the crash ({} servers, messages taking {}–{} ms{}). ",
-        setup.nodes,
-        setup.latency_min_ms,
-        setup.latency_max_ms,
-        if setup.pre_vote { ", PreVote on" } else { "" }
-    );
-    for (n, (k, s)) in summaries.iter().enumerate() {
-        let label = range_label(setup.ranges[*k]);
-        let split = percent(s.split_vote_fraction());
-        let trials = count(u64::from(s.trials));
-        out.push_str(&if n == 0 {
-            format!("With {label}, ")
-        } else {
-            format!("; with {label}, ")
-        });
-        out.push_str(&if s.p50_ms >= NO_LEADER_LIMIT_MS {
-            format!(
-                "at least half of {trials} trials had no leader within {} and {split} had a \
-                 split vote",
-                duration(NO_LEADER_LIMIT_MS)
-            )
-        } else {
-            format!(
-                "half of {trials} trials had a leader within {} and {split} had a split vote",
-                duration(s.p50_ms)
-            )
-        });
-    }
-    out.push('.');
-    // The narrowest range against the widest.
-    let width = |k: usize| setup.ranges[k].1 - setup.ranges[k].0;
-    let narrowest = summaries.iter().min_by_key(|(k, _)| width(*k));
-    let widest = summaries.iter().max_by_key(|(k, _)| width(*k));
-    if let (Some((a, sa)), Some((b, sb))) = (narrowest, widest) {
-        if width(*a) < width(*b) {
-            let (fa, fb) = (sa.split_vote_fraction(), sb.split_vote_fraction());
-            let verdict = if fb < fa && sb.p50_ms < sa.p50_ms {
-                "more randomness in the timeouts means fewer split votes and a leader sooner"
-            } else if fb < fa {
-                "more randomness in the timeouts means fewer split votes"
-            } else {
-                "here more randomness did not reduce split votes"
-            };
-            out.push_str(&format!(
-                " From {} to {}, {verdict} ({} against {} of trials with a split vote).",
-                range_label(setup.ranges[*a]),
-                range_label(setup.ranges[*b]),
-                percent(fa),
-                percent(fb)
-            ));
-        }
-    }
-    out
-}
-
-/// What the page says when a trial opens on the main canvas.
-pub fn opened_words(range: (u64, u64), trial: &Trial) -> String {
-    let leader = match trial.new_leader {
-        Some(id) => format!(
-            "until {id} leads, {} after the crash",
-            duration(trial.downtime_ms)
-        ),
-        None => format!(
-            "with no leader within {} of the crash",
-            duration(NO_LEADER_LIMIT_MS)
-        ),
-    };
-    format!(
-        "Trial {} of {}: paused just before leader {} crashes at {}. Play, or step one event \
-         at a time, to watch {} with {} {leader}.",
-        trial.index,
-        range_label(range),
-        trial.crashed,
-        duration(trial.crash_at_ms),
-        words::plural(u64::from(trial.elections), "election", "elections"),
-        words::plural(u64::from(trial.split_votes), "split vote", "split votes"),
-    )
-}
-
-/// The text of a trial under the pointer.
-pub fn trial_words(range: (u64, u64), trial: &Trial) -> String {
-    let time = if trial.no_leader() {
-        format!("no leader within {}", duration(NO_LEADER_LIMIT_MS))
-    } else {
-        format!("{} without a leader", duration(trial.downtime_ms))
-    };
-    format!(
-        "{}, trial {}: {time}, {}; click to watch it",
-        range_label(range),
-        trial.index,
-        words::plural(u64::from(trial.split_votes), "split vote", "split votes"),
-    )
 }
 
 /// A trial's index and range as the action names them, checked against the lab.

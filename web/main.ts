@@ -25,7 +25,7 @@ type NodeState = {
   id: string; role: string; term: number; votedFor: string | null; commitIndex: number; alive: boolean;
   log: { index: number; term: number; command: string | null; committed: boolean }[];
   snapshot: { lastIncludedIndex: number; lastIncludedTerm: number; text: string } | null;
-  kv: Record<string, string>; membership: string; x: number; y: number;
+  kv: Record<string, string>; membership: string; x: number; y: number; logRow: [number, number];
 };
 type State = {
   timeMs: number; seed: number; paused: boolean; speed: number;

@@ -56,6 +56,10 @@ describe('embedding', () => {
       const drawing = await inFrame('#canvas-box');
       assert.ok(drawing.height >= 140, `${width}×${height}: the drawing keeps ${drawing.height} px`);
       assert.equal(caption.x >= drawing.x + drawing.width, beside, `${width}×${height}: the caption ${beside ? 'beside' : 'under'} the drawing`);
+      // Every server's row of the Logs panel is on the drawing, the fifth included.
+      const rows = (await state(p)).nodes.map((n) => [n.id, n.logRow]);
+      assert.equal(rows.length, 5);
+      for (const [id, [top, bottom]] of rows) assert.ok(top >= 0 && bottom <= drawing.height, `${width}×${height}: ${id}'s log row ${top}–${bottom} is cut off by the drawing's ${drawing.height} px`);
       // Continue works in the frame: the tour goes on to step 2.
       await p.evaluate(() => { for (let k = 0; k < 400 && window.riverRaft.tourState().state === 'playing'; k++) window.riverRaft.advance(50); });
       await p.locator('#tour-continue').click();

@@ -84,6 +84,8 @@ pub struct NodeState {
     pub x: f64,
     /// Its centre on the canvas, CSS pixels.
     pub y: f64,
+    /// The top and bottom of its row in the Logs panel, CSS pixels.
+    pub log_row: [f64; 2],
 }
 
 /// The bounds of a server's snapshot (thesis ch. 5): the entries it stands for.
@@ -164,6 +166,8 @@ pub fn state(
 ) -> State {
     // Loops rather than iterator chains here and below: each chain is code of its own.
     let mut nodes = Vec::with_capacity(sim.size());
+    // Rows do not depend on whether a snapshot column is drawn.
+    let grid = crate::layout::LogGrid::new(geo, sim.size(), false);
     let config = members::configuration(sim);
     for id in sim.ids() {
         let server = sim.server(id);
@@ -225,6 +229,10 @@ pub fn state(
             membership: members::standing(config, id),
             x: pixels(x),
             y: pixels(y),
+            log_row: {
+                let top = grid.rows_y + grid.row_h * id.index() as f64;
+                [pixels(top), pixels(top + grid.row_h)]
+            },
         });
     }
     let mut links = Vec::new();

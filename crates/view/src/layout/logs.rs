@@ -27,6 +27,9 @@ pub struct LogGrid {
     /// Left of the snapshot column, where a compacted log's snapshot block begins (equal
     /// to `cells_x` when no log has a snapshot: there is no such column then).
     pub head_x: f64,
+    /// The title sits on the index header's line, left of the indexes, instead of a line
+    /// of its own above it: a short panel (a tour in a 320×240 embed) keeps its rows.
+    pub compact: bool,
 }
 
 /// How many entry columns wide the snapshot column is.
@@ -34,6 +37,10 @@ const SNAPSHOT_COLUMNS: f64 = 2.0;
 /// The fewest entry columns a narrow panel keeps room for before it drops the role words and
 /// then the store column.
 const MIN_COLUMNS: f64 = 2.0;
+/// The shortest row, in CSS pixels: its letter badge and entries stay legible.
+pub const MIN_ROW_H: f64 = 14.0;
+/// Below this row height the title gives its line to the rows (see [`LogGrid::compact`]).
+const ROOMY_ROW_H: f64 = 22.0;
 
 impl LogGrid {
     /// The grid for `geo`'s log panel and `n` rows; with `snapshots`, two columns' width at
@@ -42,13 +49,22 @@ impl LogGrid {
         let p = geo.logs;
         let s = Self::scale(geo);
         let pad = 14.0 * s;
+        let rows = n.max(1) as f64;
+        // The title on its own line, the indexes under it; when that leaves rows too short,
+        // the title moves onto the indexes' line and the margins halve.
         let header_y = p.y + pad + 36.0 * s;
-        let rows_y = header_y + 12.0 * s;
-        let row_h = maths::clamp(
-            (p.bottom() - pad - rows_y) / n.max(1) as f64,
-            22.0,
-            64.0 * s,
-        );
+        let mut rows_y = header_y + 12.0 * s;
+        let mut bottom = p.bottom() - pad;
+        let compact = (bottom - rows_y) / rows < ROOMY_ROW_H;
+        let header_y = if compact {
+            rows_y = p.y + pad / 2.0 + 17.0 * s;
+            bottom = p.bottom() - pad / 2.0;
+            p.y + pad / 2.0 + 8.0 * s
+        } else {
+            header_y
+        };
+        let roomy = if compact { MIN_ROW_H } else { ROOMY_ROW_H };
+        let row_h = maths::clamp((bottom - rows_y) / rows, roomy, (64.0 * s).max(roomy));
         // The letter badge and the role word beside it ("leader", "cand.", "down").
         let mut label_w = 80.0 * s;
         let mut kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
@@ -86,6 +102,7 @@ impl LogGrid {
             kv_w,
             header_y,
             head_x,
+            compact,
         }
     }
 
@@ -119,19 +136,27 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         stroke: Some(Stroke::solid(theme::PANEL_EDGE, 1.0)),
     });
     let pad = 14.0 * s;
-    let title_y = p.y + pad + 10.0 * s;
+    let (title_y, title_size) = if grid.compact {
+        // Left of the indexes, as large as the column before them allows.
+        let room = grid.head_x - p.x - pad - 4.0 * s;
+        let size = (room / (4.0 * SANS_ADVANCE * 1.1)).min(17.0 * s);
+        (grid.header_y, size)
+    } else {
+        (p.y + pad + 10.0 * s, 17.0 * s)
+    };
     scene.push(text(
         p.x + pad,
         title_y,
         "Logs",
-        font(17.0 * s, true),
+        font(title_size, true),
         theme::INK,
         Align::Left,
     ));
     // The key to the boxes, beside the title when it fits there.
     let key = "solid: committed · dashed: not yet · colour: term";
     let key_x = p.x + pad + 50.0 * s;
-    if char_count(key) as f64 * 12.0 * s * SANS_ADVANCE <= p.right() - pad - key_x {
+    if !grid.compact && char_count(key) as f64 * 12.0 * s * SANS_ADVANCE <= p.right() - pad - key_x
+    {
         scene.push(text(
             key_x,
             title_y + 1.0 * s,
@@ -197,7 +222,12 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         ));
     }
     let cell_w = grid.pitch - 5.0 * s;
-    let cell_h = maths::clamp(grid.row_h - 12.0 * s, 16.0, 40.0 * s);
+    // A short row keeps a sliver between its cells and the next row's.
+    let cell_h = maths::clamp(
+        grid.row_h - 12.0 * s,
+        16.0f64.min(grid.row_h - 4.0),
+        40.0 * s,
+    );
     for id in view.sim.ids() {
         let k = id.index();
         let row_top = grid.rows_y + grid.row_h * k as f64;
@@ -213,7 +243,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         let node = view.sim.node(id);
         let role = node.map(|n| n.role());
         let (fill, edge, ink) = theme::role_colors(role);
-        let badge_r = (13.0 * s).min(grid.row_h * 0.3);
+        let badge_r = (13.0 * s).min(grid.row_h * 0.38);
         let badge_x = p.x + pad + badge_r;
         let badge_y = mid;
         // The badge is outlined like the server's circle (dashed: pre-candidate, down) and

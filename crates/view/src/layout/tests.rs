@@ -367,3 +367,52 @@ fn the_users_words_stop_short_of_the_top_servers_letter() {
         );
     }
 }
+
+/// A tour in a 320×240 embed leaves the drawing about 310×150 (the smallest laid out): the
+/// title moves onto the indexes' line so that every row of the cluster fits in the panel.
+#[test]
+fn a_short_log_panel_keeps_every_row_of_the_cluster() {
+    let s = sim(5, 1);
+    for (width, height, most) in [(240.0, 150.0, 7), (310.0, 150.0, 7), (312.0, 186.0, 9)] {
+        for n in 1..=most {
+            let geo = Geometry::new(Viewport::new(width, height), n);
+            let grid = LogGrid::new(&geo, n, false);
+            let end = grid.rows_y + grid.row_h * n as f64;
+            assert!(
+                end <= geo.logs.bottom() + 1e-9,
+                "{width}×{height}, {n} rows: they end at {end}, the panel at {}: {grid:?}",
+                geo.logs.bottom()
+            );
+            assert!(grid.row_h >= logs::MIN_ROW_H, "{grid:?}");
+            assert!(grid.header_y < grid.rows_y && grid.header_y > geo.logs.y);
+        }
+    }
+    let geo = Geometry::new(Viewport::new(310.0, 150.0), 5);
+    assert!(LogGrid::new(&geo, 5, false).compact);
+    assert!(!LogGrid::new(&Geometry::new(WIDE, 5), 5, false).compact);
+    // The title stays, left of the indexes and clear of them; every row has its letter.
+    let mut scene = Scene::default();
+    build(&mut scene, &geo, &view(&s));
+    let grid = LogGrid::new(&geo, 5, false);
+    let title = scene.shapes.iter().find_map(|shape| match shape {
+        Shape::Text {
+            x, y, text, font, ..
+        } if text == "Logs" => Some((*x, *y, font.size)),
+        _ => None,
+    });
+    let (x, y, size) = title.expect("the panel keeps its title");
+    assert_eq!(y, grid.header_y);
+    assert!(
+        x + 4.0 * size * SANS_ADVANCE * 1.1 <= grid.cells_x,
+        "{x} {size} {grid:?}"
+    );
+    assert!(size >= 10.0, "the title reads: {size} px");
+    for letter in ["A", "B", "C", "D", "E"] {
+        let at = scene.shapes.iter().find_map(|shape| match shape {
+            Shape::Text { x, y, text, .. } if text == letter && *x > geo.logs.x => Some(*y),
+            _ => None,
+        });
+        let y = at.unwrap_or_else(|| panic!("row {letter} has its badge"));
+        assert!(y < geo.logs.bottom(), "row {letter} at {y}");
+    }
+}

@@ -186,6 +186,12 @@ function seconds(ms: number): string {
 
 function appendFeed(lines: FeedLine[]): void {
   if (!lines.length) return;
+  // A 'run' line begins a new cluster: the feed tells only the run on screen.
+  const fresh = lines.map((line) => line.kind).lastIndexOf('run');
+  if (fresh >= 0) {
+    ui.feed.replaceChildren();
+    lines = lines.slice(fresh);
+  }
   const fragment = document.createDocumentFragment();
   for (const line of lines.slice(-MAX_FEED_ITEMS)) {
     const li = document.createElement('li');

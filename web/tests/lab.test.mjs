@@ -94,6 +94,12 @@ describe('the election lab', () => {
     assert.ok(!(await p.locator('#lab-dialog').evaluate((d) => d.open)), 'the panel closes');
     await p.locator('#notices', { hasText: `Trial ${trial} of ${m[1]}–${m[2]} ms: paused just before leader` }).waitFor();
     let s = await state(p);
+    // The feed tells the trial's run only: from its new cluster to the moment shown.
+    const feed = await p.locator('#feed li span').allTextContents();
+    assert.match(feed[feed.length - 1], new RegExp(`^A new cluster of \\d+ servers with seed ${s.seed}:`));
+    assert.equal(await p.locator('#feed li.kind-run').count(), 1, feed.join('\n'));
+    assert.match(feed[0], /paused just before leader/);
+    assert.ok(!feed.some((l) => /crashed/.test(l)), 'the crash is still to come');
     assert.equal(s.paused, true);
     const leader = leaders(s);
     assert.equal(leader.length, 1);

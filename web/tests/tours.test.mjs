@@ -14,8 +14,10 @@ const tourState = (p) => p.evaluate(() => window.riverRaft.tourState());
 const clickAndRead = (p, selector) => p.evaluate((sel) => {
   document.querySelector(sel).click();
   const s = window.riverRaft.state();
-  return JSON.stringify([s.timeMs, s.nodes.map((n) => [n.role, n.term, n.log.length, n.commitIndex, n.votedFor])]);
+  return JSON.stringify([s.timeMs, s.nodes.map((n) => [n.role, n.term, n.log.length, n.commitIndex, n.votedFor]), window.riverRaft.tourState().shown]);
 }, selector);
+/** What the step points at, read in the same moment as a clickAndRead. */
+const shownIn = (read) => JSON.parse(read)[2];
 
 /** Runs the clock until the step stops for the reader (or the tour ends); returns the state. */
 async function toPause(p) {
@@ -62,8 +64,11 @@ describe('guided tours', () => {
       assert.equal(t.state, 'finished', `${tour.name}: ${JSON.stringify(t)}`);
       assert.equal(t.step, count);
       assert.equal(starts.length, count);
-      // Back, twice: each time exactly where the step before began.
-      assert.equal(await clickAndRead(p, '#tour-back'), starts[count - 2], `${tour.name}: back to step ${count - 1}`);
+      // Back, twice: each time exactly where the step before began, pointing at what it is
+      // about at once (before the clock runs).
+      const back = await clickAndRead(p, '#tour-back');
+      assert.equal(back, starts[count - 2], `${tour.name}: back to step ${count - 1}`);
+      assert.ok(shownIn(back).length > 0, `${tour.name}: step ${count - 1} points at something at once`);
       assert.equal((await tourState(p)).step, count - 1);
       assert.equal(await clickAndRead(p, '#tour-back'), starts[count - 3], `${tour.name}: back to step ${count - 2}`);
       // A step opened from the list: the moment reached by continuing to it.
@@ -131,6 +136,41 @@ describe('guided tours', () => {
     assert.equal((await tourState(p)).step, 4);
     assert.deepEqual(errors, []);
     await p.close();
+  });
+
+  test('a share link made in a tour someone acted in reopens the tour, its step and what they did', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await openFromMenu(p, 'Leader election');
+    let t = await toPause(p);
+    // At step 1's pause the student sends a change and cuts a link, continues with the real
+    // button, then crashes a follower while step 2 runs.
+    await p.evaluate(() => { window.riverRaft.propose('B', 'x=1'); window.riverRaft.cut('C', 'D'); });
+    await p.locator('#tour-continue').click();
+    await p.evaluate(() => { window.riverRaft.pause(); window.riverRaft.advance(300); window.riverRaft.crash('E'); });
+    t = await toPause(p);
+    const link = await p.evaluate(() => window.riverRaft.shareLink());
+    const seen = { state: await state(p), tour: t, caption: await p.locator('#tour-caption').textContent() };
+
+    const { page: q, errors: qErrors } = await page('?seed=2');
+    await q.goto(link);
+    await q.waitForFunction(() => window.riverRaft !== undefined);
+    await q.locator('.notice.info', { hasText: 'exactly as it was shared' }).waitFor();
+    const opened = await state(q);
+    assert.equal(opened.digest, seen.state.digest, 'the same run, to the event');
+    assert.equal(opened.timeMs, seen.state.timeMs);
+    assert.deepEqual(await tourState(q), seen.tour, 'the same tour, step and highlights');
+    assert.equal(await q.locator('#tour-caption').textContent(), seen.caption);
+    assert.equal(await q.locator('#tour-card').isVisible(), true);
+    // The feed tells this run only: it begins with the tour's own cluster.
+    const runs = await q.locator('#feed li.kind-run span').allTextContents();
+    assert.deepEqual(runs, ['A new cluster of 5 servers with seed 11: every server starts as a follower in term 0']);
+    // And the tour goes on alike on both pages.
+    for (const x of [p, q]) await x.locator('#tour-continue').click();
+    const [a, b] = [await toPause(p), await toPause(q)];
+    assert.deepEqual(b, a);
+    assert.equal((await state(q)).digest, (await state(p)).digest);
+    assert.deepEqual([...errors, ...qErrors], []);
+    await Promise.all([p.close(), q.close()]);
   });
 
   test('?tour=NAME&step=K opens a step; a bad name or step is a notice and the page runs', async () => {

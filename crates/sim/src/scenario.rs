@@ -1202,10 +1202,12 @@ impl Player {
         &self.shown
     }
 
-    /// Puts a fresh player just after tour step `k`'s `say`, running nothing before it: the
-    /// caller rebuilds that moment of the simulation itself (the page rewinds its timeline
-    /// there). A player at the start of a step holds nothing else: no wait is under way,
-    /// nothing is shown yet. An error if the scenario has no step `k`.
+    /// Puts a fresh player at the start of tour step `k` (just after its `say` and the
+    /// `show`s right after it), running nothing before it: the caller rebuilds that moment
+    /// of the simulation itself (the page rewinds its timeline there). A player at the
+    /// start of a step holds nothing else: no wait is under way, and it shows what the step
+    /// points at from its first moment (checked against the simulation when the step was
+    /// first played). An error if the scenario has no step `k`.
     pub fn skip_to_step(&mut self, k: usize) -> Result<(), ScenarioError> {
         let say = self
             .steps
@@ -1226,11 +1228,15 @@ impl Player {
         self.paused = false;
         self.tour_step = Some(k);
         self.shown.clear();
+        while let Some((_, Step::Show(shown))) = self.steps.get(self.next) {
+            self.shown.extend_from_slice(shown);
+            self.next += 1;
+        }
         Ok(())
     }
 
-    /// Plays at full speed, pauses passed over, until tour step `k`'s `say` has run: the
-    /// moment step `k` begins. An error if the scenario fails first or has no step `k`.
+    /// Plays at full speed, pauses passed over, until tour step `k`'s `say` and the `show`s
+    /// right after it have run: the moment step `k` begins, pointing at what it is about. An error if the scenario fails first or has no step `k`.
     pub fn run_to_step(&mut self, driver: &mut impl Driver, k: usize) -> Result<(), ScenarioError> {
         let stops = core::mem::replace(&mut self.stops_at_pauses, false);
         self.paused = false;
@@ -1394,7 +1400,23 @@ impl Player {
                     self.tour_step = Some(k);
                     self.shown.clear();
                     if self.stop_after_say == Some(k) {
+                        // A step begins with what it points at: the `show`s that follow
+                        // its caption take no time, so they are part of its first moment
+                        // (a reader sent back to it sees them at once, the clock stopped).
                         self.next += 1;
+                        while let Some((line, Step::Show(shown))) = self.steps.get(self.next) {
+                            for highlight in shown.iter() {
+                                visible(driver.sim(), highlight).map_err(|message| {
+                                    ScenarioError {
+                                        line: *line,
+                                        column: None,
+                                        message,
+                                    }
+                                })?;
+                            }
+                            self.shown.extend_from_slice(shown);
+                            self.next += 1;
+                        }
                         return Ok(Status::Running);
                     }
                 }

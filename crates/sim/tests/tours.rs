@@ -134,10 +134,17 @@ fn a_step_opened_directly_is_the_moment_reached_by_continuing() {
             let mut player = Player::new(scenario.clone()).stopping_at_pauses();
             player.run_to_step(&mut sim, k).unwrap();
             assert_eq!(player.tour_step(), Some(k));
+            // A step begins pointing at what its caption is about (every tour's steps
+            // begin with a `show`), so a reader sent back to it sees that at once.
             assert!(
-                player.shown().is_empty(),
-                "a step starts with nothing shown"
+                !player.shown().is_empty(),
+                "{name} step {k} starts with what it shows"
             );
+            let next = text
+                .lines()
+                .nth(player.current_line().unwrap() - 1)
+                .unwrap();
+            assert!(!next.starts_with("show"), "{name} step {k}: {next}");
             player.advance(&mut sim, u64::MAX).unwrap();
             assert!(player.paused());
             assert_eq!(

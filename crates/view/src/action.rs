@@ -371,7 +371,9 @@ impl Action {
 
     /// Whether the journal keeps it: what changes the run or which moment is shown. The
     /// clock's speed, pausing and the open menu change neither; advancing time is in the
-    /// moments of the actions after it.
+    /// moments of the actions after it. A tour's Continue, Back and steps opened from its
+    /// list are kept: they decide what the tour runs next (opening a tour afresh starts a
+    /// new run, with a journal of its own).
     pub fn journaled(&self) -> bool {
         !matches!(
             self,
@@ -381,9 +383,15 @@ impl Action {
                 | Action::Advance(_)
                 | Action::Step
                 | Action::Select(_)
-                | Action::Tour { .. }
-                | Action::TourContinue
-                | Action::TourBack
+        )
+    }
+
+    /// Whether it only moves through a tour (which step plays), changing nothing the
+    /// tour would not do by itself.
+    pub fn tour_navigation(&self) -> bool {
+        matches!(
+            self,
+            Action::Tour { .. } | Action::TourContinue | Action::TourBack
         )
     }
 }

@@ -28,7 +28,8 @@ pub enum FeedKind {
     Violation,
     /// Scenario progress.
     Story,
-    /// A new cluster starts: the line that separates one run from the one before.
+    /// A new cluster starts: the page's feed begins again at this line, so it tells only
+    /// the run on screen.
     Run,
 }
 
@@ -65,6 +66,8 @@ pub struct FeedLine {
 pub struct Feed {
     lines: Vec<FeedLine>,
     skipped: u64,
+    /// Sentences pushed so far, ever: a [`Feed::mark`].
+    pushed: u64,
 }
 
 impl Feed {
@@ -83,6 +86,21 @@ impl Feed {
             kind,
             text,
         });
+        self.pushed += 1;
+    }
+
+    /// Where the feed stands, to drop what is said after it ([`Feed::drop_since`]).
+    pub fn mark(&self) -> u64 {
+        self.pushed
+    }
+
+    /// Drops the waiting sentences pushed since `mark` (what a run told of a future the
+    /// page then stepped back from).
+    pub fn drop_since(&mut self, mark: u64) {
+        let since = usize::try_from(self.pushed.saturating_sub(mark)).unwrap_or(usize::MAX);
+        let keep = self.lines.len().saturating_sub(since);
+        self.lines.truncate(keep);
+        self.pushed = mark;
     }
 
     /// Whether sentences are waiting.

@@ -41,8 +41,9 @@ pub enum Head {
         /// Its text.
         text: String,
     },
-    /// A guided tour opened at a step (1 is the first) and watched without acting on the
-    /// run: opening that step again is the same run, to the event.
+    /// A guided tour opened at a step (1 is the first): opening that step again is the
+    /// same run, to the event. The tour's Continues and Backs, and whatever the reader
+    /// did, follow as entries.
     Tour {
         /// The tour's name.
         name: String,

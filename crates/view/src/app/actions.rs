@@ -12,6 +12,11 @@ impl App {
         let sim = self.tl.sim();
         let moment = (sim.now_ms(), sim.stats.events);
         let run = self.runs;
+        // Play at a tour's pause goes on to the next step, and is written down as that.
+        let action = match action {
+            Action::Play if self.tour_waiting() => Action::TourContinue,
+            action => action,
+        };
         let said = self.take(&action)?;
         // Actions that start a fresh run begin a new journal instead of joining this one.
         if action.journaled() && self.runs == run {
@@ -43,8 +48,6 @@ impl App {
             }
             Action::Timeout(node) => self.timeout(node)?,
             Action::Pause => self.stop_clock(),
-            // Play at a tour's pause goes on to the next step: what a reader means by it.
-            Action::Play if self.tour_waiting() => self.continue_tour()?,
             Action::Play => self.start_clock(),
             Action::Speed(x) => self.change_speed(x),
             Action::Advance(ms) => self.run_for(ms)?,
@@ -240,12 +243,18 @@ impl App {
         self.after_run();
     }
 
-    /// The run's journal as text, for [`App::replay`].
-    /// A tour watched without acting on the run is written as the tour opened at its
-    /// step, so a share link made during it reopens at that step and moment.
+    /// The run's journal as text, for [`App::replay`]. A tour's journal begins with the
+    /// tour and the step it was opened at, then its Continues and Backs and whatever the
+    /// reader did, each at its moment. A tour only watched (moved through, nothing done to
+    /// the run) is written as the tour opened at the step showing: the same moment, shorter.
     pub fn journal(&self) -> String {
         if let Some(story) = self.story.as_ref().filter(|s| s.guide.is_some()) {
-            if self.journal.entries.is_empty() {
+            if self
+                .journal
+                .entries
+                .iter()
+                .all(|e| e.action.tour_navigation())
+            {
                 let head = Head::Tour {
                     name: story.name.clone(),
                     step: story.player.tour_step().unwrap_or(0) as u64 + 1,
@@ -269,8 +278,16 @@ impl App {
                 self.start_again();
             }
             Head::Scenario { name, text } => self.load_scenario(&text, &name)?,
-            Head::Tour { name, step } => self.open_tour(&name, step as f64)?,
+            Head::Tour { name, step } => {
+                // Afresh, even when this page plays the same tour: the journal's own
+                // Continues and Backs follow.
+                self.story = None;
+                self.open_tour(&name, step as f64)?;
+            }
         }
+        // The feed tells how the run began (its new-cluster line first, so the page lets
+        // the run it showed before go), not every action again: the link opens a moment.
+        let begun = self.feed.mark();
         let moment = |app: &App| (app.tl.sim().now_ms(), app.tl.sim().stats.events);
         for e in &journal.entries {
             // Several actions may share a moment, with nothing run between them.
@@ -292,8 +309,7 @@ impl App {
             self.run_to(read.clock_ms);
         }
         self.proposals = read.proposals;
-        // The page has shown this run's story already.
-        self.feed.take();
+        self.feed.drop_since(begun);
         self.changed = changed::ALL;
         self.repaint();
         Ok(())

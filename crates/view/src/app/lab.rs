@@ -153,11 +153,13 @@ impl App {
                 trial.crashed, trial.crash_at_ms
             ));
         }
+        // The feed tells this run (its new-cluster line first, so the page lets the old
+        // run's lines go) up to the moment shown; what follows is told as it plays again.
+        let before_crash = self.feed.mark();
         self.apply(Action::Crash(Node(trial.crashed)))?;
         self.run_to((trial.crash_at_ms + trial.downtime_ms + OPENED_TAIL_MS) as f64);
         self.apply(Action::SeekBefore(trial.crash_at_ms as f64))?;
-        // The feed tells the run from here on, as it plays.
-        self.feed.take();
+        self.feed.drop_since(before_crash);
         let said = lab::opened_words(range, &trial);
         self.feed
             .push(trial.crash_at_ms, FeedKind::Story, said.clone());

@@ -330,7 +330,18 @@ fn settings_restart_or_apply_live() {
 pub(crate) fn carried(a: &mut App) -> App {
     let text = a.journal();
     let mut b = app("?seed=3");
+    b.take_feed();
     b.replay(&text).unwrap_or_else(|e| panic!("{e}"));
+    // The feed begins again with the carried run's new-cluster line: the page lets the
+    // lines of the run it showed before go.
+    let feed = b.take_feed();
+    let fresh = alloc::format!("with seed {}:", a.sim().config().seed);
+    assert!(
+        feed.iter()
+            .any(|l| l.kind == "run" && l.text.contains(&fresh)),
+        "{fresh} {}",
+        json(&feed)
+    );
     b.set_speed(a.speed());
     assert_eq!(json(&a.state()), json(&b.state()));
     assert_eq!(a.sim().trace.digest(), b.sim().trace.digest());

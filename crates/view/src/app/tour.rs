@@ -98,6 +98,13 @@ impl App {
                 steps,
                 starts: Vec::new(),
             });
+            // Its journal begins with the tour, not its script: replayed as a plain
+            // scenario, the steps would not wait at their pauses, and what the reader did
+            // there would land at other moments (refused, or a different run).
+            self.journal = Journal::new(Head::Tour {
+                name: String::from(name),
+                step: step as u64,
+            });
         }
         self.go_to_step(step as usize - 1)
     }
@@ -161,12 +168,19 @@ impl App {
             while guide.starts.len() <= k {
                 let j = guide.starts.len();
                 if let Err(e) = story.player.run_to_step(&mut self.tl, j) {
+                    // Not a refusal: the run has moved on to where the tour stopped (what
+                    // a reader did may have made a step's claim untrue), and the journal
+                    // must keep the action that got it there.
                     let said = format!("The tour '{}' stopped at {e}", story.name);
                     story.state = StoryState::Failed(e);
+                    self.after_run();
                     self.feed
-                        .push(self.tl.sim.now_ms(), FeedKind::Violation, said.clone());
+                        .push(self.tl.sim.now_ms(), FeedKind::Violation, said);
+                    self.clock_ms = self.tl.sim.now_ms() as f64;
+                    self.stop_clock();
                     self.changed |= changed::STORY | changed::FEED;
-                    return Err(said);
+                    self.repaint();
+                    return Ok(());
                 }
                 guide.starts.push(Start {
                     time_ms: self.tl.sim.now_ms(),

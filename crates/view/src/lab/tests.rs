@@ -357,6 +357,52 @@ fn an_opened_trial_is_paused_just_before_its_crash_and_replays_the_lab_trial() {
     assert_eq!(b.sim().leader(), Some(slowest.crashed));
 }
 
+/// The feed belongs to the run on screen: an opened trial's feed begins with its own
+/// new-cluster line (the page drops the lines before it) and tells the trial up to the
+/// moment shown, not the old run nor the crash still to come.
+#[test]
+fn an_opened_trials_feed_tells_only_the_trial_up_to_the_moment_shown() {
+    let mut a = lab_app(&[(150, 155)], 10);
+    a.apply(Action::Propose {
+        node: crate::action::node("A").unwrap(),
+        command: "x=1".into(),
+    })
+    .unwrap();
+    let trial = a.lab_run().unwrap().labs()[0].trials()[3];
+    a.apply(Action::OpenTrial {
+        range: 0.0,
+        trial: 3.0,
+    })
+    .unwrap();
+    let feed = a.take_feed();
+    let runs: Vec<usize> = (0..feed.len()).filter(|&k| feed[k].kind == "run").collect();
+    let last = runs.last().copied().unwrap();
+    let told: Vec<&str> = feed[last..].iter().map(|l| l.text.as_str()).collect();
+    assert!(
+        told[0].starts_with("A new cluster of 5 servers with seed "),
+        "{told:#?}"
+    );
+    assert!(told[0].contains(&alloc::format!("seed {}", trial.seed)));
+    assert!(
+        told.iter().any(|l| l.contains("became leader")),
+        "the first election is told: {told:#?}"
+    );
+    assert!(told[told.len() - 1].contains("paused just before leader"));
+    assert!(
+        !told
+            .iter()
+            .any(|l| l.contains("crash") && !l.contains("paused just before")),
+        "the crash is still to come: {told:#?}"
+    );
+    assert!(feed[last..]
+        .iter()
+        .all(|l| l.time_ms <= trial.crash_at_ms as f64));
+    // Playing on tells the crash.
+    a.apply(Action::StepEvent).unwrap();
+    let next: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+    assert!(next.iter().any(|l| l.contains("crashed")), "{next:#?}");
+}
+
 #[test]
 fn opening_a_trial_that_has_not_run_is_refused() {
     let mut a = app("?seed=3");

@@ -41,6 +41,18 @@ pub const NO_LEADER_LIMIT_MS: u64 = 60_000;
 /// The most trials one experiment runs (a bound on memory: one [`Trial`] each).
 pub const MAX_TRIALS: u32 = 1_000_000;
 
+/// The election timeout ranges the paper compares (its Figure 16, top), (min, max) in ms:
+/// 150 ms plus 0, 1, 5, 25, 50 and 150 ms of randomness. The page offers them as presets and
+/// a test checks the paper's finding on them.
+pub const PAPER_RANGES: [(u64, u64); 6] = [
+    (150, 150),
+    (150, 151),
+    (150, 155),
+    (150, 175),
+    (150, 200),
+    (150, 300),
+];
+
 /// The longest one-way latency accepted, so a trial's simulated time stays bounded.
 pub const MAX_LATENCY_MS: u64 = 10_000;
 

@@ -3,17 +3,8 @@
 
 use river_sim::elections::{
     Experiment, ExperimentConfig, ExperimentError, Lab, Summary, Trial, NO_LEADER_LIMIT_MS,
+    PAPER_RANGES,
 };
-
-/// The paper's Figure 16 (top): 150 ms plus 0, 1, 5, 25, 50 and 150 ms of randomness.
-const PAPER_RANGES: [(u64, u64); 6] = [
-    (150, 150),
-    (150, 151),
-    (150, 155),
-    (150, 175),
-    (150, 200),
-    (150, 300),
-];
 
 fn config(min: u64, max: u64, trials: u32) -> ExperimentConfig {
     ExperimentConfig {

@@ -14,7 +14,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use river_sim::elections::{
-    cumulative_of_sorted, ExperimentConfig, Lab, Point, Trial, NO_LEADER_LIMIT_MS,
+    cumulative_of_sorted, ExperimentConfig, Lab, Point, Trial, NO_LEADER_LIMIT_MS, PAPER_RANGES,
 };
 use serde::Serialize;
 
@@ -35,15 +35,6 @@ pub const MAX_RANGES: usize = 6;
 /// The longest timeout the lab takes, in ms: the page's own limit, so any trial opens as an
 /// ordinary run with page settings.
 pub const MAX_TIMEOUT_MS: u64 = crate::settings::MAX_SETTING_MS;
-/// The ranges the paper compares (its Figure 16), offered as presets.
-pub const PRESETS: [(u64, u64); 6] = [
-    (150, 150),
-    (150, 151),
-    (150, 155),
-    (150, 175),
-    (150, 200),
-    (150, 300),
-];
 /// Wall-clock ms of trials per frame: enough to finish 1,000 default trials in well under
 /// a second, little enough that a 60 Hz frame still has room to paint.
 pub const SLICE_MS: f64 = 12.0;
@@ -88,7 +79,7 @@ impl Default for LabSetup {
             pre_vote: false,
             seed: paper.seed,
             trials: DEFAULT_TRIALS,
-            ranges: PRESETS.to_vec(),
+            ranges: PAPER_RANGES.to_vec(),
         }
     }
 }

@@ -489,16 +489,17 @@ canvas.addEventListener('pointerleave', () => {
 canvas.addEventListener('click', (event) => {
   const [x, y] = pointer(event);
   const hit = raft.pointer(x, y, event.shiftKey ? 2 : 1);
-  if (hit.startsWith('message ')) { closeMenu(); openMessage(Number(hit.slice(8))); return; }
   took(hit);
   if (hit === 'link') ui.hint.textContent = raft.pointer(x, y, 0);
 });
 
-/** Follows up what a click or Enter took: a node letter opens its menu, a link was cut or
+/** Follows up what a click or Enter took: a node letter opens its menu, `message N` that
+ * message's inspector (from the keyboard, with the keyboard in it), a link was cut or
  * restored, nothing closes what was open. */
-function took(hit: string): void {
+function took(hit: string, keyboard = false): void {
   if (hit === '') { closeMenu(); closeMessage(); }
   else if (hit === 'link') { closeMenu(); syncAll(); }
+  else if (hit.startsWith('message ')) { closeMenu(); openMessage(Number(hit.slice(8)), keyboard); }
   else openMenu(hit);
 }
 
@@ -518,7 +519,7 @@ canvas.addEventListener('keydown', (event) => {
   event.preventDefault();
   event.stopPropagation();
   if (event.key !== 'Enter') { showFocus(said); return; }
-  took(said);
+  took(said, true);
   if (said === 'link') showFocus(raft.key('focus', false) ?? '');
 });
 
@@ -1091,7 +1092,8 @@ $('scenario-figure8').addEventListener('click', () => {
 
 // ----- the message inspector -----
 
-function openMessage(id: number): void {
+/** Opens message `id`'s inspector; `focus`: with the keyboard on its first button. */
+function openMessage(id: number, focus = false): void {
   msgId = id;
   ui.msgError.textContent = '';
   fillMessage();
@@ -1099,6 +1101,13 @@ function openMessage(id: number): void {
   const w = box.clientWidth, h = box.clientHeight;
   ui.msg.style.left = `${Math.max(8, w - ui.msg.offsetWidth - 12)}px`;
   ui.msg.style.top = `${Math.max(8, Math.min(12, h - ui.msg.offsetHeight - 8))}px`;
+  if (focus) keepKeyboardInMessage();
+}
+
+/** Puts the keyboard on the inspector's first button that works (Close, once the message
+ * has left the wire and its buttons are off). */
+function keepKeyboardInMessage(): void {
+  (ui.msg.querySelector<HTMLButtonElement>('.row button:not(:disabled)') ?? $('msg-close')).focus();
 }
 
 /** Shows the open message, or says it has left the wire. */
@@ -1125,12 +1134,16 @@ function fillMessage(): void {
 function closeMessage(): void {
   msgId = null;
   ui.msg.hidden = true;
+  if (ui.msg.contains(document.activeElement)) canvas.focus();
 }
 
 function messageAction(verb: 'drop' | 'duplicate' | 'hold' | 'release'): void {
   if (msgId === null) return;
+  const inside = ui.msg.contains(document.activeElement);
   ui.msgError.textContent = attempt({ do: 'message', id: msgId, what: verb });
   syncAll();
+  // A dropped message's buttons go off: the keyboard stays in the inspector all the same.
+  if (inside && (document.activeElement as HTMLButtonElement | null)?.disabled !== false) keepKeyboardInMessage();
 }
 
 $('msg-close').addEventListener('click', closeMessage);

@@ -96,6 +96,60 @@ describe('the keyboard', () => {
     assert.match(await ring(p), /^A: /);
   });
 
+  test('M reaches a message on the wire; Enter opens its inspector, whose buttons hold and drop it', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await advance(p, 1500);
+    await p.evaluate(() => { for (let k = 0; k < 200 && window.riverRaft.state().messages.length < 2; k++) window.riverRaft.advance(1); });
+    // Playing (at the slowest speed, so that nothing leaves the wire meanwhile): M pauses
+    // the run, so the message it lands on stays there.
+    await p.evaluate(() => { window.riverRaft.setSpeed(0.001); window.riverRaft.play(); });
+    await tabToCanvas(p);
+    assert.equal((await state(p)).paused, false);
+    await p.keyboard.press('m');
+    let said = await ring(p);
+    let s = await state(p);
+    assert.ok(s.paused, 'M paused the run');
+    const count = s.messages.length;
+    assert.match(said, new RegExp(`^Paused\\. \\S+ from [A-E] to [A-E], message 1 of ${count} on the wire\\. Press Enter to inspect it`));
+    assert.ok(await p.locator('#hint.shown').isVisible(), 'the ring is told in words on screen too');
+    assert.equal(await p.locator('#canvas-focus').getAttribute('aria-live'), 'polite');
+    await p.keyboard.press('m');
+    assert.match(await ring(p), new RegExp(`, message 2 of ${count} on the wire`));
+    await p.keyboard.press('Shift+M');
+    said = await ring(p);
+    assert.match(said, new RegExp(`, message 1 of ${count} on the wire`));
+    const [, kind, from, to] = said.match(/^(\S+) from ([A-E]) to ([A-E])/);
+    // Enter: the inspector opens on that message, the keyboard on its first button.
+    await p.keyboard.press('Enter');
+    await p.locator('#msg-panel').waitFor({ state: 'visible' });
+    assert.equal(await p.locator('#msg-title').textContent(), `${kind} · ${from} → ${to}`);
+    assert.equal(await focused(p), 'msg-drop');
+    const id = (await state(p)).messages.sort((a, b) => a.id - b.id)[0].id;
+    // Tab to Hold, Enter: it is held.
+    await p.keyboard.press('Tab');
+    await p.keyboard.press('Tab');
+    assert.equal(await focused(p), 'msg-hold');
+    await p.keyboard.press('Enter');
+    assert.ok((await state(p)).messages.find((m) => m.id === id).held, 'held from the keyboard');
+    // Escape gives the keyboard back to the ring, still on the message.
+    await p.keyboard.press('Escape');
+    await p.locator('#msg-panel').waitFor({ state: 'hidden' });
+    assert.equal(await focused(p), 'canvas');
+    assert.match(await ring(p), /\(held\), message 1 of/);
+    // Open it again and drop it: it leaves the wire, the keyboard stays in the inspector.
+    await p.keyboard.press('Enter');
+    await p.locator('#msg-panel').waitFor({ state: 'visible' });
+    assert.equal(await focused(p), 'msg-drop');
+    await p.keyboard.press('Enter');
+    s = await state(p);
+    assert.ok(!s.messages.some((m) => m.id === id), 'dropped');
+    assert.match(await p.locator('#msg-why').textContent(), /You dropped it/);
+    assert.equal(await focused(p), 'msg-close', 'the keyboard is not lost with the buttons');
+    await p.keyboard.press('Escape');
+    assert.equal(await focused(p), 'canvas');
+    assert.deepEqual(errors, []);
+  });
+
   test('dialogs hold the keyboard while open and give it back to their opener', async () => {
     const { page: p } = await page('?seed=1');
     await tabToCanvas(p);

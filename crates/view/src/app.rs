@@ -144,6 +144,9 @@ pub struct App {
     /// Where the keyboard's focus ring is (kept while the canvas does not have the
     /// keyboard, so it comes back where it was).
     focus: Option<Hit>,
+    /// The message on the wire the ring is on (M and Shift+M go through them); while it
+    /// is on the wire, the ring is on it rather than on `focus`.
+    focus_message: Option<u64>,
     /// Whether the canvas has the keyboard (the ring is drawn only then).
     keyboard: bool,
     selected: Option<NodeId>,
@@ -197,6 +200,7 @@ impl App {
             geometry,
             hover: None,
             focus: None,
+            focus_message: None,
             keyboard: false,
             selected: None,
             proposals: 0,
@@ -263,6 +267,7 @@ impl App {
             speed: self.speed,
             hover: self.hover,
             focused: self.focus_ring(),
+            focused_message: self.focused_message(),
             selected: self.selected,
             ghosts: &self.narrator.ghosts,
             thrown: self.narrator.thrown(),

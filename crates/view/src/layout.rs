@@ -55,6 +55,9 @@ pub struct View<'a> {
     pub hover: Option<Hit>,
     /// Where the keyboard's focus ring is, while the canvas has the keyboard.
     pub focused: Option<Hit>,
+    /// The message on the wire the keyboard's focus ring is on, while the canvas has the
+    /// keyboard (then `focused` is `None`).
+    pub focused_message: Option<u64>,
     /// The node whose menu is open.
     pub selected: Option<NodeId>,
     /// Lost messages still fading.

@@ -1,7 +1,9 @@
 //! The keyboard on the canvas: a focus ring that the arrow keys move between servers and
-//! links (the order is `layout::focus`'s), and Enter, which takes what the ring is on as a
-//! click would. The ring is drawn only while the canvas has the keyboard; where it was is
-//! kept, so coming back (after a menu closes) finds it where it was left.
+//! links (the order is `layout::focus`'s), M and Shift+M through the messages on the wire
+//! (oldest first; the run pauses so that the message stays there), and Enter, which takes
+//! what the ring is on as a click would. The ring is drawn only while the canvas has the
+//! keyboard; where it was is kept, so coming back (after a menu closes) finds it where it
+//! was left, and an arrow key from a message goes on from the server or link it left.
 
 use super::*;
 use crate::layout::focus::{self, Arrow};
@@ -22,23 +24,32 @@ pub enum Keyed {
 
 impl App {
     /// A key pressed while the canvas has the keyboard (`KeyboardEvent.key`): an arrow moves
-    /// the ring, Enter (Shift+Enter: a link one way) takes what it is on. Two names that are
-    /// no keys say the canvas gained (`focus`) or lost (`blur`) the keyboard.
+    /// the ring, M (Shift+M: backwards) takes it to the next message on the wire, Enter
+    /// (Shift+Enter: a link one way) takes what it is on. Two names that are no keys say the
+    /// canvas gained (`focus`) or lost (`blur`) the keyboard.
     pub fn key(&mut self, key: &str, shift: bool) -> Keyed {
         let size = self.tl.sim().size();
         let at = self.focus.filter(|h| focus::fits(*h, size));
-        let keyed = match key {
-            "focus" => {
+        // A message that has left the wire gives the ring back to where it was.
+        self.focus_message = self.focus_message.filter(|&id| self.on_wire(id));
+        let keyed = match (key, self.focus_message) {
+            ("focus", Some(id)) => {
+                self.keyboard = true;
+                Keyed::Moved(self.message_hint(id, false))
+            }
+            ("focus", None) => {
                 let hit = at.unwrap_or(Hit::Node(NodeId(0)));
                 self.focus = Some(hit);
                 self.keyboard = true;
                 Keyed::Moved(self.hint(hit, PRESS))
             }
-            "blur" => {
+            ("blur", _) => {
                 self.keyboard = false;
                 Keyed::Moved(String::new())
             }
-            "Enter" => match at {
+            ("m" | "M", _) => self.next_message(shift),
+            ("Enter", Some(id)) => Keyed::Took(Click::Message(id)),
+            ("Enter", None) => match at {
                 Some(hit) => {
                     let took = self.take_hit(Some(hit), shift);
                     Keyed::Took(took)
@@ -49,6 +60,7 @@ impl App {
                 Some(arrow) => {
                     let hit = focus::moved(at, arrow, size);
                     self.focus = Some(hit);
+                    self.focus_message = None;
                     self.keyboard = true;
                     Keyed::Moved(self.hint(hit, PRESS))
                 }
@@ -56,14 +68,99 @@ impl App {
             },
         };
         self.base_dirty = true;
+        // The ring on a message is drawn with the messages, on the overlay.
+        self.overlay_wall_ms = f64::NEG_INFINITY;
         keyed
     }
 
-    /// Where the ring is drawn: on what it is on, while the canvas has the keyboard.
+    /// Whether message `id` is on the wire (and drawn: the first
+    /// [`layout::MAX_DRAWN_MESSAGES`] are).
+    fn on_wire(&self, id: u64) -> bool {
+        self.tl
+            .sim()
+            .in_flight()
+            .take(layout::MAX_DRAWN_MESSAGES)
+            .any(|m| m.id == id)
+    }
+
+    /// Moves the ring to the message sent after the one it is on (`back`: before), oldest
+    /// first and round again, pausing the run so the message stays on the wire to be acted
+    /// on; with none on the wire, the ring stays and the words say how to get some.
+    fn next_message(&mut self, back: bool) -> Keyed {
+        let ids: Vec<u64> = self
+            .tl
+            .sim()
+            .in_flight()
+            .take(layout::MAX_DRAWN_MESSAGES)
+            .map(|m| m.id)
+            .collect();
+        let (Some(&first), Some(&last)) = (ids.iter().min(), ids.iter().max()) else {
+            return Keyed::Moved(String::from(
+                "No message is on the wire now. Play (Space) or go one event on (E) until a server sends one, then press M.",
+            ));
+        };
+        let id = match (self.focus_message, back) {
+            (None, false) => first,
+            (None, true) => last,
+            (Some(at), false) => ids
+                .iter()
+                .copied()
+                .filter(|&i| i > at)
+                .min()
+                .unwrap_or(first),
+            (Some(at), true) => ids
+                .iter()
+                .copied()
+                .filter(|&i| i < at)
+                .max()
+                .unwrap_or(last),
+        };
+        let paused = !self.paused;
+        // Pausing cannot be refused.
+        let _ = self.apply(crate::action::Action::Pause);
+        self.focus_message = Some(id);
+        self.keyboard = true;
+        Keyed::Moved(self.message_hint(id, paused))
+    }
+
+    /// What the ring on message `id` says: which message, its place among those on the
+    /// wire, and what the keys do (`paused`: the key just paused the run).
+    fn message_hint(&self, id: u64, paused: bool) -> String {
+        let wire = self.tl.sim().in_flight().take(layout::MAX_DRAWN_MESSAGES);
+        let (mut place, mut count, mut words) = (0, 0, String::new());
+        for m in wire {
+            count += 1;
+            if m.id <= id {
+                place += 1;
+            }
+            if m.id == id {
+                words = answers::message_words(m);
+            }
+        }
+        format!(
+            "{}{words}{}, message {place} of {count} on the wire. Press Enter to inspect it: drop, duplicate or hold it; M for the next, Shift+M the one before.",
+            if paused { "Paused. " } else { "" },
+            if self.tl.sim().in_flight().any(|m| m.id == id && m.held) {
+                " (held)"
+            } else {
+                ""
+            },
+        )
+    }
+
+    /// Where the ring is drawn: on what it is on, while the canvas has the keyboard (on a
+    /// server or link only while it is not on a message).
     pub(super) fn focus_ring(&self) -> Option<Hit> {
         let size = self.tl.sim().size();
         self.focus
-            .filter(|h| self.keyboard && focus::fits(*h, size))
+            .filter(|h| self.keyboard && focus::fits(*h, size) && self.focused_message().is_none())
+    }
+
+    /// The message the ring is drawn on, while the canvas has the keyboard and the message
+    /// is on the wire.
+    pub(super) fn focused_message(&self) -> Option<u64> {
+        self.focus_message
+            .filter(|&id| self.keyboard && self.on_wire(id))
     }
 }
 
@@ -169,5 +266,128 @@ mod tests {
             panic!("an arrow moves the ring")
         };
         assert!(hint.starts_with("A: "), "{hint}");
+    }
+
+    /// The focus ring's shapes on the overlay (around a message).
+    fn overlay_ring(a: &mut App) -> Vec<(f64, f64)> {
+        a.repaint();
+        let (_, overlay) = a.scenes();
+        overlay
+            .expect("a repaint paints the overlay")
+            .shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Circle {
+                    x,
+                    y,
+                    stroke: Some(stroke),
+                    ..
+                } if stroke.color == theme::FOCUS => Some((*x, *y)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Runs event by event until at least `n` messages are on the wire.
+    fn until_on_wire(a: &mut App, n: usize) -> Vec<u64> {
+        for _ in 0..2_000 {
+            let ids: Vec<u64> = a.sim().in_flight().map(|m| m.id).collect();
+            if ids.len() >= n {
+                return ids;
+            }
+            a.step_event();
+        }
+        panic!("never {n} messages on the wire");
+    }
+
+    #[test]
+    fn m_goes_through_the_messages_on_the_wire_and_enter_inspects_the_one_ringed() {
+        let mut a = app("?seed=1");
+        a.advance(1_000.0).unwrap();
+        let mut ids = until_on_wire(&mut a, 2);
+        ids.sort_unstable();
+        a.key("focus", false);
+        let Keyed::Moved(said) = a.key("m", false) else {
+            panic!("M moves the ring")
+        };
+        assert!(
+            said.contains(&alloc::format!("message 1 of {} on the wire", ids.len()))
+                && said.contains(" from ")
+                && said.contains("Press Enter to inspect it"),
+            "{said}"
+        );
+        assert_eq!(ring_shapes(&mut a), 0, "the ring left the servers");
+        let m = a.sim().in_flight().find(|m| m.id == ids[0]).unwrap();
+        let at = layout::message_position(a.geometry(), m, a.sim().now_ms() as f64);
+        let rings = overlay_ring(&mut a);
+        assert!(
+            rings
+                .iter()
+                .any(|&(x, y)| (x - at.0).abs() < 1e-6 && (y - at.1).abs() < 1e-6),
+            "a ring around the oldest message at {at:?}: {rings:?}"
+        );
+        // M goes on to the next, Shift+M back, and round past either end.
+        a.key("m", false);
+        assert_eq!(a.key("Enter", false), Keyed::Took(Click::Message(ids[1])));
+        a.key("M", true);
+        a.key("M", true);
+        assert_eq!(
+            a.key("Enter", false),
+            Keyed::Took(Click::Message(*ids.last().unwrap()))
+        );
+        // An arrow goes back to the servers, where the ring was.
+        let Keyed::Moved(said) = a.key("ArrowRight", false) else {
+            panic!("an arrow moves the ring")
+        };
+        assert!(said.starts_with("B: "), "{said}");
+        assert!(overlay_ring(&mut a).is_empty());
+        assert_eq!(ring_shapes(&mut a), 1);
+    }
+
+    #[test]
+    fn m_pauses_a_playing_run_so_the_message_stays_to_be_held_and_the_ring_leaves_with_it() {
+        let mut a = app("?seed=1");
+        a.advance(1_000.0).unwrap();
+        until_on_wire(&mut a, 1);
+        a.play();
+        a.key("focus", false);
+        let Keyed::Moved(said) = a.key("m", false) else {
+            panic!("M moves the ring")
+        };
+        assert!(said.starts_with("Paused. "), "{said}");
+        assert!(a.controls().paused);
+        let Keyed::Took(Click::Message(id)) = a.key("Enter", false) else {
+            panic!("Enter inspects the message")
+        };
+        a.done(crate::action::Action::Message {
+            id: id as f64,
+            what: crate::action::MessageAction::Hold,
+        })
+        .unwrap();
+        let Keyed::Moved(said) = a.key("focus", false) else {
+            panic!("focus says where the ring is")
+        };
+        assert!(said.contains("(held), message"), "{said}");
+        // Dropped, it leaves the wire and takes the ring with it: the ring is back on A.
+        a.done(crate::action::Action::Message {
+            id: id as f64,
+            what: crate::action::MessageAction::Drop,
+        })
+        .unwrap();
+        assert!(overlay_ring(&mut a).is_empty());
+        assert_eq!(ring_shapes(&mut a), 1);
+        assert!(matches!(a.key("Enter", false), Keyed::Took(Click::Node(_))));
+    }
+
+    #[test]
+    fn m_with_nothing_on_the_wire_says_how_to_get_a_message() {
+        let mut a = app("?seed=1");
+        assert_eq!(a.sim().in_flight().count(), 0);
+        a.key("focus", false);
+        let Keyed::Moved(said) = a.key("m", false) else {
+            panic!("M answers")
+        };
+        assert!(said.starts_with("No message is on the wire"), "{said}");
+        assert_eq!(ring_shapes(&mut a), 1, "the ring stays on A");
     }
 }

@@ -66,6 +66,19 @@ pub(super) fn messages(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 stroke: Some(Stroke::dashed(theme::INK, 1.5 * geo.scale)),
             });
         }
+        if view.focused_message == Some(m.id) {
+            // The keyboard's focus ring, as on a server: outside the held ring, on a pale
+            // halo so that it reads over the links.
+            for (color, width) in [(theme::BACKGROUND, 7.0), (theme::FOCUS, 3.5)] {
+                scene.push(Shape::Circle {
+                    x: at.0,
+                    y: at.1,
+                    r: 16.0 * geo.scale,
+                    fill: None,
+                    stroke: Some(Stroke::solid(color, width * geo.scale)),
+                });
+            }
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub(super) fn view(sim: &Simulation) -> View<'_> {
         speed: 0.05,
         hover: None,
         focused: None,
+        focused_message: None,
         selected: None,
         ghosts: &[],
         thrown: &[],

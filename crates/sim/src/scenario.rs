@@ -33,8 +33,10 @@ pub const FIGURE8: &str = include_str!("../../../scenarios/figure8.scenario");
 pub const BUILT_IN: [(&str, &str); 2] = [("partition", PARTITION), ("figure8", FIGURE8)];
 
 /// The guided tours, in the order a student takes them: (name in the address, title, text of
-/// `scenarios/tours/NAME.scenario`). A test checks this list against the folder.
-pub const TOURS: [(&str, &str, &str); 7] = [
+/// `scenarios/tours/NAME.scenario`). A test checks this list against the folder. A `static`,
+/// not a `const`: a const's text is copied into every crate that names it, and the page held
+/// each tour twice.
+pub static TOURS: [(&str, &str, &str); 7] = [
     (
         "election",
         "Leader election and split votes",

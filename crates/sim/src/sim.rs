@@ -361,7 +361,14 @@ impl Server {
     /// The milliseconds its clock counts between the last tick and `now` (simulated). Whole
     /// readings of one scaled clock are subtracted, so rounding never accumulates.
     fn local_ms(&self, now: u64) -> u64 {
-        let reading = |t: u64| (u128::from(t) * u128::from(self.clock_percent) / 100) as u64;
+        // ⌊t·p/100⌋ as (t/100)·p + ⌊(t mod 100)·p/100⌋, with no 128-bit division (which
+        // would link a 2 KB routine into the page); exact for any rate below 10^17 percent.
+        let p = self.clock_percent;
+        let reading = |t: u64| {
+            (t / 100)
+                .wrapping_mul(p)
+                .wrapping_add((t % 100).wrapping_mul(p) / 100)
+        };
         reading(now) - reading(self.ticked_ms)
     }
 
@@ -374,8 +381,16 @@ impl Server {
 /// The simulated milliseconds a clock running at `clock_percent` takes to count `local_ms`
 /// (at least 1).
 fn real_ms(clock_percent: u64, local_ms: u64) -> u64 {
-    let real = (u128::from(local_ms) * 100).div_ceil(u128::from(clock_percent));
-    u64::try_from(real).unwrap_or(u64::MAX).max(1)
+    // ⌈l·100/p⌉ as ⌊l/p⌋·100 + ⌈(l mod p)·100/p⌉, with no 128-bit division; exact for any
+    // rate below 10^17 percent, saturating where the true value passes u64::MAX.
+    let whole = (local_ms / clock_percent).checked_mul(100);
+    let rest = (local_ms % clock_percent)
+        .saturating_mul(100)
+        .div_ceil(clock_percent);
+    whole
+        .and_then(|w| w.checked_add(rest))
+        .unwrap_or(u64::MAX)
+        .max(1)
 }
 
 impl Simulation {

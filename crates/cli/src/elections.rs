@@ -3,10 +3,11 @@
 //! how long the cluster was without a leader (river_sim::elections says exactly how).
 
 use clap::Args;
-use river_core::{ConfigError, Event, NodeId, StepDownReason, VoteDenial};
+use river_core::{ConfigError, Event, NodeId, StepDownReason};
 use river_sim::elections::{
     Experiment, ExperimentConfig, ExperimentError, Lab, Summary, Trial, NO_LEADER_LIMIT_MS,
 };
+use river_sim::reasons::{step_down_text, vote_denial_text};
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -344,12 +345,7 @@ fn story(node: NodeId, event: Event) -> Option<String> {
             pre_vote,
             reason,
         } => {
-            let why = match reason {
-                VoteDenial::AlreadyVoted(other) => format!("already voted for {}", other.letter()),
-                VoteDenial::LogBehind => "its log is behind".to_string(),
-                VoteDenial::LeaderAlive => "heard from a leader recently".to_string(),
-                VoteDenial::TermNotNewer => "that term is not newer".to_string(),
-            };
+            let why = vote_denial_text(reason, candidate, term);
             format!(
                 "{n}: refuses {} {} for term {}: {why}",
                 candidate.letter(),
@@ -369,13 +365,11 @@ fn story(node: NodeId, event: Event) -> Option<String> {
             leader: Some(leader),
         } => format!("{n}: follows {} in term {}", leader.letter(), term.0),
         Event::SteppedDown { term, reason } => {
-            let why = match reason {
-                StepDownReason::HigherTerm => "saw a newer term",
-                StepDownReason::LeaderExists => "a leader exists",
-                StepDownReason::LostQuorum => "lost touch with a majority",
-                StepDownReason::Removed => "its removal from the cluster committed",
+            let verb = match reason {
+                StepDownReason::LeaderExists => "stops campaigning",
+                _ => "steps down",
             };
-            format!("{n}: steps down in term {}: {why}", term.0)
+            format!("{n}: {verb}: {}", step_down_text(reason, term))
         }
         _ => return None,
     })

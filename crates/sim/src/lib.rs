@@ -21,6 +21,7 @@ pub mod hash;
 pub mod history;
 pub mod kv;
 pub mod network;
+pub mod reasons;
 pub mod sim;
 pub mod trace;
 pub mod vecmap;

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use core::fmt::Write;
 use river_core::{
     Bug, ChangeRefusal, Event, LogIndex, Membership, MembershipChange, MessageKind, NodeId,
-    Payload, RefusalReason, Role, StepDownReason, VoteDenial,
+    Payload, RefusalReason, Role, StepDownReason,
 };
 use river_sim::kv::{Op, OpResult};
 use river_sim::network::{Endpoint, Reply};

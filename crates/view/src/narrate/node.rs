@@ -3,6 +3,7 @@
 //! ticks, rejected appends, rollbacks and stale messages, told elsewhere) say nothing here.
 
 use super::*;
+use river_sim::reasons::{step_down_text, vote_denial_text};
 
 impl Narrator {
     pub(super) fn node_event(
@@ -30,18 +31,10 @@ impl Narrator {
             Event::SteppedDown { term, reason } => (
                 FeedKind::Election,
                 match reason {
-                    StepDownReason::HigherTerm => {
-                        format!("{n} stepped down: it saw the newer term {term}")
-                    }
                     StepDownReason::LeaderExists => {
-                        format!("{n} stopped campaigning: another server leads term {term}")
+                        format!("{n} stopped campaigning: {}", step_down_text(reason, term))
                     }
-                    StepDownReason::LostQuorum => format!(
-                        "{n} stepped down: it lost touch with a majority (CheckQuorum)"
-                    ),
-                    StepDownReason::Removed => format!(
-                        "{n} stepped down: the change that removes it from the cluster committed"
-                    ),
+                    _ => format!("{n} stepped down: {}", step_down_text(reason, term)),
                 },
             ),
             Event::VoteGranted {
@@ -62,12 +55,7 @@ impl Narrator {
                 pre_vote,
                 reason,
             } => {
-                let why = match reason {
-                    VoteDenial::AlreadyVoted(other) => format!("it already voted for {other}"),
-                    VoteDenial::LogBehind => format!("{candidate}'s log is behind its own"),
-                    VoteDenial::LeaderAlive => String::from("it heard from a leader recently"),
-                    VoteDenial::TermNotNewer => format!("term {term} is not newer"),
-                };
+                let why = vote_denial_text(reason, candidate, term);
                 let what = if pre_vote { "a PreVote" } else { "a vote" };
                 (
                     FeedKind::Vote,

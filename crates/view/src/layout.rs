@@ -164,15 +164,14 @@ fn links(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             let hovered = on(view.hover) || on(view.focused);
             let (ab, ba) = (net.is_up(ia, ib), net.is_up(ib, ia));
             let width = if hovered { 3.5 * s } else { 2.0 * s };
+            // A working link's colour, whole or as the open lane of a one-way cut.
+            let up_color = if hovered {
+                theme::LINK_HOVER
+            } else {
+                theme::LINK
+            };
             match (ab, ba) {
-                (true, true) => {
-                    let color = if hovered {
-                        theme::LINK_HOVER
-                    } else {
-                        theme::LINK
-                    };
-                    scene.push(line(pa, pb, Stroke::solid(color, width)));
-                }
+                (true, true) => scene.push(line(pa, pb, Stroke::solid(up_color, width))),
                 (false, false) => {
                     scene.push(line(pa, pb, Stroke::dashed(theme::LINK_CUT, width)));
                     cross(scene, midpoint(pa, pb, 0.5), 6.0 * s);
@@ -184,11 +183,6 @@ fn links(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                     let lane = 4.0 * s;
                     let (f1, t1) = offset(from, to, lane);
                     let (f2, t2) = offset(to, from, lane);
-                    let up_color = if hovered {
-                        theme::LINK_HOVER
-                    } else {
-                        theme::LINK
-                    };
                     scene.push(line(f2, t2, Stroke::solid(up_color, width)));
                     scene.push(line(f1, t1, Stroke::dashed(theme::LINK_CUT, width)));
                     arrow_head(scene, f1, t1, 0.62, 8.0 * s, theme::LINK_CUT);

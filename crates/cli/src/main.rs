@@ -678,7 +678,7 @@ fn run(
     write_outputs(&sim, history, trace)?;
     let mix = report.mix;
     say!(
-        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, freezes {}, aimed at elections {}, aimed at leaders {}, {} entries per append, {} clients{}",
+        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, freezes {}, aimed at elections {}, aimed at leaders {}, leaders stranded {}, {} entries per append, {} clients{}{}",
         options.nodes,
         mix.link.loss,
         mix.link.duplicate,
@@ -692,12 +692,22 @@ fn run(
         mix.freezes,
         mix.targeted,
         mix.strikes,
+        mix.strandings,
         mix.max_entries_per_append,
         mix.clients,
         if mix.client_faults {
             " on faulty links"
         } else {
             ""
+        },
+        match mix.lease_drift_percent {
+            Some(drift) if options.raft.check_quorum => {
+                format!(", lease reads (clock-drift bound {drift}%)")
+            }
+            Some(drift) => format!(
+                ", lease reads (clock-drift bound {drift}%, so CheckQuorum on for this seed)"
+            ),
+            None => String::new(),
         }
     );
     say!(

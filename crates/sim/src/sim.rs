@@ -43,6 +43,8 @@ pub mod stream {
     pub const FREEZES: u64 = 6;
     /// `river check`'s clock rates (apart, so they reshuffle nothing else).
     pub const CLOCKS: u64 = 7;
+    /// `river check`'s stranded leaders (apart, so they reshuffle nothing else).
+    pub const STRANDS: u64 = 8;
 }
 
 /// Raft settings shared by every server of a cluster.
@@ -1129,6 +1131,27 @@ impl Simulation {
         self.trace.record(now, TraceEvent::Thaw { node: id });
         for _ in 0..waiting {
             self.schedule(now, Action::Inbox(id));
+        }
+    }
+
+    /// Sets how fast server `id`'s clock runs from now on, in percent of simulated time: what
+    /// it counted so far stays counted at the old rate, and its next timer is rescheduled at
+    /// the new one. A clock whose rate wanders this way stays within a drift bound as long
+    /// as every rate it takes does (thesis §6.4.1 bounds rates, not readings). A frozen
+    /// server's clock stands still and keeps its rate.
+    pub fn set_clock_percent(&mut self, id: NodeId, percent: u64) {
+        assert!(percent > 0, "a clock rate is positive");
+        let i = id.index();
+        if self.servers[i].frozen_since_ms.is_some() || self.servers[i].clock_percent == percent {
+            return;
+        }
+        self.catch_up(i);
+        self.servers[i].clock_percent = percent;
+        self.trace
+            .record(self.now_ms, TraceEvent::Clock { node: id, percent });
+        if self.servers[i].node.is_some() {
+            // Whatever the catch-up ticked out, then the timer at the new rate.
+            self.after_input(i);
         }
     }
 

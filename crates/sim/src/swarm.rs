@@ -17,6 +17,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use river_core::{LogIndex, NodeId, Rng, Role, Term};
 
+mod stranded;
+
 /// How long the fault phase lasts by default (simulated).
 pub const DEFAULT_FAULT_MS: u64 = 10_000;
 /// How long the heal phase may take to converge.
@@ -62,6 +64,14 @@ pub struct FaultMix {
     /// released late, often a leader, sometimes behind a partition. Drawn from its own
     /// stream.
     pub freezes: bool,
+    /// Whether leaders are stranded (cut off from the other servers, not from clients) just
+    /// after they commit, with the clocks skewed, a newer leader elected at the earliest
+    /// moment, a write through it and a read at the stranded one (`swarm/stranded.rs`).
+    /// Drawn from its own stream.
+    pub strandings: bool,
+    /// The clock-drift bound (percent) when the seed reads through leases, which turns
+    /// CheckQuorum on for it if the options did not; `None` when it does not.
+    pub lease_drift_percent: Option<u64>,
 }
 
 impl FaultMix {
@@ -94,6 +104,8 @@ impl FaultMix {
             membership: false,
             snapshot_threshold: 0,
             freezes: false,
+            strandings: false,
+            lease_drift_percent: None,
         }
     }
 
@@ -208,6 +220,7 @@ pub fn setup(
     let mut mix = FaultMix::draw(&mut rng);
     mix.client_faults = client_faults(seed).0;
     mix.freezes = freezes(seed).0;
+    mix.strandings = stranded::draw(seed).0;
     mix.draw_growth(&mut Rng::fork(seed, stream::MEMBERSHIP));
     if !options.compaction {
         mix.snapshot_threshold = 0;
@@ -219,6 +232,7 @@ pub fn setup(
     config.link = mix.link;
     config.client_sessions = options.client_sessions;
     if draw_clocks(&mut config, seed) {
+        mix.lease_drift_percent = Some(config.raft.max_clock_drift_percent);
         // A frozen server's clock stands still while the others run: drift without bound,
         // which no lease survives (thesis §6.4.1 assumes a bound). Lease seeds do not freeze.
         mix.freezes = false;
@@ -229,19 +243,28 @@ pub fn setup(
     Ok((sim, mix))
 }
 
-/// Under CheckQuorum, half the seeds read through leases (thesis §6.4.1) with drifting
-/// clocks: a drift bound of 0, 50 or 100 percent, which the core is told, and each server's
-/// clock at one end of it — drawn from a stream of their own, so nothing else reshuffles.
-/// Returns whether the seed reads through leases.
+/// Half the seeds read through leases (thesis §6.4.1) with drifting clocks: a drift bound of
+/// 0, 50 or 100 percent, which the core is told, and each server's clock at one end of it —
+/// drawn from a stream of their own, so nothing else reshuffles. Lease reads need
+/// CheckQuorum: where the options leave it off, a quarter of the seeds (half of those) turn
+/// it on for themselves, so the lease is tested in every cell. Returns whether the seed
+/// reads through leases.
 fn draw_clocks(config: &mut SimConfig, seed: u64) -> bool {
-    if !config.raft.check_quorum || config.raft.reads != ReadPath::ReadIndex {
+    if config.raft.reads != ReadPath::ReadIndex {
         return false;
     }
     let mut rng = Rng::fork(seed, stream::CLOCKS);
     if !rng.chance(0.5) {
         return false;
     }
-    let drift = LEASE_DRIFT_PERCENTS[rng.range_inclusive(0, 2) as usize];
+    if !config.raft.check_quorum {
+        if !rng.chance(LEASE_WITHOUT_CHECK_QUORUM) {
+            return false;
+        }
+        config.raft.check_quorum = true;
+    }
+    let last = LEASE_DRIFT_PERCENTS.len() as u64 - 1;
+    let drift = LEASE_DRIFT_PERCENTS[rng.range_inclusive(0, last) as usize];
     config.raft.reads = ReadPath::Lease;
     config.raft.max_clock_drift_percent = drift;
     // Each clock runs at one end of the range, exact or fast by the whole bound: that is
@@ -251,6 +274,10 @@ fn draw_clocks(config: &mut SimConfig, seed: u64) -> bool {
         .collect();
     true
 }
+
+/// Where the options leave CheckQuorum off, the share of would-be lease seeds that turn it
+/// on for themselves (the rest keep CheckQuorum off and read through ReadIndex).
+const LEASE_WITHOUT_CHECK_QUORUM: f64 = 0.5;
 
 /// The clock-drift bounds the swarm draws for lease-read seeds, in percent.
 pub const LEASE_DRIFT_PERCENTS: [u64; 3] = [0, 50, 100];
@@ -269,6 +296,7 @@ pub fn run(
                               // servers report after every event.
     sim.signals = Some(Vec::new());
     let mut aim = Aim::new(&sim, mix);
+    let mut stranding = stranded::Stranding::new(&sim, mix.strandings, stranded::draw(seed).1);
     let mut growth = Rng::fork(seed, stream::MEMBERSHIP);
     let mut replayed = mix;
     replayed.draw_growth(&mut growth); // the same draws as `setup`, so changes follow them
@@ -279,10 +307,16 @@ pub fn run(
         let due = aim
             .next_due()
             .unwrap_or(u64::MAX)
+            .min(stranding.next_due().unwrap_or(u64::MAX))
             .min(next_random)
             .min(options.fault_ms);
         if sim.step_until(due) {
-            aim.react(&mut sim, &mut rng);
+            stranding.react(&mut sim);
+            if stranding.busy() {
+                sim.signals.as_mut().map(Vec::clear);
+            } else {
+                aim.react(&mut sim, &mut rng);
+            }
             continue;
         }
         sim.run_until(due);
@@ -291,6 +325,14 @@ pub fn run(
         }
         if let Some(planned) = aim.take_due(sim.now_ms()) {
             aim.perform(&mut sim, &mut rng, planned);
+            continue;
+        }
+        if let Some(step) = stranding.take_due(sim.now_ms()) {
+            stranding.perform(&mut sim, step);
+            continue;
+        }
+        if stranding.busy() {
+            next_random = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
             continue;
         }
         random_fault(&mut sim, &mut rng, &mut aim);
@@ -597,7 +639,8 @@ fn random_fault(sim: &mut Simulation, rng: &mut Rng, aim: &mut Aim) {
             sim.partition(&groups);
         }
         4 => sim.heal_all(),
-        5 => sim.force_timeout(node),
+        5 if may_time_out(sim, node) => sim.force_timeout(node),
+        5 => {}
         // The leader hands over (thesis §3.10): its target campaigns at once, past PreVote
         // and CheckQuorum's lease, while the old leader may still serve reads.
         _ => {
@@ -814,7 +857,8 @@ impl Aim {
         let now = sim.now_ms();
         match planned {
             Planned::Restart(id) => sim.restart(id),
-            Planned::Campaign(id) => sim.force_timeout(id),
+            Planned::Campaign(id) if may_time_out(sim, id) => sim.force_timeout(id),
+            Planned::Campaign(_) => {}
             Planned::Change => membership_fault(sim, rng, self.nodes),
             Planned::Thaw(id) => sim.thaw(id),
             Planned::Rejoin(id) => {
@@ -866,7 +910,9 @@ impl Aim {
                     sim.heal(id, other);
                 }
                 sim.restart(id);
-                sim.force_timeout(id);
+                if may_time_out(sim, id) {
+                    sim.force_timeout(id);
+                }
                 // Again once its first campaign's answers are in, and then every few
                 // milliseconds around the moment the others' memory of the last leader runs
                 // out (PreVote and CheckQuorum leases last the shortest election timeout
@@ -885,6 +931,25 @@ impl Aim {
             }
         }
     }
+}
+
+/// Whether the swarm may fire `id`'s election timer now. In seeds that read through leases,
+/// only once the timer has counted the shortest election timeout on the server's own clock
+/// (as if it had drawn the shortest): one that fires sooner is a clock running faster than
+/// the drift bound, and no lease survives that (thesis §6.4.1). Among the servers that
+/// acknowledged the leader's round, only the one that campaigns is not asked to refuse its
+/// vote — its own.
+fn may_time_out(sim: &Simulation, id: NodeId) -> bool {
+    let raft = sim.config().raft;
+    if raft.reads != ReadPath::Lease {
+        return true;
+    }
+    let server = sim.server(id);
+    let Some(node) = server.node.as_ref() else {
+        return false;
+    };
+    let since_tick = (sim.now_ms() - server.ticked_ms) * server.clock_percent / 100;
+    node.election_timer().0 + since_tick >= raft.election_timeout_min_ms
 }
 
 /// Cuts every link of `id`, both ways: what it has on the wire is lost.

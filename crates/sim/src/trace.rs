@@ -112,6 +112,13 @@ pub enum TraceEvent {
         /// The server.
         node: NodeId,
     },
+    /// A server's clock changed its rate.
+    Clock {
+        /// The server.
+        node: NodeId,
+        /// Its new rate, in percent of simulated time.
+        percent: u64,
+    },
     /// A directed link changed.
     Link {
         /// From.
@@ -302,6 +309,10 @@ impl TraceRecord {
             TraceEvent::Restart { node } => write!(out, "\"ev\":\"restart\",\"node\":\"{node}\"")?,
             TraceEvent::Freeze { node } => write!(out, "\"ev\":\"freeze\",\"node\":\"{node}\"")?,
             TraceEvent::Thaw { node } => write!(out, "\"ev\":\"thaw\",\"node\":\"{node}\"")?,
+            TraceEvent::Clock { node, percent } => write!(
+                out,
+                "\"ev\":\"clock\",\"node\":\"{node}\",\"percent\":{percent}"
+            )?,
             TraceEvent::Link { from, to, up } => write!(
                 out,
                 "\"ev\":\"link\",\"from\":\"{from}\",\"to\":\"{to}\",\"up\":{up}"

@@ -225,6 +225,11 @@ impl Narrator {
                     FeedKind::Fault,
                     format!("{node} thawed: it carries on as if no time had passed, then reads what waited"),
                 ),
+                TraceEvent::Clock { node, percent } => feed.push(
+                    t,
+                    FeedKind::Fault,
+                    format!("{node}'s clock now runs at {percent}% of real time"),
+                ),
                 TraceEvent::Link { from, to, up } => links.push((t, *from, *to, *up)),
                 TraceEvent::Started { node } => feed.push(
                     t,

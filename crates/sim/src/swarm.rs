@@ -4,7 +4,8 @@
 //! bugs live (`Aim`): leaders struck right after they win, append or commit, old leaders
 //! brought back after newer ones appended, voters restarted right after they vote, rival
 //! campaigns within a message delay of each other, leaders frozen (stalled, not crashed)
-//! and released late. A fault phase is checked after every event; then, in runs that keep
+//! and released late, leaders stranded with skewed clocks while a newer one is elected and
+//! written through, then read at (`swarm/stranded.rs`). A fault phase is checked after every event; then, in runs that keep
 //! their membership, a liveness window (faults stopped, a bare majority up) must elect a
 //! leader within [`liveness_limit_ms`], again and again; then a heal phase must elect a
 //! leader and converge.

@@ -104,3 +104,33 @@ fn a_thawed_server_resumes_its_clock_where_it_stopped() {
     let err = Scenario::parse("nodes 3\nfreeze D\n").unwrap_err();
     assert!(err.message.contains("'D' is not a node"), "{err}");
 }
+
+/// A clock that changes its rate mid-run (the swarm's stranded leaders skew clocks this way)
+/// counts each stretch at the rate it ran at, and its pending timer moves with it: 100 ms at
+/// 100%, then 100 ms at 300% count 400 ms, so a 1,000 ms election timeout fires 600 ms after
+/// the clock slows back to 100%, while the untouched servers' fire at 1,000 ms.
+#[test]
+fn a_clock_that_changes_rate_counts_each_stretch_at_its_own() {
+    use river_core::{NodeId, Role};
+    use river_sim::{SimConfig, Simulation};
+    let mut config = SimConfig::new(3, 1);
+    config.raft.election_timeout_min_ms = 1_000;
+    config.raft.election_timeout_max_ms = 1_000;
+    let mut sim = Simulation::new(config).unwrap();
+    let c = NodeId(2);
+    sim.run_until(100);
+    sim.set_clock_percent(c, 300);
+    sim.run_until(200);
+    sim.set_clock_percent(c, 100);
+    assert_eq!(sim.node(c).unwrap().election_timer().0, 400);
+    sim.run_until(799);
+    assert_eq!(sim.node(c).unwrap().role(), Role::Follower);
+    sim.run_until(800);
+    assert_ne!(sim.node(c).unwrap().role(), Role::Follower);
+    assert!(sim
+        .ids()
+        .filter(|&id| id != c)
+        .all(|id| { sim.node(id).unwrap().role() == Role::Follower }));
+    let rates: Vec<u64> = sim.ids().map(|id| sim.server(id).clock_percent).collect();
+    assert_eq!(rates, [100, 100, 100]);
+}

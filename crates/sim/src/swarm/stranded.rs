@@ -1,20 +1,31 @@
-//! The stranded-leader aim: where stale reads live (thesis §6.4). A leader that has just
-//! committed in its term is cut off from the other servers, not from clients, so it goes on
-//! believing it leads: for the rest of its lease, and until it misses a majority (under
-//! CheckQuorum) or for good (without). Its clock drops to the slow end of the drift bound and
-//! the others' rise to the fast end, as far apart as the bound lets them be. The most
-//! up-to-date of the others campaigns again and again from about the moment its memory of the
-//! old leader runs out (PreVote and CheckQuorum refuse votes until then); once it leads, a
-//! client writes a key through it, and the moment the write is answered the client reads the
-//! key at the stranded leader. Correct Raft does not answer that read with the old value: the
-//! lease, shortened by the drift bound, ran out before any newer leader could be elected, and
-//! ReadIndex's heartbeat round finds no majority. A lease that ignores drift
-//! (`lease-without-drift-bound`) or ReadIndex without its round (`read-without-heartbeat`)
-//! answers it stale.
+//! The stranded-leader aim: where stale reads live (thesis §6.4, §6.4.1). A new leader is
+//! marked: its clock slows to the slow end of the drift bound and the others' speed up to the
+//! fast end, as far apart as the bound lets them be, before the round that grants its lease.
+//! Just after it commits in its term it is cut off from the other servers, not from clients,
+//! so it goes on believing it leads: for the rest of its lease, and until it misses a
+//! majority (under CheckQuorum) or for good (without). The network turns quiet (delays of a
+//! few milliseconds). The most up-to-date of the others campaigns as soon as enough of them
+//! have stopped refusing votes for the old leader's sake (PreVote and CheckQuorum refuse for
+//! an election timeout on their own clocks after they last heard it), and again a round trip
+//! later while no newer leader is elected; once one is, a client writes a key through it, and
+//! the moment the write is answered the client reads the key at the stranded leader. Correct
+//! Raft never answers that read with the old value: the lease, shortened by the drift bound,
+//! ran out before a newer leader could be elected, and ReadIndex's heartbeat round finds no
+//! majority. A lease that ignores drift (`lease-without-drift-bound`) or ReadIndex without its
+//! round (`read-without-heartbeat`) answers it stale. The other faults hold off from the mark
+//! until the read is sent, so they do not undo it; then clocks and delays go back to the
+//! mix's, and the stranded leader rejoins later.
 //!
-//! Each step is drawn, not scripted: which leaders are stranded, how long after their commit,
-//! which skew, when the write and read come is the run's own (the stream [`stream::STRANDS`]),
-//! and the faults of the rest of the mix go on around it.
+//! Why the quiet network: the chain from the others' last word from the old leader to the read
+//! (PreVote and vote round trips, the write's round trip, four client hops) must fit in the
+//! lease's excess, half an election timeout at a 100% bound minus a delay. With the mix's
+//! delays (up to 55 ms) it fits only on the fastest networks it draws: before the network
+//! turned quiet the swarm caught `lease-without-drift-bound` in 0 to 3 seeds of 400 per cell.
+//!
+//! Each step is drawn, not scripted: which leaders are marked, how long after their commit they
+//! are cut off, the quiet delays, when the campaigns come, which key is written are the run's
+//! own (the stream [`stream::STRANDS`]), and the network's delays and losses still fall as they
+//! may. A seed's run replays like any other.
 
 use super::{isolate, may_time_out};
 use crate::kv::Op;

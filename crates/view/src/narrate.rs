@@ -205,11 +205,16 @@ impl Narrator {
                 }
                 TraceEvent::Restart { node } => {
                     let disk = &sim.server(*node).disk;
+                    let vote = match disk.hard_state.voted_for {
+                        Some(v) if v == *node => String::from("its vote for itself"),
+                        Some(v) => format!("its vote for {v}"),
+                        None => String::from("no vote"),
+                    };
                     feed.push(
                         t,
                         FeedKind::Fault,
                         format!(
-                            "{node} restarted from its disk: term {}, {}",
+                            "{node} restarted from its disk: term {}, {vote}, {}",
                             disk.hard_state.term,
                             plural(disk.log.len() as u64, "entry", "entries")
                         ),
@@ -339,6 +344,13 @@ mod tests {
         assert!(lines.iter().any(|l| l.contains("started an election")));
         assert!(lines.iter().any(|l| l.contains("voted for")));
         assert!(status(&sim).starts_with(&format!("{leader} leads term {term}")));
+        // One entry (the new leader's no-op) reads as one, not "all 1 entry".
+        assert_eq!(sim.node(leader).unwrap().log().last_index().0, 1);
+        assert!(
+            status(&sim).ends_with(" · its 1 entry committed"),
+            "{}",
+            status(&sim)
+        );
     }
 
     /// A refused message is told with what was wrong with it, in plain words.

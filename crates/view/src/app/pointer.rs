@@ -214,7 +214,7 @@ impl App {
             broken_text: match self.broken().as_slice() {
                 [] => String::new(),
                 names => format!(
-                    "Raft is broken: {}. {}; the safety badge shows what goes wrong.",
+                    "Raft is broken: {}. {}: watch the safety badge under the drawing.",
                     names.join(", "),
                     if self.story.is_some() && self.settings.raft.bugs.iter().next().is_none() {
                         "The tour switched it on to show what goes wrong"

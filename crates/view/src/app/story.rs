@@ -97,6 +97,12 @@ impl App {
     /// scenario with an error is refused, naming its line; the current run continues.
     pub(super) fn load_scenario(&mut self, text: &str, name: &str) -> Result<(), String> {
         self.begin_scenario(text, name)?;
+        // (A tour says its step instead: "scenario" is a word its reader need not know.)
+        self.feed.push(
+            0,
+            FeedKind::Story,
+            format!("Playing the scenario '{}'", echo(name)),
+        );
         // Steps at time 0 (settings, first actions) happen at once.
         self.run_to(self.clock_ms);
         Ok(())
@@ -121,11 +127,6 @@ impl App {
             name: name.to_string(),
             text: text.to_string(),
         });
-        self.feed.push(
-            0,
-            FeedKind::Story,
-            format!("Playing the scenario '{}'", echo(name)),
-        );
         self.story = Some(Story {
             name: echo(name),
             source: text.to_string(),

@@ -187,6 +187,55 @@ fn a_step_shows_what_it_points_at_before_the_clock_runs() {
     );
 }
 
+/// What a step tells the reader to watch is still on screen when it stops for them: the
+/// winner of the election after a split vote is among what it points at, Figure 8's
+/// leaders stop alive with the entry in question dashed (A, correct) or solid (E, broken)
+/// before they crash in the next step, and a restarted server's vote is told in the feed.
+#[test]
+fn what_a_step_says_to_watch_is_on_screen_at_its_pause() {
+    let node = |a: &App, letter: char| {
+        let id = NodeId::from_letter(letter).unwrap();
+        (
+            a.sim().node(id).map(|n| n.role()),
+            a.sim().node(id).map_or(0, |n| n.commit_index().0),
+        )
+    };
+    let mut a = app("");
+    open(&mut a, "election", 4.0).unwrap();
+    let feed: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+    assert!(!feed.iter().any(|l| l.contains("scenario")), "{feed:#?}");
+    to_pause(&mut a);
+    let leader = a.sim().leader().unwrap().to_string();
+    assert!(a.tour().shown.contains(&leader), "{:?}", a.tour().shown);
+
+    open(&mut a, "figure8", 3.0).unwrap();
+    to_pause(&mut a);
+    let (role, commit) = node(&a, 'A');
+    assert!(
+        role == Some(Role::Leader) && commit < 2,
+        "x=1 at 2 stays dashed"
+    );
+    open(&mut a, "figure8", 7.0).unwrap();
+    to_pause(&mut a);
+    assert_eq!(
+        node(&a, 'E'),
+        (Some(Role::Leader), 4),
+        "x=9 at 4 turned solid"
+    );
+    let e = a.sim().server(NodeId::from_letter('E').unwrap());
+    assert_eq!(e.kv.read("x"), Some(&String::from("9")));
+
+    open(&mut a, "restart", 3.0).unwrap();
+    a.take_feed();
+    to_pause(&mut a);
+    let feed: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+    assert!(
+        feed.iter()
+            .any(|l| l == "B restarted from its disk: term 1, its vote for A, 3 entries"),
+        "{feed:#?}"
+    );
+}
+
 #[test]
 fn bad_tour_names_and_steps_are_refused_with_the_range() {
     let mut a = app("");
@@ -315,12 +364,9 @@ fn switching_off_a_bug_a_tour_switched_on_ends_the_tour_with_correct_raft() {
     open(&mut a, "figure8", 6.0).unwrap();
     let controls = a.controls();
     assert_eq!(controls.broken, ["figure8-commit"]);
-    assert!(
-        controls
-            .broken_text
-            .starts_with("Raft is broken: figure8-commit. The tour switched it on"),
-        "{}",
-        controls.broken_text
+    assert_eq!(
+        controls.broken_text,
+        "Raft is broken: figure8-commit. The tour switched it on to show what goes wrong: watch the safety badge under the drawing."
     );
     assert!(controls.broken_off.contains("ends the tour"));
     let on: Vec<&str> = a.bugs().iter().filter(|b| b.on).map(|b| b.name).collect();

@@ -34,7 +34,9 @@ pub fn status(sim: &Simulation) -> String {
             let commit = node.commit_index().0;
             let last = node.log().last_index().0;
             let out = part(&mut out);
-            if commit == last {
+            if commit == last && last == 1 {
+                out.push_str("its 1 entry committed");
+            } else if commit == last {
                 let _ = write!(out, "all {} committed", plural(last, "entry", "entries"));
             } else {
                 let _ = write!(

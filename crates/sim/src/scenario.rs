@@ -983,7 +983,10 @@ impl Scenario {
         let mut shown = Vec::new();
         while let Some(word) = w.peek() {
             w.next("a node")?;
-            let highlight = if let Some((a, b)) = word.split_once("->") {
+            // The first "->" found byte by byte: a `&str` pattern would link the two-way
+            // string search into the page for this one word.
+            let arrow = word.as_bytes().windows(2).position(|pair| pair == b"->");
+            let highlight = if let Some((a, b)) = arrow.map(|k| (&word[..k], &word[k + 2..])) {
                 let a = p.node_word(w, a)?;
                 let b = if b.is_empty() {
                     p.node(w)?

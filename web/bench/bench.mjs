@@ -4,7 +4,8 @@
 //   size   everything the page fetches, teaching tools included: every file of dist/ the
 //          browser fetched while the page loaded and ran for a second, gzipped (level 9),
 //          added up; and every file of dist/, among them river-raft.html, the page in
-//          one file (script, styles and the gzipped wasm as base64) that works from file://
+//          one file (script, styles and the gzipped wasm as base64) that works from file://;
+//          also what the fetched files come to with brotli (quality 11), not budgeted
 //   busy   main-thread busy time per second (CDP Performance.getMetrics TaskDuration)
 //          with 5 nodes at the default speed, playing, the timeline recording
 //   frames work time of each animation frame (the requestAnimationFrame callback: one wasm
@@ -13,7 +14,7 @@
 //          5-10 ms delays) as the panel runs them, in slices between frames; best of 3, and
 //          the longest frame meanwhile (the native 10,000: scripts/bench-elections.sh)
 // Seeking in a long run and memory after a 30-minute run: web/bench/long-run.mjs.
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,18 +53,23 @@ async function size(context, url) {
   await page.waitForTimeout(1000);
   await page.close();
   const sums = { load: 0, never: 0, alone: 0, example: 0 };
+  let brotli = 0;
   const rows = [];
   for (const f of (await files(dist)).sort()) {
     const name = relative(dist, f);
-    const g = gzipSync(await readFile(f), { level: 9 }).length;
+    const bytes = await readFile(f);
+    const g = gzipSync(bytes, { level: 9 }).length;
     const when = fetched.has(name) ? 'load' : name === SINGLE_FILE ? 'alone' : name === EXAMPLE ? 'example' : 'never';
     sums[when] += g;
+    if (when === 'load') brotli += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
     rows.push([name, g, when]);
   }
   console.log('Page size (files of dist/, gzip -9):');
   const words = { load: 'fetched', never: 'never fetched', alone: 'the page in one file, for file://', example: 'an example page with two embeds' };
   for (const [name, g, when] of rows) console.log(`  ${name.padEnd(44)} ${kb(g).padStart(10)}   ${words[when]}`);
   console.log(`  ${'everything the page fetches'.padEnd(44)} ${kb(sums.load).padStart(10)}   (budget ${kb(BUDGET.gzipBytes)})`);
+  // What a server that sends brotli (most CDNs) would send instead; the budget is gzip's.
+  console.log(`  ${'the same, brotli -q 11 (not budgeted)'.padEnd(44)} ${kb(brotli).padStart(10)}`);
   console.log(`  ${'the page in one file'.padEnd(44)} ${kb(sums.alone).padStart(10)}   (${SINGLE_FILE}; opened alone, not with the rest)`);
   if (sums.never > 0) console.log(`  ${'never fetched (a leftover in dist/?)'.padEnd(44)} ${kb(sums.never).padStart(10)}`);
   return sums.load;
@@ -157,9 +163,12 @@ const browser = await launch();
 let gz, busyMs, p95, labMs;
 try {
   gz = await size(browser.context, server.url);
-  busyMs = await busy(browser.context, server.url);
-  p95 = await frames(browser.context, server.url);
-  labMs = await lab(browser.context, server.url);
+  // BENCH_ONLY=size: the size lines alone, for work on the page's size (after npm run build).
+  if (process.env.BENCH_ONLY !== 'size') {
+    busyMs = await busy(browser.context, server.url);
+    p95 = await frames(browser.context, server.url);
+    labMs = await lab(browser.context, server.url);
+  }
 } finally {
   await browser.close();
   await server.close();

@@ -20,6 +20,8 @@ export type LabResults = {
   state: 'idle' | 'running' | 'done' | 'stopped' | 'failed'; done: number; total: number;
   nodes: number; latencyMin: number; latencyMax: number; preVote: boolean; seed: number;
   sentence: string; error: string | null; ranges: LabRange[];
+  /** The type scale the chart is drawn at: 1 as the page comes, larger in the projector view. */
+  chartScale: number;
 };
 /** What `labRun` takes; every field optional (the paper's setup). */
 export type LabSetup = {
@@ -67,10 +69,12 @@ export function setupLab(page: Page) {
 
   const results = (): LabResults => raft().labResults() as LabResults;
 
-  /** Gives the chart its canvas at its present size. */
+  /** Gives the chart its canvas at its present size, and the page's type size (the root
+   * font size, which the projector view raises) for its own. */
   function fitChart(): void {
     const w = ui.chart.clientWidth, h = ui.chart.clientHeight;
-    if (w > 0 && h > 0) raft().labCanvas(ui.chart, w, h, window.devicePixelRatio || 1);
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    if (w > 0 && h > 0) raft().labCanvas(ui.chart, w, h, window.devicePixelRatio || 1, rem);
   }
   new ResizeObserver(fitChart).observe(ui.chart);
 

@@ -67,6 +67,47 @@ describe('the projector view', () => {
   });
 });
 
+describe('the projector view, projected', () => {
+  test('the drawing, the timeline and the legend under it are all in the window, with the first-visit hint and without', async () => {
+    const { page: p, errors } = await page('?seed=1&projector');
+    await p.evaluate(() => localStorage.removeItem('river-raft-hint-seen'));
+    await p.reload();
+    await p.waitForFunction(() => window.riverRaft !== undefined);
+    await p.locator('#first-hint').waitFor({ state: 'visible' });
+    for (const hint of [true, false]) {
+      if (!hint) await p.locator('#first-hint-close').click();
+      for (const [width, height] of [[1280, 800], [1366, 768], [1920, 1080]]) {
+        await p.setViewportSize({ width, height });
+        const at = `${width}×${height}${hint ? ' with the hint' : ''}`;
+        const [drawing, timeline, legend] = await Promise.all(['#canvas-box', '#timeline', '.legend'].map((q) => p.locator(q).boundingBox()));
+        assert.ok(legend.y + legend.height <= height, `${at}: the legend ends at ${legend.y + legend.height}, below the window`);
+        assert.ok(timeline.y + timeline.height <= legend.y, `${at}: the timeline is above the legend`);
+        assert.ok(drawing.height >= 0.45 * height, `${at}: the drawing keeps ${drawing.height} px`);
+        assert.ok(await p.evaluate(() => document.documentElement.scrollHeight <= innerHeight), `${at}: the page scrolls`);
+      }
+    }
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test("the election lab's chart draws its type as large as the page's, and all of it is in the window", async () => {
+    for (const [width, height, projector, least] of [[1280, 800, false, 1], [1280, 800, true, 1.4], [1920, 1080, true, 1.7]]) {
+      const { page: p } = await page(`?seed=1&lab${projector ? '&projector' : ''}`);
+      await p.setViewportSize({ width, height });
+      await p.locator('#lab-dialog').waitFor({ state: 'visible' });
+      await p.evaluate(() => window.riverRaft.labRun({ trials: 10 }));
+      await p.waitForFunction(() => window.riverRaft.labResults().state === 'done', null, { timeout: 30_000 });
+      const scale = (await p.evaluate(() => window.riverRaft.labResults())).chartScale;
+      const at = `${width}×${height}${projector ? ' projector' : ''}`;
+      if (projector) assert.ok(scale >= least, `${at}: the chart draws at ${scale}`);
+      else assert.equal(scale, 1, `${at}: the chart draws at ${scale}`);
+      const chart = await p.locator('#lab-chart').boundingBox();
+      assert.ok(chart.y >= 0 && chart.y + chart.height <= height, `${at}: the chart (and its legend) ends at ${chart.y + chart.height}`);
+      await p.close();
+    }
+  });
+});
+
 describe('never colour alone', () => {
   test('the legend names every role and draws the leader\'s crown; the help tells the shapes', async () => {
     const { page: p } = await page('?seed=1');

@@ -348,6 +348,7 @@ impl App {
             let g = &self.geometry;
             self.geometry = Geometry::with_look(g.viewport, g.nodes.len(), look);
             self.repaint();
+            self.lab_restyled();
         }
     }
 

@@ -298,7 +298,8 @@ impl RiverRaft {
         to_js(&self.page.borrow().app.lab_answer())
     }
 
-    /// Paints the lab's chart on `canvas`, `width` × `height` CSS pixels at `pixel_ratio`.
+    /// Paints the lab's chart on `canvas`, `width` × `height` CSS pixels at `pixel_ratio`,
+    /// its type as large as the page's (`text_px`: the root font size).
     #[wasm_bindgen(js_name = labCanvas)]
     pub fn lab_canvas(
         &self,
@@ -306,12 +307,13 @@ impl RiverRaft {
         width: f64,
         height: f64,
         pixel_ratio: f64,
+        text_px: f64,
     ) -> Result<(), JsValue> {
         let page = &mut *self.page.borrow_mut();
         let mut surface = crate::draw::Surface::new(canvas)?;
         surface.resize(width, height, pixel_ratio);
         page.painter.lab = Some(surface);
-        page.app.lab_resize(width, height);
+        page.app.lab_resize(width, height, text_px);
         if let (Some(surface), Some(scene)) = (&mut page.painter.lab, page.app.lab_scene()) {
             surface.paint(scene);
         }
@@ -322,11 +324,8 @@ impl RiverRaft {
     /// under it in words ("" for none).
     #[wasm_bindgen(js_name = labHover)]
     pub fn lab_hover(&self, x: f64, y: f64, inside: bool) -> String {
-        let said = self
-            .page
-            .borrow_mut()
-            .app
-            .lab_hover(inside.then_some((x, y)));
+        let at = inside.then_some((x, y));
+        let said = self.page.borrow_mut().app.lab_hover(at);
         clock::wake(&self.page);
         said
     }

@@ -6,6 +6,7 @@
 use super::*;
 use crate::action::{Action, Node};
 use crate::lab::{self, chart, LabAnswer, LabRun, LabSetup, LabState};
+use crate::theme;
 
 /// How long an opened trial's run goes on after the new leader is followed, so the
 /// timeline shows the cluster settled again.
@@ -18,6 +19,8 @@ pub(super) struct LabPanel {
     scene: Scene,
     /// The chart canvas's CSS size.
     size: (f64, f64),
+    /// The page's type size (its root font size, CSS pixels): the chart's grows with it.
+    text_px: f64,
     /// The trial under the pointer: (range, trial).
     hover: Option<(usize, u32)>,
     /// The chart needs drawing again.
@@ -69,10 +72,13 @@ impl App {
 
     /// The lab's setup, progress, results per range and the sentence under the chart.
     pub fn lab_answer(&self) -> LabAnswer {
-        self.lab
+        let mut answer = self
+            .lab
             .run
             .as_ref()
-            .map_or_else(LabAnswer::idle, LabRun::answer)
+            .map_or_else(LabAnswer::idle, LabRun::answer);
+        answer.chart_scale = self.lab_size().scale;
+        answer
     }
 
     /// The lab, for tests.
@@ -81,10 +87,23 @@ impl App {
         self.lab.run.as_ref()
     }
 
-    /// The chart canvas changed size (CSS pixels).
-    pub fn lab_resize(&mut self, width: f64, height: f64) {
+    /// The chart canvas changed size (CSS pixels), or the page's type size did (`text_px`,
+    /// its root font size).
+    pub fn lab_resize(&mut self, width: f64, height: f64, text_px: f64) {
         self.lab.size = (width, height);
+        self.lab.text_px = text_px;
         self.lab.dirty = true;
+    }
+
+    /// The look changed: the chart is drawn again in it.
+    pub(super) fn lab_restyled(&mut self) {
+        self.lab.dirty = true;
+    }
+
+    /// The chart's size and type scale, in the page's look.
+    fn lab_size(&self) -> chart::Size {
+        let (w, h) = self.lab.size;
+        chart::Size::new(w, h, self.lab.text_px, self.geometry.look)
     }
 
     /// The chart to paint, when it changed since the last call.
@@ -92,22 +111,27 @@ impl App {
         if !core::mem::take(&mut self.lab.dirty) {
             return None;
         }
-        let (w, h) = self.lab.size;
+        let size = self.lab_size();
         chart::build(
             &mut self.lab.scene,
             self.lab.run.as_ref(),
-            w,
-            h,
+            size,
             self.lab.hover,
         );
+        // The projector view's darker colours and thicker lines, as on the cluster.
+        if self.geometry.look.projector {
+            self.lab
+                .scene
+                .restyle(theme::high_contrast, crate::look::PROJECTOR_LINE_WEIGHT);
+        }
         Some(&self.lab.scene)
     }
 
     /// The pointer moved over the chart to (x, y): marks the trial under it and says what it
     /// was ("" over nothing); `None` for (x, y) when it left.
     pub fn lab_hover(&mut self, at: Option<(f64, f64)>) -> String {
-        let (w, h) = self.lab.size;
-        let hit = at.and_then(|(x, y)| chart::hit(self.lab.run.as_ref(), w, h, x, y));
+        let size = self.lab_size();
+        let hit = at.and_then(|(x, y)| chart::hit(self.lab.run.as_ref(), size, x, y));
         if hit != self.lab.hover {
             self.lab.hover = hit;
             self.lab.dirty = true;
@@ -124,8 +148,7 @@ impl App {
 
     /// The trial under (x, y) on the chart, to open: (range, trial).
     pub fn lab_pick(&self, x: f64, y: f64) -> Option<(usize, u32)> {
-        let (w, h) = self.lab.size;
-        chart::hit(self.lab.run.as_ref(), w, h, x, y)
+        chart::hit(self.lab.run.as_ref(), self.lab_size(), x, y)
     }
 
     /// Opens a trial of the lab as a fresh run of the page, with the trial's settings and

@@ -29,6 +29,9 @@ pub struct LabAnswer {
     pub error: Option<String>,
     /// One per range, in the order set up.
     pub ranges: Vec<RangeAnswer>,
+    /// The type scale the chart is drawn at (1 on the page as it comes; see
+    /// [`super::chart::Size`]).
+    pub chart_scale: f64,
 }
 
 impl LabAnswer {
@@ -46,6 +49,7 @@ impl LabAnswer {
             sentence: String::new(),
             error: None,
             ranges: Vec::new(),
+            chart_scale: 1.0,
         }
     }
 }
@@ -110,6 +114,7 @@ impl LabRun {
             sentence: sentence(self),
             error: self.error.clone(),
             ranges,
+            chart_scale: 1.0,
         }
     }
 

@@ -208,7 +208,7 @@ fn the_log_scale_is_exact_enough() {
         let want = std::primitive::f64::ln(x);
         assert!((chart::ln(x) - want).abs() < 1e-12, "{x}");
     }
-    let axes = Axes::new(&[], 800.0, 400.0);
+    let axes = Axes::new(&[], chart::Size::plain(800.0, 400.0));
     assert_eq!((axes.lo_ms, axes.hi_ms), (100.0, 1_000.0));
     assert!((axes.x(100.0) - axes.left).abs() < 1e-9);
     assert!((axes.x(1_000.0) - axes.right).abs() < 1e-9);
@@ -217,8 +217,8 @@ fn the_log_scale_is_exact_enough() {
 #[test]
 fn the_empty_chart_says_what_to_do_between_its_gridlines() {
     let mut scene = Scene::default();
-    chart::build(&mut scene, None, 900.0, 420.0, None);
-    let axes = Axes::new(&[], 900.0, 420.0);
+    chart::build(&mut scene, None, chart::Size::plain(900.0, 420.0), None);
+    let axes = Axes::new(&[], chart::Size::plain(900.0, 420.0));
     let y = scene
         .shapes
         .iter()
@@ -240,7 +240,12 @@ fn the_empty_chart_says_what_to_do_between_its_gridlines() {
 fn the_chart_draws_one_line_per_range_and_picks_the_trial_under_the_pointer() {
     let run = finished(&[(150, 155), (150, 300)], 30);
     let mut scene = Scene::default();
-    chart::build(&mut scene, Some(&run), 900.0, 420.0, None);
+    chart::build(
+        &mut scene,
+        Some(&run),
+        chart::Size::plain(900.0, 420.0),
+        None,
+    );
     let paths = scene
         .shapes
         .iter()
@@ -253,12 +258,14 @@ fn the_chart_draws_one_line_per_range_and_picks_the_trial_under_the_pointer() {
     );
     // Every step of every line picks its own trial, and far from the lines nothing.
     let lines = chart::lines(Some(&run));
-    let axes = Axes::new(&lines, 900.0, 420.0);
+    let axes = Axes::new(&lines, chart::Size::plain(900.0, 420.0));
     let mut picked = 0;
     for (k, line) in lines.iter().enumerate() {
         for p in line {
             let (x, y) = (axes.x(p.downtime_ms as f64), axes.y(p.fraction));
-            if let Some((pk, trial)) = chart::hit(Some(&run), 900.0, 420.0, x, y) {
+            if let Some((pk, trial)) =
+                chart::hit(Some(&run), chart::Size::plain(900.0, 420.0), x, y)
+            {
                 // Lines may cross: then the other line's step is as near.
                 if pk == k {
                     assert_eq!(trial, p.trial);
@@ -268,13 +275,15 @@ fn the_chart_draws_one_line_per_range_and_picks_the_trial_under_the_pointer() {
         }
     }
     assert!(picked > lines[0].len(), "{picked}");
-    assert_eq!(chart::hit(Some(&run), 900.0, 420.0, 880.0, 20.0), None);
+    assert_eq!(
+        chart::hit(Some(&run), chart::Size::plain(900.0, 420.0), 880.0, 20.0),
+        None
+    );
     // The hovered trial is marked and told.
     chart::build(
         &mut scene,
         Some(&run),
-        900.0,
-        420.0,
+        chart::Size::plain(900.0, 420.0),
         Some((1, lines[1][0].trial)),
     );
     assert!(
@@ -418,4 +427,108 @@ fn opening_a_trial_that_has_not_run_is_refused() {
     let e = a.apply(open(2.0, 0.0)).unwrap_err();
     assert!(e.contains("no range 2"), "{e}");
     assert!(a.apply(open(0.0, 0.5)).is_err());
+}
+
+/// The projector view's chart (issue 14's leftovers): its type grows with the page's (1rem
+/// is 16 px at 1280 wide and 20 px at 1920) and 1.4 times again, and its legend stays on
+/// the chart, clear of the plot, at the sizes the panel gives it there and on a narrow one.
+#[test]
+fn the_projector_chart_reads_from_the_back_and_keeps_its_legend_on_it() {
+    use crate::look::Look;
+    use crate::scene::SANS_ADVANCE;
+    let projector = Look {
+        projector: true,
+        reduced_motion: false,
+    };
+    assert_eq!(
+        chart::Size::new(900.0, 400.0, 16.0, Look::default()).scale,
+        1.0
+    );
+    assert!((chart::Size::new(900.0, 400.0, 16.0, projector).scale - 1.4).abs() < 1e-9);
+    assert!((chart::Size::new(900.0, 400.0, 20.0, projector).scale - 1.75).abs() < 1e-9);
+    assert_eq!(
+        chart::Size::new(9.0, 9.0, f64::NAN, Look::default()).scale,
+        1.0
+    );
+    let run = finished(&river_sim::elections::PAPER_RANGES, 12);
+    let labels: Vec<String> = run.setup.ranges.iter().map(|&r| range_label(r)).collect();
+    // 1280×800 and 1920×1080 in the projector view, then a narrow panel.
+    for (width, height, text_px) in [
+        (866.0, 416.0, 16.0),
+        (1420.0, 562.0, 20.0),
+        (480.0, 380.0, 16.0),
+    ] {
+        let size = chart::Size::new(width, height, text_px, projector);
+        let mut scene = Scene::default();
+        chart::build(&mut scene, Some(&run), size, None);
+        let axes = Axes::new(&chart::lines(Some(&run)), size);
+        let at = format!("{width}×{height} at {}", size.scale);
+        let mut named = 0;
+        for shape in &scene.shapes {
+            let Shape::Text {
+                x,
+                y,
+                text,
+                font,
+                align,
+                ..
+            } = shape
+            else {
+                continue;
+            };
+            assert!(
+                font.size >= 11.5 * size.scale - 1e-9,
+                "{at}: '{text}' at {} px",
+                font.size
+            );
+            let w = text.chars().count() as f64 * font.size * SANS_ADVANCE;
+            let left = match align {
+                crate::scene::Align::Left => *x,
+                crate::scene::Align::Center => x - w / 2.0,
+                crate::scene::Align::Right => x - w,
+            };
+            assert!(
+                left >= 0.0
+                    && left + w <= width
+                    && *y - font.size / 2.0 >= 0.0
+                    && *y + font.size / 2.0 <= height,
+                "{at}: '{text}' runs off the chart at ({left}, {y}), {w} wide"
+            );
+            if labels.contains(text) {
+                named += 1;
+                // Beside the plot or above it, never over the lines.
+                assert!(
+                    left >= axes.right || *y + font.size / 2.0 <= axes.top,
+                    "{at}: legend '{text}' over the plot {axes:?}"
+                );
+            }
+        }
+        assert_eq!(named, labels.len(), "{at}: every range is in the legend");
+        // The time axis's labels keep apart (at 1.4 "200 ms" ran into "500 ms").
+        let mut ticks: Vec<(f64, f64)> = scene
+            .shapes
+            .iter()
+            .filter_map(|shape| match shape {
+                Shape::Text {
+                    x, y, text, font, ..
+                } if (*y - (axes.bottom + 14.0 * size.scale)).abs() < 1e-9 => Some((
+                    *x,
+                    text.chars().count() as f64 * font.size * SANS_ADVANCE * 1.1,
+                )),
+                _ => None,
+            })
+            .collect();
+        ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(ticks.len() >= 3, "{at}: {ticks:?}");
+        for pair in ticks.windows(2) {
+            assert!(
+                pair[1].0 - pair[0].0 >= (pair[0].1 + pair[1].1) / 2.0,
+                "{at}: time labels run together: {ticks:?}"
+            );
+        }
+        assert!(
+            axes.bottom - axes.top >= 150.0,
+            "{at}: the plot keeps its height: {axes:?}"
+        );
+    }
 }

@@ -22,6 +22,8 @@ export type LabResults = {
   sentence: string; error: string | null; ranges: LabRange[];
   /** The type scale the chart is drawn at: 1 as the page comes, larger in the projector view. */
   chartScale: number;
+  /** The paper's six timeout ranges, [min, max] ms: the form's checkboxes. */
+  paperRanges: [number, number][];
 };
 /** What `labRun` takes; every field optional (the paper's setup). */
 export type LabSetup = {
@@ -97,6 +99,9 @@ export function setupLab(page: Page) {
     label.append(input, ` ${min}–${max}`);
     ui.ranges.append(label);
   }
+
+  // The paper's ranges come from Rust (river_sim::elections::PAPER_RANGES), not from index.html.
+  for (const [min, max] of results().paperRanges) addRange(min, max);
 
   /** The form as a setup. */
   function formSetup(): LabSetup {

@@ -1,7 +1,8 @@
-// Browser tests for the Election lab (issue 15): run it through real clicks (presets, the
-// current settings' range, Run), see its results while trials still run, check the chart was
-// painted and the sentence says the numbers the results carry, click a point of a line to
-// open that trial on the cluster paused just before its leader crashes, and `?lab`.
+// Browser tests for the Election lab (issue 15): run it through real clicks (the presets,
+// built from the answer's paper ranges, the current settings' range, Run), see its results
+// while trials still run, check the chart was painted and the sentence says the numbers the
+// results carry, click a point of a line to open that trial on the cluster paused just before
+// its leader crashes, and `?lab`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { advance, leaders, servePage, state } from './harness.mjs';
@@ -38,6 +39,14 @@ describe('the election lab', () => {
 
     await p.locator('#lab-button').click();
     assert.ok(await p.locator('#lab-dialog').evaluate((d) => d.open));
+    // The range checkboxes are the answer's paper ranges (Rust's PAPER_RANGES), all ticked:
+    // index.html keeps no copy.
+    const { paperRanges } = await p.evaluate(() => window.riverRaft.labResults());
+    assert.equal(paperRanges.length, 6, "the paper's six ranges");
+    assert.deepEqual(
+      await p.locator('#lab-ranges input').evaluateAll((boxes) => boxes.map((b) => [b.value, b.checked, b.parentElement.textContent.trim()])),
+      paperRanges.map(([min, max]) => [`${min}-${max}`, true, `${min}–${max}`]),
+    );
     for (const v of ['150-150', '150-151', '150-155', '150-200']) await p.locator(`#lab-ranges input[value="${v}"]`).uncheck();
     await p.locator('#lab-add-current').click();
     await p.locator('#lab-run').click();

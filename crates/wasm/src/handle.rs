@@ -292,7 +292,7 @@ impl RiverRaft {
         clock::wake(&self.page);
     }
 
-    /// `{ state, done, total, sentence, error, ranges: [{ label, p50, …, points }] }`.
+    /// `{ state, done, total, sentence, error, paperRanges, ranges: [{ label, …, points }] }`.
     #[wasm_bindgen(js_name = labResults)]
     pub fn lab_results(&self) -> JsValue {
         to_js(&self.page.borrow().app.lab_answer())

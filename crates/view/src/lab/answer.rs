@@ -32,6 +32,9 @@ pub struct LabAnswer {
     /// The type scale the chart is drawn at (1 on the page as it comes; see
     /// [`super::chart::Size`]).
     pub chart_scale: f64,
+    /// The paper's six timeout ranges ([`PAPER_RANGES`]) as `[min, max]` ms, run or not: the
+    /// form's checkboxes, so the page keeps no copy of them.
+    pub paper_ranges: Vec<[Number; 2]>,
 }
 
 impl LabAnswer {
@@ -50,8 +53,17 @@ impl LabAnswer {
             error: None,
             ranges: Vec::new(),
             chart_scale: 1.0,
+            paper_ranges: paper_ranges(),
         }
     }
+}
+
+/// [`PAPER_RANGES`] as the page takes them.
+fn paper_ranges() -> Vec<[Number; 2]> {
+    PAPER_RANGES
+        .iter()
+        .map(|&(min, max)| [min as f64, max as f64])
+        .collect()
 }
 
 /// One range's line and its numbers (times in ms; quantiles nearest-rank, `null` before
@@ -115,6 +127,7 @@ impl LabRun {
             error: self.error.clone(),
             ranges,
             chart_scale: 1.0,
+            paper_ranges: paper_ranges(),
         }
     }
 

@@ -156,6 +156,21 @@ fn the_answer_carries_each_line_and_its_quantiles() {
     }
 }
 
+/// The page builds its range checkboxes from the answer, so it must carry the paper's
+/// ranges before any run and whatever ranges a run compares.
+#[test]
+fn every_answer_offers_the_papers_ranges() {
+    let paper: Vec<serde_json::Value> = PAPER_RANGES
+        .iter()
+        .map(|&(min, max)| serde_json::json!([min as f64, max as f64]))
+        .collect();
+    let idle = json(&LabAnswer::idle());
+    let run = json(&finished(&[(150, 250)], 3).answer());
+    for a in [idle, run] {
+        assert_eq!(a["paperRanges"].as_array().unwrap(), &paper);
+    }
+}
+
 #[test]
 fn the_sentence_says_each_ranges_median_and_split_votes() {
     let run = finished(&[(150, 151), (150, 300)], 30);

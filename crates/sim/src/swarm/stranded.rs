@@ -13,7 +13,7 @@
 //! ran out before a newer leader could be elected, and ReadIndex's heartbeat round finds no
 //! majority. A lease that ignores drift (`lease-without-drift-bound`) or ReadIndex without its
 //! round (`read-without-heartbeat`) answers it stale. The other faults hold off from the mark
-//! until the read is sent, so they do not undo it; then clocks and delays go back to the
+//! until the read is sent (four shortest election timeouts at most), so they do not undo it; then clocks and delays go back to the
 //! mix's, and the stranded leader rejoins later.
 //!
 //! Why the quiet network: the chain from the others' last word from the old leader to the read
@@ -39,6 +39,9 @@ use river_core::{Event, NodeId, Rng, Role, Term};
 const STRANDING_SEEDS: f64 = 0.5;
 /// Chance that a new leader is stranded, in such a seed, while no other stranding runs.
 const STRAND_CHANCE: f64 = 0.5;
+/// How long, in shortest election timeouts, the other faults hold off for one mark at most
+/// (a stranding that gets as far as the read takes about one or two).
+const HOLD_LIMIT_TIMEOUTS: u64 = 4;
 /// How late, at most, the chosen server's first campaign comes after the earliest moment
 /// it could win.
 const CAMPAIGN_JITTER_MS: u64 = 2;
@@ -89,6 +92,9 @@ pub(super) enum Step {
     Campaign(NodeId),
     /// Reconnect the stranded server and give every clock its drawn rate back.
     Rejoin(NodeId),
+    /// Stop holding the other faults off for the mark on this leader of this term, if it
+    /// has not got as far as the read by now.
+    GiveUp(NodeId, Term),
 }
 
 /// The stranded-leader aim of one run (see the module's documentation).
@@ -173,6 +179,8 @@ impl Stranding {
                 Stage::Idle if won && self.rng.chance(STRAND_CHANCE) => {
                     self.stage = Stage::Armed(id, term);
                     self.skew(sim, id);
+                    let limit = HOLD_LIMIT_TIMEOUTS * self.election_timeout_min_ms;
+                    self.planned.push((now + limit, Step::GiveUp(id, term)));
                 }
                 // Its first commit: its lease now runs, and a read there is served.
                 Stage::Armed(leader, t) if committed && id == leader && term == t => {
@@ -249,7 +257,7 @@ impl Stranding {
             self.fast = self.link;
         }
         self.planned
-            .retain(|(_, s)| !matches!(s, Step::Campaign(_)));
+            .retain(|(_, s)| !matches!(s, Step::Campaign(_) | Step::Strand(..)));
         self.stage = stage;
     }
 
@@ -273,6 +281,17 @@ impl Stranding {
                     sim.force_timeout(id);
                 }
             }
+            Step::GiveUp(leader, term) => match self.stage {
+                Stage::Armed(l, t) | Stage::Striking(l, t) if (l, t) == (leader, term) => {
+                    self.end(sim, Stage::Idle)
+                }
+                // Still cut off: it rejoins at its planned moment.
+                Stage::Stranded(l, t)
+                | Stage::Writing {
+                    old: l, term: t, ..
+                } if (l, t) == (leader, term) => self.end(sim, Stage::Done),
+                _ => {}
+            },
             Step::Rejoin(old) => {
                 for other in sim.ids().collect::<Vec<_>>() {
                     sim.heal(old, other);
@@ -280,6 +299,9 @@ impl Stranding {
                 self.end(sim, Stage::Idle);
             }
             Step::Strand(old, term) => {
+                if self.stage != Stage::Striking(old, term) {
+                    return;
+                }
                 let leads = sim.server(old).acts()
                     && sim
                         .node(old)

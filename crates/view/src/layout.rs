@@ -11,7 +11,7 @@ use crate::maths;
 use crate::narrate::{Ghost, Thrown};
 use crate::scene::{Align, Color, Dash, Font, Scene, Shape, Stroke, MONO_ADVANCE, SANS_ADVANCE};
 use crate::theme;
-use crate::words::{char_count, fit, op_text, payload_text, speed_label, user_name};
+use crate::words::{char_count, fit, op_text, payload_text, speed_label, user_name, wrap};
 use alloc::format;
 use alloc::string::{String, ToString};
 use core::f64::consts::{FRAC_PI_2, TAU};
@@ -71,6 +71,17 @@ pub struct View<'a> {
     pub read_rounds: &'a [(NodeId, u64)],
     /// What each user heard last, by client id.
     pub heard: &'a [Option<String>],
+}
+
+/// The smallest text the page draws where there is room for more, in CSS px: words beside
+/// the drawing (a user's state, the clock, the Logs panel's key, indexes, role words and
+/// stores) never shrink below it with the layout's scale (0.9 at 1280×800). Text inside a
+/// shape (a circle, a log box, a message) follows the shape.
+pub const MIN_TEXT_PX: f64 = 11.0;
+
+/// A size for text that has room: scaled, but not below [`MIN_TEXT_PX`].
+fn readable(size: f64) -> f64 {
+    size.max(MIN_TEXT_PX)
 }
 
 fn font(size: f64, bold: bool) -> Font {
@@ -304,17 +315,27 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 (None, _) => String::from("idle"),
             },
         };
-        // The words stop short of the top server's letter, above the ring's centre.
+        // The words stop short of the top server's letter, above the ring's centre. The
+        // hint a page shows before anyone sent anything takes two lines rather than be cut
+        // (no second user is drawn below it then).
         let room = geo.centre.0 - 16.0 * s - label_x;
-        let chars = maths::floor(room / (11.0 * s * SANS_ADVANCE)).max(0.0) as usize;
-        scene.push(text(
-            label_x,
-            y + 11.0 * s,
-            fit(&status, chars),
-            font(11.0 * s, false),
-            theme::MUTED,
-            Align::Left,
-        ));
+        let size = readable(11.0 * s);
+        let chars = maths::floor(room / (size * SANS_ADVANCE)).max(0.0) as usize;
+        let lines = if client.is_none() {
+            wrap(&status, chars, 2)
+        } else {
+            alloc::vec![fit(&status, chars)]
+        };
+        for (i, line) in lines.into_iter().enumerate() {
+            scene.push(text(
+                label_x,
+                y + 11.0 * s + i as f64 * size * 1.25,
+                line,
+                font(size, false),
+                theme::MUTED,
+                Align::Left,
+            ));
+        }
     }
 }
 
@@ -334,7 +355,7 @@ fn clock(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         geo.ring.x + 16.0 * s,
         geo.ring.bottom() - 16.0 * s,
         label,
-        mono(12.0 * s, false),
+        mono(readable(12.0 * s), false),
         theme::MUTED,
         Align::Left,
     ));

@@ -24,6 +24,35 @@ pub fn fit(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// Breaks `s` at spaces into at most `max_lines` lines of at most `max_chars` characters
+/// each; what does not fit is cut from the last line with [`fit`].
+pub fn wrap(s: &str, max_chars: usize, max_lines: usize) -> alloc::vec::Vec<String> {
+    let mut lines: alloc::vec::Vec<String> = alloc::vec::Vec::new();
+    let mut words = s.split(' ').filter(|w| !w.is_empty()).peekable();
+    while let Some(word) = words.next() {
+        if lines.len() == max_lines {
+            break;
+        }
+        let mut line = String::from(word);
+        while let Some(next) = words.peek() {
+            if char_count(&line) + 1 + char_count(next) > max_chars {
+                break;
+            }
+            line.push(' ');
+            line.push_str(next);
+            words.next();
+        }
+        if lines.len() + 1 == max_lines {
+            for rest in words.by_ref() {
+                line.push(' ');
+                line.push_str(rest);
+            }
+        }
+        lines.push(fit(&line, max_chars));
+    }
+    lines
+}
+
 /// The short text a log cell or message shows for an op.
 pub fn op_text(op: &Op) -> String {
     format!("{op}")
@@ -148,6 +177,18 @@ pub fn decimal(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_only_the_last_line() {
+        let hint = "click a node to send a change or read";
+        assert_eq!(wrap(hint, 40, 2), [hint]);
+        assert_eq!(
+            wrap(hint, 24, 2),
+            ["click a node to send a", "change or read"]
+        );
+        assert_eq!(wrap(hint, 12, 2), ["click a node", "to send a c…"]);
+        assert_eq!(wrap("", 10, 2), alloc::vec::Vec::<String>::new());
+    }
 
     #[test]
     fn numbers_have_at_most_two_decimals() {

@@ -105,7 +105,15 @@ fn a_read_at_a_follower_is_confirmed_by_a_marked_heartbeat_round() {
         .all(|m| m["confirmsRead"].is_null()));
     a.repaint();
     let (base, _) = a.scenes();
-    assert!(base.unwrap().texts().any(|t| t == "heard: x = 1"));
+    let texts: Vec<&str> = base.unwrap().texts().collect();
+    assert!(texts.contains(&"heard: x = 1"), "{texts:?}");
+    // A change is heard as committed, named (not "done").
+    a.propose(&l.to_string(), "y=2").unwrap();
+    a.advance(300.0).unwrap();
+    a.repaint();
+    let (base, _) = a.scenes();
+    let texts: Vec<&str> = base.unwrap().texts().collect();
+    assert!(texts.contains(&"heard: y=2 committed"), "{texts:?}");
     assert_eq!(a.journal().matches("4:read").count(), 1, "journaled once");
 }
 

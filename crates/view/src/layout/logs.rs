@@ -155,13 +155,14 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     // The key to the boxes, beside the title when it fits there.
     let key = "solid: committed · dashed: not yet · colour: term";
     let key_x = p.x + pad + 50.0 * s;
-    if !grid.compact && char_count(key) as f64 * 12.0 * s * SANS_ADVANCE <= p.right() - pad - key_x
+    let key_size = readable(12.0 * s);
+    if !grid.compact && char_count(key) as f64 * key_size * SANS_ADVANCE <= p.right() - pad - key_x
     {
         scene.push(text(
             key_x,
             title_y + 1.0 * s,
             key,
-            font(12.0 * s, false),
+            font(key_size, false),
             theme::MUTED,
             Align::Left,
         ));
@@ -174,7 +175,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         .unwrap_or(0);
     let first = grid.first_index(longest);
     // Index header.
-    let index_font = mono(11.5 * s, false);
+    let index_font = mono(readable(11.5 * s), false);
     if first > 1 {
         scene.push(text(
             grid.cells_x - 6.0 * s,
@@ -201,13 +202,13 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             grid.head_x + 4.0 * s,
             grid.header_y,
             "snapshot",
-            font(11.5 * s, false),
+            font(readable(11.5 * s), false),
             theme::MUTED,
             Align::Left,
         ));
     }
     if grid.kv_w > 0.0 {
-        let heading = if 15.0 * 11.5 * s * SANS_ADVANCE <= grid.kv_w {
+        let heading = if 15.0 * readable(11.5 * s) * SANS_ADVANCE <= grid.kv_w {
             "key-value store"
         } else {
             "store"
@@ -216,7 +217,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             grid.kv_x,
             grid.header_y,
             heading,
-            font(11.5 * s, false),
+            font(readable(11.5 * s), false),
             theme::MUTED,
             Align::Left,
         ));
@@ -283,7 +284,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 badge_x + badge_r + 6.0 * s,
                 badge_y,
                 word,
-                font(12.0 * s, role == Some(Role::Leader)),
+                font(readable(12.0 * s), role == Some(Role::Leader)),
                 theme::INK,
                 Align::Left,
             ));
@@ -425,16 +426,26 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             None => String::from("— lost in the crash"),
             Some(_) => store_text(&view.sim.server(id).kv, "  "),
         };
-        let kv_size = 13.0 * s;
+        let kv_size = readable(13.0 * s);
         let empty = kv_text.starts_with('(') || kv_text.starts_with('—');
-        scene.push(text(
-            grid.kv_x,
-            mid,
-            fit(&kv_text, chars_in(grid.kv_w, kv_size)),
-            mono(kv_size, false),
-            if empty { theme::MUTED } else { theme::INK },
-            Align::Left,
-        ));
+        // Two lines rather than a cut one, where the row has room for them.
+        let chars = chars_in(grid.kv_w, kv_size);
+        let lines = if grid.row_h >= 2.8 * kv_size {
+            wrap(&kv_text, chars, 2)
+        } else {
+            alloc::vec![fit(&kv_text, chars)]
+        };
+        let first_y = mid - (lines.len() as f64 - 1.0) * kv_size * 0.6;
+        for (k, line_text) in lines.into_iter().enumerate() {
+            scene.push(text(
+                grid.kv_x,
+                first_y + k as f64 * kv_size * 1.2,
+                line_text,
+                mono(kv_size, false),
+                if empty { theme::MUTED } else { theme::INK },
+                Align::Left,
+            ));
+        }
     }
 }
 

@@ -417,3 +417,65 @@ fn a_short_log_panel_keeps_every_row_of_the_cluster() {
         assert!(y < geo.logs.bottom(), "row {letter} at {y}");
     }
 }
+
+/// The page's canvas at 1280×800 and 1366×768 (its CSS size there, measured in Chromium).
+const LAPTOPS: [Viewport; 2] = [
+    Viewport {
+        width: 902.0,
+        height: 498.0,
+    },
+    Viewport {
+        width: 988.0,
+        height: 466.0,
+    },
+];
+
+/// On a laptop's screen nothing on the canvas is cut off: the hint beside User X before
+/// anyone sent anything wraps instead, and so does a crashed server's store; and the words
+/// beside the drawing (muted: the hint, the clock, the Logs panel's key, indexes and
+/// headings) are never smaller than [`MIN_TEXT_PX`], whatever the layout's scale.
+#[test]
+fn on_a_laptop_no_canvas_text_is_cut_or_too_small() {
+    let mut sim = sim(5, 3);
+    sim.run_until(1_000);
+    sim.crash(NodeId(1));
+    for v in LAPTOPS {
+        let geo = Geometry::new(v, 5);
+        assert!(geo.scale < 1.0, "the case worth testing: {}", geo.scale);
+        let mut scene = Scene::default();
+        build(&mut scene, &geo, &view(&sim));
+        let texts: Vec<&str> = scene.texts().collect();
+        assert!(
+            !texts.iter().any(|t| t.contains('…')),
+            "{}×{}: {texts:?}",
+            v.width,
+            v.height
+        );
+        let hint: Vec<&str> = texts
+            .iter()
+            .copied()
+            .skip_while(|t| *t != "User X")
+            .skip(1)
+            .take(2)
+            .collect();
+        assert_eq!(hint.join(" "), "click a node to send a change or read");
+        assert!(
+            texts
+                .windows(2)
+                .any(|w| w.join(" ") == "— lost in the crash"),
+            "{texts:?}"
+        );
+        let mut overlay = Scene::default();
+        build_overlay(&mut overlay, &geo, &view(&sim));
+        for shape in scene.shapes.iter().chain(&overlay.shapes) {
+            if let Shape::Text {
+                font, color, text, ..
+            } = shape
+            {
+                if *color == theme::MUTED {
+                    assert!(font.size >= MIN_TEXT_PX, "{text:?} at {} px", font.size);
+                }
+            }
+        }
+    }
+}

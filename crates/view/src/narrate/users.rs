@@ -83,7 +83,7 @@ impl Narrator {
                     .map(|k| self.reads.remove(k));
                 if human(sim, *client) {
                     let user = user_name(*client);
-                    self.hear(*client, Some(heard_text(reply, read.as_ref())));
+                    self.hear(*client, Some(heard_text(reply, read.as_ref(), &op)));
                     let text = match (reply, read) {
                         (Reply::Ok(OpResult::Value(value)), Some(read)) => {
                             read_answer_text(&user, value.as_deref(), &read, sim)
@@ -182,8 +182,9 @@ impl Narrator {
     }
 }
 
-/// What a user heard, in the few words drawn under its name: "x = 3", "done", "try B".
-fn heard_text(reply: &Reply, read: Option<&UserRead>) -> String {
+/// What a user heard, in the few words drawn under its name: "x = 3", "x=1 committed",
+/// "try B".
+fn heard_text(reply: &Reply, read: Option<&UserRead>, op: &str) -> String {
     match (reply, read) {
         (Reply::Ok(OpResult::Value(Some(v))), Some(r)) => {
             format!("{} = {}", r.key, fit(v, 12))
@@ -191,7 +192,7 @@ fn heard_text(reply: &Reply, read: Option<&UserRead>) -> String {
         (Reply::Ok(OpResult::Value(None)), Some(r)) => format!("{} unset", r.key),
         (Reply::Ok(OpResult::Value(Some(v))), None) => format!("= {}", fit(v, 12)),
         (Reply::Ok(OpResult::Value(None)), None) => String::from("unset"),
-        (Reply::Ok(OpResult::Done), _) => String::from("done"),
+        (Reply::Ok(OpResult::Done), _) => format!("{} committed", fit(op, 12)),
         (Reply::NotLeader(Some(l)), _) => format!("try {l}"),
         (Reply::NotLeader(None), _) => String::from("no leader known"),
     }

@@ -60,6 +60,31 @@ describe('embedding', () => {
       const rows = (await state(p)).nodes.map((n) => [n.id, n.logRow]);
       assert.equal(rows.length, 5);
       for (const [id, [top, bottom]] of rows) assert.ok(top >= 0 && bottom <= drawing.height, `${width}×${height}: ${id}'s log row ${top}–${bottom} is cut off by the drawing's ${drawing.height} px`);
+      // A caption longer than its box scrolls, and a shade at its foot says so until the end
+      // is in view (at 320×240 the box shows two lines of several).
+      const foot = async () => {
+        const b = await p.locator('#tour-caption').boundingBox();
+        const png = await p.screenshot({ clip: { x: b.x + b.width - 3, y: b.y + b.height - 3, width: 2, height: 2 } });
+        return p.evaluate(async (data) => {
+          const img = new Image();
+          img.src = `data:image/png;base64,${data}`;
+          await img.decode();
+          const c = document.createElement('canvas');
+          c.width = img.width; c.height = img.height;
+          const g = c.getContext('2d');
+          g.drawImage(img, 0, 0);
+          const [r, gr, bl] = g.getImageData(0, 0, 1, 1).data;
+          return r + gr + bl;
+        }, png.toString('base64'));
+      };
+      const card = 0xfd + 0xf4 + 0xff;
+      const overflows = await p.locator('#tour-caption').evaluate((e) => e.scrollHeight > e.clientHeight + 1);
+      if (overflows) {
+        assert.ok(await foot() < card - 30, `${width}×${height}: no shade says the caption goes on`);
+        await p.locator('#tour-caption').evaluate((e) => { e.scrollTop = e.scrollHeight; });
+      }
+      assert.ok(await foot() >= card - 6, `${width}×${height}: the caption's end still shaded`);
+      if (width === 320) assert.ok(overflows, 'at 320×240 the caption is longer than its box');
       // Continue works in the frame: the tour goes on to step 2.
       await p.evaluate(() => { for (let k = 0; k < 400 && window.riverRaft.tourState().state === 'playing'; k++) window.riverRaft.advance(50); });
       await p.locator('#tour-continue').click();

@@ -61,7 +61,7 @@ type Timeline = {
   startMs: number; endMs: number; nowMs: number; branches: number; checkpoints: number;
   branchEnds: number[]; marks: Mark[];
 };
-type Safety = { ok: boolean; count: number; violations: { property: string; timeMs: number; text: string }[]; properties: string[] };
+type Safety = { ok: boolean; count: number; badge: string; summary: string; violations: { property: string; timeMs: number; text: string }[]; properties: string[] };
 type BugInfo = { name: string; on: boolean; about: string };
 
 const canvas = $<HTMLCanvasElement>('canvas');
@@ -971,7 +971,9 @@ function syncTimeline(): void {
   if (msgId !== null) fillMessage();
   const safety = raft.safety() as Safety;
   ui.safety.classList.toggle('broken', !safety.ok);
-  ui.safety.textContent = safety.ok ? '✓ safe' : `✗ ${safety.count} violation${safety.count === 1 ? '' : 's'}`;
+  ui.safety.textContent = safety.badge;
+  // The banner explains a stale read once one is found.
+  syncBroken();
 }
 
 function drawMarks(): void {
@@ -1029,9 +1031,7 @@ ui.stepBack.addEventListener('click', () => { raft.apply({ do: 'step-back' }); u
 
 ui.safety.addEventListener('click', () => {
   const safety = raft.safety() as Safety;
-  ui.safetySummary.textContent = safety.ok
-    ? `Every property held after every event so far: ${safety.properties.join(', ')}.`
-    : `${safety.count} violation${safety.count === 1 ? '' : 's'} found. Jump to the moment each happened:`;
+  ui.safetySummary.textContent = safety.summary;
   ui.safetyList.replaceChildren(...safety.violations.map((v) => {
     const li = document.createElement('li');
     const title = document.createElement('strong');

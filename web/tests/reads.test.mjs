@@ -1,7 +1,8 @@
 // Browser test for reads (thesis §6.4) and the compaction and read settings: a read from a
 // node's menu travels to the leader, its heartbeat round is marked, and the answer comes
 // back in the feed; Settings change what the running cluster does; the bugs panel's
-// read-without-heartbeat shows why the round is needed. Real clicks, fixed seed, paused.
+// read-without-heartbeat shows why the round is needed, and the safety badge calls its
+// stale read what it is: not linearizable. Real clicks, fixed seed, paused.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { advance, clickCanvas, leaderOf, servePage, state } from './harness.mjs';
@@ -133,6 +134,14 @@ describe('reads on the page', () => {
     await p.evaluate((id) => window.riverRaft.read(id, 'x'), old);
     await advance(p, 500);
     assert.match(await feedText(p), /User X hears back: x = 1, read at index \d+ without a heartbeat round \(read-without-heartbeat/);
+    // Every log is correct, but the read was stale: the badge says so, the banner explains.
+    const safety = await p.evaluate(() => window.riverRaft.safety());
+    assert.equal(safety.ok, false);
+    assert.equal(safety.violations[0].property, 'Linearizability');
+    assert.equal(await p.locator('#safety').textContent(), '✗ stale read: not linearizable');
+    assert.match(await p.locator('#broken-text').textContent(), /read-without-heartbeat\..*A read returned a stale value: x read 1, but x=2 had committed/);
+    await p.locator('#safety').click();
+    assert.match(await p.locator('#safety-list').textContent(), /Linearizability at .*stale read: a read of x asked at/);
     assert.deepEqual(errors, []);
     await p.close();
   });

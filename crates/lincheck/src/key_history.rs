@@ -3,8 +3,11 @@
 
 use crate::search::{linearize, Call, Entry, Verdict};
 use crate::{MalformedHistory, Operation, Problem};
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 use river_sim::history::{History, OpFn, OpType};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// An event of one key's history: operation `op` (an index into `ops`) began or ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -32,13 +32,22 @@
 //! refute one stale-read history. todc-utils' `WGLChecker` memoizes, but has no bound and no
 //! operations of unknown outcome, and has had no release since 2023.
 
+#![no_std]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
 mod key_history;
 mod search;
 
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 use key_history::split_by_key;
 use river_sim::history::{History, OpFn, OpType};
 use search::Verdict;
-use std::fmt;
 
 /// The most attempts to apply an operation one search of one key may make before it gives
 /// up as inconclusive. Histories of correct Raft take about one per operation; refuting a

@@ -12,9 +12,10 @@
 //! same future, which is what keeps concurrent reads of one value from exploding into every
 //! permutation.
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
+use alloc::boxed::Box;
+use alloc::collections::BTreeSet;
+use alloc::vec;
+use alloc::vec::Vec;
 
 /// A register operation, with the value written or the value read; 0 stands for "absent".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,9 +86,9 @@ pub(crate) fn linearize(calls: &[Call], entries: &[Entry], max_steps: u64) -> (V
     }
 
     let mut linearized = vec![0u64; calls.len().div_ceil(64)];
-    // A fixed hasher: the verdict never depends on it, and neither should the time taken.
-    let mut seen: HashSet<(Box<[u64]>, u32), BuildHasherDefault<DefaultHasher>> =
-        HashSet::default();
+    // Ordered, not hashed: no_std has no hash set (the page runs this too), and the
+    // verdict and the time taken depend on nothing but the history.
+    let mut seen: BTreeSet<(Box<[u64]>, u32)> = BTreeSet::new();
     // The linearized calls, newest last, with the register value before each.
     let mut stack: Vec<(usize, u32)> = Vec::with_capacity(calls.len());
     let mut state = 0u32;

@@ -1,6 +1,8 @@
 //! The checker on hand-written histories.
 
 use super::*;
+use alloc::string::ToString;
+use alloc::vec;
 use river_sim::history::HistoryOp;
 
 /// Builds a history from `(process, kind, f, key, value)` lines, one millisecond apart.

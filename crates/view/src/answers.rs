@@ -7,11 +7,12 @@
 //! `safety()` in `answers/safety.rs`, a node's menu in `answers/node.rs`.
 
 use crate::layout::Geometry;
+use crate::linearizable::NotLinearizable;
 use crate::maths;
 use crate::members;
 use crate::narrate::Thrown;
 use crate::stored::{snapshot_text, Stored};
-use crate::words::{membership_entry_text, op_text, user_name};
+use crate::words::{membership_entry_text, op_text, plural, user_name};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -28,7 +29,7 @@ mod safety;
 mod state;
 pub use message::{endpoint, kind, message, message_words, Fields, Message};
 pub use node::{NodeInfo, Persistent, Progress, Volatile};
-pub use safety::{safety, Safety, ViolationAnswer, PROPERTIES};
+pub use safety::{safety, Safety, ViolationAnswer, LINEARIZABILITY, PROPERTIES};
 pub use state::{state, Link, LogEntry, NodeState, SnapshotBounds, State};
 
 /// Names and values, in the order given, as one object (`{ "x": "1" }`). A map type would

@@ -35,6 +35,8 @@ mod inspect;
 mod journal_tests;
 mod keyboard;
 mod lab;
+#[cfg(test)]
+mod linearizable_tests;
 mod membership;
 mod pointer;
 #[cfg(test)]
@@ -170,6 +172,8 @@ pub struct App {
     runs: u64,
     /// The election lab: its trials and its chart.
     lab: lab::LabPanel,
+    /// What the users saw, judged for linearizability.
+    read_check: crate::linearizable::ReadCheck,
 }
 
 impl App {
@@ -217,6 +221,7 @@ impl App {
             journal: Journal::new(Head::Fresh(Settings::new(0))),
             runs: 0,
             lab: lab::LabPanel::default(),
+            read_check: Default::default(),
         };
         app.started();
         app.open_addressed_tour(request.tour.as_deref(), request.step.as_deref());
@@ -405,6 +410,7 @@ impl App {
         if self.narrator.prune_thrown(self.clock_ms) {
             self.base_dirty = true;
         }
+        self.check_reads(true);
         if !self.feed.is_empty() {
             self.changed |= changed::FEED;
         }

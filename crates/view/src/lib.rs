@@ -29,6 +29,7 @@ pub mod feed;
 pub mod journal;
 pub mod lab;
 pub mod layout;
+pub mod linearizable;
 pub mod look;
 pub mod marks;
 pub mod maths;

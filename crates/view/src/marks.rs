@@ -89,6 +89,33 @@ impl Marks {
         self.seen = self.seen.max(sim.trace.len());
     }
 
+    /// Marks a violation found outside the trace (a stale read in the users' history),
+    /// once: found again after a jump in time, it is not marked twice.
+    pub fn violation(&mut self, time_ms: u64, index: u64, text: &str) {
+        let known = self
+            .list
+            .iter()
+            .any(|m| m.kind == "violation" && m.time_ms == time_ms && m.text == text);
+        if known {
+            return;
+        }
+        if self.list.len() >= MAX_MARKS {
+            self.list.remove(0);
+        }
+        // Kept in time order: the read was answered a moment before it was judged.
+        let at = self.list.partition_point(|m| m.time_ms <= time_ms);
+        self.list.insert(
+            at,
+            Mark {
+                time_ms,
+                kind: "violation",
+                term: 0,
+                text: String::from(text),
+                index,
+            },
+        );
+    }
+
     /// The mark one record makes, if any: its kind, term and words.
     fn mark_for(
         &mut self,

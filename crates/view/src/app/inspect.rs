@@ -10,10 +10,26 @@ use river_sim::trace::DropReason;
 impl App {
     // ----- safety and bugs -----
 
-    /// The live checker's verdict (the first [`river_sim::checker::MAX_VIOLATIONS_KEPT`]
-    /// violations are listed).
+    /// The live checkers' verdict: the servers' logs (the first
+    /// [`river_sim::checker::MAX_VIOLATIONS_KEPT`] violations are listed) and what the users
+    /// saw (a stale read).
     pub fn safety(&self) -> answers::Safety {
-        answers::safety(&self.tl.sim)
+        answers::safety(&self.tl.sim, self.read_check.found())
+    }
+
+    /// Judges the users' history again if it changed: a newly found violation is told in
+    /// the feed (when `tell`; a jump in time tells nothing) and marked on the timeline.
+    pub(super) fn check_reads(&mut self, tell: bool) {
+        let sim = &self.tl.sim;
+        let Some(found) = self.read_check.judge(&sim.history) else {
+            return;
+        };
+        if tell {
+            let text = format!("Linearizability violated: {}", found.text);
+            self.feed.push(found.time_ms, FeedKind::Violation, text);
+        }
+        let index = sim.trace.len();
+        self.marks.violation(found.time_ms, index, &found.text);
     }
 
     /// The core's deliberately broken variants, each with whether it is on (in the

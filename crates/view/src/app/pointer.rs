@@ -211,18 +211,7 @@ impl App {
             overlay_width: ring.w,
             overlay_height: ring.h,
             broken: self.broken(),
-            broken_text: match self.broken().as_slice() {
-                [] => String::new(),
-                names => format!(
-                    "Raft is broken: {}. {}: watch the safety badge under the drawing.",
-                    names.join(", "),
-                    if self.story.is_some() && self.settings.raft.bugs.iter().next().is_none() {
-                        "The tour switched it on to show what goes wrong"
-                    } else {
-                        "This run breaks the algorithm on purpose"
-                    }
-                ),
-            },
+            broken_text: self.broken_text(),
             projector: self.geometry.look.projector,
             reduced_motion: self.geometry.look.reduced_motion,
             scale: self.geometry.scale,
@@ -232,6 +221,30 @@ impl App {
                 "Switch it off (fresh cluster)"
             }),
         }
+    }
+
+    /// The broken-Raft banner: which variant runs, and once a read came back stale, what
+    /// that means (the badge says it in three words; the banner says it for a student).
+    fn broken_text(&self) -> String {
+        let mut text = match self.broken().as_slice() {
+            [] => String::new(),
+            names => format!(
+                "Raft is broken: {}. {}: watch the safety badge under the drawing.",
+                names.join(", "),
+                if self.story.is_some() && self.settings.raft.bugs.iter().next().is_none() {
+                    "The tour switched it on to show what goes wrong"
+                } else {
+                    "This run breaks the algorithm on purpose"
+                }
+            ),
+        };
+        if let Some(found) = self.read_check.found() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&found.explained);
+        }
+        text
     }
 
     /// The broken variants the running servers use (the settings', and a tour's).

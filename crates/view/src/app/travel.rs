@@ -148,6 +148,7 @@ impl App {
     pub(super) fn rewound(&mut self, line: String) {
         self.tl.sim.trace.records.clear();
         self.narrator.reset(&self.tl.sim);
+        self.check_reads(false);
         self.clock_ms = self.tl.sim.now_ms() as f64;
         self.feed.push(self.tl.sim.now_ms(), FeedKind::Story, line);
         self.status = narrate::status(&self.tl.sim);

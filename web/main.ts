@@ -47,6 +47,7 @@ type Tour = {
 };
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
 type NodeInfo = {
+  frozen: boolean;
   id: string; alive: boolean; member: boolean; title: string; hint: string;
   persistent: { term: number; votedFor: string | null; logLength: number; lastLogTerm: number; snapshot: string | null };
   volatile: { role: string; commitIndex: number; leader: string | null; timerElapsedMs: number; timerTimeoutMs: number } | null;
@@ -112,6 +113,7 @@ const ui = {
   menuRemove: $<HTMLButtonElement>('node-remove'),
   menuLead: $<HTMLButtonElement>('node-lead'),
   menuSnapshot: $<HTMLButtonElement>('node-snapshot'),
+  menuFreeze: $<HTMLButtonElement>('node-freeze'),
   menuRead: $<HTMLButtonElement>('node-read'),
   addServer: $<HTMLButtonElement>('add-server'),
   settings: $<HTMLDialogElement>('settings-dialog'),
@@ -362,6 +364,8 @@ function fillMenu(id: string): boolean {
   ui.menuHint.textContent = info.hint;
   ui.menuCrash.textContent = info.alive ? 'Crash' : 'Restart';
   ui.menuTimeout.disabled = !info.alive;
+  ui.menuFreeze.textContent = info.frozen ? 'Thaw' : 'Freeze';
+  ui.menuFreeze.disabled = !info.alive;
   ui.menuRemove.disabled = !info.member;
   ui.menuLead.disabled = !info.alive || info.volatile?.role === 'leader';
   ui.menuSnapshot.disabled = !info.alive;
@@ -439,6 +443,13 @@ ui.menuCrash.addEventListener('click', () => {
   if (!menuNode) return;
   const info = raft.node(menuNode) as NodeInfo;
   ui.menuError.textContent = attempt({ do: info.alive ? 'crash' : 'restart', node: menuNode });
+  syncAll();
+  fillMenu(menuNode);
+});
+ui.menuFreeze.addEventListener('click', () => {
+  if (!menuNode) return;
+  const info = raft.node(menuNode) as NodeInfo;
+  ui.menuError.textContent = attempt({ do: info.frozen ? 'thaw' : 'freeze', node: menuNode });
   syncAll();
   fillMenu(menuNode);
 });
@@ -716,6 +727,10 @@ const api = {
   healAll(): void { act({ do: 'heal-all' }); },
   crash(id: string): void { act({ do: 'crash', node: String(id) }); },
   restart(id: string): void { act({ do: 'restart', node: String(id) }); },
+  /** Freezes server `id` (stalled, not crashed: its timers and inbox wait); throws why not. */
+  freeze(id: string): void { act({ do: 'freeze', node: String(id) }); },
+  /** Thaws a frozen server: it carries on as if no time had passed; throws why not. */
+  thaw(id: string): void { act({ do: 'thaw', node: String(id) }); },
   /** Fires the node's election timer now. */
   timeout(id: string): void { act({ do: 'timeout', node: String(id) }); },
   /** Starts the next server and asks the leader to add it (a learner until caught up); throws why a leader would refuse. */

@@ -125,6 +125,11 @@ pub enum Action {
     Crash(Node),
     /// Restarts a crashed server from its disk.
     Restart(Node),
+    /// Freezes a running server: a stalled process, not a crash. Its timers and the
+    /// messages that reach it wait until it thaws.
+    Freeze(Node),
+    /// Thaws a frozen server: it carries on as if no time had passed.
+    Thaw(Node),
     /// Fires a server's election timer now.
     Timeout(Node),
     /// Stops the clock.
@@ -251,7 +256,7 @@ impl MessageAction {
 }
 
 /// One action of each kind, with empty arguments: the journal finds a kind by its name here.
-static KINDS: [Action; 35] = {
+static KINDS: [Action; 37] = {
     const N: Node = Node(NodeId(0));
     [
         Action::Propose {
@@ -268,6 +273,8 @@ static KINDS: [Action; 35] = {
         Action::HealAll,
         Action::Crash(N),
         Action::Restart(N),
+        Action::Freeze(N),
+        Action::Thaw(N),
         Action::Timeout(N),
         Action::Pause,
         Action::Play,
@@ -332,6 +339,8 @@ impl Action {
             Action::HealAll => "heal-all",
             Action::Crash(_) => "crash",
             Action::Restart(_) => "restart",
+            Action::Freeze(_) => "freeze",
+            Action::Thaw(_) => "thaw",
             Action::Timeout(_) => "timeout",
             Action::Pause => "pause",
             Action::Play => "play",

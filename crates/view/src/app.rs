@@ -30,6 +30,8 @@ use river_sim::Simulation;
 
 mod actions;
 mod export;
+#[cfg(test)]
+mod freeze_tests;
 mod inspect;
 #[cfg(test)]
 mod journal_tests;

@@ -220,16 +220,12 @@ impl Narrator {
                         ),
                     );
                 }
-                TraceEvent::Freeze { node } => feed.push(
-                    t,
-                    FeedKind::Fault,
-                    format!("{node} froze: it does nothing, its timers and the messages that reach it wait"),
-                ),
-                TraceEvent::Thaw { node } => feed.push(
-                    t,
-                    FeedKind::Fault,
-                    format!("{node} thawed: it carries on as if no time had passed, then reads what waited"),
-                ),
+                TraceEvent::Freeze { node } => {
+                    feed.push(t, FeedKind::Fault, freeze_text(sim, *node, true))
+                }
+                TraceEvent::Thaw { node } => {
+                    feed.push(t, FeedKind::Fault, freeze_text(sim, *node, false))
+                }
                 TraceEvent::Clock { node, percent } => feed.push(
                     t,
                     FeedKind::Fault,
@@ -312,6 +308,22 @@ impl Narrator {
     /// Drops ghosts that have faded by `clock_ms`.
     pub fn prune_ghosts(&mut self, clock_ms: f64) {
         self.ghosts.retain(|g| g.end_ms > clock_ms);
+    }
+}
+
+/// A server froze (`froze`) or thawed. A frozen leader is the case to tell: nothing tells a
+/// stalled process that time passes, so it still thinks it leads, and thawed it carries on
+/// in its old term until a message from a newer one reaches it.
+fn freeze_text(sim: &Simulation, node: NodeId, froze: bool) -> String {
+    let leading = sim
+        .node(node)
+        .filter(|n| n.role() == Role::Leader)
+        .map(|n| n.term());
+    match (froze, leading) {
+        (true, Some(term)) => format!("{node} froze while leading term {term}: a stalled process, not a crash. It does nothing and its timers and inbox wait, but it still thinks it leads; the others stop hearing its heartbeats and will elect a new leader"),
+        (true, None) => format!("{node} froze: a stalled process, not a crash. It does nothing; its timers and the messages that reach it wait"),
+        (false, Some(term)) => format!("{node} thawed, still sure it leads term {term}: it carries on as if no time had passed and reads what waited. If the others elected a leader meanwhile, the first message of the newer term makes {node} step down"),
+        (false, None) => format!("{node} thawed: it carries on as if no time had passed, then reads what waited"),
     }
 }
 

@@ -54,6 +54,8 @@ impl Action {
             Action::Partition(_) => Action::Partition(Groups::parse(&source.text("groups")?)?),
             Action::Crash(_) => Action::Crash(letter_of(source, "node")?),
             Action::Restart(_) => Action::Restart(letter_of(source, "node")?),
+            Action::Freeze(_) => Action::Freeze(letter_of(source, "node")?),
+            Action::Thaw(_) => Action::Thaw(letter_of(source, "node")?),
             Action::Timeout(_) => Action::Timeout(letter_of(source, "node")?),
             Action::Speed(_) => Action::Speed(source.number("speed")?),
             Action::Advance(_) => Action::Advance(source.number("ms")?),
@@ -147,6 +149,8 @@ impl Action {
             Action::Partition(groups) => out("groups", Value::Text(&groups.text())),
             Action::Crash(n)
             | Action::Restart(n)
+            | Action::Freeze(n)
+            | Action::Thaw(n)
             | Action::Timeout(n)
             | Action::RemoveServer(n)
             | Action::MakeLeader(n)

@@ -80,6 +80,8 @@ fn every_kind_has_its_own_name_and_reads_back_as_written() {
         Action::RemoveServer(node("B").unwrap()),
         Action::MakeLeader(node("C").unwrap()),
         Action::Snapshot(node("D").unwrap()),
+        Action::Freeze(node("B").unwrap()),
+        Action::Thaw(node("B").unwrap()),
         Action::Read {
             node: a,
             key: "x".into(),

@@ -10,6 +10,8 @@ pub struct NodeInfo {
     pub id: &'static str,
     /// Whether it runs.
     pub alive: bool,
+    /// Whether it is frozen (running, but stalled until thawed): the menu offers Thaw.
+    pub frozen: bool,
     /// Whether it is in the configuration in use (voter or learner): it can be removed.
     pub member: bool,
     /// "A · leader in term 3".

@@ -49,6 +49,8 @@ pub struct NodeState {
     pub commit_index: Number,
     /// Whether it runs.
     pub alive: bool,
+    /// Whether it is frozen: running, but stalled (its timers and inbox wait).
+    pub frozen: bool,
     /// Its log after its snapshot, each entry at its real index (from its disk when down).
     pub log: Vec<LogEntry>,
     /// The snapshot its log was compacted into, or `null` if it never was.
@@ -174,6 +176,7 @@ pub fn state(
             voted_for: voted_for.map(letter),
             commit_index: commit as f64,
             alive: server.node.is_some(),
+            frozen: server.frozen_since_ms.is_some(),
             log,
             snapshot: stored.snapshot.map(|snap| SnapshotBounds {
                 last_included_index: snap.index.0 as f64,

@@ -46,6 +46,8 @@ impl App {
                 let id = self.member(node)?;
                 self.act(Input::Restart(id));
             }
+            Action::Freeze(node) => self.freeze(node)?,
+            Action::Thaw(node) => self.thaw(node)?,
             Action::Timeout(node) => self.timeout(node)?,
             Action::Pause => self.stop_clock(),
             Action::Play => self.start_clock(),
@@ -222,9 +224,37 @@ impl App {
         format!("{a}|{b}")
     }
 
+    /// Freezes a running server (a stalled process: a long garbage-collection pause, a
+    /// swapped-out VM). Unlike a crash it loses nothing and is not told that time passed.
+    fn freeze(&mut self, node: Node) -> Result<(), String> {
+        let id = self.member(node)?;
+        let sim = self.tl.sim();
+        if sim.node(id).is_none() {
+            return Err(format!("{id} is down; only a running server can freeze"));
+        }
+        if sim.frozen(id) {
+            return Err(format!("{id} is frozen already; thaw it"));
+        }
+        self.act(Input::Freeze(id));
+        Ok(())
+    }
+
+    /// Thaws a frozen server: its clock resumes where it stopped, then its inbox arrives.
+    fn thaw(&mut self, node: Node) -> Result<(), String> {
+        let id = self.member(node)?;
+        if !self.tl.sim().frozen(id) {
+            return Err(format!("{id} is not frozen"));
+        }
+        self.act(Input::Thaw(id));
+        Ok(())
+    }
+
     /// Fires a server's election timer now.
     fn timeout(&mut self, node: Node) -> Result<(), String> {
         let id = self.member(node)?;
+        if self.tl.sim().frozen(id) {
+            return Err(format!("{id} is frozen: its timers wait until it thaws"));
+        }
         match self.tl.sim().node(id).map(|n| n.role()) {
             None => return Err(format!("{id} is down; restart it first")),
             Some(Role::Leader) => {

@@ -36,6 +36,8 @@ fn random_session(a: &mut App, rng: &mut u64, steps: usize) {
             10 => a.step(),
             11 => drop(a.advance(pick(rng, 3000) as f64 + 0.25)),
             12 => a.stop_story(),
+            14 => drop(a.done(Action::Freeze(crate::action::node(&x).unwrap()))),
+            15 => drop(a.done(Action::Thaw(crate::action::node(&x).unwrap()))),
             13 => {
                 // The middle of a link: a click cuts it (or one way) or restores it.
                 let g = a.geometry();

@@ -116,7 +116,7 @@ impl App {
     }
 
     pub(super) fn describe(&self, id: NodeId) -> String {
-        match self.tl.sim().node(id) {
+        let said = match self.tl.sim().node(id) {
             None => String::from("crashed"),
             Some(n) => {
                 let config = crate::members::configuration(self.tl.sim());
@@ -127,6 +127,11 @@ impl App {
                     _ => format!("{} in term {}", n.role().name(), n.term()),
                 }
             }
+        };
+        if self.tl.sim().frozen(id) {
+            format!("{said}, frozen")
+        } else {
+            said
         }
     }
 
@@ -155,10 +160,21 @@ impl App {
             ("none", true) => format!("Not a member of the configuration. {hint}"),
             _ => hint,
         };
+        let frozen = self.tl.sim().frozen(id);
+        let hint = match node.map(|n| n.role()) {
+            Some(Role::Leader) if frozen => String::from(
+                "Frozen while leading: a stalled process, not a crash. It does nothing and what reaches it waits, and it still thinks it leads: nothing tells it that time passes. Thaw it to see what it does with its old term.",
+            ),
+            Some(_) if frozen => format!(
+                "Frozen: a stalled process, not a crash. It does nothing and what reaches it waits; thawed, it carries on as if no time had passed. {hint}"
+            ),
+            _ => hint,
+        };
         let (persistent, volatile, progress) = self.node_state(id);
         Ok(answers::NodeInfo {
             id: answers::letter(id),
             alive: node.is_some(),
+            frozen,
             member: standing != "none",
             title: format!("{id} · {}", self.describe(id)),
             hint,

@@ -170,9 +170,12 @@ pub(super) fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             theme::INK,
             Align::Center,
         ));
+        let frozen = view.sim.frozen(id);
         let word = match (role, standing) {
             (None, "none") if view.sim.server(id).retired => Some("removed"),
             (None, _) => Some("crashed"),
+            (Some(Role::Leader), _) if frozen => Some("frozen leader"),
+            (Some(_), _) if frozen => Some("frozen"),
             (Some(Role::Follower), "learner") => Some("learner"),
             (Some(Role::Follower), "none") => Some("not a member"),
             (Some(Role::Follower), _) => None,

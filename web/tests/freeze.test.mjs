@@ -1,0 +1,62 @@
+// Browser test for freeze and thaw (a stalled server, not a crashed one): the node menu's
+// Freeze on the leader, the feed saying it still thinks it leads, a new leader elected
+// meanwhile, Thaw from the same menu, and a share link that carries both. Real clicks, a
+// fixed seed, the clock paused.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { advance, clickCanvas, leaderOf, servePage, state } from './harness.mjs';
+
+const page = servePage('dist');
+const feedText = (p) => p.locator('#feed').textContent();
+
+describe('freeze and thaw on the page', () => {
+  test('freeze the leader from its menu, watch the others elect, thaw it, share the run', async () => {
+    const { page: p, errors } = await page('?seed=4');
+    await advance(p, 2000);
+    const old = leaderOf(await state(p));
+    await clickCanvas(p, old.x, old.y);
+    assert.equal(await p.locator('#node-freeze').textContent(), 'Freeze');
+    await p.locator('#node-freeze').click();
+    assert.equal(await p.locator('#node-error').textContent(), '');
+    assert.equal(await p.locator('#node-freeze').textContent(), 'Thaw', 'the menu offers Thaw now');
+    assert.match(await p.locator('#node-hint').textContent(), /still thinks it leads/);
+    assert.match(await feedText(p), new RegExp(`${old.id} froze while leading term ${old.term}`));
+    await p.locator('#node-close').click();
+
+    await advance(p, 2000);
+    let s = await state(p);
+    const frozen = s.nodes.find((n) => n.id === old.id);
+    assert.equal(frozen.frozen, true);
+    assert.equal(frozen.role, 'leader', 'frozen, it still thinks it leads');
+    const fresh = leaderOf(s);
+    assert.notEqual(fresh.id, old.id, 'the others elected a new leader');
+    assert.ok(fresh.term > old.term);
+
+    await clickCanvas(p, frozen.x, frozen.y);
+    await p.locator('#node-freeze').click();
+    assert.equal(await p.locator('#node-error').textContent(), '');
+    assert.equal(await p.locator('#node-freeze').textContent(), 'Freeze');
+    await p.locator('#node-close').click();
+    assert.match(await feedText(p), new RegExp(`${old.id} thawed, still sure it leads term ${old.term}`));
+    await advance(p, 500);
+    s = await state(p);
+    assert.equal(s.nodes.find((n) => n.id === old.id).role, 'follower', 'the newer term reached it');
+
+    // The API refuses with the reason.
+    const refusal = await p.evaluate((id) => {
+      try { window.riverRaft.thaw(id); return ''; } catch (e) { return String(e.message ?? e); }
+    }, old.id);
+    assert.match(refusal, /is not frozen/);
+
+    // A share link carries the freeze and the thaw: the same run, to the event.
+    const link = await p.evaluate(() => window.riverRaft.shareLink());
+    const q = await p.context().newPage();
+    await q.goto(link);
+    await q.waitForFunction(() => window.riverRaft !== undefined);
+    await q.waitForFunction((d) => window.riverRaft.state().digest === d, s.digest, { timeout: 20_000 });
+    assert.deepEqual((await state(q)).nodes, s.nodes);
+    await q.close();
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+});

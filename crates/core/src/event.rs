@@ -3,6 +3,7 @@
 
 use crate::membership::Membership;
 use crate::message::MessageKind;
+use crate::read::ReadId;
 use crate::types::{LogIndex, NodeId, Term};
 
 /// Why a vote was refused.
@@ -267,6 +268,8 @@ pub enum Event {
     /// A leader recorded its commit index as a read's index and asks for heartbeat round
     /// `round` to confirm it still leads (thesis §6.4).
     ReadIndexRecorded {
+        /// The read (a follower's keeps the id it was forwarded with).
+        id: ReadId,
         /// The read index.
         index: LogIndex,
         /// The round a majority must acknowledge.
@@ -281,11 +284,15 @@ pub enum Event {
     /// A leader served a read at its commit index `index` within its lease, without a
     /// heartbeat round (thesis §6.4.1).
     LeaseRead {
+        /// The read.
+        id: ReadId,
         /// The read index.
         index: LogIndex,
     },
     /// A follower sent a client's read to its leader for a read index (thesis §6.4).
     ReadForwarded {
+        /// The read.
+        id: ReadId,
         /// The leader asked.
         leader: NodeId,
     },

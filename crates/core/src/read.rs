@@ -158,7 +158,7 @@ impl<C: Clone> Node<C> {
                     index: None,
                     age_ms: 0,
                 });
-                self.events.push(Event::ReadForwarded { leader });
+                self.events.push(Event::ReadForwarded { id, leader });
                 self.send(leader, self.term, Body::ReadIndex { id });
                 Read::Pending
             }
@@ -187,7 +187,7 @@ impl<C: Clone> Node<C> {
         };
         if let Some(index) = index {
             if self.in_read_lease() {
-                self.events.push(Event::LeaseRead { index });
+                self.events.push(Event::LeaseRead { id, index });
                 self.hand_out_read(id, requester, index);
                 return Read::Pending;
             }
@@ -214,6 +214,7 @@ impl<C: Clone> Node<C> {
         read.index = Some(index);
         read.round = leader.reads.round + 1;
         self.events.push(Event::ReadIndexRecorded {
+            id: read.id,
             index,
             round: read.round,
         });

@@ -992,6 +992,14 @@ impl Simulation {
         let reply = match node.read(id) {
             Read::Pending => {
                 server.reads.insert(id, (client, seq, key));
+                let node = NodeId(i as u8);
+                let taken = TraceEvent::ReadTaken {
+                    node,
+                    id,
+                    client,
+                    seq,
+                };
+                self.trace.record(self.now_ms, taken);
                 return self.after_input(i);
             }
             Read::NotLeader { leader } => Reply::NotLeader(leader),

@@ -9,7 +9,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::{self, Write};
 use core::hash::{Hash, Hasher};
-use river_core::{ChangeRefusal, Event, LogIndex, MembershipChange, MessageKind, NodeId};
+use river_core::{ChangeRefusal, Event, LogIndex, MembershipChange, MessageKind, NodeId, ReadId};
 
 /// Why a message never arrived.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -166,6 +166,19 @@ pub enum TraceEvent {
         /// Server addressed this time.
         node: NodeId,
     },
+    /// Server `node` took client `client`'s `get` number `seq` as read `id` (thesis §6.4):
+    /// the servers' read events name it by this id, wherever it is forwarded, so a reader of
+    /// the trace can tell reads apart however their answers interleave.
+    ReadTaken {
+        /// The server.
+        node: NodeId,
+        /// The read, as the servers' events name it.
+        id: ReadId,
+        /// Client.
+        client: u32,
+        /// Request number.
+        seq: u64,
+    },
     /// A client gave up waiting for good: the outcome stays unknown.
     Timeout {
         /// Client.
@@ -320,6 +333,16 @@ impl TraceRecord {
             TraceEvent::ClientLink { client, node, up } => write!(
                 out,
                 "\"ev\":\"client-link\",\"client\":{client},\"node\":\"{node}\",\"up\":{up}"
+            )?,
+            TraceEvent::ReadTaken {
+                node,
+                id,
+                client,
+                seq,
+            } => write!(
+                out,
+                "\"ev\":\"read\",\"node\":\"{node}\",\"id\":{},\"client\":{client},\"seq\":{seq}",
+                id.0
             )?,
             TraceEvent::Retry { client, seq, node } => write!(
                 out,

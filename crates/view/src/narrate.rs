@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use core::fmt::Write;
 use river_core::{
     Bug, ChangeRefusal, Event, LogIndex, Membership, MembershipChange, MessageKind, NodeId,
-    Payload, RefusalReason, Role, StepDownReason,
+    Payload, ReadId, RefusalReason, Role, StepDownReason,
 };
 use river_sim::kv::{Op, OpResult};
 use river_sim::network::{Endpoint, Reply};
@@ -247,6 +247,7 @@ impl Narrator {
                 }
                 TraceEvent::Invoke { .. }
                 | TraceEvent::Complete { .. }
+                | TraceEvent::ReadTaken { .. }
                 | TraceEvent::Timeout { .. } => self.user_event(t, &record.event, sim, feed),
                 TraceEvent::Violation { text } => {
                     feed.push(t, FeedKind::Violation, format!("Safety violated: {text}"))

@@ -251,3 +251,57 @@ fn a_stale_read_answers_from_a_cut_off_follower() {
         "{said}"
     );
 }
+
+/// The number after `what` in `line`.
+fn number_after(line: &str, what: &str) -> u64 {
+    let at = line
+        .find(what)
+        .unwrap_or_else(|| panic!("{what} in {line}"))
+        + what.len();
+    let digits: String = line[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+/// Two users read at once: one at a follower, whose read travels one more hop to the
+/// leader, and one at the leader. The leader takes the second read first, in an earlier
+/// heartbeat round, and it is answered first. Each answer names its own round: reads are
+/// followed by the id the servers give them, not in the order users asked (matched in
+/// order, the first user's answer named the second's round).
+#[test]
+fn reads_answered_out_of_order_each_name_their_own_round() {
+    let mut a = with_x1("?seed=4&nodes=5");
+    let l = leader(&a);
+    let follower = if l == "A" { "B" } else { "A" };
+    read(&mut a, follower, "x").unwrap();
+    read(&mut a, &l, "x").unwrap();
+    a.advance(600.0).unwrap();
+    let said = feed(&mut a);
+    let lines: Vec<&str> = said.lines().collect();
+    let user_of = |node: &str| -> String {
+        let asked = format!(" asks {node} to read x");
+        let line = lines.iter().find(|l| l.contains(&asked)).unwrap();
+        line[..line.find(&asked).unwrap()].to_string()
+    };
+    let (far, near) = (user_of(follower), user_of(&l));
+    assert_ne!(far, near);
+    let answer = |user: &str| -> (usize, u64) {
+        let start = format!("{user} hears back: x = 1, read at index");
+        let k = lines
+            .iter()
+            .position(|line| line.starts_with(&start))
+            .unwrap_or_else(|| panic!("{start}\n{said}"));
+        (k, number_after(lines[k], "heartbeat round "))
+    };
+    let ((far_line, far_round), (near_line, near_round)) = (answer(&far), answer(&near));
+    assert!(
+        near_line < far_line,
+        "the later read is answered first:\n{said}"
+    );
+    assert!(
+        far_round > near_round,
+        "{far}'s read reached {l} later, in a later round:\n{said}"
+    );
+}

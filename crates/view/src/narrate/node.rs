@@ -149,7 +149,7 @@ impl Narrator {
                 FeedKind::Warn,
                 format!("{n} gave up handing leadership to {target}: no new leader within an election timeout; it takes commands again"),
             ),
-            Event::ReadIndexRecorded { index, round }
+            Event::ReadIndexRecorded { index, round, .. }
                 if sim.config().raft.bugs.has(Bug::ReadWithoutHeartbeat) =>
             {
                 (
@@ -157,7 +157,7 @@ impl Narrator {
                     format!("{n} takes a read at index {index} and, broken on purpose, will not wait for heartbeat round {round} to confirm it still leads"),
                 )
             }
-            Event::ReadIndexRecorded { index, round } => (
+            Event::ReadIndexRecorded { index, round, .. } => (
                 FeedKind::Commit,
                 format!("{n} takes a read at index {index} and checks it still leads with heartbeat round {round}"),
             ),
@@ -173,11 +173,11 @@ impl Narrator {
                 FeedKind::Commit,
                 format!("A majority answered {n}'s heartbeat round {round}: it still leads, so the reads waiting on it can be served"),
             ),
-            Event::LeaseRead { index } => (
+            Event::LeaseRead { index, .. } => (
                 FeedKind::Commit,
                 format!("{n} serves a read at index {index} from its lease: a majority answered its heartbeats less than an election timeout (shortened by the clock-drift bound) ago, so no other leader can exist yet"),
             ),
-            Event::ReadForwarded { leader } => (
+            Event::ReadForwarded { leader, .. } => (
                 FeedKind::Commit,
                 format!("{n} asks leader {leader} for a read index to serve a client's read"),
             ),

@@ -11,6 +11,9 @@ const MAX_USERS_HEARD: usize = 16;
 /// The most heartbeat rounds remembered as confirming reads (a leader starts at most one
 /// at a time; old leaders' are forgotten when they step down).
 const MAX_READ_ROUNDS: usize = 64;
+/// The most read ids remembered for one user's read (each copy of a duplicated request
+/// that reaches a server is a read of its own).
+const MAX_IDS_PER_READ: usize = 4;
 
 /// A user's read on its way (thesis §6.4): where it was taken, for the sentence that ends it.
 #[derive(Clone, Debug)]
@@ -18,6 +21,8 @@ pub(super) struct UserRead {
     client: u32,
     seq: u64,
     key: String,
+    /// The ids the servers gave it (a duplicated request may be taken twice), newest last.
+    ids: Vec<ReadId>,
     /// The leader that took it, its read index and the heartbeat round that must confirm it.
     taken: Option<(NodeId, LogIndex, u64)>,
     /// A majority answered that round (or the broken variant skipped it).
@@ -56,6 +61,7 @@ impl Narrator {
                             client: *client,
                             seq: *seq,
                             key: fit(key, COMMAND_CHARS),
+                            ids: Vec::new(),
                             taken: None,
                             confirmed: false,
                         });
@@ -109,6 +115,21 @@ impl Narrator {
                     feed.push(t, FeedKind::Client, text);
                 }
             }
+            TraceEvent::ReadTaken {
+                id, client, seq, ..
+            } => {
+                let read = self
+                    .reads
+                    .iter_mut()
+                    .rev()
+                    .find(|r| (r.client, r.seq) == (*client, *seq));
+                if let Some(read) = read {
+                    if read.ids.len() >= MAX_IDS_PER_READ {
+                        read.ids.remove(0);
+                    }
+                    read.ids.push(*id);
+                }
+            }
             TraceEvent::Timeout { client, seq } => {
                 let op = self.take_request(*client, *seq);
                 self.reads.retain(|r| (r.client, r.seq) != (*client, *seq));
@@ -132,14 +153,17 @@ impl Narrator {
     /// and the round's confirmation.
     pub(super) fn follow_reads(&mut self, n: NodeId, event: &Event) {
         match *event {
-            Event::ReadIndexRecorded { index, round } => {
+            Event::ReadIndexRecorded { id, index, round } => {
                 if !self.read_rounds.contains(&(n, round)) {
                     if self.read_rounds.len() >= MAX_READ_ROUNDS {
                         self.read_rounds.remove(0);
                     }
                     self.read_rounds.push((n, round));
                 }
-                for read in self.reads.iter_mut().filter(|r| r.taken.is_none()) {
+                // By id: reads are taken in the order they reach the leader, which is not the
+                // order users asked (a read at a follower travels one more hop).
+                let read = self.reads.iter_mut().find(|r| r.ids.contains(&id));
+                if let Some(read) = read.filter(|r| r.taken.is_none()) {
                     read.taken = Some((n, index, round));
                 }
             }

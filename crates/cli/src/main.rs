@@ -247,8 +247,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Bugs => {
+            // A column as wide as the longest name and two spaces, so no name runs into
+            // its sentence.
+            let width = Bug::ALL.iter().map(|b| b.name().len()).max().unwrap_or(0) + 2;
             for bug in Bug::ALL {
-                say!("{:<22}{}", bug.name(), bug.description());
+                say!("{:<width$}{}", bug.name(), bug.description());
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -195,3 +195,20 @@ fn a_closed_pipe_ends_river_quietly() {
         "a closed pipe is not an error to report: {stderr}"
     );
 }
+
+/// `river bugs` lists every broken variant, its name set apart from its sentence (names
+/// longer than the column once ran into it: "config-change-before-noopA new leader").
+#[test]
+fn bugs_lists_every_variant_apart_from_its_sentence() {
+    let (code, out, _) = river(&["bugs"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), river_core::Bug::ALL.len());
+    for (line, bug) in lines.iter().zip(river_core::Bug::ALL) {
+        let rest = line
+            .strip_prefix(bug.name())
+            .unwrap_or_else(|| panic!("{line}"));
+        assert!(rest.starts_with("  "), "{line}");
+        assert_eq!(rest.trim_start(), bug.description());
+    }
+}

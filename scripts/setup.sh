@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever the demo needs and this machine lacks; quick when everything is there.
-#   - the Rust target wasm32-unknown-unknown (rustup),
+#   - the Rust target wasm32-unknown-unknown and clippy (rustup),
 #   - wasm-bindgen-cli at exactly the version Cargo.lock pins for the wasm-bindgen crate,
 #   - the npm packages of package-lock.json (vite, typescript, binaryen, playwright-core,
 #     axe-core for the accessibility tests),
@@ -14,6 +14,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   echo "setup: adding the Rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
+fi
+
+if ! rustup component list --installed | grep -q '^clippy'; then
+  echo "setup: adding the Rust component clippy"
+  rustup component add clippy
 fi
 
 # The CLI must match the crate exactly, or the generated glue does not fit the module.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: every Rust test and the swarm over thousands of seeds (scripts/test-rust.sh),
+# `npm test`: clippy, every Rust test and the swarm over thousands of seeds (scripts/test-rust.sh),
 # then the browser tests against a fresh build of the page in Debian's Chromium: the page's
 # basics, then its teaching tools (time travel, inspectors, live safety, the bugs panel), then
 # the page in one file (dist/river-raft.html) from file://, share links and embedding.

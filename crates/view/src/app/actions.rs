@@ -279,11 +279,13 @@ impl App {
     /// the run) is written as the tour opened at the step showing: the same moment, shorter.
     pub fn journal(&self) -> String {
         if let Some(story) = self.story.as_ref().filter(|s| s.guide.is_some()) {
-            if self
-                .journal
-                .entries
-                .iter()
-                .all(|e| e.action.tour_navigation())
+            let tour_head = matches!(self.journal.head, Head::Tour { .. });
+            if tour_head
+                && self
+                    .journal
+                    .entries
+                    .iter()
+                    .all(|e| e.action.tour_navigation())
             {
                 let head = Head::Tour {
                     name: story.name.clone(),

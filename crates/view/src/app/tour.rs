@@ -88,6 +88,7 @@ impl App {
             .as_ref()
             .is_some_and(|s| s.guide.is_some() && s.name == name);
         if !playing {
+            let page = self.settings.clone();
             self.begin_scenario(text, name)?;
             let story = self.story.as_mut().expect("just begun");
             story.player =
@@ -101,10 +102,23 @@ impl App {
             // Its journal begins with the tour, not its script: replayed as a plain
             // scenario, the steps would not wait at their pauses, and what the reader did
             // there would land at other moments (refused, or a different run).
-            self.journal = Journal::new(Head::Tour {
+            // A tour taken with Raft broken in the page (the bugs apply to it too) begins
+            // as that page did: a fresh cluster with those bugs, then the tour opened.
+            let opened = Head::Tour {
                 name: String::from(name),
                 step: step as u64,
-            });
+            };
+            self.journal = if page.raft.bugs.iter().next().is_none() {
+                Journal::new(opened)
+            } else {
+                let mut journal = Journal::new(Head::Fresh(page));
+                let action = crate::action::Action::Tour {
+                    name: String::from(name),
+                    step,
+                };
+                journal.push(0, 0, action);
+                journal
+            };
         }
         self.go_to_step(step as usize - 1)
     }

@@ -479,6 +479,38 @@ fn a_journal_of_a_tour_someone_acted_in_reopens_as_they_saw_it() {
     check(&a, "a tour stopped by what the reader did");
 }
 
+/// A tour taken with Raft broken in the page runs broken too, and its link says so: it
+/// reopens on a page without the bug exactly as it was seen.
+#[test]
+fn a_journal_of_a_tour_taken_with_raft_broken_in_the_page_reopens_broken() {
+    let mut a = app("");
+    a.set_bug("forget-vote", true).unwrap();
+    open(&mut a, "restart", 1.0).unwrap();
+    to_pause(&mut a);
+    a.done(Action::TourContinue).unwrap();
+    for acted in [false, true] {
+        if acted {
+            a.propose("A", "w=7").unwrap();
+            a.advance(100.0).unwrap();
+        }
+        let mut b = app("seed=5");
+        b.replay(&a.journal()).unwrap();
+        assert!(b
+            .sim()
+            .config()
+            .raft
+            .bugs
+            .iter()
+            .any(|b| b.name() == "forget-vote"));
+        assert_eq!(moment(&b), moment(&a));
+        assert_eq!(b.state().digest, a.state().digest);
+        assert_eq!(
+            (b.tour().step, b.tour().state),
+            (a.tour().step, a.tour().state)
+        );
+    }
+}
+
 /// The heal, as the feed tells it: a few lines, not one per stale heartbeat.
 #[test]
 fn the_heal_is_told_in_a_few_lines() {

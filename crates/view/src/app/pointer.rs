@@ -245,7 +245,7 @@ impl App {
         let mut text = match self.broken().as_slice() {
             [] => String::new(),
             names => format!(
-                "Raft is broken: {}. {}: watch the safety badge under the drawing.",
+                "Raft is broken: {}. {}: watch the feed and the safety badge.",
                 names.join(", "),
                 if self.story.is_some() && self.settings.raft.bugs.iter().next().is_none() {
                     "The tour switched it on to show what goes wrong"

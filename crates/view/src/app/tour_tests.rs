@@ -366,7 +366,7 @@ fn switching_off_a_bug_a_tour_switched_on_ends_the_tour_with_correct_raft() {
     assert_eq!(controls.broken, ["figure8-commit"]);
     assert_eq!(
         controls.broken_text,
-        "Raft is broken: figure8-commit. The tour switched it on to show what goes wrong: watch the safety badge under the drawing."
+        "Raft is broken: figure8-commit. The tour switched it on to show what goes wrong: watch the feed and the safety badge."
     );
     assert!(controls.broken_off.contains("ends the tour"));
     let on: Vec<&str> = a.bugs().iter().filter(|b| b.on).map(|b| b.name).collect();

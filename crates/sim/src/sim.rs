@@ -45,6 +45,9 @@ pub mod stream {
     pub const CLOCKS: u64 = 7;
     /// `river check`'s stranded leaders (apart, so they reshuffle nothing else).
     pub const STRANDS: u64 = 8;
+    /// `river check`'s stranded configuration changes (`swarm/stranded_change.rs`), apart
+    /// so that runs which never change the membership keep their schedule.
+    pub const STRANDED_CHANGES: u64 = 0x30;
 }
 
 /// Raft settings shared by every server of a cluster.

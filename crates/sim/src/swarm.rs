@@ -5,10 +5,11 @@
 //! brought back after newer ones appended, voters restarted right after they vote, rival
 //! campaigns within a message delay of each other, leaders frozen (stalled, not crashed)
 //! and released late, leaders stranded with skewed clocks while a newer one is elected and
-//! written through, then read at (`swarm/stranded.rs`). A fault phase is checked after every event; then, in runs that keep
-//! their membership, a liveness window (faults stopped, a bare majority up) must elect a
-//! leader within [`liveness_limit_ms`], again and again; then a heal phase must elect a
-//! leader and converge.
+//! written through, then read at (`swarm/stranded.rs`), a configuration change stranded on
+//! a minority while a newer leader makes its own (`swarm/stranded_change.rs`). A fault phase
+//! is checked after every event; then, in runs that keep their membership, a liveness window
+//! (faults stopped, a bare majority up) must elect a leader within [`liveness_limit_ms`],
+//! again and again; then a heal phase must elect a leader and converge.
 
 use crate::checker::Violation;
 use crate::network::LinkParams;
@@ -19,6 +20,8 @@ use alloc::vec::Vec;
 use river_core::{LogIndex, NodeId, Rng, Role, Term};
 
 mod stranded;
+mod stranded_change;
+use stranded_change::StrandedChange;
 
 /// How long the fault phase lasts by default (simulated).
 pub const DEFAULT_FAULT_MS: u64 = 10_000;
@@ -312,7 +315,11 @@ pub fn run(
             .min(next_random)
             .min(options.fault_ms);
         if sim.step_until(due) {
-            stranding.react(&mut sim);
+            // One stranding at a time: a stranded change under way keeps leaders from being
+            // marked.
+            if !aim.stranded.busy() {
+                stranding.react(&mut sim);
+            }
             if stranding.busy() {
                 sim.signals.as_mut().map(Vec::clear);
             } else {
@@ -332,7 +339,8 @@ pub fn run(
             stranding.perform(&mut sim, step);
             continue;
         }
-        if stranding.busy() {
+        // An aim's steps meet only if no random fault undoes them meanwhile.
+        if stranding.busy() || aim.stranded.busy() {
             next_random = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
             continue;
         }
@@ -345,6 +353,8 @@ pub fn run(
         }
         if mix.membership && growth.chance(0.2) {
             membership_fault(&mut sim, &mut growth, options.nodes);
+            // Before any message moves: a change may be stranded right as it is appended.
+            aim.react(&mut sim, &mut rng);
         }
         next_random = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
     }
@@ -691,6 +701,8 @@ enum Planned {
     Thaw(NodeId),
     /// Reconnect a server cut off while frozen.
     Rejoin(NodeId),
+    /// A step of a stranded configuration change (`stranded_change.rs`).
+    Stranded(stranded_change::Step),
 }
 
 /// When a leader of the current term is struck, counted from its election.
@@ -709,7 +721,9 @@ enum Trigger {
 /// servers); an old leader brought back after newer ones appended, campaigning at once and
 /// again as the others' leases run out; a voter restarted right after it votes; a second
 /// candidate whose timer fires within a message delay of another's (skewed timers split the
-/// vote). Nothing here knows which bug, if any, is switched on.
+/// vote); in membership runs, a leader's configuration change stranded on a minority, a newer
+/// leader's rival change and the first leader's return (`StrandedChange`, which pauses the
+/// random faults while it runs). Nothing here knows which bug, if any, is switched on.
 struct Aim {
     mix: FaultMix,
     /// Faults waiting for their moment.
@@ -723,6 +737,8 @@ struct Aim {
     heartbeat_ms: u64,
     /// The cluster's size at the start.
     nodes: usize,
+    /// A leader's configuration change stranded on a minority, and a rival's.
+    stranded: StrandedChange,
 }
 
 /// Chance that a new leader is struck, in a run whose mix aims at leaders.
@@ -747,6 +763,7 @@ impl Aim {
             election_timeout_min_ms: sim.config().raft.election_timeout_min_ms,
             heartbeat_ms: sim.config().raft.heartbeat_interval_ms,
             nodes: sim.size(),
+            stranded: StrandedChange::new(sim, mix.membership),
         }
     }
 
@@ -777,6 +794,11 @@ impl Aim {
         let now = sim.now_ms();
         let signals = core::mem::take(sim.signals.as_mut().expect("set for the fault phase"));
         for (id, event) in signals {
+            // A leader the stranded change holds is struck by nothing else.
+            if self.stranded.observe(sim, &mut self.planned, id, &event) {
+                self.plans[id.index()] = None;
+                continue;
+            }
             match event {
                 Event::BecameLeader { term, .. } if self.mix.strikes => {
                     self.plans[id.index()] = None;
@@ -860,13 +882,17 @@ impl Aim {
             Planned::Restart(id) => sim.restart(id),
             Planned::Campaign(id) if may_time_out(sim, id) => sim.force_timeout(id),
             Planned::Campaign(_) => {}
-            Planned::Change => membership_fault(sim, rng, self.nodes),
+            Planned::Change => {
+                membership_fault(sim, rng, self.nodes);
+                self.react(sim, rng);
+            }
             Planned::Thaw(id) => sim.thaw(id),
             Planned::Rejoin(id) => {
                 for other in sim.ids().collect::<Vec<_>>() {
                     sim.heal(id, other);
                 }
             }
+            Planned::Stranded(step) => self.stranded.perform(sim, &mut self.planned, step),
             Planned::Strike(id, term) => {
                 let leads = sim
                     .node(id)

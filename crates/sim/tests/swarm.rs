@@ -48,8 +48,10 @@ fn every_cluster_size_is_safe() {
 
 /// The liveness window sees what the swarm before it could not: `election-timer-once`
 /// leaves a bare majority without a leader, split vote after split vote. The same seeds
-/// with the window off (the swarm as it was) find nothing wrong, and correct Raft elects
-/// its leaders in the same windows within half the limit.
+/// with the window off (the swarm as it was) find nothing wrong in the runs that keep their
+/// membership (where the window runs; a run that changed it may be left with two voters,
+/// and then its heal phase can show the livelock too), and correct Raft elects its leaders
+/// in the same windows within half the limit.
 #[test]
 fn the_liveness_window_catches_a_livelock_the_old_swarm_missed() {
     use river_core::{Bug, BugSet};
@@ -75,7 +77,10 @@ fn the_liveness_window_catches_a_livelock_the_old_swarm_missed() {
     };
     let correct = CheckOptions::default();
     for seed in 1..=first {
-        assert_eq!(run(&old, seed).outcome, Outcome::Ok, "seed {seed}");
+        let without_window = run(&old, seed);
+        if !without_window.mix.membership {
+            assert_eq!(without_window.outcome, Outcome::Ok, "seed {seed}");
+        }
         let report = run(&correct, seed);
         assert_eq!(report.outcome, Outcome::Ok, "seed {seed}");
         // The window runs where the membership stays as it began.

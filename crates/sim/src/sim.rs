@@ -1273,7 +1273,9 @@ impl Simulation {
                     Ok(Proposal::Transferring { target }) => {
                         ChangeOutcome::Transferring { leader, target }
                     }
-                    Ok(Proposal::NotLeader { .. }) => unreachable!("asked the leader"),
+                    // Its clock, brought up to now, ran past CheckQuorum's deadline: it
+                    // stepped down just before the operator's request reached it.
+                    Ok(Proposal::NotLeader { .. }) => ChangeOutcome::NoLeader,
                     Err(reason) => ChangeOutcome::Refused { leader, reason },
                 }
             }

@@ -35,7 +35,7 @@ type State = {
 /** The small things the controls show. */
 type Controls = {
   paused: boolean; speed: number; speedLabel: string; partition: string; suggestion: string;
-  maxCommandBytes: number; status: string; overlayWidth: number; overlayHeight: number;
+  maxCommandBytes: number; status: string; overlayWidth: number; overlayHeight: number; words: [number, number, number, number];
   broken: string[]; brokenText: string; brokenOff: string; projector: boolean; reducedMotion: boolean; scale: number;
 };
 type FeedLine = { timeMs: number; kind: string; text: string };
@@ -541,11 +541,14 @@ function resize(): void {
   fitOverlay();
 }
 
-/** The overlay canvas covers the ring area (top-left), whose size Rust decides. */
+/** The overlay canvas covers the ring area (top-left), whose size Rust decides; so does the
+ * hint box's place, clear of every server and link. */
 function fitOverlay(): void {
   const c = raft.controls() as Controls;
   overlay.style.width = `${c.overlayWidth}px`;
   overlay.style.height = `${c.overlayHeight}px`;
+  const [x, y, w, h] = c.words;
+  Object.assign(ui.hint.style, { left: `${x}px`, top: `${y}px`, maxWidth: `${w}px`, maxHeight: `${h}px` });
 }
 
 // ----- the toolbar -----

@@ -38,8 +38,8 @@ describe('embedding', () => {
     await p.close();
   });
 
-  test('?embed&tour= shows the caption panel, under the drawing at 320×240 and beside it at 640×400', async () => {
-    for (const [width, height, beside] of [[320, 240, false], [640, 400, true]]) {
+  test('?embed&tour= shows the caption panel under the drawing, at 320×240 and at 640×400 (beside it in a taller frame)', async () => {
+    for (const [width, height, beside] of [[320, 240, false], [640, 400, false], [720, 600, true]]) {
       const { page: p, errors } = await open(browser.context, `${server.url}?embed&tour=election&seed=1&paused`, { viewport: { width, height } });
       const inFrame = async (selector) => {
         const b = await p.locator(selector).boundingBox();
@@ -55,6 +55,9 @@ describe('embedding', () => {
       await inFrame('#tour-continue');
       const drawing = await inFrame('#canvas-box');
       assert.ok(drawing.height >= 140, `${width}×${height}: the drawing keeps ${drawing.height} px`);
+      // The Embed dialog's 640×400: the drawing keeps the frame's width and most of its height
+      // (it had 385×347 beside the caption, a ring 200 px across).
+      if (width === 640) assert.ok(drawing.width >= 620 && drawing.height >= 270, `640×400: the drawing is ${drawing.width}×${drawing.height}`);
       assert.equal(caption.x >= drawing.x + drawing.width, beside, `${width}×${height}: the caption ${beside ? 'beside' : 'under'} the drawing`);
       // Every server's row of the Logs panel is on the drawing, the fifth included.
       const rows = (await state(p)).nodes.map((n) => [n.id, n.logRow]);
@@ -92,6 +95,27 @@ describe('embedding', () => {
       assert.deepEqual(errors, []);
       await p.close();
     }
+  });
+
+  test('at 640×400 the keyboard\'s words cover no server, the one the ring is on included', async () => {
+    const { page: p, errors } = await open(browser.context, `${server.url}?embed&seed=1&paused`, { viewport: { width: 640, height: 400 } });
+    await advance(p, 1500);
+    await p.locator('#canvas').focus();
+    const drawing = await p.locator('#canvas-box').boundingBox();
+    const r = 31; // a server's circle there (its least, for an 11 px caption)
+    for (const id of ['A', 'B', 'C', 'D', 'E']) {
+      const words = await p.locator('#hint').textContent();
+      if (!words.startsWith(`${id}:`)) { await p.keyboard.press('ArrowRight'); }
+      assert.ok(await p.locator('#hint.shown').isVisible(), 'the words are on screen');
+      const hint = await p.locator('#hint').boundingBox();
+      for (const n of (await state(p)).nodes) {
+        const [x, y] = [drawing.x + n.x, drawing.y + n.y];
+        const dx = Math.max(hint.x - x, x - hint.x - hint.width, 0), dy = Math.max(hint.y - y, y - hint.y - hint.height, 0);
+        assert.ok(Math.hypot(dx, dy) > r + 10, `the words ${JSON.stringify(hint)} cover server ${n.id} at ${x},${y} (ring on ${id})`);
+      }
+    }
+    assert.deepEqual(errors, []);
+    await p.close();
   });
 
   test('parameters: scenario, speed and t are applied; bad ones leave notices and a running page', async () => {

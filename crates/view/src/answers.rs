@@ -191,6 +191,9 @@ pub struct Controls {
     pub overlay_width: f64,
     /// The overlay canvas's height, CSS pixels.
     pub overlay_height: f64,
+    /// Where the hint box goes, CSS pixels: left, top, most width, most height
+    /// (`layout::Geometry::words`).
+    pub words: [f64; 4],
     /// The deliberately broken variants the run uses, by name (a tour may switch one on).
     pub broken: Vec<&'static str>,
     /// The banner that says so, empty when Raft is correct.

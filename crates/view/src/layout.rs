@@ -20,6 +20,8 @@ use river_sim::network::{Endpoint, InFlight, Packet, Reply};
 use river_sim::Simulation;
 
 pub mod focus;
+#[cfg(test)]
+mod frame_tests;
 mod geometry;
 mod highlights;
 mod logs;
@@ -303,7 +305,7 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             label_x,
             y - 4.0 * s,
             name,
-            font(13.0 * s, true),
+            font((13.0 * s).max(geo.text_px), true),
             theme::CLIENT,
             Align::Left,
         ));
@@ -318,14 +320,27 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         // The words stop short of the top server's letter, above the ring's centre. The
         // hint a page shows before anyone sent anything takes two lines rather than be cut
         // (no second user is drawn below it then).
+        // A small canvas (a 320×240 embed) sets them at its least size, and the hint says
+        // less, rather than cut it.
         let room = geo.centre.0 - 16.0 * s - label_x;
-        let size = readable(11.0 * s);
-        let chars = maths::floor(room / (size * SANS_ADVANCE)).max(0.0) as usize;
-        let lines = if client.is_none() {
-            wrap(&status, chars, 2)
-        } else {
-            alloc::vec![fit(&status, chars)]
+        let lay = |words: &str, size: f64| {
+            let chars = maths::floor(room / (size * SANS_ADVANCE)).max(0.0) as usize;
+            if client.is_none() {
+                wrap(words, chars, 2)
+            } else {
+                alloc::vec![fit(words, chars)]
+            }
         };
+        let cut = |lines: &[String]| lines.iter().any(|l| l.ends_with('…'));
+        let mut size = readable(11.0 * s);
+        let mut lines = lay(&status, size);
+        if cut(&lines) {
+            size = geo.text_px;
+            lines = lay(&status, size);
+        }
+        if cut(&lines) && client.is_none() {
+            lines = lay("click a node", size);
+        }
         for (i, line) in lines.into_iter().enumerate() {
             scene.push(text(
                 label_x,

@@ -226,6 +226,10 @@ impl App {
             status: self.status.clone(),
             overlay_width: ring.w,
             overlay_height: ring.h,
+            words: {
+                let w = self.geometry.words;
+                [w.x, w.y, w.w, w.h]
+            },
             broken: self.broken(),
             broken_text: self.broken_text(),
             projector: self.geometry.look.projector,

@@ -27,6 +27,13 @@ pub const MIN_VIEWPORT: Viewport = Viewport {
     width: 240.0,
     height: 150.0,
 };
+/// The least size of words on a canvas under 400 px across or 200 px tall (a 320×240
+/// embed); from there up it is [`super::MIN_TEXT_PX`].
+pub const SMALL_TEXT_PX: f64 = 9.0;
+/// The size of the "term" caption in a server's circle as a share of the circle's radius;
+/// a circle too small for a legible caption shows its number alone.
+pub const CAPTION_SHARE: f64 = 0.36;
+
 /// The largest canvas laid out (8K), so absurd sizes cannot make huge backing stores.
 pub const MAX_VIEWPORT: Viewport = Viewport {
     width: 7680.0,
@@ -104,6 +111,14 @@ pub struct Geometry {
     pub nodes: Vec<Point>,
     /// The log panel card.
     pub logs: Rect,
+    /// The least size of any word drawn: [`super::MIN_TEXT_PX`], or [`SMALL_TEXT_PX`] on a
+    /// small canvas. Words inside a shape that cannot hold them at this size are left out.
+    pub text_px: f64,
+    /// Where the words for the pointer and the keyboard go (the page's hint box): the top of
+    /// the log panel, which holds no server, link or message, so they never cover what the
+    /// keyboard's ring is on. They cover the panel's title and indexes, and rows below
+    /// when they take more lines.
+    pub words: Rect,
 }
 
 impl Geometry {
@@ -155,12 +170,19 @@ impl Geometry {
         let span = ring.w.min(ring.h);
         let scale = maths::clamp(span / 520.0, 0.6, 1.6) * look.magnify();
         let centre = (ring.x + ring.w / 2.0, ring.y + ring.h / 2.0);
-        let mut node_radius = 30.0 * scale;
+        let text_px = if v.width.min(2.0 * v.height) >= 400.0 {
+            super::MIN_TEXT_PX
+        } else {
+            SMALL_TEXT_PX
+        };
+        // Large enough for its "term" caption at the least size, where there is room: the
+        // ring's scale alone leaves a 640×400 embed's circles with 7 px words.
+        let mut node_radius = (30.0 * scale).max(text_px / CAPTION_SHARE);
         // Room outside the circles for the timer ring, the letter and the role word.
         let ring_radius = (span / 2.0 - node_radius - 58.0 * scale).max(node_radius);
         if nodes > 1 {
             let chord = 2.0 * ring_radius * maths::sin_cos(PI / nodes as f64).0;
-            node_radius = node_radius.min(chord * 0.32).max(12.0);
+            node_radius = node_radius.min(chord * 0.345).max(12.0);
         }
         let nodes = (0..nodes)
             .map(|i| {
@@ -182,6 +204,13 @@ impl Geometry {
             node_radius,
             nodes,
             logs,
+            text_px,
+            words: Rect {
+                x: logs.x + 4.0,
+                y: logs.y + 4.0,
+                w: (logs.w - 8.0).max(1.0),
+                h: (logs.h - 8.0).max(1.0),
+            },
         }
     }
 

@@ -233,7 +233,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         let k = id.index();
         let row_top = grid.rows_y + grid.row_h * k as f64;
         let mid = row_top + grid.row_h / 2.0;
-        let cell = Cell::new(mid, cell_w, cell_h, s);
+        let cell = Cell::new(mid, cell_w, cell_h, s, geo.text_px);
         if k > 0 {
             scene.push(line(
                 (p.x + pad, row_top),
@@ -268,7 +268,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             badge_x,
             badge_y + 0.5 * s,
             id.letter().to_string(),
-            font(badge_r * 1.1, true),
+            font((badge_r * 1.1).max(geo.text_px), true),
             ink,
             Align::Center,
         ));
@@ -456,16 +456,19 @@ struct Cell {
     h: f64,
     mid: f64,
     s: f64,
+    /// The least size of its words: a box too small for them shows its colour and edge only.
+    least: f64,
 }
 
 impl Cell {
-    fn new(mid: f64, w: f64, h: f64, s: f64) -> Cell {
+    fn new(mid: f64, w: f64, h: f64, s: f64, least: f64) -> Cell {
         Cell {
             y: mid - h / 2.0,
             w,
             h,
             mid,
             s,
+            least,
         }
     }
 
@@ -490,27 +493,33 @@ impl Cell {
             fill: Some(fill),
             stroke: Some(stroke),
         });
-        let cmd_size = (13.0 * s).min(self.h * 0.5);
-        let has_room = self.h > 26.0 * s;
+        // The command and, above it when both fit, the term, each at the least size or more;
+        // a box too small for the command at that size shows its colour and edge alone.
+        let cmd_size = (13.0 * s).max(self.least).min(self.h * 0.6);
+        let term_size = (9.5 * s).max(self.least);
+        let term_y = self.y + 3.0 * s + term_size / 2.0;
+        let has_room = self.h >= (term_y - self.y + term_size / 2.0 + cmd_size / 2.0) / 0.62;
         let text_y = if has_room {
             self.y + self.h * 0.62
         } else {
             self.mid
         };
-        scene.push(text(
-            x + self.w / 2.0,
-            text_y,
-            fit(label, chars_in(self.w - 6.0 * s, cmd_size)),
-            mono(cmd_size, false),
-            label_color,
-            Align::Center,
-        ));
+        if font(cmd_size, false).size >= self.least {
+            scene.push(text(
+                x + self.w / 2.0,
+                text_y,
+                fit(label, chars_in(self.w - 6.0 * s, cmd_size)),
+                mono(cmd_size, false),
+                label_color,
+                Align::Center,
+            ));
+        }
         if has_room {
             scene.push(text(
                 x + 4.0 * s,
-                self.y + 8.0 * s,
+                term_y,
                 format!("t{}", term.0),
-                font(9.5 * s, true),
+                font(term_size, true),
                 theme::INK,
                 Align::Left,
             ));

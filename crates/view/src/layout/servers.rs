@@ -114,21 +114,27 @@ pub(super) fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         }
         match node {
             Some(n) => {
-                let caption = font((10.5 * s).min(r * 0.36), false);
-                let number = font((21.0 * s).min(r * 0.72), true);
+                let least = geo.text_px;
+                let caption = (10.5 * s).max(least).min(r * CAPTION_SHARE);
+                let number = font((21.0 * s).min(r * 0.72).max(least), true);
                 let candidate = matches!(role, Some(Role::Candidate | Role::PreCandidate));
                 let dy = if candidate { -0.12 * r } else { 0.0 };
+                // A circle too small for a legible caption shows its number alone.
+                let captioned = font(caption, false).size >= least;
+                if captioned {
+                    scene.push(text(
+                        x,
+                        y - r * 0.42 + dy,
+                        "term",
+                        font(caption, false),
+                        ink,
+                        Align::Center,
+                    ));
+                }
+                let number_y = if captioned { r * 0.12 } else { 0.0 };
                 scene.push(text(
                     x,
-                    y - r * 0.42 + dy,
-                    "term",
-                    caption,
-                    ink,
-                    Align::Center,
-                ));
-                scene.push(text(
-                    x,
-                    y + r * 0.12 + dy,
+                    y + number_y + dy,
                     n.term().0.to_string(),
                     number,
                     ink,
@@ -153,7 +159,7 @@ pub(super) fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 }
             }
             None => {
-                let f = font((13.0 * s).min(r * 0.45), true);
+                let f = font((13.0 * s).min(r * 0.45).max(geo.text_px), true);
                 scene.push(text(x, y, "down", f, theme::DOWN_INK, Align::Center));
             }
         }
@@ -189,9 +195,17 @@ pub(super) fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 Some(_) => (theme::CANDIDATE, theme::INK),
                 None => (theme::DOWN_EDGE, theme::WHITE),
             };
-            let size = 11.0 * s;
-            let w = word.len() as f64 * size * 0.6 + 12.0 * s;
-            let h = 16.0 * s;
+            let size = (11.0 * s).max(geo.text_px);
+            let wide = |word: &str| word.len() as f64 * size * 0.6 + 12.0 * s;
+            // On a small circle (a 320×240 embed) a long word shortens, as in the Logs panel,
+            // rather than lie over its neighbours.
+            let word = match word {
+                "candidate" if wide(word) > 2.4 * r => "cand.",
+                "pre-candidate" if wide(word) > 2.4 * r => "pre",
+                _ => word,
+            };
+            let w = wide(word);
+            let h = (16.0 * s).max(size * 1.4);
             scene.push(Shape::Rect {
                 x: wx - w / 2.0,
                 y: wy - h / 2.0,

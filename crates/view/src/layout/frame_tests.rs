@@ -1,0 +1,192 @@
+//! The drawing in a documentation embed's frame: the Embed dialog's 640×400 and the smallest
+//! supported 320×240, with and without a tour's caption under the drawing. Every word is
+//! at least the canvas's least size and inside the canvas, and every server with its letter
+//! inside the ring's area.
+
+use super::tests::view;
+use super::*;
+use alloc::vec::Vec;
+use river_sim::SimConfig;
+
+/// The canvas's CSS size in the frames (measured in Chromium with `?embed`, the tour's
+/// caption panel under it).
+const FRAMES: [(&str, Viewport, f64); 4] = [
+    (
+        "640×400",
+        Viewport {
+            width: 632.0,
+            height: 347.0,
+        },
+        MIN_TEXT_PX,
+    ),
+    (
+        "640×400 tour",
+        Viewport {
+            width: 632.0,
+            height: 282.0,
+        },
+        MIN_TEXT_PX,
+    ),
+    (
+        "320×240",
+        Viewport {
+            width: 312.0,
+            height: 187.0,
+        },
+        9.0,
+    ),
+    (
+        "320×240 tour",
+        Viewport {
+            width: 312.0,
+            height: 146.0,
+        },
+        9.0,
+    ),
+];
+
+/// A cluster with a leader, an entry in every log, and one server crashed (its circle says
+/// "down", its tag "crashed").
+fn cluster(n: usize) -> Simulation {
+    let mut sim = Simulation::new(SimConfig::new(n, 2)).unwrap();
+    sim.run_until(1_500);
+    sim.crash(NodeId(1));
+    sim
+}
+
+/// How far a text reaches either side of its anchor, from its characters.
+fn extent(text: &str, font: &Font, align: Align) -> (f64, f64) {
+    let advance = if font.mono {
+        MONO_ADVANCE
+    } else {
+        SANS_ADVANCE
+    };
+    let bold = if font.bold { 1.08 } else { 1.0 };
+    let w = char_count(text) as f64 * font.size * advance * bold;
+    match align {
+        Align::Left => (0.0, w),
+        Align::Center => (w / 2.0, w / 2.0),
+        Align::Right => (w, 0.0),
+    }
+}
+
+/// What is wrong with the drawing of `n` servers on `v`: words under `least` px or outside
+/// the canvas, servers or letters outside the ring's area.
+fn faults(v: Viewport, n: usize, least: f64) -> Vec<String> {
+    let sim = cluster(n);
+    let geo = Geometry::new(v, n);
+    let (mut base, mut overlay) = (Scene::default(), Scene::default());
+    build(&mut base, &geo, &view(&sim));
+    build_overlay(&mut overlay, &geo, &view(&sim));
+    let mut out = Vec::new();
+    for shape in base.shapes.iter().chain(&overlay.shapes) {
+        let Shape::Text {
+            x,
+            y,
+            text,
+            font,
+            align,
+            ..
+        } = shape
+        else {
+            continue;
+        };
+        if font.size < least {
+            out.push(format!("{text:?} at {} px", font.size));
+        }
+        let (left, right) = extent(text, font, *align);
+        let (top, bottom) = (y - font.size / 2.0, y + font.size / 2.0);
+        if x - left < 0.0
+            || x + right > geo.viewport.width
+            || top < 0.0
+            || bottom > geo.viewport.height
+        {
+            out.push(format!(
+                "{text:?} outside: {:.0}..{:.0} × {top:.0}..{bottom:.0}",
+                x - left,
+                x + right
+            ));
+        }
+    }
+    let ring = geo.ring;
+    for (i, &(x, y)) in geo.nodes.iter().enumerate() {
+        let r = geo.node_radius;
+        if x - r < ring.x || x + r > ring.right() || y - r < ring.y || y + r > ring.bottom() {
+            out.push(format!("server {i} outside the ring's area"));
+        }
+    }
+    out
+}
+
+#[test]
+fn in_an_embeds_frame_every_word_is_legible_and_inside_the_canvas() {
+    let mut all = Vec::new();
+    for (name, v, least) in FRAMES {
+        for n in [3, 5, 7] {
+            for fault in faults(v, n, least) {
+                all.push(format!("{name}, {n} servers: {fault}"));
+            }
+        }
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
+}
+
+/// How far `p` is from the rectangle `r` (0 inside it).
+fn away(r: Rect, (x, y): Point) -> f64 {
+    let dx = (r.x - x).max(x - r.right()).max(0.0);
+    let dy = (r.y - y).max(y - r.bottom()).max(0.0);
+    maths::sqrt(dx * dx + dy * dy)
+}
+
+/// The hint box (the words for the pointer and the keyboard) covers no server, its focus
+/// ring or letter, and no link (where messages, and the ring on a link or a message, are):
+/// whatever the ring is on stays in view. It was at the canvas's foot, over the lowest
+/// servers' letters and their focus rings.
+#[test]
+fn the_words_box_never_covers_a_server_a_link_or_the_focus_ring() {
+    let mut sizes: Vec<Viewport> = FRAMES.iter().map(|f| f.1).collect();
+    sizes.extend([
+        Viewport::new(902.0, 498.0),
+        Viewport::new(1600.0, 900.0),
+        Viewport::new(400.0, 800.0),
+        Viewport::new(360.0, 560.0),
+    ]);
+    for v in sizes {
+        for n in [1, 3, 5, 7, 9] {
+            let geo = Geometry::new(v, n);
+            let words = geo.words;
+            let at = format!("{}×{}, {n} servers: {words:?}", v.width, v.height);
+            assert!(words.x >= 0.0 && words.y >= 0.0, "{at}");
+            assert!(
+                words.right() <= geo.viewport.width && words.bottom() <= geo.viewport.height,
+                "{at}"
+            );
+            assert!(
+                words.w >= 100.0 && words.h >= 30.0,
+                "room for a line of words: {at}"
+            );
+            let s = geo.scale;
+            for id in (0..n).map(|i| NodeId(i as u8)) {
+                let (x, y) = geo.node(id);
+                // The focus ring and the selection ring are drawn at most 13 px out.
+                let ring = geo.node_radius + 16.0 * s;
+                assert!(away(words, (x, y)) > ring, "{at}: over server {id:?}");
+                let (ox, oy) = geo.outward(id);
+                let d = geo.node_radius + 32.0 * s;
+                let letter = (x + ox * d, y + oy * d);
+                assert!(away(words, letter) > 11.0 * s, "{at}: over {id:?}'s letter");
+                for other in (id.0 + 1..n as u8).map(NodeId) {
+                    let (a, b) = (geo.node(id), geo.node(other));
+                    for k in 0..=100 {
+                        let t = k as f64 / 100.0;
+                        let p = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+                        assert!(
+                            away(words, p) > 6.0 * s,
+                            "{at}: over the link {id:?}–{other:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

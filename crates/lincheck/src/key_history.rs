@@ -3,7 +3,6 @@
 
 use crate::search::{linearize, Call, Entry, Verdict};
 use crate::{MalformedHistory, Operation, Problem};
-use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -36,24 +35,39 @@ pub(crate) struct Search {
     pub steps: u64,
 }
 
+/// Where `key` sits in `keys` (kept in key order), added if new.
+///
+/// Sorted vectors, not maps: the page runs this checker too, and each map type costs its
+/// wasm kilobytes (a history has a few keys and a few open operations at a time).
+fn key_slot(keys: &mut Vec<(String, KeyHistory)>, key: &str) -> usize {
+    match keys.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+        Ok(k) => k,
+        Err(k) => {
+            keys.insert(k, (String::from(key), KeyHistory::default()));
+            k
+        }
+    }
+}
+
 /// Pairs invocations with completions (a process has at most one operation open) and
-/// splits the result by key.
+/// splits the result by key, in key order.
 pub(crate) fn split_by_key(
     history: &History,
-) -> Result<BTreeMap<String, KeyHistory>, MalformedHistory> {
-    let mut keys: BTreeMap<String, KeyHistory> = BTreeMap::new();
-    // Per process: the key and index of its open operation.
-    let mut open: BTreeMap<u32, (String, usize)> = BTreeMap::new();
+) -> Result<Vec<(String, KeyHistory)>, MalformedHistory> {
+    let mut keys: Vec<(String, KeyHistory)> = Vec::new();
+    // The open operations: process, key and index.
+    let mut open: Vec<(u32, String, usize)> = Vec::new();
     for (i, line) in history.ops.iter().enumerate() {
         let process = line.process;
         if line.kind == OpType::Invoke {
-            if open.contains_key(&process) {
+            if open.iter().any(|o| o.0 == process) {
                 return Err(MalformedHistory::OverlappingInvoke {
                     line: i + 1,
                     process,
                 });
             }
-            let key = keys.entry(line.key.clone()).or_default();
+            let slot = key_slot(&mut keys, &line.key);
+            let key = &mut keys[slot].1;
             let op = key.ops.len();
             key.ops.push(Operation {
                 process,
@@ -69,17 +83,19 @@ pub(crate) fn split_by_key(
             });
             key.returned_at.push(None);
             key.events.push(Event { op, invoke: true });
-            open.insert(process, (line.key.clone(), op));
+            open.push((process, line.key.clone(), op));
             continue;
         }
         let unmatched = MalformedHistory::UnmatchedCompletion {
             line: i + 1,
             process,
         };
-        let Some((key_name, op)) = open.remove(&process) else {
+        let Some(at) = open.iter().position(|o| o.0 == process) else {
             return Err(unmatched);
         };
-        let key = keys.get_mut(&key_name).expect("opened above");
+        let (_, key_name, op) = open.swap_remove(at);
+        let slot = key_slot(&mut keys, &key_name);
+        let key = &mut keys[slot].1;
         let operation = &mut key.ops[op];
         if key_name != line.key || operation.f != line.f {
             return Err(unmatched);
@@ -119,19 +135,26 @@ impl KeyHistory {
     /// loss, from multiplying the search.
     fn search_prefix<'a>(&'a self, prefix: usize, max_steps: u64) -> Search {
         let completes = |op: usize| self.returned_at[op].is_some_and(|at| at < prefix);
-        let read: BTreeSet<&str> = self.events[..prefix]
-            .iter()
-            .filter(|e| !e.invoke && self.ops[e.op].f == OpFn::Get)
-            .filter_map(|e| self.ops[e.op].value.as_deref())
-            .collect();
+        // The values some get read, in order (a sorted vector: see `key_slot`).
+        let mut read: Vec<&str> = Vec::new();
+        for e in &self.events[..prefix] {
+            let op = &self.ops[e.op];
+            if let (false, OpFn::Get, Some(v)) = (e.invoke, op.f, op.value.as_deref()) {
+                if let Err(k) = read.binary_search(&v) {
+                    read.insert(k, v);
+                }
+            }
+        }
         // Values become numbers: 0 is "absent", each distinct string its own number.
-        let mut numbers: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut numbers: Vec<(&str, u32)> = Vec::new();
         let mut number = |value: Option<&'a str>| -> u32 {
-            match value {
-                None => 0,
-                Some(v) => {
+            let Some(v) = value else { return 0 };
+            match numbers.binary_search_by(|(s, _)| (*s).cmp(v)) {
+                Ok(k) => numbers[k].1,
+                Err(k) => {
                     let next = numbers.len() as u32 + 1;
-                    *numbers.entry(v).or_insert(next)
+                    numbers.insert(k, (v, next));
+                    next
                 }
             }
         };
@@ -146,7 +169,10 @@ impl KeyHistory {
                     (_, true) => true,
                     (OpFn::Put, false) => {
                         op.outcome != OpType::Fail
-                            && op.value.as_deref().is_some_and(|v| read.contains(v))
+                            && op
+                                .value
+                                .as_deref()
+                                .is_some_and(|v| read.binary_search(&v).is_ok())
                     }
                     (OpFn::Get, false) => false,
                 };

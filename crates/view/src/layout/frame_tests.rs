@@ -3,6 +3,7 @@
 //! at least the canvas's least size and inside the canvas, and every server with its letter
 //! inside the ring's area.
 
+use super::geometry::distance;
 use super::tests::view;
 use super::*;
 use alloc::vec::Vec;
@@ -109,6 +110,15 @@ fn faults(v: Viewport, n: usize, least: f64) -> Vec<String> {
         }
     }
     let ring = geo.ring;
+    // Circles apart: 7 servers at 320×240 overlapped when each circle took the room a
+    // legible caption wants from the ring.
+    for (i, &a) in geo.nodes.iter().enumerate() {
+        for (j, &b) in geo.nodes.iter().enumerate().skip(i + 1) {
+            if distance(a, b) <= 2.0 * geo.node_radius {
+                out.push(format!("servers {i} and {j} overlap"));
+            }
+        }
+    }
     for (i, &(x, y)) in geo.nodes.iter().enumerate() {
         let r = geo.node_radius;
         if x - r < ring.x || x + r > ring.right() || y - r < ring.y || y + r > ring.bottom() {

@@ -177,13 +177,25 @@ impl Geometry {
         };
         // Large enough for its "term" caption at the least size, where there is room: the
         // ring's scale alone leaves a 640×400 embed's circles with 7 px words.
-        let mut node_radius = (30.0 * scale).max(text_px / CAPTION_SHARE);
+        let wanted = (30.0 * scale).max(text_px / CAPTION_SHARE);
         // Room outside the circles for the timer ring, the letter and the role word.
-        let ring_radius = (span / 2.0 - node_radius - 58.0 * scale).max(node_radius);
-        if nodes > 1 {
-            let chord = 2.0 * ring_radius * maths::sin_cos(PI / nodes as f64).0;
-            node_radius = node_radius.min(chord * 0.345).max(12.0);
+        let ring_for = |r: f64| (span / 2.0 - r - 58.0 * scale).max(r);
+        let largest = |ring: f64| {
+            if nodes > 1 {
+                let chord = 2.0 * ring * maths::sin_cos(PI / nodes as f64).0;
+                wanted.min(chord * 0.345).max(12.0)
+            } else {
+                wanted
+            }
+        };
+        // Circles that cannot have their wanted size leave the ring more room, which lets
+        // them grow a little: a few rounds settle it (each moves it under a third as much).
+        let mut node_radius = wanted;
+        for _ in 0..6 {
+            node_radius = largest(ring_for(node_radius));
         }
+        let ring_radius = ring_for(node_radius);
+        node_radius = node_radius.min(largest(ring_radius));
         let nodes = (0..nodes)
             .map(|i| {
                 if nodes == 1 {

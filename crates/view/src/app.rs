@@ -392,6 +392,10 @@ impl App {
     /// Narrates what happened and refreshes the status line.
     fn after_run(&mut self) {
         let mut records = core::mem::take(&mut self.tl.sim_mut().trace.records);
+        let events = self.tl.sim().stats.events;
+        // These records tell the events since the last narration, the first of them on.
+        let first = (self.feed.events() + 1).min(events);
+        self.feed.at_events(first);
         if !records.is_empty() {
             // Something happened (actions come through here too): the base may show it.
             self.base_dirty = true;
@@ -409,6 +413,7 @@ impl App {
             }
         }
         self.tl.sim_mut().trace.records = records;
+        self.feed.at_events(events);
         if self.narrator.prune_thrown(self.clock_ms) {
             self.base_dirty = true;
         }
@@ -444,6 +449,7 @@ impl App {
         self.runs += 1;
         self.marks.clear();
         self.narrator.reset(self.tl.sim());
+        self.feed.at_events(self.tl.sim().stats.events);
         self.hover = None;
         self.selected = None;
         self.proposals = 0;

@@ -8,6 +8,10 @@ use alloc::vec::Vec;
 
 /// The most feed lines waiting for the page; older ones are summarised as a count.
 pub const MAX_PENDING_LINES: usize = 200;
+/// The most lines of the run on screen kept to tell again after a step back in time,
+/// besides the run's new-cluster line (about 150 kB). Past it the oldest quarter goes, and
+/// a feed told again says that earlier lines were left out.
+pub const MAX_TOLD_LINES: usize = 1_000;
 
 /// The kind of a feed line, which the page turns into a CSS class (from this fixed set).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,13 +65,32 @@ pub struct FeedLine {
     pub text: String,
 }
 
-/// Sentences waiting for the page, bounded.
+/// A line of the run on screen, kept to tell again after a step back in time.
+#[derive(Clone, Debug)]
+struct Told {
+    /// Its place among the sentences ever pushed (what [`Feed::drop_since`] compares).
+    seq: u64,
+    /// It tells what happened once this many of the run's events had run (the first
+    /// event it may tell of), so a moment with fewer events, at its very millisecond, is
+    /// before it.
+    events: u64,
+    line: FeedLine,
+}
+
+/// Sentences waiting for the page, bounded, and the last lines of the run on screen, so
+/// the page's feed can be told again as it stood at an earlier moment ([`Feed::rewind`]).
 #[derive(Clone, Debug, Default)]
 pub struct Feed {
-    lines: Vec<FeedLine>,
+    lines: Vec<(u64, FeedLine)>,
     skipped: u64,
     /// Sentences pushed so far, ever: a [`Feed::mark`].
     pushed: u64,
+    /// The run's new-cluster line, then its last [`MAX_TOLD_LINES`] lines.
+    told: Vec<Told>,
+    /// The stamp of lines pushed now ([`Feed::at_events`]).
+    events: u64,
+    /// Lines of the run on screen no longer in `told`.
+    forgotten: u64,
 }
 
 impl Feed {
@@ -81,12 +104,62 @@ impl Feed {
             self.lines.remove(0);
             self.skipped += 1;
         }
-        self.lines.push(FeedLine {
+        let line = FeedLine {
             time_ms,
             kind,
             text,
+        };
+        if kind == FeedKind::Run {
+            self.told.clear();
+            self.forgotten = 0;
+        } else if self.told.len() > MAX_TOLD_LINES {
+            // The new-cluster line stays first: it tells the page to start again.
+            let first = usize::from(self.told[0].line.kind == FeedKind::Run);
+            let gone = MAX_TOLD_LINES / 4;
+            self.told.drain(first..first + gone);
+            self.forgotten += gone as u64;
+        }
+        self.told.push(Told {
+            seq: self.pushed,
+            events: self.events,
+            line: line.clone(),
         });
+        self.lines.push((self.pushed, line));
         self.pushed += 1;
+    }
+
+    /// Lines pushed from now on tell what happened once `events` events had run.
+    pub fn at_events(&mut self, events: u64) {
+        self.events = events;
+    }
+
+    /// The stamp lines pushed now get.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The run was taken back to moment `time_ms`, after `events` events: the lines told
+    /// after it are forgotten, and the page is given the run's lines up to it again, from
+    /// its new-cluster line (so the page starts its feed again). Lines at that very
+    /// millisecond stay when they tell no later event than the moment's.
+    pub fn rewind(&mut self, time_ms: u64, events: u64) {
+        self.told.retain(|t| {
+            t.line.time_ms < time_ms || (t.line.time_ms == time_ms && t.events <= events)
+        });
+        self.lines.clear();
+        self.skipped = 0;
+        for (k, t) in self.told.iter().enumerate() {
+            self.lines.push((t.seq, t.line.clone()));
+            if k == 0 && self.forgotten > 0 {
+                let line = FeedLine {
+                    time_ms: t.line.time_ms,
+                    kind: FeedKind::Story,
+                    text: format!("… {} earlier events left out", self.forgotten),
+                };
+                self.lines.push((t.seq, line));
+            }
+        }
+        self.events = events;
     }
 
     /// Where the feed stands, to drop what is said after it ([`Feed::drop_since`]).
@@ -97,9 +170,8 @@ impl Feed {
     /// Drops the waiting sentences pushed since `mark` (what a run told of a future the
     /// page then stepped back from).
     pub fn drop_since(&mut self, mark: u64) {
-        let since = usize::try_from(self.pushed.saturating_sub(mark)).unwrap_or(usize::MAX);
-        let keep = self.lines.len().saturating_sub(since);
-        self.lines.truncate(keep);
+        self.lines.retain(|(seq, _)| *seq < mark);
+        self.told.retain(|t| t.seq < mark);
         self.pushed = mark;
     }
 
@@ -114,12 +186,12 @@ impl Feed {
         let mut out = Vec::with_capacity(self.lines.len() + 1);
         if self.skipped > 0 {
             out.push(FeedAnswer {
-                time_ms: self.lines.first().map_or(0.0, |l| l.time_ms as f64),
+                time_ms: self.lines.first().map_or(0.0, |(_, l)| l.time_ms as f64),
                 kind: FeedKind::Story.name(),
                 text: format!("… {} earlier events left out", self.skipped),
             });
         }
-        out.extend(self.lines.drain(..).map(|line| FeedAnswer {
+        out.extend(self.lines.drain(..).map(|(_, line)| FeedAnswer {
             time_ms: line.time_ms as f64,
             kind: line.kind.name(),
             text: line.text,
@@ -129,7 +201,7 @@ impl Feed {
     }
 
     /// The waiting lines (for tests).
-    pub fn lines(&self) -> &[FeedLine] {
-        &self.lines
+    pub fn lines(&self) -> Vec<&FeedLine> {
+        self.lines.iter().map(|(_, line)| line).collect()
     }
 }

@@ -229,3 +229,82 @@ fn stepping_names_the_event_and_stepping_back_undoes_it() {
     assert_eq!(a.sim().stats.events, events);
     assert_eq!(json(&a.state()), before);
 }
+
+/// What the page's feed shows after taking the waiting lines, as web/main.ts does: a
+/// new-cluster line starts it again.
+fn page_feed(a: &mut App, shown: &mut Vec<String>) {
+    let lines = a.take_feed();
+    let fresh = lines.iter().rposition(|l| l.kind == "run");
+    if fresh.is_some() {
+        shown.clear();
+    }
+    shown.extend(lines[fresh.unwrap_or(0)..].iter().map(|l| l.text.clone()));
+}
+
+/// The feed tells what had happened up to the moment on screen: seeking back takes the
+/// lines of the future left behind away, and playing on tells that future again.
+#[test]
+fn seeking_back_tells_the_feed_up_to_the_moment_shown() {
+    let mut a = app("?seed=3");
+    a.advance(2_000.0).unwrap();
+    let played = a.take_feed();
+    let elected = played
+        .iter()
+        .find(|l| l.text.contains("became leader"))
+        .map(|l| l.time_ms)
+        .unwrap();
+    let before: Vec<String> = played
+        .iter()
+        .filter(|l| l.time_ms < elected)
+        .map(|l| l.text.clone())
+        .collect();
+    a.seek(elected - 1.0).unwrap();
+    let mut shown = Vec::new();
+    page_feed(&mut a, &mut shown);
+    let jumped = alloc::format!(
+        "Jumped to t = {} s",
+        words::decimal((elected - 1.0) / 1000.0)
+    );
+    assert_eq!(
+        shown,
+        [before.clone(), alloc::vec![jumped.clone()]].concat()
+    );
+    // Playing on appends the future again.
+    a.advance(2_000.0).unwrap();
+    page_feed(&mut a, &mut shown);
+    assert_eq!(
+        shown[..=before.len()],
+        [before, alloc::vec![jumped]].concat()
+    );
+    assert!(
+        shown.iter().any(|l| l.contains("became leader")),
+        "{shown:#?}"
+    );
+}
+
+/// One event back takes that event's lines out of the feed, at the same millisecond too.
+#[test]
+fn stepping_back_one_event_takes_its_lines_out_of_the_feed() {
+    let mut a = app("?seed=5");
+    a.advance(100.0).unwrap();
+    let mut shown = Vec::new();
+    page_feed(&mut a, &mut shown);
+    let before = shown.clone();
+    let mut told = 0;
+    for _ in 0..200 {
+        a.step_event();
+        page_feed(&mut a, &mut shown);
+        if shown.len() > before.len() + told {
+            told = shown.len() - before.len();
+            break;
+        }
+    }
+    assert!(told > 0, "an event was told");
+    let kept = shown[..shown.len() - told].to_vec();
+    a.step_back();
+    page_feed(&mut a, &mut shown);
+    assert_eq!(
+        shown,
+        [kept, alloc::vec![String::from("Stepped back one event")]].concat()
+    );
+}

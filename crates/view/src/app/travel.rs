@@ -144,10 +144,13 @@ impl App {
     }
 
     /// After the present was rebuilt from the past: the picture and narration restart
-    /// from it.
+    /// from it, and the feed tells again what had happened up to it (the lines of the
+    /// future left behind go; playing on tells it again).
     pub(super) fn rewound(&mut self, line: String) {
         self.tl.sim.trace.records.clear();
         self.narrator.reset(&self.tl.sim);
+        self.feed
+            .rewind(self.tl.sim.now_ms(), self.tl.sim.stats.events);
         self.check_reads(false);
         self.clock_ms = self.tl.sim.now_ms() as f64;
         self.feed.push(self.tl.sim.now_ms(), FeedKind::Story, line);

@@ -1,7 +1,8 @@
 // Browser tests for a student alone (issue 13), through real clicks and keys: the message
 // inspector says what became of a released message, Raft broken by a tour is switched off
 // from the banner with the keyboard kept, every control is within reach at 1366×768 and
-// 1280×800, and the node menu never covers the Logs panel.
+// 1280×800, the node menu never covers the Logs panel, and after a step back the feed tells
+// only what had happened by the moment shown.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { servePage, state, advance, leaderOf } from './harness.mjs';
@@ -149,6 +150,32 @@ describe('a student alone', () => {
     assert.deepEqual(errors, []);
     await p.close();
   });
+  test('after ◀ Back or a seek to an earlier moment the feed tells only what had happened by then', async () => {
+    const { page: p, errors } = await page('?seed=3');
+    await advance(p, 2000);
+    const lines = () => p.locator('#feed li').allTextContents();
+    assert.ok((await lines()).some((l) => /became leader/.test(l)), 'the election is told');
+    // Seek to before anyone led: the election's lines are the future left behind.
+    await p.evaluate(() => window.riverRaft.seek(100));
+    let shown = await lines();
+    assert.ok(!shown.some((l) => /became leader/.test(l)), shown.join('\n'));
+    assert.match(shown[0], /Jumped to t = 0\.1 s/, 'the newest line says where the page went');
+    assert.match(shown[shown.length - 1], /A new cluster of 5 servers/);
+    const times = await p.locator('#feed li time').allTextContents();
+    assert.ok(times.every((t) => parseFloat(t) <= 0.1), times.join(' '));
+    // One event forward, then ◀ Back: that event's lines go again.
+    await p.locator('#step-event').click();
+    await p.locator('#step-back').click();
+    shown = await lines();
+    assert.match(shown[0], /Stepped back one event/);
+    assert.ok((await p.locator('#feed li time').allTextContents()).every((t) => parseFloat(t) <= 0.1));
+    // Playing on tells the election again.
+    await advance(p, 2000);
+    assert.ok((await lines()).some((l) => /became leader/.test(l)));
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('a share link made during a tour reopens at the same step and moment', async () => {
     const { page: p, errors } = await page('?tour=partition&step=2');
     const shared = await p.evaluate(async () => {

@@ -366,11 +366,21 @@ fn clock(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     if view.paused {
         label.push_str("  ·  paused");
     }
+    // The overlay is the ring's area: on a narrow one (a 320×240 embed) the clock keeps
+    // its time and drops the spaces, then the rest, rather than run off its edge.
+    let size = readable(12.0 * s);
+    let room = chars_in(geo.ring.w - 24.0 * s, size);
+    if char_count(&label) > room {
+        label = label.replace("  ·  ", " · ");
+    }
+    if char_count(&label) > room {
+        label = format!("t = {}.{:03} s", ms / 1000, ms % 1000);
+    }
     scene.push(text(
         geo.ring.x + 16.0 * s,
         geo.ring.bottom() - 16.0 * s,
         label,
-        mono(readable(12.0 * s), false),
+        mono(size, false),
         theme::MUTED,
         Align::Left,
     ));

@@ -77,9 +77,31 @@ fn faults(v: Viewport, n: usize, least: f64) -> Vec<String> {
     let sim = cluster(n);
     let geo = Geometry::new(v, n);
     let (mut base, mut overlay) = (Scene::default(), Scene::default());
-    build(&mut base, &geo, &view(&sim));
-    build_overlay(&mut overlay, &geo, &view(&sim));
+    // Paused, as an embed from the Embed dialog opens: the clock's longest words.
+    let paused = View {
+        paused: true,
+        ..view(&sim)
+    };
+    build(&mut base, &geo, &paused);
+    build_overlay(&mut overlay, &geo, &paused);
     let mut out = Vec::new();
+    // The overlay is a canvas the size of the ring's area: its words end inside it (the
+    // clock ran off a 320×240 embed's).
+    for shape in &overlay.shapes {
+        if let Shape::Text {
+            x,
+            text,
+            font,
+            align,
+            ..
+        } = shape
+        {
+            let (left, right) = extent(text, font, *align);
+            if x - left < geo.ring.x || x + right > geo.ring.right() {
+                out.push(format!("{text:?} runs off the overlay"));
+            }
+        }
+    }
     for shape in base.shapes.iter().chain(&overlay.shapes) {
         let Shape::Text {
             x,

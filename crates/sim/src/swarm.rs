@@ -654,8 +654,9 @@ fn random_fault(sim: &mut Simulation, rng: &mut Rng, aim: &mut Aim) {
             sim.partition(&groups);
         }
         4 => sim.heal_all(),
-        5 if may_time_out(sim, node) => sim.force_timeout(node),
-        5 => {}
+        5 => {
+            time_out(sim, node);
+        }
         // The leader hands over (thesis §3.10): its target campaigns at once, past PreVote
         // and CheckQuorum's lease, while the old leader may still serve reads.
         _ => {
@@ -884,8 +885,9 @@ impl Aim {
         let now = sim.now_ms();
         match planned {
             Planned::Restart(id) => sim.restart(id),
-            Planned::Campaign(id) if may_time_out(sim, id) => sim.force_timeout(id),
-            Planned::Campaign(_) => {}
+            Planned::Campaign(id) => {
+                time_out(sim, id);
+            }
             Planned::Change => {
                 membership_fault(sim, rng, self.nodes);
                 self.react(sim, rng);
@@ -941,9 +943,7 @@ impl Aim {
                     sim.heal(id, other);
                 }
                 sim.restart(id);
-                if may_time_out(sim, id) {
-                    sim.force_timeout(id);
-                }
+                time_out(sim, id);
                 // Again once its first campaign's answers are in, and then every few
                 // milliseconds around the moment the others' memory of the last leader runs
                 // out (PreVote and CheckQuorum leases last the shortest election timeout
@@ -970,6 +970,16 @@ impl Aim {
 /// the drift bound, and no lease survives that (thesis §6.4.1). Among the servers that
 /// acknowledged the leader's round, only the one that campaigns is not asked to refuse its
 /// vote — its own.
+/// Fires `id`'s election timer if the swarm may ([`may_time_out`]); returns whether it did.
+/// Every campaign the swarm forces goes through here.
+fn time_out(sim: &mut Simulation, id: NodeId) -> bool {
+    let may = may_time_out(sim, id);
+    if may {
+        sim.force_timeout(id);
+    }
+    may
+}
+
 fn may_time_out(sim: &Simulation, id: NodeId) -> bool {
     let raft = sim.config().raft;
     if raft.reads != ReadPath::Lease {

@@ -27,7 +27,7 @@
 //! own (the stream [`stream::STRANDS`]), and the network's delays and losses still fall as they
 //! may. A seed's run replays like any other.
 
-use super::{isolate, may_time_out};
+use super::{isolate, time_out};
 use crate::kv::Op;
 use crate::network::LinkParams;
 use crate::sim::{stream, ReadPath, Simulation, WORKLOAD_KEYS};
@@ -277,8 +277,8 @@ impl Stranding {
                         counted + (now - server.ticked_ms) >= round_trip_ms
                     }
                 });
-                if again && may_time_out(sim, id) {
-                    sim.force_timeout(id);
+                if again {
+                    time_out(sim, id);
                 }
             }
             Step::GiveUp(leader, term) => match self.stage {

@@ -23,7 +23,7 @@
 //! While a sequence runs the newer leader is spared the other aims' strikes and changes, so
 //! the steps meet. Its draws come from a stream of their own (`stream::STRANDED_CHANGES`).
 
-use super::{isolate, may_time_out, Planned};
+use super::{isolate, time_out, Planned};
 use crate::sim::{stream, ReadPath, Simulation};
 use crate::trace::ChangeOutcome;
 use alloc::vec::Vec;
@@ -296,8 +296,7 @@ impl StrandedChange {
                         .campaigned_ms
                         .is_none_or(|at| now >= at + 2 * round_trip),
                 };
-                if due && may_time_out(sim, first) {
-                    sim.force_timeout(first);
+                if due && time_out(sim, first) {
                     self.campaigned_ms = Some(now);
                 }
                 let next = now + CAMPAIGN_POLL_MS;

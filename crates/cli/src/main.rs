@@ -489,6 +489,18 @@ fn check(
     cluster: &ClusterArgs,
 ) -> Result<ExitCode, String> {
     let options = cluster.options()?;
+    if seeds == 0 {
+        return Err(String::from(
+            "--seeds 0 checks nothing; give at least 1 seed",
+        ));
+    }
+    // The seeds are first_seed ..= first_seed + seeds - 1, so that last one must exist.
+    if first_seed.checked_add(seeds - 1).is_none() {
+        return Err(format!(
+            "--first-seed {first_seed} with --seeds {seeds} runs past the last seed, {}",
+            u64::MAX
+        ));
+    }
     let started = Instant::now();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -498,9 +510,9 @@ fn check(
             .map(|w| {
                 let options = &options;
                 scope.spawn(move || {
-                    (first_seed + w..first_seed + seeds)
+                    (w..seeds)
                         .step_by(workers as usize)
-                        .map(|seed| Checked::seed(options, seed, lincheck, panic_at_seed))
+                        .map(|k| Checked::seed(options, first_seed + k, lincheck, panic_at_seed))
                         .collect::<Vec<_>>()
                 })
             })

@@ -93,6 +93,33 @@ fn bad_input_exits_2_and_names_it() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// A seed range that is empty or runs past the last seed is bad input, named, not a
+/// vacuous success (`--seeds 0` used to exit 0 having checked nothing) nor an overflow
+/// panic (status 101).
+#[test]
+fn a_seed_range_that_checks_nothing_or_overflows_exits_2() {
+    let (code, out, err) = river(&["check", "--seeds", "0"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("--seeds 0"), "{err}");
+    let last = u64::MAX.to_string();
+    let (code, out, err) = river(&["check", "--seeds", "2", "--first-seed", &last]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("past the last seed"), "{err}");
+    // The last seed itself can be checked.
+    let args = [
+        "check",
+        "--seeds",
+        "1",
+        "--first-seed",
+        &last,
+        "--nodes",
+        "3",
+    ];
+    let (code, out, err) = river(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("runs 1,"), "{out}");
+}
+
 #[test]
 fn a_clean_check_exits_0() {
     let (code, out, _) = river(&["check", "--seeds", "40"]);

@@ -14,10 +14,17 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
-use river_core::{Bug, NodeId, Role, MAX_CLUSTER_SIZE};
+use river_core::{Bug, ConfigError, NodeId, Role, MAX_CLUSTER_SIZE};
 
 /// How long `wait leader` and `wait converged` wait when no `within` is given.
 pub const DEFAULT_WAIT_MS: u64 = 5_000;
+/// The longest a `wait` (or its `within`) may run: one simulated hour. A longer one is
+/// refused with its line rather than running for hours of wall time (`wait` with 2^64 − 1 ms
+/// never came back).
+pub const MAX_WAIT_MS: u64 = 3_600_000;
+/// The most automatic clients a `clients` line may add (each is a process in the history
+/// the linearizability checker searches; a count in the billions never came back).
+pub const MAX_SCENARIO_CLIENTS: usize = 100;
 /// The slowest clock a `clock` line may set, in percent of real time.
 pub const MIN_CLOCK_PERCENT: u64 = 10;
 /// The fastest clock a `clock` line may set, in percent of real time.
@@ -305,6 +312,18 @@ impl Scenario {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// The scenario settings that can make the configuration `error` is about.
+fn settings_behind(error: &ConfigError) -> &'static [&'static str] {
+    match error {
+        ConfigError::ClusterSize(_) | ConfigError::IdOutOfRange { .. } => &["nodes"],
+        ConfigError::ElectionTimeoutRange { .. } => &["election-timeout"],
+        ConfigError::HeartbeatTooSlow { .. } => &["heartbeat", "election-timeout"],
+        ConfigError::MaxEntriesZero => &["entries-per-append"],
+        ConfigError::SnapshotChunkZero => &["snapshot-chunk"],
+        ConfigError::LeaseWithoutCheckQuorum => &["reads", "checkquorum"],
     }
 }
 
@@ -672,10 +691,21 @@ impl Parser {
     fn within(w: &mut Words<'_>) -> Parsed<u64> {
         if w.peek() == Some("within") {
             w.next("within")?;
-            w.number("a time in ms")
+            Self::wait_ms(w)
         } else {
             Ok(DEFAULT_WAIT_MS)
         }
+    }
+
+    /// A time to wait, at most [`MAX_WAIT_MS`].
+    fn wait_ms(w: &mut Words<'_>) -> Parsed<u64> {
+        let ms = w.number("a time in ms")?;
+        if ms > MAX_WAIT_MS {
+            return Err(w.err(format!(
+                "a wait is at most {MAX_WAIT_MS} ms (a simulated hour), not {ms}"
+            )));
+        }
+        Ok(ms)
     }
 }
 
@@ -694,6 +724,12 @@ impl Scenario {
             nodes: config.nodes,
             acted: false,
         };
+        // The last line that set each setting, to name the line an impossible combination
+        // comes from.
+        let mut set_on: Vec<(&str, usize)> = Vec::new();
+        // The Raft options servers start or restart with once the run has begun: each
+        // mid-run `prevote`, `checkquorum` or `bug` line changes them from there on.
+        let mut running: Option<RaftOptions> = None;
         for (k, raw) in text.lines().enumerate() {
             let line = k + 1;
             if raw.trim_start().starts_with("say") {
@@ -735,6 +771,10 @@ impl Scenario {
                 )));
             }
             let before = config.raft;
+            if p.acted && mid_run {
+                // A change during the run builds on the changes before it.
+                config.raft = running.unwrap_or(config.raft);
+            }
             match verb {
                 "nodes" => {
                     let n = w.number("a node count")?;
@@ -773,7 +813,15 @@ impl Scenario {
                     let on = w.on_off("bug")?;
                     config.raft.bugs.set(bug, on);
                 }
-                "clients" => clients = w.number("a client count")? as usize,
+                "clients" => {
+                    let n = w.number("a client count")?;
+                    if n > MAX_SCENARIO_CLIENTS as u64 {
+                        return Err(w.err(format!(
+                            "a scenario has at most {MAX_SCENARIO_CLIENTS} clients, not {n}"
+                        )));
+                    }
+                    clients = n as usize;
+                }
                 "reads" => {
                     let name = w.next("'read-index', 'log' or 'lease'")?;
                     config.raft.reads = ReadPath::from_name(name).ok_or_else(|| {
@@ -816,14 +864,33 @@ impl Scenario {
             }
             w.done()?;
             if p.acted && mid_run {
-                // Later steps start from the options as they were: the change is a step.
+                // The start's settings stay as they were: the change is a step.
+                if let Err(e) = config.validate() {
+                    return Err(Box::new(ScenarioError {
+                        line,
+                        column: None,
+                        message: format!("servers that start from here would be impossible: {e}"),
+                    }));
+                }
+                running = Some(config.raft);
                 steps.push((line, Step::Raft(config.raft)));
                 config.raft = before;
+            } else {
+                set_on.retain(|(v, _)| *v != verb);
+                set_on.push((verb, line));
             }
         }
         if let Err(e) = config.validate() {
+            // The latest line among the settings the error is about (line 1 when none of
+            // them was written: the defaults alone are never impossible).
+            let line = settings_behind(&e)
+                .iter()
+                .filter_map(|name| set_on.iter().find(|(v, _)| v == name))
+                .map(|(_, line)| *line)
+                .max()
+                .unwrap_or(1);
             return Err(Box::new(ScenarioError {
-                line: 1,
+                line,
                 column: None,
                 message: format!("the settings are impossible: {e}"),
             }));
@@ -962,7 +1029,7 @@ impl Scenario {
                     w.next("converged")?;
                     Step::Wait(WaitFor::Converged(Parser::within(w)?))
                 }
-                _ => Step::Wait(WaitFor::Time(w.number("a time in ms")?)),
+                _ => Step::Wait(WaitFor::Time(Parser::wait_ms(w)?)),
             },
             "expect" => Step::Expect(Self::parse_expect(p, w)?),
             "show" => Step::Show(Self::parse_show(p, w)?),

@@ -1,7 +1,8 @@
 //! The built-in scenarios play through with every expectation met, and scenario errors name
 //! their line.
 
-use river_sim::scenario::{built_in, Player, Scenario};
+use river_core::Bug;
+use river_sim::scenario::{built_in, Player, Scenario, Step};
 
 #[test]
 fn partition_story_plays_through() {
@@ -34,6 +35,71 @@ fn errors_name_line_and_column() {
     assert_eq!(err.to_string(), "line 1, column 8: write 'hold A -> B'");
     let err = Scenario::parse("release A -> A").unwrap_err();
     assert!(err.message.contains("no messages to itself"), "{err}");
+}
+
+/// Settings that are each fine but impossible together are named at the line that made
+/// them so, not at line 1 (the error used to say "line 1" whatever the file).
+#[test]
+fn impossible_settings_name_their_line() {
+    let err = Scenario::parse("nodes 3\n\n# slow\nheartbeat 500\n").unwrap_err();
+    assert_eq!(err.line, 4, "{err}");
+    assert!(err.message.contains("heartbeat"), "{err}");
+    let err = Scenario::parse("heartbeat 200\nnodes 3\nelection-timeout 150 300\n").unwrap_err();
+    assert_eq!(err.line, 3, "the later of the two lines: {err}");
+    let err = Scenario::parse("nodes 3\nsnapshot-chunk 0\n").unwrap_err();
+    assert_eq!(err.line, 2, "{err}");
+    let err = Scenario::parse("nodes 3\nentries-per-append 0\n").unwrap_err();
+    assert_eq!(err.line, 2, "{err}");
+    let err = Scenario::parse("nodes 3\nreads lease\n").unwrap_err();
+    assert_eq!(err.line, 2, "{err}");
+}
+
+/// A mid-run option change that would leave restarting servers impossible is refused at its
+/// line when the file is read. It used to pass the parser and panic the simulator
+/// ("validated at start") when a server restarted with those options.
+#[test]
+fn an_impossible_change_during_the_run_names_its_line() {
+    let text = "nodes 3\ncheckquorum on\nreads lease\ntimeout A\nwait 500\ncheckquorum off\ncrash B\nrestart B\n";
+    let err = Scenario::parse(text).unwrap_err();
+    assert_eq!(err.line, 6, "{err}");
+    assert!(err.message.contains("CheckQuorum"), "{err}");
+}
+
+/// Changes during the run add up: a second `bug … on` keeps the `prevote on` before it (each
+/// change used to start again from the settings, undoing the one before).
+#[test]
+fn changes_during_the_run_add_up() {
+    let text = "nodes 3\ntimeout A\nprevote on\nbug forget-vote on\ncheckquorum on\n";
+    let scenario = Scenario::parse(text).unwrap();
+    let options: Vec<_> = scenario
+        .steps
+        .iter()
+        .filter_map(|(_, step)| match step {
+            Step::Raft(options) => Some(*options),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(options.len(), 3);
+    let last = options[2];
+    assert!(last.pre_vote && last.check_quorum, "{last:?}");
+    assert!(last.bugs.has(Bug::ForgetVote), "{last:?}");
+    assert!(options[1].pre_vote && !options[1].check_quorum);
+    // The start's settings are untouched.
+    assert!(!scenario.config.raft.pre_vote && !scenario.config.raft.check_quorum);
+}
+
+/// A wait or a client count beyond its bound is refused with its line and column instead
+/// of running (all but) forever.
+#[test]
+fn waits_and_clients_are_bounded() {
+    let err = Scenario::parse("nodes 3\nwait 18446744073709551615\n").unwrap_err();
+    assert_eq!((err.line, err.column), (2, Some(6)), "{err}");
+    assert!(err.message.contains("at most"), "{err}");
+    let err = Scenario::parse("timeout A\nwait leader within 3600001\n").unwrap_err();
+    assert_eq!(err.line, 2, "{err}");
+    let err = Scenario::parse("nodes 3\nclients 100000000000\n").unwrap_err();
+    assert_eq!((err.line, err.column), (2, Some(9)), "{err}");
+    assert!(Scenario::parse("clients 100\nwait 3600000\n").is_ok());
 }
 
 #[test]

@@ -249,6 +249,13 @@ pub struct RaftModel {
     pub bounds: Bounds,
     /// Deliberately broken behaviours to switch on; empty for the paper's Raft.
     pub bugs: BugSet,
+    /// When a run with a timeout must stop: from then on no state is expanded, and
+    /// `timed_out` is set. (stateright's own timeout is only seen by a worker whose queue ran
+    /// dry, so a one-thread search never stopped: `--timeout-secs 5` ran 187 s.)
+    deadline: Option<(
+        std::time::Instant,
+        std::sync::Arc<std::sync::atomic::AtomicBool>,
+    )>,
 }
 
 impl RaftModel {
@@ -271,7 +278,11 @@ impl RaftModel {
             bounds.max_entries_per_append >= 1,
             "a message carries an entry"
         );
-        let model = RaftModel { bounds, bugs };
+        let model = RaftModel {
+            bounds,
+            bugs,
+            deadline: None,
+        };
         let config = model.config();
         assert!(
             !config.pre_vote && !config.check_quorum,
@@ -719,6 +730,12 @@ impl Model for RaftModel {
     }
 
     fn within_boundary(&self, state: &ModelState) -> bool {
+        if let Some((at, timed_out)) = &self.deadline {
+            if std::time::Instant::now() >= *at {
+                timed_out.store(true, std::sync::atomic::Ordering::Relaxed);
+                return false;
+            }
+        }
         let cluster = &state.0;
         cluster.network.len() <= self.bounds.max_in_flight
             && cluster.servers.iter().all(|s| {
@@ -911,6 +928,9 @@ pub struct Outcome {
     pub elapsed: std::time::Duration,
     /// Discoveries, by property name.
     pub discoveries: std::collections::BTreeMap<&'static str, Discovery>,
+    /// The timeout stopped the search with states left unexplored: what it found stands,
+    /// but finding nothing proves nothing about the rest of the bounded space.
+    pub timed_out: bool,
 }
 
 impl Outcome {
@@ -958,6 +978,12 @@ impl fmt::Display for Outcome {
             writeln!(f, "  => {}", discovery.explanation)?;
             write!(f, "{:?}", discovery.last_state)?;
         }
+        if self.timed_out {
+            writeln!(
+                f,
+                "INCOMPLETE: the timeout stopped the search before the bounded space was explored"
+            )?;
+        }
         Ok(())
     }
 }
@@ -967,22 +993,22 @@ impl fmt::Display for Outcome {
 pub fn run(model: RaftModel, options: &RunOptions) -> Outcome {
     use stateright::HasDiscoveries;
     let start = std::time::Instant::now();
+    let mut model = model;
+    let timed_out = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    model.deadline = options.timeout.map(|t| (start + t, timed_out.clone()));
     let mut builder = model.checker().threads(options.threads.max(1));
     if let Some(depth) = options.max_depth {
         // stateright counts the initial state as depth 1 and neither checks nor expands a
         // state at the target depth: states `depth` actions deep are at depth `depth + 1`.
         builder = builder.target_max_depth(depth + 2);
     }
-    if let Some(timeout) = options.timeout {
-        builder = builder.timeout(timeout);
-    }
     if options.stop_at_first_failure {
         builder = builder.finish_when(HasDiscoveries::AnyFailures);
     }
     if options.depth_first {
-        finish(builder.spawn_dfs(), options, start)
+        finish(builder.spawn_dfs(), options, start, &timed_out)
     } else {
-        finish(builder.spawn_bfs(), options, start)
+        finish(builder.spawn_bfs(), options, start, &timed_out)
     }
 }
 
@@ -990,6 +1016,7 @@ fn finish(
     checker: impl stateright::Checker<RaftModel>,
     options: &RunOptions,
     start: std::time::Instant,
+    timed_out: &std::sync::atomic::AtomicBool,
 ) -> Outcome {
     if let Some(every) = options.progress_every {
         let mut last_report = std::time::Instant::now();
@@ -1042,5 +1069,6 @@ fn finish(
             .map_or(reached, |depth| reached.min(depth)),
         elapsed: start.elapsed(),
         discoveries,
+        timed_out: timed_out.load(std::sync::atomic::Ordering::Relaxed),
     }
 }

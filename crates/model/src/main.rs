@@ -9,7 +9,9 @@
 //! ```
 //!
 //! Prints the states explored, the depth reached and the time taken, then every
-//! counterexample found, step by step. Exits 1 if a safety property broke.
+//! counterexample found, step by step. Exits 0 when every property held over the bounded
+//! space, 1 if a safety property broke or `--timeout-secs` stopped the search short (what
+//! was not explored is undecided), 2 for bad options.
 
 use river_core::{Bug, BugSet};
 use river_model::checker::{self, Bounds, RaftModel, RunOptions};
@@ -38,9 +40,13 @@ usage: river-model [options]
   --bug NAME              switch on a broken variant (repeatable), e.g. figure8-commit,
                           forget-vote, no-up-to-date-check, config-change-before-noop
   --threads N             worker threads (default: all cores)
-  --timeout-secs N        stop after N seconds
+  --timeout-secs N        stop after N seconds (a search stopped short exits 1: the
+                          rest of the space is undecided)
   --dfs                   depth first: little memory, long counterexamples
   --keep-going            explore everything even after a property breaks";
+
+/// What `parse` returns for `--help`: not an error, so usage goes to stdout with status 0.
+const HELP: &str = "help";
 
 fn main() -> ExitCode {
     match parse(std::env::args().skip(1)) {
@@ -48,11 +54,15 @@ fn main() -> ExitCode {
             println!("checking {:?} with bugs {:?}", model.bounds, model.bugs);
             let outcome = checker::run(model, &options);
             print!("{outcome}");
-            if outcome.broken().is_empty() {
+            if outcome.broken().is_empty() && !outcome.timed_out {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
             }
+        }
+        Err(message) if message == HELP => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
         }
         Err(message) => {
             eprintln!("{message}\n{USAGE}");
@@ -119,7 +129,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
                 let bug = Bug::from_name(&name).ok_or(format!("no bug named `{name}`"))?;
                 bugs.set(bug, true);
             }
-            "-h" | "--help" => return Err("River Raft model checker".to_string()),
+            "-h" | "--help" => return Err(HELP.to_string()),
             other => return Err(format!("unknown option `{other}`")),
         }
     }

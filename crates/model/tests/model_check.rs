@@ -216,3 +216,28 @@ fn figure8_commit_is_caught_as_an_incomplete_leader() {
 
 /// The shortest Figure 8 counterexample within [`Bounds::four_terms`] is 26 actions long.
 const FIGURE8_DEPTH: usize = 26;
+
+/// A timeout stops even a one-thread search (stateright's own timeout is seen only by a
+/// worker whose queue ran dry, so `--timeout-secs 5` on the erratum space ran all 187 s),
+/// and the outcome says the search stopped short: finding nothing there proves nothing.
+#[test]
+fn a_timeout_stops_a_one_thread_search_and_says_so() {
+    let mut run = options(None, true);
+    run.timeout = Some(std::time::Duration::from_millis(500));
+    let outcome = checker::run(RaftModel::new(Bounds::erratum(), BugSet::NONE), &run);
+    summary("erratum space with a 0.5 s timeout", &outcome);
+    assert!(outcome.timed_out, "{outcome}");
+    assert!(
+        outcome.elapsed < std::time::Duration::from_secs(20),
+        "stopped near its timeout: {:?}",
+        outcome.elapsed
+    );
+    assert!(outcome.broken().is_empty());
+    assert!(outcome.to_string().contains("INCOMPLETE"), "{outcome}");
+    // Without a timeout nothing is said to be cut short (a small space, whole).
+    let whole = checker::run(
+        RaftModel::new(Bounds::small(), BugSet::NONE),
+        &options(Some(4), true),
+    );
+    assert!(!whole.timed_out);
+}

@@ -1,8 +1,9 @@
 //! The swarm finds every planted bug fast: `river check --bug NAME` over the first 200
 //! seeds catches each deliberately broken variant, on 3, 5 and 7 servers, with and without
 //! PreVote and CheckQuorum, and says at which seed it first did. The table this prints
-//! (`cargo test --release -p river-cli --test first_catch -- --nocapture`) is the one in the
-//! README.
+//! (`cargo test --release -p river-cli --test first_catch -- --nocapture`) must be the one in
+//! the README, row for row: a change to the swarm that moves a first catch updates the README
+//! with it.
 
 use river_core::Bug;
 use std::process::Command;
@@ -83,6 +84,7 @@ fn first_catch(bug: Bug, nodes: usize, prevote_checkquorum: bool) -> Option<u64>
 #[test]
 fn every_planted_bug_is_caught_within_200_seeds() {
     let mut misses = Vec::new();
+    let mut rows = Vec::new();
     println!("| bug | 3 nodes | 5 nodes | 7 nodes | 3, PreVote + CheckQuorum | 5, PV + CQ | 7, PV + CQ |");
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     for bug in Bug::ALL {
@@ -109,9 +111,46 @@ fn every_planted_bug_is_caught_within_200_seeds() {
             }
         }
         println!("{row}");
+        rows.push(row);
     }
     assert!(
         misses.is_empty(),
         "not caught within {SEEDS} seeds: {misses:?}"
     );
+    let stale = rows_not_in_readme(&rows);
+    assert!(
+        stale.is_empty(),
+        "the README's first-catch table differs from what river check prints; measured:\n{}",
+        stale.join("\n")
+    );
+}
+
+/// The measured rows that the README's table does not hold as they are (each bug's row
+/// there starts with its name in backquotes).
+fn rows_not_in_readme(rows: &[String]) -> Vec<String> {
+    let readme = include_str!("../../../README.md");
+    let table: Vec<&str> = readme
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("| `"))
+        .collect();
+    rows.iter()
+        .filter(|row| !table.contains(&row.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// The README check can fail: a row with one seed changed is not found.
+#[test]
+fn a_first_catch_row_the_readme_does_not_hold_is_reported() {
+    let readme = include_str!("../../../README.md");
+    let row = readme
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("| `figure8-commit` | "))
+        .expect("the README's first-catch row for figure8-commit")
+        .to_string();
+    assert!(rows_not_in_readme(std::slice::from_ref(&row)).is_empty());
+    let moved = row.replacen(" | ", " | 1000", 2);
+    assert_eq!(rows_not_in_readme(&[moved.clone()]), vec![moved]);
 }

@@ -38,10 +38,12 @@ pub enum Property {
     LeaderAppendOnly,
     /// Logs with an entry of the same index and term agree on every entry up to it (§5.3).
     ///
-    /// No planted bug breaks it first: followers accept entries only after the consistency
-    /// check of AppendEntries and leaders only append, so it breaks only when two leaders of
-    /// one term append at one index, and then Election Safety has been reported already.
-    /// `crates/sim/tests/properties.rs` shows it fire on two such logs.
+    /// Followers accept entries only after the consistency check of AppendEntries and
+    /// leaders only append, so through AppendEntries it breaks only when two leaders of one
+    /// term append at one index, and then Election Safety has been reported already. A
+    /// snapshot skips that check: `snapshot-keeps-conflicting-log` breaks it first and alone
+    /// (its script, which `crates/sim/tests/properties.rs` plays), and the same test feeds
+    /// the checker two logs that agree on an entry but not before it.
     LogMatching,
     /// A committed entry is in the log of every leader of a later term (§5.4).
     LeaderCompleteness,

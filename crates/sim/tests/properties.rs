@@ -157,7 +157,10 @@ fn break_it(property: Property) -> Vec<Property> {
         Property::StateMachineSafety => play(built_in("figure8").unwrap(), Bug::Figure8Commit),
         Property::CommittedEntryKept => script("commit-from-next-index", Bug::CommitFromNextIndex),
         Property::LeaderAppendOnly => leader_rewrites_its_log(),
-        Property::LogMatching => logs_agree_on_an_entry_but_not_before_it(),
+        Property::LogMatching => script(
+            "snapshot-keeps-conflicting-log",
+            Bug::SnapshotKeepsConflictingLog,
+        ),
         Property::MonotonicTerm => term_goes_back(),
         Property::MonotonicCommit => commit_goes_back(),
         Property::SimulatorConsistency => applied_past_the_log(),
@@ -179,4 +182,14 @@ fn every_property_fires_for_its_own_reason() {
             _ => assert_eq!(reported, vec![property], "{name}"),
         }
     }
+}
+
+/// Log Matching also fires on what a broken core would report without any snapshot: two
+/// logs that agree on an entry but not on the one before it.
+#[test]
+fn logs_that_agree_on_an_entry_but_not_before_it_break_log_matching() {
+    assert_eq!(
+        logs_agree_on_an_entry_but_not_before_it(),
+        vec![Property::LogMatching]
+    );
 }

@@ -5,19 +5,21 @@ use crate::bug::Bug;
 use crate::event::{Event, VoteDenial};
 use crate::message::Body;
 use crate::node::Node;
-use crate::types::{LogIndex, NodeId, Term};
+use crate::types::{NodeId, Term};
 
 impl<C: Clone> Node<C> {
-    /// Answers a RequestVote or PreVote. For a real vote the term is already settled, so
-    /// `term == self.term`.
-    pub(crate) fn handle_request_vote(
-        &mut self,
-        candidate: NodeId,
-        term: Term,
-        pre_vote: bool,
-        last_log_index: LogIndex,
-        last_log_term: Term,
-    ) {
+    /// Answers a RequestVote or PreVote (`request` must be one), the same in every role. For
+    /// a real vote the term is already settled, so `term == self.term`.
+    pub(crate) fn handle_request_vote(&mut self, candidate: NodeId, term: Term, request: Body<C>) {
+        let Body::RequestVote {
+            pre_vote,
+            last_log_index,
+            last_log_term,
+            ..
+        } = request
+        else {
+            unreachable!("called on RequestVote bodies only")
+        };
         let log_ok = self.config.bugs.has(Bug::NoUpToDateCheck)
             || self
                 .log

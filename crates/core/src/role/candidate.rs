@@ -12,29 +12,11 @@ impl<C: Clone> Node<C> {
     /// A candidate's rows of Figure 2. The term is already settled.
     pub(crate) fn step_candidate(&mut self, m: Message<C>) {
         match m.body {
-            Body::RequestVote {
-                pre_vote,
-                last_log_index,
-                last_log_term,
-                ..
-            } => self.handle_request_vote(m.from, m.term, pre_vote, last_log_index, last_log_term),
-            Body::AppendEntries {
-                prev_log_index,
-                prev_log_term,
-                entries,
-                leader_commit,
-                read_round,
-            } => {
+            body @ Body::RequestVote { .. } => self.handle_request_vote(m.from, m.term, body),
+            body @ Body::AppendEntries { .. } => {
                 // "If AppendEntries RPC received from new leader: convert to follower."
                 self.accept_leader(m.from);
-                self.handle_append_entries(
-                    m.from,
-                    prev_log_index,
-                    prev_log_term,
-                    entries,
-                    leader_commit,
-                    read_round,
-                )
+                self.handle_append_entries(m.from, body)
             }
             body @ Body::InstallSnapshot { .. } => {
                 self.accept_leader(m.from);

@@ -2,7 +2,6 @@
 
 use crate::bug::Bug;
 use crate::event::{Event, StepDownReason};
-use crate::log::Entry;
 use crate::membership::Membership;
 use crate::message::{Body, Message, RejectHint};
 use crate::node::Node;
@@ -50,28 +49,10 @@ impl<C: Clone> Node<C> {
     /// A follower's rows of Figure 2. The term is already settled.
     pub(crate) fn step_follower(&mut self, m: Message<C>) {
         match m.body {
-            Body::RequestVote {
-                pre_vote,
-                last_log_index,
-                last_log_term,
-                ..
-            } => self.handle_request_vote(m.from, m.term, pre_vote, last_log_index, last_log_term),
-            Body::AppendEntries {
-                prev_log_index,
-                prev_log_term,
-                entries,
-                leader_commit,
-                read_round,
-            } => {
+            body @ Body::RequestVote { .. } => self.handle_request_vote(m.from, m.term, body),
+            body @ Body::AppendEntries { .. } => {
                 self.follow(m.from);
-                self.handle_append_entries(
-                    m.from,
-                    prev_log_index,
-                    prev_log_term,
-                    entries,
-                    leader_commit,
-                    read_round,
-                )
+                self.handle_append_entries(m.from, body)
             }
             Body::TimeoutNow => self.handle_timeout_now(m.from),
             Body::ReadIndex { id } => self.handle_read_index(m.from, id),
@@ -107,17 +88,20 @@ impl<C: Clone> Node<C> {
         self.become_follower(self.term, Some(leader), StepDownReason::LeaderExists);
     }
 
-    /// AppendEntries receiver implementation (Figure 2, steps 2–5). The term check (step 1)
-    /// has been done by `step`.
-    pub(crate) fn handle_append_entries(
-        &mut self,
-        leader: NodeId,
-        prev_log_index: LogIndex,
-        prev_log_term: Term,
-        entries: Vec<Entry<C>>,
-        leader_commit: LogIndex,
-        read_round: u64,
-    ) {
+    /// AppendEntries receiver implementation (Figure 2, steps 2–5), for followers and
+    /// candidates alike (`append` must be an AppendEntries). The term check (step 1) has been
+    /// done by `step`.
+    pub(crate) fn handle_append_entries(&mut self, leader: NodeId, append: Body<C>) {
+        let Body::AppendEntries {
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+            read_round,
+        } = append
+        else {
+            unreachable!("called on AppendEntries bodies only")
+        };
         self.reset_election_timer();
         // Entries up to the snapshot are committed, so they match the leader's (§5.4): skip
         // them, and check the rest against the snapshot's last entry.

@@ -41,12 +41,7 @@ impl<C: Clone> Node<C> {
     /// A leader's rows of Figure 2. The term is already settled.
     pub(crate) fn step_leader(&mut self, m: Message<C>) {
         match m.body {
-            Body::RequestVote {
-                pre_vote,
-                last_log_index,
-                last_log_term,
-                ..
-            } => self.handle_request_vote(m.from, m.term, pre_vote, last_log_index, last_log_term),
+            body @ Body::RequestVote { .. } => self.handle_request_vote(m.from, m.term, body),
             Body::AppendEntriesResponse {
                 success,
                 match_index,

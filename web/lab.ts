@@ -25,10 +25,11 @@ export type LabResults = {
   /** The paper's six timeout ranges, [min, max] ms: the form's checkboxes. */
   paperRanges: [number, number][];
 };
-/** What `labRun` takes; every field optional (the paper's setup). */
+/** What `labRun` takes; every field optional (the paper's setup). A number may also be the
+ * text of a box as typed. */
 export type LabSetup = {
-  ranges?: string | [number, number][]; nodes?: number; latencyMin?: number; latencyMax?: number;
-  preVote?: boolean; seed?: number; trials?: number;
+  ranges?: string | [number, number][]; nodes?: number | string; latencyMin?: number | string;
+  latencyMax?: number | string; preVote?: boolean; seed?: number | string; trials?: number | string;
 };
 
 /** What the page gives the lab. */
@@ -103,12 +104,13 @@ export function setupLab(page: Page) {
   // The paper's ranges come from Rust (river_sim::elections::PAPER_RANGES), not from index.html.
   for (const [min, max] of results().paperRanges) addRange(min, max);
 
-  /** The form as a setup. */
+  /** The form as a setup: the boxes as they read, so that Rust refuses a seed of "abc" or
+   * an empty box quoting it (Number() made them NaN, said "not 0", and 0). */
   function formSetup(): LabSetup {
     const ranges = [...ui.ranges.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value).join(',');
     return {
-      ranges, nodes: Number(ui.nodes.value), latencyMin: Number(ui.latMin.value), latencyMax: Number(ui.latMax.value),
-      preVote: ui.preVote.checked, seed: Number(ui.seed.value),
+      ranges, nodes: Number(ui.nodes.value), latencyMin: ui.latMin.value, latencyMax: ui.latMax.value,
+      preVote: ui.preVote.checked, seed: ui.seed.value,
     };
   }
 

@@ -144,6 +144,16 @@ describe('the election lab', () => {
     ({ page: p } = await page('?seed=1&lab=maybe'));
     assert.ok(await p.locator('#lab-dialog').evaluate((d) => d.open));
     await p.locator('#notices', { hasText: "lab='maybe'" }).waitFor();
+    // A seed box that does not hold a whole number is refused quoting it (it ran seed 0 for
+    // an empty box, and said "not 0" for "abc"); an empty delay box too (it ran 0 ms).
+    for (const [box, typed, says] of [['#lab-seed', 'abc', "seed must be a whole number from 0 to 9007199254740991, not 'abc'"],
+      ['#lab-seed', '', "not ''"], ['#lab-lat-min', '', "latencyMin must be a whole number from 0 to 10000, not ''"]]) {
+      await p.locator(box).fill(typed);
+      await p.locator('#lab-run').click();
+      await p.locator('#lab-error', { hasText: says }).waitFor({ timeout: 5000 });
+      assert.equal((await p.evaluate(() => window.riverRaft.labResults())).state, 'idle', `${box} '${typed}': nothing ran`);
+      await p.locator(box).fill(box === '#lab-seed' ? '1' : '5');
+    }
     // A setup the lab cannot run is refused with its reason, in the panel and by the API.
     await p.locator('#lab-lat-min').fill('300');
     await p.locator('#lab-lat-max').fill('400');

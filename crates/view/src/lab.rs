@@ -86,19 +86,34 @@ impl Default for LabSetup {
 
 impl LabSetup {
     /// Reads a setup from the page: `ranges` as text ("150-150, 150-300"), and `nodes`,
-    /// `latencyMin`, `latencyMax`, `seed`, `trials` as numbers and `preVote` as a flag,
-    /// each optional (the paper's value when absent). Refuses what the lab cannot run,
-    /// saying why.
+    /// `latencyMin`, `latencyMax`, `seed`, `trials` as numbers (or a box's text that reads
+    /// as one) and `preVote` as a flag, each optional (the paper's value when absent).
+    /// Refuses what the lab cannot run, saying why.
     pub fn read(source: &mut impl Source) -> Result<LabSetup, String> {
         let paper = LabSetup::default();
+        // A number, or the text of a box as typed (the panel sends its boxes as they read,
+        // so a refusal quotes what was typed: "abc", or nothing at all); absent is the
+        // paper's value. Anything else, say a seed of "abc" read as a missing number, would
+        // run a setup nobody asked for.
         let mut whole = |name: &'static str, default: u64, max: u64| -> Result<u64, String> {
-            match source.number(name) {
-                Err(_) => Ok(default),
-                Ok(x) if x >= 0.0 && x <= max as f64 && x == crate::maths::floor(x) => Ok(x as u64),
-                Ok(x) => Err(format!(
-                    "{name} must be a whole number from 0 to {max}, not {}",
-                    words::decimal(x)
-                )),
+            let (x, said) = match source.number(name) {
+                Ok(x) if x.is_nan() => (x, "a number".to_string()),
+                Ok(x) => (x, words::decimal(x)),
+                // Digits only: parsing floats would add their parser to the page's wasm.
+                Err(_) => match source.text(name) {
+                    Ok(text) => match text.trim().parse::<u64>() {
+                        Ok(x) => (x as f64, format!("'{}'", echo(&text))),
+                        Err(_) => (f64::NAN, format!("'{}'", echo(&text))),
+                    },
+                    Err(_) => return Ok(default),
+                },
+            };
+            if x >= 0.0 && x <= max as f64 && x == crate::maths::floor(x) {
+                Ok(x as u64)
+            } else {
+                Err(format!(
+                    "{name} must be a whole number from 0 to {max}, not {said}"
+                ))
             }
         };
         let nodes = whole(

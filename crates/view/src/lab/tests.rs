@@ -11,6 +11,7 @@ use crate::app::App;
 use crate::scene::{Scene, Shape};
 use alloc::vec;
 use river_core::Role;
+use serde_json::json;
 
 fn setup(ranges: &[(u64, u64)], trials: u32) -> LabSetup {
     LabSetup {
@@ -55,6 +56,81 @@ fn ranges_are_read_with_either_dash_and_bad_ones_are_refused_by_name() {
     ] {
         let e = parse_ranges(text).unwrap_err();
         assert!(e.contains(says), "{text}: {e}");
+    }
+}
+
+/// A JSON object standing in for the setup the page hands over.
+struct Object(serde_json::Value);
+
+impl Source for Object {
+    fn text(&mut self, name: &'static str) -> Result<String, String> {
+        self.0[name].as_str().map(String::from).ok_or_default()
+    }
+    fn number(&mut self, name: &'static str) -> Result<f64, String> {
+        self.0[name].as_f64().ok_or_default()
+    }
+    fn flag(&mut self, name: &'static str) -> Result<bool, String> {
+        Ok(self.0[name].as_bool().unwrap_or(false))
+    }
+}
+
+trait OrDefault<T> {
+    fn ok_or_default(self) -> Result<T, String>;
+}
+
+impl<T> OrDefault<T> for Option<T> {
+    fn ok_or_default(self) -> Result<T, String> {
+        self.ok_or_else(String::new)
+    }
+}
+
+fn read(object: serde_json::Value) -> Result<LabSetup, String> {
+    LabSetup::read(&mut Object(object))
+}
+
+#[test]
+fn a_setups_numbers_are_read_as_typed_and_text_that_is_not_one_is_refused_quoting_it() {
+    // Absent: the paper's values. Numbers, and boxes' text as typed, are read alike.
+    assert_eq!(read(json!({})).unwrap(), LabSetup::default());
+    let typed =
+        read(json!({ "seed": " 7 ", "latencyMin": "2", "latencyMax": 4, "nodes": "3" })).unwrap();
+    assert_eq!(
+        (
+            typed.seed,
+            typed.latency_min_ms,
+            typed.latency_max_ms,
+            typed.nodes
+        ),
+        (7, 2, 4, 3)
+    );
+    // A seed box reading "abc" or nothing was taken for no seed (the paper's 1, silently),
+    // or from the form for NaN and said "not 0"; an empty delay box ran 0 ms.
+    for (object, says) in [
+        (
+            json!({ "seed": "abc" }),
+            "seed must be a whole number from 0 to 9007199254740991, not 'abc'",
+        ),
+        (
+            json!({ "seed": "" }),
+            "seed must be a whole number from 0 to 9007199254740991, not ''",
+        ),
+        (json!({ "seed": "1.5" }), "not '1.5'"),
+        (
+            json!({ "latencyMin": "" }),
+            "latencyMin must be a whole number from 0 to 10000, not ''",
+        ),
+        (
+            json!({ "nodes": "many" }),
+            "nodes must be a whole number from 0 to 9, not 'many'",
+        ),
+        (json!({ "seed": -1 }), "not -1"),
+        (
+            json!({ "seed": "<img src=x onerror=alert(1)>" }),
+            "not '<img src=x onerror=alert(1)>'",
+        ),
+    ] {
+        let e = read(object.clone()).unwrap_err();
+        assert!(e.contains(says), "{object}: {e}");
     }
 }
 

@@ -837,7 +837,10 @@ async function openLink(url: string): Promise<boolean> {
     if (link.digest !== null && link.digest !== s.digest) {
       throw new Error(`the run went differently here (trace digest ${s.digest}, the link says ${link.digest})`);
     }
-    if (!document.body.classList.contains('embed')) notice(`Opened a shared run: seed ${s.seed}, paused at ${(s.timeMs / 1000).toFixed(3)} s, exactly as it was shared (trace digest ${s.digest}).`, 'info');
+    const opened = `Opened a shared run: seed ${s.seed}, paused at ${(s.timeMs / 1000).toFixed(3)} s`;
+    // A link cut short before its digest still opens, but nothing shows it went as shared.
+    if (link.digest === null) notice(`${opened}. The link carries no trace digest, so whether it went exactly as it was shared could not be checked (its digest here: ${s.digest}).`, 'warn');
+    else if (!document.body.classList.contains('embed')) notice(`${opened}, exactly as it was shared (trace digest ${s.digest}).`, 'info');
     return true;
   } catch (error) {
     raft.apply({ do: 'restart-run' });

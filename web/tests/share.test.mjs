@@ -85,6 +85,20 @@ describe('share links', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  test('a link cut short before its digest opens, saying it could not be checked', async () => {
+    const { page: a } = await open(browser.context, `${server.url}?seed=4&paused`);
+    await a.evaluate(() => window.riverRaft.pause());
+    await advance(a, 2000);
+    const link = await a.evaluate(() => window.riverRaft.shareLink());
+    const { page: b } = await open(browser.context, link.replace(/&digest=[0-9a-f]+$/, ''));
+    // It said "exactly as it was shared" with nothing to check that against.
+    const said = await b.locator('#notices .notice').first().textContent();
+    assert.match(said, /carries no trace digest, so whether it went exactly as it was shared could not be checked/);
+    assert.doesNotMatch(said, /, exactly as it was shared/);
+    assert.equal((await state(b)).digest, (await state(a)).digest);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   test('a link from another journal version is refused with a notice', async () => {
     const { page: p } = await open(browser.context, `${server.url}?seed=4&paused`);
     const opened = await p.evaluate(async () => {

@@ -1252,12 +1252,20 @@ async function start(): Promise<void> {
   const embed = readEmbed(location.search);
   for (const problem of embed.problems) notice(problem);
   if (embed.on) document.body.classList.add('embed', `controls-${embed.controls}`);
+  // A tour the address opened is a scenario of its own that starts where its step begins:
+  // `scenario=` and `t=` beside it would end it or be lost in its first pause, so say so.
+  const touring = (raft.tour() as Tour).name;
   if (embed.scenario !== null) {
-    const refusal = attempt({ do: 'play-built-in', name: embed.scenario });
+    const refusal = touring !== null ? `a tour is open (tour=${touring}), and a page plays one scenario at a time. Showing the tour.`
+      : attempt({ do: 'play-built-in', name: embed.scenario });
     if (refusal) notice(`The address asks for scenario '${embed.scenario}': ${refusal}`);
   }
   if (embed.speed !== null) attempt({ do: 'speed', speed: embed.speed });
-  if (embed.startMs !== null) attempt({ do: 'advance', ms: embed.startMs });
+  if (embed.startMs !== null) {
+    const refusal = touring !== null ? `the tour '${touring}' opens where its step begins (choose the step with step=). Ignored`
+      : attempt({ do: 'advance', ms: embed.startMs });
+    if (refusal) notice(`The address asks for t=${embed.startMs / 1000}: ${refusal}.`);
+  }
   pauseWhileUnseen(box, paused, () => act({ do: 'pause' }), () => act({ do: 'play' }));
   if (location.hash.includes('run=')) {
     await openLink(location.href);

@@ -154,19 +154,71 @@ describe('embedding', () => {
     await Promise.all([p.close(), e.close()]);
   });
 
-  test('embed.html: both embeds run', async () => {
+  test('embed.html: a tour and a live cluster, both running', async () => {
     const p = await browser.context.newPage();
     await p.goto(`${server.url}embed.html`);
     const frames = p.locator('iframe');
     assert.equal(await frames.count(), 2);
+    const inside = [];
     for (let i = 0; i < 2; i++) {
       await frames.nth(i).scrollIntoViewIfNeeded();
       assert.ok(await frames.nth(i).getAttribute('title'));
       const frame = await (await frames.nth(i).elementHandle()).contentFrame();
       await frame.waitForFunction(() => window.riverRaft !== undefined, null, { timeout: 20_000 });
-      await frame.evaluate(() => window.riverRaft.advance(2000));
-      assert.ok((await frame.evaluate(() => window.riverRaft.state())).nodes.some((n) => n.role === 'leader'));
+      inside.push(frame);
     }
+    // The first is a tour (it was the partition scenario, playing without a word): its
+    // caption is in the frame, and Continue takes it to its next step.
+    const [tour, live] = inside;
+    await frames.nth(0).scrollIntoViewIfNeeded();
+    // Run the step to its end (advance stops nowhere of its own, so in small steps).
+    await tour.evaluate(() => {
+      for (let k = 0; k < 400 && window.riverRaft.tourState().state === 'playing'; k++) window.riverRaft.advance(50);
+    });
+    assert.equal(await tour.evaluate(() => window.riverRaft.tourState().state), 'waiting');
+    const first = await tour.evaluate(() => window.riverRaft.tourState());
+    assert.deepEqual([first.name, first.step], ['partition', 1]);
+    assert.ok(await tour.locator('#tour-caption').isVisible());
+    await tour.locator('#tour-continue').click();
+    await tour.waitForFunction(() => window.riverRaft.tourState().step === 2);
+    // The second, a five-server cluster paused at 3 s, elects and runs.
+    assert.equal((await live.evaluate(() => window.riverRaft.state())).timeMs, 3000);
+    await live.evaluate(() => window.riverRaft.advance(2000));
+    assert.ok((await live.evaluate(() => window.riverRaft.state())).nodes.some((n) => n.role === 'leader'));
+    await p.close();
+  });
+
+  test('a tour in the address with scenario= or t= beside it says they are not used', async () => {
+    const { page: p, errors } = await open(browser.context, `${server.url}?embed&tour=election&scenario=partition&t=2&paused`, { viewport: { width: 640, height: 400 } });
+    // Both were dropped without a word: the tour silently gave way to the scenario, and t=
+    // was lost in the tour's first pause.
+    await p.locator('#notices', { hasText: "scenario 'partition': a tour is open (tour=election)" }).waitFor({ timeout: 5000 });
+    await p.locator('#notices', { hasText: "t=2: the tour 'election' opens where its step begins" }).waitFor({ timeout: 5000 });
+    assert.equal((await p.evaluate(() => window.riverRaft.tourState())).name, 'election');
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('a page whose tab is hidden pauses, and plays again when it is shown', async () => {
+    const { page: p } = await open(browser.context, `${server.url}?embed&seed=1&speed=0.2`, { viewport: { width: 640, height: 400 } });
+    const show = (state) => p.evaluate((s) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+    const now = () => p.evaluate(() => window.riverRaft.state());
+    assert.equal((await now()).paused, false);
+    await show('hidden');
+    const hidden = await now();
+    assert.equal(hidden.paused, true, 'hidden: paused');
+    await p.waitForTimeout(500);
+    assert.equal((await now()).timeMs, hidden.timeMs, 'hidden: the run does not move');
+    await show('visible');
+    assert.equal((await now()).paused, false, 'shown: playing again');
+    // A run the viewer paused stays paused when the tab comes back.
+    await p.evaluate(() => window.riverRaft.pause());
+    await show('hidden');
+    await show('visible');
+    assert.equal((await now()).paused, true, 'paused by the viewer: still paused');
     await p.close();
   });
 

@@ -59,6 +59,25 @@ describe('membership changes on the page', () => {
     await p.close();
   });
 
+  test('Add server right after an election says why not yet, in plain words, and that it works in a moment', async () => {
+    const { page: p, errors } = await page('?seed=4');
+    // Just elected: its no-op is not committed yet (Ongaro's erratum).
+    await p.evaluate(() => {
+      for (let k = 0; k < 20000 && !window.riverRaft.state().nodes.some((n) => n.role === 'leader'); k++) window.riverRaft.step();
+    });
+    await p.locator('#add-server').click();
+    const notice = p.locator('#notices .notice', { hasText: 'elected a moment ago' });
+    await notice.waitFor({ state: 'visible' });
+    assert.match(await notice.textContent(), /its no-op.*Try again in a moment\./);
+    assert.equal((await state(p)).nodes.length, 5, 'no server starts');
+    // A moment later it works.
+    await advance(p, 200);
+    await p.locator('#add-server').click();
+    assert.equal((await state(p)).nodes.length, 6);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('Make leader in the node menu hands leadership over', async () => {
     const { page: p, errors } = await page('?seed=4');
     await advance(p, 3000);

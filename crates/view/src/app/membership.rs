@@ -6,7 +6,7 @@
 use super::*;
 use crate::action::Node;
 use crate::narrate::membership_request_text;
-use river_core::{MembershipChange, Proposal, Transfer, MAX_CLUSTER_SIZE};
+use river_core::{ChangeRefusal, MembershipChange, Proposal, Transfer, MAX_CLUSTER_SIZE};
 use river_sim::trace::ChangeOutcome;
 
 impl App {
@@ -84,7 +84,18 @@ impl App {
             Ok(Proposal::NotLeader { .. }) => ChangeOutcome::NoLeader,
             Err(reason) => ChangeOutcome::Refused { leader, reason },
         };
-        Err(membership_request_text(change, outcome))
+        let mut why = membership_request_text(change, outcome);
+        // Right after an election the change will be taken in a moment: the page says so
+        // rather than queue it until then, so that Add server does what the scenario line
+        // `add E` and `river run` do, and the refusal shows the rule it teaches.
+        if let ChangeOutcome::Refused {
+            reason: ChangeRefusal::NoCommitInTerm,
+            ..
+        } = outcome
+        {
+            why.push_str(". Try again in a moment.");
+        }
+        Err(why)
     }
 }
 
@@ -177,7 +188,8 @@ mod tests {
         assert!(!journal.contains("remove-server"), "{journal}");
     }
 
-    /// A leader that has not committed an entry of its term yet refuses (Ongaro's erratum).
+    /// A leader that has not committed an entry of its term yet refuses (Ongaro's erratum),
+    /// and the page says so in plain words, and that it will work in a moment.
     #[test]
     fn a_new_leader_refuses_until_it_commits_in_its_term() {
         let mut a = app("?seed=4&nodes=3");
@@ -192,6 +204,9 @@ mod tests {
             e.contains("has not yet committed an entry of its own term"),
             "{e}"
         );
+        // In plain words, with when it will work: the page's notice said only the rule.
+        assert!(e.contains("elected a moment ago"), "{e}");
+        assert!(e.ends_with("Try again in a moment."), "{e}");
         assert_eq!(a.sim().size(), 3);
     }
 

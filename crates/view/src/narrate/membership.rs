@@ -50,8 +50,10 @@ pub(crate) fn membership_request_text(change: MembershipChange, outcome: ChangeO
                 ChangeRefusal::ChangeInFlight => {
                     String::from("another change is not committed yet (one at a time)")
                 }
+                // In plain words: it is not refused for good, only for the moment after
+                // an election (until the no-op commits, about one heartbeat round).
                 ChangeRefusal::NoCommitInTerm => String::from(
-                    "it has not yet committed an entry of its own term",
+                    "it was elected a moment ago and has not yet committed an entry of its own term (its no-op, about one heartbeat round away); until then a new leader may not change who is in the cluster (Ongaro's 2015 erratum)",
                 ),
                 ChangeRefusal::AlreadyMember(id) => format!("{id} is already a member"),
                 ChangeRefusal::NotMember(id) => format!("{id} is not a member"),

@@ -39,7 +39,7 @@ pub use logs::LogGrid;
 pub use messages::{confirms_read, message_position, progress};
 use messages::{ghosts, messages};
 use river_sim::scenario::Highlight;
-use servers::{nodes, timers};
+use servers::{nodes, tags, timers};
 
 /// Everything besides the geometry that the picture depends on.
 #[derive(Clone, Copy, Debug)]
@@ -80,6 +80,13 @@ pub struct View<'a> {
 /// stores) never shrink below it with the layout's scale (0.9 at 1280×800). Text inside a
 /// shape (a circle, a log box, a message) follows the shape.
 pub const MIN_TEXT_PX: f64 = 11.0;
+
+/// The least size of words inside a shape (a server's "term" caption, a log entry's term
+/// and command) where the canvas is not small: at [`MIN_TEXT_PX`] they were hard to read at
+/// 1280×800, light type on a coloured fill. A circle grows for its caption where the ring
+/// has room, and a command too long for its box at this size shrinks to [`MIN_TEXT_PX`]
+/// before it is cut.
+pub const INSIDE_TEXT_PX: f64 = 12.5;
 
 /// A size for text that has room: scaled, but not below [`MIN_TEXT_PX`].
 fn readable(size: f64) -> f64 {
@@ -151,7 +158,8 @@ fn projector(scene: &mut Scene, geo: &Geometry) {
 }
 
 /// Builds the overlay layer into `scene`: what moves with the clock — election timers,
-/// messages on the wire, lost messages fading, the time. It covers only the ring area.
+/// messages on the wire, lost messages fading, the time — and the servers' role tags, which
+/// must stay readable over the messages that leave from under them. It covers only the ring area.
 pub fn build_overlay(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     scene.clear(geo.viewport.width, geo.viewport.height);
     let r = geo.ring;
@@ -159,6 +167,7 @@ pub fn build_overlay(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     timers(scene, geo, view);
     messages(scene, geo, view);
     ghosts(scene, geo, view);
+    tags(scene, geo, view);
     clock(scene, geo, view);
     projector(scene, geo);
 }
@@ -317,29 +326,37 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 (None, _) => String::from("idle"),
             },
         };
-        // The words stop short of the top server's letter, above the ring's centre. The
-        // hint a page shows before anyone sent anything takes two lines rather than be cut
-        // (no second user is drawn below it then).
-        // A small canvas (a 320×240 embed) sets them at its least size, and the hint says
-        // less, rather than cut it.
+        // The words stop short of the top server's letter, above the ring's centre. They
+        // take two lines rather than be cut (the next user stands 62 px lower, room for
+        // both); still too long, they go down to the least size their scale allows (the
+        // canvas's least size, larger in the projector view: they stayed 11 px there), and
+        // the hint says less, rather than cut it.
         let room = geo.centre.0 - 16.0 * s - label_x;
         let lay = |words: &str, size: f64| {
             let chars = maths::floor(room / (size * SANS_ADVANCE)).max(0.0) as usize;
-            if client.is_none() {
-                wrap(words, chars, 2)
-            } else {
-                alloc::vec![fit(words, chars)]
-            }
+            wrap(words, chars, 2)
         };
         let cut = |lines: &[String]| lines.iter().any(|l| l.ends_with('…'));
         let mut size = readable(11.0 * s);
         let mut lines = lay(&status, size);
         if cut(&lines) {
-            size = geo.text_px;
+            size = geo.text_px * geo.look.magnify();
             lines = lay(&status, size);
         }
         if cut(&lines) && client.is_none() {
             lines = lay("click a node", size);
+        }
+        // A user's state says the words that fit, whole: "heard: y=2" rather than
+        // "y=2 co…" (a 320×240 embed).
+        let words: alloc::vec::Vec<&str> = status.split(' ').collect();
+        for k in (1..words.len()).rev() {
+            if !cut(&lines) || client.is_none() {
+                break;
+            }
+            let fewer = lay(&words[..k].join(" "), size);
+            if !cut(&fewer) {
+                lines = fewer;
+            }
         }
         for (i, line) in lines.into_iter().enumerate() {
             scene.push(text(

@@ -75,8 +75,9 @@ fn a_frozen_leader_still_thinks_it_leads_until_it_thaws() {
         .collect();
     assert_eq!(others.len(), 1, "the others elected a new leader: {s}");
     a.repaint();
-    let (base, _) = a.scenes();
-    assert!(base.unwrap().texts().any(|t| t == "frozen leader"));
+    // The role tags are on the overlay, over the messages.
+    let (_, overlay) = a.scenes();
+    assert!(overlay.unwrap().texts().any(|t| t == "frozen leader"));
     // Frozen, its timers wait: a timeout is refused with the reason.
     let e = a.timeout(&old).unwrap_err();
     assert!(e.contains("frozen"), "{e}");

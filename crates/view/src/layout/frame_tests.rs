@@ -1,7 +1,7 @@
 //! The drawing in a documentation embed's frame: the Embed dialog's 640×400 and the smallest
 //! supported 320×240, with and without a tour's caption under the drawing. Every word is
-//! at least the canvas's least size and inside the canvas, and every server with its letter
-//! inside the ring's area.
+//! at least the canvas's least size, whole (not cut with "…") and inside the canvas, and
+//! every server with its letter inside the ring's area.
 
 use super::geometry::distance;
 use super::tests::view;
@@ -117,6 +117,10 @@ fn faults(v: Viewport, n: usize, least: f64) -> Vec<String> {
         if font.size < least {
             out.push(format!("{text:?} at {} px", font.size));
         }
+        // Shortened or left out where it does not fit, never cut mid-word ("no-…").
+        if text.ends_with('…') && text != "…" {
+            out.push(format!("{text:?} is cut"));
+        }
         let (left, right) = extent(text, font, *align);
         let (top, bottom) = (y - font.size / 2.0, y + font.size / 2.0);
         if x - left < 0.0
@@ -221,4 +225,32 @@ fn the_words_box_never_covers_a_server_a_link_or_the_focus_ring() {
             }
         }
     }
+}
+
+/// A user's answer in the smallest embed says the words that fit, whole: it read
+/// "heard:…", then "y=2 co…".
+#[test]
+fn in_the_smallest_embed_a_users_answer_keeps_whole_words() {
+    let mut sim = Simulation::new(SimConfig::new(5, 1)).unwrap();
+    sim.run_until(1_000);
+    let leader = sim.leader().expect("a leader after a second");
+    sim.submit(leader, river_sim::kv::Op::parse("y=2").unwrap());
+    sim.run_until(2_000);
+    let heard = [Some(String::from("y=2 committed"))];
+    let at = View {
+        heard: &heard,
+        ..view(&sim)
+    };
+    let geo = Geometry::new(FRAMES[2].1, 5);
+    let mut scene = Scene::default();
+    build(&mut scene, &geo, &at);
+    let words: Vec<&str> = scene
+        .texts()
+        .skip_while(|t| *t != "User X")
+        .skip(1)
+        .take_while(|t| t.starts_with("heard") || t.starts_with("y=2") || *t == "committed")
+        .collect();
+    let said = words.join(" ");
+    assert!(said.starts_with("heard: y=2"), "{said:?}");
+    assert!(!said.contains('…'), "{said:?}");
 }

@@ -114,6 +114,9 @@ pub struct Geometry {
     /// The least size of any word drawn: [`super::MIN_TEXT_PX`], or [`SMALL_TEXT_PX`] on a
     /// small canvas. Words inside a shape that cannot hold them at this size are left out.
     pub text_px: f64,
+    /// The size words inside a shape want: [`super::INSIDE_TEXT_PX`], or `text_px` on a
+    /// small canvas; where a shape has no room for them they go down to `text_px`.
+    pub inside_px: f64,
     /// Where the words for the pointer and the keyboard go (the page's hint box): the top of
     /// the log panel, which holds no server, link or message, so they never cover what the
     /// keyboard's ring is on. They cover the panel's title and indexes, and rows below
@@ -175,15 +178,28 @@ impl Geometry {
         } else {
             SMALL_TEXT_PX
         };
-        // Large enough for its "term" caption at the least size, where there is room: the
-        // ring's scale alone leaves a 640×400 embed's circles with 7 px words.
-        let wanted = (30.0 * scale).max(text_px / CAPTION_SHARE);
+        let inside_px = if text_px >= super::MIN_TEXT_PX {
+            super::INSIDE_TEXT_PX
+        } else {
+            text_px
+        };
+        // Large enough for its "term" caption at the size words inside a shape want, where
+        // there is room: the ring's scale alone leaves a 640×400 embed's circles with 7 px
+        // words.
+        let wanted = (30.0 * scale).max(inside_px / CAPTION_SHARE);
         // Room outside the circles for the timer ring, the letter and the role word.
         let ring_for = |r: f64| (span / 2.0 - r - 58.0 * scale).max(r);
         let largest = |ring: f64| {
             if nodes > 1 {
                 let chord = 2.0 * ring * maths::sin_cos(PI / nodes as f64).0;
-                wanted.min(chord * 0.345).max(12.0)
+                // A link between a server's two neighbours passes inside it: its middle stays
+                // clickable, outside the server's reach (9 servers with larger circles hid it).
+                let between = if nodes > 2 {
+                    ring * (1.0 - maths::sin_cos(TAU / nodes as f64).1) - NODE_HIT_SLACK_PX - 2.0
+                } else {
+                    f64::INFINITY
+                };
+                wanted.min(chord * 0.345).min(between).max(12.0)
             } else {
                 wanted
             }
@@ -217,6 +233,7 @@ impl Geometry {
             nodes,
             logs,
             text_px,
+            inside_px,
             words: Rect {
                 x: logs.x + 4.0,
                 y: logs.y + 4.0,

@@ -176,7 +176,11 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     let first = grid.first_index(longest);
     // Index header.
     let index_font = mono(readable(11.5 * s), false);
-    if first > 1 {
+    // The mark that earlier entries are left of the window, unless it would lie on the title
+    // (a compact panel's title sits on the indexes' line: "Logs…" in a 320×240 embed).
+    let title_right = p.x + pad + char_count("Logs") as f64 * title_size * SANS_ADVANCE * 1.1;
+    let mark_left = grid.cells_x - 6.0 * s - index_font.size * MONO_ADVANCE;
+    if first > 1 && !(grid.compact && mark_left < title_right + 2.0 * s) {
         scene.push(text(
             grid.cells_x - 6.0 * s,
             grid.header_y,
@@ -233,7 +237,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         let k = id.index();
         let row_top = grid.rows_y + grid.row_h * k as f64;
         let mid = row_top + grid.row_h / 2.0;
-        let cell = Cell::new(mid, cell_w, cell_h, s, geo.text_px);
+        let cell = Cell::new(mid, cell_w, cell_h, s, (geo.text_px, geo.inside_px));
         if k > 0 {
             scene.push(line(
                 (p.x + pad, row_top),
@@ -430,11 +434,19 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         let empty = kv_text.starts_with('(') || kv_text.starts_with('—');
         // Two lines rather than a cut one, where the row has room for them.
         let chars = chars_in(grid.kv_w, kv_size);
-        let lines = if grid.row_h >= 2.8 * kv_size {
-            wrap(&kv_text, chars, 2)
-        } else {
-            alloc::vec![fit(&kv_text, chars)]
+        let lay = |words: &str| {
+            if grid.row_h >= 2.8 * kv_size {
+                wrap(words, chars, 2)
+            } else {
+                alloc::vec![fit(words, chars)]
+            }
         };
+        let mut lines = lay(&kv_text);
+        // A crashed server's words shorten rather than be cut mid-word (a 640×400 embed's
+        // tour had "— lost in…").
+        if view.sim.server(id).node.is_none() && lines.iter().any(|l| l.ends_with('…')) {
+            lines = lay("— lost");
+        }
         let first_y = mid - (lines.len() as f64 - 1.0) * kv_size * 0.6;
         for (k, line_text) in lines.into_iter().enumerate() {
             scene.push(text(
@@ -458,10 +470,13 @@ struct Cell {
     s: f64,
     /// The least size of its words: a box too small for them shows its colour and edge only.
     least: f64,
+    /// The size its words want (at least `least`): a command too long for it shrinks
+    /// towards `least` before it is cut.
+    wanted: f64,
 }
 
 impl Cell {
-    fn new(mid: f64, w: f64, h: f64, s: f64, least: f64) -> Cell {
+    fn new(mid: f64, w: f64, h: f64, s: f64, (least, wanted): (f64, f64)) -> Cell {
         Cell {
             y: mid - h / 2.0,
             w,
@@ -469,6 +484,7 @@ impl Cell {
             mid,
             s,
             least,
+            wanted: wanted.max(least),
         }
     }
 
@@ -495,10 +511,27 @@ impl Cell {
         });
         // The command and, above it when both fit, the term, each at the least size or more;
         // a box too small for the command at that size shows its colour and edge alone.
-        let cmd_size = (13.0 * s).max(self.least).min(self.h * 0.6);
-        let term_size = (9.5 * s).max(self.least);
-        let term_y = self.y + 3.0 * s + term_size / 2.0;
-        let has_room = self.h >= (term_y - self.y + term_size / 2.0 + cmd_size / 2.0) / 0.62;
+        let full = (13.0 * s).max(self.wanted).min(self.h * 0.6);
+        let small = (13.0 * s).max(self.least).min(self.h * 0.6);
+        // The term at the size words inside a shape want or, in a short box (a banner over
+        // the drawing's foot, a 640×400 embed), at the least size, the command too if need
+        // be. Every box of a row decides alike: from the command's whole size, not what a
+        // long label shrinks to.
+        let fits = |(term, cmd): (f64, f64)| self.h >= (3.0 * s + term + cmd / 2.0) / 0.62;
+        let (wanted, least) = ((9.5 * s).max(self.wanted), (9.5 * s).max(self.least));
+        let fitting = [(wanted, full), (least, full), (least, small)]
+            .into_iter()
+            .find(|&pair| fits(pair));
+        let has_room = fitting.is_some();
+        let term_size = fitting.map(|(term, _)| term);
+        let full = fitting.map_or(full, |(_, cmd)| cmd);
+        // A command that does not fit whole shrinks, half a pixel at a time, down to the
+        // least size; only there is it cut ("no-op" read "no-…" in a 320×240 embed).
+        let room = |size: f64| chars_in(self.w - 6.0 * s, size);
+        let mut cmd_size = full;
+        while char_count(label) > room(cmd_size) && cmd_size - 0.5 >= self.least {
+            cmd_size -= 0.5;
+        }
         let text_y = if has_room {
             self.y + self.h * 0.62
         } else {
@@ -508,16 +541,16 @@ impl Cell {
             scene.push(text(
                 x + self.w / 2.0,
                 text_y,
-                fit(label, chars_in(self.w - 6.0 * s, cmd_size)),
+                fit(label, room(cmd_size)),
                 mono(cmd_size, false),
                 label_color,
                 Align::Center,
             ));
         }
-        if has_room {
+        if let Some(term_size) = term_size {
             scene.push(text(
                 x + 4.0 * s,
-                term_y,
+                self.y + 3.0 * s + term_size / 2.0,
                 format!("t{}", term.0),
                 font(term_size, true),
                 theme::INK,

@@ -73,7 +73,7 @@ fn link_width(scene: &Scene, color: Color) -> f64 {
 #[test]
 fn the_projector_view_draws_larger_text_and_thicker_lines_in_darker_colours() {
     let sim = busy_cluster();
-    let (_, plain, _) = scenes(&sim, Look::default());
+    let (_, plain, plain_overlay) = scenes(&sim, Look::default());
     let (geo, big, big_overlay) = scenes(
         &sim,
         Look {
@@ -93,11 +93,12 @@ fn the_projector_view_draws_larger_text_and_thicker_lines_in_darker_colours() {
         grid.columns >= 4,
         "four entries fit beside a projected ring: {grid:?}"
     );
-    for label in ["A", "leader"] {
-        let (a, b) = (
-            font_of(&plain, label).unwrap(),
-            font_of(&big, label).unwrap(),
-        );
+    // A server's letter, and its role tag (on the overlay).
+    for (label, plain, big) in [
+        ("A", &plain, &big),
+        ("leader", &plain_overlay, &big_overlay),
+    ] {
+        let (a, b) = (font_of(plain, label).unwrap(), font_of(big, label).unwrap());
         assert!(
             // PROJECTOR_SCALE larger, less the share of the width the ring gives the logs.
             b.size >= a.size * 1.15,
@@ -249,8 +250,12 @@ fn every_text_on_the_canvas_meets_wcag_aa_on_what_it_is_drawn_on() {
     ] {
         let (_, base, overlay) = scenes(&sim, look);
         assert!(base.texts().count() > 40, "a busy scene");
+        // The role tags are on the overlay.
         for shown in ["learner", "candidate", "crashed", "leader"] {
-            assert!(base.texts().any(|t| t == shown), "{shown} is in the scene");
+            assert!(
+                overlay.texts().any(|t| t == shown),
+                "{shown} is in the scene"
+            );
         }
         assert!(base
             .texts()
@@ -433,4 +438,53 @@ fn the_look_stays_through_a_resize_a_new_cluster_and_a_new_server() {
     // And it is taken back.
     app.set_look(Look::default());
     assert_eq!(app.geometry().look, Look::default());
+}
+
+/// The words beside User X grow with the rest in the projector view: a user's answer
+/// ("heard: y=2 committed") too long for one line at its size takes two, where it fell back
+/// to 11 px.
+#[test]
+fn the_users_words_grow_in_the_projector_view() {
+    let mut sim = Simulation::new(SimConfig::new(5, 1)).unwrap();
+    sim.advance(1_000);
+    let leader = sim.leader().expect("a leader after a second");
+    sim.submit(leader, Op::parse("y=2").unwrap());
+    sim.advance(1_000);
+    let heard = [Some(String::from("y=2 committed"))];
+    let at = View {
+        heard: &heard,
+        ..view(&sim)
+    };
+    // A projected page's canvas at 1920×1080 with the first-visit hint under it.
+    let v = Viewport::new(1400.0, 620.0);
+    let geo = Geometry::with_look(
+        v,
+        5,
+        Look {
+            projector: true,
+            ..Look::default()
+        },
+    );
+    let mut scene = Scene::default();
+    build(&mut scene, &geo, &at);
+    let words: Vec<(&str, f64)> = scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Text { text, font, .. } => Some((text.as_str(), font.size)),
+            _ => None,
+        })
+        .skip_while(|w| w.0 != "User X")
+        .skip(1)
+        .take(2)
+        .collect();
+    assert!(!words.is_empty(), "the user's words are drawn");
+    let said: Vec<&str> = words.iter().map(|w| w.0).collect();
+    assert_eq!(said.join(" "), "heard: y=2 committed");
+    for (text, size) in words {
+        assert!(
+            size >= MIN_TEXT_PX * crate::look::PROJECTOR_SCALE,
+            "{text:?} at {size} px"
+        );
+    }
 }

@@ -115,8 +115,9 @@ pub(super) fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         match node {
             Some(n) => {
                 let least = geo.text_px;
-                let caption = (10.5 * s).max(least).min(r * CAPTION_SHARE);
-                let number = font((21.0 * s).min(r * 0.72).max(least), true);
+                let caption = (10.5 * s).max(geo.inside_px).min(r * CAPTION_SHARE);
+                // The number stays well above its caption where the circle allows.
+                let number = font((21.0 * s).max(caption * 1.5).min(r * 0.72).max(least), true);
                 let candidate = matches!(role, Some(Role::Candidate | Role::PreCandidate));
                 let dy = if candidate { -0.12 * r } else { 0.0 };
                 // A circle too small for a legible caption shows its number alone.
@@ -163,8 +164,8 @@ pub(super) fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 scene.push(text(x, y, "down", f, theme::DOWN_INK, Align::Center));
             }
         }
-        // The letter, and the role unless it is the common case, outside the ring: the
-        // word goes below the letter, or above it for the nodes at the top.
+        // The letter outside the ring, beyond the circle's timer and halo (its role tag,
+        // unless it is the common case, is on the overlay: `tags`).
         let (ox, oy) = geo.outward(id);
         let d = r + 32.0 * s;
         let (lx, ly) = (x + ox * d, y + oy * d);
@@ -176,6 +177,20 @@ pub(super) fn nodes(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             theme::INK,
             Align::Center,
         ));
+    }
+}
+
+/// The role tags ("leader", "candidate", "crashed", …) on the circles' lower rims. They
+/// are on the overlay, after the messages: a heartbeat leaves its leader right where the
+/// tag sits, and was drawn over it.
+pub(super) fn tags(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
+    let s = geo.scale;
+    let r = geo.node_radius;
+    let config = crate::members::configuration(view.sim);
+    for id in view.sim.ids() {
+        let standing = crate::members::standing(config, id);
+        let (x, y) = geo.node(id);
+        let role = view.sim.node(id).map(|n| n.role());
         let frozen = view.sim.frozen(id);
         let word = match (role, standing) {
             (None, "none") if view.sim.server(id).retired => Some("removed"),

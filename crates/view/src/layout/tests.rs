@@ -431,9 +431,10 @@ const LAPTOPS: [Viewport; 2] = [
 ];
 
 /// On a laptop's screen nothing on the canvas is cut off: the hint beside User X before
-/// anyone sent anything wraps instead, and so does a crashed server's store; and the words
+/// anyone sent anything wraps instead, and so does a crashed server's store; the words
 /// beside the drawing (muted: the hint, the clock, the Logs panel's key, indexes and
-/// headings) are never smaller than [`MIN_TEXT_PX`], whatever the layout's scale.
+/// headings) are never smaller than [`MIN_TEXT_PX`], whatever the layout's scale, and a
+/// circle's "term" and an entry's term never smaller than [`INSIDE_TEXT_PX`].
 #[test]
 fn on_a_laptop_no_canvas_text_is_cut_or_too_small() {
     let mut sim = sim(5, 3);
@@ -475,7 +476,87 @@ fn on_a_laptop_no_canvas_text_is_cut_or_too_small() {
                 if *color == theme::MUTED {
                     assert!(font.size >= MIN_TEXT_PX, "{text:?} at {} px", font.size);
                 }
+                // The words inside shapes: a circle's "term", an entry's term and command.
+                if text == "term" || text == "t1" {
+                    assert!(font.size >= INSIDE_TEXT_PX, "{text:?} at {} px", font.size);
+                }
             }
+        }
+    }
+}
+
+/// Where a filled shape lies, for what is drawn over what.
+fn bounds(shape: &Shape) -> Option<Rect> {
+    match *shape {
+        Shape::Circle { x, y, r, .. } => Some(Rect {
+            x: x - r,
+            y: y - r,
+            w: 2.0 * r,
+            h: 2.0 * r,
+        }),
+        Shape::Rect { x, y, w, h, .. } => Some(Rect { x, y, w, h }),
+        _ => None,
+    }
+}
+
+fn overlaps(a: Rect, b: Rect) -> bool {
+    a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom()
+}
+
+/// The leader's tag stays readable: its heartbeats leave it from under the tag (a leader at
+/// the top of the ring sends them down across its lower rim), and were painted over it.
+/// The base layer is painted first, then the overlay: nothing painted after the tag's word
+/// covers the tag.
+#[test]
+fn messages_leaving_the_leader_pass_under_its_tag() {
+    let mut sim = sim(5, 1);
+    sim.force_timeout(NodeId(0));
+    while sim.leader() != Some(NodeId(0)) {
+        assert!(sim.step(), "A wins the election it starts");
+    }
+    let heartbeat = |sim: &Simulation| {
+        sim.in_flight()
+            .find(|m| m.from == Endpoint::Node(NodeId(0)) && m.to == Endpoint::Node(NodeId(3)))
+            .map(|m| m.sent_ms)
+    };
+    while heartbeat(&sim).is_none() {
+        assert!(sim.step());
+    }
+    let geo = Geometry::new(LAPTOPS[0], 5);
+    // The moment A→D's message leaves A's rim.
+    let at = View {
+        clock_ms: heartbeat(&sim).unwrap() as f64,
+        ..view(&sim)
+    };
+    let (mut base, mut overlay) = (Scene::default(), Scene::default());
+    build(&mut base, &geo, &at);
+    build_overlay(&mut overlay, &geo, &at);
+    let painted: Vec<&Shape> = base.shapes.iter().chain(&overlay.shapes).collect();
+    let (x, y) = geo.node(NodeId(0));
+    let word = painted
+        .iter()
+        .position(|s| matches!(s, Shape::Text { text, x: tx, .. } if text == "leader" && (tx - x).abs() < 1.0))
+        .expect("A's tag");
+    let r = geo.node_radius;
+    let tag = Rect {
+        x: x - 22.0,
+        y: y + r - 7.0,
+        w: 44.0,
+        h: 14.0,
+    };
+    let message = message_point(
+        &geo,
+        Endpoint::Node(NodeId(0)),
+        Endpoint::Node(NodeId(3)),
+        0.0,
+    );
+    assert!(
+        tag.contains(message),
+        "the case worth testing: {message:?} in {tag:?}"
+    );
+    for shape in &painted[word + 1..] {
+        if let Some(b) = bounds(shape) {
+            assert!(!overlaps(b, tag), "{shape:?} painted over A's tag");
         }
     }
 }

@@ -335,6 +335,8 @@ function syncBroken(): void {
   ui.broken.hidden = !text;
   ui.brokenText.textContent = text;
   ui.brokenOff.textContent = controls.brokenOff;
+  // The banner covers the drawing's foot: the layout is told the height above it.
+  resize();
 }
 
 function sync(bits: number): void {
@@ -534,9 +536,19 @@ canvas.addEventListener('keydown', (event) => {
   if (said === 'link') showFocus(raft.key('focus', false) ?? '');
 });
 
+/** The drawing's height: the box's, or, while the broken-Raft banner lies over the box's
+ * foot, what is above it, so that Rust lays every server out where it is seen (it covered
+ * the lowest servers at 1280×800). The canvas is made that tall; the banner keeps its place. */
+function drawingHeight(): number {
+  const h = box.clientHeight;
+  const covered = ui.broken.hidden ? 0 : h - ui.broken.offsetTop + 6;
+  canvas.style.height = covered > 0 ? `${h - covered}px` : '';
+  return Math.max(1, h - covered);
+}
+
 function resize(): void {
-  const w = box.clientWidth, h = box.clientHeight;
-  if (w <= 0 || h <= 0) return;
+  const w = box.clientWidth, h = drawingHeight();
+  if (w <= 0 || box.clientHeight <= 0) return;
   raft.resize(w, h, window.devicePixelRatio || 1);
   fitOverlay();
 }
@@ -927,7 +939,7 @@ const painted = (): Promise<void> => new Promise((resolve) => {
 async function picture(): Promise<Blob> {
   const ratio = window.devicePixelRatio || 1;
   const sharp = Math.min(3, Math.max(2, ratio));
-  const w = box.clientWidth, h = box.clientHeight;
+  const w = box.clientWidth, h = drawingHeight();
   raft.resize(w, h, sharp);
   try {
     await painted();

@@ -83,8 +83,17 @@ describe('the page explains itself', () => {
     await p.keyboard.press('Space');
     await p.locator('#broken', { hasText: 'Raft is broken: figure8-commit' }).waitFor();
     assert.equal(await p.evaluate(() => document.activeElement?.dataset.bug), 'figure8-commit', 'focus stays on the switch');
+    // At 1280×800 the banner lay over the lowest servers: the drawing now ends above it,
+    // every server and its letter inside, and takes the whole box again once it goes.
+    const [drawing, banner] = await Promise.all(['#canvas', '#broken'].map((q) => p.locator(q).boundingBox()));
+    assert.ok(drawing.y + drawing.height <= banner.y, `the drawing ends at ${drawing.y + drawing.height}, the banner starts at ${banner.y}`);
+    for (const n of (await state(p)).nodes) {
+      assert.ok(drawing.y + n.y + 60 <= banner.y, `${n.id} at ${drawing.y + n.y} is clear of the banner at ${banner.y}`);
+    }
     await p.locator('#broken-off').click();
     await p.locator('#broken').waitFor({ state: 'hidden' });
+    const [whole, box] = await Promise.all(['#canvas', '#canvas-box'].map((q) => p.locator(q).boundingBox()));
+    assert.ok(whole.height >= box.height - 2, `the drawing takes the box again: ${whole.height} of ${box.height}`);
     assert.deepEqual((await p.evaluate(() => window.riverRaft.bugs())).filter((b) => b.on), []);
     assert.deepEqual(errors, []);
     await p.close();

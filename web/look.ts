@@ -24,6 +24,7 @@ export function startLook(raft: Looks, toggle: HTMLButtonElement, search: string
   let projector = new URLSearchParams(search).has('projector');
   const apply = (): void => {
     document.documentElement.classList.toggle('projector', projector);
+    placeLegend(projector);
     toggle.setAttribute('aria-pressed', String(projector));
     raft.setLook(projector, motion.matches);
   };
@@ -31,6 +32,20 @@ export function startLook(raft: Looks, toggle: HTMLButtonElement, search: string
   toggle.addEventListener('click', () => { projector = !projector; apply(); });
   apply();
   return (on) => { projector = on; apply(); };
+}
+
+/** The legend's place: a card in the side column, which stays in the window beside the
+ * drawing (under the timeline it was below the fold at 1280×800); in the projector view,
+ * under the timeline, where the page is the window's height with it and the side column
+ * leaves the feed its room. */
+function placeLegend(projector: boolean): void {
+  const legend = document.querySelector('.legend');
+  const card = document.getElementById('legend-card');
+  const stage = document.querySelector('.stage');
+  if (!legend || !card || !stage) return;
+  if (projector) stage.append(legend);
+  else card.append(legend);
+  card.hidden = projector;
 }
 
 /** Reads the feed and the tour's captions to screen readers through `region` (a polite

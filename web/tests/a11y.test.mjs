@@ -67,6 +67,33 @@ describe('the projector view', () => {
   });
 });
 
+describe('the legend and the seed in reach', () => {
+  test('at 1280×800 the legend is in the window beside the drawing, without scrolling', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await p.setViewportSize({ width: 1280, height: 800 });
+    const last = await p.locator('.legend li:last-child').boundingBox();
+    assert.ok(last.y >= 0 && last.y + last.height <= 800, `the legend ends at ${last.y + last.height}`);
+    const drawing = await p.locator('#canvas-box').boundingBox();
+    assert.ok(last.x >= drawing.x + drawing.width, 'beside the drawing, not over it');
+    assert.ok(await p.evaluate(() => scrollY === 0));
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('the seed box shows the largest seed whole, also in the projector view', async () => {
+    for (const query of ['?seed=9007199254740991', '?seed=9007199254740991&projector']) {
+      const { page: p, errors } = await page(query);
+      await p.setViewportSize({ width: 1920, height: 1080 });
+      const seed = p.locator('#seed');
+      assert.equal(await seed.inputValue(), '9007199254740991');
+      const [scroll, client] = await seed.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+      assert.ok(scroll <= client, `${query}: the seed needs ${scroll} px, the box shows ${client}`);
+      assert.deepEqual(errors, []);
+      await p.close();
+    }
+  });
+});
+
 describe('the projector view, projected', () => {
   test('the drawing, the timeline and the legend under it are all in the window, with the first-visit hint and without', async () => {
     const { page: p, errors } = await page('?seed=1&projector');

@@ -146,13 +146,13 @@ struct ClusterArgs {
     /// Shortest election timeout.
     #[arg(long, default_value_t = 150)]
     election_timeout_min_ms: u64,
-    /// Longest election timeout.
+    /// Longest election timeout (at most 60000).
     #[arg(long, default_value_t = 300)]
     election_timeout_max_ms: u64,
     /// Leader heartbeat interval.
     #[arg(long, default_value_t = 50)]
     heartbeat_ms: u64,
-    /// Length of the fault phase of each run.
+    /// Length of the fault phase of each run (at most 3600000, a simulated hour).
     #[arg(long, default_value_t = swarm::DEFAULT_FAULT_MS)]
     fault_ms: u64,
     /// Switch off the state machine's client sessions (a deliberately broken variant: a
@@ -172,8 +172,27 @@ fn parse_bug(name: &str) -> Result<Bug, String> {
     })
 }
 
+/// The longest election timeout (and so heartbeat) `check` and `run` take, in ms: the swarm's
+/// phases and liveness limit are sums of them, and 2^64 − 1 overflowed (status 101).
+const MAX_TIMEOUT_MS: u64 = river_sim::elections::MAX_ELECTION_TIMEOUT_MS;
+/// The longest fault phase `check` and `run` take: one simulated hour (2^64 − 1 ms never
+/// came back).
+const MAX_FAULT_MS: u64 = 3_600_000;
+
 impl ClusterArgs {
     fn options(&self) -> Result<CheckOptions, String> {
+        if self.election_timeout_max_ms > MAX_TIMEOUT_MS {
+            return Err(format!(
+                "--election-timeout-max-ms is at most {MAX_TIMEOUT_MS}, not {}",
+                self.election_timeout_max_ms
+            ));
+        }
+        if self.fault_ms > MAX_FAULT_MS {
+            return Err(format!(
+                "--fault-ms is at most {MAX_FAULT_MS} (a simulated hour), not {}",
+                self.fault_ms
+            ));
+        }
         let mut bugs = BugSet::NONE;
         for bug in &self.bugs {
             bugs.set(*bug, true);

@@ -120,6 +120,26 @@ fn a_seed_range_that_checks_nothing_or_overflows_exits_2() {
     assert!(out.contains("runs 1,"), "{out}");
 }
 
+/// Timings past what the swarm can run are bad input, named: a longest election timeout of
+/// 2^64 − 1 ms overflowed (status 101) and a fault phase as long never came back; a
+/// heartbeat of 0 ms is named as such (it was "0 ms must be shorter than … 150 ms").
+#[test]
+fn impossible_timings_exit_2_and_name_the_flag() {
+    let max = u64::MAX.to_string();
+    for args in [
+        ["check", "--seeds", "1", "--election-timeout-max-ms", &max],
+        ["check", "--seeds", "1", "--fault-ms", &max],
+        ["run", "--seed", "1", "--fault-ms", &max],
+    ] {
+        let (code, out, err) = river(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains(args[3]), "{args:?}: {err}");
+    }
+    let (code, _, err) = river(&["check", "--seeds", "1", "--heartbeat-ms", "0"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("at least 1 ms"), "{err}");
+}
+
 #[test]
 fn a_clean_check_exits_0() {
     let (code, out, _) = river(&["check", "--seeds", "40"]);

@@ -111,6 +111,9 @@ impl fmt::Display for ConfigError {
                 "election timeout range {min_ms}-{max_ms} ms is empty (need 0 < min <= max)"
             ),
             ConfigError::HeartbeatTooSlow {
+                heartbeat_ms: 0, ..
+            } => write!(f, "a heartbeat interval of 0 ms is none: it must be at least 1 ms"),
+            ConfigError::HeartbeatTooSlow {
                 heartbeat_ms,
                 election_timeout_min_ms,
             } => write!(

@@ -315,6 +315,24 @@ impl Scenario {
     }
 }
 
+/// The line of the last `name` setting in scenario `text` (1-based), if it has one: where a
+/// program that takes fewer settings than the language (the page: at most 9 servers) points
+/// when it refuses one.
+pub fn setting_line(text: &str, name: &str) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, raw)| {
+            raw.split('#')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .next()
+                == Some(name)
+        })
+        .map(|(k, _)| k + 1)
+        .last()
+}
+
 /// The scenario settings that can make the configuration `error` is about.
 fn settings_behind(error: &ConfigError) -> &'static [&'static str] {
     match error {

@@ -115,8 +115,16 @@ impl App {
         for bug in self.settings.raft.bugs.iter() {
             scenario.config.raft.bugs.set(bug, true);
         }
-        let settings =
-            Settings::from_config(&scenario.config).map_err(|e| format!("line 1: {e}"))?;
+        let settings = Settings::from_config(&scenario.config).map_err(|e| {
+            // The page takes fewer servers and seeds than the language: name the line.
+            let name = if scenario.config.nodes > crate::settings::MAX_NODES {
+                "nodes"
+            } else {
+                "seed"
+            };
+            let line = scenario::setting_line(text, name).unwrap_or(1);
+            format!("line {line}: {e}")
+        })?;
         self.settings = settings;
         let mut sim = Player::simulation(&scenario);
         sim.trace.keep = true;

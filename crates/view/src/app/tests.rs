@@ -199,6 +199,13 @@ fn bad_input_is_refused_with_a_reason() {
     assert!(err.starts_with("line 2"), "{err}");
     let err = a.load("nodes 12\n", "big").unwrap_err();
     assert!(err.contains("line 1"), "{err}");
+    // Named at its own line (it always said line 1).
+    let err = a.load("# big\nseed 4\nnodes 12\n", "big").unwrap_err();
+    assert!(err.starts_with("line 3: "), "{err}");
+    let err = a
+        .load("nodes 3\n\nseed 9007199254740992\n", "far")
+        .unwrap_err();
+    assert!(err.starts_with("line 3: "), "{err}");
 }
 
 #[test]

@@ -9,7 +9,9 @@
 
 use crate::maths;
 use crate::narrate::{Ghost, Thrown};
-use crate::scene::{Align, Color, Dash, Font, Scene, Shape, Stroke, MONO_ADVANCE, SANS_ADVANCE};
+use crate::scene::{
+    text_width, Align, Color, Dash, Font, Scene, Shape, Stroke, MONO_ADVANCE, SANS_ADVANCE,
+};
 use crate::theme;
 use crate::words::{char_count, fit, op_text, payload_text, speed_label, user_name, wrap};
 use alloc::format;

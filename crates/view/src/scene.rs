@@ -1,6 +1,7 @@
 //! Shapes: what the layout decides and the painter draws, as plain values. A scene is a list
 //! painted in order (later shapes on top), in CSS pixels from the canvas's top-left corner.
 
+use crate::words::char_count;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -82,6 +83,29 @@ pub const MONO_ADVANCE: f64 = 0.62;
 /// A sans-serif character's mean width, in ems: for "does this line fit", where a line may
 /// fall short rather than run into something.
 pub const SANS_ADVANCE: f64 = 0.56;
+
+/// How wide `text` runs at `size` px, `advance` being one character's width in ems
+/// ([`MONO_ADVANCE`] or [`SANS_ADVANCE`]): the one estimate the layout fits text with (it
+/// measures nothing). Bold runs a little wider; callers that set bold text allow for it.
+pub fn text_width(text: &str, size: f64, advance: f64) -> f64 {
+    char_count(text) as f64 * size * advance
+}
+
+impl Font {
+    /// One character's width in ems: [`MONO_ADVANCE`] or [`SANS_ADVANCE`].
+    pub fn advance(&self) -> f64 {
+        if self.mono {
+            MONO_ADVANCE
+        } else {
+            SANS_ADVANCE
+        }
+    }
+
+    /// How wide `text` runs in this font, at regular weight ([`text_width`]).
+    pub fn width(&self, text: &str) -> f64 {
+        text_width(text, self.size, self.advance())
+    }
+}
 
 /// One thing to paint.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,7 +7,7 @@
 use super::{duration, percent, range_label, trial_words, LabRun, LINE_DASHES};
 use crate::look::Look;
 use crate::maths;
-use crate::scene::{Align, Font, Scene, Shape, Stroke, SANS_ADVANCE};
+use crate::scene::{text_width, Align, Font, Scene, Shape, Stroke, SANS_ADVANCE};
 use crate::theme;
 use alloc::format;
 use alloc::string::String;
@@ -225,7 +225,7 @@ fn text(scene: &mut Scene, x: f64, y: f64, s: String, f: Font, color: &'static s
 
 /// The first of `texts` that fits in `room` at `size` (the last one if none does).
 fn longest_fitting(texts: &[&str], size: f64, room: f64) -> String {
-    let fits = |t: &str| t.chars().count() as f64 * size * SANS_ADVANCE <= room;
+    let fits = |t: &str| text_width(t, size, SANS_ADVANCE) <= room;
     let last = texts.last().copied().unwrap_or_default();
     String::from(texts.iter().copied().find(|t| fits(t)).unwrap_or(last))
 }
@@ -299,7 +299,7 @@ pub fn build(scene: &mut Scene, run: Option<&LabRun>, size: Size, hover: Option<
             stroke: grid,
         });
         let label = duration(ms as u64);
-        let half = label.chars().count() as f64 * small.size * SANS_ADVANCE * 0.55;
+        let half = small.width(&label) * 0.55;
         if x + half + 8.0 * s <= labelled {
             labelled = x - half;
             text(

@@ -526,7 +526,6 @@ fn opening_a_trial_that_has_not_run_is_refused() {
 #[test]
 fn the_projector_chart_reads_from_the_back_and_keeps_its_legend_on_it() {
     use crate::look::Look;
-    use crate::scene::SANS_ADVANCE;
     let projector = Look {
         projector: true,
         reduced_motion: false,
@@ -572,7 +571,7 @@ fn the_projector_chart_reads_from_the_back_and_keeps_its_legend_on_it() {
                 "{at}: '{text}' at {} px",
                 font.size
             );
-            let w = text.chars().count() as f64 * font.size * SANS_ADVANCE;
+            let w = font.width(text);
             let left = match align {
                 crate::scene::Align::Left => *x,
                 crate::scene::Align::Center => x - w / 2.0,
@@ -602,10 +601,9 @@ fn the_projector_chart_reads_from_the_back_and_keeps_its_legend_on_it() {
             .filter_map(|shape| match shape {
                 Shape::Text {
                     x, y, text, font, ..
-                } if (*y - (axes.bottom + 14.0 * size.scale)).abs() < 1e-9 => Some((
-                    *x,
-                    text.chars().count() as f64 * font.size * SANS_ADVANCE * 1.1,
-                )),
+                } if (*y - (axes.bottom + 14.0 * size.scale)).abs() < 1e-9 => {
+                    Some((*x, font.width(text) * 1.1))
+                }
                 _ => None,
             })
             .collect();

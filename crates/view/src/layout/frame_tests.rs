@@ -57,13 +57,8 @@ fn cluster(n: usize) -> Simulation {
 
 /// How far a text reaches either side of its anchor, from its characters.
 fn extent(text: &str, font: &Font, align: Align) -> (f64, f64) {
-    let advance = if font.mono {
-        MONO_ADVANCE
-    } else {
-        SANS_ADVANCE
-    };
     let bold = if font.bold { 1.08 } else { 1.0 };
-    let w = char_count(text) as f64 * font.size * advance * bold;
+    let w = font.width(text) * bold;
     match align {
         Align::Left => (0.0, w),
         Align::Center => (w / 2.0, w / 2.0),

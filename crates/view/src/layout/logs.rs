@@ -156,8 +156,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     let key = "solid: committed · dashed: not yet · colour: term";
     let key_x = p.x + pad + 50.0 * s;
     let key_size = readable(12.0 * s);
-    if !grid.compact && char_count(key) as f64 * key_size * SANS_ADVANCE <= p.right() - pad - key_x
-    {
+    if !grid.compact && text_width(key, key_size, SANS_ADVANCE) <= p.right() - pad - key_x {
         scene.push(text(
             key_x,
             title_y + 1.0 * s,
@@ -212,8 +211,9 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         ));
     }
     if grid.kv_w > 0.0 {
-        let heading = if 15.0 * readable(11.5 * s) * SANS_ADVANCE <= grid.kv_w {
-            "key-value store"
+        let full = "key-value store";
+        let heading = if text_width(full, readable(11.5 * s), SANS_ADVANCE) <= grid.kv_w {
+            full
         } else {
             "store"
         };

@@ -248,7 +248,7 @@ fn refusal_cross(scene: &mut Scene, s: f64, (x, y): Point, hollow: bool) {
 /// A rounded label travelling with client traffic: filled for requests, outlined for replies.
 fn pill(scene: &mut Scene, s: f64, (x, y): Point, label: &str, filled: bool) {
     let size = 11.0 * s;
-    let w = char_count(label) as f64 * size * MONO_ADVANCE + 12.0 * s;
+    let w = text_width(label, size, MONO_ADVANCE) + 12.0 * s;
     let h = 18.0 * s;
     scene.push(Shape::Rect {
         x: x - w / 2.0,

@@ -355,12 +355,11 @@ fn the_users_words_stop_short_of_the_top_servers_letter() {
         build(&mut scene, &geo, &view(&s));
         let words = scene.shapes.iter().find_map(|shape| match shape {
             Shape::Text { x, text, font, .. } if text.starts_with("click") => {
-                Some((*x, text.chars().count() as f64, font.size))
+                Some(x + font.width(text))
             }
             _ => None,
         });
-        let (x, chars, size) = words.expect("the idle user says what to do");
-        let end = x + chars * size * crate::scene::SANS_ADVANCE;
+        let end = words.expect("the idle user says what to do");
         assert!(
             end < geo.centre.0 - 10.0 * geo.scale,
             "{width}×{height}: ends at {end}, the letter at {}",
@@ -404,7 +403,7 @@ fn a_short_log_panel_keeps_every_row_of_the_cluster() {
     let (x, y, size) = title.expect("the panel keeps its title");
     assert_eq!(y, grid.header_y);
     assert!(
-        x + 4.0 * size * SANS_ADVANCE * 1.1 <= grid.cells_x,
+        x + text_width("Logs", size, SANS_ADVANCE) * 1.1 <= grid.cells_x,
         "{x} {size} {grid:?}"
     );
     assert!(size >= 10.0, "the title reads: {size} px");

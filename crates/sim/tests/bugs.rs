@@ -25,12 +25,17 @@ fn play(text: &str, bugs: BugSet) -> (Vec<Property>, Result<(), String>) {
     (properties, result)
 }
 
-fn scripted(name: &str, bug: Bug, property: Property) {
-    let text = std::fs::read_to_string(format!(
+/// The text of `scenarios/bugs/<name>.scenario`.
+fn bug_script(name: &str) -> String {
+    let path = format!(
         "{}/../../scenarios/bugs/{name}.scenario",
         env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+fn scripted(name: &str, bug: Bug, property: Property) {
+    let text = bug_script(name);
     let (broken, result) = play(&text, BugSet::NONE.with(bug));
     assert_eq!(result, Ok(()));
     assert!(broken.contains(&property), "{name}: {broken:?}");
@@ -127,11 +132,7 @@ fn stale_read_without_heartbeat(name: &str) {
 }
 
 fn stale_read_by(name: &str, bug: Bug) {
-    let text = std::fs::read_to_string(format!(
-        "{}/../../scenarios/bugs/{name}.scenario",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let text = bug_script(name);
     let (broken, result) = play(&text, BugSet::NONE.with(bug));
     assert_eq!(result, Ok(()), "{name}: the stale read is served");
     assert!(broken.is_empty(), "{name}: the logs stay safe: {broken:?}");
@@ -175,11 +176,7 @@ fn commit_from_next_index_is_caught_by_its_scenario() {
 #[test]
 fn stale_read_is_caught_by_its_scenario() {
     use river_sim::history::{OpFn, OpType};
-    let text = std::fs::read_to_string(format!(
-        "{}/../../scenarios/bugs/stale-read.scenario",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let text = bug_script("stale-read");
     // The read of `x` that completed OK, and whether it began after `x = 2` was acknowledged.
     let stale_reads = |bugs: BugSet| {
         let mut scenario = Scenario::parse(&text).unwrap();
@@ -217,11 +214,7 @@ fn stale_read_is_caught_by_its_scenario() {
 /// correct Raft elects a leader in the same script, so its expectation fails.
 #[test]
 fn election_timer_once_is_caught_by_its_scenario() {
-    let text = std::fs::read_to_string(format!(
-        "{}/../../scenarios/bugs/election-timer-once.scenario",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let text = bug_script("election-timer-once");
     let (broken, result) = play(&text, BugSet::NONE.with(Bug::ElectionTimerOnce));
     assert_eq!(result, Ok(()), "no leader, ever");
     assert!(broken.is_empty(), "the logs stay safe: {broken:?}");

@@ -3,12 +3,28 @@
 
 use river_core::Bug;
 use river_sim::scenario::{built_in, Player, Scenario, Step};
+use river_sim::Simulation;
+
+/// Plays a scenario to its end, every expectation met.
+fn play(text: &str) -> Simulation {
+    let scenario = Scenario::parse(text).unwrap();
+    let mut sim = Player::simulation(&scenario);
+    Player::new(scenario).run_to_end(&mut sim).unwrap();
+    sim
+}
+
+/// The text of `scenarios/<name>.scenario`.
+fn scenario_file(name: &str) -> String {
+    let path = format!(
+        "{}/../../scenarios/{name}.scenario",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
 
 #[test]
 fn partition_story_plays_through() {
-    let scenario = Scenario::parse(built_in("partition").unwrap()).unwrap();
-    let mut sim = Player::simulation(&scenario);
-    Player::new(scenario).run_to_end(&mut sim).unwrap();
+    let sim = play(built_in("partition").unwrap());
     assert_eq!(sim.checker.violation_count(), 0);
 }
 
@@ -116,14 +132,7 @@ fn failed_expectation_names_its_line() {
 /// steps down; the rest elect a new leader and carry on.
 #[test]
 fn membership_story_plays_through() {
-    let text = std::fs::read_to_string(format!(
-        "{}/../../scenarios/membership.scenario",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let scenario = Scenario::parse(&text).unwrap();
-    let mut sim = Player::simulation(&scenario);
-    Player::new(scenario).run_to_end(&mut sim).unwrap();
+    let sim = play(&scenario_file("membership"));
     assert_eq!(sim.checker.violation_count(), 0);
     assert_eq!(sim.size(), 4);
     assert!(sim.server(river_core::NodeId(0)).retired);
@@ -145,14 +154,7 @@ fn membership_lines_are_checked() {
 /// newer term in its inbox, steps down and catches up.
 #[test]
 fn freeze_story_plays_through() {
-    let text = std::fs::read_to_string(format!(
-        "{}/../../scenarios/freeze.scenario",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let scenario = Scenario::parse(&text).unwrap();
-    let mut sim = Player::simulation(&scenario);
-    Player::new(scenario).run_to_end(&mut sim).unwrap();
+    let sim = play(&scenario_file("freeze"));
     assert_eq!(sim.checker.violation_count(), 0);
 }
 
@@ -164,9 +166,7 @@ fn a_thawed_server_resumes_its_clock_where_it_stopped() {
     let text = "nodes 3\nlatency 10 10\ncheckquorum on\ntimeout A\nwait leader A within 1000\n\
                 partition A | BC\nfreeze A\nwait 2000\nexpect A leader\nthaw A\nwait 100\n\
                 expect A leader\nwait 200\nexpect A follower\n";
-    let scenario = Scenario::parse(text).unwrap();
-    let mut sim = Player::simulation(&scenario);
-    Player::new(scenario).run_to_end(&mut sim).unwrap();
+    play(text);
     let err = Scenario::parse("nodes 3\nfreeze D\n").unwrap_err();
     assert!(err.message.contains("'D' is not a node"), "{err}");
 }
@@ -178,7 +178,7 @@ fn a_thawed_server_resumes_its_clock_where_it_stopped() {
 #[test]
 fn a_clock_that_changes_rate_counts_each_stretch_at_its_own() {
     use river_core::{NodeId, Role};
-    use river_sim::{SimConfig, Simulation};
+    use river_sim::SimConfig;
     let mut config = SimConfig::new(3, 1);
     config.raft.election_timeout_min_ms = 1_000;
     config.raft.election_timeout_max_ms = 1_000;

@@ -600,7 +600,8 @@ fn check(
             lincheck.flags()
         );
     };
-    if let Some(first) = failures.first() {
+    // The lowest seed that failed (the list is in the order shown, panics first).
+    if let Some(first) = failures.iter().min_by_key(|c| c.seed) {
         // With a planted bug a failure is the point: say how soon the swarm caught it.
         let what = if cluster.bugs.is_empty() {
             String::from("first failing seed")

@@ -168,6 +168,21 @@ fn a_panicking_seed_is_reported_as_its_failure() {
         !err.contains("panicked"),
         "the caught panic is not printed twice: {err}"
     );
+    // A panic is shown first, but the first catch is still the lowest seed that failed
+    // (it named the panicking seed, so a panic late in the range moved the first catch).
+    let args = [
+        "check",
+        "--seeds",
+        "5",
+        "--nodes",
+        "3",
+        "--bug",
+        "stale-read",
+    ];
+    let (code, out, _) = river(&[&args[..], &["--panic-at-seed", "5"]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("seed 5: PANICKED"), "{out}");
+    assert!(out.contains("stale-read first caught at seed 1 "), "{out}");
 }
 
 /// A search that gives up proves nothing: it fails the run unless allowed, and its

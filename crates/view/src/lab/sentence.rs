@@ -70,18 +70,24 @@ pub fn sentence(run: &LabRun) -> String {
         } else {
             format!("; with {label}, ")
         });
+        let limit = duration(NO_LEADER_LIMIT_MS);
+        let stuck = count(u64::from(s.no_leader_trials));
         out.push_str(&if s.p50_ms >= NO_LEADER_LIMIT_MS {
-            format!(
-                "at least half of {trials} trials had no leader within {} and {split} had a \
-                 split vote",
-                duration(NO_LEADER_LIMIT_MS)
-            )
+            format!("{stuck} of {trials} trials had no leader within {limit} and {split} had a split vote")
         } else {
             format!(
                 "half of {trials} trials had a leader within {} and {split} had a split vote",
                 duration(s.p50_ms)
             )
         });
+        // The trials that found none are in the median and the tail at the limit: say how
+        // many, as `river elections` does, or the chart's "60 s" reads as a measured time.
+        if s.no_leader_trials > 0 && s.p50_ms < NO_LEADER_LIMIT_MS {
+            out.push_str(&format!(
+                " ({} no leader within {limit}, counted at {limit})",
+                words::plural(u64::from(s.no_leader_trials), "trial had", "trials had")
+            ));
+        }
     }
     out.push('.');
     // The narrowest range against the widest.

@@ -249,13 +249,33 @@ fn every_answer_offers_the_papers_ranges() {
 
 #[test]
 fn the_sentence_says_each_ranges_median_and_split_votes() {
-    let run = finished(&[(150, 151), (150, 300)], 30);
+    let run = finished(&[(150, 151), (150, 300), (150, 150)], 30);
     let said = sentence(&run).to_lowercase();
+    let mut told_stuck = 0;
     for (k, lab) in run.labs().iter().enumerate() {
         let s = lab.summary().unwrap();
         let label = range_label(run.setup.ranges[k]);
+        // Trials with no leader within the limit are counted: all of 150–150's, some of
+        // 150–151's (the sentence said "at least half", or nothing at all).
+        if s.no_leader_trials > 0 && s.p50_ms < NO_LEADER_LIMIT_MS {
+            let stuck = format!(
+                "with {label}, half of 30 trials had a leader within {} and {} had a split vote ({} trial",
+                duration(s.p50_ms),
+                percent(s.split_vote_fraction()),
+                s.no_leader_trials
+            );
+            assert!(said.contains(&stuck), "{stuck}\nnot in\n{said}");
+            assert!(
+                said.contains("had no leader within 60 s, counted at 60 s)"),
+                "{said}"
+            );
+            told_stuck += 1;
+        }
         let median = if s.p50_ms >= NO_LEADER_LIMIT_MS {
-            String::from("at least half of 30 trials had no leader within 60 s")
+            format!(
+                "{} of 30 trials had no leader within 60 s",
+                s.no_leader_trials
+            )
         } else {
             format!(
                 "half of 30 trials had a leader within {}",
@@ -268,13 +288,17 @@ fn the_sentence_says_each_ranges_median_and_split_votes() {
         );
         assert!(said.contains(&part), "{part}\nnot in\n{said}");
     }
+    assert_eq!(
+        told_stuck, 1,
+        "150–151 ms has trials with no leader: {said}"
+    );
     let (narrow, wide) = (
         run.labs()[0].summary().unwrap(),
         run.labs()[1].summary().unwrap(),
     );
     assert!(narrow.split_vote_fraction() > wide.split_vote_fraction());
     assert!(
-        said.contains("from 150–151 ms to 150–300 ms, more randomness in the timeouts means fewer split votes"),
+        said.contains("from 150–150 ms to 150–300 ms, more randomness in the timeouts means fewer split votes"),
         "{said}"
     );
     assert_eq!(sentence(&LabRun::new(setup(&[(150, 300)], 3)).unwrap()), "");

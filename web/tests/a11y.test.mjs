@@ -339,6 +339,16 @@ describe('axe-core', () => {
     await p.close();
   });
 
+  test('no serious or critical violations in an embedded tour at 640×400, whose caption scrolls', async () => {
+    const { page: p } = await page('?embed&tour=partition&seed=1');
+    await p.setViewportSize({ width: 640, height: 400 });
+    await p.evaluate(() => window.riverRaft.advance(1500));
+    // The caption is longer than its box here: a region the keyboard could not scroll.
+    assert.ok(await p.locator('#tour-caption').evaluate((c) => c.scrollHeight > c.clientHeight), 'the caption scrolls');
+    assert.deepEqual(await violations(p), []);
+    await p.close();
+  });
+
   test('the check is able to fail: an unlabelled button is found', async () => {
     const { page: p } = await page('?seed=1');
     await p.evaluate(() => { const b = document.createElement('button'); b.id = 'unlabelled'; document.body.append(b); });

@@ -249,3 +249,45 @@ fn in_the_smallest_embed_a_users_answer_keeps_whole_words() {
     assert!(said.starts_with("heard: y=2"), "{said:?}");
     assert!(!said.contains('…'), "{said:?}");
 }
+
+/// A log longer than the window: the mark that earlier entries are left of it stays off the
+/// panel's title, which a compact panel sets on the indexes' line ("Logs…" at 320×240).
+#[test]
+fn the_mark_for_earlier_entries_never_lies_on_the_logs_title() {
+    let mut sim = Simulation::new(SimConfig::new(5, 2)).unwrap();
+    sim.run_until(1_000);
+    let leader = sim.leader().expect("a leader after a second");
+    for k in 0..6 {
+        sim.submit(leader, river_sim::kv::Op::parse(&format!("x={k}")).unwrap());
+        sim.run_until(1_200 + 200 * k);
+    }
+    for (name, v, _) in FRAMES {
+        let geo = Geometry::new(v, 5);
+        let mut scene = Scene::default();
+        build(&mut scene, &geo, &view(&sim));
+        let place = |wanted: &str| {
+            scene.shapes.iter().find_map(|s| match s {
+                Shape::Text {
+                    x,
+                    y,
+                    text,
+                    font,
+                    align,
+                    ..
+                } if text == wanted => {
+                    let (left, right) = extent(text, font, *align);
+                    Some((x - left, x + right, *y, font.size))
+                }
+                _ => None,
+            })
+        };
+        let title = place("Logs").expect("the title");
+        if let Some(mark) = place("…") {
+            let same_line = (mark.2 - title.2).abs() < (mark.3 + title.3) / 2.0;
+            assert!(
+                !same_line || mark.0 >= title.1,
+                "{name}: the mark at {mark:?} lies on the title at {title:?}"
+            );
+        }
+    }
+}

@@ -86,6 +86,7 @@ const ui = {
   toursButton: $<HTMLButtonElement>('tours-button'),
   toursList: $('tours-list'),
   tourCard: $('tour-card'),
+  legendCard: $<HTMLDetailsElement>('legend-card'),
   tourTitle: $('tour-title'),
   tourProgress: $('tour-progress'),
   tourCaption: $('tour-caption'),
@@ -254,11 +255,18 @@ function syncStory(): void {
 
 /** The tour's caption panel: title, progress, caption, state, the step list. */
 let tourSteps = '';
+let touringShown = false;
 function syncTour(): void {
   const tour = raft.tour() as Tour;
   const on = tour.state !== 'none';
   ui.tourCard.hidden = !on;
   document.body.classList.toggle('touring', on);
+  // The legend folds while a tour runs (its captions say what the marks are), so that the
+  // feed stays in the window under the caption; it opens again when the tour ends.
+  if (on !== touringShown) {
+    touringShown = on;
+    ui.legendCard.open = !on;
+  }
   // A tour speaks in its caption panel; the scenario card would repeat it as script lines.
   if (on) ui.storyCard.hidden = true;
   if (!on) { tourSteps = ''; return; }

@@ -80,6 +80,18 @@ describe('the legend and the seed in reach', () => {
     await p.close();
   });
 
+  test('during a tour the legend folds, so the feed stays in the window under the caption', async () => {
+    const { page: p, errors } = await page('?tour=partition&step=3');
+    await p.setViewportSize({ width: 1280, height: 800 });
+    const feed = await p.locator('.feed-card').boundingBox();
+    assert.ok(feed.y + 150 <= 800, `the feed starts at ${feed.y}`);
+    assert.equal(await p.locator('#legend-card').evaluate((el) => el.open), false);
+    await p.locator('#tour-end').click();
+    assert.equal(await p.locator('#legend-card').evaluate((el) => el.open), true, 'open again after the tour');
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('the seed box shows the largest seed whole, also in the projector view', async () => {
     for (const query of ['?seed=9007199254740991', '?seed=9007199254740991&projector']) {
       const { page: p, errors } = await page(query);

@@ -348,6 +348,15 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         if cut(&lines) && client.is_none() {
             lines = lay("click a node", size);
         }
+        // A user waiting says so in fewer letters ("waitin…" at 320×240).
+        let mut status = status;
+        if let Some(out) = client
+            .and_then(|c| c.outstanding.as_ref())
+            .filter(|_| cut(&lines))
+        {
+            status = format!("sent: {}", fit(&op_text(&out.op), 14));
+            lines = lay(&status, size);
+        }
         // A user's state says the words that fit, whole: "heard: y=2" rather than
         // "y=2 co…" (a 320×240 embed).
         let words: alloc::vec::Vec<&str> = status.split(' ').collect();

@@ -223,7 +223,7 @@ fn the_words_box_never_covers_a_server_a_link_or_the_focus_ring() {
 }
 
 /// A user's answer in the smallest embed says the words that fit, whole: it read
-/// "heard:…", then "y=2 co…".
+/// "heard:…", then "y=2 co…"; a user waiting read "waitin…".
 #[test]
 fn in_the_smallest_embed_a_users_answer_keeps_whole_words() {
     let mut sim = Simulation::new(SimConfig::new(5, 1)).unwrap();
@@ -247,6 +247,19 @@ fn in_the_smallest_embed_a_users_answer_keeps_whole_words() {
         .collect();
     let said = words.join(" ");
     assert!(said.starts_with("heard: y=2"), "{said:?}");
+    assert!(!said.contains('…'), "{said:?}");
+    // Waiting for an answer: it read "waitin…".
+    sim.submit(leader, river_sim::kv::Op::parse("x=1").unwrap());
+    let mut scene = Scene::default();
+    build(&mut scene, &geo, &view(&sim));
+    let words: Vec<&str> = scene
+        .texts()
+        .skip_while(|t| *t != "User X")
+        .skip(1)
+        .take(2)
+        .collect();
+    let said = words.join(" ");
+    assert!(said.contains("x=1"), "{said:?}");
     assert!(!said.contains('…'), "{said:?}");
 }
 

@@ -629,7 +629,7 @@ fn check(
                 }
                 Outcome::NoConvergence => say!(
                     "seed {seed}: did not converge within {} ms of healing",
-                    swarm::HEAL_LIMIT_MS
+                    swarm::heal_limit_ms(&options.raft)
                 ),
                 Outcome::NoLeader { .. } => {
                     say!("seed {seed}: NO LEADER");
@@ -769,7 +769,7 @@ fn run(
         }
         Outcome::NoConvergence => say!(
             "safe, but did not converge within {} ms of healing",
-            swarm::HEAL_LIMIT_MS
+            swarm::heal_limit_ms(&options.raft)
         ),
         Outcome::NoLeader { .. } => say!("NO LEADER: {}", no_leader_text(&report.outcome)),
     }

@@ -25,8 +25,20 @@ use stranded_change::StrandedChange;
 
 /// How long the fault phase lasts by default (simulated).
 pub const DEFAULT_FAULT_MS: u64 = 10_000;
-/// How long the heal phase may take to converge.
+/// How long the heal phase may take to converge, at least (see [`heal_limit_ms`]).
 pub const HEAL_LIMIT_MS: u64 = 10_000;
+/// How many longest election timeouts the heal phase may take to converge, when that is
+/// longer than [`HEAL_LIMIT_MS`]: every server restarts, so an election and the followers'
+/// catching up come first.
+pub const HEAL_LIMIT_TIMEOUTS: u64 = 30;
+
+/// How long the heal phase may take to converge under `raft`'s timing: [`HEAL_LIMIT_MS`], or
+/// [`HEAL_LIMIT_TIMEOUTS`] longest election timeouts when longer. (With the default
+/// 150–300 ms that is 10 s; a fixed 10 s called correct Raft with 5–10 s timeouts "did not
+/// converge", one seed in 40.)
+pub fn heal_limit_ms(raft: &RaftOptions) -> u64 {
+    HEAL_LIMIT_MS.max(HEAL_LIMIT_TIMEOUTS.saturating_mul(raft.election_timeout_max_ms))
+}
 /// Clients keep working this long into the heal phase, then stop so the logs can settle.
 pub const HEAL_LOAD_MS: u64 = 1_000;
 
@@ -384,10 +396,11 @@ pub fn run(
             sim.restart(id);
         }
         let heal_start = sim.now_ms();
+        let heal_limit = heal_limit_ms(&sim.config().raft);
         sim.run_until(heal_start + HEAL_LOAD_MS);
         sim.stop_workload();
         while !(sim.converged() && sim.clients_idle())
-            && sim.now_ms() < heal_start + HEAL_LIMIT_MS
+            && sim.now_ms() < heal_start + heal_limit
             && sim.checker.violation_count() == 0
         {
             let t = sim.now_ms() + 10;

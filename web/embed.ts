@@ -49,3 +49,16 @@ export function pauseWhileUnseen(target: Element, isPaused: () => boolean, pause
   }).observe(target);
   document.addEventListener('visibilitychange', update);
 }
+
+/** A sentence for `seed=` and `nodes=` given beside a tour or a scenario (`story`, "the tour
+ * 'election'"), which runs the cluster its file describes, when they ask for another: they
+ * were ignored without a word. Values that are not whole numbers had a notice of their own. */
+export function overruled(search: string, story: string, seed: number, nodes: number): string | null {
+  const q = new URLSearchParams(search);
+  const asked = ([['seed', seed], ['nodes', nodes]] as const).flatMap(([key, used]) => {
+    const raw = q.get(key);
+    return raw !== null && /^\d+$/.test(raw) && Number(raw) !== used ? [`${key}=${raw}`] : [];
+  });
+  if (asked.length === 0) return null;
+  return `The address asks for ${asked.join(' and ')}, but ${story} runs the cluster it describes (${nodes} servers, seed ${seed}). Ignored.`;
+}

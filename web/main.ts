@@ -9,7 +9,7 @@ import init, { RiverRaft } from './pkg/river_wasm.js';
 import { $ } from './dom';
 import { inlineWasm } from './inline-wasm';
 import { makeLink, readLink } from './share';
-import { pauseWhileUnseen, readEmbed } from './embed';
+import { overruled, pauseWhileUnseen, readEmbed } from './embed';
 import { dropdown, holdTab, openDialog } from './focus';
 import { Announcer, startLook } from './look';
 import { setupLab } from './lab';
@@ -1279,6 +1279,13 @@ async function start(): Promise<void> {
     const refusal = touring !== null ? `a tour is open (tour=${touring}), and a page plays one scenario at a time. Showing the tour.`
       : attempt({ do: 'play-built-in', name: embed.scenario });
     if (refusal) notice(`The address asks for scenario '${embed.scenario}': ${refusal}`);
+  }
+  const story = touring !== null ? `the tour '${touring}'`
+    : (raft.scenario() as Story).name !== null ? `the scenario '${(raft.scenario() as Story).name}'` : null;
+  if (story !== null) {
+    const s = raft.state() as State;
+    const ignored = overruled(location.search, story, s.seed, s.nodes.length);
+    if (ignored) notice(ignored);
   }
   if (embed.speed !== null) attempt({ do: 'speed', speed: embed.speed });
   if (embed.startMs !== null) {

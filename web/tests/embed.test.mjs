@@ -40,7 +40,7 @@ describe('embedding', () => {
 
   test('?embed&tour= shows the caption panel under the drawing, at 320×240 and at 640×400 (beside it in a taller frame)', async () => {
     for (const [width, height, beside] of [[320, 240, false], [640, 400, false], [720, 600, true]]) {
-      const { page: p, errors } = await open(browser.context, `${server.url}?embed&tour=election&seed=1&paused`, { viewport: { width, height } });
+      const { page: p, errors } = await open(browser.context, `${server.url}?embed&tour=election&paused`, { viewport: { width, height } });
       const inFrame = async (selector) => {
         const b = await p.locator(selector).boundingBox();
         assert.ok(b && b.x >= 0 && b.y >= 0 && b.x + b.width <= width + 0.5 && b.y + b.height <= height + 0.5, `${width}×${height}: ${selector} inside the frame: ${JSON.stringify(b)}`);
@@ -122,6 +122,10 @@ describe('embedding', () => {
     const { page: p } = await open(browser.context, `${server.url}?embed&seed=2&scenario=partition&t=2.5&paused`);
     assert.equal((await state(p)).timeMs, 2500);
     assert.equal((await p.evaluate(() => window.riverRaft.scenario())).name, 'partition');
+    // The scenario runs the cluster it describes, seed 7: seed=2 is said to be ignored (it
+    // was, without a word).
+    assert.equal((await state(p)).seed, 7);
+    await p.locator('#notices', { hasText: "seed=2, but the scenario 'partition' runs the cluster it describes (5 servers, seed 7)" }).waitFor({ timeout: 5000 });
     await p.close();
     const { page: q } = await open(browser.context, `${server.url}?embed&seed=2&speed=fast&controls=huge&scenario=nope&paused`);
     const notices = await q.locator('.notice').allTextContents();
@@ -171,6 +175,8 @@ describe('embedding', () => {
     // caption is in the frame, and Continue takes it to its next step.
     const [tour, live] = inside;
     await frames.nth(0).scrollIntoViewIfNeeded();
+    // Seen again, it plays again (it paused itself while the second frame was looked at).
+    await tour.waitForFunction(() => !window.riverRaft.state().paused);
     // Run the step to its end (advance stops nowhere of its own, so in small steps).
     await tour.evaluate(() => {
       for (let k = 0; k < 400 && window.riverRaft.tourState().state === 'playing'; k++) window.riverRaft.advance(50);
@@ -188,12 +194,13 @@ describe('embedding', () => {
     await p.close();
   });
 
-  test('a tour in the address with scenario= or t= beside it says they are not used', async () => {
-    const { page: p, errors } = await open(browser.context, `${server.url}?embed&tour=election&scenario=partition&t=2&paused`, { viewport: { width: 640, height: 400 } });
+  test('a tour in the address with scenario=, t=, seed= or nodes= beside it says they are not used', async () => {
+    const { page: p, errors } = await open(browser.context, `${server.url}?embed&tour=election&scenario=partition&t=2&seed=3&nodes=3&paused`, { viewport: { width: 640, height: 400 } });
     // Both were dropped without a word: the tour silently gave way to the scenario, and t=
     // was lost in the tour's first pause.
     await p.locator('#notices', { hasText: "scenario 'partition': a tour is open (tour=election)" }).waitFor({ timeout: 5000 });
     await p.locator('#notices', { hasText: "t=2: the tour 'election' opens where its step begins" }).waitFor({ timeout: 5000 });
+    await p.locator('#notices', { hasText: "seed=3 and nodes=3, but the tour 'election' runs the cluster it describes (5 servers, seed 11)" }).waitFor({ timeout: 5000 });
     assert.equal((await p.evaluate(() => window.riverRaft.tourState())).name, 'election');
     assert.deepEqual(errors, []);
     await p.close();

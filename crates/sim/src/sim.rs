@@ -893,41 +893,30 @@ impl Simulation {
     /// `crossed` already: it waited in a frozen server's inbox) or its receiver is down.
     fn arrive(&mut self, m: InFlight, crossed: bool) -> bool {
         let id = m.id;
-        let carried = crossed || self.link_carries(&m);
+        if !(crossed || self.link_carries(&m)) {
+            self.drop_message(id, DropReason::LinkCut);
+            return true;
+        }
+        if matches!(m.to, Endpoint::Node(to) if self.servers[to.index()].node.is_none()) {
+            self.drop_message(id, DropReason::NodeDown);
+            return true;
+        }
+        self.trace.record(self.now_ms, TraceEvent::Deliver { id });
         match (m.from, m.to, m.packet) {
             (Endpoint::Node(_), Endpoint::Node(to), Packet::Raft(message)) => {
-                if !carried {
-                    self.drop_message(id, DropReason::LinkCut);
-                } else if self.servers[to.index()].node.is_none() {
-                    self.drop_message(id, DropReason::NodeDown);
-                } else {
-                    self.trace.record(self.now_ms, TraceEvent::Deliver { id });
-                    self.catch_up(to.index());
-                    self.servers[to.index()]
-                        .node
-                        .as_mut()
-                        .expect("running")
-                        .step(message);
-                    self.after_input(to.index());
-                }
+                self.catch_up(to.index());
+                self.servers[to.index()]
+                    .node
+                    .as_mut()
+                    .expect("running")
+                    .step(message);
+                self.after_input(to.index());
             }
             (Endpoint::Client(client), Endpoint::Node(to), Packet::Request { seq, op }) => {
-                if !carried {
-                    self.drop_message(id, DropReason::LinkCut);
-                } else if self.servers[to.index()].node.is_none() {
-                    self.drop_message(id, DropReason::NodeDown);
-                } else {
-                    self.trace.record(self.now_ms, TraceEvent::Deliver { id });
-                    self.server_request(to.index(), client, seq, op);
-                }
+                self.server_request(to.index(), client, seq, op)
             }
             (Endpoint::Node(_), Endpoint::Client(client), Packet::Reply { seq, reply }) => {
-                if !carried {
-                    self.drop_message(id, DropReason::LinkCut);
-                } else {
-                    self.trace.record(self.now_ms, TraceEvent::Deliver { id });
-                    self.client_reply(client, seq, reply);
-                }
+                self.client_reply(client, seq, reply)
             }
             _ => unreachable!("clients only talk to servers, in the packet kinds above"),
         }

@@ -3,6 +3,8 @@
 # size-optimised, LTO, one codegen unit, panic=abort), then wasm-bindgen (--target web), then
 # wasm-opt from the npm package `binaryen`, then short import and export names
 # (scripts/short-names.mjs). Run scripts/setup.sh first (npm start and npm test do).
+# RIVER_WASM_NAMES=1 keeps the wasm's name section, so a profile of the page names Rust
+# functions (web/bench/profile.mjs); a build for profiling only, never to ship: it is larger.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -24,11 +26,13 @@ build() {
   # stack (rustc puts the stack first, growing down from 1 MB to 0, data above it), which only
   # a run already overflowing its stack would reach. --merge-similar-functions (before and
   # after) folds the look-alike functions serde's monomorphized serializers leave: 0.3 KB.
+  local keep=(--strip-debug)
+  if [ "${RIVER_WASM_NAMES:-}" = 1 ]; then keep=(-g); fi
   node_modules/.bin/wasm-opt --merge-similar-functions --flatten --rereloop -Oz -Oz --converge \
     --low-memory-unused --merge-similar-functions -Oz \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    --strip-debug --strip-producers --strip-target-features \
+    "${keep[@]}" --strip-producers --strip-target-features \
     "$out/river_wasm_bg.wasm" -o "$out/river_wasm_bg.wasm"
   # Short names for the wasm's imports and exports, in the wasm and the glue alike
   # (wasm-bindgen's carry a 16-hex-digit hash each): 1.6 KB gzipped off the wasm and 1.1 KB

@@ -79,9 +79,9 @@ pub const MAX_USERS: usize = 4;
 /// matters on the old laptops that drive classroom projectors. Each repaint costs the page
 /// a whole frame (layout, paint, commit), far more than the wasm call that draws it.
 pub const SLOW_OVERLAY_INTERVAL_MS: f64 = 33.0;
-/// How much sooner than [`SLOW_OVERLAY_INTERVAL_MS`] a frame counts as due: the page sleeps
-/// until then and the next animation frame comes up to one display refresh later, so the
-/// repaints land about one interval apart instead of drifting to every third refresh.
+/// How much sooner than [`SLOW_OVERLAY_INTERVAL_MS`] after the last repaint a frame counts
+/// as due: the page sleeps the whole interval and paints as the sleep ends (river-wasm's
+/// clock), but a frame a person's action brings (an animation frame) may come a little early.
 pub const FRAME_SLACK_MS: f64 = 8.0;
 /// From this speed on the overlay follows every animation frame.
 pub const SMOOTH_SPEED: f64 = 0.2;
@@ -311,12 +311,13 @@ impl App {
         (base, overlay)
     }
 
-    /// How long the page may wait before the next frame is worth making, in wall ms: 0 at
-    /// fast speeds (every animation frame), the rest of [`SLOW_OVERLAY_INTERVAL_MS`] at slow
-    /// ones, and `None` while paused: nothing moves, so no frame comes until a person acts
+    /// How long from wall time `wall_ms` the page may wait before the next frame is worth
+    /// making, in ms: 0 at fast speeds (every animation frame), the rest of
+    /// [`SLOW_OVERLAY_INTERVAL_MS`] since the last repaint at slow ones (the sleep ends in the
+    /// frame), and `None` while paused: nothing moves, so no frame comes until a person acts
     /// (every action wakes the loop). Sleeping instead of running empty frames keeps the
     /// main thread idle.
-    pub fn next_frame_in_ms(&self) -> Option<u32> {
+    pub fn next_frame_in_ms(&self, wall_ms: f64) -> Option<u32> {
         if self.lab_running() {
             return Some(0);
         }
@@ -326,8 +327,7 @@ impl App {
         if self.speed >= SMOOTH_SPEED {
             return Some(0);
         }
-        let wall = self.last_wall_ms.unwrap_or(0.0);
-        let left = SLOW_OVERLAY_INTERVAL_MS - FRAME_SLACK_MS - (wall - self.overlay_wall_ms);
+        let left = SLOW_OVERLAY_INTERVAL_MS - (wall_ms - self.overlay_wall_ms);
         Some(maths::clamp(left, 0.0, SLOW_OVERLAY_INTERVAL_MS) as u32)
     }
 

@@ -1,6 +1,6 @@
 //! The clock: the bindings own the page's loop. While something moves, one animation frame
-//! after another (`requestAnimationFrame` through web-sys); at slow speeds, a sleep between
-//! repaints (a gloo-timers timeout); while paused, nothing at all until a person acts —
+//! after another (`requestAnimationFrame` through web-sys); at slow speeds, a sleep (a
+//! gloo-timers timeout) that ends in a frame; while paused, nothing until a person acts —
 //! every call that changes the page wakes the loop. Each frame makes one call into the page
 //! model, paints what changed, and tells the shell which of its panels to refresh.
 
@@ -69,10 +69,14 @@ impl Page {
     }
 }
 
+thread_local! {
+    /// Looked up once, not every frame (each lookup is two calls into JavaScript).
+    static PERFORMANCE: Option<web_sys::Performance> =
+        web_sys::window().and_then(|w| w.performance());
+}
+
 fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, |p| p.now()))
 }
 
 /// Runs the next frame soon: cancels a sleep, asks for an animation frame unless one is
@@ -87,24 +91,23 @@ pub fn wake(page: &Shared) {
         return;
     };
     if let Some(callback) = &p.frame {
-        if window
-            .request_animation_frame(callback.as_ref().unchecked_ref())
-            .is_ok()
-        {
-            p.frame_pending = true;
-        }
+        let asked = window.request_animation_frame(callback.as_ref().unchecked_ref());
+        p.frame_pending = asked.is_ok();
     }
 }
 
-/// One animation frame. The clock is read here rather than taken from the frame's
-/// timestamp: that one is when the frame began, often before the sleep ended, and would make
-/// a woken frame look not yet due.
+/// One frame (an animation frame, or a sleep's end). The clock is read here, not taken from
+/// an animation frame's timestamp: that is when the frame began, and may look not yet due.
 fn frame(page: &Shared) {
     let (changed, next, tell) = {
         let mut p = page.borrow_mut();
         p.frame_pending = false;
         let changed = p.advance(now_ms());
-        (changed, p.app.next_frame_in_ms(), p.on_change.clone())
+        (
+            changed,
+            p.app.next_frame_in_ms(now_ms()),
+            p.on_change.clone(),
+        )
     };
     // The shell reads its panels back through the handle: the page is not borrowed now.
     if let (true, Some(tell)) = (changed != 0, tell) {
@@ -115,7 +118,9 @@ fn frame(page: &Shared) {
         Some(0) => wake(page),
         Some(ms) => {
             let held = page.clone();
-            page.borrow_mut().sleep = Some(Timeout::new(ms, move || wake(&held)));
+            // Not through an animation frame: what moves is on the overlay canvas, which is
+            // desynchronized (web/main.ts), so it needs no page frame (style, paint, commit).
+            page.borrow_mut().sleep = Some(Timeout::new(ms, move || frame(&held)));
         }
     }
 }

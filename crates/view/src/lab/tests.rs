@@ -420,14 +420,14 @@ fn lab_app(ranges: &[(u64, u64)], trials: u32) -> App {
 #[test]
 fn a_running_lab_keeps_frames_coming_even_when_paused() {
     let mut a = app("?seed=3");
-    assert_eq!(a.next_frame_in_ms(), None);
+    assert_eq!(a.next_frame_in_ms(0.0), None);
     a.lab_start(setup(&[(150, 300)], 5)).unwrap();
-    assert_eq!(a.next_frame_in_ms(), Some(0));
+    assert_eq!(a.next_frame_in_ms(0.0), Some(0));
     assert!(a.frame(0.0) & crate::app::changed::LAB != 0);
     while a.lab_running() {
         a.lab_work(&mut ticking());
     }
-    assert_eq!(a.next_frame_in_ms(), None);
+    assert_eq!(a.next_frame_in_ms(0.0), None);
     assert_eq!(json(&a.lab_answer())["state"], "done");
 }
 

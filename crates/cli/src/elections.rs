@@ -19,9 +19,11 @@ pub struct Range {
     max_ms: u64,
 }
 
+/// Reads `MIN-MAX`, with a hyphen or the en dash the page's lab writes ("150–300 ms"), so a
+/// range copied from the page reads here too.
 fn parse_range(text: &str) -> Result<Range, String> {
     let (min, max) = text
-        .split_once('-')
+        .split_once(|c| c == '-' || c == '–')
         .ok_or_else(|| format!("'{text}' is not a range: write MIN-MAX in ms, e.g. 150-300"))?;
     let number = |s: &str| {
         s.trim()

@@ -72,6 +72,19 @@ fn same_seed_same_output() {
         ]))
     );
     assert!(a.contains("150-160 ms"), "{a}");
+    // A range copied from the page's lab, written with an en dash, is the same range (it was
+    // refused as "not a range").
+    assert_eq!(
+        a,
+        stdout(&river(&[
+            "--timeout",
+            "150–160",
+            "--trials",
+            "100",
+            "--seed",
+            "7"
+        ]))
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! `river`: run, check and replay River Raft simulations from the command line.
 //!
 //! Exit status: 0 when every run is safe (and converged, with a linearizable client
-//! history), 1 when a run broke a property or an expectation, panicked, or (unless
+//! history; a scenario that says `expect violation` or `expect stale read` must show that
+//! instead), 1 when a run broke a property or an expectation, panicked, or (unless
 //! `--allow-inconclusive`) left its linearizability undecided, 2 for bad input (unknown
 //! flag, bad scenario line, impossible config); 141 when the reader of its output went away
 //! (`river check | head`), quietly.
@@ -814,6 +815,7 @@ fn run_scenario(
     scenario.config.raft.check_quorum |= cluster.checkquorum;
     scenario.config.client_sessions &= !cluster.no_sessions;
     let expects_violation = scenario.expects_violation();
+    let expects_stale_read = scenario.expects_stale_read();
     let mut sim = Player::simulation(&scenario);
     sim.trace.keep = trace.is_some();
     let steps = scenario.tour();
@@ -876,11 +878,19 @@ fn run_scenario(
     if !sim.history.ops.is_empty() {
         let history = HistoryVerdict::of(&sim, lincheck);
         history.print(lincheck.allow_inconclusive);
-        if (history.not_linearizable() && !expects_violation)
+        if (history.not_linearizable() && !expects_violation && !expects_stale_read)
             || (history.inconclusive() && !lincheck.allow_inconclusive)
         {
             ok = false;
         }
+        // `expect stale read` claims the history is not linearizable: the search must agree.
+        if expects_stale_read && !history.not_linearizable() {
+            say!("{source}: the scenario expects a stale read, but the client history is not shown non-linearizable");
+            ok = false;
+        }
+    } else if expects_stale_read {
+        say!("{source}: the scenario expects a stale read, but no client operation ran");
+        ok = false;
     }
     Ok(if ok {
         ExitCode::SUCCESS

@@ -77,6 +77,25 @@ fn a_scenario_that_expects_its_violation_exits_0() {
     assert!(out.contains("but the run is safe"), "{out}");
 }
 
+/// `expect stale read` says the clients' history is meant not to be linearizable: the lease
+/// tour (correct Raft, a paused leader) exits 0, and the same claim made of a history the
+/// search finds linearizable exits 1.
+#[test]
+fn a_scenario_that_expects_its_stale_read_exits_0() {
+    let (code, out, _) = river(&["run", "--scenario", "tour:lease"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("NOT LINEARIZABLE"), "{out}");
+    let text = "nodes 3\nlatency 10 10\ntimeout A\nwait leader A within 1000\npropose A x=1\nwait 100\nread A x\nwait 100\nexpect stale read x\n";
+    let path = scenario_file("fresh-read-expects-stale", text);
+    let (code, out, _) = river(&["run", "--scenario", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("line 9: expected the last read of x to be stale"),
+        "{out}"
+    );
+    assert!(out.contains("not shown non-linearizable"), "{out}");
+}
+
 #[test]
 fn bad_input_exits_2_and_names_it() {
     let path = scenario_file("bad-line", "nodes 3\ncrash Q\n");

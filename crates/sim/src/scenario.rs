@@ -43,7 +43,7 @@ pub const BUILT_IN: [(&str, &str); 2] = [("partition", PARTITION), ("figure8", F
 /// `scenarios/tours/NAME.scenario`). A test checks this list against the folder. A `static`,
 /// not a `const`: a const's text is copied into every crate that names it, and the page held
 /// each tour twice.
-pub static TOURS: [(&str, &str, &str); 7] = [
+pub static TOURS: [(&str, &str, &str); 8] = [
     (
         "election",
         "Leader election and split votes",
@@ -78,6 +78,11 @@ pub static TOURS: [(&str, &str, &str); 7] = [
         "reads",
         "Reads without a log entry (ReadIndex)",
         include_str!("../../../scenarios/tours/reads.scenario"),
+    ),
+    (
+        "lease",
+        "Lease reads and a paused leader",
+        include_str!("../../../scenarios/tours/lease.scenario"),
     ),
 ];
 
@@ -194,6 +199,9 @@ pub enum Expect {
     /// The last read of a key that a client got an answer to saw this value (`None`:
     /// absent).
     Read(String, Option<String>),
+    /// The last answered read of a key saw a value a completed write had overwritten before
+    /// the read began: a stale read, so the clients' history is not linearizable.
+    StaleRead(String),
     /// No safety violation so far.
     Safe,
     /// At least one violation, of this property if given.
@@ -298,6 +306,14 @@ impl Scenario {
         self.steps
             .iter()
             .any(|(_, step)| matches!(step, Step::Expect(Expect::Violation(_))))
+    }
+
+    /// Whether the scenario expects a stale read (`expect stale read KEY`): its clients'
+    /// history is then meant not to be linearizable.
+    pub fn expects_stale_read(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|(_, step)| matches!(step, Step::Expect(Expect::StaleRead(_))))
     }
 
     /// The tour's steps, one per `say`, in order (none for a scenario that says nothing).
@@ -1125,6 +1141,15 @@ impl Scenario {
                     other => return Err(w.err(format!("expected '=' or 'absent', not '{other}'"))),
                 }
             }
+            "stale" => {
+                match w.next("'read'")? {
+                    "read" => {}
+                    other => {
+                        return Err(w.err(format!("expected 'stale read KEY', not 'stale {other}'")))
+                    }
+                }
+                Expect::StaleRead(w.next("a key")?.to_string())
+            }
             "violation" => match w.peek() {
                 None => Expect::Violation(None),
                 Some(_) => {
@@ -1672,6 +1697,12 @@ pub fn check(sim: &Simulation, expect: &Expect) -> Result<(), String> {
                 )),
             }
         }
+        Expect::StaleRead(key) => match sim.history.last_read_overwritten(key) {
+            Some(_) => Ok(()),
+            None => Err(format!(
+                "expected the last read of {key} to be stale (to miss a write that completed before it began), but it is not"
+            )),
+        },
         Expect::Converged => {
             if sim.converged() {
                 Ok(())

@@ -343,6 +343,7 @@ function syncBroken(): void {
   ui.broken.hidden = !text;
   ui.brokenText.textContent = text;
   ui.brokenOff.textContent = controls.brokenOff;
+  ui.brokenOff.hidden = !controls.brokenOff;
   // The banner covers the drawing's foot: the layout is told the height above it.
   resize();
 }

@@ -205,6 +205,8 @@ pub struct Controls {
     /// How large the ring is drawn: 1.0 on a ring area 520 px across, more in the projector
     /// view.
     pub scale: f64,
-    /// What the banner's switch-off button says (it also ends a tour or scenario).
+    /// What the banner's switch-off button says (it also ends a tour or scenario); empty,
+    /// and the button hidden, when no broken variant runs (a stale read in correct Raft,
+    /// the lease tour's, has nothing to switch off).
     pub broken_off: String,
 }

@@ -145,6 +145,49 @@ fn the_reads_tour_is_safe_until_its_stale_read() {
     }
 }
 
+/// The lease tour runs correct Raft: its badge flips at the step where the thawed leader
+/// answers from its lease (step 3) and stays flipped, and the banner explains the stale
+/// read without naming a broken variant.
+#[test]
+fn the_lease_tour_flips_the_badge_at_the_paused_leaders_read() {
+    let mut a = app("");
+    a.done(Action::Tour {
+        name: "lease".into(),
+        step: 1.0,
+    })
+    .unwrap();
+    let steps = a.tour().steps.len();
+    for step in 1..=steps {
+        for _ in 0..400 {
+            if a.tour().state != "playing" {
+                break;
+            }
+            a.advance(50.0).unwrap();
+        }
+        let s = json(&a.safety());
+        if step < 3 {
+            assert_eq!(s["badge"], "✓ safe", "step {step}: {s}");
+        } else {
+            assert_eq!(
+                s["badge"], "✗ stale read: not linearizable",
+                "step {step}: {s}"
+            );
+            let banner = a.controls().broken_text;
+            assert!(!banner.contains("Raft is broken"), "{banner}");
+            assert_eq!(a.controls().broken_off, "", "nothing to switch off");
+            assert!(
+                banner.contains("x read 1, but x=2 had committed"),
+                "{banner}"
+            );
+        }
+        if step < steps {
+            a.done(Action::TourContinue).unwrap();
+        } else {
+            assert_eq!(a.tour().state, "finished");
+        }
+    }
+}
+
 /// Correct Raft never flips the badge: users write and read at every server while servers
 /// crash and restart and the cluster splits and heals, through ReadIndex, leases and the
 /// log, over several seeds.

@@ -235,7 +235,9 @@ impl App {
             projector: self.geometry.look.projector,
             reduced_motion: self.geometry.look.reduced_motion,
             scale: self.geometry.scale,
-            broken_off: String::from(if self.story.is_some() {
+            broken_off: String::from(if self.broken().is_empty() {
+                ""
+            } else if self.story.is_some() {
                 "Switch it off (ends the tour: fresh cluster)"
             } else {
                 "Switch it off (fresh cluster)"

@@ -215,6 +215,15 @@ fn a_deposed_leader_serves_a_stale_read_only_without_the_round() {
         } else {
             assert!(!said.contains("x = 1"), "{said}");
             assert!(said.contains(&format!("{old} gave up a read")), "{said}");
+            // The user is told the read failed at the old leader, not sent back to it.
+            assert!(
+                said.contains(&format!("User X is told the read failed: {old} took it")),
+                "{said}"
+            );
+            assert!(
+                !said.contains(&format!("not the leader, {old} is")),
+                "{said}"
+            );
         }
     }
 }

@@ -94,6 +94,11 @@ impl Narrator {
                         (Reply::Ok(OpResult::Value(value)), Some(read)) => {
                             read_answer_text(&user, value.as_deref(), &read, sim)
                         }
+                        // The leader that took the read gave it up and names itself as the
+                        // leader: the read failed there, it was not sent elsewhere.
+                        (Reply::NotLeader(Some(l)), Some(read)) if took_it(&read, *l) => format!(
+                            "{user} is told the read failed: {l} took it but could not confirm it still leads (no majority answered its heartbeat round in time)"
+                        ),
                         (reply, _) => match reply {
                             Reply::Ok(OpResult::Done) => {
                                 format!("{user} hears back: {op} is committed and applied")
@@ -217,9 +222,16 @@ fn heard_text(reply: &Reply, read: Option<&UserRead>, op: &str) -> String {
         (Reply::Ok(OpResult::Value(Some(v))), None) => format!("= {}", fit(v, 12)),
         (Reply::Ok(OpResult::Value(None)), None) => String::from("unset"),
         (Reply::Ok(OpResult::Done), _) => format!("{} committed", fit(op, 12)),
+        (Reply::NotLeader(Some(l)), Some(r)) if took_it(r, *l) => String::from("read failed"),
         (Reply::NotLeader(Some(l)), _) => format!("try {l}"),
         (Reply::NotLeader(None), _) => String::from("no leader known"),
     }
+}
+
+/// Whether `leader` is the server that took `read` (and so gave it up, when it answers
+/// "not the leader" naming itself).
+fn took_it(read: &UserRead, leader: NodeId) -> bool {
+    read.taken.is_some_and(|(taker, _, _)| taker == leader)
 }
 
 /// The answer to a user's read, with how it was made linearizable (thesis §6.4) or why it

@@ -333,7 +333,7 @@ function fillTours(): void {
   }));
 }
 
-/** The broken-Raft banner: shown while a broken variant runs, with a way to switch it off. */
+/** The broken-Raft banner: shown while a broken variant runs or a read came back stale, with a way to switch the variant off when one runs. */
 let brokenShown = '';
 function syncBroken(): void {
   const controls = raft.controls() as Controls;

@@ -366,6 +366,46 @@ mod tests {
         );
     }
 
+    /// The feed's lines for `script` played to its end on a bare simulation.
+    fn played(script: &str) -> Vec<String> {
+        let scenario = river_sim::scenario::Scenario::parse(script).unwrap();
+        let mut sim = river_sim::scenario::Player::simulation(&scenario);
+        sim.trace.keep = true;
+        river_sim::scenario::Player::new(scenario)
+            .run_to_end(&mut sim)
+            .unwrap();
+        let records = core::mem::take(&mut sim.trace.records);
+        let (mut narrator, mut feed) = (Narrator::default(), Feed::default());
+        narrator.narrate(&records, &sim, &mut feed, 20.0, 100.0);
+        texts(&feed)
+    }
+
+    /// An election counts the voters of the configuration it was held in (thesis §4.1): not
+    /// a server started in the same instant that is not yet a member, nor a learner.
+    #[test]
+    fn a_leader_is_told_with_the_votes_of_its_configuration() {
+        // E starts as A campaigns; no server leads, so E is never added.
+        let lines = played("nodes 4\nseed 1\ntimeout A\nadd E\nwait 500\n");
+        assert!(
+            lines.contains(&String::from(
+                "A became leader for term 1 with 3 of 4 votes"
+            )),
+            "{lines:#?}"
+        );
+        // E joins as a learner but hears nothing, so it is never promoted; B is elected
+        // by three of the four voters, A, B, C and D.
+        let lines = played(
+            "nodes 4\nseed 1\nlatency 10 10\ntimeout A\nwait leader A within 1000\nwait 100\n\
+             add E\ncut A E\nwait 100\ncrash A\ntimeout B\nwait leader B within 1000\n",
+        );
+        assert!(
+            lines.contains(&String::from(
+                "B became leader for term 2 with 3 of 4 votes"
+            )),
+            "{lines:#?}"
+        );
+    }
+
     /// A refused message is told with what was wrong with it, in plain words.
     #[test]
     fn a_refused_message_is_told_with_its_reason() {

@@ -3,6 +3,7 @@
 //! ticks, rejected appends, rollbacks and stale messages, told elsewhere) say nothing here.
 
 use super::*;
+use river_core::Term;
 use river_sim::reasons::{step_down_text, vote_denial_text};
 
 impl Narrator {
@@ -14,7 +15,6 @@ impl Narrator {
         sim: &Simulation,
         feed: &mut Feed,
     ) {
-        let size = sim.size();
         let (kind, text) = match *event {
             Event::ElectionStarted { term } => (
                 FeedKind::Election,
@@ -24,10 +24,13 @@ impl Narrator {
                 FeedKind::Election,
                 format!("{n} timed out and asks whether it could win term {term} (PreVote)"),
             ),
-            Event::BecameLeader { term, votes } => (
-                FeedKind::Election,
-                format!("{n} became leader for term {term} with {votes} of {size} votes"),
-            ),
+            Event::BecameLeader { term, votes } => {
+                let voters = election_voters(sim, n, term).unwrap_or(sim.size());
+                (
+                    FeedKind::Election,
+                    format!("{n} became leader for term {term} with {votes} of {voters} votes"),
+                )
+            }
             Event::SteppedDown { term, reason } => (
                 FeedKind::Election,
                 match reason {
@@ -232,4 +235,28 @@ fn refusal_text(n: NodeId, reason: RefusalReason) -> String {
             last_index,
         } => format!("it claims entry {match_index} matches, but {n}'s log ends at {last_index}"),
     }
+}
+
+/// How many servers voted in the election `n` won for `term` (thesis §4.1: each server uses
+/// the latest configuration in its log): the voters in effect just below the no-op it
+/// appended on winning. Not the servers running (one the page just started is not a member
+/// yet, a learner does not vote), and not the leader's newest configuration: by the time
+/// the feed tells the election the leader may have appended a change.
+fn election_voters(sim: &Simulation, n: NodeId, term: Term) -> Option<usize> {
+    let node = sim.node(n)?;
+    let log = node.log();
+    let noop = log.first_index_of_term(term, log.last_index_of_term(term)?);
+    let membership = if node.membership_index() < noop {
+        node.membership()
+    } else {
+        match log.last_membership(LogIndex(1), noop.prev()) {
+            Some((_, m)) => m,
+            None => node
+                .snapshot()
+                .map_or(Membership::initial(node.config().cluster_size), |s| {
+                    s.membership
+                }),
+        }
+    };
+    Some(membership.voter_count())
 }

@@ -186,6 +186,11 @@ export function setupLab(page: Page) {
   function openTrial(range: number, trial: number): string {
     const words = page.openTrial(range, trial);
     ui.dialog.close();
+    // The panel gives the keyboard back to what opened it; opened by the address (?lab),
+    // nothing did, and the keyboard stayed on the table's button, hidden in the closed
+    // panel, then fell to the page's top: it goes to the trial instead.
+    const now = document.activeElement;
+    if (!now || now === document.body || !now.isConnected || ui.dialog.contains(now)) $('canvas').focus();
     page.notice(words, 'info');
     return words;
   }

@@ -162,5 +162,13 @@ describe('the election lab', () => {
     assert.equal((await p.evaluate(() => window.riverRaft.labResults())).state, 'failed');
     const why = await p.evaluate(() => { try { window.riverRaft.labRun({ ranges: '300-150' }); return ''; } catch (e) { return e.message; } });
     assert.match(why, /300–150 ms is not allowed/);
+    // Opened by the address, the panel had nothing to give the keyboard back to: after a
+    // trial opens from the keyboard, it is on the cluster, not lost at the page's top.
+    await p.evaluate(() => window.riverRaft.labRun({ ranges: '150-300', trials: 20 }));
+    await p.evaluate(() => window.riverRaft.labDone());
+    await p.locator('#lab-rows button').first().focus();
+    await p.keyboard.press('Enter');
+    await p.locator('#lab-dialog').waitFor({ state: 'hidden' });
+    assert.equal(await p.evaluate(() => document.activeElement?.id), 'canvas');
   });
 });

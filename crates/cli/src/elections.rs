@@ -23,7 +23,7 @@ pub struct Range {
 /// range copied from the page reads here too.
 fn parse_range(text: &str) -> Result<Range, String> {
     let (min, max) = text
-        .split_once(|c| c == '-' || c == '–')
+        .split_once(['-', '–'])
         .ok_or_else(|| format!("'{text}' is not a range: write MIN-MAX in ms, e.g. 150-300"))?;
     let number = |s: &str| {
         s.trim()

@@ -152,5 +152,8 @@ fn a_first_catch_row_the_readme_does_not_hold_is_reported() {
         .to_string();
     assert!(rows_not_in_readme(std::slice::from_ref(&row)).is_empty());
     let moved = row.replacen(" | ", " | 1000", 2);
-    assert_eq!(rows_not_in_readme(&[moved.clone()]), vec![moved]);
+    assert_eq!(
+        rows_not_in_readme(std::slice::from_ref(&moved)),
+        vec![moved]
+    );
 }

@@ -171,8 +171,8 @@ fn commit_from_next_index_is_caught_by_its_scenario() {
 /// §8: a read answered from the contacted server's own state. The logs stay safe, so the
 /// safety checker has nothing to report; the history does: a get returns `x = 1` although
 /// it began after the put of `x = 2` was acknowledged (`river run --scenario` reports the
-/// history not linearizable, crates/cli/tests/stale_read.rs). Correct Raft passes the same
-/// script and reads nothing stale.
+/// history not linearizable, crates/cli/tests/stale_read.rs). Correct Raft plays the same
+/// script, reads nothing stale, and so fails its last line, `expect stale read x`.
 #[test]
 fn stale_read_is_caught_by_its_scenario() {
     use river_sim::history::{OpFn, OpType};
@@ -183,7 +183,12 @@ fn stale_read_is_caught_by_its_scenario() {
         scenario.config.raft.bugs = bugs;
         let mut sim = Player::simulation(&scenario);
         let result = Player::new(scenario).run_to_end(&mut sim);
-        assert_eq!(result.map_err(|e| e.to_string()), Ok(()));
+        if bugs.is_empty() {
+            let err = result.unwrap_err().to_string();
+            assert!(err.contains("to be stale"), "{err}");
+        } else {
+            assert_eq!(result.map_err(|e| e.to_string()), Ok(()));
+        }
         assert!(sim.checker.violations().is_empty(), "the logs stay safe");
         let ops = &sim.history.ops;
         let put_acknowledged = ops

@@ -1416,6 +1416,9 @@ impl Player {
             if self.paused {
                 return Ok(Status::Running);
             }
+            if self.waiting.is_none() {
+                driver.step_begins(line);
+            }
             let err = |message: String| ScenarioError {
                 line,
                 column: None,

@@ -399,6 +399,9 @@ pub trait Driver {
     fn step_until(&mut self, limit_ms: u64) -> bool;
     /// Runs every event up to `time_ms` and sets the clock there.
     fn run_until(&mut self, time_ms: u64);
+    /// The player begins the step at scenario line `line` (a wait it resumes is not begun
+    /// again), so a caller can tell each line before what it causes (the page's feed).
+    fn step_begins(&mut self, _line: usize) {}
 }
 
 impl Driver for Simulation {

@@ -392,18 +392,29 @@ impl App {
     /// Narrates what happened and refreshes the status line.
     fn after_run(&mut self) {
         let mut records = core::mem::take(&mut self.tl.sim_mut().trace.records);
+        let lines = self
+            .story
+            .as_mut()
+            .map(|s| core::mem::take(&mut s.begun))
+            .unwrap_or_default();
         let events = self.tl.sim().stats.events;
         // These records tell the events since the last narration, the first of them on.
         let first = (self.feed.events() + 1).min(events);
         self.feed.at_events(first);
-        if !records.is_empty() {
+        if !records.is_empty() || !lines.is_empty() {
             // Something happened (actions come through here too): the base may show it.
             self.base_dirty = true;
             let link = self.settings.link;
             let ghost_ms = ((link.latency_min_ms + link.latency_max_ms) as f64 / 2.0).max(5.0);
             let thrown_ms = THROWN_SHOWN_WALL_MS * self.speed;
-            self.narrator
-                .narrate(&records, self.tl.sim(), &mut self.feed, ghost_ms, thrown_ms);
+            self.narrator.narrate_story(
+                &records,
+                &lines,
+                self.tl.sim(),
+                &mut self.feed,
+                ghost_ms,
+                thrown_ms,
+            );
             self.marks.record(&records, self.tl.sim());
             records.clear();
             let status = narrate::status(self.tl.sim());

@@ -41,6 +41,18 @@ const MAX_FATES: usize = 256;
 /// How many characters of a command a sentence repeats.
 const COMMAND_CHARS: usize = 40;
 
+/// A scenario line to tell in the feed just before trace record `record` of the batch
+/// narrated (the first it may have caused), or after the batch's last when it caused none.
+#[derive(Clone, Debug)]
+pub struct StoryLine {
+    /// The index of the first record after the line began.
+    pub record: usize,
+    /// When it began (simulated ms).
+    pub time_ms: u64,
+    /// "Line 4: add E".
+    pub text: String,
+}
+
 /// A message that never arrived, drawn fading out where it was lost.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ghost {
@@ -128,11 +140,31 @@ impl Narrator {
         ghost_ms: f64,
         thrown_ms: f64,
     ) {
+        self.narrate_story(records, &[], sim, feed, ghost_ms, thrown_ms);
+    }
+
+    /// Narrates `records` as [`Narrator::narrate`] does, telling each of a scenario's
+    /// `lines` (in order) before the records it caused.
+    pub fn narrate_story(
+        &mut self,
+        records: &[TraceRecord],
+        lines: &[StoryLine],
+        sim: &Simulation,
+        feed: &mut Feed,
+        ghost_ms: f64,
+        thrown_ms: f64,
+    ) {
         let mut links: Vec<(u64, NodeId, NodeId, bool)> = Vec::new();
-        for record in records {
+        let mut lines = lines.iter().peekable();
+        for (k, record) in records.iter().enumerate() {
             let t = record.time_ms;
-            if !matches!(record.event, TraceEvent::Link { .. }) && !links.is_empty() {
+            let line_first = lines.peek().is_some_and(|l| l.record <= k);
+            if (line_first || !matches!(record.event, TraceEvent::Link { .. })) && !links.is_empty()
+            {
                 Self::links(&mut links, sim, feed);
+            }
+            while let Some(line) = lines.next_if(|l| l.record <= k) {
+                feed.push(line.time_ms, FeedKind::Story, line.text.clone());
             }
             match &record.event {
                 TraceEvent::Send {
@@ -259,6 +291,9 @@ impl Narrator {
         }
         if !links.is_empty() {
             Self::links(&mut links, sim, feed);
+        }
+        for line in lines {
+            feed.push(line.time_ms, FeedKind::Story, line.text.clone());
         }
         self.configuration_commits(records, sim, feed);
         self.rollbacks.tell(sim, feed);

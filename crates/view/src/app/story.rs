@@ -2,6 +2,7 @@
 //! line in the feed as it starts, and its progress for the page's scenario panel.
 
 use super::*;
+use crate::narrate::StoryLine;
 
 /// A scenario being played.
 #[derive(Clone, Debug)]
@@ -9,13 +10,49 @@ pub(super) struct Story {
     pub(super) name: String,
     source: String,
     pub(super) player: Player,
-    /// Line numbers of its steps, in order.
-    lines: Vec<usize>,
-    /// The line narrated last.
-    told: Option<usize>,
+    /// Lines begun and not yet told: each told in the feed just before the first trace
+    /// record it may have caused (its index in the records not yet narrated).
+    pub(super) begun: Vec<StoryLine>,
     pub(super) state: StoryState,
     /// Set when the scenario is a guided tour.
     pub(super) guide: Option<super::tour::Guide>,
+}
+
+/// The timeline as the player drives it, noting where each line begins in the trace, so
+/// the feed tells "Line 4: add E" before what it caused rather than after.
+struct Telling<'a> {
+    tl: &'a mut river_sim::timeline::Timeline,
+    source: &'a str,
+    begun: &'a mut Vec<StoryLine>,
+}
+
+impl Driver for Telling<'_> {
+    fn sim(&self) -> &Simulation {
+        self.tl.sim()
+    }
+    fn sim_mut(&mut self) -> &mut Simulation {
+        self.tl.sim_mut()
+    }
+    fn input(&mut self, input: Input) {
+        Driver::input(self.tl, input);
+    }
+    fn step_until(&mut self, limit_ms: u64) -> bool {
+        Driver::step_until(self.tl, limit_ms)
+    }
+    fn run_until(&mut self, time_ms: u64) {
+        Driver::run_until(self.tl, time_ms);
+    }
+    fn step_begins(&mut self, line: usize) {
+        let Some(text) = self.source.lines().nth(line - 1) else {
+            return;
+        };
+        let sim = self.tl.sim();
+        self.begun.push(StoryLine {
+            record: sim.trace.records.len(),
+            time_ms: sim.now_ms(),
+            text: format!("Line {line}: {}", script_line(text)),
+        });
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -34,7 +71,19 @@ impl App {
         else {
             return;
         };
-        let result = story.player.advance(&mut self.tl, target);
+        // Each line that begins is told, with its comment, as the feed's story, before what
+        // it causes (the narration interleaves them). A tour speaks through its captions,
+        // never its script lines.
+        let result = if story.guide.is_none() {
+            let mut telling = Telling {
+                tl: &mut self.tl,
+                source: &story.source,
+                begun: &mut story.begun,
+            };
+            story.player.advance(&mut telling, target)
+        } else {
+            story.player.advance(&mut self.tl, target)
+        };
         let finished = !matches!(result, Ok(Status::Running));
         if finished {
             // What the last steps did is told before the line that says the story ended.
@@ -43,29 +92,9 @@ impl App {
         let Some(story) = self.story.as_mut() else {
             return;
         };
-        let (time, now_line) = (self.tl.sim().now_ms(), story.player.current_line());
+        let time = self.tl.sim().now_ms();
         // At a tour's `pause` the clock stops until the reader continues.
         let waiting = story.guide.is_some() && story.player.paused();
-        // Tell each line that started, with its comment, as the feed's story. A tour speaks
-        // through its captions, never its script lines (not even all at once at its end).
-        let from = story.told.map_or(0, |t| t + 1);
-        let until = now_line.unwrap_or(usize::MAX);
-        let started: Vec<usize> = story
-            .lines
-            .iter()
-            .copied()
-            .filter(|&l| l >= from && l <= until && story.guide.is_none())
-            .collect();
-        for line in started {
-            if let Some(text) = story.source.lines().nth(line - 1) {
-                self.feed.push(
-                    time,
-                    FeedKind::Story,
-                    format!("Line {line}: {}", script_line(text)),
-                );
-            }
-            story.told = Some(line);
-        }
         match result {
             Ok(Status::Running) => {}
             Ok(Status::Finished) => {
@@ -129,7 +158,6 @@ impl App {
         let mut sim = Player::simulation(&scenario);
         sim.trace.keep = true;
         self.tl = start_run(sim);
-        let lines = scenario.steps.iter().map(|(line, _)| *line).collect();
         self.started();
         self.journal = Journal::new(Head::Scenario {
             name: name.to_string(),
@@ -139,8 +167,7 @@ impl App {
             name: echo(name),
             source: text.to_string(),
             player: Player::new(scenario),
-            lines,
-            told: None,
+            begun: Vec::new(),
             state: StoryState::Playing,
             guide: None,
         });

@@ -423,3 +423,30 @@ fn nothing_runs_while_paused_and_the_timeline_refresh_is_throttled() {
     assert_eq!(a.next_frame_in_ms(wall + 3.0), Some(interval - 3));
     assert_eq!(a.next_frame_in_ms(wall + 50.0), Some(0));
 }
+
+/// A scenario line is told before what it causes, not after: "Line 4: add E", then E
+/// starts. At the scenario's end too, where the last steps' records were told first.
+#[test]
+fn a_scenario_line_is_told_before_what_it_causes() {
+    let mut a = app("");
+    a.load(
+        "nodes 4\nseed 1\ntimeout A\nadd E\nwait 300\nadd F\n",
+        "mine",
+    )
+    .unwrap();
+    for _ in 0..5 {
+        a.advance(100.0).unwrap();
+    }
+    let feed = feed_text(&mut a);
+    let at = |s: &str| {
+        feed.find(s)
+            .unwrap_or_else(|| panic!("no '{s}' in\n{feed}"))
+    };
+    assert!(at("Line 3: timeout A") < at("A timed out"), "{feed}");
+    assert!(at("A timed out") < at("Line 4: add E"), "{feed}");
+    assert!(at("Line 4: add E") < at("E started"), "{feed}");
+    assert!(at("Line 5: wait 300") < at("voted for A"), "{feed}");
+    assert!(at("A became leader") < at("Line 6: add F"), "{feed}");
+    assert!(at("Line 6: add F") < at("F started"), "{feed}");
+    assert!(at("F started") < at("The scenario finished"), "{feed}");
+}

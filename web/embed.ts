@@ -62,3 +62,32 @@ export function overruled(search: string, story: string, seed: number, nodes: nu
   if (asked.length === 0) return null;
   return `The address asks for ${asked.join(' and ')}, but ${story} runs the cluster it describes (${nodes} servers, seed ${seed}). Ignored.`;
 }
+
+/** Every address parameter the page reads: Rust reads the first five (river-view's
+ * `AddressRequest`), this shell the rest. */
+const KNOWN = ['seed', 'nodes', 'paused', 'tour', 'step', 'embed', 'controls', 'scenario', 'speed', 't', 'projector', 'lab'];
+
+/** A sentence for parameters the page does not read (`?sed=3` was ignored without a word),
+ * naming the one meant where a known name is one edit away. Campaign tags that links pick
+ * up on their way (utm_…, fbclid, gclid, ref) are left alone, and so is `teach`, which old links
+ * carry from when the teaching tools were a download of their own (they are always there now). */
+export function unknownParameters(search: string): string | null {
+  const names = [...new Set(new URLSearchParams(search).keys())]
+    .filter((name) => !KNOWN.includes(name) && !/^(utm_|mc_)|^(fbclid|gclid|ref|teach)$/.test(name));
+  if (names.length === 0) return null;
+  const told = names.slice(0, 3).map((name) => {
+    const near = KNOWN.find((known) => known.length > 1 && oneEditApart(name, known));
+    return near ? `'${name}' (did you mean ${near}?)` : `'${name}'`;
+  });
+  return `The address has ${told.join(', ')}${names.length > 3 ? ' and more' : ''}, which this page does not read. It reads ${KNOWN.join(', ')}. Ignored.`;
+}
+
+/** Whether `a` becomes `b` by one letter changed, added, removed, or two neighbours swapped. */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const rest = (x: string, skip: number): string => x.slice(i + skip);
+  return rest(a, 1) === rest(b, 1) || rest(a, 1) === rest(b, 0) || rest(a, 0) === rest(b, 1)
+    || (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, 2) === rest(b, 2));
+}

@@ -9,7 +9,7 @@ import init, { RiverRaft } from './pkg/river_wasm.js';
 import { $ } from './dom';
 import { inlineWasm } from './inline-wasm';
 import { makeLink, readLink } from './share';
-import { overruled, pauseWhileUnseen, readEmbed } from './embed';
+import { overruled, pauseWhileUnseen, readEmbed, unknownParameters } from './embed';
 import { dropdown, holdTab, openDialog } from './focus';
 import { Announcer, startLook } from './look';
 import { setupLab } from './lab';
@@ -1272,6 +1272,8 @@ async function start(): Promise<void> {
   // Embedding (issue 14; web/embed.ts). `?tour=` is the tours' own parameter: read there.
   const embed = readEmbed(location.search);
   for (const problem of embed.problems) notice(problem);
+  const unread = unknownParameters(location.search);
+  if (unread) notice(unread);
   if (embed.on) document.body.classList.add('embed', `controls-${embed.controls}`);
   // A tour the address opened is a scenario of its own that starts where its step begins:
   // `scenario=` and `t=` beside it would end it or be lost in its first pause, so say so.

@@ -135,6 +135,15 @@ describe('embedding', () => {
     await advance(q, 3000);
     assert.ok(leaderOf(await state(q)));
     await q.close();
+    // A parameter the page does not read was ignored without a word; a near miss is named.
+    const { page: r } = await open(browser.context, `${server.url}?sed=3&utm_source=docs&nodse=4&paused`);
+    const told = await r.locator('.notice').allTextContents();
+    assert.equal(told.length, 1, told.join(' | '));
+    assert.match(told[0], /'sed' \(did you mean seed\?\), 'nodse' \(did you mean nodes\?\), which this page does not read/);
+    assert.doesNotMatch(told[0], /utm_source/);
+    await advance(r, 3000);
+    assert.ok(leaderOf(await state(r)));
+    await r.close();
   });
 
   test('the Embed dialog gives an iframe snippet that embeds this very run', async () => {

@@ -169,6 +169,7 @@ pub fn build_overlay(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     timers(scene, geo, view);
     messages(scene, geo, view);
     ghosts(scene, geo, view);
+    users_over_traffic(scene, geo, view);
     tags(scene, geo, view);
     clock(scene, geo, view);
     projector(scene, geo);
@@ -278,13 +279,11 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     let clients = view.sim.clients();
     let shown = clients.len().clamp(1, MAX_DRAWN_USERS);
     for k in 0..shown {
-        let (x, y) = geo.user(k);
-        let client = clients.get(k);
-        // A faint line to the server the user is waiting on.
-        if let Some(c) = client.filter(|c| c.outstanding.is_some()) {
+        // A faint line to the server the user is waiting on, under the user's words.
+        if let Some(c) = clients.get(k).filter(|c| c.outstanding.is_some()) {
             let target = geo.node(c.target);
             scene.push(line(
-                (x, y),
+                geo.user(k),
                 target,
                 Stroke {
                     color: theme::CLIENT,
@@ -293,92 +292,139 @@ fn users(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 },
             ));
         }
-        // A person: head and shoulders.
-        scene.push(Shape::Circle {
-            x,
-            y: y - 7.0 * s,
-            r: 6.5 * s,
-            fill: Some(theme::CLIENT),
-            stroke: None,
-        });
-        scene.push(Shape::Rect {
-            x: x - 10.0 * s,
-            y: y + 1.0 * s,
-            w: 20.0 * s,
-            h: 11.0 * s,
-            radius: 6.0 * s,
-            fill: Some(theme::CLIENT),
-            stroke: None,
-        });
-        let label_x = x + 18.0 * s;
-        let name = user_name(k as u32);
+        user(scene, geo, view, k);
+    }
+}
+
+/// On the overlay, after the messages: each user that client traffic is reaching or
+/// leaving (on the wire or fading out) is drawn again over it, so that a reply arriving
+/// ("done") never covers the user's name and words.
+fn users_over_traffic(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
+    let shown = view.sim.clients().len().min(MAX_DRAWN_USERS);
+    for k in 0..shown {
+        let me = Endpoint::Client(k as u32);
+        let wired = view
+            .sim
+            .in_flight()
+            .take(MAX_DRAWN_MESSAGES)
+            .any(|m| m.from == me || m.to == me);
+        if wired || view.ghosts.iter().any(|g| g.from == me || g.to == me) {
+            user(scene, geo, view, k);
+        }
+    }
+}
+
+/// User `k`: a person, its name and what it is doing, its words on a plate of the
+/// background's colour so that a line passing under them (the dotted line to the server it
+/// waits on, a link) does not run through the letters.
+fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
+    let s = geo.scale;
+    let (x, y) = geo.user(k);
+    let client = view.sim.clients().get(k);
+    // A person: head and shoulders.
+    scene.push(Shape::Circle {
+        x,
+        y: y - 7.0 * s,
+        r: 6.5 * s,
+        fill: Some(theme::CLIENT),
+        stroke: None,
+    });
+    scene.push(Shape::Rect {
+        x: x - 10.0 * s,
+        y: y + 1.0 * s,
+        w: 20.0 * s,
+        h: 11.0 * s,
+        radius: 6.0 * s,
+        fill: Some(theme::CLIENT),
+        stroke: None,
+    });
+    let label_x = x + 18.0 * s;
+    let name = user_name(k as u32);
+    let name_px = (13.0 * s).max(geo.text_px);
+    let status = match client {
+        None => String::from("click a node to send a change or read"),
+        Some(c) => match (&c.outstanding, view.heard.get(k)) {
+            (Some(out), _) => format!("waiting: {}", fit(&op_text(&out.op), 14)),
+            (None, Some(Some(heard))) => format!("heard: {heard}"),
+            (None, _) => String::from("idle"),
+        },
+    };
+    // The words stop short of the top server's letter, above the ring's centre. They
+    // take two lines rather than be cut (the next user stands 62 px lower, room for
+    // both); still too long, they go down to the least size their scale allows (the
+    // canvas's least size, larger in the projector view: they stayed 11 px there), and
+    // the hint says less, rather than cut it.
+    let room = geo.centre.0 - 16.0 * s - label_x;
+    let lay = |words: &str, size: f64| {
+        let chars = maths::floor(room / (size * SANS_ADVANCE)).max(0.0) as usize;
+        wrap(words, chars, 2)
+    };
+    let cut = |lines: &[String]| lines.iter().any(|l| l.ends_with('…'));
+    let mut size = readable(11.0 * s);
+    let mut lines = lay(&status, size);
+    if cut(&lines) {
+        size = geo.text_px * geo.look.magnify();
+        lines = lay(&status, size);
+    }
+    if cut(&lines) && client.is_none() {
+        lines = lay("click a node", size);
+    }
+    // A user waiting says so in fewer letters ("waitin…" at 320×240).
+    let mut status = status;
+    if let Some(out) = client
+        .and_then(|c| c.outstanding.as_ref())
+        .filter(|_| cut(&lines))
+    {
+        status = format!("sent: {}", fit(&op_text(&out.op), 14));
+        lines = lay(&status, size);
+    }
+    // A user's state says the words that fit, whole: "heard: y=2" rather than
+    // "y=2 co…" (a 320×240 embed).
+    let words: alloc::vec::Vec<&str> = status.split(' ').collect();
+    for k in (1..words.len()).rev() {
+        if !cut(&lines) || client.is_none() {
+            break;
+        }
+        let fewer = lay(&words[..k].join(" "), size);
+        if !cut(&fewer) {
+            lines = fewer;
+        }
+    }
+    // The plate: from the name's top to the last line's foot, as wide as the longest
+    // (bold runs about a tenth wider).
+    let wide = lines
+        .iter()
+        .map(|l| text_width(l, size, SANS_ADVANCE))
+        .fold(text_width(&name, name_px, SANS_ADVANCE) * 1.1, f64::max);
+    let pad = 2.0 * s;
+    let top = y - 4.0 * s - name_px * 0.6;
+    let foot = y + 11.0 * s + (lines.len() as f64 - 0.4) * size * 1.25;
+    scene.push(Shape::Rect {
+        x: label_x - pad,
+        y: top - pad,
+        w: wide + 2.0 * pad,
+        h: foot - top + 2.0 * pad,
+        radius: pad,
+        fill: Some(theme::BACKGROUND),
+        stroke: None,
+    });
+    scene.push(text(
+        label_x,
+        y - 4.0 * s,
+        name,
+        font(name_px, true),
+        theme::CLIENT,
+        Align::Left,
+    ));
+    for (i, line) in lines.into_iter().enumerate() {
         scene.push(text(
             label_x,
-            y - 4.0 * s,
-            name,
-            font((13.0 * s).max(geo.text_px), true),
-            theme::CLIENT,
+            y + 11.0 * s + i as f64 * size * 1.25,
+            line,
+            font(size, false),
+            theme::MUTED,
             Align::Left,
         ));
-        let status = match client {
-            None => String::from("click a node to send a change or read"),
-            Some(c) => match (&c.outstanding, view.heard.get(k)) {
-                (Some(out), _) => format!("waiting: {}", fit(&op_text(&out.op), 14)),
-                (None, Some(Some(heard))) => format!("heard: {heard}"),
-                (None, _) => String::from("idle"),
-            },
-        };
-        // The words stop short of the top server's letter, above the ring's centre. They
-        // take two lines rather than be cut (the next user stands 62 px lower, room for
-        // both); still too long, they go down to the least size their scale allows (the
-        // canvas's least size, larger in the projector view: they stayed 11 px there), and
-        // the hint says less, rather than cut it.
-        let room = geo.centre.0 - 16.0 * s - label_x;
-        let lay = |words: &str, size: f64| {
-            let chars = maths::floor(room / (size * SANS_ADVANCE)).max(0.0) as usize;
-            wrap(words, chars, 2)
-        };
-        let cut = |lines: &[String]| lines.iter().any(|l| l.ends_with('…'));
-        let mut size = readable(11.0 * s);
-        let mut lines = lay(&status, size);
-        if cut(&lines) {
-            size = geo.text_px * geo.look.magnify();
-            lines = lay(&status, size);
-        }
-        if cut(&lines) && client.is_none() {
-            lines = lay("click a node", size);
-        }
-        // A user waiting says so in fewer letters ("waitin…" at 320×240).
-        let mut status = status;
-        if let Some(out) = client
-            .and_then(|c| c.outstanding.as_ref())
-            .filter(|_| cut(&lines))
-        {
-            status = format!("sent: {}", fit(&op_text(&out.op), 14));
-            lines = lay(&status, size);
-        }
-        // A user's state says the words that fit, whole: "heard: y=2" rather than
-        // "y=2 co…" (a 320×240 embed).
-        let words: alloc::vec::Vec<&str> = status.split(' ').collect();
-        for k in (1..words.len()).rev() {
-            if !cut(&lines) || client.is_none() {
-                break;
-            }
-            let fewer = lay(&words[..k].join(" "), size);
-            if !cut(&fewer) {
-                lines = fewer;
-            }
-        }
-        for (i, line) in lines.into_iter().enumerate() {
-            scene.push(text(
-                label_x,
-                y + 11.0 * s + i as f64 * size * 1.25,
-                line,
-                font(size, false),
-                theme::MUTED,
-                Align::Left,
-            ));
-        }
     }
 }
 

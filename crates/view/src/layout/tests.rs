@@ -559,3 +559,116 @@ fn messages_leaving_the_leader_pass_under_its_tag() {
         }
     }
 }
+
+/// Where each of User X's words lies as painted last (its name, then its status lines).
+fn user_x_words(painted: &[&Shape]) -> (usize, Vec<Rect>) {
+    let name = painted
+        .iter()
+        .rposition(|s| matches!(s, Shape::Text { text, .. } if text == "User X"))
+        .expect("User X is drawn");
+    let words = painted[name..]
+        .iter()
+        .map_while(|s| match s {
+            Shape::Text {
+                x, y, text, font, ..
+            } => Some(Rect {
+                x: *x,
+                y: y - font.size / 2.0,
+                w: text_width(text, font.size, SANS_ADVANCE),
+                h: font.size,
+            }),
+            _ => None,
+        })
+        .collect();
+    (name, words)
+}
+
+/// A user's words stay readable: the dotted line to the server it waits on (here one at a
+/// shallow angle, so the line runs right through "waiting: x=1") passes under a plate of
+/// the background's colour on which the words are written.
+#[test]
+fn the_line_to_the_server_a_user_waits_on_passes_under_its_words() {
+    let mut sim = sim(5, 1);
+    sim.run_until(1_000);
+    sim.submit(NodeId(1), Op::parse("x=1").unwrap());
+    let geo = Geometry::new(LAPTOPS[0], 5);
+    let mut base = Scene::default();
+    build(&mut base, &geo, &view(&sim));
+    let painted: Vec<&Shape> = base.shapes.iter().collect();
+    let (name, words) = user_x_words(&painted);
+    assert!(words.len() >= 2, "the name and the status");
+    let dotted = painted
+        .iter()
+        .position(|s| matches!(s, Shape::Line { stroke, .. } if stroke.dash == Dash::Dotted))
+        .expect("the line to B");
+    let Shape::Line { x1, y1, x2, y2, .. } = *painted[dotted] else {
+        unreachable!()
+    };
+    let crosses = (0..=200).any(|k| {
+        let t = k as f64 / 200.0;
+        let p = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+        words.iter().any(|w| w.contains(p))
+    });
+    assert!(
+        crosses,
+        "the case worth testing: the line runs through the words"
+    );
+    let plated = painted[dotted + 1..name].iter().any(|s| match s {
+        Shape::Rect {
+            fill: Some(fill),
+            x,
+            y,
+            w,
+            h,
+            ..
+        } if *fill == theme::BACKGROUND => words
+            .iter()
+            .all(|r| *x <= r.x && *y <= r.y && x + w >= r.right() && y + h >= r.bottom()),
+        _ => false,
+    });
+    assert!(plated, "a plate under the words, over the line");
+}
+
+/// A reply arriving at User X ("done") was painted over its name and words. The overlay,
+/// painted over the base, draws the user again after the messages: nothing painted after
+/// the words covers them, at any moment of the reply's trip.
+#[test]
+fn a_reply_arriving_at_a_user_passes_under_its_words() {
+    let mut sim = sim(5, 1);
+    sim.run_until(1_000);
+    sim.submit(NodeId(1), Op::parse("x=1").unwrap());
+    let to_user = |sim: &Simulation| {
+        sim.in_flight()
+            .find(|m| m.to == Endpoint::Client(0))
+            .map(|m| (m.sent_ms, m.deliver_ms))
+    };
+    while to_user(&sim).is_none() {
+        assert!(sim.step(), "an answer comes");
+    }
+    let (sent, delivered) = to_user(&sim).unwrap();
+    let geo = Geometry::new(LAPTOPS[0], 5);
+    let mut crossed = false;
+    for k in 0..=20 {
+        let at = View {
+            clock_ms: sent as f64 + (delivered - sent) as f64 * k as f64 / 20.0,
+            ..view(&sim)
+        };
+        let (mut base, mut overlay) = (Scene::default(), Scene::default());
+        build(&mut base, &geo, &at);
+        build_overlay(&mut overlay, &geo, &at);
+        let painted: Vec<&Shape> = base.shapes.iter().chain(&overlay.shapes).collect();
+        let (name, words) = user_x_words(&painted);
+        let covers = |s: &&Shape| bounds(s).is_some_and(|b| words.iter().any(|w| overlaps(b, *w)));
+        crossed |= overlay.shapes.iter().any(|s| {
+            matches!(s, Shape::Rect { stroke: Some(stroke), .. } if stroke.color == theme::CLIENT)
+                && covers(&s)
+        });
+        if let Some(over) = painted[name..].iter().find(|s| covers(s)) {
+            panic!("at {}: {over:?} painted over User X's words", at.clock_ms);
+        }
+    }
+    assert!(
+        crossed,
+        "the case worth testing: the reply's pill reaches the words"
+    );
+}

@@ -5,7 +5,8 @@
 use clap::Args;
 use river_core::{ConfigError, Event, NodeId, StepDownReason};
 use river_sim::elections::{
-    Experiment, ExperimentConfig, ExperimentError, Lab, Summary, Trial, NO_LEADER_LIMIT_MS,
+    Experiment, ExperimentConfig, ExperimentError, Lab, Summary, Trial, MAX_TRIALS,
+    NO_LEADER_LIMIT_MS,
 };
 use river_sim::reasons::{step_down_text, vote_denial_text};
 use std::collections::VecDeque;
@@ -36,6 +37,18 @@ fn parse_range(text: &str) -> Result<Range, String> {
     })
 }
 
+/// Reads `--trials`: a whole number from 1 to [`MAX_TRIALS`]. A negative number is read here
+/// too (clap took `-5` for a flag of its own and said only "unexpected argument '-5'"), so
+/// the message names the flag.
+fn parse_trials(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=MAX_TRIALS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "--trials wants a whole number of at least 1 (and at most {MAX_TRIALS})"
+        )),
+    }
+}
+
 /// The flags of `river elections`.
 #[derive(Args, Clone, Debug)]
 pub struct ElectionsArgs {
@@ -53,7 +66,13 @@ pub struct ElectionsArgs {
     )]
     timeouts: Vec<Range>,
     /// Trials per range: each crashes the leader once.
-    #[arg(long, default_value_t = 1_000)]
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = parse_trials,
+        allow_negative_numbers = true,
+        default_value_t = 1_000
+    )]
     trials: u32,
     /// One-way message delay MIN-MAX in ms. The default, 5-10, makes a round trip take
     /// about 15 ms, the paper's broadcast time.
@@ -142,6 +161,16 @@ fn range_of(experiment: &Experiment) -> Range {
 /// Runs `river elections`: exit status 0 when it ran, 2 for bad input (checked for every
 /// range before any runs).
 pub fn run(args: &ElectionsArgs) -> Result<ExitCode, String> {
+    // A range named twice is refused, as the page's lab refuses it: it would be measured and
+    // printed twice over, the same trials each time.
+    for (k, t) in args.timeouts.iter().enumerate() {
+        if args.timeouts[..k].contains(t) {
+            return Err(format!(
+                "--timeout {}-{}: the range is listed twice; name each range once",
+                t.min_ms, t.max_ms
+            ));
+        }
+    }
     let experiments = args
         .timeouts
         .iter()

@@ -101,7 +101,14 @@ fn bad_arguments_exit_2_and_say_why() {
             "--heartbeat 150 with --timeout 150-300: heartbeat interval 150 ms must be shorter",
         ),
         (&["--latency", "10-5"], "--latency 10-5: "),
-        (&["--trials", "0"], "--trials 0: "),
+        (&["--trials", "0"], "--trials wants a whole number of at least 1"),
+        // A negative count names its flag (clap said "unexpected argument '-5'").
+        (&["--trials", "-5"], "--trials wants a whole number of at least 1"),
+        (&["--trials", "2000000"], "--trials wants a whole number of at least 1 (and at most 1000000)"),
+        // A range named twice is refused, as the page's lab refuses it (it printed twice),
+        // in one flag or two, with a hyphen or the page's en dash.
+        (&["--timeout", "150-300", "--timeout", "150-300"], "--timeout 150-300: the range is listed twice"),
+        (&["--timeout", "150-300,150-200,150–200"], "--timeout 150-200: the range is listed twice"),
         (&["--timeout", "150"], "'150' is not a range"),
         (&["--timeout", "150-x"], "'x' is not a whole number"),
         (&["--timeout", "150-300,90-80"], "--timeout 90-80: "),

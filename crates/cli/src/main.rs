@@ -45,6 +45,9 @@ fn print_line(line: std::fmt::Arguments) {
 }
 
 mod elections;
+mod tally;
+
+use tally::Tally;
 
 #[derive(Parser)]
 #[command(
@@ -525,69 +528,51 @@ fn check(
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8) as u64;
-    let checked: Vec<Checked> = std::thread::scope(|scope| {
+    // Each worker counts its seeds as they finish and keeps only what the summary prints.
+    let tally = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 let options = &options;
                 scope.spawn(move || {
-                    (w..seeds)
-                        .step_by(workers as usize)
-                        .map(|k| Checked::seed(options, first_seed + k, lincheck, panic_at_seed))
-                        .collect::<Vec<_>>()
+                    let mut tally = Tally::default();
+                    for k in (w..seeds).step_by(workers as usize) {
+                        let checked =
+                            Checked::seed(options, first_seed + k, lincheck, panic_at_seed);
+                        tally.add(checked, lincheck.allow_inconclusive);
+                    }
+                    tally
                 })
             })
             .collect();
-        let mut all: Vec<Checked> = handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker"))
-            .collect();
-        all.sort_by_key(|c| c.seed);
+        let mut all = Tally::default();
+        for h in handles {
+            all.merge(h.join().expect("worker"));
+        }
         all
     });
     let wall = started.elapsed().as_secs_f64();
-    let reports: Vec<&RunReport> = checked.iter().filter_map(|c| c.run.as_ref().ok()).collect();
-    let sim_s: f64 = reports.iter().map(|r| r.sim_ms as f64 / 1000.0).sum();
-    let sum = |f: fn(&RunReport) -> u64| reports.iter().map(|r| f(r)).sum::<u64>();
-    let mut failures: Vec<&Checked> = checked
-        .iter()
-        .filter(|c| c.failed(lincheck.allow_inconclusive))
-        .collect();
-    // A panic is the least expected failure: it is shown first.
-    failures.sort_by_key(|c| c.panicked().is_none());
-    let inconclusive: Vec<&Checked> = checked.iter().filter(|c| c.inconclusive()).collect();
-    let linearizable_ops: usize = checked
-        .iter()
-        .filter_map(|c| c.history.as_ref())
-        .map(HistoryVerdict::linearizable_operations)
-        .sum();
-    let violations: usize = reports
-        .iter()
-        .map(|r| match &r.outcome {
-            Outcome::Unsafe(v) => v.len(),
-            _ => 0,
-        })
-        .sum();
+    let sim_s = tally.sim_ms as f64 / 1000.0;
     say!(
         "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, lease reads {}, snapshots installed {}, operations {}, violations {}, not converged {}, no leader {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; longest wait for a leader in the liveness window {} ms{}; {:.2} s wall, {:.0}x real time",
-        checked.len(),
+        tally.runs,
         sim_s,
-        sum(|r| r.events),
-        sum(|r| r.elections),
-        sum(|r| r.commits),
-        sum(|r| r.membership_changes),
-        sum(|r| r.transfers),
-        sum(|r| r.read_index_reads),
-        sum(|r| r.lease_reads),
-        sum(|r| r.snapshots_installed),
-        sum(|r| r.operations as u64),
-        violations,
-        reports.iter().filter(|r| r.outcome == Outcome::NoConvergence).count(),
-        reports.iter().filter(|r| matches!(r.outcome, Outcome::NoLeader { .. })).count(),
-        checked.iter().filter(|c| c.panicked().is_some()).count(),
-        linearizable_ops,
-        checked.iter().filter(|c| c.not_linearizable()).count(),
-        inconclusive.len(),
-        reports.iter().map(|r| r.longest_leaderless_ms).max().unwrap_or(0),
+        tally.events,
+        tally.elections,
+        tally.commits,
+        tally.membership_changes,
+        tally.transfers,
+        tally.read_index_reads,
+        tally.lease_reads,
+        tally.snapshots_installed,
+        tally.operations,
+        tally.violations,
+        tally.not_converged,
+        tally.no_leader,
+        tally.panicked,
+        tally.linearizable_ops,
+        tally.not_linearizable,
+        tally.inconclusive,
+        tally.longest_leaderless_ms,
         swarm::liveness_limit_ms(&options.raft)
             .filter(|_| options.liveness)
             .map_or(String::from(" (window off)"), |limit| format!(" (limit {limit} ms)")),
@@ -601,8 +586,7 @@ fn check(
             lincheck.flags()
         );
     };
-    // The lowest seed that failed (the list is in the order shown, panics first).
-    if let Some(first) = failures.iter().min_by_key(|c| c.seed) {
+    if let Some(first) = tally.first_failure() {
         // With a planted bug a failure is the point: say how soon the swarm caught it.
         let what = if cluster.bugs.is_empty() {
             String::from("first failing seed")
@@ -613,11 +597,11 @@ fn check(
         say!(
             "{what} {} ({} of {} seeds failed)",
             first.seed,
-            failures.len(),
-            checked.len()
+            tally.failed,
+            tally.runs
         );
     }
-    for failure in failures.iter().take(5) {
+    for failure in tally.shown_failures() {
         let seed = failure.seed;
         match &failure.run {
             Err(message) => say!("seed {seed}: PANICKED: {message}"),
@@ -651,13 +635,13 @@ fn check(
     }
     if lincheck.allow_inconclusive {
         // Allowed, but a search that gave up proves nothing either way: show them.
-        for c in inconclusive.iter().filter(|c| !c.failed(true)).take(5) {
+        for c in tally.shown_allowed() {
             say!("seed {}: linearizability inconclusive (allowed)", c.seed);
             c.print_history_problems(true);
             replay(c.seed);
         }
     }
-    Ok(if failures.is_empty() {
+    Ok(if tally.failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

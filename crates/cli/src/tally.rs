@@ -1,0 +1,200 @@
+//! `river check`'s summary, kept as the seeds finish: totals, counts, maxima and the few
+//! failures it prints in full. Each seed's report is dropped once counted, so memory stays
+//! flat however many seeds run (every report was kept until the end, about 0.4 KB a seed).
+
+use crate::Checked;
+use river_sim::swarm::{Outcome, RunReport};
+
+/// How many failures the summary prints in full (panics first, then the others, each by
+/// seed), and how many allowed inconclusive seeds.
+pub const SHOWN: usize = 5;
+
+/// What `river check` prints about its seeds, for any order in which they finish.
+#[derive(Default)]
+pub struct Tally {
+    /// Seeds checked.
+    pub runs: u64,
+    /// Simulated time of the runs that finished (ms).
+    pub sim_ms: u64,
+    /// Events processed.
+    pub events: u64,
+    /// Leaders elected.
+    pub elections: u64,
+    /// Entries committed.
+    pub commits: u64,
+    /// Configuration entries appended.
+    pub membership_changes: u64,
+    /// Leadership transfers completed.
+    pub transfers: u64,
+    /// Reads through ReadIndex.
+    pub read_index_reads: u64,
+    /// Reads within a lease.
+    pub lease_reads: u64,
+    /// Snapshots installed.
+    pub snapshots_installed: u64,
+    /// Client operations completed.
+    pub operations: u64,
+    /// Violations reported (as many as each run kept).
+    pub violations: u64,
+    /// Runs that did not converge after healing.
+    pub not_converged: u64,
+    /// Runs whose liveness window found no leader.
+    pub no_leader: u64,
+    /// Runs that panicked.
+    pub panicked: u64,
+    /// Operations of histories shown linearizable.
+    pub linearizable_ops: u64,
+    /// Histories certainly not linearizable.
+    pub not_linearizable: u64,
+    /// Histories whose search gave up on some key.
+    pub inconclusive: u64,
+    /// The longest wait for a leader in a liveness window (ms).
+    pub longest_leaderless_ms: u64,
+    /// Seeds that failed.
+    pub failed: u64,
+    /// The lowest panicked seeds, at most [`SHOWN`], by seed.
+    panics: Vec<Checked>,
+    /// The lowest seeds that failed otherwise, at most [`SHOWN`], by seed.
+    failures: Vec<Checked>,
+    /// With `--allow-inconclusive`, the lowest seeds that failed only by being inconclusive,
+    /// at most [`SHOWN`], by seed.
+    allowed: Vec<Checked>,
+}
+
+impl Tally {
+    /// Counts one seed, keeping it only if the summary may print it.
+    pub fn add(&mut self, checked: Checked, allow_inconclusive: bool) {
+        self.runs += 1;
+        match &checked.run {
+            Ok(report) => self.add_report(report),
+            Err(_) => self.panicked += 1,
+        }
+        if let Some(history) = &checked.history {
+            self.linearizable_ops += history.linearizable_operations() as u64;
+        }
+        self.not_linearizable += u64::from(checked.not_linearizable());
+        self.inconclusive += u64::from(checked.inconclusive());
+        if checked.failed(allow_inconclusive) {
+            self.failed += 1;
+            if checked.panicked().is_some() {
+                keep_lowest(&mut self.panics, checked);
+            } else {
+                keep_lowest(&mut self.failures, checked);
+            }
+        } else if allow_inconclusive && checked.inconclusive() {
+            keep_lowest(&mut self.allowed, checked);
+        }
+    }
+
+    fn add_report(&mut self, r: &RunReport) {
+        self.sim_ms += r.sim_ms;
+        self.events += r.events;
+        self.elections += r.elections;
+        self.commits += r.commits;
+        self.membership_changes += r.membership_changes;
+        self.transfers += r.transfers;
+        self.read_index_reads += r.read_index_reads;
+        self.lease_reads += r.lease_reads;
+        self.snapshots_installed += r.snapshots_installed;
+        self.operations += r.operations as u64;
+        match &r.outcome {
+            Outcome::Unsafe(v) => self.violations += v.len() as u64,
+            Outcome::NoConvergence => self.not_converged += 1,
+            Outcome::NoLeader { .. } => self.no_leader += 1,
+            Outcome::Ok => {}
+        }
+        self.longest_leaderless_ms = self.longest_leaderless_ms.max(r.longest_leaderless_ms);
+    }
+
+    /// Adds another worker's tally to this one.
+    pub fn merge(&mut self, other: Tally) {
+        self.runs += other.runs;
+        self.sim_ms += other.sim_ms;
+        self.events += other.events;
+        self.elections += other.elections;
+        self.commits += other.commits;
+        self.membership_changes += other.membership_changes;
+        self.transfers += other.transfers;
+        self.read_index_reads += other.read_index_reads;
+        self.lease_reads += other.lease_reads;
+        self.snapshots_installed += other.snapshots_installed;
+        self.operations += other.operations;
+        self.violations += other.violations;
+        self.not_converged += other.not_converged;
+        self.no_leader += other.no_leader;
+        self.panicked += other.panicked;
+        self.linearizable_ops += other.linearizable_ops;
+        self.not_linearizable += other.not_linearizable;
+        self.inconclusive += other.inconclusive;
+        self.longest_leaderless_ms = self.longest_leaderless_ms.max(other.longest_leaderless_ms);
+        self.failed += other.failed;
+        for c in other.panics {
+            keep_lowest(&mut self.panics, c);
+        }
+        for c in other.failures {
+            keep_lowest(&mut self.failures, c);
+        }
+        for c in other.allowed {
+            keep_lowest(&mut self.allowed, c);
+        }
+    }
+
+    /// The lowest seed that failed.
+    pub fn first_failure(&self) -> Option<&Checked> {
+        self.panics
+            .first()
+            .into_iter()
+            .chain(self.failures.first())
+            .min_by_key(|c| c.seed)
+    }
+
+    /// The failures printed in full: panics first (the least expected), each kind by seed.
+    pub fn shown_failures(&self) -> impl Iterator<Item = &Checked> {
+        self.panics.iter().chain(&self.failures).take(SHOWN)
+    }
+
+    /// The seeds that failed only by being inconclusive, allowed (`--allow-inconclusive`).
+    pub fn shown_allowed(&self) -> &[Checked] {
+        &self.allowed
+    }
+}
+
+/// Puts `checked` into `list`, kept by seed, and drops the highest past [`SHOWN`].
+fn keep_lowest(list: &mut Vec<Checked>, checked: Checked) {
+    let at = list.partition_point(|c| c.seed < checked.seed);
+    if at < SHOWN {
+        list.insert(at, checked);
+        list.truncate(SHOWN);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panicked(seed: u64) -> Checked {
+        Checked {
+            seed,
+            run: Err(String::from("panicked")),
+            history: None,
+        }
+    }
+
+    /// Workers finish their seeds in any order: the tallies they merge keep the lowest
+    /// panicked seeds, by seed, and count them all.
+    #[test]
+    fn merged_tallies_keep_the_lowest_seeds_whatever_the_order() {
+        let (mut a, mut b) = (Tally::default(), Tally::default());
+        for seed in [9, 3, 11, 7, 1, 13] {
+            a.add(panicked(seed), false);
+        }
+        for seed in [8, 2, 12, 6] {
+            b.add(panicked(seed), false);
+        }
+        b.merge(a);
+        let shown: Vec<u64> = b.shown_failures().map(|c| c.seed).collect();
+        assert_eq!(shown, [1, 2, 3, 6, 7]);
+        assert_eq!(b.first_failure().map(|c| c.seed), Some(1));
+        assert_eq!((b.runs, b.failed, b.panicked), (10, 10, 10));
+    }
+}

@@ -10,10 +10,15 @@ const page = servePage('dist');
 describe('membership changes on the page', () => {
   test('add a server, see it promoted, remove one from its menu', async () => {
     const { page: p, errors } = await page('?seed=4');
-    // With no leader yet the change is refused, says why, and starts no server.
+    // With no leader yet the change is refused, says why, and starts no server. The notice
+    // moves no control: it pushed the toolbar down, the button away from the pointer.
+    const where = () => Promise.all(['#add-server', '#canvas'].map((c) => p.locator(c).boundingBox()));
+    const before = await where();
     await p.locator('#add-server').click();
     await p.locator('#notices', { hasText: 'no server leads' }).waitFor();
     assert.equal((await state(p)).nodes.length, 5);
+    assert.deepEqual(await where(), before, 'the toolbar and the drawing stay where they were');
+    assert.equal(await p.locator('#notices').getAttribute('role'), 'alert', 'read out as it appears');
 
     await advance(p, 3000);
     await p.locator('#add-server').click();

@@ -276,6 +276,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             ink,
             Align::Center,
         ));
+        let mut word_end = badge_x + badge_r;
         if grid.cells_x - badge_x - badge_r > 50.0 * s {
             let word = match role {
                 None => "down",
@@ -284,16 +285,32 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 Some(Role::PreCandidate) => "pre",
                 Some(Role::Follower) => "",
             };
+            let size = readable(12.0 * s);
+            word_end += 6.0 * s + text_width(word, size, SANS_ADVANCE) * 1.1;
             scene.push(text(
                 badge_x + badge_r + 6.0 * s,
                 badge_y,
                 word,
-                font(readable(12.0 * s), role == Some(Role::Leader)),
+                font(size, role == Some(Role::Leader)),
                 theme::INK,
                 Align::Left,
             ));
         }
         let log = stored(id);
+        // Entries left of the window, with no snapshot block standing for them: the row
+        // says so with the header's mark, where it clears the role word. (A server behind
+        // that held only entry 1 had a row that read as an empty log.)
+        let hidden = log.first_index < first && !log.entries.is_empty();
+        if hidden && log.snapshot.is_none() && mark_left > word_end + 2.0 * s {
+            scene.push(text(
+                grid.cells_x - 6.0 * s,
+                mid,
+                "…",
+                index_font,
+                theme::MUTED,
+                Align::Right,
+            ));
+        }
         if let Some(snapshot) = log.snapshot {
             // One block at the head of the log, reaching over the columns it covers.
             let covered = (snapshot.index.0 + 1).saturating_sub(first);

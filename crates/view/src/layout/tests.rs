@@ -672,3 +672,44 @@ fn a_reply_arriving_at_a_user_passes_under_its_words() {
         "the case worth testing: the reply's pill reaches the words"
     );
 }
+
+/// A server whose entries all lie left of the log window (behind, it holds only entry 1)
+/// has the header's mark on its row: its row read as an empty log while the feed said
+/// "restarted from its disk: … 1 entry".
+#[test]
+fn a_row_with_entries_left_of_the_window_is_marked() {
+    let mut sim = sim(5, 1);
+    sim.run_until(1_000);
+    let leader = sim.leader().unwrap();
+    let behind = sim.ids().find(|&id| id != leader).unwrap();
+    sim.crash(behind);
+    for k in 0..8 {
+        sim.submit(leader, Op::parse(&alloc::format!("x{k}={k}")).unwrap());
+        sim.run_until(sim.now_ms() + 200);
+    }
+    let geo = Geometry::new(LAPTOPS[0], 5);
+    let mut base = Scene::default();
+    build(&mut base, &geo, &view(&sim));
+    let text_at = |t: &str| -> Vec<(f64, f64)> {
+        base.shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text { x, y, text, .. } if text == t && geo.logs.contains((*x, *y)) => {
+                    Some((*x, *y))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let letter = behind.letter().to_string();
+    let (_, row_y) = text_at(&letter)[0];
+    let marks = text_at("…");
+    assert!(
+        marks.len() >= 2,
+        "the header's mark and the rows': {marks:?}"
+    );
+    assert!(
+        marks.iter().any(|&(_, y)| (y - row_y).abs() < 2.0),
+        "{behind}'s row at {row_y}: marks {marks:?}"
+    );
+}

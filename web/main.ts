@@ -158,7 +158,12 @@ let lab: ReturnType<typeof setupLab> | undefined;
 let memory: WebAssembly.Memory;
 let menuNode: string | null = null;
 
-function notice(text: string, kind: 'warn' | 'error' | 'info' = 'warn'): void {
+/** Shows a notice over the status line. One that answers a click (`fadeMs`: a refusal, "Link
+ * copied") leaves by itself after that long, later while the pointer or keyboard is on it, so
+ * the status line it covers comes back; notices about the address, a link or an error stay
+ * until dismissed. The same words again replace the older notice instead of stacking. */
+function notice(text: string, kind: 'warn' | 'error' | 'info' = 'warn', fadeMs = 0): void {
+  for (const old of ui.notices.querySelectorAll('.notice')) if (old.firstChild?.textContent === text) old.remove();
   const item = document.createElement('div');
   item.className = `notice ${kind}`;
   const words = document.createElement('span');
@@ -171,6 +176,18 @@ function notice(text: string, kind: 'warn' | 'error' | 'info' = 'warn'): void {
   close.addEventListener('click', () => item.remove());
   item.append(words, close);
   ui.notices.append(item);
+  if (fadeMs > 0) {
+    const leave = (): void => { if (item.matches(':hover, :focus-within')) setTimeout(leave, 2000); else item.remove(); };
+    setTimeout(leave, fadeMs);
+  }
+}
+
+/** How long a notice answering a click stays: time to read two lines twice. */
+const CLICK_NOTICE_MS = 12_000;
+
+/** A click's refusal, as a notice that leaves by itself. */
+function refused(refusal: string): void {
+  if (refusal) notice(refusal, 'warn', CLICK_NOTICE_MS);
 }
 
 /** Does an action; returns why not when refused, '' when done. */
@@ -307,13 +324,13 @@ function syncTour(): void {
 /** Opens step `step` of tour `name` from the page; a refusal becomes a notice. */
 function openTour(name: string, step: number): void {
   const refusal = attempt({ do: 'tour', name, step });
-  if (refusal) notice(refusal);
+  refused(refusal);
   syncAll();
 }
 
 function tourMove(kind: 'tour-continue' | 'tour-back'): void {
   const refusal = attempt({ do: kind });
-  if (refusal) notice(refusal);
+  refused(refusal);
   syncAll();
 }
 
@@ -599,7 +616,7 @@ ui.speed.addEventListener('input', () => setSpeedStop(Number(ui.speed.value)));
 ui.nodes.addEventListener('change', () => setting('nodes', ui.nodes.value, ui.settingsError));
 ui.seed.addEventListener('change', () => {
   const refusal = attempt({ do: 'set', name: 'seed', value: ui.seed.value });
-  if (refusal) { notice(refusal); syncSettings(); }
+  if (refusal) { refused(refusal); syncSettings(); }
   syncAll();
 });
 ui.seed.addEventListener('keydown', (event) => { if (event.key === 'Enter') ui.seed.blur(); });
@@ -608,7 +625,7 @@ ui.split.addEventListener('click', () => { raft.apply({ do: 'partition', groups:
 ui.heal.addEventListener('click', () => { raft.apply({ do: 'heal-all' }); syncAll(); });
 ui.addServer.addEventListener('click', () => {
   const refusal = attempt({ do: 'add-server' });
-  if (refusal) notice(refusal);
+  refused(refusal);
   syncAll();
 });
 ui.brokenOff.addEventListener('click', () => {
@@ -880,7 +897,7 @@ ui.share.addEventListener('click', async () => {
   const link = await shareLink();
   try {
     await navigator.clipboard.writeText(link);
-    notice('Link copied: it reopens this run paused at this moment.', 'info');
+    notice('Link copied: it reopens this run paused at this moment.', 'info', CLICK_NOTICE_MS);
   } catch {
     // Only then does the address bar hold the moment: the one place left to copy it from.
     history.replaceState(null, '', link);
@@ -1051,7 +1068,7 @@ function markAt(clientX: number): Mark | null {
 function seekTo(ms: number): void {
   if (!paused()) raft.apply({ do: 'pause' });
   const refusal = attempt({ do: 'seek', ms });
-  if (refusal) notice(refusal);
+  refused(refusal);
   syncAll();
 }
 
@@ -1061,7 +1078,7 @@ ui.branch.addEventListener('change', () => {
   if (k < 0) return;
   if (!paused()) raft.apply({ do: 'pause' });
   const refusal = attempt({ do: 'branch', k });
-  if (refusal) notice(refusal);
+  refused(refusal);
   branchesShown = '';
   syncAll();
 });

@@ -19,6 +19,12 @@ describe('membership changes on the page', () => {
     assert.equal((await state(p)).nodes.length, 5);
     assert.deepEqual(await where(), before, 'the toolbar and the drawing stay where they were');
     assert.equal(await p.locator('#notices').getAttribute('role'), 'alert', 'read out as it appears');
+    // Clicked again, the same words replace the notice instead of stacking; it lies over the
+    // status line, so it leaves by itself (12 s) and the status line comes back.
+    await p.locator('#add-server').click();
+    assert.equal(await p.locator('#notices .notice').count(), 1, 'one notice for the same refusal');
+    await p.mouse.move(0, 0);
+    await p.locator('#notices .notice').waitFor({ state: 'detached', timeout: 20_000 });
 
     await advance(p, 3000);
     await p.locator('#add-server').click();

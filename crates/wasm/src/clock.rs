@@ -11,8 +11,7 @@ use gloo_timers::callback::Timeout;
 use river_view::app::App;
 use wasm_bindgen::prelude::*;
 
-/// The page model, its painter and the loop's state, shared by the handle and the loop's
-/// callbacks.
+/// The page model, its painter and the loop's state, shared by the handle and the loop.
 pub struct Page {
     /// The page model.
     pub app: App,
@@ -103,11 +102,8 @@ fn frame(page: &Shared) {
         let mut p = page.borrow_mut();
         p.frame_pending = false;
         let changed = p.advance(now_ms());
-        (
-            changed,
-            p.app.next_frame_in_ms(now_ms()),
-            p.on_change.clone(),
-        )
+        let next = p.app.next_frame_in_ms(now_ms());
+        (changed, next, p.on_change.clone())
     };
     // The shell reads its panels back through the handle: the page is not borrowed now.
     if let (true, Some(tell)) = (changed != 0, tell) {

@@ -455,11 +455,6 @@ impl Checked {
         }
     }
 
-    /// The panic's message, if the run panicked.
-    fn panicked(&self) -> Option<&str> {
-        self.run.as_ref().err().map(String::as_str)
-    }
-
     /// Whether the run finished and its history is certainly not linearizable.
     fn not_linearizable(&self) -> bool {
         self.history
@@ -551,28 +546,29 @@ fn check(
         all
     });
     let wall = started.elapsed().as_secs_f64();
-    let sim_s = tally.sim_ms as f64 / 1000.0;
+    let counts = tally.counts;
+    let sim_s = counts.sim_ms as f64 / 1000.0;
     say!(
         "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, lease reads {}, snapshots installed {}, operations {}, violations {}, not converged {}, no leader {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; longest wait for a leader in the liveness window {} ms{}; {:.2} s wall, {:.0}x real time",
-        tally.runs,
+        counts.runs,
         sim_s,
-        tally.events,
-        tally.elections,
-        tally.commits,
-        tally.membership_changes,
-        tally.transfers,
-        tally.read_index_reads,
-        tally.lease_reads,
-        tally.snapshots_installed,
-        tally.operations,
-        tally.violations,
-        tally.not_converged,
-        tally.no_leader,
-        tally.panicked,
-        tally.linearizable_ops,
-        tally.not_linearizable,
-        tally.inconclusive,
-        tally.longest_leaderless_ms,
+        counts.events,
+        counts.elections,
+        counts.commits,
+        counts.membership_changes,
+        counts.transfers,
+        counts.read_index_reads,
+        counts.lease_reads,
+        counts.snapshots_installed,
+        counts.operations,
+        counts.violations,
+        counts.not_converged,
+        counts.no_leader,
+        counts.panicked,
+        counts.linearizable_ops,
+        counts.not_linearizable,
+        counts.inconclusive,
+        counts.longest_leaderless_ms,
         swarm::liveness_limit_ms(&options.raft)
             .filter(|_| options.liveness)
             .map_or(String::from(" (window off)"), |limit| format!(" (limit {limit} ms)")),
@@ -597,8 +593,8 @@ fn check(
         say!(
             "{what} {} ({} of {} seeds failed)",
             first.seed,
-            tally.failed,
-            tally.runs
+            counts.failed,
+            counts.runs
         );
     }
     for failure in tally.shown_failures() {
@@ -641,7 +637,7 @@ fn check(
             replay(c.seed);
         }
     }
-    Ok(if tally.failed == 0 {
+    Ok(if counts.failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

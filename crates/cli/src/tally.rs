@@ -3,15 +3,15 @@
 //! flat however many seeds run (every report was kept until the end, about 0.4 KB a seed).
 
 use crate::Checked;
-use river_sim::swarm::{Outcome, RunReport};
+use river_sim::swarm::Outcome;
 
 /// How many failures the summary prints in full (panics first, then the others, each by
 /// seed), and how many allowed inconclusive seeds.
 pub const SHOWN: usize = 5;
 
-/// What `river check` prints about its seeds, for any order in which they finish.
-#[derive(Default)]
-pub struct Tally {
+/// The numbers on `river check`'s summary line: one seed's, or summed over many.
+#[derive(Clone, Copy, Default)]
+pub struct Counts {
     /// Seeds checked.
     pub runs: u64,
     /// Simulated time of the runs that finished (ms).
@@ -48,66 +48,53 @@ pub struct Tally {
     pub not_linearizable: u64,
     /// Histories whose search gave up on some key.
     pub inconclusive: u64,
-    /// The longest wait for a leader in a liveness window (ms).
+    /// The longest wait for a leader in a liveness window (ms): the only maximum here.
     pub longest_leaderless_ms: u64,
     /// Seeds that failed.
     pub failed: u64,
-    /// The lowest panicked seeds, at most [`SHOWN`], by seed.
-    panics: Vec<Checked>,
-    /// The lowest seeds that failed otherwise, at most [`SHOWN`], by seed.
-    failures: Vec<Checked>,
-    /// With `--allow-inconclusive`, the lowest seeds that failed only by being inconclusive,
-    /// at most [`SHOWN`], by seed.
-    allowed: Vec<Checked>,
 }
 
-impl Tally {
-    /// Counts one seed, keeping it only if the summary may print it.
-    pub fn add(&mut self, checked: Checked, allow_inconclusive: bool) {
-        self.runs += 1;
+impl Counts {
+    /// One seed's numbers.
+    fn of(checked: &Checked, allow_inconclusive: bool) -> Counts {
+        let mut counts = Counts {
+            runs: 1,
+            failed: u64::from(checked.failed(allow_inconclusive)),
+            not_linearizable: u64::from(checked.not_linearizable()),
+            inconclusive: u64::from(checked.inconclusive()),
+            linearizable_ops: checked
+                .history
+                .as_ref()
+                .map_or(0, |h| h.linearizable_operations() as u64),
+            ..Counts::default()
+        };
         match &checked.run {
-            Ok(report) => self.add_report(report),
-            Err(_) => self.panicked += 1,
-        }
-        if let Some(history) = &checked.history {
-            self.linearizable_ops += history.linearizable_operations() as u64;
-        }
-        self.not_linearizable += u64::from(checked.not_linearizable());
-        self.inconclusive += u64::from(checked.inconclusive());
-        if checked.failed(allow_inconclusive) {
-            self.failed += 1;
-            if checked.panicked().is_some() {
-                keep_lowest(&mut self.panics, checked);
-            } else {
-                keep_lowest(&mut self.failures, checked);
+            Ok(r) => {
+                counts.sim_ms = r.sim_ms;
+                counts.events = r.events;
+                counts.elections = r.elections;
+                counts.commits = r.commits;
+                counts.membership_changes = r.membership_changes;
+                counts.transfers = r.transfers;
+                counts.read_index_reads = r.read_index_reads;
+                counts.lease_reads = r.lease_reads;
+                counts.snapshots_installed = r.snapshots_installed;
+                counts.operations = r.operations as u64;
+                counts.longest_leaderless_ms = r.longest_leaderless_ms;
+                match &r.outcome {
+                    Outcome::Unsafe(v) => counts.violations = v.len() as u64,
+                    Outcome::NoConvergence => counts.not_converged = 1,
+                    Outcome::NoLeader { .. } => counts.no_leader = 1,
+                    Outcome::Ok => {}
+                }
             }
-        } else if allow_inconclusive && checked.inconclusive() {
-            keep_lowest(&mut self.allowed, checked);
+            Err(_) => counts.panicked = 1,
         }
+        counts
     }
 
-    fn add_report(&mut self, r: &RunReport) {
-        self.sim_ms += r.sim_ms;
-        self.events += r.events;
-        self.elections += r.elections;
-        self.commits += r.commits;
-        self.membership_changes += r.membership_changes;
-        self.transfers += r.transfers;
-        self.read_index_reads += r.read_index_reads;
-        self.lease_reads += r.lease_reads;
-        self.snapshots_installed += r.snapshots_installed;
-        self.operations += r.operations as u64;
-        match &r.outcome {
-            Outcome::Unsafe(v) => self.violations += v.len() as u64,
-            Outcome::NoConvergence => self.not_converged += 1,
-            Outcome::NoLeader { .. } => self.no_leader += 1,
-            Outcome::Ok => {}
-        }
-        self.longest_leaderless_ms = self.longest_leaderless_ms.max(r.longest_leaderless_ms);
-    }
-
-    /// Adds another worker's tally to this one.
-    pub fn merge(&mut self, other: Tally) {
+    /// Adds `other`'s numbers to these (the longest wait is kept, not summed).
+    fn add(&mut self, other: &Counts) {
         self.runs += other.runs;
         self.sim_ms += other.sim_ms;
         self.events += other.events;
@@ -128,6 +115,42 @@ impl Tally {
         self.inconclusive += other.inconclusive;
         self.longest_leaderless_ms = self.longest_leaderless_ms.max(other.longest_leaderless_ms);
         self.failed += other.failed;
+    }
+}
+
+/// What `river check` prints about its seeds, for any order in which they finish.
+#[derive(Default)]
+pub struct Tally {
+    /// The summary line's numbers.
+    pub counts: Counts,
+    /// The lowest panicked seeds, at most [`SHOWN`], by seed.
+    panics: Vec<Checked>,
+    /// The lowest seeds that failed otherwise, at most [`SHOWN`], by seed.
+    failures: Vec<Checked>,
+    /// With `--allow-inconclusive`, the lowest seeds that failed only by being inconclusive,
+    /// at most [`SHOWN`], by seed.
+    allowed: Vec<Checked>,
+}
+
+impl Tally {
+    /// Counts one seed, keeping it only if the summary may print it.
+    pub fn add(&mut self, checked: Checked, allow_inconclusive: bool) {
+        let counts = Counts::of(&checked, allow_inconclusive);
+        self.counts.add(&counts);
+        if counts.failed == 1 {
+            if counts.panicked == 1 {
+                keep_lowest(&mut self.panics, checked);
+            } else {
+                keep_lowest(&mut self.failures, checked);
+            }
+        } else if allow_inconclusive && counts.inconclusive == 1 {
+            keep_lowest(&mut self.allowed, checked);
+        }
+    }
+
+    /// Adds another worker's tally to this one.
+    pub fn merge(&mut self, other: Tally) {
+        self.counts.add(&other.counts);
         for c in other.panics {
             keep_lowest(&mut self.panics, c);
         }
@@ -195,6 +218,9 @@ mod tests {
         let shown: Vec<u64> = b.shown_failures().map(|c| c.seed).collect();
         assert_eq!(shown, [1, 2, 3, 6, 7]);
         assert_eq!(b.first_failure().map(|c| c.seed), Some(1));
-        assert_eq!((b.runs, b.failed, b.panicked), (10, 10, 10));
+        assert_eq!(
+            (b.counts.runs, b.counts.failed, b.counts.panicked),
+            (10, 10, 10)
+        );
     }
 }

@@ -37,9 +37,8 @@ fn parse_range(text: &str) -> Result<Range, String> {
     })
 }
 
-/// Reads `--trials`: a whole number from 1 to [`MAX_TRIALS`]. A negative number is read here
-/// too (clap took `-5` for a flag of its own and said only "unexpected argument '-5'"), so
-/// the message names the flag.
+/// Reads `--trials`: a whole number from 1 to [`MAX_TRIALS`], negative ones included (the
+/// command lets them through as values), so the message says what is wanted.
 fn parse_trials(text: &str) -> Result<u32, String> {
     match text.trim().parse::<u32>() {
         Ok(n) if (1..=MAX_TRIALS).contains(&n) => Ok(n),
@@ -70,7 +69,6 @@ pub struct ElectionsArgs {
         long,
         value_name = "N",
         value_parser = parse_trials,
-        allow_negative_numbers = true,
         default_value_t = 1_000
     )]
     trials: u32,

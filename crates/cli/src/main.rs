@@ -64,6 +64,9 @@ struct Cli {
 enum Command {
     /// Run many seeded simulations under random faults, check every event for safety and
     /// every run's client history for linearizability.
+    // A negative number is a value, so clap names the flag it is wrong for (else it reads
+    // `-5` as an unknown flag).
+    #[command(allow_negative_numbers = true)]
     Check {
         /// How many seeds to run.
         #[arg(long)]
@@ -80,6 +83,7 @@ enum Command {
         cluster: ClusterArgs,
     },
     /// Run one simulation: the same run `check` makes for that seed, or a scenario.
+    #[command(allow_negative_numbers = true)]
     Run {
         /// The seed.
         #[arg(long)]
@@ -104,6 +108,7 @@ enum Command {
     Bugs,
     /// Crash the leader again and again and measure how long the cluster is without one,
     /// per election timeout range (the Raft paper's §9.3 experiment).
+    #[command(allow_negative_numbers = true)]
     Elections(elections::ElectionsArgs),
 }
 

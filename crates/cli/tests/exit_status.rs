@@ -112,6 +112,24 @@ fn bad_input_exits_2_and_names_it() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// A negative number is a bad value for the flag it follows, named as such; clap used to
+/// read `-5` as an unknown flag ("unexpected argument '-5' found").
+#[test]
+fn a_negative_number_is_named_with_its_flag() {
+    for args in [
+        ["check", "--seeds", "-5"],
+        ["run", "--seed", "-1"],
+        ["elections", "--heartbeat", "-5"],
+    ] {
+        let (code, out, err) = river(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(
+            err.contains(&format!("invalid value '{}' for '{}", args[2], args[1])),
+            "{args:?}: {err}"
+        );
+    }
+}
+
 /// A seed range that is empty or runs past the last seed is bad input, named, not a
 /// vacuous success (`--seeds 0` used to exit 0 having checked nothing) nor an overflow
 /// panic (status 101).

@@ -401,6 +401,28 @@ mod tests {
         );
     }
 
+    /// With two leaders the status line counts the newer leader's log by name: A's dashed
+    /// x=2 is not among "all 4 committed", which read as if it were.
+    #[test]
+    fn status_names_whose_entries_it_counts_beside_a_stale_leader() {
+        let script = "nodes 5\nseed 7\ntimeout A\nwait leader A within 1000\npropose A x=1\nwait converged within 1000\npartition AB | CDE\npropose A x=2\nwait 100\ntimeout C\nwait leader C within 1000\n";
+        let scenario = river_sim::scenario::Scenario::parse(script).unwrap();
+        let mut sim = river_sim::scenario::Player::simulation(&scenario);
+        let mut player = river_sim::scenario::Player::new(scenario);
+        player.run_to_end(&mut sim).unwrap();
+        // C's no-op is not committed yet: 2 of its 3.
+        assert_eq!(
+            status(&sim),
+            "C leads term 2 · A still thinks it leads an older term · 2 of C's 3 entries committed · 6 links cut"
+        );
+        sim.advance(500);
+        assert!(
+            status(&sim).contains(" · all 3 of C's entries committed · "),
+            "{}",
+            status(&sim)
+        );
+    }
+
     /// The feed's lines for `script` played to its end on a bare simulation.
     fn played(script: &str) -> Vec<String> {
         let scenario = river_sim::scenario::Scenario::parse(script).unwrap();

@@ -33,17 +33,23 @@ pub fn status(sim: &Simulation) -> String {
             }
             let commit = node.commit_index().0;
             let last = node.log().last_index().0;
+            // Whose log is counted is said when an older leader was just named: A's
+            // uncommitted entry is not among C's "all 4 committed".
+            let whose = if stale.is_empty() {
+                String::new()
+            } else {
+                format!("{l}'s ")
+            };
             let out = part(&mut out);
             if commit == last && last == 1 {
-                out.push_str("its 1 entry committed");
+                let whose = if stale.is_empty() { "its " } else { &whose };
+                let _ = write!(out, "{whose}1 entry committed");
             } else if commit == last {
-                let _ = write!(out, "all {} committed", plural(last, "entry", "entries"));
+                let of = if stale.is_empty() { "" } else { "of " };
+                let _ = write!(out, "all {last} {of}{whose}entries committed");
             } else {
-                let _ = write!(
-                    out,
-                    "{} of {last} committed",
-                    plural(commit, "entry", "entries")
-                );
+                // Fewer committed than written: at least two written.
+                let _ = write!(out, "{commit} of {whose}{last} entries committed");
             }
         }
         None => {

@@ -89,7 +89,7 @@ impl LabSetup {
     /// `latencyMin`, `latencyMax`, `seed`, `trials` as numbers (or a box's text that reads
     /// as one) and `preVote` as a flag, each optional (the paper's value when absent).
     /// Refuses what the lab cannot run, saying why.
-    pub fn read(source: &mut impl Source) -> Result<LabSetup, String> {
+    pub fn read(source: &mut dyn Source) -> Result<LabSetup, String> {
         let paper = LabSetup::default();
         // A number, or the text of a box as typed (the panel sends its boxes as they read,
         // so a refusal quotes what was typed: "abc", or nothing at all); absent is the

@@ -54,6 +54,49 @@ describe('the teaching tools', () => {
     await p.close();
   });
 
+  test("the strip's time follows the clock through a quiet stretch", async () => {
+    const { page: p, errors } = await page('?seed=1');
+    // What the page paints as the strip's time (its canvas: web/main.ts, drawTime), and the
+    // feed lines added meanwhile.
+    await p.evaluate(() => {
+      window.__strip = [];
+      const fill = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+        if (this.canvas.id === 'scrub-time') window.__strip.push(text);
+        return fill.call(this, text, ...rest);
+      };
+      window.__told = 0;
+      new MutationObserver((changes) => { for (const c of changes) window.__told += c.addedNodes.length; })
+        .observe(document.getElementById('feed'), { childList: true });
+    });
+    // Past the first election, then playing at the default speed: heartbeats only, nothing told.
+    await advance(p, 1000);
+    await p.evaluate(() => window.riverRaft.play());
+    await p.waitForTimeout(500);
+    const { samples, told } = await p.evaluate(async () => {
+      window.__told = 0;
+      const samples = [];
+      for (let k = 0; k < 40; k++) {
+        await new Promise((ok) => setTimeout(ok, 150));
+        const strip = window.__strip[window.__strip.length - 1];
+        samples.push({ clockMs: window.riverRaft.state().timeMs, stripMs: parseFloat(strip) * 1000 });
+      }
+      return { samples, told: window.__told };
+    });
+    const { speed } = await state(p);
+    assert.equal(told, 0, 'a quiet stretch: nothing was told');
+    // The strip is refreshed every 250 ms of wall time; a second's worth of the clock is a
+    // loaded machine's slack. Before, it stood still until something was told.
+    const allowedMs = 1000 * speed;
+    for (const { clockMs, stripMs } of samples) {
+      assert.ok(clockMs - stripMs <= allowedMs, `the clock at ${clockMs} ms, the strip at ${stripMs} ms (${JSON.stringify(samples)})`);
+    }
+    assert.ok(new Set(samples.map((s) => s.stripMs)).size >= 10, 'the strip moved on');
+    assert.match(await p.locator('#scrub-text').textContent(), /^\d+\.\d{3} s$/, 'screen readers read the time too');
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('rewinding to before an election shows the earlier state exactly', async () => {
     // ?teach (which opened the tools when they were a download of their own) is harmless.
     const { page: p, errors } = await page('?seed=3&teach');

@@ -109,8 +109,12 @@ pub mod changed {
     pub const TIMELINE: u32 = 32;
     /// The election lab ran trials or was set up again: call `lab_answer`.
     pub const LAB: u32 = 64;
+    /// Only the clock moved on since the timeline was last refreshed (a quiet stretch:
+    /// heartbeats, nothing told): the strip's time and position, at most every
+    /// [`TIMELINE_REFRESH_MS`]. Its marks, branches and the safety badge are as they were.
+    pub const CLOCK: u32 = 128;
     /// Everything.
-    pub const ALL: u32 = 127;
+    pub const ALL: u32 = 255;
 }
 
 /// What a click did, for the page to follow up (a node click opens that node's menu).
@@ -168,6 +172,8 @@ pub struct App {
     timeline_wall_ms: f64,
     /// The timeline moved on since it was last said to.
     timeline_due: bool,
+    /// The clock moved on since the timeline was last said to have.
+    clock_due: bool,
     /// How this run began and what people did to it ([`App::journal`], [`App::replay`]).
     journal: Journal,
     /// Runs started so far: an action that starts one is not journaled in the old one.
@@ -220,6 +226,7 @@ impl App {
             overlay_wall_ms: f64::NEG_INFINITY,
             timeline_wall_ms: f64::NEG_INFINITY,
             timeline_due: false,
+            clock_due: false,
             journal: Journal::new(Head::Fresh(Settings::new(0))),
             runs: 0,
             lab: lab::LabPanel::default(),
@@ -245,17 +252,26 @@ impl App {
         if wall_ms.is_finite() {
             self.last_wall_ms = Some(wall_ms);
         }
+        let shown_ms = self.tl.sim().now_ms();
         if !self.paused && gap > 0.0 {
             self.run_to(self.clock_ms + gap * self.speed);
         }
-        // The strip follows what the feed and the status line tell, at most every
-        // TIMELINE_REFRESH_MS; a refresh held back comes with a later frame.
+        // The strip follows what the feed and the status line tell, and the clock even when
+        // nothing was told (in a quiet stretch its time would otherwise stand still while the
+        // canvas's clock runs on), at most every TIMELINE_REFRESH_MS; a refresh held back
+        // comes with a later frame. A refresh for the clock alone is CLOCK: the page redraws
+        // only the strip's time then, which needs no page frame of its own.
         self.timeline_due |= self.changed & (changed::FEED | changed::STATUS) != 0;
+        self.clock_due |= self.tl.sim().now_ms() != shown_ms;
         let since = wall_ms - self.timeline_wall_ms;
-        if self.timeline_due && !(0.0..TIMELINE_REFRESH_MS).contains(&since) {
-            self.timeline_due = false;
+        if (self.timeline_due || self.clock_due) && !(0.0..TIMELINE_REFRESH_MS).contains(&since) {
+            self.changed |= if self.timeline_due {
+                changed::TIMELINE
+            } else {
+                changed::CLOCK
+            };
+            (self.timeline_due, self.clock_due) = (false, false);
             self.timeline_wall_ms = wall_ms;
-            self.changed |= changed::TIMELINE;
         }
         self.narrator.prune_ghosts(self.clock_ms);
         core::mem::take(&mut self.changed)

@@ -406,7 +406,7 @@ fn nothing_runs_while_paused_and_the_timeline_refresh_is_throttled() {
     a.frame(wall);
     for _ in 0..300 {
         wall += 16.0;
-        if a.frame(wall) & changed::TIMELINE != 0 {
+        if a.frame(wall) & (changed::TIMELINE | changed::CLOCK) != 0 {
             refreshes += 1;
         }
     }
@@ -422,6 +422,52 @@ fn nothing_runs_while_paused_and_the_timeline_refresh_is_throttled() {
     assert_eq!(a.next_frame_in_ms(wall), Some(interval));
     assert_eq!(a.next_frame_in_ms(wall + 3.0), Some(interval - 3));
     assert_eq!(a.next_frame_in_ms(wall + 50.0), Some(0));
+}
+
+/// The strip's time follows the canvas's clock at the default speed even in a quiet
+/// stretch, when a leader only sends heartbeats and nothing new is told: at most one refresh
+/// interval (and a frame) of wall time behind. It used to wait for the next feed line, so
+/// the strip said 0.275 s while the canvas read 452 ms.
+#[test]
+fn the_timeline_follows_the_clock_through_a_quiet_stretch() {
+    let mut a = app("?seed=3");
+    a.play();
+    assert_eq!(a.speed(), DEFAULT_SPEED);
+    let frame_ms = SLOW_OVERLAY_INTERVAL_MS;
+    let (mut wall, mut told) = (0.0, 0.0);
+    let (mut quiet_ms, mut longest_quiet_ms): (f64, f64) = (0.0, 0.0);
+    let mut clock_only = 0;
+    a.frame(wall);
+    // 40 s of wall time: 2 s simulated, the first election and then heartbeats.
+    for _ in 0..(40_000.0 / frame_ms) as usize {
+        wall += frame_ms;
+        let bits = a.frame(wall);
+        // As the page does: the feed's new lines are taken.
+        if bits & changed::FEED != 0 {
+            a.take_feed();
+        }
+        if bits & (changed::TIMELINE | changed::CLOCK) != 0 {
+            told = a.timeline().now_ms;
+        }
+        // The clock alone moved on: the page redraws the strip's time, nothing else.
+        clock_only += u32::from(bits & changed::CLOCK != 0 && bits & changed::TIMELINE == 0);
+        quiet_ms = if bits & (changed::FEED | changed::STATUS) == 0 {
+            quiet_ms + frame_ms
+        } else {
+            0.0
+        };
+        longest_quiet_ms = longest_quiet_ms.max(quiet_ms);
+        let behind = a.sim().now_ms() as f64 - told;
+        let allowed = (TIMELINE_REFRESH_MS + frame_ms) * a.speed() + 1.0;
+        assert!(
+            behind <= allowed,
+            "at {} ms the strip said {told} ms ({behind} ms behind; {quiet_ms} ms of wall time \
+             with nothing told)",
+            a.sim().now_ms()
+        );
+    }
+    assert!(longest_quiet_ms >= 10_000.0, "{longest_quiet_ms}");
+    assert!(clock_only >= 40, "{clock_only}");
 }
 
 /// A scenario line is told before what it causes, not after: "Line 4: add E", then E

@@ -168,6 +168,27 @@ impl<C: Clone> Node<C> {
         }
     }
 
+    /// Feeds `state` everything about this node's reads in progress that decides what
+    /// becomes of them: each waiting read's id, read index, round and age, and at a leader
+    /// its round counter and the round each server acknowledged. None of it shows through
+    /// the other accessors, and a checker that tells states apart by a fingerprint
+    /// (river-model) must not merge two nodes whose reads will end differently. The lease's
+    /// clock is left out: it only counts with `Config::lease_reads` on.
+    pub fn hash_reads<H: core::hash::Hasher>(&self, state: &mut H) {
+        use core::hash::Hash;
+        self.read_waits.len().hash(state);
+        for wait in &self.read_waits {
+            (wait.id, wait.index, wait.age_ms).hash(state);
+        }
+        if let RoleState::Leader(leader) = &self.role {
+            let reads = &leader.reads;
+            (reads.round, reads.round_wanted, &reads.acked).hash(state);
+            for read in &reads.queue {
+                (read.id, read.requester, read.index, read.round, read.age_ms).hash(state);
+            }
+        }
+    }
+
     /// A leader registers a read, its own (`requester` is `None`) or a follower's.
     fn leader_read(&mut self, id: ReadId, requester: Option<NodeId>) -> Read {
         let committed_own = self.log.term_at(self.commit_index) == Some(self.term);

@@ -4,11 +4,12 @@
 //!
 //! # What is explored
 //!
-//! From a fresh cluster (or from [`Start::LearnerCaughtUp`]): deliver any in-flight message,
-//! deliver it and keep a copy (duplication), lose it (or every message to and from one
-//! server), fire any non-leader's election timer,
+//! From a fresh cluster (or from [`Start::Elected`] or [`Start::LearnerCaughtUp`]): deliver
+//! any in-flight message, deliver it and keep a copy (duplication), lose it (or every message
+//! to and from one server), fire any non-leader's election timer,
 //! let a leader's heartbeat interval pass, propose a command to a leader, ask a leader for a
-//! membership change from [`Bounds::changes`], and crash-restart any server from its disk.
+//! membership change from [`Bounds::changes`], ask a leader or a follower that knows one for
+//! a read (ReadIndex, thesis §6.4), and crash-restart any server from its disk.
 //! [`Bounds`] keeps this finite: terms, proposals, changes, restarts, messages in flight and
 //! log lengths are capped, and a state past a cap is not explored further.
 //!
@@ -29,8 +30,11 @@
 //! Two states are the same when everything that can change what happens next is the same:
 //! each node's term, vote, log (and with it the configuration in effect), commit index,
 //! role, believed leader, the votes a candidate holds and (for a leader) each follower's
-//! `next_index` and `match_index`; each disk; the set of messages in flight; the budgets and
-//! changes used; and the [`History`](crate::history::History). Left out, on purpose:
+//! `next_index` and `match_index`; the reads it is working on (their read indexes, rounds
+//! and ages, and a leader's round counter and acknowledgements, through
+//! `Node::hash_reads`); each disk; the set of messages in flight; the budgets and
+//! changes used; and the [`History`](crate::history::History), reads waiting for an
+//! answer included. Left out, on purpose:
 //! election timers and the generator behind them (elections happen only through the
 //! explicit timeout action, and PreVote and CheckQuorum — the only readers of elapsed time
 //! besides the timers — are off, as [`RaftModel::new`] asserts), and CheckQuorum's
@@ -41,8 +45,10 @@
 //! - The network is a set, not a multiset: since any message may be delivered and kept, a
 //!   second copy of a message in flight adds no behaviour, only states.
 //! - Symmetry: servers start alike and Raft never breaks a tie by id, so states that differ
-//!   by a renaming of the servers share one fingerprint. Only for fresh starts without
-//!   changes: a change names servers, and [`Start::LearnerCaughtUp`] gives each a part.
+//!   by a renaming of the servers share one fingerprint. Only without changes or a list of
+//!   campaigners, which name servers, and not from [`Start::LearnerCaughtUp`], which gives
+//!   each server a part (from [`Start::Elected`] the leader is part of the state, renamed
+//!   with it).
 //! - Dead messages — responses the receiver must and always will ignore — leave flight at
 //!   once (see `is_dead`; each removal is checked against the real node).
 //!
@@ -73,6 +79,10 @@ const MAX_PRELUDE_DELIVERIES: usize = 100;
 pub enum Start {
     /// Every server empty, in term 0.
     Fresh,
+    /// A leads term 1 and every server holds its no-op and knows it committed: where a
+    /// read's or a snapshot's story begins, without spending the search on the first
+    /// election. Played on the real nodes by [`elected_start`].
+    Elected,
     /// A leads term 1 of the initial voters, and the first spare server is a learner that
     /// holds the whole log: A added it, it caught up before the change committed, then the
     /// change committed (so A has not promoted it yet). Where a membership change's story
@@ -98,6 +108,9 @@ pub struct Bounds {
     pub max_term: u64,
     /// Client commands proposed over the whole run.
     pub max_proposals: u32,
+    /// Linearizable reads (ReadIndex, thesis §6.4) a client asks for over the whole run, of
+    /// any leader or of any follower that knows one (which forwards it).
+    pub max_reads: u32,
     /// Crash-restarts over the whole run.
     pub max_restarts: u32,
     /// A state with more distinct messages in flight is not explored.
@@ -135,6 +148,7 @@ impl Bounds {
             cluster_size: 3,
             max_term: 2,
             max_proposals: 1,
+            max_reads: 0,
             max_restarts: 1,
             max_in_flight: 2,
             max_log_len: 3,
@@ -184,6 +198,7 @@ impl Bounds {
             ],
             max_term: 3,
             max_proposals: 0,
+            max_reads: 0,
             max_restarts: 0,
             max_in_flight: 4,
             max_log_len: 4,
@@ -215,10 +230,34 @@ impl Bounds {
         }
     }
 
+    /// Reads (thesis §6.4): from [`Start::Elected`] (A leads term 1, its no-op committed
+    /// everywhere), a client may ask any leader, or any follower that knows one, for two
+    /// reads; any server may campaign up to term 2 and a client command may be proposed;
+    /// the network loses, duplicates and reorders requests, and answers arrive at once (a
+    /// late request is still answered with the old round it carries). No heartbeats (a read
+    /// starts its own round) and no crashes. Every served read is checked against what was
+    /// committed when it was asked ([`Invariant::FreshReads`]). The whole space is too large
+    /// for CI (over 1.5 million states and still growing at depth 23), so CI explores it to
+    /// a depth (`READS_DEPTH` in the tests).
+    pub fn reads() -> Bounds {
+        Bounds {
+            start: Start::Elected,
+            max_reads: 2,
+            max_restarts: 0,
+            heartbeats: false,
+            answers_at_once: true,
+            ..Bounds::small()
+        }
+    }
+
     /// Whether states that differ by a renaming of the servers may share a fingerprint: only
-    /// when every server starts alike and no change names one.
+    /// when every server has the same part to play (a start with a leader is itself a
+    /// state, and its renamings behave alike) and no change or campaign list names one.
     pub fn symmetric(&self) -> bool {
-        self.spare_servers == 0 && self.start == Start::Fresh && self.changes.is_empty()
+        self.spare_servers == 0
+            && self.start != Start::LearnerCaughtUp
+            && self.changes.is_empty()
+            && self.campaigners.is_none()
     }
 
     /// Servers in the model, spares included.
@@ -231,7 +270,7 @@ impl Bounds {
     pub fn final_membership(&self) -> Option<Membership> {
         let voters: Vec<NodeId> = (0..self.cluster_size as u8).map(NodeId).collect();
         let learners: Vec<NodeId> = match self.start {
-            Start::Fresh => Vec::new(),
+            Start::Fresh | Start::Elected => Vec::new(),
             Start::LearnerCaughtUp => vec![NodeId(self.cluster_size as u8)],
         };
         let mut membership = Membership::of(&voters, &learners);
@@ -271,7 +310,7 @@ impl RaftModel {
             "the model takes 1 to {most} servers here"
         );
         assert!(
-            bounds.start == Start::Fresh || bounds.spare_servers >= 1,
+            bounds.start != Start::LearnerCaughtUp || bounds.spare_servers >= 1,
             "a learner start needs a spare server"
         );
         assert!(
@@ -317,6 +356,8 @@ pub enum Action {
     Propose(NodeId),
     /// Crash a server and restart it from its disk.
     Restart(NodeId),
+    /// A client asks a server for a linearizable read.
+    Read(NodeId),
     /// A client asks a leader for a membership change.
     Change(NodeId, MembershipChange),
     /// Every message in flight to or from a server is lost.
@@ -334,6 +375,7 @@ impl fmt::Debug for Action {
             Action::Heartbeat(n) => write!(f, "heartbeat interval on leader {n}"),
             Action::Propose(n) => write!(f, "client proposes to {n}"),
             Action::Restart(n) => write!(f, "crash and restart {n}"),
+            Action::Read(n) => write!(f, "client asks {n} to read"),
             Action::Change(n, MembershipChange::AddLearner(id)) => {
                 write!(f, "client asks {n} to add {id} as a learner")
             }
@@ -444,6 +486,8 @@ fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
             let progress = node.progress(NodeId(peer as u8));
             progress.map(|p| (p.next_index, p.match_index)).hash(&mut h);
         }
+        // Reads name no server but by the message that carries them, renamed above.
+        node.hash_reads(&mut h);
         disk.hard_state.term.hash(&mut h);
         disk.hard_state.voted_for.map(rename).hash(&mut h);
         disk.log.hash(&mut h);
@@ -460,6 +504,7 @@ fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
     messages.sort_unstable();
     messages.hash(&mut h);
     cluster.proposals.hash(&mut h);
+    cluster.reads.hash(&mut h);
     cluster.restarts.hash(&mut h);
     cluster.changes.hash(&mut h);
     let history = &cluster.history;
@@ -467,6 +512,10 @@ fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
         (term, rename(*leader)).hash(&mut h);
     }
     history.committed.hash(&mut h);
+    for (id, (asked, committed)) in &history.reads {
+        (id, rename(*asked), committed).hash(&mut h);
+    }
+    history.reads_served.hash(&mut h);
     for invariant in history.violations.keys() {
         invariant.hash(&mut h);
     }
@@ -590,6 +639,7 @@ impl Model for RaftModel {
         let cluster = match self.bounds.start {
             Start::Fresh => Cluster::with_spares(&self.config(), self.bounds.spare_servers),
             Start::LearnerCaughtUp => learner_start(&self.config(), self.bounds.spare_servers),
+            Start::Elected => elected_start(&self.config()),
         };
         vec![ModelState(cluster, self.bounds.symmetric())]
     }
@@ -635,6 +685,11 @@ impl Model for RaftModel {
                 actions.push(Action::Restart(node.id()));
             }
             let id = node.id();
+            let knows_leader = node.role() == Role::Leader
+                || (node.role() == Role::Follower && node.leader().is_some());
+            if cluster.reads < self.bounds.max_reads && knows_leader {
+                actions.push(Action::Read(id));
+            }
             if self.bounds.cuts && cluster.network.iter().any(|m| m.from == id || m.to == id) {
                 actions.push(Action::Cut(id));
             }
@@ -643,7 +698,7 @@ impl Model for RaftModel {
 
     fn next_state(&self, state: &ModelState, action: Action) -> Option<ModelState> {
         let mut cluster = state.0.clone();
-        let mut appended = true;
+        let mut took_effect = true;
         let position = |m: &Message<Command>| {
             cluster
                 .network
@@ -677,8 +732,11 @@ impl Model for RaftModel {
                             cluster.propose(n);
                         }
                         Action::Restart(n) => cluster.restart(n),
+                        Action::Read(n) => {
+                            took_effect = cluster.read(n) == river_core::Read::Pending;
+                        }
                         Action::Change(n, change) => {
-                            appended = matches!(
+                            took_effect = matches!(
                                 cluster.propose_membership(n, change),
                                 Ok(Proposal::Appended { .. })
                             );
@@ -691,9 +749,9 @@ impl Model for RaftModel {
                 }))
             }
         };
-        if !appended {
+        if !took_effect {
             // The leader refused the change (one in flight, or none of its term committed
-            // yet): nothing happened, so this is no step.
+            // yet) or the read: nothing happened, so this is no step.
             return None;
         }
         if let Err(payload) = outcome {
@@ -771,10 +829,18 @@ impl Model for RaftModel {
                 Invariant::HonestMessagesAccepted.name(),
                 |_, s: &ModelState| holds(s, Invariant::HonestMessagesAccepted),
             ),
+            Property::always(Invariant::FreshReads.name(), |_, s: &ModelState| {
+                holds(s, Invariant::FreshReads)
+            }),
             Property::sometimes(SOMETHING_COMMITTED, |_, s: &ModelState| {
                 !s.0.history.committed.is_empty()
             }),
         ];
+        if self.bounds.max_reads > 0 {
+            properties.push(Property::sometimes(READ_SERVED, |_, s: &ModelState| {
+                s.0.history.reads_served > 0
+            }));
+        }
         if !self.bounds.changes.is_empty() {
             properties.push(Property::sometimes(
                 CHANGES_COMMITTED,
@@ -806,6 +872,8 @@ impl Model for RaftModel {
 
 /// The `sometimes` property that keeps the check from being vacuous: some entry commits.
 pub const SOMETHING_COMMITTED: &str = "an entry is committed";
+/// The `sometimes` property that a read is served (when reads are allowed).
+pub const READ_SERVED: &str = "a read is served";
 /// The `sometimes` property that a client's command commits (when proposals are allowed).
 pub const COMMAND_COMMITTED: &str = "a client command is committed";
 /// The `sometimes` property that the configuration the client's changes lead to commits
@@ -856,6 +924,30 @@ pub fn learner_start(config: &Config, spares: usize) -> Cluster {
         );
     }
     cluster.changes.clear();
+    cluster
+}
+
+/// Plays [`Start::Elected`] on real nodes: A campaigns and wins, its no-op commits, and a
+/// heartbeat tells every server so. Every message is delivered, oldest first; the result is
+/// checked, not assumed.
+pub fn elected_start(config: &Config) -> Cluster {
+    let mut cluster = Cluster::new(config);
+    let leader = NodeId(0);
+    cluster.force_timeout(leader);
+    deliver_all(&mut cluster, |_| true);
+    cluster.heartbeat(leader);
+    deliver_all(&mut cluster, |_| true);
+    let a = &cluster.server(leader).node;
+    assert_eq!((a.role(), a.term().0), (Role::Leader, 1), "A leads term 1");
+    for server in &cluster.servers {
+        let node = &server.node;
+        assert_eq!(
+            (node.log().entries(), node.commit_index().0),
+            (a.log().entries(), 1),
+            "{} holds the leader's no-op and knows it committed",
+            node.id()
+        );
+    }
     cluster
 }
 

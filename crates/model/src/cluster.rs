@@ -8,7 +8,7 @@
 use crate::history::{describe_entry, Command, History, Invariant};
 use river_core::{Body, BugSet, Config, Entry, Event, HardState, LogIndex, Message, Node};
 use river_core::{ChangeRefusal, MembershipChange, NodeId, Role};
-use river_core::{Proposal, Ready, Snapshot, Term, MAX_CLUSTER_SIZE};
+use river_core::{Proposal, Read, ReadId, ReadResult, Ready, Snapshot, Term, MAX_CLUSTER_SIZE};
 
 /// What stable storage holds for one server: exactly what its `Ready`s said to write.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -56,6 +56,8 @@ pub struct Cluster {
     pub history: History,
     /// Commands proposed so far, accepted or not; the next command is `proposals + 1`.
     pub proposals: u32,
+    /// Reads asked so far, registered or not; the next read's id is `reads + 1`.
+    pub reads: u32,
     /// Crash-restarts so far, across all servers.
     pub restarts: u32,
     /// Forged messages handed to nodes so far; until the first, no message may be refused.
@@ -104,6 +106,7 @@ impl Cluster {
             network: Vec::new(),
             history: History::default(),
             proposals: 0,
+            reads: 0,
             restarts: 0,
             forged: 0,
             refused: 0,
@@ -188,6 +191,20 @@ impl Cluster {
         outcome
     }
 
+    /// A client asks `node` for a linearizable read (ReadIndex, thesis §6.4); one the node
+    /// registers is remembered with what was committed anywhere at this moment, and checked
+    /// when the node answers it ([`Invariant::FreshReads`]).
+    pub fn read(&mut self, node: NodeId) -> Read {
+        self.reads += 1;
+        let id = ReadId(u64::from(self.reads));
+        let outcome = self.servers[node.index()].node.read(id);
+        if outcome == Read::Pending {
+            self.history.record_read_asked(node, id);
+        }
+        self.flush(node.index());
+        outcome
+    }
+
     /// A client asks `node` to change the membership (thesis §4.2); an appended change is
     /// recorded in [`Cluster::changes`].
     pub fn propose_membership(
@@ -220,6 +237,7 @@ impl Cluster {
         )
         .expect("a config that built a node once is valid");
         server.commit_seen = LogIndex::ZERO;
+        self.history.forget_reads_at(node);
         self.flush(node.index());
     }
 
@@ -272,7 +290,7 @@ impl Cluster {
                 }
             }
         }
-        // 3. Apply.
+        // 3. Apply, then answer the reads this Ready decides.
         let node = &self.servers[i].node;
         if let Some((from, to)) = ready.apply {
             for (k, entry) in node.log().slice(from, to).iter().enumerate() {
@@ -280,6 +298,14 @@ impl Cluster {
                 self.history
                     .record_applied(node.id(), node.term(), index, entry);
             }
+        }
+        for read in &ready.reads {
+            let read_index = match read.result {
+                ReadResult::Serve { index } => Some(index),
+                ReadResult::Failed => None,
+            };
+            self.history
+                .record_read_answered(node.id(), read.id, read_index);
         }
         self.observe(i);
     }

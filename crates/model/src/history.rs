@@ -7,7 +7,7 @@
 //! its log. [`History`] keeps exactly that; [`crate::cluster::Cluster`] writes it after every
 //! input and [`crate::safety`] reads it. Neither of those two needs the other's file for it.
 
-use river_core::{Entry, LogIndex, NodeId, Term};
+use river_core::{Entry, LogIndex, NodeId, ReadId, Term};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -42,11 +42,15 @@ pub enum Invariant {
     /// No node refuses a message of correct Raft: refusals (`Event::MessageRefused`) are
     /// for forged messages only.
     HonestMessagesAccepted,
+    /// A read served without a log entry (ReadIndex, thesis §6.4) reflects every entry
+    /// committed anywhere before it was asked: its read index is at least the highest index
+    /// any server knew committed at that moment, so the answer is not stale.
+    FreshReads,
 }
 
 impl Invariant {
     /// Every invariant, in a fixed order.
-    pub const ALL: [Invariant; 8] = [
+    pub const ALL: [Invariant; 9] = [
         Invariant::ElectionSafety,
         Invariant::LogMatching,
         Invariant::LeaderCompleteness,
@@ -55,6 +59,7 @@ impl Invariant {
         Invariant::Durability,
         Invariant::NoPanic,
         Invariant::HonestMessagesAccepted,
+        Invariant::FreshReads,
     ];
 
     /// The name used for the model checker's property and in reports.
@@ -68,6 +73,7 @@ impl Invariant {
             Invariant::Durability => "durability",
             Invariant::NoPanic => "no panic",
             Invariant::HonestMessagesAccepted => "honest messages accepted",
+            Invariant::FreshReads => "fresh reads",
         }
     }
 
@@ -108,6 +114,11 @@ pub struct History {
     pub committed: BTreeMap<LogIndex, Committed>,
     /// The first violation seen of each invariant that only a transition shows.
     pub violations: BTreeMap<Invariant, String>,
+    /// Reads asked and not yet answered, by id: the server asked, and the highest index
+    /// known committed anywhere when it was asked (what the answer must reflect).
+    pub reads: BTreeMap<ReadId, (NodeId, LogIndex)>,
+    /// Reads served so far (a served read's check is done when it is served).
+    pub reads_served: u32,
 }
 
 impl History {
@@ -150,6 +161,52 @@ impl History {
             }
             Some(first) => first.term = first.term.min(term),
         }
+    }
+
+    /// The highest index any server has known committed: every server applies what it
+    /// learns committed in the same `Ready`, so it is the highest index applied anywhere.
+    pub fn highest_committed(&self) -> LogIndex {
+        self.committed
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(LogIndex::ZERO)
+    }
+
+    /// Notes that a client asked `node` for the read `id`, now.
+    pub fn record_read_asked(&mut self, node: NodeId, id: ReadId) {
+        let committed = self.highest_committed();
+        self.reads.insert(id, (node, committed));
+    }
+
+    /// Notes that `node` answered the read `id`: served at `read_index`, or failed (`None`).
+    /// A served read must have been asked there, and its read index must reach everything
+    /// committed when it was asked.
+    pub fn record_read_answered(&mut self, node: NodeId, id: ReadId, read_index: Option<LogIndex>) {
+        let Some((asked, committed)) = self.reads.remove(&id) else {
+            let detail = format!("{node} answered read #{}, which nobody asked it", id.0);
+            return self.record_violation(Invariant::NodeLocal, detail);
+        };
+        if asked != node {
+            let detail = format!("{node} answered read #{}, asked at {asked}", id.0);
+            return self.record_violation(Invariant::NodeLocal, detail);
+        }
+        let Some(read_index) = read_index else {
+            return;
+        };
+        self.reads_served += 1;
+        if read_index < committed {
+            let detail = format!(
+                "{node} served read #{} at read index {read_index}, but index {committed} was committed before it was asked",
+                id.0
+            );
+            self.record_violation(Invariant::FreshReads, detail);
+        }
+    }
+
+    /// `node` crashed: the reads it held are never answered.
+    pub fn forget_reads_at(&mut self, node: NodeId) {
+        self.reads.retain(|_, (asked, _)| *asked != node);
     }
 
     /// Keeps the first violation of `invariant`; later ones add nothing a reader needs.

@@ -4,13 +4,15 @@
 //! separate model of it, through one harness, [`cluster::Cluster`], which drains each
 //! node's `Ready` exactly as its contract says (persist, then send, then apply), and checks
 //! the same [`safety`] invariants: the paper's Figure 3 (Election Safety, Log Matching,
-//! Leader Completeness, State Machine Safety) plus what each node promises about itself.
+//! Leader Completeness, State Machine Safety), fresh reads (thesis §6.4), plus what each
+//! node promises about itself.
 //! The invariants and the ghost state some of them remember live in [`history`], which the
 //! cluster writes and the checks read, so neither of those two files needs the other's.
 //!
 //! - [`checker`] (feature `model-checking`, on by default): stateright explores every
-//!   interleaving of deliveries, losses, duplications, timeouts, heartbeats, proposals and
-//!   crash-restarts within [`checker::Bounds`].
+//!   interleaving of deliveries, losses, duplications, timeouts, heartbeats, proposals,
+//!   membership changes, reads and crash-restarts within [`checker::Bounds`]; a served read
+//!   must reflect everything committed before it was asked.
 //! - [`driver`]: runs one arbitrary [`driver::Scenario`]; the property tests generate
 //!   scenarios with proptest and `fuzz/` decodes them from bytes (feature `arbitrary`). A
 //!   scenario may also hand nodes [`forgery`] messages no honest server sends: from then on

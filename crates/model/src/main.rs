@@ -6,12 +6,15 @@
 //! cargo run --release -p river-model -- --bug figure8-commit --max-term 4 --log-len 2 \
 //!     --proposals 0 --restarts 0
 //! cargo run --release -p river-model -- --bounds erratum --bug config-change-before-noop
+//! cargo run --release -p river-model -- --bounds reads --depth 18 --bug read-without-heartbeat
 //! ```
 //!
 //! Prints the states explored, the depth reached and the time taken, then every
 //! counterexample found, step by step. Exits 0 when every property held over the bounded
 //! space, 1 if a safety property broke or `--timeout-secs` stopped the search short (what
-//! was not explored is undecided), 2 for bad options.
+//! was not explored is undecided), 2 for bad options — a bug the model cannot show at all
+//! (`stale-read`, `lease-without-drift-bound`, `election-timer-once`) or cannot show within
+//! the bounds asked (a read bug without reads) among them, since "held" would say nothing.
 
 use river_core::{Bug, BugSet};
 use river_model::checker::{self, Bounds, RaftModel, RunOptions};
@@ -22,11 +25,13 @@ const USAGE: &str = "\
 usage: river-model [options]
   --bounds NAME           start from a named space, then apply the options below:
                           small (default), four-terms, erratum (4 voters, a learner,
-                          promote and remove), three-four-three
+                          promote and remove), three-four-three, reads (A leads term 1,
+                          two reads; explore it with --depth)
   --depth N               longest path explored (default: the whole bounded space)
   --max-term N            highest term an election may reach (default 2)
   --proposals N           client commands over the run (default 1)
   --restarts N            crash-restarts over the run (default 1)
+  --reads N               linearizable reads over the run (default 0; 2 with reads)
   --in-flight N           most distinct messages in flight (default 2)
   --log-len N             longest log explored (default 3)
   --entries-per-append N  entries per AppendEntries (default 1)
@@ -35,10 +40,13 @@ usage: river-model [options]
   --no-drops              the network never loses a message
   --no-duplicates         the network never duplicates a message
   --no-heartbeats         leaders never resend on a heartbeat
+  --drops, --cuts, --no-cuts, --answers-at-once, --answers-later, --newest-per-link
+                          switch the other network bounds (see `Bounds`)
   --everyone-campaigns    every server's election timer may fire (the erratum bounds
                           let only A and B campaign)
   --bug NAME              switch on a broken variant (repeatable), e.g. figure8-commit,
-                          forget-vote, no-up-to-date-check, config-change-before-noop
+                          forget-vote, no-up-to-date-check, config-change-before-noop,
+                          read-without-heartbeat (with reads)
   --threads N             worker threads (default: all cores)
   --timeout-secs N        stop after N seconds (a search stopped short exits 1: the
                           rest of the space is undecided)
@@ -94,6 +102,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
             "--max-term" => bounds.max_term = number()?,
             "--proposals" => bounds.max_proposals = number()? as u32,
             "--restarts" => bounds.max_restarts = number()? as u32,
+            "--reads" => bounds.max_reads = number()? as u32,
             "--in-flight" => bounds.max_in_flight = number()? as usize,
             "--log-len" => bounds.max_log_len = number()? as usize,
             "--entries-per-append" => bounds.max_entries_per_append = number()?.max(1) as usize,
@@ -104,6 +113,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
                     "four-terms" => Bounds::four_terms(),
                     "erratum" => Bounds::erratum(),
                     "three-four-three" => Bounds::three_four_three(),
+                    "reads" => Bounds::reads(),
                     _ => return Err(format!("no bounds named `{name}`")),
                 };
             }
@@ -122,6 +132,12 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
             "--no-duplicates" => bounds.duplicates = false,
             "--no-heartbeats" => bounds.heartbeats = false,
             "--everyone-campaigns" => bounds.campaigners = None,
+            "--drops" => bounds.drops = true,
+            "--cuts" => bounds.cuts = true,
+            "--no-cuts" => bounds.cuts = false,
+            "--answers-at-once" => bounds.answers_at_once = true,
+            "--answers-later" => bounds.answers_at_once = false,
+            "--newest-per-link" => bounds.newest_per_link = true,
             "--dfs" => options.depth_first = true,
             "--keep-going" => options.stop_at_first_failure = false,
             "--bug" => {
@@ -133,5 +149,30 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
             other => return Err(format!("unknown option `{other}`")),
         }
     }
+    for bug in bugs.iter() {
+        if let Some(why) = out_of_reach(bug, &bounds) {
+            return Err(format!("--bug {}: {why}", bug.name()));
+        }
+    }
     Ok((RaftModel::new(bounds, bugs), options))
+}
+
+/// Why the model cannot show `bug` within `bounds`, if it cannot: a check that "held" would
+/// then say nothing about it.
+fn out_of_reach(bug: Bug, bounds: &Bounds) -> Option<&'static str> {
+    match bug {
+        Bug::StaleRead => Some(
+            "the simulator's key-value store answers the read from its own state; the core, which the model drives, has no part in it",
+        ),
+        Bug::LeaseWithoutDriftBound => Some(
+            "lease reads need CheckQuorum and clocks, which the model leaves out",
+        ),
+        Bug::ElectionTimerOnce => Some(
+            "a liveness bug (no leader is ever elected); the model checks safety, and fires election timers by hand",
+        ),
+        Bug::ReadWithoutHeartbeat if bounds.max_reads == 0 => {
+            Some("needs reads: --bounds reads, or --reads N")
+        }
+        _ => None,
+    }
 }

@@ -20,7 +20,8 @@ pub fn check(cluster: &Cluster, invariant: Invariant) -> Result<(), String> {
         Invariant::ElectionSafety
         | Invariant::Durability
         | Invariant::NoPanic
-        | Invariant::HonestMessagesAccepted => Ok(()),
+        | Invariant::HonestMessagesAccepted
+        | Invariant::FreshReads => Ok(()),
     }
 }
 

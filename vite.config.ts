@@ -1,9 +1,10 @@
 import { defineConfig, type Plugin } from 'vite';
 
 /** Makes index.html smaller to transfer, which is tracked against a budget: drops its
- * indentation (a newline and the spaces after it render as the single space they collapse
- * to anyway; the page has no `<pre>` and no text in a `<textarea>`), and inlines the
- * stylesheet (one file less, and gzip shares the class names between markup and style). */
+ * comments (notes for whoever edits the markup: 0.1 KB gzipped) and its indentation (a
+ * newline and the spaces after it render as the single space they collapse to anyway; the
+ * page has no `<pre>` and no text in a `<textarea>`), and inlines the stylesheet (one file
+ * less, and gzip shares the class names between markup and style). */
 function compactHtml(): Plugin {
   return {
     name: 'compact-html',
@@ -18,7 +19,7 @@ function compactHtml(): Plugin {
           html = html.replace(link, () => `<style>${String(file.source)}</style>`);
           delete ctx.bundle?.[name];
         }
-        return html.replace(/\n\s*/g, '\n');
+        return html.replace(/<!--[\s\S]*?-->/g, '').replace(/\n\s*/g, '\n');
       },
     },
   };

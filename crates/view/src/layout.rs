@@ -13,7 +13,7 @@ use crate::scene::{
     text_width, Align, Color, Dash, Font, Scene, Shape, Stroke, MONO_ADVANCE, SANS_ADVANCE,
 };
 use crate::theme;
-use crate::words::{char_count, fit, op_text, payload_text, speed_label, user_name, wrap};
+use crate::words::{char_count, fit, joined, op_text, payload_text, speed_label, user_name, wrap};
 use alloc::format;
 use alloc::string::{String, ToString};
 use core::f64::consts::{FRAC_PI_2, TAU};
@@ -385,7 +385,7 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
         if !cut(&lines) || client.is_none() {
             break;
         }
-        let fewer = lay(&words[..k].join(" "), size);
+        let fewer = lay(&joined(&words[..k], " "), size);
         if !cut(&fewer) {
             lines = fewer;
         }

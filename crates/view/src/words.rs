@@ -8,6 +8,19 @@ use alloc::string::String;
 use core::fmt::Write;
 use river_sim::kv::Op;
 
+/// `items` with `sep` between them. `[&str]::join` would bring its own code to the page's
+/// wasm: 1 KB.
+pub fn joined(items: &[&str], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 /// Cuts `s` to at most `max_chars` characters, ending with "…" when cut, and replaces
 /// control characters (user text must never break the layout).
 pub fn fit(s: &str, max_chars: usize) -> String {

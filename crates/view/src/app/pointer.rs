@@ -252,7 +252,7 @@ impl App {
             [] => String::new(),
             names => format!(
                 "Raft is broken: {}. {}: watch the feed and the safety badge.",
-                names.join(", "),
+                crate::words::joined(names, ", "),
                 if self.story.is_some() && self.settings.raft.bugs.iter().next().is_none() {
                     "The tour switched it on to show what goes wrong"
                 } else {

@@ -69,7 +69,7 @@ impl App {
             format!(
                 "there is no tour named '{}' (the tours: {})",
                 echo(name),
-                names.join(", ")
+                crate::words::joined(&names, ", ")
             )
         })?;
         let Ok(parsed) = Scenario::parse(text) else {

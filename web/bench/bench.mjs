@@ -12,7 +12,8 @@
 //          call that advances and paints) with 9 nodes, 10% loss, at 1x speed; p50/p95/max
 //   lab    the election lab: 1,000 trials of the default experiment (5 servers, 150-300 ms,
 //          5-10 ms delays) as the panel runs them, in slices between frames; best of 3, and
-//          the longest frame meanwhile (the native 10,000: scripts/bench-elections.sh)
+//          the longest frame meanwhile; then 100 trials of 150-150 ms, each a minute of split
+//          votes cut into slices, and their frames (the native 10,000: scripts/bench-elections.sh)
 // Seeking in a long run and memory after a 30-minute run: web/bench/long-run.mjs.
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { readdir, readFile } from 'node:fs/promises';
@@ -150,11 +151,22 @@ async function lab(context, url) {
       return { ms: performance.now() - t0, trials: r.done, longest: Math.max(0, ...window.__frames) };
     }));
   }
+  // No randomness: every trial a minute of split votes (about 13,000 events), which a slice
+  // cuts short at its time budget (river_view::lab::SLICE_MS) and the next goes on with.
+  const split = await page.evaluate(async () => {
+    window.__frames = [];
+    const t0 = performance.now();
+    window.riverRaft.labRun({ ranges: '150-150', trials: 100 });
+    const r = await window.riverRaft.labDone();
+    const f = window.__frames.sort((a, b) => a - b);
+    return { ms: performance.now() - t0, trials: r.done, frames: f.length, p95: f[Math.floor(0.95 * f.length)], longest: f[f.length - 1] };
+  });
   await page.close();
   const best = Math.min(...runs.map((r) => r.ms));
   const longest = Math.max(...runs.map((r) => r.longest));
   console.log('Election lab in the page, 1,000 trials of the default experiment (5 servers, 150-300 ms), sliced between frames:');
   console.log(`  ${best.toFixed(0)} ms, best of 3 (${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms; ${runs[0].trials} trials each); longest frame meanwhile ${longest.toFixed(1)} ms   (budget ${BUDGET.labMs} ms)`);
+  console.log(`  ${split.trials} trials of 150-150 ms (a minute of split votes each) in ${split.ms.toFixed(0)} ms, ${split.frames} frames: p95 ${split.p95.toFixed(1)} ms, longest ${split.longest.toFixed(1)} ms`);
   return best;
 }
 
@@ -162,13 +174,13 @@ const server = await serve(dist);
 const browser = await launch();
 let gz, busyMs, p95, labMs;
 try {
-  gz = await size(browser.context, server.url);
-  // BENCH_ONLY=size: the size lines alone, for work on the page's size (after npm run build).
-  if (process.env.BENCH_ONLY !== 'size') {
-    busyMs = await busy(browser.context, server.url);
-    p95 = await frames(browser.context, server.url);
-    labMs = await lab(browser.context, server.url);
-  }
+  // BENCH_ONLY=size: the size lines alone, for work on the page's size (after npm run build);
+  // any of size, busy, frames, lab, comma-separated (BENCH_ONLY=busy,lab): those parts alone.
+  const only = (part) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(part);
+  if (only('size')) gz = await size(browser.context, server.url);
+  if (only('busy')) busyMs = await busy(browser.context, server.url);
+  if (only('frames')) p95 = await frames(browser.context, server.url);
+  if (only('lab')) labMs = await lab(browser.context, server.url);
 } finally {
   await browser.close();
   await server.close();

@@ -53,6 +53,9 @@ pub const PAPER_RANGES: [(u64, u64); 6] = [
     (150, 300),
 ];
 
+/// A budget of events that never runs out (a trial ends within [`NO_LEADER_LIMIT_MS`]).
+const ENDLESS: u64 = u64::MAX;
+
 /// The longest one-way latency accepted, so a trial's simulated time stays bounded.
 pub const MAX_LATENCY_MS: u64 = 10_000;
 
@@ -283,32 +286,15 @@ impl Experiment {
     /// seed in which [`Paused::first_candidate`]'s election timer was fired at time 0, run
     /// to the moment of the crash. Fails if no leader is ever followed by a majority.
     pub fn replay(&self, index: u32) -> Result<Paused, ExperimentError> {
-        let config = self.sim_config(index);
-        let mut draws = Rng::fork(config.seed, stream::FAULTS);
-        let first_candidate = NodeId(draws.range_inclusive(0, self.config.nodes as u64 - 1) as u8);
-        let phase = draws.range_inclusive(0, self.heartbeat_ms() - 1);
-        // Not `expect`: that would keep the error's `Debug` formatting in the page's wasm.
-        let Ok(mut simulation) = Simulation::new(config) else {
-            panic!("validated in Experiment::new")
+        let (mut run, mut budget) = (TrialRun::new(self, index), ENDLESS);
+        let Some(leader) = run.settle(self, &mut budget)? else {
+            panic!("an endless budget settles")
         };
-        simulation.force_timeout(first_candidate);
-        // A leader that a majority follows, at a moment `phase` into a heartbeat interval;
-        // with sane settings the first try holds, and a later interval keeps the phase.
-        let mut crash_at = self.settle_ms() + phase;
-        loop {
-            simulation.run_until(crash_at);
-            if let Some(leader) = steady_leader(&simulation) {
-                return Ok(Paused {
-                    simulation,
-                    first_candidate,
-                    leader,
-                });
-            }
-            if crash_at >= NO_LEADER_LIMIT_MS {
-                return Err(ExperimentError::NoSteadyLeader { trial: index });
-            }
-            crash_at += self.heartbeat_ms();
-        }
+        Ok(Paused {
+            simulation: run.simulation,
+            first_candidate: run.first_candidate,
+            leader,
+        })
     }
 
     /// Runs trial `index` from scratch (it fails as [`Experiment::replay`] does).
@@ -323,21 +309,115 @@ impl Experiment {
         index: u32,
         mut observe: impl FnMut(u64, NodeId, Event),
     ) -> Result<Trial, ExperimentError> {
-        let Paused {
-            simulation: mut sim,
+        let (mut run, mut budget) = (TrialRun::new(self, index), ENDLESS);
+        let Some(trial) = run.advance(self, &mut budget, &mut observe)? else {
+            panic!("an endless budget ends the trial")
+        };
+        Ok(trial)
+    }
+}
+
+/// A trial under way, run a number of events at a time ([`TrialRun::advance`]) to the same
+/// result as [`Experiment::trial`], which runs one to its end. A page can so stop between
+/// any two events, mid-trial, and go on in its next frame: a trial of 150–150 ms simulates a
+/// minute of split votes, tens of thousands of events, far more than a frame's worth.
+#[derive(Clone, Debug)]
+pub struct TrialRun {
+    index: u32,
+    simulation: Simulation,
+    first_candidate: NodeId,
+    stage: Stage,
+}
+
+/// Where a [`TrialRun`] is.
+#[derive(Clone, Debug)]
+enum Stage {
+    /// Before the crash: every event up to `crash_at_ms` runs, then the leader a majority
+    /// follows crashes (with none, the moment moves on by a heartbeat interval, keeping its
+    /// phase).
+    Settling { crash_at_ms: u64 },
+    /// After `crashed` crashed at `crash_at_ms`: until a new leader is followed by a
+    /// majority, or [`NO_LEADER_LIMIT_MS`] later.
+    Measuring {
+        crashed: NodeId,
+        crash_at_ms: u64,
+        terms: Terms,
+    },
+}
+
+impl TrialRun {
+    /// Trial `index` of `experiment`, at time 0: a fresh cluster with one server's election
+    /// timer fired.
+    pub fn new(experiment: &Experiment, index: u32) -> TrialRun {
+        let config = experiment.sim_config(index);
+        let mut draws = Rng::fork(config.seed, stream::FAULTS);
+        let first_candidate =
+            NodeId(draws.range_inclusive(0, experiment.config.nodes as u64 - 1) as u8);
+        let phase = draws.range_inclusive(0, experiment.heartbeat_ms() - 1);
+        // Not `expect`: that would keep the error's `Debug` formatting in the page's wasm.
+        let Ok(mut simulation) = Simulation::new(config) else {
+            panic!("validated in Experiment::new")
+        };
+        simulation.force_timeout(first_candidate);
+        TrialRun {
+            index,
+            simulation,
             first_candidate,
-            leader,
-        } = self.replay(index)?;
-        let crash_at_ms = sim.now_ms();
-        let seed = sim.config().seed;
-        sim.crash(leader);
-        sim.signals = Some(Vec::new());
-        let limit = crash_at_ms + NO_LEADER_LIMIT_MS;
-        let mut terms = Terms::default();
+            // A leader that a majority follows, at a moment `phase` into a heartbeat
+            // interval; with sane settings the first try holds.
+            stage: Stage::Settling {
+                crash_at_ms: experiment.settle_ms() + phase,
+            },
+        }
+    }
+
+    /// The trial's index in its experiment.
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// Runs the trial on for at most `budget` events, taking each one run from it, and
+    /// hands `observe` every event a server reports after the crash. Returns the trial once
+    /// it has ended, `None` while it goes on (the budget ran out first; call again).
+    pub fn advance(
+        &mut self,
+        experiment: &Experiment,
+        budget: &mut u64,
+        observe: &mut dyn FnMut(u64, NodeId, Event),
+    ) -> Result<Option<Trial>, ExperimentError> {
+        if let Stage::Settling { .. } = self.stage {
+            let Some(leader) = self.settle(experiment, budget)? else {
+                return Ok(None);
+            };
+            self.stage = Stage::Measuring {
+                crashed: leader,
+                crash_at_ms: self.simulation.now_ms(),
+                terms: Terms::default(),
+            };
+            self.simulation.crash(leader);
+            self.simulation.signals = Some(Vec::new());
+        }
+        let Stage::Measuring {
+            crashed,
+            crash_at_ms,
+            terms,
+        } = &mut self.stage
+        else {
+            unreachable!("settled above")
+        };
+        let sim = &mut self.simulation;
+        let limit = *crash_at_ms + NO_LEADER_LIMIT_MS;
         let mut new_leader = None;
-        while sim.step_until(limit) {
+        loop {
+            if *budget == 0 {
+                return Ok(None);
+            }
+            if !sim.step_until(limit) {
+                break;
+            }
+            *budget -= 1;
             let now_ms = sim.now_ms();
-            let signals = sim.signals.as_mut().expect("set above");
+            let signals = sim.signals.as_mut().expect("set at the crash");
             if signals.is_empty() {
                 continue;
             }
@@ -345,26 +425,56 @@ impl Experiment {
                 terms.observe(event);
                 observe(now_ms, node, event);
             }
-            new_leader = steady_leader(&sim);
+            new_leader = steady_leader(sim);
             if new_leader.is_some() {
                 break;
             }
         }
         let downtime_ms = match new_leader {
-            Some(_) => sim.now_ms() - crash_at_ms,
+            Some(_) => sim.now_ms() - *crash_at_ms,
             None => NO_LEADER_LIMIT_MS,
         };
-        Ok(Trial {
-            index,
-            seed,
-            first_candidate,
-            crashed: leader,
-            crash_at_ms,
+        Ok(Some(Trial {
+            index: self.index,
+            seed: sim.config().seed,
+            first_candidate: self.first_candidate,
+            crashed: *crashed,
+            crash_at_ms: *crash_at_ms,
             downtime_ms,
             new_leader,
             elections: terms.elections(),
             split_votes: terms.split_votes(),
-        })
+        }))
+    }
+
+    /// Runs the cluster on to the moment of the crash, at most `budget` events; returns the
+    /// leader to crash once there, `None` while the budget runs out first.
+    fn settle(
+        &mut self,
+        experiment: &Experiment,
+        budget: &mut u64,
+    ) -> Result<Option<NodeId>, ExperimentError> {
+        let Stage::Settling { crash_at_ms } = &mut self.stage else {
+            unreachable!("settles before the crash only")
+        };
+        loop {
+            if *budget == 0 {
+                return Ok(None);
+            }
+            if self.simulation.step_until(*crash_at_ms) {
+                *budget -= 1;
+                continue;
+            }
+            // Every event up to the moment is done: the clock stands there.
+            self.simulation.run_until(*crash_at_ms);
+            if let Some(leader) = steady_leader(&self.simulation) {
+                return Ok(Some(leader));
+            }
+            if *crash_at_ms >= NO_LEADER_LIMIT_MS {
+                return Err(ExperimentError::NoSteadyLeader { trial: self.index });
+            }
+            *crash_at_ms += experiment.heartbeat_ms();
+        }
     }
 }
 
@@ -393,12 +503,12 @@ fn steady_leader(sim: &Simulation) -> Option<NodeId> {
 
 /// The election terms begun during one trial: how many candidates stood in each, and
 /// whether one won.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Terms {
     started: Vec<TermRecord>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct TermRecord {
     term: Term,
     candidates: u32,
@@ -505,12 +615,23 @@ impl Summary {
     }
 }
 
-/// An experiment run a few trials at a time, so a page can run it between frames and draw
-/// the distribution as it grows.
+/// An experiment run a few events at a time, so a page can run it between frames and draw
+/// the distribution as it grows: a trial cut short by a slice's end goes on in the next.
 #[derive(Clone, Debug)]
 pub struct Lab {
     experiment: Experiment,
     trials: Vec<Trial>,
+    /// The next trial, begun and not yet ended.
+    current: Option<TrialRun>,
+}
+
+/// What one call of [`Lab::run`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Slice {
+    /// Simulation events run (each taken from the call's budget).
+    pub events: u64,
+    /// Trials that ended.
+    pub trials: u32,
 }
 
 impl Lab {
@@ -519,6 +640,7 @@ impl Lab {
         Ok(Lab {
             experiment: Experiment::new(config)?,
             trials: Vec::new(),
+            current: None,
         })
     }
 
@@ -527,16 +649,36 @@ impl Lab {
         &self.experiment
     }
 
-    /// Runs up to `max` more trials; returns how many it ran (0 once done). A trial that
-    /// cannot run stops the lab there with its error (the trials before it are kept).
-    pub fn run_trials(&mut self, max: u32) -> Result<u32, ExperimentError> {
-        let first = self.trials.len() as u32;
-        let end = self.experiment.config.trials.min(first.saturating_add(max));
-        for index in first..end {
-            let trial = self.experiment.trial(index)?;
+    /// Runs trials on for at most `max_events` simulation events and until at most
+    /// `max_trials` more have ended, whichever comes first; a trial cut short goes on in
+    /// the next call. A trial that cannot run stops the lab there with its error (the
+    /// trials before it are kept).
+    pub fn run(&mut self, max_events: u64, max_trials: u32) -> Result<Slice, ExperimentError> {
+        let mut budget = max_events;
+        let mut ended = 0;
+        while ended < max_trials && !self.is_done() {
+            let index = self.trials.len() as u32;
+            let run = self
+                .current
+                .get_or_insert_with(|| TrialRun::new(&self.experiment, index));
+            let Some(trial) = run.advance(&self.experiment, &mut budget, &mut |_, _, _| {})? else {
+                break;
+            };
             self.trials.push(trial);
+            self.current = None;
+            ended += 1;
         }
-        Ok(end - first)
+        Ok(Slice {
+            events: max_events - budget,
+            trials: ended,
+        })
+    }
+
+    /// Runs up to `max` more trials to their end; returns how many ended (0 once done). A
+    /// trial that cannot run stops the lab there with its error (the trials before it are
+    /// kept).
+    pub fn run_trials(&mut self, max: u32) -> Result<u32, ExperimentError> {
+        Ok(self.run(u64::MAX, max)?.trials)
     }
 
     /// Whether every trial has run.

@@ -14,7 +14,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use river_sim::elections::{
-    cumulative_of_sorted, ExperimentConfig, Lab, Point, Trial, NO_LEADER_LIMIT_MS, PAPER_RANGES,
+    cumulative_of_sorted, ExperimentConfig, Lab, Point, Slice, Trial, NO_LEADER_LIMIT_MS,
+    PAPER_RANGES,
 };
 use serde::Serialize;
 
@@ -36,8 +37,13 @@ pub const MAX_RANGES: usize = 6;
 /// ordinary run with page settings.
 pub const MAX_TIMEOUT_MS: u64 = crate::settings::MAX_SETTING_MS;
 /// Wall-clock ms of trials per frame: enough to finish 1,000 default trials in well under
-/// a second, little enough that a 60 Hz frame still has room to paint.
-pub const SLICE_MS: f64 = 12.0;
+/// a second, little enough that a 60 Hz frame still has room to paint. A slice stops at it
+/// even mid-trial, so the frame stays short however long one trial is.
+pub const SLICE_MS: f64 = 8.0;
+/// Simulation events a slice runs between two looks at the clock: under 0.1 ms of the
+/// page's wasm (0.4 µs an event natively; a 150–150 ms trial, a minute of split votes, runs
+/// about 13,000, one of 150–300 ms about 70), so a slice ends within that of [`SLICE_MS`].
+pub const EVENTS_PER_LOOK: u64 = 100;
 
 /// The dash pattern of range `k`'s line (with its colour, [`theme::LAB_LINES`]).
 pub const LINE_DASHES: [Dash; 6] = [
@@ -261,14 +267,15 @@ impl LabRun {
         })
     }
 
-    /// Runs trials, one at a time, always in the range that has had the least time so far
-    /// (so every line grows, and the quick ranges finish soon while the slow ones, whose
-    /// trials simulate up to a minute of split votes each, go on), until `budget_ms` of
-    /// `now` has passed or every trial ran. Returns how many ran.
-    pub fn work(&mut self, now: &mut dyn FnMut() -> f64, budget_ms: f64) -> u32 {
+    /// Runs trials, [`EVENTS_PER_LOOK`] events at a time, always in the range that has had
+    /// the least time so far (so every line grows, and the quick ranges finish soon while
+    /// the slow ones, whose trials simulate up to a minute of split votes each, go on),
+    /// until `budget_ms` of `now` has passed or every trial ran; a trial cut short goes on
+    /// in the next slice. Returns what the slice ran.
+    pub fn work(&mut self, now: &mut dyn FnMut() -> f64, budget_ms: f64) -> Slice {
         let start = now();
         let mut last = start;
-        let mut ran = 0;
+        let mut ran = Slice::default();
         while self.state == LabState::Running {
             let next = (0..self.labs.len())
                 .filter(|&k| !self.labs[k].is_done())
@@ -277,20 +284,24 @@ impl LabRun {
                 self.state = LabState::Done;
                 break;
             };
-            if let Err(e) = self.labs[k].run_trials(1) {
-                self.error = Some(format!("{}: {e}", range_label(self.setup.ranges[k])));
-                self.state = LabState::Failed;
-                break;
+            let before = self.labs[k].trials().len();
+            match self.labs[k].run(EVENTS_PER_LOOK, u32::MAX) {
+                Ok(slice) => {
+                    ran.events += slice.events;
+                    ran.trials += slice.trials;
+                }
+                Err(e) => {
+                    self.error = Some(format!("{}: {e}", range_label(self.setup.ranges[k])));
+                    self.state = LabState::Failed;
+                }
             }
-            let Some(&trial) = self.labs[k].trials().last() else {
-                break;
-            };
-            let key = (trial.downtime_ms, trial.index);
-            let sorted = &mut self.sorted[k];
-            sorted.insert(sorted.partition_point(|&e| e < key), key);
-            self.split[k] += u32::from(trial.had_split_vote());
-            self.no_leader[k] += u32::from(trial.no_leader());
-            ran += 1;
+            for trial in &self.labs[k].trials()[before..] {
+                let key = (trial.downtime_ms, trial.index);
+                let sorted = &mut self.sorted[k];
+                sorted.insert(sorted.partition_point(|&e| e < key), key);
+                self.split[k] += u32::from(trial.had_split_vote());
+                self.no_leader[k] += u32::from(trial.no_leader());
+            }
             let t = now();
             self.spent[k] += t - last;
             last = t;

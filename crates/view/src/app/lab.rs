@@ -55,8 +55,8 @@ impl App {
             .is_some_and(|r| r.state == LabState::Running)
     }
 
-    /// Runs the lab's next slice of trials: as many as fit in [`lab::SLICE_MS`] of `now`
-    /// (wall-clock ms, read by the bindings).
+    /// Runs the lab's next slice of trials: [`lab::SLICE_MS`] of `now` (wall-clock ms, read
+    /// by the bindings), ending mid-trial if need be.
     pub fn lab_work(&mut self, now: &mut dyn FnMut() -> f64) {
         if let Some(run) = self
             .lab

@@ -148,23 +148,56 @@ fn a_range_that_cannot_run_is_refused_naming_it() {
 #[test]
 fn trials_run_in_slices_and_every_line_grows_together() {
     let mut run = LabRun::new(setup(&[(150, 155), (150, 300)], 20)).unwrap();
-    // A budget of 5 ticks of the clock: each trial reads it once.
+    // A budget of 5 ticks of the clock: the slice looks at it once per EVENTS_PER_LOOK
+    // events, each time in the range that has had the least time so far.
     let ran = run.work(&mut ticking(), 5.0);
-    assert_eq!(ran, 5);
+    assert_eq!(ran.events, 5 * EVENTS_PER_LOOK);
+    assert_eq!(ran.trials, run.done());
     let counts: Vec<usize> = run.labs().iter().map(|l| l.trials().len()).collect();
-    assert_eq!(
-        counts,
-        vec![3, 2],
-        "the range that has had the least time first"
+    assert!(
+        counts.iter().all(|&n| n > 0),
+        "every line grows: {counts:?}"
     );
     assert_eq!(run.state, LabState::Running);
     run.stop();
     assert_eq!(
         run.work(&mut ticking(), 5.0),
-        0,
+        river_sim::elections::Slice::default(),
         "a stopped lab runs nothing"
     );
     assert_eq!(json(&run.answer())["state"], "stopped");
+}
+
+/// Issue 15: the lab never freezes the page. A slice looks at the clock every
+/// [`EVENTS_PER_LOOK`] events and stops once its budget has passed, even in the middle of a
+/// trial: with no randomness (150–150 ms) one trial simulates a minute of split votes, tens
+/// of thousands of events, and used to run whole within one frame (70–80 ms of it on a
+/// loaded machine). The trials cut short are the same trials.
+#[test]
+fn a_slice_stops_at_its_budget_even_mid_trial() {
+    let mut run = LabRun::new(setup(&[(150, 150), (150, 300)], 3)).unwrap();
+    let (mut slices, mut events) = (0, 0);
+    while run.state == LabState::Running {
+        // The clock moves 1 ms per look: SLICE_MS looks per slice at most.
+        let slice = run.work(&mut ticking(), SLICE_MS);
+        assert!(
+            slice.events <= SLICE_MS as u64 * EVENTS_PER_LOOK,
+            "slice {slices}: {slice:?}"
+        );
+        slices += 1;
+        events += slice.events;
+    }
+    assert_eq!(run.state, LabState::Done);
+    assert!(
+        events > 30 * SLICE_MS as u64 * EVENTS_PER_LOOK,
+        "three minutes of split votes took {events} events in {slices} slices"
+    );
+    for k in 0..2 {
+        let experiment = river_sim::elections::Experiment::new(run.setup.experiment(k)).unwrap();
+        for (index, trial) in run.labs()[k].trials().iter().enumerate() {
+            assert_eq!(*trial, experiment.trial(index as u32).unwrap());
+        }
+    }
 }
 
 #[test]

@@ -9,7 +9,9 @@
 //! to and from one server), fire any non-leader's election timer,
 //! let a leader's heartbeat interval pass, propose a command to a leader, ask a leader for a
 //! membership change from [`Bounds::changes`], ask a leader or a follower that knows one for
-//! a read (ReadIndex, thesis §6.4), and crash-restart any server from its disk.
+//! a read (ReadIndex, thesis §6.4), let a server compact what it applied into a snapshot
+//! (its data the entries it stands for, `crate::stored`; a leader then sends followers
+//! behind it InstallSnapshot, in one chunk), and crash-restart any server from its disk.
 //! [`Bounds`] keeps this finite: terms, proposals, changes, restarts, messages in flight and
 //! log lengths are capped, and a state past a cap is not explored further.
 //!
@@ -29,12 +31,12 @@
 //!
 //! Two states are the same when everything that can change what happens next is the same:
 //! each node's term, vote, log (and with it the configuration in effect), commit index,
-//! role, believed leader, the votes a candidate holds and (for a leader) each follower's
-//! `next_index` and `match_index`; the reads it is working on (their read indexes, rounds
-//! and ages, and a leader's round counter and acknowledgements, through
-//! `Node::hash_reads`); each disk; the set of messages in flight; the budgets and
-//! changes used; and the [`History`](crate::history::History), reads waiting for an
-//! answer included. Left out, on purpose:
+//! role, believed leader, snapshot, the votes a candidate holds and (for a leader) each
+//! follower's `next_index` and `match_index`; the reads it is working on (their read
+//! indexes, rounds and ages, and a leader's round counter and acknowledgements, through
+//! `Node::hash_reads`); each disk; the set of messages in flight; the budgets and changes
+//! used; and the [`History`](crate::history::History), reads waiting for an answer and
+//! (with compaction) the prefixes seen included. Left out, on purpose:
 //! election timers and the generator behind them (elections happen only through the
 //! explicit timeout action, and PreVote and CheckQuorum — the only readers of elapsed time
 //! besides the timers — are off, as [`RaftModel::new`] asserts), and CheckQuorum's
@@ -111,6 +113,9 @@ pub struct Bounds {
     /// Linearizable reads (ReadIndex, thesis §6.4) a client asks for over the whole run, of
     /// any leader or of any follower that knows one (which forwards it).
     pub max_reads: u32,
+    /// Snapshots servers take of everything they applied (thesis §5.1), over the whole run;
+    /// a leader then sends a follower behind its snapshot an InstallSnapshot (paper §7).
+    pub max_compactions: u32,
     /// Crash-restarts over the whole run.
     pub max_restarts: u32,
     /// A state with more distinct messages in flight is not explored.
@@ -149,6 +154,7 @@ impl Bounds {
             max_term: 2,
             max_proposals: 1,
             max_reads: 0,
+            max_compactions: 0,
             max_restarts: 1,
             max_in_flight: 2,
             max_log_len: 3,
@@ -199,6 +205,7 @@ impl Bounds {
             max_term: 3,
             max_proposals: 0,
             max_reads: 0,
+            max_compactions: 0,
             max_restarts: 0,
             max_in_flight: 4,
             max_log_len: 4,
@@ -245,6 +252,26 @@ impl Bounds {
             max_reads: 2,
             max_restarts: 0,
             heartbeats: false,
+            answers_at_once: true,
+            ..Bounds::small()
+        }
+    }
+
+    /// Snapshots (thesis ch. 5, paper §7): from [`Start::Elected`], a client may propose two
+    /// commands, one server may compact what it applied, and any server may campaign up to
+    /// term 2; messages are lost a server at a time ([`Action::Cut`]) or duplicated, answers
+    /// arrive at once, and a leader's heartbeat resends. Log Matching is also checked
+    /// across time ([`History::prefixes`](crate::history::History::prefixes)).
+    pub fn snapshots() -> Bounds {
+        Bounds {
+            start: Start::Elected,
+            max_proposals: 2,
+            max_compactions: 1,
+            max_restarts: 0,
+            max_in_flight: 2,
+            max_log_len: 3,
+            drops: false,
+            cuts: true,
             answers_at_once: true,
             ..Bounds::small()
         }
@@ -330,12 +357,16 @@ impl RaftModel {
         model
     }
 
+    /// The nodes' configuration. A snapshot travels in one chunk, so no follower ever holds
+    /// part of one (which no accessor shows, and so no fingerprint could).
     fn config(&self) -> Config {
-        Cluster::config(
+        let mut config = Cluster::config(
             self.bounds.cluster_size,
             self.bugs,
             self.bounds.max_entries_per_append,
-        )
+        );
+        config.snapshot_chunk_bytes = river_core::MAX_SNAPSHOT_BYTES;
+        config
     }
 }
 
@@ -358,6 +389,8 @@ pub enum Action {
     Restart(NodeId),
     /// A client asks a server for a linearizable read.
     Read(NodeId),
+    /// A server compacts everything it applied into a snapshot.
+    Compact(NodeId),
     /// A client asks a leader for a membership change.
     Change(NodeId, MembershipChange),
     /// Every message in flight to or from a server is lost.
@@ -376,6 +409,7 @@ impl fmt::Debug for Action {
             Action::Propose(n) => write!(f, "client proposes to {n}"),
             Action::Restart(n) => write!(f, "crash and restart {n}"),
             Action::Read(n) => write!(f, "client asks {n} to read"),
+            Action::Compact(n) => write!(f, "{n} compacts what it applied into a snapshot"),
             Action::Change(n, MembershipChange::AddLearner(id)) => {
                 write!(f, "client asks {n} to add {id} as a learner")
             }
@@ -408,9 +442,12 @@ impl fmt::Debug for ModelState {
             let voted = node
                 .voted_for()
                 .map_or("nobody".to_string(), |v| v.to_string());
+            let snapshot = node.snapshot().map_or(String::new(), |s| {
+                format!(" snapshot to {}@t{} +", s.index, s.term)
+            });
             writeln!(
                 f,
-                "{} {} t{} voted for {voted}, commit {}, log [{}]",
+                "{} {} t{} voted for {voted}, commit {},{snapshot} log [{}]",
                 node.id(),
                 node.role().name(),
                 node.term(),
@@ -478,6 +515,8 @@ fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
         node.term().hash(&mut h);
         node.voted_for().map(rename).hash(&mut h);
         node.log().entries().hash(&mut h);
+        node.log().snapshot_index().hash(&mut h);
+        node.snapshot().hash(&mut h);
         node.commit_index().hash(&mut h);
         node.role().hash(&mut h);
         node.leader().map(rename).hash(&mut h);
@@ -491,6 +530,7 @@ fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
         disk.hard_state.term.hash(&mut h);
         disk.hard_state.voted_for.map(rename).hash(&mut h);
         disk.log.hash(&mut h);
+        disk.snapshot.hash(&mut h);
     }
     let mut messages: Vec<u64> = cluster
         .network
@@ -505,6 +545,8 @@ fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
     messages.hash(&mut h);
     cluster.proposals.hash(&mut h);
     cluster.reads.hash(&mut h);
+    cluster.compactions.hash(&mut h);
+    cluster.snapshots_installed.hash(&mut h);
     cluster.restarts.hash(&mut h);
     cluster.changes.hash(&mut h);
     let history = &cluster.history;
@@ -516,6 +558,7 @@ fn fingerprint_renamed(cluster: &Cluster, order: &[usize]) -> u64 {
         (id, rename(*asked), committed).hash(&mut h);
     }
     history.reads_served.hash(&mut h);
+    history.prefixes.hash(&mut h);
     for invariant in history.violations.keys() {
         invariant.hash(&mut h);
     }
@@ -641,6 +684,14 @@ impl Model for RaftModel {
             Start::LearnerCaughtUp => learner_start(&self.config(), self.bounds.spare_servers),
             Start::Elected => elected_start(&self.config()),
         };
+        let mut cluster = cluster;
+        if self.bounds.max_compactions > 0 {
+            cluster.history.prefixes = Some(Default::default());
+            for server in &cluster.servers {
+                let log = server.node.log().entries().to_vec();
+                cluster.history.record_log(server.node.id(), &log);
+            }
+        }
         vec![ModelState(cluster, self.bounds.symmetric())]
     }
 
@@ -690,6 +741,11 @@ impl Model for RaftModel {
             if cluster.reads < self.bounds.max_reads && knows_leader {
                 actions.push(Action::Read(id));
             }
+            if cluster.compactions < self.bounds.max_compactions
+                && node.applied_index() > node.log().snapshot_index()
+            {
+                actions.push(Action::Compact(id));
+            }
             if self.bounds.cuts && cluster.network.iter().any(|m| m.from == id || m.to == id) {
                 actions.push(Action::Cut(id));
             }
@@ -732,6 +788,7 @@ impl Model for RaftModel {
                             cluster.propose(n);
                         }
                         Action::Restart(n) => cluster.restart(n),
+                        Action::Compact(n) => took_effect = cluster.compact(n),
                         Action::Read(n) => {
                             took_effect = cluster.read(n) == river_core::Read::Pending;
                         }
@@ -798,7 +855,7 @@ impl Model for RaftModel {
         cluster.network.len() <= self.bounds.max_in_flight
             && cluster.servers.iter().all(|s| {
                 s.node.term().0 <= self.bounds.max_term
-                    && s.node.log().entries().len() <= self.bounds.max_log_len
+                    && s.node.log().last_index().0 <= self.bounds.max_log_len as u64
             })
     }
 
@@ -841,6 +898,12 @@ impl Model for RaftModel {
                 s.0.history.reads_served > 0
             }));
         }
+        if self.bounds.max_compactions > 0 {
+            properties.push(Property::sometimes(
+                SNAPSHOT_INSTALLED,
+                |_, s: &ModelState| s.0.snapshots_installed > 0,
+            ));
+        }
         if !self.bounds.changes.is_empty() {
             properties.push(Property::sometimes(
                 CHANGES_COMMITTED,
@@ -872,6 +935,9 @@ impl Model for RaftModel {
 
 /// The `sometimes` property that keeps the check from being vacuous: some entry commits.
 pub const SOMETHING_COMMITTED: &str = "an entry is committed";
+/// The `sometimes` property that a follower installs a leader's snapshot (when servers may
+/// compact).
+pub const SNAPSHOT_INSTALLED: &str = "a snapshot is installed";
 /// The `sometimes` property that a read is served (when reads are allowed).
 pub const READ_SERVED: &str = "a read is served";
 /// The `sometimes` property that a client's command commits (when proposals are allowed).

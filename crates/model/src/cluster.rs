@@ -6,6 +6,7 @@
 //! exercise the same code and check the same [`crate::safety`] invariants.
 
 use crate::history::{describe_entry, Command, History, Invariant};
+use crate::stored;
 use river_core::{Body, BugSet, Config, Entry, Event, HardState, LogIndex, Message, Node};
 use river_core::{ChangeRefusal, MembershipChange, NodeId, Role};
 use river_core::{Proposal, Read, ReadId, ReadResult, Ready, Snapshot, Term, MAX_CLUSTER_SIZE};
@@ -15,8 +16,7 @@ use river_core::{Proposal, Read, ReadId, ReadResult, Ready, Snapshot, Term, MAX_
 pub struct Disk {
     /// Term and vote.
     pub hard_state: HardState,
-    /// The latest snapshot, if a node installed one (only forged messages bring one here:
-    /// the model never compacts).
+    /// The latest snapshot, the server's own ([`Cluster::compact`]) or one it installed.
     pub snapshot: Option<Snapshot>,
     /// The log after the snapshot (index 1 first without one).
     pub log: Vec<Entry<Command>>,
@@ -58,13 +58,15 @@ pub struct Cluster {
     pub proposals: u32,
     /// Reads asked so far, registered or not; the next read's id is `reads + 1`.
     pub reads: u32,
+    /// Snapshots servers took of their own state so far ([`Cluster::compact`]).
+    pub compactions: u32,
     /// Crash-restarts so far, across all servers.
     pub restarts: u32,
     /// Forged messages handed to nodes so far; until the first, no message may be refused.
     pub forged: u32,
     /// Messages refused so far (`Event::MessageRefused`).
     pub refused: u32,
-    /// Snapshots nodes installed from a leader (only forged ones: the model never compacts).
+    /// Snapshots nodes installed from a leader (or, in the driver, forged ones).
     pub snapshots_installed: u32,
     /// Membership changes leaders appended at a client's request, in order (the leader's own
     /// promotions of caught-up learners are not counted here).
@@ -107,6 +109,7 @@ impl Cluster {
             history: History::default(),
             proposals: 0,
             reads: 0,
+            compactions: 0,
             restarts: 0,
             forged: 0,
             refused: 0,
@@ -205,6 +208,27 @@ impl Cluster {
         outcome
     }
 
+    /// `node` compacts everything it has applied into a snapshot (thesis §5.1) whose data is
+    /// the entries it stands for ([`stored::encode`]); false if there is nothing new to
+    /// compact (the node then refuses, and nothing happens).
+    pub fn compact(&mut self, node: NodeId) -> bool {
+        let server = &mut self.servers[node.index()];
+        let applied = server.node.applied_index();
+        let Ok(log) = stored::full_log(&server.node) else {
+            return false;
+        };
+        let Some(covered) = usize::try_from(applied.0).ok().and_then(|n| log.get(..n)) else {
+            return false;
+        };
+        let data = stored::encode(covered);
+        if !server.node.compact(applied, data) {
+            return false;
+        }
+        self.compactions += 1;
+        self.flush(node.index());
+        true
+    }
+
     /// A client asks `node` to change the membership (thesis §4.2); an appended change is
     /// recorded in [`Cluster::changes`].
     pub fn propose_membership(
@@ -253,6 +277,11 @@ impl Cluster {
         if ready.install_snapshot {
             self.snapshots_installed += 1;
         }
+        let installed = ready
+            .snapshot
+            .as_ref()
+            .filter(|_| ready.install_snapshot)
+            .and_then(|s| stored::decode(&s.data));
         if let Some(snapshot) = ready.snapshot.take() {
             // The snapshot stands for every stored entry up to its index.
             let covered = snapshot
@@ -290,8 +319,14 @@ impl Cluster {
                 }
             }
         }
-        // 3. Apply, then answer the reads this Ready decides.
+        // 3. Apply (an installed snapshot first: the state machine starts over from it),
+        // then answer the reads this Ready decides.
         let node = &self.servers[i].node;
+        for (k, entry) in installed.iter().flatten().enumerate() {
+            let index = LogIndex(k as u64 + 1);
+            self.history
+                .record_applied(node.id(), node.term(), index, entry);
+        }
         if let Some((from, to)) = ready.apply {
             for (k, entry) in node.log().slice(from, to).iter().enumerate() {
                 let index = LogIndex(from.0 + k as u64);
@@ -340,6 +375,15 @@ impl Cluster {
         if server.disk.log != node.log().entries() {
             let detail = format!("{id}'s stored log differs from its log after a Ready");
             history.record_violation(Invariant::Durability, detail);
+        }
+        if server.disk.snapshot.as_ref() != node.snapshot() {
+            let detail = format!("{id}'s stored snapshot differs from its own after a Ready");
+            history.record_violation(Invariant::Durability, detail);
+        }
+        if history.prefixes.is_some() {
+            if let Ok(log) = stored::full_log(node) {
+                history.record_log(id, &log);
+            }
         }
         let forget_vote = node.config().bugs.has(river_core::Bug::ForgetVote);
         let stored = server.disk.hard_state;

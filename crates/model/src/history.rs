@@ -31,10 +31,11 @@ pub enum Invariant {
     StateMachineSafety,
     /// What every node promises about itself: its term and (within one incarnation) its commit
     /// index never decrease, the commit index never passes the log's end, log terms never
-    /// decrease along the log, and no entry's term exceeds the current term.
+    /// decrease along the log (from its snapshot's last term on), and no entry's term exceeds
+    /// the current term.
     NodeLocal,
     /// What a node reports in a `Ready` is enough to rebuild it: after persisting, the stored
-    /// log equals the in-memory log and the stored term equals the current term (Figure 2,
+    /// snapshot and log equal the node's and the stored term equals the current term (Figure 2,
     /// "Persistent state"; the vote too unless the `forget-vote` bug drops it on purpose).
     Durability,
     /// The core never trips one of its own assertions.
@@ -119,6 +120,12 @@ pub struct History {
     pub reads: BTreeMap<ReadId, (NodeId, LogIndex)>,
     /// Reads served so far (a served read's check is done when it is served).
     pub reads_served: u32,
+    /// With compaction in the run: the fingerprint of the log prefix ending at each (index,
+    /// term) any server's log has held, so that Log Matching is checked across time as well
+    /// as between the logs of one moment (a snapshot can put a log's entries after another
+    /// prefix than the one they were appended to, with no other log holding them now).
+    /// `None` otherwise, which keeps the other spaces as small as they were.
+    pub prefixes: Option<BTreeMap<(LogIndex, Term), u64>>,
 }
 
 impl History {
@@ -207,6 +214,39 @@ impl History {
     /// `node` crashed: the reads it held are never answered.
     pub fn forget_reads_at(&mut self, node: NodeId) {
         self.reads.retain(|_, (asked, _)| *asked != node);
+    }
+
+    /// Notes that `node`'s whole log (index 1 first, a compacted prefix read through its
+    /// snapshot) is `log`: every entry must follow the same prefix as whenever a log held
+    /// the same index and term before (Log Matching, §5.3). Nothing without [`History::prefixes`].
+    pub fn record_log(&mut self, node: NodeId, log: &[Entry<Command>]) {
+        use std::hash::{Hash, Hasher};
+        let Some(prefixes) = &mut self.prefixes else {
+            return;
+        };
+        let mut prefix = 0u64;
+        let mut broken = None;
+        for (k, entry) in log.iter().enumerate() {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (prefix, entry).hash(&mut h);
+            prefix = h.finish();
+            let key = (LogIndex(k as u64 + 1), entry.term);
+            match prefixes.get(&key) {
+                Some(&known) if known != prefix => {
+                    broken.get_or_insert(key);
+                }
+                Some(_) => {}
+                None => {
+                    prefixes.insert(key, prefix);
+                }
+            }
+        }
+        if let Some((index, term)) = broken {
+            let detail = format!(
+                "{node}'s log holds an entry of term {term} at index {index} after other entries than a log that held it before"
+            );
+            self.record_violation(Invariant::LogMatching, detail);
+        }
     }
 
     /// Keeps the first violation of `invariant`; later ones add nothing a reader needs.

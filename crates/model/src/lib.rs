@@ -11,8 +11,9 @@
 //!
 //! - [`checker`] (feature `model-checking`, on by default): stateright explores every
 //!   interleaving of deliveries, losses, duplications, timeouts, heartbeats, proposals,
-//!   membership changes, reads and crash-restarts within [`checker::Bounds`]; a served read
-//!   must reflect everything committed before it was asked.
+//!   membership changes, reads, compactions and crash-restarts within [`checker::Bounds`];
+//!   a served read must reflect everything committed before it was asked, and a compacted
+//!   prefix is read as the entries its snapshot stands for ([`stored`]).
 //! - [`driver`]: runs one arbitrary [`driver::Scenario`]; the property tests generate
 //!   scenarios with proptest and `fuzz/` decodes them from bytes (feature `arbitrary`). A
 //!   scenario may also hand nodes [`forgery`] messages no honest server sends: from then on
@@ -30,3 +31,4 @@ pub mod forgery;
 pub mod fuzz;
 pub mod history;
 pub mod safety;
+pub mod stored;

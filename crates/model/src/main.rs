@@ -7,6 +7,7 @@
 //!     --proposals 0 --restarts 0
 //! cargo run --release -p river-model -- --bounds erratum --bug config-change-before-noop
 //! cargo run --release -p river-model -- --bounds reads --depth 18 --bug read-without-heartbeat
+//! cargo run --release -p river-model -- --bounds snapshots --bug snapshot-keeps-conflicting-log
 //! ```
 //!
 //! Prints the states explored, the depth reached and the time taken, then every
@@ -14,7 +15,7 @@
 //! space, 1 if a safety property broke or `--timeout-secs` stopped the search short (what
 //! was not explored is undecided), 2 for bad options — a bug the model cannot show at all
 //! (`stale-read`, `lease-without-drift-bound`, `election-timer-once`) or cannot show within
-//! the bounds asked (a read bug without reads) among them, since "held" would say nothing.
+//! the bounds asked (a read bug without reads, a snapshot bug without compaction) among them, since "held" would say nothing.
 
 use river_core::{Bug, BugSet};
 use river_model::checker::{self, Bounds, RaftModel, RunOptions};
@@ -26,12 +27,15 @@ usage: river-model [options]
   --bounds NAME           start from a named space, then apply the options below:
                           small (default), four-terms, erratum (4 voters, a learner,
                           promote and remove), three-four-three, reads (A leads term 1,
-                          two reads; explore it with --depth)
+                          two reads; explore it with --depth), snapshots (A leads
+                          term 1, one compaction, two commands)
   --depth N               longest path explored (default: the whole bounded space)
   --max-term N            highest term an election may reach (default 2)
   --proposals N           client commands over the run (default 1)
   --restarts N            crash-restarts over the run (default 1)
   --reads N               linearizable reads over the run (default 0; 2 with reads)
+  --compactions N         snapshots servers take over the run (default 0; 1 with
+                          snapshots)
   --in-flight N           most distinct messages in flight (default 2)
   --log-len N             longest log explored (default 3)
   --entries-per-append N  entries per AppendEntries (default 1)
@@ -46,7 +50,8 @@ usage: river-model [options]
                           let only A and B campaign)
   --bug NAME              switch on a broken variant (repeatable), e.g. figure8-commit,
                           forget-vote, no-up-to-date-check, config-change-before-noop,
-                          read-without-heartbeat (with reads)
+                          read-without-heartbeat (with reads),
+                          snapshot-keeps-conflicting-log (with snapshots)
   --threads N             worker threads (default: all cores)
   --timeout-secs N        stop after N seconds (a search stopped short exits 1: the
                           rest of the space is undecided)
@@ -103,6 +108,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
             "--proposals" => bounds.max_proposals = number()? as u32,
             "--restarts" => bounds.max_restarts = number()? as u32,
             "--reads" => bounds.max_reads = number()? as u32,
+            "--compactions" => bounds.max_compactions = number()? as u32,
             "--in-flight" => bounds.max_in_flight = number()? as usize,
             "--log-len" => bounds.max_log_len = number()? as usize,
             "--entries-per-append" => bounds.max_entries_per_append = number()?.max(1) as usize,
@@ -114,6 +120,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
                     "erratum" => Bounds::erratum(),
                     "three-four-three" => Bounds::three_four_three(),
                     "reads" => Bounds::reads(),
+                    "snapshots" => Bounds::snapshots(),
                     _ => return Err(format!("no bounds named `{name}`")),
                 };
             }
@@ -172,6 +179,9 @@ fn out_of_reach(bug: Bug, bounds: &Bounds) -> Option<&'static str> {
         ),
         Bug::ReadWithoutHeartbeat if bounds.max_reads == 0 => {
             Some("needs reads: --bounds reads, or --reads N")
+        }
+        Bug::SnapshotKeepsConflictingLog if bounds.max_compactions == 0 => {
+            Some("needs snapshots: --bounds snapshots, or --compactions N")
         }
         _ => None,
     }

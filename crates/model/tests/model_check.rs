@@ -10,12 +10,17 @@
 //! key-value store answers a `get` from its own state instead of asking the node
 //! (`river_sim`'s `Simulation`), and the model drives the core alone; the simulator's
 //! scenario and swarm catch it.
+//!
+//! Snapshots: a server may compact what it applied, and a leader then sends a follower
+//! behind it an InstallSnapshot; `snapshot-keeps-conflicting-log` is caught as a Log
+//! Matching violation, the property the simulator's checker names for it (Log Matching is
+//! checked across time here too, as the simulator does; the core's own promise that a
+//! log's terms never go down past its snapshot breaks in the same step).
 
 use river_core::{Bug, BugSet};
 use river_model::checker::{self, Action, Bounds, Outcome, RaftModel, RunOptions};
-use river_model::checker::{
-    CHANGES_COMMITTED, COMMAND_COMMITTED, READ_SERVED, SOMETHING_COMMITTED,
-};
+use river_model::checker::{CHANGES_COMMITTED, COMMAND_COMMITTED, READ_SERVED};
+use river_model::checker::{SNAPSHOT_INSTALLED, SOMETHING_COMMITTED};
 use river_model::history::Invariant;
 use stateright::Model;
 
@@ -129,6 +134,9 @@ fn assert_safe_to(
     }
     if bounds.max_reads > 0 {
         assert!(outcome.discoveries.contains_key(READ_SERVED));
+    }
+    if bounds.max_compactions > 0 {
+        assert!(outcome.discoveries.contains_key(SNAPSHOT_INSTALLED));
     }
     assert!(
         outcome.unique_states > min_states,
@@ -269,6 +277,38 @@ fn read_without_heartbeat_is_caught_as_a_stale_read() {
         Invariant::FreshReads,
     );
 }
+
+/// Thesis ch. 5 and paper §7: with one server compacting what it applied at any moment, and
+/// leaders sending InstallSnapshot to followers behind it, every property holds in the
+/// whole bounded space (logs read whole, a compacted prefix as the entries its snapshot
+/// stands for), and some follower installs a snapshot.
+#[test]
+fn paper_raft_is_safe_through_snapshots() {
+    assert_safe_with(
+        "paper Raft, snapshots",
+        Bounds::snapshots(),
+        BugSet::NONE,
+        50_000,
+    );
+}
+
+/// Paper §7: a follower that keeps its entries after an installed snapshot whose last
+/// entry conflicts with its own: A, cut off, appended two commands in term 1; B wins term
+/// 2, commits its no-op with C and compacts; A, sent the snapshot, keeps its command at
+/// index 3 after B's prefix, so an entry of term 1 at index 3 follows other entries than
+/// it did when A appended it.
+#[test]
+fn snapshot_keeps_conflicting_log_is_caught_as_a_log_matching_break() {
+    hunt(
+        Bug::SnapshotKeepsConflictingLog,
+        Bounds::snapshots(),
+        SNAPSHOT_DEPTH,
+        Invariant::LogMatching,
+    );
+}
+
+/// The shortest counterexample within [`Bounds::snapshots`] is 13 actions long.
+const SNAPSHOT_DEPTH: usize = 13;
 
 /// A timeout stops even a one-thread search (stateright's own timeout is seen only by a
 /// worker whose queue ran dry, so `--timeout-secs 5` on the erratum space ran all 187 s),

@@ -39,8 +39,8 @@ usage: river-model [options]
   --in-flight N           most distinct messages in flight (default 2)
   --log-len N             longest log explored (default 3)
   --entries-per-append N  entries per AppendEntries (default 1)
-  --nodes N               servers, 1 to 3 (default 3; only with --bounds small or
-                          four-terms)
+  --nodes N               servers, 1 to 3 (default 3; not with --bounds erratum or
+                          three-four-three)
   --no-drops              the network never loses a message
   --no-duplicates         the network never duplicates a message
   --no-heartbeats         leaders never resend on a heartbeat
@@ -128,7 +128,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
                 let nodes = number()? as usize;
                 if !(1..=checker::MAX_MODEL_CLUSTER_SIZE).contains(&nodes) || !bounds.symmetric() {
                     return Err(format!(
-                        "--nodes {nodes}: the model takes 1 to 3, and only for the small and four-terms bounds"
+                        "--nodes {nodes}: the model takes 1 to 3, and not for the erratum or three-four-three bounds"
                     ));
                 }
                 bounds.cluster_size = nodes;

@@ -25,6 +25,9 @@ pub(super) struct LabPanel {
     hover: Option<(usize, u32)>,
     /// The chart needs drawing again.
     dirty: bool,
+    /// When (wall-clock ms) the panel was last told trials had run, so it is told a few
+    /// times a second, not every slice.
+    told_ms: f64,
 }
 
 impl App {
@@ -66,7 +69,11 @@ impl App {
         {
             run.work(now, lab::SLICE_MS);
             self.lab.dirty = true;
-            self.changed |= changed::LAB;
+            let at = now();
+            if run.state != LabState::Running || at - self.lab.told_ms >= lab::TELL_EVERY_MS {
+                self.lab.told_ms = at;
+                self.changed |= changed::LAB;
+            }
         }
     }
 

@@ -464,6 +464,34 @@ fn a_running_lab_keeps_frames_coming_even_when_paused() {
     assert_eq!(json(&a.lab_answer())["state"], "done");
 }
 
+/// While trials run the panel is told at most every TELL_EVERY_MS of wall time (its table
+/// is rebuilt from every point), the chart drawn every slice; and told when they end.
+#[test]
+fn the_panel_is_told_a_few_times_a_second_and_when_the_trials_end() {
+    let mut a = app("?seed=3");
+    a.lab_start(setup(&[(150, 300)], 1_000)).unwrap();
+    a.frame(0.0);
+    // A clock that moves 1 ms a look: slices of SLICE_MS, each some 10 ms of wall time.
+    let mut clock = ticking();
+    let (mut slices, mut told, mut last_told) = (0, 0, None);
+    while a.lab_running() {
+        a.lab_work(&mut clock);
+        slices += 1;
+        if a.frame(0.0) & crate::app::changed::LAB != 0 {
+            told += 1;
+            last_told = Some(slices);
+        }
+    }
+    assert_eq!(last_told, Some(slices), "told when the trials end");
+    let wall = clock();
+    assert!(slices > 20, "{slices} slices");
+    assert!(
+        f64::from(told) <= wall / TELL_EVERY_MS + 2.0,
+        "told {told} times in {wall} ms over {slices} slices"
+    );
+    assert!(told >= 2, "told {told} times");
+}
+
 #[test]
 fn an_opened_trial_is_paused_just_before_its_crash_and_replays_the_lab_trial() {
     let mut a = lab_app(&[(150, 155)], 40);

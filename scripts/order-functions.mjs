@@ -15,41 +15,14 @@
 // functions back, powers 0-1; 3- or 5-byte sequences in an estimate) did as well or up
 // to 1 KB worse.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { leb, module, readName, sections as sectionsOf, skipImportKind, toLeb } from './wasm-binary.mjs';
 
 const RECENT = 4;
 const path = process.argv[2];
 if (!path) throw new Error('order-functions: give the .wasm');
 const bytes = readFileSync(path);
 
-function leb(buf, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = buf[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
-function toLeb(value) {
-  const out = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0);
-  return Buffer.from(out);
-}
-
-// ---- the sections ----
-const sections = [];
-for (let at = 8; at < bytes.length; ) {
-  const id = bytes[at];
-  const [size, start] = leb(bytes, at + 1);
-  sections.push({ id, body: bytes.subarray(start, start + size) });
-  at = start + size;
-}
+const sections = sectionsOf(bytes);
 
 // Imported functions come first in the function index space.
 let imported = 0;
@@ -58,24 +31,11 @@ if (imports) {
   const body = imports.body;
   let [count, p] = leb(body, 0);
   for (let k = 0; k < count; k++) {
-    for (let s = 0; s < 2; s++) {
-      const [length, start] = leb(body, p);
-      p = start + length;
-    }
-    const kind = body[p++];
-    const limits = (q) => {
-      const flags = body[q++];
-      [, q] = leb(body, q);
-      if (flags & 1) [, q] = leb(body, q);
-      return q;
-    };
-    if (kind === 0) {
-      imported += 1;
-      [, p] = leb(body, p);
-    } else if (kind === 1) p = limits(p + 1);
-    else if (kind === 2) p = limits(p);
-    else if (kind === 3) p += 2;
-    else throw new Error(`order-functions: an import of kind ${kind} is not handled`);
+    [, p] = readName(body, p);
+    [, p] = readName(body, p);
+    let kind;
+    [kind, p] = skipImportKind(body, p);
+    if (kind === 0) imported += 1;
   }
 }
 
@@ -139,7 +99,5 @@ const kept = sections.filter((s) => !isNames(s));
 // The name section goes after the data section, where the format wants it.
 kept.push(nameSection);
 
-const out = [bytes.subarray(0, 8)];
-for (const section of kept) out.push(Buffer.from([section.id]), toLeb(section.body.length), section.body);
-writeFileSync(path, Buffer.concat(out));
+writeFileSync(path, module(bytes, kept));
 console.log(`order-functions: ${path}: ${bodies.length} functions ordered by likeness`);

@@ -6,6 +6,7 @@
 // the shell reads it from what the init returns (web/main.ts, `memoryBytes`).
 //   usage: node scripts/short-names.mjs WASM GLUE.js TYPES.d.ts... (the types that name exports)
 import { readFileSync, writeFileSync } from 'node:fs';
+import { leb, module, name, readName, sections as sectionsOf, skipImportKind, toLeb } from './wasm-binary.mjs';
 
 const KEEP = new Set(['memory']);
 const [wasmPath, gluePath, ...typesPaths] = process.argv.slice(2);
@@ -13,51 +14,6 @@ if (!gluePath) throw new Error('short-names: give the .wasm, its .js glue and th
 const bytes = readFileSync(wasmPath);
 let glue = readFileSync(gluePath, 'utf8');
 const types = typesPaths.map((path) => readFileSync(path, 'utf8'));
-
-// ---- reading and writing the binary format's pieces ----
-function leb(buf, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = buf[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
-function toLeb(value) {
-  const out = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0);
-  return Buffer.from(out);
-}
-function readName(buf, at) {
-  const [length, start] = leb(buf, at);
-  return [buf.toString('utf8', start, start + length), start + length];
-}
-function name(text) {
-  const encoded = Buffer.from(text, 'utf8');
-  return Buffer.concat([toLeb(encoded.length), encoded]);
-}
-// The bytes after an import's names (what it imports), copied as they are.
-function skipImportKind(buf, at) {
-  const kind = buf[at++];
-  const limits = (p) => {
-    const flags = buf[p++];
-    [, p] = leb(buf, p);
-    if (flags & 1) [, p] = leb(buf, p);
-    return p;
-  };
-  if (kind === 0) return leb(buf, at)[1]; // a function: its type
-  if (kind === 1) return limits(at + 1); // a table: element type, limits
-  if (kind === 2) return limits(at); // a memory: limits
-  if (kind === 3) return at + 2; // a global: value type, mutability
-  throw new Error(`short-names: an import of kind ${kind} is not handled`);
-}
 
 // Short identifiers in order: a…z, A…Z, then a0…Z9 and on.
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -78,15 +34,7 @@ function replaceAll(text, pattern, by) {
   return [out, count];
 }
 
-// ---- the sections ----
-const sections = [];
-let at = 8;
-while (at < bytes.length) {
-  const id = bytes[at];
-  const [size, start] = leb(bytes, at + 1);
-  sections.push({ id, body: bytes.subarray(start, start + size) });
-  at = start + size;
-}
+const sections = sectionsOf(bytes);
 
 const modules = new Map();
 for (const section of sections) {
@@ -99,7 +47,7 @@ for (const section of sections) {
       let field;
       [module, p] = readName(body, p);
       [field, p] = readName(body, p);
-      const end = skipImportKind(body, p);
+      const [, end] = skipImportKind(body, p);
       if (!modules.has(module)) modules.set(module, shortName(modules.size));
       const short = shortName(k);
       // Each import is a key of the glue's import object, named once.
@@ -148,9 +96,7 @@ for (const match of glue.matchAll(/\bwasm\.([A-Za-z_$][\w$]*)/g)) {
   }
 }
 
-const out = [bytes.subarray(0, 8)];
-for (const section of sections) out.push(Buffer.from([section.id]), toLeb(section.body.length), section.body);
-const written = Buffer.concat(out);
+const written = module(bytes, sections);
 writeFileSync(wasmPath, written);
 writeFileSync(gluePath, glue);
 typesPaths.forEach((path, t) => writeFileSync(path, types[t]));

@@ -8,6 +8,9 @@
 //! cargo run --release -p river-model -- --bounds erratum --bug config-change-before-noop
 //! cargo run --release -p river-model -- --bounds reads --depth 18 --bug read-without-heartbeat
 //! cargo run --release -p river-model -- --bounds snapshots --bug snapshot-keeps-conflicting-log
+//! cargo run --release -p river-model -- --bounds replication --bug truncate-on-stale-append
+//! cargo run --release -p river-model -- --bounds replication --depth 7 \
+//!     --bug commit-from-next-index
 //! ```
 //!
 //! Prints the states explored, the depth reached and the time taken, then every
@@ -27,8 +30,9 @@ usage: river-model [options]
   --bounds NAME           start from a named space, then apply the options below:
                           small (default), four-terms, erratum (4 voters, a learner,
                           promote and remove), three-four-three, reads (A leads term 1,
-                          two reads; explore it with --depth), snapshots (A leads
-                          term 1, one compaction, two commands)
+                          two reads; explore it with --depth), replication (A leads
+                          term 1, two commands), snapshots (replication and one
+                          compaction)
   --depth N               longest path explored (default: the whole bounded space)
   --max-term N            highest term an election may reach (default 2)
   --proposals N           client commands over the run (default 1)
@@ -51,7 +55,8 @@ usage: river-model [options]
   --bug NAME              switch on a broken variant (repeatable), e.g. figure8-commit,
                           forget-vote, no-up-to-date-check, config-change-before-noop,
                           read-without-heartbeat (with reads),
-                          snapshot-keeps-conflicting-log (with snapshots)
+                          snapshot-keeps-conflicting-log (with snapshots),
+                          truncate-on-stale-append, commit-from-next-index
   --threads N             worker threads (default: all cores)
   --timeout-secs N        stop after N seconds (a search stopped short exits 1: the
                           rest of the space is undecided)
@@ -120,6 +125,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(RaftModel, RunOption
                     "erratum" => Bounds::erratum(),
                     "three-four-three" => Bounds::three_four_three(),
                     "reads" => Bounds::reads(),
+                    "replication" => Bounds::replication(),
                     "snapshots" => Bounds::snapshots(),
                     _ => return Err(format!("no bounds named `{name}`")),
                 };

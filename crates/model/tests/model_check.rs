@@ -16,6 +16,16 @@
 //! Matching violation, the property the simulator's checker names for it (Log Matching is
 //! checked across time here too, as the simulator does; the core's own promise that a
 //! log's terms never go down past its snapshot breaks in the same step).
+//!
+//! Replication: the two bugs of AppendEntries' halves, `truncate-on-stale-append` (the
+//! follower's) and `commit-from-next-index` (the leader's), are caught from A leading term
+//! 1 with two commands ([`Bounds::replication`]) as Leader Completeness violations: each
+//! leaves an entry committed in term 1 on fewer servers than a majority, and the next
+//! leader is elected without it. The simulator reports the same runs as a committed entry
+//! not kept, a property the model has no name for; the new leader is where that loss
+//! first shows. Correct Raft is clean there: every path of those bounds is a path of
+//! [`Bounds::snapshots`] that never compacts, whose whole space
+//! `paper_raft_is_safe_through_snapshots` checks.
 
 use river_core::{Bug, BugSet};
 use river_model::checker::{self, Action, Bounds, Outcome, RaftModel, RunOptions};
@@ -309,6 +319,41 @@ fn snapshot_keeps_conflicting_log_is_caught_as_a_log_matching_break() {
 
 /// The shortest counterexample within [`Bounds::snapshots`] is 13 actions long.
 const SNAPSHOT_DEPTH: usize = 13;
+
+/// Figure 2, AppendEntries step 3: a follower that deletes whatever follows a matching
+/// AppendEntries' entries loses one it acknowledged when a copy of an old message arrives
+/// late. C, catching up, keeps a copy of A's AppendEntries for #1, then takes #2, which
+/// commits on A and C; the old copy arrives and C drops #2; C wins term 2 with B's vote
+/// (B missed both commands) and leads without #2.
+#[test]
+fn truncate_on_stale_append_is_caught_as_an_incomplete_leader() {
+    hunt(
+        Bug::TruncateOnStaleAppend,
+        Bounds::replication(),
+        TRUNCATE_DEPTH,
+        Invariant::LeaderCompleteness,
+    );
+}
+
+/// The shortest counterexample within [`Bounds::replication`] is 11 actions long.
+const TRUNCATE_DEPTH: usize = 11;
+
+/// Figure 2, Leaders: commit by `match_index`. A leader counting `next_index` commits what
+/// it has only sent: A proposes #1 and its messages are lost, B wins term 2 with C's vote,
+/// and A, proposing #2, counts B and C as holding #1 and commits it on itself alone.
+#[test]
+fn commit_from_next_index_is_caught_as_an_incomplete_leader() {
+    hunt(
+        Bug::CommitFromNextIndex,
+        Bounds::replication(),
+        NEXT_INDEX_DEPTH,
+        Invariant::LeaderCompleteness,
+    );
+}
+
+/// The shortest counterexample within [`Bounds::replication`] is 7 actions long (a search
+/// without a depth stops at one of 8 first).
+const NEXT_INDEX_DEPTH: usize = 7;
 
 /// A timeout stops even a one-thread search (stateright's own timeout is seen only by a
 /// worker whose queue ran dry, so `--timeout-secs 5` on the erratum space ran all 187 s),

@@ -82,7 +82,7 @@ pub enum Start {
     /// Every server empty, in term 0.
     Fresh,
     /// A leads term 1 and every server holds its no-op and knows it committed: where a
-    /// read's or a snapshot's story begins, without spending the search on the first
+    /// read's, a snapshot's or a replication bug's story begins, without spending the search on the first
     /// election. Played on the real nodes by [`elected_start`].
     Elected,
     /// A leads term 1 of the initial voters, and the first spare server is a learner that

@@ -2,7 +2,7 @@
 //! to "stale read: not linearizable" and the banner explains it; correct Raft never flips
 //! it, whatever is done to the cluster; a jump in time shows the verdict of that moment.
 
-use super::tests::{app, json, Acts};
+use super::tests::{app, json, to_pause, Acts};
 use super::App;
 use crate::action::{self, Action};
 use alloc::format;
@@ -122,12 +122,7 @@ fn the_reads_tour_is_safe_until_its_stale_read() {
     .unwrap();
     let steps = a.tour().steps.len();
     for step in 1..=steps {
-        for _ in 0..400 {
-            if a.tour().state != "playing" {
-                break;
-            }
-            a.advance(50.0).unwrap();
-        }
+        to_pause(&mut a);
         let s = json(&a.safety());
         if step < steps {
             assert_eq!(s["badge"], "✓ safe", "step {step}: {s}");
@@ -158,12 +153,7 @@ fn the_lease_tour_flips_the_badge_at_the_paused_leaders_read() {
     .unwrap();
     let steps = a.tour().steps.len();
     for step in 1..=steps {
-        for _ in 0..400 {
-            if a.tour().state != "playing" {
-                break;
-            }
-            a.advance(50.0).unwrap();
-        }
+        to_pause(&mut a);
         let s = json(&a.safety());
         if step < 3 {
             assert_eq!(s["badge"], "✓ safe", "step {step}: {s}");

@@ -13,6 +13,16 @@ fn node<'a>(app: &'a App, letter: &str) -> &'a river_core::Node<river_sim::kv::C
     app.sim().node(letter_of(letter).0).unwrap()
 }
 
+/// Runs the page's clock until a tour waits for the reader (or a long time passes).
+pub(crate) fn to_pause(a: &mut App) {
+    for _ in 0..400 {
+        if a.tour().state != "playing" {
+            return;
+        }
+        a.advance(50.0).unwrap();
+    }
+}
+
 /// A node letter as the boundary reads it (tests name nodes past a cluster's end too).
 pub(crate) fn letter_of(text: &str) -> Node {
     action::node(text).unwrap()

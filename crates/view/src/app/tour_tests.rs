@@ -2,7 +2,7 @@
 //! Continue, Back exactly to where the previous step began, what each step points at drawn
 //! in the scene, and bad names and steps refused with the range.
 
-use super::tests::{app, json, Acts};
+use super::tests::{app, json, to_pause, Acts};
 use super::*;
 use crate::action::Action;
 use crate::scene;
@@ -14,16 +14,6 @@ fn open(a: &mut App, name: &str, step: f64) -> Result<(), String> {
         name: name.into(),
         step,
     })
-}
-
-/// Runs the page's clock until the tour waits for the reader (or a long time passes).
-fn to_pause(a: &mut App) {
-    for _ in 0..400 {
-        if a.tour().state != "playing" {
-            return;
-        }
-        a.advance(50.0).unwrap();
-    }
 }
 
 fn moment(a: &App) -> (u64, u64) {

@@ -371,11 +371,6 @@ impl TrialRun {
         }
     }
 
-    /// The trial's index in its experiment.
-    pub fn index(&self) -> u32 {
-        self.index
-    }
-
     /// Runs the trial on for at most `budget` events, taking each one run from it, and
     /// hands `observe` every event a server reports after the crash. Returns the trial once
     /// it has ended, `None` while it goes on (the budget ran out first; call again).

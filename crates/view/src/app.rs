@@ -425,7 +425,7 @@ impl App {
             let thrown_ms = THROWN_SHOWN_WALL_MS * self.speed;
             self.narrator.narrate_story(
                 &records,
-                &lines,
+                lines,
                 self.tl.sim(),
                 &mut self.feed,
                 ghost_ms,

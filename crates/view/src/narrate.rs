@@ -140,7 +140,7 @@ impl Narrator {
         ghost_ms: f64,
         thrown_ms: f64,
     ) {
-        self.narrate_story(records, &[], sim, feed, ghost_ms, thrown_ms);
+        self.narrate_story(records, Vec::new(), sim, feed, ghost_ms, thrown_ms);
     }
 
     /// Narrates `records` as [`Narrator::narrate`] does, telling each of a scenario's
@@ -148,14 +148,14 @@ impl Narrator {
     pub fn narrate_story(
         &mut self,
         records: &[TraceRecord],
-        lines: &[StoryLine],
+        lines: Vec<StoryLine>,
         sim: &Simulation,
         feed: &mut Feed,
         ghost_ms: f64,
         thrown_ms: f64,
     ) {
         let mut links: Vec<(u64, NodeId, NodeId, bool)> = Vec::new();
-        let mut lines = lines.iter().peekable();
+        let mut lines = lines.into_iter().peekable();
         for (k, record) in records.iter().enumerate() {
             let t = record.time_ms;
             let line_first = lines.peek().is_some_and(|l| l.record <= k);
@@ -164,7 +164,7 @@ impl Narrator {
                 Self::links(&mut links, sim, feed);
             }
             while let Some(line) = lines.next_if(|l| l.record <= k) {
-                feed.push(line.time_ms, FeedKind::Story, line.text.clone());
+                feed.push(line.time_ms, FeedKind::Story, line.text);
             }
             match &record.event {
                 TraceEvent::Send {
@@ -293,7 +293,7 @@ impl Narrator {
             Self::links(&mut links, sim, feed);
         }
         for line in lines {
-            feed.push(line.time_ms, FeedKind::Story, line.text.clone());
+            feed.push(line.time_ms, FeedKind::Story, line.text);
         }
         self.configuration_commits(records, sim, feed);
         self.rollbacks.tell(sim, feed);

@@ -1012,15 +1012,15 @@ let scrubbing = false;
 /** The message whose inspector is open. */
 let msgId: number | null = null;
 
-/** Redraws the timeline and the badge: after an action, and a few times a second while
- * the run plays (the handle's loop says when; each redraw costs the page a layout). */
 /** Sets an element's text only when it differs: writing the same text still costs the page a
  * layout. */
 function setText(element: HTMLElement, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
 
-/** The whole strip: its time and marks, the range, the kept futures, the safety badge. */
+/** Redraws the whole strip (its time and marks, the range, the kept futures) and the safety
+ * badge: after an action, and a few times a second while the run plays and something is
+ * told (the handle's loop says when: TIMELINE; the clock alone is CLOCK, syncClock). */
 function syncTimeline(): void {
   timeline = raft.timeline() as Timeline;
   // The canvases first: they read their sizes, which the writes below would make the page

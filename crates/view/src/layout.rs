@@ -381,11 +381,11 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
     // A user's state says the words that fit, whole: "heard: y=2" rather than
     // "y=2 co…" (a 320×240 embed).
     let words: alloc::vec::Vec<&str> = status.split(' ').collect();
-    for k in (1..words.len()).rev() {
+    for kept in (1..words.len()).rev() {
         if !cut(&lines) || client.is_none() {
             break;
         }
-        let fewer = lay(&joined(&words[..k], " "), size);
+        let fewer = lay(&joined(&words[..kept], " "), size);
         if !cut(&fewer) {
             lines = fewer;
         }

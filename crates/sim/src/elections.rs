@@ -56,10 +56,12 @@ pub const PAPER_RANGES: [(u64, u64); 6] = [
 /// A budget of events that never runs out (a trial ends within [`NO_LEADER_LIMIT_MS`]).
 const ENDLESS: u64 = u64::MAX;
 
-/// The longest one-way latency accepted, so a trial's simulated time stays bounded.
+/// The longest one-way latency accepted, so a trial's simulated time stays bounded (a
+/// scenario's `latency` line is held to it too, so no delay overflows the clock).
 pub const MAX_LATENCY_MS: u64 = 10_000;
 
-/// The longest election timeout accepted.
+/// The longest election timeout accepted (here, by a scenario's `election-timeout` line and
+/// by `river check` and `run`).
 pub const MAX_ELECTION_TIMEOUT_MS: u64 = 60_000;
 
 /// Fewest servers: a majority must survive the leader's crash.

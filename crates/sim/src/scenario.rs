@@ -3,6 +3,7 @@
 //! `scenarios/README.md`; every error names its line (and column where one helps).
 
 use crate::checker::Property;
+use crate::elections::{MAX_ELECTION_TIMEOUT_MS, MAX_LATENCY_MS};
 use crate::history::{OpFn, OpType};
 use crate::kv::Op;
 use crate::network::Endpoint;
@@ -433,6 +434,16 @@ impl<'a> Words<'a> {
             .map_err(|_| self.err(format!("{what} must be a whole number, not '{w}'")))
     }
 
+    /// A time in ms of at most `max` (`name` says what it is, for the message): the
+    /// simulator adds timeouts and delays to its clock, so one near 2^64 would overflow it.
+    fn ms_at_most(&mut self, what: &str, max: u64, name: &str) -> Parsed<u64> {
+        let ms = self.number(what)?;
+        if ms > max {
+            return Err(self.err(format!("{name} is at most {max} ms, not {ms}")));
+        }
+        Ok(ms)
+    }
+
     fn probability(&mut self, what: &str) -> Parsed<f64> {
         let w = self.next(what)?;
         probability(w)
@@ -823,12 +834,17 @@ impl Scenario {
                 "seed" => config.seed = w.number("a seed")?,
                 "election-timeout" => {
                     config.raft.election_timeout_min_ms = w.number("the minimum in ms")?;
-                    config.raft.election_timeout_max_ms = w.number("the maximum in ms")?;
+                    config.raft.election_timeout_max_ms = w.ms_at_most(
+                        "the maximum in ms",
+                        MAX_ELECTION_TIMEOUT_MS,
+                        "an election timeout",
+                    )?;
                 }
                 "heartbeat" => config.raft.heartbeat_interval_ms = w.number("an interval in ms")?,
                 "latency" => {
                     config.link.latency_min_ms = w.number("the minimum in ms")?;
-                    config.link.latency_max_ms = w.number("the maximum in ms")?;
+                    config.link.latency_max_ms =
+                        w.ms_at_most("the maximum in ms", MAX_LATENCY_MS, "a latency")?;
                     if config.link.latency_min_ms > config.link.latency_max_ms {
                         return Err(w.err("the minimum latency is above the maximum"));
                     }

@@ -118,6 +118,26 @@ fn waits_and_clients_are_bounded() {
     assert!(Scenario::parse("clients 100\nwait 3600000\n").is_ok());
 }
 
+/// An election timeout or a latency too long for the simulated clock is refused at its line.
+/// `election-timeout 1 18446744073709551615` with `heartbeat 1`, or `latency` near 2^64 ms,
+/// used to pass the parser and panic the simulator with an overflow when a timer was set or
+/// a message sent.
+#[test]
+fn timeouts_and_latencies_are_bounded() {
+    let err =
+        Scenario::parse("heartbeat 1\nelection-timeout 2 18446744073709551615\n").unwrap_err();
+    assert_eq!((err.line, err.column), (2, Some(20)), "{err}");
+    assert!(err.message.contains("at most 60000"), "{err}");
+    let err = Scenario::parse("nodes 3\nlatency 18446744073709551615 18446744073709551615\n")
+        .unwrap_err();
+    assert_eq!((err.line, err.column), (2, Some(30)), "{err}");
+    assert!(err.message.contains("at most 10000"), "{err}");
+    assert!(Scenario::parse("election-timeout 60000 60000\nlatency 10000 10000\n").is_ok());
+    // What used to panic now cannot be written; the longest allowed plays without overflow.
+    let text = "election-timeout 59999 60000\nheartbeat 1\ncheckquorum\nreads lease\nlatency 10000 10000\nclock A 10\ntimeout A\nwait 3600000\nread A x\nwait 3600000\n";
+    play(text);
+}
+
 #[test]
 fn failed_expectation_names_its_line() {
     let text = "nodes 3\ntimeout A\nwait leader A within 1000\nexpect B leader\n";

@@ -336,7 +336,8 @@ impl Scenario {
 /// program that takes fewer settings than the language (the page: at most 9 servers) points
 /// when it refuses one.
 pub fn setting_line(text: &str, name: &str) -> Option<usize> {
-    text.lines()
+    without_byte_order_mark(text)
+        .lines()
         .enumerate()
         .filter(|(_, raw)| {
             raw.split('#')
@@ -348,6 +349,12 @@ pub fn setting_line(text: &str, name: &str) -> Option<usize> {
         })
         .map(|(k, _)| k + 1)
         .last()
+}
+
+/// `text` without the byte order mark some editors put at the start of a file (it is no
+/// whitespace, so it would stick to the first word).
+fn without_byte_order_mark(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// The scenario settings that can make the configuration `error` is about.
@@ -775,7 +782,7 @@ impl Scenario {
         // The Raft options servers start or restart with once the run has begun: each
         // mid-run `prevote`, `checkquorum` or `bug` line changes them from there on.
         let mut running: Option<RaftOptions> = None;
-        for (k, raw) in text.lines().enumerate() {
+        for (k, raw) in without_byte_order_mark(text).lines().enumerate() {
             let line = k + 1;
             if raw.trim_start().starts_with("say") {
                 if let Some(caption) = caption(line, raw)? {

@@ -138,6 +138,21 @@ fn timeouts_and_latencies_are_bounded() {
     play(text);
 }
 
+/// A file saved with a byte order mark (as some Windows editors do) reads as without it: its
+/// first line used to be "unknown instruction '\u{feff}nodes'", the mark invisible in the
+/// message.
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_line() {
+    let scenario = Scenario::parse("\u{feff}nodes 3\r\ntimeout A\r\n").unwrap();
+    assert_eq!(scenario.config.nodes, 3);
+    let err = Scenario::parse("\u{feff}crash Q\n").unwrap_err();
+    assert_eq!((err.line, err.column), (1, Some(7)), "{err}");
+    assert_eq!(
+        river_sim::scenario::setting_line("\u{feff}nodes 3\n", "nodes"),
+        Some(1)
+    );
+}
+
 #[test]
 fn failed_expectation_names_its_line() {
     let text = "nodes 3\ntimeout A\nwait leader A within 1000\nexpect B leader\n";

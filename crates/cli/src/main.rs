@@ -769,6 +769,21 @@ fn run(
     })
 }
 
+/// Reads a scenario file as text. A byte that is not UTF-8 is named by its line and column,
+/// as any other scenario error is.
+fn read_scenario(source: &str) -> Result<String, String> {
+    let bytes = std::fs::read(source).map_err(|e| format!("cannot read scenario {source}: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        format!(
+            "{source}: line {line}, column {}: not UTF-8 text; save the file as UTF-8",
+            valid.len() - line_start + 1
+        )
+    })
+}
+
 fn run_scenario(
     source: &str,
     seed: Option<u64>,
@@ -786,8 +801,7 @@ fn run_scenario(
                 .1
                 .to_string()
         }
-        (None, None) => std::fs::read_to_string(source)
-            .map_err(|e| format!("cannot read scenario {source}: {e}"))?,
+        (None, None) => read_scenario(source)?,
     };
     let mut scenario = Scenario::parse(&text).map_err(|e| format!("{source}: {e}"))?;
     if let Some(seed) = seed {

@@ -112,6 +112,19 @@ fn bad_input_exits_2_and_names_it() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// A scenario file that is not UTF-8 is bad input that names the line and column of its
+/// first bad byte, as any other scenario error does; it used to say only "stream did not
+/// contain valid UTF-8", leaving the reader to hunt for it.
+#[test]
+fn a_scenario_that_is_not_utf8_names_its_line() {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("latin1.scenario");
+    std::fs::write(&path, b"nodes 3\ntimeout A\npropose A caf\xe9=1\n").unwrap();
+    let (code, out, err) = river(&["run", "--scenario", path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("line 3, column 14"), "{err}");
+    assert!(err.contains("UTF-8"), "{err}");
+}
+
 /// A negative number is a bad value for the flag it follows, named as such; clap used to
 /// read `-5` as an unknown flag ("unexpected argument '-5' found").
 #[test]

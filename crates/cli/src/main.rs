@@ -7,7 +7,8 @@
 //! flag, bad scenario line, impossible config); 141 when the reader of its output went away
 //! (`river check | head`), quietly.
 
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use river_core::{Bug, BugSet};
 use river_lincheck::Problem;
 use river_sim::scenario::{built_in, tour, Player, Scenario, TOURS};
@@ -96,7 +97,9 @@ enum Command {
         trace: Option<String>,
         /// Play a scenario file (or a built-in scenario name, such as `partition`, or a
         /// guided tour, `tour:election`; tours print each step's caption, `pause` is skipped);
-        /// `--bug`, `--prevote`, `--checkquorum` and `--no-sessions` apply to it too.
+        /// `--bug`, `--prevote`, `--checkquorum` and `--no-sessions` apply to it too, `--seed`
+        /// replaces its seed, and the flags that shape the cluster (`--nodes`, the timings,
+        /// `--fault-ms`, `--no-liveness`) are refused: the scenario sets those itself.
         #[arg(long, value_name = "FILE")]
         scenario: Option<String>,
         #[command(flatten)]
@@ -271,8 +274,52 @@ impl ClusterArgs {
     }
 }
 
+/// The flags of `run` that shape the swarm's cluster and phases but not a scenario's (which
+/// sets its own): each with its clap id and what to write instead.
+const NOT_FOR_SCENARIOS: [(&str, &str, &str); 6] = [
+    ("nodes", "--nodes", "set `nodes N` in the scenario"),
+    (
+        "election_timeout_min_ms",
+        "--election-timeout-min-ms",
+        "set `election-timeout MIN MAX` in the scenario",
+    ),
+    (
+        "election_timeout_max_ms",
+        "--election-timeout-max-ms",
+        "set `election-timeout MIN MAX` in the scenario",
+    ),
+    (
+        "heartbeat_ms",
+        "--heartbeat-ms",
+        "set `heartbeat MS` in the scenario",
+    ),
+    (
+        "fault_ms",
+        "--fault-ms",
+        "a scenario runs as long as its `wait MS` lines say",
+    ),
+    (
+        "no_liveness",
+        "--no-liveness",
+        "a scenario has no liveness window",
+    ),
+];
+
+/// Refuses a flag given to `run --scenario` that the scenario would ignore.
+fn refuse_flags_scenarios_ignore(run: &ArgMatches) -> Result<(), String> {
+    for (id, flag, instead) in NOT_FOR_SCENARIOS {
+        if run.value_source(id) == Some(ValueSource::CommandLine) {
+            return Err(format!(
+                "{flag} does not apply to --scenario (a scenario sets up its own cluster): {instead} (scenarios/README.md)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Bugs => {
             // A column as wide as the longest name and two spaces, so no name runs into
@@ -297,7 +344,11 @@ fn main() -> ExitCode {
             scenario,
             lincheck,
             cluster,
-        } => run(seed, history, trace, scenario, lincheck, &cluster),
+        } => match matches.subcommand_matches("run") {
+            Some(run_flags) if scenario.is_some() => refuse_flags_scenarios_ignore(run_flags)
+                .and_then(|()| run(seed, history, trace, scenario, lincheck, &cluster)),
+            _ => run(seed, history, trace, scenario, lincheck, &cluster),
+        },
         Command::Elections(args) => elections::run(&args),
     };
     match result {

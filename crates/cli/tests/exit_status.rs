@@ -125,6 +125,50 @@ fn a_scenario_that_is_not_utf8_names_its_line() {
     assert!(err.contains("UTF-8"), "{err}");
 }
 
+/// The flags that shape `check`'s runs say nothing to a scenario, which sets its own
+/// cluster: given with `--scenario` they are refused with where to set them instead. They
+/// used to be ignored without a word (`--nodes 3`, even `--nodes 0`, played 5 servers).
+#[test]
+fn flags_a_scenario_ignores_are_refused() {
+    for (flag, value, hint) in [
+        ("--nodes", "3", "nodes N"),
+        ("--nodes", "0", "nodes N"),
+        (
+            "--election-timeout-min-ms",
+            "100",
+            "election-timeout MIN MAX",
+        ),
+        (
+            "--election-timeout-max-ms",
+            "400",
+            "election-timeout MIN MAX",
+        ),
+        ("--heartbeat-ms", "20", "heartbeat MS"),
+        ("--fault-ms", "5000", "wait MS"),
+    ] {
+        let (code, out, err) = river(&["run", "--scenario", "partition", flag, value]);
+        assert_eq!(code, 2, "{flag} {value}: {out}{err}");
+        assert!(out.is_empty(), "{flag}: nothing runs: {out}");
+        assert!(err.contains(flag) && err.contains(hint), "{flag}: {err}");
+    }
+    let (code, out, err) = river(&["run", "--scenario", "partition", "--no-liveness"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("--no-liveness"), "{err}");
+    // Those that do apply still do, with the seed.
+    let args = [
+        "run",
+        "--scenario",
+        "partition",
+        "--seed",
+        "2",
+        "--no-sessions",
+        "--max-search-steps",
+        "5000",
+    ];
+    let (code, out, err) = river(&args);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
 /// A negative number is a bad value for the flag it follows, named as such; clap used to
 /// read `-5` as an unknown flag ("unexpected argument '-5' found").
 #[test]

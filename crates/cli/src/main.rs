@@ -700,24 +700,57 @@ fn check(
     })
 }
 
-fn write_outputs(
-    sim: &Simulation,
-    history: Option<String>,
-    trace: Option<String>,
-) -> Result<(), String> {
-    if let Some(path) = history {
-        let mut text = String::new();
-        sim.history
-            .write_edn(&mut text)
-            .expect("writing to a string");
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+/// The files `run` writes, created before it runs: a path that cannot be written is bad
+/// input found at once, not after the run (which used to lose the run's verdict to status 2).
+struct Outputs {
+    history: Option<(String, std::fs::File)>,
+    trace: Option<(String, std::fs::File)>,
+}
+
+impl Outputs {
+    fn create(history: Option<String>, trace: Option<String>) -> Result<Outputs, String> {
+        if history.is_some() && history == trace {
+            return Err(format!(
+                "--history and --trace both name {}; give each its own file",
+                history.unwrap_or_default()
+            ));
+        }
+        let create = |path: Option<String>| {
+            path.map(|path| match std::fs::File::create(&path) {
+                Ok(file) => Ok((path, file)),
+                Err(e) => Err(format!("cannot write {path}: {e}")),
+            })
+            .transpose()
+        };
+        Ok(Outputs {
+            history: create(history)?,
+            trace: create(trace)?,
+        })
     }
-    if let Some(path) = trace {
-        let mut text = String::new();
-        trace::write_json_lines(&sim.trace.records, &mut text).expect("writing to a string");
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+
+    /// Whether the trace's records must be kept.
+    fn keeps_trace(&self) -> bool {
+        self.trace.is_some()
     }
-    Ok(())
+
+    fn write(self, sim: &Simulation) -> Result<(), String> {
+        use std::io::Write as _;
+        if let Some((path, mut file)) = self.history {
+            let mut text = String::new();
+            sim.history
+                .write_edn(&mut text)
+                .expect("writing to a string");
+            file.write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write {path}: {e}"))?;
+        }
+        if let Some((path, mut file)) = self.trace {
+            let mut text = String::new();
+            trace::write_json_lines(&sim.trace.records, &mut text).expect("writing to a string");
+            file.write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write {path}: {e}"))?;
+        }
+        Ok(())
+    }
 }
 
 fn run(
@@ -733,8 +766,9 @@ fn run(
     }
     let seed = seed.ok_or("run needs --seed S (or --scenario FILE)")?;
     let options = cluster.options()?;
+    let outputs = Outputs::create(history, trace)?;
     let started = Instant::now();
-    let ran = catching(|| swarm::run(&options, seed, trace.is_some()));
+    let ran = catching(|| swarm::run(&options, seed, outputs.keeps_trace()));
     let (sim, report) = match ran {
         Ok(ran) => ran.map_err(|e| e.to_string())?,
         Err(message) => {
@@ -747,7 +781,7 @@ fn run(
         unreachable!("a finished run")
     };
     let wall = started.elapsed().as_secs_f64();
-    write_outputs(&sim, history, trace)?;
+    outputs.write(&sim)?;
     let mix = report.mix;
     say!(
         "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, freezes {}, aimed at elections {}, aimed at leaders {}, leaders stranded {}, {} entries per append, {} clients{}{}",
@@ -866,8 +900,9 @@ fn run_scenario(
     scenario.config.client_sessions &= !cluster.no_sessions;
     let expects_violation = scenario.expects_violation();
     let expects_stale_read = scenario.expects_stale_read();
+    let outputs = Outputs::create(history, trace)?;
     let mut sim = Player::simulation(&scenario);
-    sim.trace.keep = trace.is_some();
+    sim.trace.keep = outputs.keeps_trace();
     let steps = scenario.tour();
     let played = catching(|| {
         // A tour prints each step's caption as it begins; `pause` is passed over.
@@ -892,7 +927,7 @@ fn run_scenario(
             return Ok(ExitCode::from(1));
         }
     };
-    write_outputs(&sim, history, trace)?;
+    outputs.write(&sim)?;
     say!(
         "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, lease reads {}, snapshots installed {}, violations {}",
         sim.now_ms() as f64 / 1000.0,

@@ -169,6 +169,40 @@ fn flags_a_scenario_ignores_are_refused() {
     assert_eq!(code, 0, "{out}{err}");
 }
 
+/// An output file that cannot be written is bad input found before the run: it used to be
+/// found after it, so a tour's captions were printed and then the run's verdict was lost to
+/// status 2 (a failed expectation never said so). Two outputs cannot share one file.
+#[test]
+fn an_output_that_cannot_be_written_is_refused_before_the_run() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let missing = dir.join("no-such-dir").join("trace.jsonl");
+    let missing = missing.to_str().unwrap();
+    for args in [
+        &["run", "--scenario", "tour:election", "--trace", missing][..],
+        &["run", "--scenario", "partition", "--history", missing],
+        &["run", "--seed", "1", "--nodes", "3", "--trace", missing],
+    ] {
+        let (code, out, err) = river(args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(out.is_empty(), "{args:?}: nothing ran: {out}");
+        assert!(err.contains(missing), "{args:?}: {err}");
+    }
+    let same = dir.join("same.out");
+    let same = same.to_str().unwrap();
+    let args = [
+        "run",
+        "--scenario",
+        "partition",
+        "--trace",
+        same,
+        "--history",
+        same,
+    ];
+    let (code, out, err) = river(&args);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("--history and --trace"), "{err}");
+}
+
 /// A negative number is a bad value for the flag it follows, named as such; clap used to
 /// read `-5` as an unknown flag ("unexpected argument '-5' found").
 #[test]

@@ -123,8 +123,19 @@ struct LincheckArgs {
     #[arg(long)]
     allow_inconclusive: bool,
     /// The search's budget per key: attempts to apply an operation before it gives up.
-    #[arg(long, default_value_t = river_lincheck::MAX_SEARCH_STEPS)]
+    #[arg(long, default_value_t = river_lincheck::MAX_SEARCH_STEPS, value_parser = parse_search_steps)]
     max_search_steps: u64,
+}
+
+/// Reads `--max-search-steps`: at least 1 (a budget of 0 decides no history at all).
+fn parse_search_steps(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err(String::from(
+            "a search of 0 steps decides nothing; give at least 1",
+        )),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 impl LincheckArgs {

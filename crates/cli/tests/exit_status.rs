@@ -203,6 +203,23 @@ fn an_output_that_cannot_be_written_is_refused_before_the_run() {
     assert!(err.contains("--history and --trace"), "{err}");
 }
 
+/// A linearizability budget of 0 steps cannot decide any history: it is bad input, not a
+/// problem found (it used to fail every run with operations as "inconclusive", status 1).
+#[test]
+fn a_search_budget_of_0_is_bad_input() {
+    for args in [
+        &["check", "--seeds", "1", "--max-search-steps", "0"][..],
+        &["run", "--scenario", "partition", "--max-search-steps", "0"],
+    ] {
+        let (code, out, err) = river(args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("--max-search-steps"), "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+    }
+    let (code, out, err) = river(&["run", "--scenario", "partition", "--max-search-steps", "1"]);
+    assert_eq!(code, 1, "1 step is a budget, too small here: {out}{err}");
+}
+
 /// A negative number is a bad value for the flag it follows, named as such; clap used to
 /// read `-5` as an unknown flag ("unexpected argument '-5' found").
 #[test]

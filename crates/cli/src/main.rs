@@ -50,11 +50,28 @@ mod tally;
 
 use tally::Tally;
 
+/// What `river --help` prints under the commands. Every example runs as written
+/// (`crates/cli/tests/help.rs` runs them).
+const AFTER_HELP: &str = "\
+Examples:
+  river check --seeds 200
+  river check --seeds 200 --bug figure8-commit --nodes 3
+  river run --seed 42 --trace trace.jsonl --history history.edn
+  river run --scenario partition
+  river run --scenario tour:election
+  river elections --timeout 150-150,150-300 --trials 100
+
+Exit status: 0 when everything checked held; 1 when a check found a problem (a violation,
+no convergence, a client history not linearizable or undecided, a panic, a failed
+expectation); 2 for bad input (a flag, a value, a scenario line). The scenario language:
+scenarios/README.md.";
+
 #[derive(Parser)]
 #[command(
     name = "river",
     version,
-    about = "Run, check and replay River Raft simulations"
+    about = "Run, check and replay River Raft simulations",
+    after_help = AFTER_HELP
 )]
 struct Cli {
     #[command(subcommand)]
@@ -86,7 +103,8 @@ enum Command {
     /// Run one simulation: the same run `check` makes for that seed, or a scenario.
     #[command(allow_negative_numbers = true)]
     Run {
-        /// The seed.
+        /// The seed: the run `check` makes for it (needed unless --scenario; with it, the
+        /// seed replaces the scenario's own).
         #[arg(long)]
         seed: Option<u64>,
         /// Write the client history here, as Jepsen EDN (one op per line).

@@ -8,7 +8,7 @@
 use crate::history::{describe_entry, Command, History, Invariant};
 use crate::stored;
 use river_core::{Body, BugSet, Config, Entry, Event, HardState, LogIndex, Message, Node};
-use river_core::{ChangeRefusal, MembershipChange, NodeId, Role};
+use river_core::{ChangeRefusal, MembershipChange, NodeId, Role, Transfer};
 use river_core::{Proposal, Read, ReadId, ReadResult, Ready, Snapshot, Term, MAX_CLUSTER_SIZE};
 
 /// What stable storage holds for one server: exactly what its `Ready`s said to write.
@@ -240,6 +240,13 @@ impl Cluster {
         if let Ok(Proposal::Appended { .. }) = outcome {
             self.changes.push(change);
         }
+        self.flush(node.index());
+        outcome
+    }
+
+    /// A client asks `node` to hand its leadership to `target` (thesis §3.10).
+    pub fn transfer(&mut self, node: NodeId, target: NodeId) -> Transfer {
+        let outcome = self.servers[node.index()].node.transfer_leadership(target);
         self.flush(node.index());
         outcome
     }

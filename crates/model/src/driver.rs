@@ -10,10 +10,12 @@ use crate::cluster::Cluster;
 use crate::forgery::Forgery;
 use crate::history::Invariant;
 use crate::safety;
-use river_core::{BugSet, Config, NodeId, MAX_CLUSTER_SIZE};
+use river_core::{BugSet, Config, MembershipChange, NodeId, Read, Transfer, MAX_CLUSTER_SIZE};
 
 /// The largest cluster a scenario may ask for.
 pub const MAX_SCENARIO_CLUSTER_SIZE: usize = 5;
+/// The most servers a scenario may keep outside the configuration, for a leader to add.
+pub const MAX_SCENARIO_SPARES: usize = 2;
 /// The most entries per AppendEntries a scenario may ask for.
 pub const MAX_SCENARIO_ENTRIES_PER_APPEND: usize = 4;
 /// Messages in flight beyond this are lost, oldest first, so a run's memory stays bounded.
@@ -35,6 +37,9 @@ pub struct Setup {
     pub check_quorum: bool,
     /// Entries per AppendEntries, mapped to `1..=MAX_SCENARIO_ENTRIES_PER_APPEND`.
     pub max_entries_per_append: u8,
+    /// Empty servers outside the configuration that a [`Input::Change`] can add, mapped to
+    /// `0..=MAX_SCENARIO_SPARES`.
+    pub spares: u8,
 }
 
 /// One thing the environment does. Indices are taken modulo what exists.
@@ -86,6 +91,34 @@ pub enum Input {
         /// Which node.
         node: u8,
     },
+    /// A client asks a node for a linearizable read (ReadIndex, thesis §6.4).
+    Read {
+        /// Which node.
+        node: u8,
+    },
+    /// A node compacts what it has applied into a snapshot (thesis §5.1).
+    Compact {
+        /// Which node.
+        node: u8,
+    },
+    /// A client asks a node to change the membership (thesis §4.2): add `member` as a
+    /// learner, promote it, or remove it, as `kind` modulo 3 says. Any server may be named,
+    /// the spares included.
+    Change {
+        /// Which node is asked.
+        node: u8,
+        /// Whom the change is about.
+        member: u8,
+        /// 0: add as a learner, 1: promote, 2: remove.
+        kind: u8,
+    },
+    /// A client asks a node to hand its leadership to `target` (thesis §3.10).
+    Transfer {
+        /// Which node is asked.
+        node: u8,
+        /// Who should lead.
+        target: u8,
+    },
     /// Hand a node a forged message (see [`crate::forgery`]). From then on the run checks
     /// only the invariants that [`Invariant::holds_under_forgery`].
     Forge(Forgery),
@@ -128,8 +161,16 @@ pub struct Summary {
     pub forged: u32,
     /// Messages refused.
     pub refused: u32,
-    /// Snapshots installed (from forged InstallSnapshot chunks).
+    /// Snapshots installed, sent by a leader or forged.
     pub snapshots_installed: u32,
+    /// Snapshots servers took of their own state.
+    pub compactions: u32,
+    /// Reads the asked node registered (the rest were refused or redirected).
+    pub reads_registered: u32,
+    /// Membership changes a leader appended.
+    pub changes: usize,
+    /// Leadership transfers a leader started.
+    pub transfers: u32,
 }
 
 impl Scenario {
@@ -160,6 +201,14 @@ impl Scenario {
                 Input::Propose { .. } => Some(Input::Propose { node: 0 }),
                 Input::Restart { .. } => Some(Input::Restart { node: 0 }),
                 Input::Timeout { .. } => Some(Input::Timeout { node: 0 }),
+                Input::Read { .. } => Some(Input::Read { node: 0 }),
+                Input::Compact { .. } => Some(Input::Compact { node: 0 }),
+                Input::Change { member, kind, .. } => Some(Input::Change {
+                    node: 0,
+                    member,
+                    kind,
+                }),
+                Input::Transfer { target, .. } => Some(Input::Transfer { node: 0, target }),
                 Input::Forge(forgery) => Some(Input::Forge(Forgery { node: 0, ..forgery })),
                 Input::Deliver { .. }
                 | Input::Duplicate { .. }
@@ -186,13 +235,20 @@ impl Setup {
         config.check_quorum = self.check_quorum;
         config
     }
+
+    /// How many spare servers this setup stands for.
+    pub fn spare_count(&self) -> usize {
+        usize::from(self.spares) % (MAX_SCENARIO_SPARES + 1)
+    }
 }
 
 /// Runs `scenario` on real nodes with `bugs` switched on, checking every invariant after
 /// every input. Panics only if the core itself panics.
 pub fn run(scenario: &Scenario, bugs: BugSet) -> Result<Summary, Failure> {
-    let mut cluster = Cluster::new(&scenario.setup.config(bugs));
+    let setup = &scenario.setup;
+    let mut cluster = Cluster::with_spares(&setup.config(bugs), setup.spare_count());
     let size = cluster.servers.len();
+    let (mut reads_registered, mut transfers) = (0, 0);
     let node = |n: u8| NodeId((usize::from(n) % size) as u8);
     for (step, input) in scenario.inputs.iter().take(MAX_INPUTS).enumerate() {
         match *input {
@@ -226,6 +282,30 @@ pub fn run(scenario: &Scenario, bugs: BugSet) -> Result<Summary, Failure> {
             }
             Input::Restart { node: n } => cluster.restart(node(n)),
             Input::Timeout { node: n } => cluster.force_timeout(node(n)),
+            Input::Read { node: n } => {
+                reads_registered += u32::from(cluster.read(node(n)) == Read::Pending);
+            }
+            Input::Compact { node: n } => {
+                cluster.compact(node(n));
+            }
+            Input::Change {
+                node: n,
+                member,
+                kind,
+            } => {
+                let member = node(member);
+                let change = match kind % 3 {
+                    0 => MembershipChange::AddLearner(member),
+                    1 => MembershipChange::Promote(member),
+                    _ => MembershipChange::Remove(member),
+                };
+                // Refusals are protocol outcomes (a change in flight, not the leader, ...).
+                let _ = cluster.propose_membership(node(n), change);
+            }
+            Input::Transfer { node: n, target } => {
+                transfers +=
+                    u32::from(cluster.transfer(node(n), node(target)) == Transfer::Started);
+            }
             Input::Forge(forgery) => {
                 let to = forgery.receiver(size);
                 let message = forgery.message(&cluster.server(to).node);
@@ -255,5 +335,9 @@ pub fn run(scenario: &Scenario, bugs: BugSet) -> Result<Summary, Failure> {
         forged: cluster.forged,
         refused: cluster.refused,
         snapshots_installed: cluster.snapshots_installed,
+        compactions: cluster.compactions,
+        reads_registered,
+        changes: cluster.changes.len(),
+        transfers,
     })
 }

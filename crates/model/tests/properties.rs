@@ -1,6 +1,7 @@
 //! Property tests: arbitrary sequences of environment inputs — deliveries in any order,
-//! losses, duplicates, ticks of any length, proposals, crash-restarts, forced timeouts — on
-//! small clusters, with PreVote and CheckQuorum on or off. After every input the driver
+//! losses, duplicates, ticks of any length, proposals, crash-restarts, forced timeouts,
+//! ReadIndex reads, compactions, membership changes (with spare servers to add) and
+//! leadership transfers — on small clusters, with PreVote and CheckQuorum on or off. After every input the driver
 //! checks every invariant in `river_model::safety`; the core's own assertions check the rest.
 //!
 //! The fuzzer (`fuzz/`) runs the same driver on inputs decoded from bytes.
@@ -48,12 +49,15 @@ proptest! {
     }
 }
 
-/// The generated runs are not vacuous: most elect leaders, many commit, some restart.
+/// The generated runs are not vacuous: most elect leaders, many commit, some restart, and
+/// the complete Raft's requests (reads, compaction, membership changes, transfers) each take
+/// effect in some of them.
 #[test]
 fn generated_runs_elect_commit_and_restart() {
     let mut runner = TestRunner::deterministic();
     let strategy = scenario();
     let (mut elected, mut committed, mut restarted, mut several_terms) = (0, 0, 0, 0);
+    let (mut read, mut compacted, mut installed, mut changed, mut transferred) = (0, 0, 0, 0, 0);
     let runs = 500;
     for _ in 0..runs {
         let scenario = strategy.new_tree(&mut runner).unwrap().current();
@@ -62,15 +66,33 @@ fn generated_runs_elect_commit_and_restart() {
         several_terms += usize::from(summary.terms_with_leader > 2);
         committed += usize::from(summary.entries_committed > 1);
         restarted += usize::from(summary.restarts > 0);
+        read += usize::from(summary.reads_registered > 0);
+        compacted += usize::from(summary.compactions > 0);
+        installed += usize::from(summary.snapshots_installed > 0);
+        changed += usize::from(summary.changes > 0);
+        transferred += usize::from(summary.transfers > 0);
     }
     println!(
         "of {runs} runs: {elected} elected, {several_terms} had 3+ leaders, \
-         {committed} committed 2+ entries, {restarted} restarted a node"
+         {committed} committed 2+ entries, {restarted} restarted a node, {read} registered a \
+         read, {compacted} compacted, {installed} installed a snapshot, {changed} changed the \
+         membership, {transferred} started a transfer"
     );
     assert!(elected > runs * 3 / 4);
     assert!(several_terms > runs / 4);
     assert!(committed > runs / 2);
     assert!(restarted > runs / 2);
+    // An install needs a follower behind the leader's compacted prefix (lost messages, or a
+    // spare added after the leader compacted), so it is the rarest: about 4% of runs.
+    for (count, at_least, what) in [
+        (read, runs / 4, "registered a read"),
+        (compacted, runs / 4, "compacted"),
+        (installed, runs / 50, "installed a snapshot"),
+        (changed, runs / 10, "changed the membership"),
+        (transferred, runs / 10, "started a transfer"),
+    ] {
+        assert!(count > at_least, "only {count} of {runs} runs {what}");
+    }
 }
 
 /// Runs the property with `bug` switched on and expects proptest to find, and shrink, a
@@ -116,6 +138,26 @@ fn property_catches_forget_vote() {
 #[test]
 fn property_catches_no_up_to_date_check() {
     hunt(Bug::NoUpToDateCheck, "LeaderCompleteness");
+}
+
+/// The property can fail on a read: a leader that answers a ReadIndex read without
+/// confirming it still leads serves a value older than one already committed elsewhere.
+#[test]
+fn property_catches_read_without_heartbeat() {
+    hunt(Bug::ReadWithoutHeartbeat, "FreshReads");
+}
+
+/// The property can fail on a follower that truncates its log for an AppendEntries that
+/// matches but is older than what it already has: a committed entry is lost.
+#[test]
+fn property_catches_truncate_on_stale_append() {
+    hunt(Bug::TruncateOnStaleAppend, "LeaderCompleteness");
+}
+
+/// The property can fail on a leader that counts `nextIndex` as replicated.
+#[test]
+fn property_catches_commit_from_next_index() {
+    hunt(Bug::CommitFromNextIndex, "LeaderCompleteness");
 }
 
 /// Builds a scenario step by step against a mirror cluster, so a message can be named by
@@ -165,6 +207,7 @@ fn driver_catches_figure8_commit() {
         pre_vote: false,
         check_quorum: false,
         max_entries_per_append: 0,
+        spares: 0,
     };
     let bugs = BugSet::NONE.with(Bug::Figure8Commit);
     let mut s = Script::new(&setup, bugs);

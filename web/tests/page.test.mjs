@@ -205,6 +205,24 @@ describe('River Raft in the browser', () => {
     await p.close();
   });
 
+  test('three notices about the address are plain text and each can be read from its first line', async () => {
+    const { page: p, errors } = await page('?seed=<b>x</b>&tour=<i>y</i>&<b>z</b>=1');
+    const notices = p.locator('#notices .notice');
+    await notices.nth(2).waitFor();
+    assert.match(await notices.first().textContent(), /seed '<b>x<\/b>'/);
+    assert.equal(await p.locator('#notices b, #notices i').count(), 0, 'no element was made from the address');
+    // The band scrolls when they overflow it: centred, they overflowed at its top as well,
+    // above where a scroll can go, and the first notice's opening line was out of reach.
+    const [band, first] = await p.evaluate(() => {
+      const box = document.getElementById('notices');
+      box.scrollTop = 0;
+      return [box.getBoundingClientRect().top, box.querySelector('.notice').getBoundingClientRect().top];
+    });
+    assert.ok(first >= band - 0.5, `the first notice starts ${band - first} px above its band, out of reach`);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('?nodes= sets the cluster size', async () => {
     const { page: p, errors } = await page('?seed=5&nodes=9');
     const s = await state(p);

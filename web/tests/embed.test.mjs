@@ -151,6 +151,17 @@ describe('embedding', () => {
     await advance(q, 3000);
     assert.ok(leaderOf(await state(q)));
     await q.close();
+    // In a 320×240 frame the notices take their room above the drawing, but not all of it:
+    // three of them left the drawing 2 px tall.
+    const { page: small } = await open(browser.context, `${server.url}?embed&nodes=99&speed=abc&seed=<b>x</b>&paused`, { viewport: { width: 320, height: 240 } });
+    await small.locator('.notice').nth(2).waitFor();
+    assert.ok(await small.locator('.notice').first().isVisible());
+    assert.equal(await small.locator('#notices b').count(), 0, 'the address is shown as text');
+    const drawing = await small.locator('#canvas-box').boundingBox();
+    assert.ok(drawing.height >= 100 && drawing.y + drawing.height <= 240.5, `320×240 with notices: the drawing is ${drawing.height} px at ${drawing.y}`);
+    await advance(small, 3000);
+    assert.ok(leaderOf(await state(small)));
+    await small.close();
     // A parameter the page does not read was ignored without a word; a near miss is named.
     const { page: r } = await open(browser.context, `${server.url}?sed=3&utm_source=docs&nodse=4&paused`);
     const told = await r.locator('.notice').allTextContents();

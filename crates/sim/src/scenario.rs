@@ -660,6 +660,14 @@ fn subtract(x: &mut [u32; LIMBS], y: &[u32; LIMBS]) {
     }
 }
 
+/// `word` split at its first "->" (`A->B`: `A` and `B`; `->B`: empty and `B`), if it has one.
+/// Found byte by byte: a `&str` pattern would link the two-way string search into the page
+/// for this one word.
+fn split_arrow(word: &str) -> Option<(&str, &str)> {
+    let k = word.as_bytes().windows(2).position(|pair| pair == b"->")?;
+    Some((word.get(..k)?, word.get(k + 2..)?))
+}
+
 /// A `say` line's caption: the text between its first and last double quote, after which
 /// only a comment may follow. `None` if the line is another instruction (`sayx ...`).
 fn caption(line: usize, raw: &str) -> Parsed<Option<String>> {
@@ -712,6 +720,34 @@ impl Parser {
                 self.nodes,
                 NodeId(self.nodes as u8 - 1)
             ))),
+        }
+    }
+
+    /// A link's two ends: `A B`, or one way, `A -> B` with or without spaces around the
+    /// arrow (as `show` reads it). The bool says one way.
+    fn link_ends(&self, w: &mut Words<'_>) -> Parsed<(NodeId, NodeId, bool)> {
+        let word = w.next("a node letter")?;
+        if let Some((a, b)) = split_arrow(word) {
+            let a = self.node_word(w, a)?;
+            let b = if b.is_empty() {
+                self.node(w)?
+            } else {
+                self.node_word(w, b)?
+            };
+            return Ok((a, b, true));
+        }
+        let a = self.node_word(w, word)?;
+        match w.peek().map(split_arrow) {
+            Some(Some(("", b))) => {
+                w.next("->")?;
+                let b = if b.is_empty() {
+                    self.node(w)?
+                } else {
+                    self.node_word(w, b)?
+                };
+                Ok((a, b, true))
+            }
+            _ => Ok((a, self.node(w)?, false)),
         }
     }
 
@@ -1003,12 +1039,7 @@ impl Scenario {
             "thaw" => Step::Thaw(p.node(w)?),
             "cut" | "heal" if verb == "heal" && w.peek().is_none() => Step::HealAll,
             "cut" | "heal" => {
-                let a = p.node(w)?;
-                let one_way = w.peek() == Some("->");
-                if one_way {
-                    w.next("->")?;
-                }
-                let b = p.node(w)?;
+                let (a, b, one_way) = p.link_ends(w)?;
                 if a == b {
                     return Err(w.err("a link joins two different nodes"));
                 }
@@ -1047,11 +1078,10 @@ impl Scenario {
                 Step::Partition(groups)
             }
             "hold" | "release" => {
-                let a = p.node(w)?;
-                if w.next("'->' and a server")? != "->" {
+                let (a, b, one_way) = p.link_ends(w)?;
+                if !one_way {
                     return Err(w.err(format!("write '{verb} A -> B'")));
                 }
-                let b = p.node(w)?;
                 if a == b {
                     return Err(w.err("a server sends no messages to itself"));
                 }
@@ -1107,10 +1137,7 @@ impl Scenario {
         let mut shown = Vec::new();
         while let Some(word) = w.peek() {
             w.next("a node")?;
-            // The first "->" found byte by byte: a `&str` pattern would link the two-way
-            // string search into the page for this one word.
-            let arrow = word.as_bytes().windows(2).position(|pair| pair == b"->");
-            let highlight = if let Some((a, b)) = arrow.map(|k| (&word[..k], &word[k + 2..])) {
+            let highlight = if let Some((a, b)) = split_arrow(word) {
                 let a = p.node_word(w, a)?;
                 let b = if b.is_empty() {
                     p.node(w)?

@@ -1,7 +1,7 @@
 //! The built-in scenarios play through with every expectation met, and scenario errors name
 //! their line.
 
-use river_core::Bug;
+use river_core::{Bug, NodeId};
 use river_sim::scenario::{built_in, Player, Scenario, Step};
 use river_sim::Simulation;
 
@@ -151,6 +151,33 @@ fn a_byte_order_mark_is_not_part_of_the_first_line() {
         river_sim::scenario::setting_line("\u{feff}nodes 3\n", "nodes"),
         Some(1)
     );
+}
+
+/// A one-way link is written with or without spaces around its arrow in every instruction,
+/// as `show A->B` already read it: `cut A->B` used to be refused as "'A->B' is not a node".
+#[test]
+fn a_link_arrow_needs_no_spaces() {
+    let steps = |text: &str| Scenario::parse(text).unwrap().steps;
+    for verb in ["cut", "heal", "hold", "release"] {
+        let spaced = steps(&format!("{verb} A -> B\n"));
+        for written in ["A->B", "A-> B", "A ->B"] {
+            assert_eq!(
+                steps(&format!("{verb} {written}\n")),
+                spaced,
+                "{verb} {written}"
+            );
+        }
+    }
+    assert_eq!(
+        steps("cut A B\n"),
+        [(1, Step::Cut(NodeId(0), NodeId(1), false))]
+    );
+    let err = Scenario::parse("cut A->Q\n").unwrap_err();
+    assert!(err.message.contains("'Q' is not a node"), "{err}");
+    let err = Scenario::parse("hold A->A\n").unwrap_err();
+    assert!(err.message.contains("no messages to itself"), "{err}");
+    let err = Scenario::parse("hold A B\n").unwrap_err();
+    assert!(err.message.contains("write 'hold A -> B'"), "{err}");
 }
 
 #[test]

@@ -430,7 +430,7 @@ impl<'a> Words<'a> {
             Some((c, w)) => Err(Box::new(ScenarioError {
                 line: self.line,
                 column: Some(c + 1),
-                message: format!("unexpected '{w}'"),
+                message: format!("unexpected {}", quoted(w)),
             })),
         }
     }
@@ -438,7 +438,7 @@ impl<'a> Words<'a> {
     fn number(&mut self, what: &str) -> Parsed<u64> {
         let w = self.next(what)?;
         w.parse()
-            .map_err(|_| self.err(format!("{what} must be a whole number, not '{w}'")))
+            .map_err(|_| self.err(format!("{what} must be a whole number, not {}", quoted(w))))
     }
 
     /// A time in ms of at most `max` (`name` says what it is, for the message): the
@@ -453,8 +453,12 @@ impl<'a> Words<'a> {
 
     fn probability(&mut self, what: &str) -> Parsed<f64> {
         let w = self.next(what)?;
-        probability(w)
-            .ok_or_else(|| self.err(format!("{what} must be a number from 0 to 1, not '{w}'")))
+        probability(w).ok_or_else(|| {
+            self.err(format!(
+                "{what} must be a number from 0 to 1, not {}",
+                quoted(w)
+            ))
+        })
     }
 
     fn on_off(&mut self, what: &str) -> Parsed<bool> {
@@ -463,7 +467,7 @@ impl<'a> Words<'a> {
             Some(_) => match self.next(what)? {
                 "on" => Ok(true),
                 "off" => Ok(false),
-                w => Err(self.err(format!("{what} takes 'on' or 'off', not '{w}'"))),
+                w => Err(self.err(format!("{what} takes 'on' or 'off', not {}", quoted(w)))),
             },
         }
     }
@@ -614,6 +618,20 @@ const MIN_DECIMAL_EXPONENT: i64 = 400;
 const LIMBS: usize = 126;
 
 /// Names separated by commas (`join` would add its own code to the wasm).
+/// A word of the file in quotes for a message, shortened when long (a line can be megabytes:
+/// the message should not be).
+fn quoted(word: &str) -> String {
+    const SHOWN_CHARS: usize = 32;
+    match word.char_indices().nth(SHOWN_CHARS) {
+        None => format!("'{word}'"),
+        Some((end, _)) => format!(
+            "'{}…' ({} bytes)",
+            word.get(..end).unwrap_or(""),
+            word.len()
+        ),
+    }
+}
+
 fn listed<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for name in names {
@@ -716,7 +734,8 @@ impl Parser {
         match (chars.next().and_then(NodeId::from_letter), chars.next()) {
             (Some(id), None) if id.index() < self.nodes => Ok(id),
             _ => Err(w.err(format!(
-                "'{word}' is not a node of this {}-node cluster (use A to {})",
+                "{} is not a node of this {}-node cluster (use A to {})",
+                quoted(word),
                 self.nodes,
                 NodeId(self.nodes as u8 - 1)
             ))),
@@ -772,7 +791,7 @@ impl Parser {
             "<=" => Cmp::Le,
             ">" => Cmp::Gt,
             ">=" => Cmp::Ge,
-            other => return Err(w.err(format!("'{other}' is not a comparison"))),
+            other => return Err(w.err(format!("{} is not a comparison", quoted(other)))),
         })
     }
 
@@ -855,7 +874,8 @@ impl Scenario {
             let mid_run = matches!(verb, "prevote" | "checkquorum" | "bug");
             if setting && p.acted && !mid_run {
                 return Err(w.err(format!(
-                    "'{verb}' is a setting and must come before the first action"
+                    "{} is a setting and must come before the first action",
+                    quoted(verb)
                 )));
             }
             let before = config.raft;
@@ -901,7 +921,11 @@ impl Scenario {
                     let name = w.next("a bug name")?;
                     let bug = Bug::from_name(name).ok_or_else(|| {
                         let names = Bug::ALL.iter().map(|b| b.name());
-                        w.err(format!("no bug named '{name}' (known: {})", listed(names)))
+                        w.err(format!(
+                            "no bug named {} (known: {})",
+                            quoted(name),
+                            listed(names)
+                        ))
                     })?;
                     let on = w.on_off("bug")?;
                     config.raft.bugs.set(bug, on);
@@ -919,7 +943,8 @@ impl Scenario {
                     let name = w.next("'read-index', 'log' or 'lease'")?;
                     config.raft.reads = ReadPath::from_name(name).ok_or_else(|| {
                         w.err(format!(
-                            "reads are 'read-index', 'log' or 'lease', not '{name}'"
+                            "reads are 'read-index', 'log' or 'lease', not {}",
+                            quoted(name)
                         ))
                     })?;
                 }
@@ -1010,7 +1035,8 @@ impl Scenario {
                     }
                     _ => {
                         return Err(w.err(format!(
-                            "the server to add is the next letter, {next}, not '{word}'"
+                            "the server to add is the next letter, {next}, not {}",
+                            quoted(word)
                         )))
                     }
                 }
@@ -1123,7 +1149,8 @@ impl Scenario {
             "pause" => Step::Pause,
             other => {
                 return Err(w.err(format!(
-                    "unknown instruction '{other}' (see scenarios/README.md for the language)"
+                    "unknown instruction {} (see scenarios/README.md for the language)",
+                    quoted(other)
                 )))
             }
         };
@@ -1188,7 +1215,11 @@ impl Scenario {
                 match w.next("'=' or 'absent'")? {
                     "absent" => Expect::Read(key, None),
                     "=" => Expect::Read(key, Some(w.next("a value")?.to_string())),
-                    other => return Err(w.err(format!("expected '=' or 'absent', not '{other}'"))),
+                    other => {
+                        return Err(
+                            w.err(format!("expected '=' or 'absent', not {}", quoted(other)))
+                        )
+                    }
                 }
             }
             "stale" => {
@@ -1210,7 +1241,11 @@ impl Scenario {
                         .map(|(_, p)| *p)
                         .ok_or_else(|| {
                             let names = PROPERTIES.iter().map(|(n, _)| *n);
-                            w.err(format!("no property '{name}' (known: {})", listed(names)))
+                            w.err(format!(
+                                "no property {} (known: {})",
+                                quoted(name),
+                                listed(names)
+                            ))
                         })?;
                     Expect::Violation(Some(property))
                 }
@@ -1269,13 +1304,16 @@ impl Scenario {
                             "absent" => Expect::Kv(id, key, None),
                             "=" => Expect::Kv(id, key, Some(w.next("a value")?.to_string())),
                             other => {
-                                return Err(
-                                    w.err(format!("expected '=' or 'absent', not '{other}'"))
-                                )
+                                return Err(w.err(format!(
+                                    "expected '=' or 'absent', not {}",
+                                    quoted(other)
+                                )))
                             }
                         }
                     }
-                    other => return Err(w.err(format!("cannot expect '{other}' of a node"))),
+                    other => {
+                        return Err(w.err(format!("cannot expect {} of a node", quoted(other))))
+                    }
                 }
             }
         })

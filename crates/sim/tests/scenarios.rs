@@ -180,6 +180,27 @@ fn a_link_arrow_needs_no_spaces() {
     assert!(err.message.contains("write 'hold A -> B'"), "{err}");
 }
 
+/// A word a message quotes is shortened when long: a bad word of a megabyte used to be
+/// printed whole, a megabyte of error message.
+#[test]
+fn a_long_word_is_quoted_short() {
+    let long = "Q".repeat(1 << 20);
+    for text in [
+        format!("nodes 3\ntimeout {long}\n"),
+        format!("{long} A\n"),
+        format!("expect A term = {long}\n"),
+        format!("wait 10 {long}\n"),
+    ] {
+        let err = Scenario::parse(&text).unwrap_err();
+        let message = err.to_string();
+        assert!(message.len() < 200, "{}", &message[..300]);
+        assert!(message.contains("'QQQQ"), "{message}");
+        assert!(message.contains("(1048576 bytes)"), "{message}");
+    }
+    let err = Scenario::parse("nodes 3\ntimeout Q\n").unwrap_err();
+    assert!(err.message.starts_with("'Q' is not a node"), "{err}");
+}
+
 #[test]
 fn failed_expectation_names_its_line() {
     let text = "nodes 3\ntimeout A\nwait leader A within 1000\nexpect B leader\n";

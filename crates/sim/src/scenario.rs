@@ -873,8 +873,10 @@ impl Scenario {
             );
             let mid_run = matches!(verb, "prevote" | "checkquorum" | "bug");
             if setting && p.acted && !mid_run {
+                // Named, since a tour's first action may be a caption, not an instruction.
+                let first = steps.first().map_or(line, |(l, _)| *l);
                 return Err(w.err(format!(
-                    "{} is a setting and must come before the first action",
+                    "{} is a setting and must come before the first action (line {first})",
                     quoted(verb)
                 )));
             }

@@ -36,6 +36,13 @@ fn errors_name_line_and_column() {
     let err = Scenario::parse("timeout A\nnodes 3\n").unwrap_err();
     assert_eq!(err.line, 2);
     assert!(err.message.contains("before the first action"));
+    // The first action is named: in a tour it may be a caption, which reads as no action.
+    let err = Scenario::parse("# a tour\nsay \"Hello.\"\nnodes 3\n").unwrap_err();
+    assert_eq!(err.line, 3);
+    assert!(
+        err.message.ends_with("before the first action (line 2)"),
+        "{err}"
+    );
     let err = Scenario::parse("nodes 3\nheartbeat 500\n").unwrap_err();
     assert!(err.message.contains("heartbeat"), "{err}");
     let err = Scenario::parse("expect A term >> 3").unwrap_err();

@@ -257,7 +257,7 @@ fn say_show_and_pause_parse_and_errors_name_their_line() {
         (
             "timeout A\nseed 3",
             2,
-            "'seed' is a setting and must come before the first action",
+            "'seed' is a setting and must come before the first action (line 1)",
         ),
     ] {
         let err = Scenario::parse(text).unwrap_err();

@@ -18,6 +18,7 @@ use river_sim::{RaftOptions, Simulation};
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -109,17 +110,17 @@ enum Command {
         seed: Option<u64>,
         /// Write the client history here, as Jepsen EDN (one op per line).
         #[arg(long, value_name = "FILE")]
-        history: Option<String>,
+        history: Option<PathBuf>,
         /// Write every event here, as JSON lines.
         #[arg(long, value_name = "FILE")]
-        trace: Option<String>,
+        trace: Option<PathBuf>,
         /// Play a scenario file (or a built-in scenario name, such as `partition`, or a
         /// guided tour, `tour:election`; tours print each step's caption, `pause` is skipped);
         /// `--bug`, `--prevote`, `--checkquorum` and `--no-sessions` apply to it too, `--seed`
         /// replaces its seed, and the flags that shape the cluster (`--nodes`, the timings,
         /// `--fault-ms`, `--no-liveness`) are refused: the scenario sets those itself.
         #[arg(long, value_name = "FILE")]
-        scenario: Option<String>,
+        scenario: Option<PathBuf>,
         #[command(flatten)]
         lincheck: LincheckArgs,
         #[command(flatten)]
@@ -732,22 +733,22 @@ fn check(
 /// The files `run` writes, created before it runs: a path that cannot be written is bad
 /// input found at once, not after the run (which used to lose the run's verdict to status 2).
 struct Outputs {
-    history: Option<(String, std::fs::File)>,
-    trace: Option<(String, std::fs::File)>,
+    history: Option<(PathBuf, std::fs::File)>,
+    trace: Option<(PathBuf, std::fs::File)>,
 }
 
 impl Outputs {
-    fn create(history: Option<String>, trace: Option<String>) -> Result<Outputs, String> {
-        if history.is_some() && history == trace {
+    fn create(history: Option<PathBuf>, trace: Option<PathBuf>) -> Result<Outputs, String> {
+        if let (Some(path), true) = (&history, history == trace) {
             return Err(format!(
                 "--history and --trace both name {}; give each its own file",
-                history.unwrap_or_default()
+                path.display()
             ));
         }
-        let create = |path: Option<String>| {
+        let create = |path: Option<PathBuf>| {
             path.map(|path| match std::fs::File::create(&path) {
                 Ok(file) => Ok((path, file)),
-                Err(e) => Err(format!("cannot write {path}: {e}")),
+                Err(e) => Err(format!("cannot write {}: {e}", path.display())),
             })
             .transpose()
         };
@@ -770,13 +771,13 @@ impl Outputs {
                 .write_edn(&mut text)
                 .expect("writing to a string");
             file.write_all(text.as_bytes())
-                .map_err(|e| format!("cannot write {path}: {e}"))?;
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
         if let Some((path, mut file)) = self.trace {
             let mut text = String::new();
             trace::write_json_lines(&sim.trace.records, &mut text).expect("writing to a string");
             file.write_all(text.as_bytes())
-                .map_err(|e| format!("cannot write {path}: {e}"))?;
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
         Ok(())
     }
@@ -784,9 +785,9 @@ impl Outputs {
 
 fn run(
     seed: Option<u64>,
-    history: Option<String>,
-    trace: Option<String>,
-    scenario: Option<String>,
+    history: Option<PathBuf>,
+    trace: Option<PathBuf>,
+    scenario: Option<PathBuf>,
     lincheck: LincheckArgs,
     cluster: &ClusterArgs,
 ) -> Result<ExitCode, String> {
@@ -885,8 +886,8 @@ fn run(
 
 /// Reads a scenario file as text. A byte that is not UTF-8 is named by its line and column,
 /// as any other scenario error is.
-fn read_scenario(source: &str) -> Result<String, String> {
-    let bytes = std::fs::read(source).map_err(|e| format!("cannot read scenario {source}: {e}"))?;
+fn read_scenario(path: &Path, source: &str) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read scenario {source}: {e}"))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -899,14 +900,17 @@ fn read_scenario(source: &str) -> Result<String, String> {
 }
 
 fn run_scenario(
-    source: &str,
+    path: &Path,
     seed: Option<u64>,
-    history: Option<String>,
-    trace: Option<String>,
+    history: Option<PathBuf>,
+    trace: Option<PathBuf>,
     lincheck: LincheckArgs,
     cluster: &ClusterArgs,
 ) -> Result<ExitCode, String> {
-    let text = match (built_in(source), source.strip_prefix("tour:")) {
+    // The name to print: a file name that is not UTF-8 as best it can be shown.
+    let source = &*path.to_string_lossy();
+    let name = path.to_str().unwrap_or("");
+    let text = match (built_in(name), name.strip_prefix("tour:")) {
         (Some(text), _) => text.to_string(),
         (None, Some(name)) => {
             let names: Vec<&str> = TOURS.iter().map(|(n, _, _)| *n).collect();
@@ -915,7 +919,7 @@ fn run_scenario(
                 .1
                 .to_string()
         }
-        (None, None) => read_scenario(source)?,
+        (None, None) => read_scenario(path, source)?,
     };
     let mut scenario = Scenario::parse(&text).map_err(|e| format!("{source}: {e}"))?;
     if let Some(seed) = seed {

@@ -220,6 +220,39 @@ fn a_search_budget_of_0_is_bad_input() {
     assert_eq!(code, 1, "1 step is a budget, too small here: {out}{err}");
 }
 
+/// A file name need not be UTF-8 (on Unix a name is bytes): such a scenario plays and such
+/// outputs are written. They used to be refused as "invalid UTF-8 was detected in one or
+/// more arguments", with no word on which.
+#[test]
+fn file_names_that_are_not_utf8_are_read_and_written() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let scenario = dir.join(OsStr::from_bytes(b"caf\xe9.scenario"));
+    std::fs::write(
+        &scenario,
+        "nodes 3\ntimeout A\nwait leader\nexpect A leader\n",
+    )
+    .unwrap();
+    let trace = dir.join(OsStr::from_bytes(b"caf\xe9.jsonl"));
+    let _ = std::fs::remove_file(&trace);
+    let out = Command::new(env!("CARGO_BIN_EXE_river"))
+        .arg("run")
+        .arg("--scenario")
+        .arg(&scenario)
+        .arg("--trace")
+        .arg(&trace)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("caf\u{fffd}.scenario"),
+        "named as best it can be: {text}"
+    );
+    assert!(std::fs::metadata(&trace).unwrap().len() > 0);
+}
+
 /// A negative number is a bad value for the flag it follows, named as such; clap used to
 /// read `-5` as an unknown flag ("unexpected argument '-5' found").
 #[test]

@@ -739,12 +739,6 @@ struct Outputs {
 
 impl Outputs {
     fn create(history: Option<PathBuf>, trace: Option<PathBuf>) -> Result<Outputs, String> {
-        if let (Some(path), true) = (&history, history == trace) {
-            return Err(format!(
-                "--history and --trace both name {}; give each its own file",
-                path.display()
-            ));
-        }
         let create = |path: Option<PathBuf>| {
             path.map(|path| match std::fs::File::create(&path) {
                 Ok(file) => Ok((path, file)),
@@ -752,10 +746,21 @@ impl Outputs {
             })
             .transpose()
         };
-        Ok(Outputs {
+        let outputs = Outputs {
             history: create(history)?,
             trace: create(trace)?,
-        })
+        };
+        // One file by two names (`h` and `./h`) would hold the trace over the history's tail.
+        if let (Some((h, _)), Some((t, _))) = (&outputs.history, &outputs.trace) {
+            if h == t || std::fs::canonicalize(h).ok() == std::fs::canonicalize(t).ok() {
+                return Err(format!(
+                    "--history {} and --trace {} are one file; give each its own",
+                    h.display(),
+                    t.display()
+                ));
+            }
+        }
+        Ok(outputs)
     }
 
     /// Whether the trace's records must be kept.

@@ -200,7 +200,22 @@ fn an_output_that_cannot_be_written_is_refused_before_the_run() {
     ];
     let (code, out, err) = river(&args);
     assert_eq!(code, 2, "{out}{err}");
-    assert!(err.contains("--history and --trace"), "{err}");
+    assert!(err.contains("are one file"), "{err}");
+    // The same file by another name, too: the trace was written over the history's start.
+    let last = dir.file_name().unwrap().to_str().unwrap();
+    let other = format!("{}/../{last}/same.out", dir.display());
+    let args = [
+        "run",
+        "--scenario",
+        "partition",
+        "--trace",
+        same,
+        "--history",
+        &other,
+    ];
+    let (code, out, err) = river(&args);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("are one file"), "{err}");
 }
 
 /// A linearizability budget of 0 steps cannot decide any history: it is bad input, not a

@@ -635,17 +635,10 @@ fn check(
     let counts = tally.counts;
     let sim_s = counts.sim_ms as f64 / 1000.0;
     say!(
-        "runs {}, simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, lease reads {}, snapshots installed {}, operations {}, violations {}, not converged {}, no leader {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; longest wait for a leader in the liveness window {} ms{}; {:.2} s wall, {:.0}x real time",
+        "runs {}, simulated {:.1} s, {}, operations {}, violations {}, not converged {}, no leader {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; longest wait for a leader in the liveness window {} ms{}; {:.2} s wall, {:.0}x real time",
         counts.runs,
         sim_s,
-        counts.events,
-        counts.elections,
-        counts.commits,
-        counts.membership_changes,
-        counts.transfers,
-        counts.read_index_reads,
-        counts.lease_reads,
-        counts.snapshots_installed,
+        tally::activity(&counts.stats, counts.commits),
         counts.operations,
         counts.violations,
         counts.not_converged,
@@ -852,16 +845,9 @@ fn run(
         }
     );
     say!(
-        "simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, lease reads {}, snapshots installed {}, operations {}, trace digest {:016x}; {:.3} s wall",
+        "simulated {:.1} s, {}, operations {}, trace digest {:016x}; {:.3} s wall",
         report.sim_ms as f64 / 1000.0,
-        report.events,
-        report.elections,
-        report.commits,
-        report.membership_changes,
-        report.transfers,
-        report.read_index_reads,
-        report.lease_reads,
-        report.snapshots_installed,
+        tally::activity(&report.stats, report.commits),
         report.operations,
         report.trace_digest,
         wall
@@ -967,16 +953,9 @@ fn run_scenario(
     };
     outputs.write(&sim)?;
     say!(
-        "scenario {source}: simulated {:.1} s, events {}, elections {}, commits {}, membership changes {}, leadership transfers {}, ReadIndex reads {}, lease reads {}, snapshots installed {}, violations {}",
+        "scenario {source}: simulated {:.1} s, {}, violations {}",
         sim.now_ms() as f64 / 1000.0,
-        sim.stats.events,
-        sim.stats.elections,
-        sim.checker.committed_len(),
-        sim.stats.membership_changes,
-        sim.stats.transfers,
-        sim.stats.read_index_reads,
-        sim.stats.lease_reads,
-        sim.stats.snapshots_installed,
+        tally::activity(&sim.stats, sim.checker.committed_len()),
         sim.checker.violation_count()
     );
     for v in sim.checker.violations() {

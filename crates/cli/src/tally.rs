@@ -4,6 +4,7 @@
 
 use crate::Checked;
 use river_sim::swarm::Outcome;
+use river_sim::Stats;
 
 /// How many failures the summary prints in full (panics first, then the others, each by
 /// seed), and how many allowed inconclusive seeds.
@@ -16,22 +17,10 @@ pub struct Counts {
     pub runs: u64,
     /// Simulated time of the runs that finished (ms).
     pub sim_ms: u64,
-    /// Events processed.
-    pub events: u64,
-    /// Leaders elected.
-    pub elections: u64,
+    /// The simulations' counters (events, elections, changes, transfers, reads, snapshots).
+    pub stats: Stats,
     /// Entries committed.
     pub commits: u64,
-    /// Configuration entries appended.
-    pub membership_changes: u64,
-    /// Leadership transfers completed.
-    pub transfers: u64,
-    /// Reads through ReadIndex.
-    pub read_index_reads: u64,
-    /// Reads within a lease.
-    pub lease_reads: u64,
-    /// Snapshots installed.
-    pub snapshots_installed: u64,
     /// Client operations completed.
     pub operations: u64,
     /// Violations reported (as many as each run kept).
@@ -71,14 +60,8 @@ impl Counts {
         match &checked.run {
             Ok(r) => {
                 counts.sim_ms = r.sim_ms;
-                counts.events = r.events;
-                counts.elections = r.elections;
+                counts.stats = r.stats;
                 counts.commits = r.commits;
-                counts.membership_changes = r.membership_changes;
-                counts.transfers = r.transfers;
-                counts.read_index_reads = r.read_index_reads;
-                counts.lease_reads = r.lease_reads;
-                counts.snapshots_installed = r.snapshots_installed;
                 counts.operations = r.operations as u64;
                 counts.longest_leaderless_ms = r.longest_leaderless_ms;
                 match &r.outcome {
@@ -97,14 +80,8 @@ impl Counts {
     fn add(&mut self, other: &Counts) {
         self.runs += other.runs;
         self.sim_ms += other.sim_ms;
-        self.events += other.events;
-        self.elections += other.elections;
+        self.stats.add(&other.stats);
         self.commits += other.commits;
-        self.membership_changes += other.membership_changes;
-        self.transfers += other.transfers;
-        self.read_index_reads += other.read_index_reads;
-        self.lease_reads += other.lease_reads;
-        self.snapshots_installed += other.snapshots_installed;
         self.operations += other.operations;
         self.violations += other.violations;
         self.not_converged += other.not_converged;
@@ -116,6 +93,21 @@ impl Counts {
         self.longest_leaderless_ms = self.longest_leaderless_ms.max(other.longest_leaderless_ms);
         self.failed += other.failed;
     }
+}
+
+/// What a run did, in the words every summary line uses: `river check`'s over all seeds,
+/// `river run`'s for one seed or one scenario.
+pub fn activity(stats: &Stats, commits: u64) -> String {
+    format!(
+        "events {}, elections {}, commits {commits}, membership changes {}, leadership transfers {}, ReadIndex reads {}, lease reads {}, snapshots installed {}",
+        stats.events,
+        stats.elections,
+        stats.membership_changes,
+        stats.transfers,
+        stats.read_index_reads,
+        stats.lease_reads,
+        stats.snapshots_installed,
+    )
 }
 
 /// What `river check` prints about its seeds, for any order in which they finish.

@@ -20,7 +20,7 @@ fn main() {
             let (_, report) = swarm::run(&options, seed, false).expect("valid options");
             assert_eq!(report.outcome, Outcome::Ok, "seed {seed}");
             sim_ms += report.sim_ms;
-            events += report.events;
+            events += report.stats.events;
         }
         let wall = started.elapsed().as_secs_f64();
         let ratio = sim_ms as f64 / 1000.0 / wall;

@@ -313,6 +313,22 @@ pub struct Stats {
     pub snapshots_installed: u64,
 }
 
+impl Stats {
+    /// Adds `other`'s counts to these, as a summary over many runs does.
+    pub fn add(&mut self, other: &Stats) {
+        self.events += other.events;
+        self.elections += other.elections;
+        self.messages += other.messages;
+        self.dropped += other.dropped;
+        self.membership_changes += other.membership_changes;
+        self.transfers += other.transfers;
+        self.read_index_reads += other.read_index_reads;
+        self.lease_reads += other.lease_reads;
+        self.snapshots_taken += other.snapshots_taken;
+        self.snapshots_installed += other.snapshots_installed;
+    }
+}
+
 /// Keys the automatic clients use: few, so operations contend.
 pub const WORKLOAD_KEYS: [&str; 3] = ["x", "y", "z"];
 

@@ -13,7 +13,7 @@
 
 use crate::checker::Violation;
 use crate::network::LinkParams;
-use crate::sim::{stream, RaftOptions, ReadPath, SimConfig, Simulation};
+use crate::sim::{stream, RaftOptions, ReadPath, SimConfig, Simulation, Stats};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -202,22 +202,11 @@ pub struct RunReport {
     pub outcome: Outcome,
     /// Simulated time at the end.
     pub sim_ms: u64,
-    /// Events processed.
-    pub events: u64,
-    /// Leaders elected.
-    pub elections: u64,
+    /// The simulation's counters at the end: events, elections, membership changes,
+    /// transfers, reads, snapshots.
+    pub stats: Stats,
     /// Entries committed.
     pub commits: u64,
-    /// Configuration entries leaders appended (thesis §4.2).
-    pub membership_changes: u64,
-    /// Leadership transfers that ended with their target elected (thesis §3.10).
-    pub transfers: u64,
-    /// Reads served without a log entry, through ReadIndex or a lease (thesis §6.4).
-    pub read_index_reads: u64,
-    /// Reads a leader granted within its lease (thesis §6.4.1).
-    pub lease_reads: u64,
-    /// Snapshots followers installed from their leader (paper §7).
-    pub snapshots_installed: u64,
     /// The longest the cluster waited for a leader in the liveness window (0 when the
     /// window did not run).
     pub longest_leaderless_ms: u64,
@@ -421,14 +410,8 @@ pub fn run(
         mix,
         outcome,
         sim_ms: sim.now_ms(),
-        events: sim.stats.events,
-        elections: sim.stats.elections,
+        stats: sim.stats,
         commits: sim.checker.committed_len(),
-        membership_changes: sim.stats.membership_changes,
-        transfers: sim.stats.transfers,
-        read_index_reads: sim.stats.read_index_reads,
-        lease_reads: sim.stats.lease_reads,
-        snapshots_installed: sim.stats.snapshots_installed,
         longest_leaderless_ms: liveness.unwrap_or(0),
         operations: sim.history.completed(),
         trace_digest: sim.trace.digest(),

@@ -9,7 +9,7 @@ fn all_safe(options: CheckOptions, seeds: std::ops::RangeInclusive<u64>) {
         let (_, report) = swarm::run(&options, seed, false).unwrap();
         assert_eq!(report.outcome, Outcome::Ok, "seed {seed} ({options:?})");
         assert!(
-            report.commits > 0 && report.elections > 0,
+            report.commits > 0 && report.stats.elections > 0,
             "seed {seed} did nothing"
         );
     }

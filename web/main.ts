@@ -894,16 +894,23 @@ async function openLink(url: string): Promise<boolean> {
 /** The Share menu: a link to this moment, an embed snippet, a picture, the trace. */
 const shareMenu = dropdown($<HTMLButtonElement>('share-menu'), $('share-list'));
 
+/** A page opened from a file (river-raft.html, double-clicked) makes file:// links and
+ * snippets: they open on this computer only, which a person mailing one to a class or
+ * pasting one into documentation could not tell. */
+const fromFile = location.protocol === 'file:';
+const FILE_LINK = ' It points at this file on this computer: others need the page on a web server.';
+
 ui.share.addEventListener('click', async () => {
   shareMenu.close();
   const link = await shareLink();
+  const where = fromFile ? FILE_LINK : '';
   try {
     await navigator.clipboard.writeText(link);
-    notice('Link copied: it reopens this run paused at this moment.', 'info', CLICK_NOTICE_MS);
+    notice(`Link copied: it reopens this run paused at this moment.${where}`, 'info', CLICK_NOTICE_MS);
   } catch {
     // Only then does the address bar hold the moment: the one place left to copy it from.
     history.replaceState(null, '', link);
-    notice('This browser did not allow copying: the link is in the address bar, copy it from there.', 'info');
+    notice(`This browser did not allow copying: the link is in the address bar, copy it from there.${where}`, 'info');
   }
 });
 
@@ -923,6 +930,7 @@ $('embed-button').addEventListener('click', async () => {
   shareMenu.close();
   $<HTMLTextAreaElement>('embed-code').value = await embedSnippet();
   $('embed-said').textContent = '';
+  $('embed-file').hidden = !fromFile;
   openDialog($<HTMLDialogElement>('embed-dialog'));
   $<HTMLTextAreaElement>('embed-code').select();
 });

@@ -30,6 +30,17 @@ describe('a page that opens anywhere', () => {
       assert.equal(s.timeMs, 3000);
       assert.ok(leaderOf(s).term >= 1, 'the cluster elected a leader');
       assert.equal(await p.locator('#file-notice').count(), 0, 'no "open the one file" notice in the one file');
+      // Its links and snippets point at this file on this computer: Share says so (a
+      // teacher mailing one, an author pasting one, could not tell).
+      await p.locator('#share-menu').click();
+      await p.locator('#embed-button').click();
+      await p.waitForFunction(() => document.getElementById('embed-code').value !== '');
+      assert.match(await p.locator('#embed-code').inputValue(), /^<iframe src="file:/);
+      assert.ok(await p.locator('#embed-file').isVisible(), 'the Embed dialog says the snippet points at a file');
+      await p.keyboard.press('Escape');
+      await p.locator('#share-menu').click();
+      await p.locator('#share').click();
+      await p.locator('.notice', { hasText: 'this file on this computer' }).waitFor({ timeout: 5000 });
       browser.context.off('request', record);
       assert.deepEqual(fetched, [], 'the single file fetches nothing but itself');
       assert.deepEqual(errors, []);

@@ -185,6 +185,7 @@ describe('embedding', () => {
     const snippet = await code.inputValue();
     assert.match(snippet, /^<iframe src="[^"]+\?embed#run=[^"]+" width="640" height="400" title="River Raft: [^"]+"/);
     assert.doesNotMatch(snippet, /aria-hidden/);
+    assert.equal(await p.locator('#embed-file').isVisible(), false, 'served: no word about a file');
     await p.keyboard.press('Escape');
     await p.locator('#embed-dialog').waitFor({ state: 'hidden' });
     const src = snippet.match(/src="([^"]+)"/)[1].replace(/&amp;/g, '&');

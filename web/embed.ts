@@ -27,7 +27,7 @@ export function readEmbed(search: string): EmbedRequest {
     request.problems.push(`The address asks for ${key}='${raw}', but ${key} is ${unit} from ${low} to ${high}. Ignored.`);
     return null;
   };
-  request.speed = number('speed', 'a speed (simulated per real time)', 0.001, 1);
+  request.speed = number('speed', 'simulated time per real time,', 0.001, 1);
   const seconds = number('t', 'a moment in seconds', 0, 3600);
   request.startMs = seconds === null ? null : Math.round(seconds * 1000);
   return request;

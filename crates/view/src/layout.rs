@@ -340,7 +340,6 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
     });
     let label_x = x + 18.0 * s;
     let name = user_name(k as u32);
-    let name_px = (13.0 * s).max(geo.text_px);
     let status = match client {
         None => String::from("click a node to send a change or read"),
         Some(c) => match (&c.outstanding, view.heard.get(k)) {
@@ -390,6 +389,12 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
             lines = fewer;
         }
     }
+    // The name is never smaller than the words under it: words that grew to the projector
+    // view's least size (15.4 px on a 640×400 canvas) stood under an 11 px name.
+    let name_px = (13.0 * s).max(size);
+    // The first line's middle, far enough under the name's for both sizes (15 px apart at
+    // a 13 px name over 11 px words, which two 15.5 px lines would touch).
+    let first = y - 4.0 * s + (15.0 * s).max((name_px + size) / 2.0 * 1.15);
     // The plate: from the name's top to the last line's foot, as wide as the longest
     // (bold runs about a tenth wider).
     let wide = lines
@@ -398,7 +403,7 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
         .fold(text_width(&name, name_px, SANS_ADVANCE) * 1.1, f64::max);
     let pad = 2.0 * s;
     let top = y - 4.0 * s - name_px * 0.6;
-    let foot = y + 11.0 * s + (lines.len() as f64 - 0.4) * size * 1.25;
+    let foot = first + (lines.len() as f64 - 0.4) * size * 1.25;
     scene.push(Shape::Rect {
         x: label_x - pad,
         y: top - pad,
@@ -419,7 +424,7 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
     for (i, line) in lines.into_iter().enumerate() {
         scene.push(text(
             label_x,
-            y + 11.0 * s + i as f64 * size * 1.25,
+            first + i as f64 * size * 1.25,
             line,
             font(size, false),
             theme::MUTED,

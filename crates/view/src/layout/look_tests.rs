@@ -442,7 +442,8 @@ fn the_look_stays_through_a_resize_a_new_cluster_and_a_new_server() {
 
 /// The words beside User X grow with the rest in the projector view: a user's answer
 /// ("heard: y=2 committed") too long for one line at its size takes two, where it fell back
-/// to 11 px.
+/// to 11 px. And the name stays at least as large as its words, on a small projected canvas
+/// too (a 640×400 embed's, a 1280×720 page's), where 15.4 px words stood under an 11 px name.
 #[test]
 fn the_users_words_grow_in_the_projector_view() {
     let mut sim = Simulation::new(SimConfig::new(5, 1)).unwrap();
@@ -455,36 +456,78 @@ fn the_users_words_grow_in_the_projector_view() {
         heard: &heard,
         ..view(&sim)
     };
-    // A projected page's canvas at 1920×1080 with the first-visit hint under it.
-    let v = Viewport::new(1400.0, 620.0);
-    let geo = Geometry::with_look(
-        v,
-        5,
-        Look {
-            projector: true,
-            ..Look::default()
-        },
-    );
-    let mut scene = Scene::default();
-    build(&mut scene, &geo, &at);
-    let words: Vec<(&str, f64)> = scene
-        .shapes
-        .iter()
-        .filter_map(|s| match s {
-            Shape::Text { text, font, .. } => Some((text.as_str(), font.size)),
-            _ => None,
-        })
-        .skip_while(|w| w.0 != "User X")
-        .skip(1)
-        .take(2)
-        .collect();
-    assert!(!words.is_empty(), "the user's words are drawn");
-    let said: Vec<&str> = words.iter().map(|w| w.0).collect();
-    assert_eq!(said.join(" "), "heard: y=2 committed");
-    for (text, size) in words {
-        assert!(
-            size >= MIN_TEXT_PX * crate::look::PROJECTOR_SCALE,
-            "{text:?} at {size} px"
+    // A projected page's canvas at 1920×1080 with the first-visit hint under it, a 640×400
+    // embed's and a 1280×720 page's.
+    let canvases = [(1400.0, 620.0), (632.0, 347.0), (930.0, 330.0)];
+    // Before anyone has sent anything too: "click a node to send a change or read".
+    let idle = Simulation::new(SimConfig::new(5, 1)).unwrap();
+    for (k, (w, h)) in canvases.into_iter().enumerate() {
+        let geo = Geometry::with_look(
+            Viewport::new(w, h),
+            5,
+            Look {
+                projector: true,
+                ..Look::default()
+            },
         );
+        let mut scene = Scene::default();
+        build(&mut scene, &geo, &view(&idle));
+        let drawn = |wanted: &dyn Fn(&str) -> bool| {
+            scene.shapes.iter().find_map(|s| match s {
+                Shape::Text { text, font, y, .. } if wanted(text) => Some((font.size, *y)),
+                _ => None,
+            })
+        };
+        let (name, name_y) = drawn(&|t| t == "User X").expect("the user's name is drawn");
+        let (click, click_y) = drawn(&|t| t.starts_with("click")).expect("the user's words");
+        assert!(
+            name >= click,
+            "{w}×{h}: the name at {name} px, its words at {click} px"
+        );
+        // Apart: 15.5 px words 13 px under a 15.5 px name touched it.
+        assert!(
+            click_y - click / 2.0 >= name_y + name / 2.0,
+            "{w}×{h}: the words at {click_y} touch the name at {name_y}"
+        );
+        let geo = Geometry::with_look(
+            Viewport::new(w, h),
+            5,
+            Look {
+                projector: true,
+                ..Look::default()
+            },
+        );
+        let mut scene = Scene::default();
+        build(&mut scene, &geo, &at);
+        let texts: Vec<(&str, f64)> = scene
+            .shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text { text, font, .. } => Some((text.as_str(), font.size)),
+                _ => None,
+            })
+            .skip_while(|w| w.0 != "User X")
+            .take(3)
+            .collect();
+        let (name, words) = texts.split_first().expect("the user's name is drawn");
+        assert!(!words.is_empty(), "{w}×{h}: the user's words are drawn");
+        for &(text, size) in words {
+            assert!(
+                name.1 >= size,
+                "{w}×{h}: the name at {} px, {text:?} under it at {size} px",
+                name.1
+            );
+        }
+        if k > 0 {
+            continue;
+        }
+        let said: Vec<&str> = words.iter().map(|w| w.0).collect();
+        assert_eq!(said.join(" "), "heard: y=2 committed");
+        for &(text, size) in words {
+            assert!(
+                size >= MIN_TEXT_PX * crate::look::PROJECTOR_SCALE,
+                "{text:?} at {size} px"
+            );
+        }
     }
 }

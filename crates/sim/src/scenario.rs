@@ -357,6 +357,26 @@ fn without_byte_order_mark(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
+/// Refuses settings that are each fine but impossible together, naming the latest line
+/// among the settings the error is about (`set_on`: the last line of each setting written;
+/// line 1 when none of them was: the defaults alone are never impossible).
+fn check_settings(config: &SimConfig, set_on: &[(&str, usize)]) -> Parsed<()> {
+    let Err(e) = config.validate() else {
+        return Ok(());
+    };
+    let line = settings_behind(&e)
+        .iter()
+        .filter_map(|name| set_on.iter().find(|(v, _)| v == name))
+        .map(|(_, line)| *line)
+        .max()
+        .unwrap_or(1);
+    Err(Box::new(ScenarioError {
+        line,
+        column: None,
+        message: format!("the settings are impossible: {e}"),
+    }))
+}
+
 /// The scenario settings that can make the configuration `error` is about.
 fn settings_behind(error: &ConfigError) -> &'static [&'static str] {
     match error {
@@ -841,6 +861,9 @@ impl Scenario {
             let line = k + 1;
             if raw.trim_start().starts_with("say") {
                 if let Some(caption) = caption(line, raw)? {
+                    if !p.acted {
+                        check_settings(&config, &set_on)?;
+                    }
                     p.acted = true;
                     steps.push((line, Step::Say(caption)));
                     continue;
@@ -976,6 +999,11 @@ impl Scenario {
                     config.raft.snapshot_chunk_bytes = w.number("a size in bytes")? as usize
                 }
                 _ => {
+                    // The settings end here: an impossible one is theirs to name, not a
+                    // later line's that changes the options from there on.
+                    if !p.acted {
+                        check_settings(&config, &set_on)?;
+                    }
                     p.acted = true;
                     let step = Self::parse_step(&mut p, verb, &mut w, content)?;
                     steps.push((line, step));
@@ -1000,21 +1028,7 @@ impl Scenario {
                 set_on.push((verb, line));
             }
         }
-        if let Err(e) = config.validate() {
-            // The latest line among the settings the error is about (line 1 when none of
-            // them was written: the defaults alone are never impossible).
-            let line = settings_behind(&e)
-                .iter()
-                .filter_map(|name| set_on.iter().find(|(v, _)| v == name))
-                .map(|(_, line)| *line)
-                .max()
-                .unwrap_or(1);
-            return Err(Box::new(ScenarioError {
-                line,
-                column: None,
-                message: format!("the settings are impossible: {e}"),
-            }));
-        }
+        check_settings(&config, &set_on)?;
         Ok(Scenario {
             config,
             clients,

@@ -75,6 +75,16 @@ fn impossible_settings_name_their_line() {
     assert_eq!(err.line, 2, "{err}");
     let err = Scenario::parse("nodes 3\nreads lease\n").unwrap_err();
     assert_eq!(err.line, 2, "{err}");
+    // Not at a later option change, which used to be blamed for them ("servers that start
+    // from here would be impossible") when it came before the end of the file.
+    let err = Scenario::parse("heartbeat 346\ntimeout A\nprevote on\n").unwrap_err();
+    assert_eq!(err.line, 1, "{err}");
+    assert!(
+        err.message.starts_with("the settings are impossible"),
+        "{err}"
+    );
+    let err = Scenario::parse("nodes 3\nreads lease\nsay \"Hi.\"\ncheckquorum on\n").unwrap_err();
+    assert_eq!(err.line, 2, "{err}");
 }
 
 /// A mid-run option change that would leave restarting servers impossible is refused at its

@@ -35,14 +35,17 @@ macro_rules! say {
 /// The exit status when standard output's reader has gone (128 + SIGPIPE's number, 13).
 const CLOSED_PIPE_STATUS: i32 = 141;
 
-/// Writes one line for [`say!`].
+/// Writes one line for [`say!`]. Output that cannot be written otherwise (a full disk) ends
+/// the program with a line on standard error and status 2, as a `--trace` file that cannot
+/// be written does.
 fn print_line(line: std::fmt::Arguments) {
     use std::io::Write as _;
     if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(CLOSED_PIPE_STATUS);
         }
-        panic!("failed printing to stdout: {e}");
+        eprintln!("river: cannot write the output: {e}");
+        std::process::exit(2);
     }
 }
 

@@ -451,6 +451,28 @@ fn a_closed_pipe_ends_river_quietly() {
     );
 }
 
+/// Standard output that cannot be written (a full disk) is said in a line, with status 2 as
+/// for a `--trace` file that cannot be written; it used to be a panic, status 101 and a
+/// backtrace.
+#[test]
+fn output_that_cannot_be_written_is_said_not_panicked() {
+    let Ok(full) = std::fs::File::create("/dev/full") else {
+        return; // Not Linux: no device that is always full.
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_river"))
+        .arg("bugs")
+        .stdout(full)
+        .output()
+        .expect("the river binary runs");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("river: cannot write the output: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 /// `river bugs` lists every broken variant, its name set apart from its sentence (names
 /// longer than the column once ran into it: "config-change-before-noopA new leader").
 #[test]

@@ -38,7 +38,7 @@ describe('embedding', () => {
     await p.close();
   });
 
-  test('?embed&controls=full at 600×400: the whole toolbar, every control inside the frame', async () => {
+  test('?embed&controls=full: the whole toolbar, every control inside a 600×400 frame, a tour\'s beside it in 640×400', async () => {
     const { page: p, errors } = await open(browser.context, `${server.url}?embed&controls=full&seed=1&paused`, { viewport: { width: 600, height: 400 } });
     // A group that starts a wrapped line was pulled 15 px left to hide its dividing line,
     // which narrow toolbars do not draw: "Nodes" lost its first letter past the edge.
@@ -52,6 +52,16 @@ describe('embedding', () => {
     }
     assert.deepEqual(errors, []);
     await p.close();
+    // With a tour too: the toolbar asked for by name stays (it was hidden for the tour's
+    // buttons, as the play bar is), and the drawing and the tour's buttons keep their room.
+    const { page: t, errors: tourErrors } = await open(browser.context, `${server.url}?embed&controls=full&tour=election&paused`, { viewport: { width: 640, height: 400 } });
+    for (const id of ['speed', 'split', 'tour-continue']) assert.ok(await t.locator(`#${id}`).isVisible(), `#${id} shown`);
+    const next = await t.locator('#tour-continue').boundingBox();
+    assert.ok(next.y + next.height <= 400.5, `Continue inside the frame: ${JSON.stringify(next)}`);
+    const drawing = await t.locator('#canvas-box').boundingBox();
+    assert.ok(drawing.height >= 140, `the drawing keeps ${drawing.height} px`);
+    assert.deepEqual(tourErrors, []);
+    await t.close();
   });
 
   test('?embed&tour= shows the caption panel under the drawing, at 320×240 and at 640×400 (beside it in a taller frame)', async () => {

@@ -40,6 +40,10 @@ pub struct NotLinearizable {
     pub text: String,
     /// For a student, under the broken-Raft banner: what went wrong and why it matters.
     pub explained: String,
+    /// What went wrong alone, the first sentence of `explained`: the banner's words while a
+    /// tour runs, whose caption says why it matters (the whole of `explained` as well made
+    /// the banner ten lines tall and the drawing above it too small to read at 1280×800).
+    pub happened: String,
 }
 
 /// The verdict on the run's history so far, kept with the history it was reached on.
@@ -118,6 +122,9 @@ fn words(key: &str, culprit: &Operation, last_put: Option<&Operation>) -> NotLin
     if let (Some(put), OpType::Ok) = (missed, culprit.outcome) {
         let wrote = value_text(put.value.as_deref());
         let acked = seconds(put.completed_ms.unwrap_or(put.invoked_ms));
+        let happened = format!(
+            "A read returned a stale value: {key} read {got}, but {key}={wrote} had committed and been acknowledged at {acked}, before that read was asked."
+        );
         return NotLinearizable {
             time_ms,
             stale_read: true,
@@ -126,8 +133,9 @@ fn words(key: &str, culprit: &Operation, last_put: Option<&Operation>) -> NotLin
                 seconds(culprit.invoked_ms)
             ),
             explained: format!(
-                "A read returned a stale value: {key} read {got}, but {key}={wrote} had committed and been acknowledged at {acked}, before that read was asked. A linearizable store answers every read with the latest acknowledged write, as if the cluster were one server; no order of the users' operations explains this answer, so the cluster is not linearizable. The logs can all still be correct: the read was answered by a server that did not make sure it was up to date."
+                "{happened} A linearizable store answers every read with the latest acknowledged write, as if the cluster were one server; no order of the users' operations explains this answer, so the cluster is not linearizable. The logs can all still be correct: the read was answered by a server that did not make sure it was up to date."
             ),
+            happened,
         };
     }
     let what = match (culprit.f, culprit.outcome) {
@@ -144,6 +152,9 @@ fn words(key: &str, culprit: &Operation, last_put: Option<&Operation>) -> NotLin
         ),
         explained: format!(
             "What the users saw cannot have come from one server: {what} fits no order of their operations on {key}, so the cluster is not linearizable."
+        ),
+        happened: format!(
+            "What the users saw cannot have come from one server: {what} fits no order of their operations on {key}."
         ),
     }
 }

@@ -246,7 +246,8 @@ impl App {
     }
 
     /// The broken-Raft banner: which variant runs, and once a read came back stale, what
-    /// that means (the badge says it in three words; the banner says it for a student).
+    /// that means (the badge says it in three words; the banner says it for a student, or,
+    /// in a tour, whose caption says why it matters, only what happened).
     fn broken_text(&self) -> String {
         let mut text = match self.broken().as_slice() {
             [] => String::new(),
@@ -264,7 +265,13 @@ impl App {
             if !text.is_empty() {
                 text.push(' ');
             }
-            text.push_str(&found.explained);
+            // A tour's caption says why a stale read matters: the banner says what happened.
+            let touring = self.story.as_ref().is_some_and(|s| s.guide.is_some());
+            text.push_str(if touring {
+                &found.happened
+            } else {
+                &found.explained
+            });
         }
         text
     }

@@ -346,6 +346,27 @@ fn the_partition_tours_rollback_is_one_line_and_struck_through_for_a_moment() {
     assert!(!base.texts().any(|t| t == "x=2"));
 }
 
+/// A tour's stale read is said on the banner in one sentence, what happened: the caption
+/// says why it matters, and the whole explanation as well made the banner so tall that the
+/// drawing above it shrank past reading at 1280×800. Out of the tour, the banner explains.
+#[test]
+fn a_tours_stale_read_is_one_sentence_on_the_banner() {
+    let mut a = app("");
+    open(&mut a, "reads", 6.0).unwrap();
+    to_pause(&mut a);
+    assert_eq!(a.tour().state, "finished");
+    assert_eq!(
+        a.controls().broken_text,
+        "Raft is broken: read-without-heartbeat. The tour switched it on to show what goes wrong: watch the feed and the safety badge. A read returned a stale value: x read 3, but x=4 had committed and been acknowledged at 1.68 s, before that read was asked."
+    );
+    a.done(Action::StopStory).unwrap();
+    let banner = a.controls().broken_text;
+    assert!(
+        banner.contains("before that read was asked. A linearizable store answers"),
+        "{banner}"
+    );
+}
+
 /// Raft broken by a tour is said on the banner, and its switch-off works: it ends the tour
 /// (whose remaining steps need the bug) and starts a fresh cluster running correct Raft.
 #[test]

@@ -346,6 +346,29 @@ fn the_partition_tours_rollback_is_one_line_and_struck_through_for_a_moment() {
     assert!(!base.texts().any(|t| t == "x=2"));
 }
 
+/// Figure 8's pauses after a rollback show the entries that took the thrown-away ones'
+/// place: struck through, x=1 hid E's entry at index 2 in B's, C's and D's rows (and, two
+/// steps on, A's) for as long as the reader read step 4, whose caption is that E's entry
+/// is now everywhere. Only the last step stops on a struck entry: the committed x=9 lost.
+#[test]
+fn figure8s_pauses_show_the_log_that_replaced_a_rollback() {
+    let mut a = app("");
+    open(&mut a, "figure8", 1.0).unwrap();
+    for step in 1..=8 {
+        to_pause(&mut a);
+        assert_eq!(a.tour().step, f64::from(step));
+        a.repaint();
+        let struck = struck(a.scenes().0.unwrap());
+        if step < 8 {
+            assert!(struck.is_empty(), "step {step} stops on {struck:?}");
+            a.done(Action::TourContinue).unwrap();
+        } else {
+            assert_eq!(a.tour().state, "finished");
+            assert!(struck.contains(&String::from("x=9")), "{struck:?}");
+        }
+    }
+}
+
 /// A tour's stale read is said on the banner in one sentence, what happened: the caption
 /// says why it matters, and the whole explanation as well made the banner so tall that the
 /// drawing above it shrank past reading at 1280×800. Out of the tour, the banner explains.

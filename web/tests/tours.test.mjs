@@ -33,6 +33,13 @@ async function openFromMenu(p, title) {
   await p.locator('#tour-card').waitFor({ state: 'visible' });
 }
 
+/** At 1280×800 a caption is read whole: one that scrolls hides its last lines under a shade,
+ * where a reader alone does not look for them. */
+async function captionWhole(p, name, step) {
+  const hidden = await p.locator('#tour-caption').evaluate((c) => c.scrollHeight - c.clientHeight);
+  assert.ok(hidden <= 1, `${name} step ${step}: the caption scrolls, ${hidden}px of it hidden`);
+}
+
 /** The Back and Continue buttons' places on screen. */
 const places = (p) => Promise.all(['#tour-back', '#tour-continue'].map(async (id) => {
   const b = await p.locator(id).boundingBox();
@@ -54,6 +61,7 @@ describe('guided tours', () => {
       const count = t.steps.length;
       while (t.state === 'waiting') {
         assert.equal(await p.locator('#tour-caption').textContent(), t.caption);
+        await captionWhole(p, tour.name, t.step);
         assert.match(await p.locator('#tour-progress').textContent(), new RegExp(`Step ${t.step} of ${count}`));
         assert.ok(t.shown.length > 0, `${tour.name} step ${t.step} points at something`);
         assert.deepEqual(await places(p), buttons, 'Back and Continue never move');
@@ -62,6 +70,7 @@ describe('guided tours', () => {
         assert.notEqual(t.state, 'failed', `${tour.name}: ${t.error}`);
       }
       assert.equal(t.state, 'finished', `${tour.name}: ${JSON.stringify(t)}`);
+      await captionWhole(p, tour.name, t.step);
       assert.equal(t.step, count);
       assert.equal(starts.length, count);
       // Back, twice: each time exactly where the step before began, pointing at what it is

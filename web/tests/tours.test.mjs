@@ -88,6 +88,8 @@ describe('guided tours', () => {
       assert.equal((await tourState(p)).step, count - 1);
       await p.locator('#tour-continue').click();
       assert.equal((await tourState(p)).step, count);
+      // Back and Continue replay the same future: the timeline keeps it once, not a copy per Back.
+      assert.ok((await p.evaluate(() => window.riverRaft.timeline())).branches <= 1, `${tour.name}: one kept future`);
     }
     assert.deepEqual(errors, []);
     await p.close();

@@ -126,6 +126,19 @@ pub struct Branch {
     pub end_ms: u64,
 }
 
+impl Branch {
+    /// Whether this future contains all of `other`: it begins with `other`'s inputs, gives
+    /// any more only from `other`'s end on, and ran at least as far (the simulation being
+    /// deterministic, the same inputs give the same run).
+    fn holds(&self, other: &Branch) -> bool {
+        self.end_ms >= other.end_ms
+            && self.inputs.starts_with(&other.inputs)
+            && self.inputs[other.inputs.len()..]
+                .iter()
+                .all(|later| later.time_ms >= other.end_ms)
+    }
+}
+
 /// A copy of the simulation, with how many recorded inputs it had applied.
 #[derive(Clone, Debug)]
 struct Checkpoint {
@@ -190,7 +203,7 @@ impl Timeline {
     pub fn apply(&mut self, input: Input) {
         let now = self.sim.now_ms();
         if self.applied < self.inputs.len() || now < self.end_ms {
-            self.branches.push(Branch {
+            self.keep(Branch {
                 inputs: self.inputs.clone(),
                 end_ms: self.end_ms,
             });
@@ -305,7 +318,7 @@ impl Timeline {
         let applied = applied.min(self.inputs.len());
         self.rebuild(time_ms, events, applied);
         if self.applied < self.inputs.len() || time_ms < self.end_ms {
-            self.branches.push(Branch {
+            self.keep(Branch {
                 inputs: self.inputs.clone(),
                 end_ms: self.end_ms,
             });
@@ -330,6 +343,19 @@ impl Timeline {
         while sim.stats.events < self.sim.stats.events && sim.step() {}
         sim.set_clock(self.sim.now_ms());
         sim
+    }
+
+    /// Keeps a future being left, unless a kept one already holds all of it (the same
+    /// inputs, then perhaps more from its end on, run as far or further), and drops the
+    /// kept ones it holds all of. A guided tour's Back and Continue play the same inputs
+    /// again: each Back had kept another copy of the same future, so the page offered a
+    /// growing list of identical ones.
+    fn keep(&mut self, branch: Branch) {
+        if self.branches.iter().any(|k| k.holds(&branch)) {
+            return;
+        }
+        self.branches.retain(|k| !branch.holds(k));
+        self.branches.push(branch);
     }
 
     /// Switches to kept branch `k`; the current future becomes a kept branch.

@@ -83,6 +83,46 @@ fn acting_in_the_past_keeps_the_old_future_as_a_branch() {
     assert_eq!(t.branches.len(), 1, "the newer future is kept in turn");
 }
 
+/// Going back to the same moment again and again, and giving the same inputs from there
+/// each time, keeps the future left behind once: a kept future that another kept one holds
+/// whole (its inputs, then more only from its end on) is not kept again.
+#[test]
+fn the_same_future_left_twice_is_kept_once() {
+    let (mut t, _) = busy(&[5_000]);
+    let events = |t: &mut Timeline, ms: u64| {
+        t.seek(ms);
+        t.sim.stats.events
+    };
+    let at_2000 = events(&mut t, 2_000);
+    t.run_until(5_000);
+    let applied = t.inputs().iter().filter(|s| s.time_ms <= 2_000).count();
+    let later: Vec<(u64, Input)> = t.inputs()[applied..]
+        .iter()
+        .map(|s| (s.time_ms, s.input.clone()))
+        .collect();
+    for _ in 0..3 {
+        t.rewind(2_000, at_2000, applied);
+        for (ms, input) in &later {
+            t.run_until(*ms);
+            t.apply(input.clone());
+        }
+        t.run_until(5_000);
+    }
+    assert_eq!(t.branches.len(), 1, "one kept future, not one per rewind");
+    assert_eq!(t.branches[0].end_ms, 5_000);
+    // A future that is the kept one cut short is held by it too.
+    let at_1000 = events(&mut t, 1_000);
+    let applied = t.inputs().iter().filter(|s| s.time_ms <= 1_000).count();
+    t.rewind(1_000, at_1000, applied);
+    assert_eq!(t.branches.len(), 1);
+    // A different future is kept beside it.
+    t.apply(Input::Timeout(B));
+    t.run_until(3_000);
+    t.seek(500);
+    t.apply(Input::Timeout(C));
+    assert_eq!(t.branches.len(), 2);
+}
+
 /// Long runs keep a bounded number of copies.
 #[test]
 fn checkpoints_stay_bounded_on_long_runs() {

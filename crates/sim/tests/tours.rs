@@ -309,7 +309,8 @@ fn moment(sim: &Simulation) -> (u64, u64, u64) {
 
 /// The page's Back: on a timeline, rewinding to where a step began (its time and the
 /// inputs given by then) and handing the player back its state there reaches exactly that
-/// moment, and playing on reaches exactly the next step's moment again.
+/// moment, and playing on reaches exactly the next step's moment again; the futures Back
+/// leaves are kept once, not once per Back.
 #[test]
 fn back_returns_exactly_to_where_a_step_began() {
     for (name, _, text) in TOURS {
@@ -346,5 +347,7 @@ fn back_returns_exactly_to_where_a_step_began() {
                 k + 2
             );
         }
+        // Each Back left a future the first one had left already, whole: it is kept once.
+        assert_eq!(tl.branches.len(), 1, "{name}: {:?}", tl.branches.len());
     }
 }

@@ -916,6 +916,12 @@ fn run_scenario(
         (None, None) => read_scenario(path, source)?,
     };
     let mut scenario = Scenario::parse(&text).map_err(|e| format!("{source}: {e}"))?;
+    if scenario.steps.is_empty() {
+        // Like `--seeds 0`: nothing would run, so "every expectation held" would mean nothing.
+        return Err(format!(
+            "{source}: no instruction to play (only settings, comments or blank lines); scenarios/README.md lists them"
+        ));
+    }
     if let Some(seed) = seed {
         scenario.config.seed = seed;
     }

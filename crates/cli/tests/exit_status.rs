@@ -268,6 +268,26 @@ fn file_names_that_are_not_utf8_are_read_and_written() {
     assert!(std::fs::metadata(&trace).unwrap().len() > 0);
 }
 
+/// A scenario with no instruction (an empty file, `/dev/null`, settings and comments only)
+/// plays nothing, so nothing held: bad input, as `--seeds 0` is. It used to exit 0 with
+/// "every expectation held".
+#[test]
+fn a_scenario_with_no_instruction_is_refused() {
+    for (name, text) in [
+        ("empty", ""),
+        ("settings-only", "# a cluster\nnodes 3\nseed 4\n\n"),
+    ] {
+        let path = scenario_file(name, text);
+        let (code, out, err) = river(&["run", "--scenario", path.to_str().unwrap()]);
+        assert_eq!(code, 2, "{name}: {out}{err}");
+        assert!(err.contains("no instruction"), "{name}: {err}");
+        assert!(out.is_empty(), "{name}: {out}");
+    }
+    let path = scenario_file("one-wait", "nodes 3\nwait 10\n");
+    let (code, out, err) = river(&["run", "--scenario", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
 /// A negative number is a bad value for the flag it follows, named as such; clap used to
 /// read `-5` as an unknown flag ("unexpected argument '-5' found").
 #[test]

@@ -974,7 +974,14 @@ impl Scenario {
                     })?;
                 }
                 "clock" => {
-                    let id = p.node(&mut w)?;
+                    // The letter is checked against the size set so far: say where a later
+                    // `nodes` line belongs.
+                    let id = p.node(&mut w).map_err(|mut e| {
+                        if !set_on.iter().any(|(v, _)| *v == "nodes") {
+                            e.message.push_str("; a `nodes N` line must come before it");
+                        }
+                        e
+                    })?;
                     let percent = w.number("a rate in percent of real time")?;
                     if !(MIN_CLOCK_PERCENT..=MAX_CLOCK_PERCENT).contains(&percent) {
                         return Err(w.err(format!(

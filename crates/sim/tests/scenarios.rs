@@ -218,6 +218,26 @@ fn a_long_word_is_quoted_short() {
     assert!(err.message.starts_with("'Q' is not a node"), "{err}");
 }
 
+/// A `clock` line names a server of the cluster as sized so far, so one before the `nodes`
+/// line that makes its server exist is refused; the message says where `nodes` belongs
+/// (it said only "'F' is not a node of this 5-node cluster", beside a `nodes 6`).
+#[test]
+fn a_clock_before_the_nodes_line_says_where_nodes_belongs() {
+    let err = Scenario::parse("clock F 50\nnodes 6\n").unwrap_err();
+    assert_eq!((err.line, err.column), (1, Some(7)), "{err}");
+    assert!(
+        err.message
+            .ends_with("; a `nodes N` line must come before it"),
+        "{err}"
+    );
+    let err = Scenario::parse("nodes 3\nclock F 50\n").unwrap_err();
+    assert_eq!(
+        err.message,
+        "'F' is not a node of this 3-node cluster (use A to C)"
+    );
+    assert!(Scenario::parse("nodes 6\nclock F 50\n").is_ok());
+}
+
 #[test]
 fn failed_expectation_names_its_line() {
     let text = "nodes 3\ntimeout A\nwait leader A within 1000\nexpect B leader\n";

@@ -51,7 +51,7 @@ fn parse_trials(text: &str) -> Result<u32, String> {
 /// The flags of `river elections`.
 #[derive(Args, Clone, Debug)]
 pub struct ElectionsArgs {
-    /// Cluster size (3 or more: a majority must survive the crash).
+    /// Cluster size, 3 to 15 (a majority must survive the crash).
     #[arg(long, default_value_t = 5)]
     nodes: usize,
     /// Election timeout range MIN-MAX in ms; repeat it or separate ranges with commas to

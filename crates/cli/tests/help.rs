@@ -54,3 +54,22 @@ fn every_example_in_the_help_runs() {
         );
     }
 }
+
+/// Each bound a flag's help states is the one the command holds it to: `elections --nodes`
+/// said "3 or more", and 16 is refused.
+#[test]
+fn elections_help_states_the_cluster_sizes_it_takes() {
+    let out = Command::new(env!("CARGO_BIN_EXE_river"))
+        .args(["elections", "--help"])
+        .output()
+        .expect("the river binary runs");
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("Cluster size, 3 to 15"), "{help}");
+    for (nodes, status) in [("2", 2), ("16", 2)] {
+        let out = Command::new(env!("CARGO_BIN_EXE_river"))
+            .args(["elections", "--trials", "1", "--nodes", nodes])
+            .output()
+            .expect("the river binary runs");
+        assert_eq!(out.status.code(), Some(status), "--nodes {nodes}");
+    }
+}

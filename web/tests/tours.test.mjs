@@ -184,6 +184,21 @@ describe('guided tours', () => {
     await Promise.all([p.close(), q.close()]);
   });
 
+  test('projected on a 1920×1080 screen, every caption is read whole', async () => {
+    const { page: p, errors } = await page('?seed=1&projector');
+    await p.setViewportSize({ width: 1920, height: 1080 });
+    for (const { name } of await p.evaluate(() => window.riverRaft.tours())) {
+      await p.evaluate((n) => window.riverRaft.tour(n, 1), name);
+      const count = (await tourState(p)).steps.length;
+      for (let k = 1; k <= count; k++) {
+        await p.evaluate(([n, step]) => window.riverRaft.tour(n, step), [name, k]);
+        await captionWhole(p, name, k);
+      }
+    }
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('?tour=NAME&step=K opens a step; a bad name or step is a notice and the page runs', async () => {
     let { page: p, errors } = await page('?tour=restart&step=3');
     const t = await tourState(p);

@@ -183,15 +183,31 @@ impl App {
 
     /// Stops the scenario; the cluster keeps running as it is.
     pub(super) fn end_story(&mut self) {
-        if self.story.is_some() {
-            self.story = None;
-            self.feed.push(
-                self.tl.sim().now_ms(),
-                FeedKind::Story,
-                String::from("Scenario stopped"),
-            );
-            self.changed |= changed::STORY | changed::FEED;
+        if let Some(words) = self.leave_story(false) {
+            self.feed
+                .push(self.tl.sim().now_ms(), FeedKind::Story, words);
         }
+    }
+
+    /// Stops the scenario and returns what the feed should say; `moved` when moving in
+    /// time stops it, whose caller tells it after the move: a line pushed before a step
+    /// back is after the moment shown and went with the future left behind, so a tour
+    /// vanished with no word of why, or of how to take it again.
+    pub(super) fn leave_story(&mut self, moved: bool) -> Option<String> {
+        let story = self.story.take()?;
+        self.changed |= changed::STORY | changed::FEED;
+        Some(match story.guide {
+            Some(_) => format!(
+                "The tour '{}' ended{} (the Tours menu opens it again, at any step)",
+                story.name,
+                if moved {
+                    ": moving in time leaves it"
+                } else {
+                    ""
+                }
+            ),
+            None => String::from("Scenario stopped"),
+        })
     }
 
     /// The scenario's progress.

@@ -390,6 +390,38 @@ fn a_tours_stale_read_is_one_sentence_on_the_banner() {
     );
 }
 
+/// The timeline's one-event Back, the scrubber and a kept future leave a tour, and the
+/// feed says so at the moment shown: the line was pushed before the step back, after the
+/// moment shown, and went with the future left behind, so the tour vanished unexplained.
+/// Closing the tour says it ended too, and how to take it again.
+#[test]
+fn leaving_a_tour_by_moving_in_time_is_told_in_the_feed() {
+    let ended = "The tour 'election' ended: moving in time leaves it (the Tours menu opens it again, at any step)";
+    for act in [Action::StepBack, Action::Seek(100.0)] {
+        let mut a = app("");
+        open(&mut a, "election", 2.0).unwrap();
+        to_pause(&mut a);
+        a.take_feed();
+        a.done(act.clone()).unwrap();
+        assert_eq!(a.tour().state, "none", "{act:?}");
+        let feed: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+        assert_eq!(
+            feed.last().map(String::as_str),
+            Some(ended),
+            "{act:?}: {feed:#?}"
+        );
+    }
+    let mut a = app("");
+    open(&mut a, "election", 2.0).unwrap();
+    a.take_feed();
+    a.done(Action::StopStory).unwrap();
+    let feed: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+    assert_eq!(
+        feed,
+        ["The tour 'election' ended (the Tours menu opens it again, at any step)"]
+    );
+}
+
 /// Raft broken by a tour is said on the banner, and its switch-off works: it ends the tour
 /// (whose remaining steps need the bug) and starts a fresh cluster running correct Raft.
 #[test]

@@ -43,7 +43,7 @@ impl App {
             ));
         }
         let t = (maths::floor(time_ms) as u64).min(self.tl.end_ms());
-        self.end_story();
+        let left = self.leave_story(true);
         let seconds = words::decimal(t as f64 / 1000.0);
         if before {
             self.tl.seek_before(t);
@@ -54,6 +54,7 @@ impl App {
             self.tl.seek(t);
             self.rewound(format!("Jumped to t = {seconds} s"));
         }
+        self.tell_left(left);
         Ok(())
     }
 
@@ -68,7 +69,7 @@ impl App {
                 words::decimal(k)
             ));
         }
-        self.end_story();
+        let left = self.leave_story(true);
         self.tl.switch_branch(k as usize);
         self.marks.clear();
         let records = core::mem::take(&mut self.tl.sim.trace.records);
@@ -77,6 +78,7 @@ impl App {
             "Returned to a kept future, at t = {} s",
             words::decimal(self.tl.sim.now_ms() as f64 / 1000.0)
         ));
+        self.tell_left(left);
         Ok(())
     }
 
@@ -134,13 +136,20 @@ impl App {
     /// Goes back one event: the moment just before the last one happened.
     pub(super) fn back_one_event(&mut self) {
         self.stop_clock();
-        self.end_story();
+        let left = self.leave_story(true);
         let events = self.tl.sim.stats.events;
-        if events == 0 {
-            return;
+        if events > 0 {
+            self.tl.seek_events(events - 1);
+            self.rewound(String::from("Stepped back one event"));
         }
-        self.tl.seek_events(events - 1);
-        self.rewound(String::from("Stepped back one event"));
+        self.tell_left(left);
+    }
+
+    /// Tells the scenario or tour that moving in time left, at the moment now shown.
+    fn tell_left(&mut self, left: Option<String>) {
+        if let Some(words) = left {
+            self.feed.push(self.tl.sim.now_ms(), FeedKind::Story, words);
+        }
     }
 
     /// After the present was rebuilt from the past: the picture and narration restart

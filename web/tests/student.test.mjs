@@ -150,7 +150,7 @@ describe('a student alone', () => {
     assert.deepEqual(errors, []);
     await p.close();
   });
-  test('after ◀ Back or a seek to an earlier moment the feed tells only what had happened by then', async () => {
+  test('after ◀ Event or a seek to an earlier moment the feed tells only what had happened by then', async () => {
     const { page: p, errors } = await page('?seed=3');
     await advance(p, 2000);
     const lines = () => p.locator('#feed li').allTextContents();
@@ -163,7 +163,7 @@ describe('a student alone', () => {
     assert.match(shown[shown.length - 1], /A new cluster of 5 servers/);
     const times = await p.locator('#feed li time').allTextContents();
     assert.ok(times.every((t) => parseFloat(t) <= 0.1), times.join(' '));
-    // One event forward, then ◀ Back: that event's lines go again.
+    // One event forward, then ◀ Event: that event's lines go again.
     await p.locator('#step-event').click();
     await p.locator('#step-back').click();
     shown = await lines();

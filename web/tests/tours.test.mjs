@@ -184,6 +184,20 @@ describe('guided tours', () => {
     await Promise.all([p.close(), q.close()]);
   });
 
+  test("the timeline's one-event back is not a second Back; it leaves the tour and says so", async () => {
+    const { page: p, errors } = await page('?tour=election&step=2');
+    await toPause(p);
+    const names = await Promise.all(['#tour-back', '#step-back'].map((id) => p.locator(id).textContent()));
+    assert.notEqual(names[0].trim(), names[1].trim(), `two buttons named ${names[0]}`);
+    await p.locator('#step-back').click();
+    assert.equal((await tourState(p)).state, 'none');
+    await p.locator('#tour-card').waitFor({ state: 'hidden' });
+    const feed = await p.locator('#feed li span').allTextContents();
+    assert.ok(feed.some((l) => l.startsWith("The tour 'election' ended: moving in time leaves it")), feed.join('\n'));
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('projected on a 1920×1080 screen, every caption is read whole', async () => {
     const { page: p, errors } = await page('?seed=1&projector');
     await p.setViewportSize({ width: 1920, height: 1080 });

@@ -51,6 +51,12 @@ describe('share links', () => {
     assert.equal(after.paused, true);
     assert.deepEqual(after.nodes, before.nodes);
     assert.match(await b.locator('.notice.info').first().textContent(), /exactly as it was shared/);
+    // The feed tells how the run got here, as the sharer's page told it.
+    const told = async (p) => p.locator('#feed li').evaluateAll((lis) => lis.map((li) => li.textContent));
+    const [sent, opened] = [await told(a), await told(b)];
+    assert.ok(opened.some((l) => /crashed/.test(l)) && opened.some((l) => /restarted from its disk/.test(l)),
+      `the opened feed tells the crash and restart: ${JSON.stringify(opened.slice(-5))}`);
+    assert.ok(opened.length >= sent.length * 0.9, `${opened.length} lines opened, ${sent.length} shared`);
     assert.deepEqual(errors, []);
     // Once open, the address lets go of the moment: a reload starts afresh.
     assert.equal(await b.evaluate(() => location.hash), '');

@@ -308,6 +308,10 @@ impl App {
             Head::Fresh(settings) => {
                 self.settings = settings;
                 self.start_again();
+                // Whoever opens the run is told Raft is broken, as the page that ran it was.
+                for bug in self.settings.raft.bugs.iter() {
+                    self.tell_bug("", bug, true);
+                }
             }
             Head::Scenario { name, text } => self.load_scenario(&text, &name)?,
             Head::Tour { name, step } => {
@@ -317,9 +321,6 @@ impl App {
                 self.open_tour(&name, step as f64)?;
             }
         }
-        // The feed tells how the run began (its new-cluster line first, so the page lets
-        // the run it showed before go), not every action again: the link opens a moment.
-        let begun = self.feed.mark();
         let moment = |app: &App| (app.tl.sim().now_ms(), app.tl.sim().stats.events);
         for e in &journal.entries {
             // Several actions may share a moment, with nothing run between them.
@@ -341,7 +342,11 @@ impl App {
             self.run_to(read.clock_ms);
         }
         self.proposals = read.proposals;
-        self.feed.drop_since(begun);
+        // The feed tells the run from its new-cluster line (so the page lets the run it
+        // showed before go) to this moment, as the page that wrote the journal told it:
+        // whoever opens a shared moment reads how the run got there.
+        let sim = self.tl.sim();
+        self.feed.rewind(sim.now_ms(), sim.stats.events);
         self.changed = changed::ALL;
         self.repaint();
         Ok(())

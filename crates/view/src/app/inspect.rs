@@ -82,22 +82,24 @@ impl App {
             format!("The {what} '{}' ended: ", s.name)
         });
         self.start_again();
+        self.tell_bug(&left.unwrap_or_default(), bug, on);
+        Ok(())
+    }
+
+    /// Tells the feed that `bug` was switched on or off for the fresh cluster, after
+    /// `left` (what the switch ended, if anything).
+    pub(crate) fn tell_bug(&mut self, left: &str, bug: Bug, on: bool) {
         let now = if on { "is on" } else { "is off" };
+        let runs = if self.tl.sim.config().raft.bugs.iter().next().is_some() {
+            "Raft broken on purpose"
+        } else {
+            "correct Raft"
+        };
         self.feed.push(
             0,
             FeedKind::Story,
-            format!(
-                "{}{} {now}; this fresh cluster runs {}",
-                left.unwrap_or_default(),
-                bug.name(),
-                if self.tl.sim.config().raft.bugs.iter().next().is_some() {
-                    "Raft broken on purpose"
-                } else {
-                    "correct Raft"
-                }
-            ),
+            format!("{left}{} {now}; this fresh cluster runs {runs}", bug.name()),
         );
-        Ok(())
     }
 
     // ----- messages on the wire -----

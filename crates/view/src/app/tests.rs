@@ -349,9 +349,25 @@ pub(crate) fn carried(a: &mut App) -> App {
     let mut b = app("?seed=3");
     b.take_feed();
     b.replay(&text).unwrap_or_else(|e| panic!("{e}"));
-    // The feed begins again with the carried run's new-cluster line: the page lets the
-    // lines of the run it showed before go.
+    // The feed begins again with the carried run's new-cluster line (the page lets the
+    // lines of the run it showed before go) and tells the run up to this moment as the
+    // first page told it, every line in order (a broken variant switched on before the
+    // first page's run began is told once more, after the new-cluster line).
     let feed = b.take_feed();
+    let sim = a.sim();
+    let (now, events) = (sim.now_ms(), sim.stats.events);
+    a.feed.rewind(now, events);
+    let told = a.take_feed();
+    let texts =
+        |f: &[crate::answers::FeedAnswer]| f.iter().map(|l| l.text.clone()).collect::<Vec<_>>();
+    let (feed_texts, told_texts) = (texts(&feed), texts(&told));
+    let mut rest = feed_texts.iter();
+    for line in &told_texts {
+        assert!(
+            rest.any(|l| l == line),
+            "the carried feed lost {line:?}:\n{feed_texts:?}\nagainst\n{told_texts:?}"
+        );
+    }
     let fresh = alloc::format!("with seed {}:", a.sim().config().seed);
     assert!(
         feed.iter()

@@ -52,7 +52,8 @@ use search::Verdict;
 /// The most attempts to apply an operation one search of one key may make before it gives
 /// up as inconclusive. Histories of correct Raft take about one per operation; refuting a
 /// stale read takes at most a few thousand. Each attempt may add one entry to the search's
-/// memo, so this also bounds its memory (tens of bytes an entry).
+/// memo, so this also bounds its memory (tens of bytes an entry: an entry keeps only the
+/// part of its set of linearized calls that is neither all set nor all clear).
 pub const MAX_SEARCH_STEPS: u64 = 1_000_000;
 
 /// One operation on one key, paired from its invocation and its completion lines.

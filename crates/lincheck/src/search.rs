@@ -241,7 +241,7 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            if x % 4 == 0 || stack.len() == ops {
+            if x.is_multiple_of(4) || stack.len() == ops {
                 if let Some(op) = stack.pop() {
                     set.clear(op);
                     naive[op] = false;

@@ -474,9 +474,11 @@ impl HistoryVerdict {
     fn print(&self, allow_inconclusive: bool) {
         match &self.0 {
             Ok(history) if history.problems.is_empty() => say!(
-                "client history linearizable: {} operations on {} keys checked",
+                "client history linearizable: {} {} on {} {} checked",
                 history.operations,
-                history.keys
+                if history.operations == 1 { "operation" } else { "operations" },
+                history.keys,
+                if history.keys == 1 { "key" } else { "keys" }
             ),
             Ok(history) => {
                 if history.violated() {

@@ -43,6 +43,13 @@ fn a_scenario_whose_expectations_hold_exits_0() {
     let (code, out, _) = river(&["run", "--scenario", "partition"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("every expectation held"), "{out}");
+    // Figure 8 has no clients: its history has no operation, on one key, and says so.
+    let (code, out, _) = river(&["run", "--scenario", "figure8"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("client history linearizable: 0 operations on 1 key checked"),
+        "{out}"
+    );
 }
 
 /// The issue's own example: Figure 8 with the bug switched on breaks properties the script

@@ -476,7 +476,11 @@ impl HistoryVerdict {
             Ok(history) if history.problems.is_empty() => say!(
                 "client history linearizable: {} {} on {} {} checked",
                 history.operations,
-                if history.operations == 1 { "operation" } else { "operations" },
+                if history.operations == 1 {
+                    "operation"
+                } else {
+                    "operations"
+                },
                 history.keys,
                 if history.keys == 1 { "key" } else { "keys" }
             ),

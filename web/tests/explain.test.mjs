@@ -219,10 +219,13 @@ describe('everything reachable', () => {
             name: box(document.querySelector('.top h1')),
             buttons: [...document.querySelectorAll('.top-actions > button, .top-actions > div > button')].map(box),
             scroll: document.documentElement.scrollWidth,
+            track: document.querySelector('#scrub').getBoundingClientRect().width,
           };
         });
         const at = `${width}×${height}${projector ? ' projector' : ''}`;
         assert.ok(seen.scroll <= width, `${at}: the page scrolls sideways (${seen.scroll} px)`);
+        // The timeline's track is never squeezed out by its buttons (on a phone it had 0 px).
+        assert.ok(seen.track >= Math.min(width, 1100) / 3, `${at}: the timeline's track is ${seen.track} px wide`);
         for (const b of seen.buttons) {
           assert.ok(b.l >= 0 && b.r <= width, `${at}: ${b.id} runs out of the window (${b.l}–${b.r})`);
           const overName = b.l < seen.name.r && b.r > seen.name.l && b.t < seen.name.b && b.b > seen.name.t;

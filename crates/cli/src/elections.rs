@@ -251,15 +251,16 @@ pub fn run(args: &ElectionsArgs) -> Result<ExitCode, String> {
             t.index,
             t.downtime_ms,
             t.elections,
-            plural(t.elections, "election", "elections"),
+            plural(u64::from(t.elections), "election", "elections"),
             t.split_votes,
-            plural(t.split_votes, "vote", "votes")
+            plural(u64::from(t.split_votes), "vote", "votes")
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
+/// `one` for 1, `many` for any other count.
+pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {
         one
     } else {
@@ -326,9 +327,9 @@ fn tell(experiment: &Experiment, k: u32, json: bool) -> Result<(), ExperimentErr
     let tally = format!(
         "{} {}, {} split {}",
         trial.elections,
-        plural(trial.elections, "election", "elections"),
+        plural(u64::from(trial.elections), "election", "elections"),
         trial.split_votes,
-        plural(trial.split_votes, "vote", "votes")
+        plural(u64::from(trial.split_votes), "vote", "votes")
     );
     match trial.new_leader {
         Some(leader) => say!(

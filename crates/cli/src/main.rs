@@ -476,13 +476,9 @@ impl HistoryVerdict {
             Ok(history) if history.problems.is_empty() => say!(
                 "client history linearizable: {} {} on {} {} checked",
                 history.operations,
-                if history.operations == 1 {
-                    "operation"
-                } else {
-                    "operations"
-                },
+                elections::plural(history.operations as u64, "operation", "operations"),
                 history.keys,
-                if history.keys == 1 { "key" } else { "keys" }
+                elections::plural(history.keys as u64, "key", "keys")
             ),
             Ok(history) => {
                 if history.violated() {
@@ -771,22 +767,23 @@ impl Outputs {
     }
 
     fn write(self, sim: &Simulation) -> Result<(), String> {
-        use std::io::Write as _;
-        if let Some((path, mut file)) = self.history {
-            let mut text = String::new();
-            sim.history
-                .write_edn(&mut text)
-                .expect("writing to a string");
-            file.write_all(text.as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        fn fill(
+            output: Option<(PathBuf, std::fs::File)>,
+            text: impl FnOnce(&mut String) -> std::fmt::Result,
+        ) -> Result<(), String> {
+            use std::io::Write as _;
+            let Some((path, mut file)) = output else {
+                return Ok(());
+            };
+            let mut written = String::new();
+            text(&mut written).expect("writing to a string");
+            file.write_all(written.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))
         }
-        if let Some((path, mut file)) = self.trace {
-            let mut text = String::new();
-            trace::write_json_lines(&sim.trace.records, &mut text).expect("writing to a string");
-            file.write_all(text.as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        }
-        Ok(())
+        fill(self.history, |text| sim.history.write_edn(text))?;
+        fill(self.trace, |text| {
+            trace::write_json_lines(&sim.trace.records, text)
+        })
     }
 }
 

@@ -637,7 +637,6 @@ const MIN_DECIMAL_EXPONENT: i64 = 400;
 /// remainder below twice that.
 const LIMBS: usize = 126;
 
-/// Names separated by commas (`join` would add its own code to the wasm).
 /// A word of the file in quotes for a message, shortened when long (a line can be megabytes:
 /// the message should not be).
 fn quoted(word: &str) -> String {
@@ -652,6 +651,7 @@ fn quoted(word: &str) -> String {
     }
 }
 
+/// Names separated by commas (`join` would add its own code to the wasm).
 fn listed<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for name in names {
@@ -767,26 +767,25 @@ impl Parser {
     fn link_ends(&self, w: &mut Words<'_>) -> Parsed<(NodeId, NodeId, bool)> {
         let word = w.next("a node letter")?;
         if let Some((a, b)) = split_arrow(word) {
-            let a = self.node_word(w, a)?;
-            let b = if b.is_empty() {
-                self.node(w)?
-            } else {
-                self.node_word(w, b)?
-            };
-            return Ok((a, b, true));
+            return Ok((self.node_word(w, a)?, self.arrow_end(w, b)?, true));
         }
         let a = self.node_word(w, word)?;
         match w.peek().map(split_arrow) {
             Some(Some(("", b))) => {
                 w.next("->")?;
-                let b = if b.is_empty() {
-                    self.node(w)?
-                } else {
-                    self.node_word(w, b)?
-                };
-                Ok((a, b, true))
+                Ok((a, self.arrow_end(w, b)?, true))
             }
             _ => Ok((a, self.node(w)?, false)),
+        }
+    }
+
+    /// The node an arrow points at: `rest`, what followed the arrow in its word, or the
+    /// next word when the arrow ended it (`A-> B`).
+    fn arrow_end(&self, w: &mut Words<'_>, rest: &str) -> Parsed<NodeId> {
+        if rest.is_empty() {
+            self.node(w)
+        } else {
+            self.node_word(w, rest)
         }
     }
 
@@ -1188,12 +1187,7 @@ impl Scenario {
         while let Some(word) = w.peek() {
             w.next("a node")?;
             let highlight = if let Some((a, b)) = split_arrow(word) {
-                let a = p.node_word(w, a)?;
-                let b = if b.is_empty() {
-                    p.node(w)?
-                } else {
-                    p.node_word(w, b)?
-                };
+                let (a, b) = (p.node_word(w, a)?, p.arrow_end(w, b)?);
                 Self::link(w, a, b)?
             } else {
                 let a = p.node_word(w, word)?;

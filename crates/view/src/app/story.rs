@@ -183,10 +183,8 @@ impl App {
 
     /// Stops the scenario; the cluster keeps running as it is.
     pub(super) fn end_story(&mut self) {
-        if let Some(words) = self.leave_story(false) {
-            self.feed
-                .push(self.tl.sim().now_ms(), FeedKind::Story, words);
-        }
+        let left = self.leave_story(false);
+        self.tell_left(left);
     }
 
     /// Stops the scenario and returns what the feed should say; `moved` when moving in

@@ -145,8 +145,9 @@ impl App {
         self.tell_left(left);
     }
 
-    /// Tells the scenario or tour that moving in time left, at the moment now shown.
-    fn tell_left(&mut self, left: Option<String>) {
+    /// Tells that the scenario or tour was left ([`App::leave_story`]), at the moment now
+    /// shown.
+    pub(super) fn tell_left(&mut self, left: Option<String>) {
         if let Some(words) = left {
             self.feed.push(self.tl.sim.now_ms(), FeedKind::Story, words);
         }

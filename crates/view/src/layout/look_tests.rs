@@ -489,14 +489,6 @@ fn the_users_words_grow_in_the_projector_view() {
             click_y - click / 2.0 >= name_y + name / 2.0,
             "{w}×{h}: the words at {click_y} touch the name at {name_y}"
         );
-        let geo = Geometry::with_look(
-            Viewport::new(w, h),
-            5,
-            Look {
-                projector: true,
-                ..Look::default()
-            },
-        );
         let mut scene = Scene::default();
         build(&mut scene, &geo, &at);
         let texts: Vec<(&str, f64)> = scene

@@ -169,18 +169,20 @@ impl App {
         MAX_COMMAND_BYTES
     }
 
-    /// Cuts the link between `a` and `b`: both ways, or only from `a` to `b`.
+    /// Cuts the link between `a` and `b`: both ways, or only from `a` to `b`. Both
+    /// directions are one act, so the feed tells one cut ("Cut link: A–C"), not two.
     fn cut_ids(&mut self, a: NodeId, b: NodeId, one_way: bool) {
-        self.act(Input::SetLink(a, b, false));
-        if !one_way {
-            self.act(Input::SetLink(b, a, false));
-        }
+        let back = (!one_way).then_some(Input::SetLink(b, a, false));
+        self.act_all(
+            [Some(Input::SetLink(a, b, false)), back]
+                .into_iter()
+                .flatten(),
+        );
     }
 
-    /// Restores both directions between `a` and `b`.
+    /// Restores both directions between `a` and `b`, as one act (one feed line).
     fn heal_ids(&mut self, a: NodeId, b: NodeId) {
-        self.act(Input::SetLink(a, b, true));
-        self.act(Input::SetLink(b, a, true));
+        self.act_all([Input::SetLink(a, b, true), Input::SetLink(b, a, true)]);
     }
 
     fn pair(&self, a: Node, b: Node) -> Result<(NodeId, NodeId), String> {
@@ -268,8 +270,16 @@ impl App {
 
     /// Gives an input to the run now, through the timeline.
     pub(super) fn act(&mut self, input: Input) {
+        self.act_all([input]);
+    }
+
+    /// Gives several inputs to the run at the same moment, then tells what they did: the
+    /// feed narrates them together.
+    fn act_all(&mut self, inputs: impl IntoIterator<Item = Input>) {
         self.branch_if_in_past();
-        Driver::input(&mut self.tl, input);
+        for input in inputs {
+            Driver::input(&mut self.tl, input);
+        }
         self.after_run();
     }
 

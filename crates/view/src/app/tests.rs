@@ -280,6 +280,22 @@ fn clicking_links_cuts_and_restores_them() {
     assert_eq!(json(&a.node_info(letter_of("A")).unwrap())["alive"], true);
 }
 
+/// A link cut both ways, or restored, is one line in the feed: it was two, one per
+/// direction ("Cut link: A → C", then "Cut link: C → A"), for one click.
+#[test]
+fn a_link_cut_or_restored_both_ways_is_one_feed_line() {
+    let mut a = app("?seed=1&paused");
+    a.advance(1_500.0).unwrap();
+    feed_text(&mut a);
+    a.cut("A", "C", false).unwrap();
+    assert_eq!(feed_text(&mut a), "Cut link: A–C");
+    a.heal("A", "C").unwrap();
+    assert_eq!(feed_text(&mut a), "Restored link: A–C");
+    // One way stays one direction.
+    a.cut("B", "D", true).unwrap();
+    assert_eq!(feed_text(&mut a), "Cut link: B → D");
+}
+
 #[test]
 fn a_minority_leader_cannot_commit_but_the_majority_can() {
     let mut a = app("?seed=11");

@@ -720,23 +720,40 @@ document.addEventListener('keydown', (event) => {
   // A focused switch (Break Raft on purpose) keeps Space: it flips the switch.
   if (key === ' ' && target instanceof HTMLInputElement && target.type === 'checkbox') return;
   let handled = true;
-  if (key === 'e' || key === 'E') ui.stepEvent.click();
-  else if (key === 'b' || key === 'B' || key === 'ArrowLeft') ui.stepBack.click();
-  else if (key === ' ') togglePlay();
-  else if (key === 'n' || key === 'N' || key === 'ArrowRight') { raft.apply({ do: 'step' }); syncAll(); }
-  else if (key === '+' || key === '=') setSpeedStop(Number(ui.speed.value) + 1);
-  else if (key === '-' || key === '_') setSpeedStop(Number(ui.speed.value) - 1);
+  if (key === ' ') togglePlay();
   else if (/^[1-9]$/.test(key)) openMenu(String.fromCharCode(64 + Number(key)), false);
   else if ((key === 't' || key === 'T') && menuNode) ui.menuTimeout.click();
   else if ((key === 'c' || key === 'C') && menuNode) ui.menuCrash.click();
-  else if (key === 'p' || key === 'P') ui.split.click();
-  else if (key === 'h' || key === 'H') ui.heal.click();
-  else if (key === 's' || key === 'S') tours.toggle();
-  else if (key === 'r' || key === 'R') ui.restart.click();
-  else if (key === '?') openDialog(ui.help);
-  else handled = false;
+  else {
+    const shortcut = shortcuts.find(([keys]) => keys.includes(key));
+    handled = shortcut !== undefined && offered(shortcut[1]);
+    if (handled) shortcut![2]();
+  }
   if (handled) event.preventDefault();
 });
+
+/** The shortcuts that stand for a control: its keys, the control, what it does. Space (play
+ * and pause), 1–9 (a server's menu: the drawing is there in every frame) and the menu's T
+ * and C are not among them: they work wherever the page shows. */
+const shortcuts: [string[], HTMLElement, () => void][] = [
+  [['e', 'E'], ui.stepEvent, () => ui.stepEvent.click()],
+  [['b', 'B', 'ArrowLeft'], ui.stepBack, () => ui.stepBack.click()],
+  [['n', 'N', 'ArrowRight'], ui.step, () => { raft.apply({ do: 'step' }); syncAll(); }],
+  [['+', '='], ui.speed, () => setSpeedStop(Number(ui.speed.value) + 1)],
+  [['-', '_'], ui.speed, () => setSpeedStop(Number(ui.speed.value) - 1)],
+  [['p', 'P'], ui.split, () => ui.split.click()],
+  [['h', 'H'], ui.heal, () => ui.heal.click()],
+  [['s', 'S'], ui.toursButton, () => tours.toggle()],
+  [['r', 'R'], ui.restart, () => ui.restart.click()],
+  [['?'], $('help-button'), () => openDialog(ui.help)],
+];
+
+/** Whether a shortcut may act through `control`: always on the page; in an embed only while
+ * the control is shown, so that a key does not do what the frame offers no button for (R
+ * restarted an embed with no bar, S opened a tours menu it does not show). */
+function offered(control: HTMLElement): boolean {
+  return !document.body.classList.contains('embed') || control.getClientRects().length > 0;
+}
 
 // ----- the public API -----
 

@@ -144,6 +144,46 @@ describe('embedding', () => {
     await p.close();
   });
 
+  // A key does what a control the frame shows does, and nothing it does not show: R
+  // restarted an embed with no bar, P split it, S opened a tours menu it has no button for.
+  // Space plays and pauses in every frame, and 1–9 open a server's menu (the drawing is there).
+  test('in an embed a shortcut acts only where its control is shown; Space plays and pauses in any', async () => {
+    const links = (s) => s.links.filter((l) => !l.up).length;
+    const expect = {
+      none: { r: false, p: false, n: false, plus: false },
+      min: { r: true, p: false, n: false, plus: false },
+      full: { r: true, p: true, n: true, plus: true },
+    };
+    for (const [controls, acts] of Object.entries(expect)) {
+      const { page: p, errors } = await open(browser.context, `${server.url}?embed&controls=${controls}&seed=1&paused`, { viewport: { width: 600, height: 400 } });
+      await advance(p, 1500);
+      await p.locator('body').click({ position: { x: 2, y: 2 } });
+      const before = await state(p);
+      // Keys with no control in any frame: the timeline (E, B, ←), the Tours menu (S), help (?).
+      for (const key of ['e', 'b', 'ArrowLeft', 's', '?']) await p.keyboard.press(key);
+      let now = await state(p);
+      assert.equal(now.timeMs, before.timeMs, `${controls}: E, B or ← moved the run`);
+      assert.equal(await p.locator('#tours-list').isVisible(), false, `${controls}: S opened the tours menu`);
+      assert.equal(await p.locator('#help-dialog').isVisible(), false, `${controls}: ? opened the help`);
+      await p.keyboard.press('n');
+      assert.equal((await state(p)).timeMs > before.timeMs, acts.n, `${controls}: N ${acts.n ? 'did not step' : 'stepped'}`);
+      await p.keyboard.press('+');
+      assert.equal((await state(p)).speed !== before.speed, acts.plus, `${controls}: + ${acts.plus ? 'kept' : 'changed'} the speed`);
+      await p.keyboard.press('p');
+      assert.equal(links(await state(p)) > 0, acts.p, `${controls}: P ${acts.p ? 'did not split' : 'split'} the cluster`);
+      await p.keyboard.press('r');
+      assert.equal((await state(p)).timeMs === 0, acts.r, `${controls}: R ${acts.r ? 'did not restart' : 'restarted'}`);
+      await p.keyboard.press(' ');
+      assert.equal((await state(p)).paused, false, `${controls}: Space did not play`);
+      await p.keyboard.press(' ');
+      assert.equal((await state(p)).paused, true, `${controls}: Space did not pause`);
+      await p.keyboard.press('2');
+      assert.ok(await p.locator('#node-menu').isVisible(), `${controls}: 2 did not open B's menu`);
+      assert.deepEqual(errors, []);
+      await p.close();
+    }
+  });
+
   test('parameters: scenario, speed and t are applied; bad ones leave notices and a running page', async () => {
     const { page: p } = await open(browser.context, `${server.url}?embed&seed=2&scenario=partition&t=2.5&paused`);
     assert.equal((await state(p)).timeMs, 2500);

@@ -140,6 +140,22 @@ describe('the election lab', () => {
       const [lo, hi] = await Promise.all(['#lab-lat-min', '#lab-lat-max'].map((q) => p.locator(q).boundingBox()));
       assert.ok(Math.abs(lo.y - hi.y) < 1 && hi.x > lo.x, `${width}×${height}: the delay's ends at ${JSON.stringify([lo, hi])}`);
     }
+    // On a phone every control, the chart and the results stay inside the panel once a run
+    // has filled the table (its one column took the table's width, and the delay's second
+    // box, the chart's right half and the added ranges were cut off at the panel's edge);
+    // the table scrolls within its column.
+    await p.evaluate(() => window.riverRaft.labRun({ ranges: '150-300,150-151', trials: 5 }));
+    await p.evaluate(() => window.riverRaft.labDone());
+    for (const [width, height] of [[390, 844], [320, 640]]) {
+      await p.setViewportSize({ width, height });
+      const outside = await p.evaluate(() => {
+        const panel = document.querySelector('#lab-dialog').getBoundingClientRect();
+        return [...document.querySelectorAll('#lab-form input, #lab-form select, #lab-form button, #lab-chart, #lab-sentence, .lab-results')]
+          .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > panel.right || r.left < panel.left); })
+          .map((e) => e.id || e.value || e.tagName);
+      });
+      assert.deepEqual(outside, [], `${width}×${height}: outside the panel`);
+    }
     assert.deepEqual(errors, []);
     ({ page: p } = await page('?seed=1&lab=maybe'));
     assert.ok(await p.locator('#lab-dialog').evaluate((d) => d.open));

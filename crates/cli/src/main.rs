@@ -13,6 +13,7 @@ use river_core::{Bug, BugSet};
 use river_lincheck::Problem;
 use river_sim::scenario::{built_in, tour, Player, Scenario, TOURS};
 use river_sim::swarm::{self, CheckOptions, Outcome, RunReport};
+use river_sim::timeline::{Driver, Input};
 use river_sim::trace;
 use river_sim::{RaftOptions, Simulation};
 use std::cell::RefCell;
@@ -943,13 +944,17 @@ fn run_scenario(
     let played = catching(|| {
         // A tour prints each step's caption as it begins; `pause` is passed over.
         let mut player = Player::new(scenario);
+        let mut sim = Told {
+            sim: &mut sim,
+            text: &text,
+        };
         for (k, step) in steps.iter().enumerate() {
             player.run_to_step(&mut sim, k)?;
             say!(
                 "step {}/{} at {:.1} s (line {}): {}",
                 k + 1,
                 steps.len(),
-                sim.now_ms() as f64 / 1000.0,
+                sim.sim.now_ms() as f64 / 1000.0,
                 step.line,
                 step.caption
             );
@@ -1011,4 +1016,38 @@ fn run_scenario(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The simulation as `run --scenario` plays it: a step the simulation did not do is printed
+/// with its line and why, as it happens (`remove A` of the last voter, `add` while a change
+/// is in flight); it used to pass without a word.
+struct Told<'a> {
+    sim: &'a mut Simulation,
+    /// The scenario's text, to quote the refused line.
+    text: &'a str,
+}
+
+impl Driver for Told<'_> {
+    fn sim(&self) -> &Simulation {
+        self.sim
+    }
+    fn sim_mut(&mut self) -> &mut Simulation {
+        self.sim
+    }
+    fn input(&mut self, input: Input) -> Result<(), String> {
+        input.apply(self.sim)
+    }
+    fn step_until(&mut self, limit_ms: u64) -> bool {
+        self.sim.step_until(limit_ms)
+    }
+    fn run_until(&mut self, time_ms: u64) {
+        self.sim.run_until(time_ms);
+    }
+    fn refused(&mut self, line: usize, why: String) {
+        let instruction = river_sim::scenario::instruction(self.text, line);
+        say!(
+            "line {line}: {instruction} refused at {:.1} s: {why}",
+            self.sim.now_ms() as f64 / 1000.0
+        );
+    }
 }

@@ -1,10 +1,11 @@
-//! Why a server refused a vote or stepped down, in words: the part of an election's story
-//! every teller of a run shares (the page's feed and `river elections --trial`), each around
-//! its own sentence.
+//! Why a server refused a vote or stepped down, and why an operator's request was not taken,
+//! in words: the part of a run's story every teller shares (the page's feed, `river run
+//! --scenario` and `river elections --trial`), each around its own sentence.
 
+use crate::trace::ChangeOutcome;
 use alloc::format;
 use alloc::string::String;
-use river_core::{NodeId, StepDownReason, Term, VoteDenial};
+use river_core::{ChangeRefusal, NodeId, StepDownReason, Term, Transfer, VoteDenial};
 
 /// Why a server refused `candidate` a vote (or PreVote) for `term`: "it already voted for C".
 pub fn vote_denial_text(reason: VoteDenial, candidate: NodeId, term: Term) -> String {
@@ -25,5 +26,57 @@ pub fn step_down_text(reason: StepDownReason, term: Term) -> String {
         StepDownReason::Removed => {
             String::from("the change that removes it from the cluster committed")
         }
+    }
+}
+
+/// Why a leader refused a membership change (thesis §4.1–4.2, and Ongaro's 2015 erratum):
+/// "it would leave no voter".
+pub fn change_refusal_text(reason: ChangeRefusal) -> String {
+    match reason {
+        ChangeRefusal::ChangeInFlight => {
+            String::from("another change is not committed yet (one at a time)")
+        }
+        // In plain words: it is not refused for good, only for the moment after an election
+        // (until the no-op commits, about one heartbeat round).
+        ChangeRefusal::NoCommitInTerm => String::from(
+            "it was elected a moment ago and has not yet committed an entry of its own term (its no-op, about one heartbeat round away); until then a new leader may not change who is in the cluster (Ongaro's 2015 erratum)",
+        ),
+        ChangeRefusal::AlreadyMember(id) => format!("{id} is already a member"),
+        ChangeRefusal::NotMember(id) => format!("{id} is not a member"),
+        ChangeRefusal::IdOutOfRange(id) => format!("{id} cannot be in a cluster"),
+        ChangeRefusal::LastVoter => String::from("it would leave no voter"),
+    }
+}
+
+/// Why an operator's membership change was not taken, or `None` when the leader appended
+/// it: "leader A says it would leave no voter".
+pub fn change_not_taken_text(outcome: ChangeOutcome) -> Option<String> {
+    match outcome {
+        ChangeOutcome::Appended { .. } => None,
+        ChangeOutcome::NoLeader => Some(String::from("no server leads")),
+        ChangeOutcome::Transferring { leader, target } => Some(format!(
+            "leader {leader} is handing its leadership to {target} and takes no change until that ends"
+        )),
+        ChangeOutcome::Refused { leader, reason } => Some(format!(
+            "leader {leader} says {}",
+            change_refusal_text(reason)
+        )),
+    }
+}
+
+/// Why `from` did not start handing its leadership to `to` (thesis §3.10), or `None` when it
+/// started.
+pub fn transfer_refusal_text(from: NodeId, to: NodeId, outcome: Transfer) -> Option<String> {
+    match outcome {
+        Transfer::Started => None,
+        Transfer::NotLeader { leader: Some(l) } => Some(format!(
+            "{from} does not lead ({l} does, as far as it knows)"
+        )),
+        Transfer::NotLeader { leader: None } => Some(format!("{from} does not lead")),
+        Transfer::AlreadyLeader => Some(format!("{to} leads already")),
+        Transfer::UnknownTarget => Some(format!("{to} does not vote, and only a voter can lead")),
+        Transfer::InProgress { target } => Some(format!(
+            "{from} is already handing its leadership to {target}"
+        )),
     }
 }

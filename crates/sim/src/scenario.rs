@@ -351,6 +351,17 @@ pub fn setting_line(text: &str, name: &str) -> Option<usize> {
         .last()
 }
 
+/// The instruction on line `line` (1-based) of scenario `text`, without its comment, as a
+/// message quotes it ("remove A").
+pub fn instruction(text: &str, line: usize) -> &str {
+    without_byte_order_mark(text)
+        .lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|raw| raw.split('#').next())
+        .unwrap_or("")
+        .trim()
+}
+
 /// `text` without the byte order mark some editors put at the start of a file (it is no
 /// whitespace, so it would stick to the first word).
 fn without_byte_order_mark(text: &str) -> &str {
@@ -1583,24 +1594,24 @@ impl Player {
                     }
                     self.waiting = None;
                 }
-                Step::Timeout(id) => driver.input(Input::Timeout(*id)),
-                Step::Transfer(from, to) => driver.input(Input::Transfer(*from, *to)),
-                Step::Crash(id) => driver.input(Input::Crash(*id)),
-                Step::Restart(id) => driver.input(Input::Restart(*id)),
-                Step::Freeze(id) => driver.input(Input::Freeze(*id)),
-                Step::Thaw(id) => driver.input(Input::Thaw(*id)),
-                Step::Cut(a, b, one_way) => set_link(driver, *a, *b, *one_way, false),
-                Step::Heal(a, b, one_way) => set_link(driver, *a, *b, *one_way, true),
-                Step::HealAll => driver.input(Input::HealAll),
+                Step::Timeout(id) => give(driver, line, Input::Timeout(*id)),
+                Step::Transfer(from, to) => give(driver, line, Input::Transfer(*from, *to)),
+                Step::Crash(id) => give(driver, line, Input::Crash(*id)),
+                Step::Restart(id) => give(driver, line, Input::Restart(*id)),
+                Step::Freeze(id) => give(driver, line, Input::Freeze(*id)),
+                Step::Thaw(id) => give(driver, line, Input::Thaw(*id)),
+                Step::Cut(a, b, one_way) => set_link(driver, line, *a, *b, *one_way, false),
+                Step::Heal(a, b, one_way) => set_link(driver, line, *a, *b, *one_way, true),
+                Step::HealAll => give(driver, line, Input::HealAll),
                 Step::Partition(groups) => {
-                    driver.input(Input::Partition(core::mem::take(groups)));
+                    give(driver, line, Input::Partition(core::mem::take(groups)));
                 }
                 Step::Propose(to, op) => {
                     let op = core::mem::replace(op, Op::Text(String::new()));
-                    driver.input(Input::Submit(*to, op));
+                    give(driver, line, Input::Submit(*to, op));
                 }
-                Step::Add(_) => driver.input(Input::AddServer),
-                Step::Remove(id) => driver.input(Input::RemoveServer(*id)),
+                Step::Add(_) => give(driver, line, Input::AddServer),
+                Step::Remove(id) => give(driver, line, Input::RemoveServer(*id)),
                 Step::Hold(a, b, hold) => {
                     let (from, to, hold) = (Endpoint::Node(*a), Endpoint::Node(*b), *hold);
                     let ids: Vec<u64> = driver
@@ -1610,14 +1621,15 @@ impl Player {
                         .map(|m| m.id)
                         .collect();
                     for id in ids {
-                        driver.input(if hold {
+                        let input = if hold {
                             Input::Hold(id)
                         } else {
                             Input::Release(id)
-                        });
+                        };
+                        give(driver, line, input);
                     }
                 }
-                Step::Snapshot(id) => driver.input(Input::Snapshot(*id)),
+                Step::Snapshot(id) => give(driver, line, Input::Snapshot(*id)),
                 Step::Expect(expect) => check(driver.sim(), expect).map_err(err)?,
                 Step::Say(_) => {
                     let k = self.tour_step.map_or(0, |s| s + 1);
@@ -1657,7 +1669,7 @@ impl Player {
                         return Ok(Status::Running);
                     }
                 }
-                Step::Raft(options) => driver.input(Input::Raft(*options)),
+                Step::Raft(options) => give(driver, line, Input::Raft(*options)),
             }
             self.next += 1;
         }
@@ -1684,11 +1696,18 @@ fn visible(sim: &Simulation, highlight: &Highlight) -> Result<(), String> {
     }
 }
 
+/// Gives the input of the step at `line`, and tells the driver if it was refused.
+fn give(driver: &mut dyn Driver, line: usize, input: Input) {
+    if let Err(why) = driver.input(input) {
+        driver.refused(line, why);
+    }
+}
+
 /// Sets the link from `a` to `b` up or down, and the way back too unless `one_way`.
-fn set_link(driver: &mut dyn Driver, a: NodeId, b: NodeId, one_way: bool, up: bool) {
-    driver.input(Input::SetLink(a, b, up));
+fn set_link(driver: &mut dyn Driver, line: usize, a: NodeId, b: NodeId, one_way: bool, up: bool) {
+    give(driver, line, Input::SetLink(a, b, up));
     if !one_way {
-        driver.input(Input::SetLink(b, a, up));
+        give(driver, line, Input::SetLink(b, a, up));
     }
 }
 

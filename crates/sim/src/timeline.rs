@@ -9,9 +9,12 @@
 
 use crate::kv::Op;
 use crate::network::LinkParams;
+use crate::reasons::{change_not_taken_text, transfer_refusal_text};
 use crate::sim::{RaftOptions, Simulation};
+use alloc::format;
+use alloc::string::String;
 use alloc::vec::Vec;
-use river_core::NodeId;
+use river_core::{NodeId, Role, MAX_CLUSTER_SIZE};
 
 /// The most simulation copies a timeline keeps.
 pub const MAX_CHECKPOINTS: usize = 32;
@@ -62,18 +65,26 @@ pub enum Input {
 }
 
 impl Input {
-    /// Applies the input to `sim` now.
-    pub fn apply(&self, sim: &mut Simulation) {
+    /// Applies the input to `sim` now. `Err` says, in words, why the simulation did not do
+    /// it (a server down already, a change the leader refused, …): nothing happened, apart
+    /// from a server started for a change that was then refused (as `add` does).
+    pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
+        let refused = refusal(self, sim);
         match self {
             Input::Submit(to, op) => {
                 sim.submit(*to, op.clone());
             }
             Input::Crash(id) => sim.crash(*id),
             Input::AddServer => {
-                sim.add_server();
+                return match sim.add_server() {
+                    None => Err(format!(
+                        "a cluster has at most {MAX_CLUSTER_SIZE} servers, so none can be added"
+                    )),
+                    Some((_, outcome)) => change_not_taken_text(outcome).map_or(Ok(()), Err),
+                };
             }
             Input::RemoveServer(id) => {
-                sim.remove_server(*id);
+                return change_not_taken_text(sim.remove_server(*id)).map_or(Ok(()), Err);
             }
             Input::Snapshot(id) => {
                 sim.snapshot(*id);
@@ -86,7 +97,9 @@ impl Input {
             Input::Partition(groups) => sim.partition(groups),
             Input::HealAll => sim.heal_all(),
             Input::Transfer(from, to) => {
-                sim.transfer_leadership(*from, *to);
+                if let Some(outcome) = sim.transfer_leadership(*from, *to) {
+                    return transfer_refusal_text(*from, *to, outcome).map_or(Ok(()), Err);
+                }
             }
             Input::LinkParams(params) => sim.set_link_params(*params),
             Input::Drop(id) => {
@@ -103,6 +116,50 @@ impl Input {
             }
             Input::Raft(options) => sim.set_raft_options(*options),
         }
+        refused.map_or(Ok(()), Err)
+    }
+
+    /// Applies the input again, replaying a recorded past: whether it was refused was told
+    /// when it was first given.
+    fn redo(&self, sim: &mut Simulation) {
+        let _ = self.apply(sim);
+    }
+}
+
+/// Why `sim` will do nothing with `input`, seen before it is applied, for the inputs that
+/// are refused by the server's state alone (a membership change or a transfer is refused
+/// by the leader, which answers for itself).
+fn refusal(input: &Input, sim: &Simulation) -> Option<String> {
+    let down = |id: NodeId| sim.node(id).is_none();
+    match *input {
+        Input::Crash(id) if down(id) => Some(format!("{id} is down already")),
+        Input::Restart(id) if sim.server(id).retired => {
+            Some(format!("{id} was removed from the cluster and stays down"))
+        }
+        Input::Restart(id) if !down(id) => Some(format!("{id} is running")),
+        Input::Freeze(id) | Input::Timeout(id) | Input::Snapshot(id) | Input::Transfer(id, _)
+            if down(id) =>
+        {
+            Some(format!("{id} is down"))
+        }
+        Input::Freeze(id) if sim.frozen(id) => Some(format!("{id} is frozen already")),
+        Input::Thaw(id) if !sim.frozen(id) => Some(format!("{id} is not frozen")),
+        Input::Timeout(id) | Input::Snapshot(id) | Input::Transfer(id, _) if sim.frozen(id) => {
+            Some(format!("{id} is frozen: it does nothing until it thaws"))
+        }
+        Input::Timeout(id) if sim.node(id).is_some_and(|n| n.role() == Role::Leader) => {
+            Some(format!("{id} leads, and a leader has no election timer"))
+        }
+        Input::Snapshot(id)
+            if sim
+                .node(id)
+                .is_some_and(|n| n.applied_index() <= n.log().snapshot_index()) =>
+        {
+            Some(format!(
+                "{id} has applied nothing its snapshot does not hold already"
+            ))
+        }
+        _ => None,
     }
 }
 
@@ -199,8 +256,9 @@ impl Timeline {
     }
 
     /// Gives an input now. If the present is behind the end of this branch, the recorded
-    /// future is kept as a branch and a new one starts here.
-    pub fn apply(&mut self, input: Input) {
+    /// future is kept as a branch and a new one starts here. `Err` says why the simulation
+    /// did nothing with it (it is recorded all the same, so a replay gives it again).
+    pub fn apply(&mut self, input: Input) -> Result<(), String> {
         let now = self.sim.now_ms();
         if self.applied < self.inputs.len() || now < self.end_ms {
             self.keep(Branch {
@@ -219,7 +277,7 @@ impl Timeline {
             input: input.clone(),
         });
         self.applied = self.inputs.len();
-        input.apply(&mut self.sim);
+        input.apply(&mut self.sim)
     }
 
     /// Runs the present to `time_ms`, replaying this branch's recorded inputs on the way.
@@ -234,7 +292,7 @@ impl Timeline {
                 self.after_progress();
             }
             self.sim.set_clock(stamped.time_ms);
-            stamped.input.apply(&mut self.sim);
+            stamped.input.redo(&mut self.sim);
             self.applied += 1;
         }
         while self.sim.step_until(time_ms) {
@@ -260,7 +318,7 @@ impl Timeline {
             .cloned()
         {
             self.sim.set_clock(stamped.time_ms);
-            stamped.input.apply(&mut self.sim);
+            stamped.input.redo(&mut self.sim);
             self.applied += 1;
         }
         let stepped = self.sim.step_until(limit_ms);
@@ -296,7 +354,7 @@ impl Timeline {
             let stamped = self.inputs[self.applied].clone();
             while self.sim.stats.events < stamped.events && self.sim.step() {}
             self.sim.set_clock(stamped.time_ms);
-            stamped.input.apply(&mut self.sim);
+            stamped.input.redo(&mut self.sim);
             self.applied += 1;
         }
         while self.sim.stats.events < events && self.sim.step() {}
@@ -338,7 +396,7 @@ impl Timeline {
         for stamped in &self.inputs[..self.applied] {
             while sim.stats.events < stamped.events && sim.step() {}
             sim.set_clock(stamped.time_ms);
-            stamped.input.apply(&mut sim);
+            stamped.input.redo(&mut sim);
         }
         while sim.stats.events < self.sim.stats.events && sim.step() {}
         sim.set_clock(self.sim.now_ms());
@@ -419,8 +477,8 @@ pub trait Driver {
     fn sim(&self) -> &Simulation;
     /// The simulation as it is now, to change without recording an input (trace upkeep).
     fn sim_mut(&mut self) -> &mut Simulation;
-    /// Gives an input now.
-    fn input(&mut self, input: Input);
+    /// Gives an input now; `Err` says why the simulation did nothing with it.
+    fn input(&mut self, input: Input) -> Result<(), String>;
     /// Processes the next event if it comes no later than `limit_ms`.
     fn step_until(&mut self, limit_ms: u64) -> bool;
     /// Runs every event up to `time_ms` and sets the clock there.
@@ -428,6 +486,11 @@ pub trait Driver {
     /// The player begins the step at scenario line `line` (a wait it resumes is not begun
     /// again), so a caller can tell each line before what it causes (the page's feed).
     fn step_begins(&mut self, _line: usize) {}
+    /// The step at scenario line `line` asked for something the simulation did not do, for
+    /// the reason `why` (in words): `river run --scenario` prints it and the page's feed tells
+    /// it. A refusal is no failure (a scenario may show one on purpose); its expectations
+    /// decide.
+    fn refused(&mut self, _line: usize, _why: String) {}
 }
 
 impl Driver for Simulation {
@@ -437,8 +500,8 @@ impl Driver for Simulation {
     fn sim_mut(&mut self) -> &mut Simulation {
         self
     }
-    fn input(&mut self, input: Input) {
-        input.apply(self);
+    fn input(&mut self, input: Input) -> Result<(), String> {
+        input.apply(self)
     }
     fn step_until(&mut self, limit_ms: u64) -> bool {
         Simulation::step_until(self, limit_ms)
@@ -455,8 +518,8 @@ impl Driver for Timeline {
     fn sim_mut(&mut self) -> &mut Simulation {
         &mut self.sim
     }
-    fn input(&mut self, input: Input) {
-        self.apply(input);
+    fn input(&mut self, input: Input) -> Result<(), String> {
+        self.apply(input)
     }
     fn step_until(&mut self, limit_ms: u64) -> bool {
         Timeline::step_until(self, limit_ms)

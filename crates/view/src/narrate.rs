@@ -8,8 +8,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 use river_core::{
-    Bug, ChangeRefusal, Event, LogIndex, Membership, MembershipChange, MessageKind, NodeId,
-    Payload, ReadId, RefusalReason, Role, StepDownReason,
+    Bug, Event, LogIndex, Membership, MembershipChange, MessageKind, NodeId, Payload, ReadId,
+    RefusalReason, Role, StepDownReason,
 };
 use river_sim::kv::{Op, OpResult};
 use river_sim::network::{Endpoint, Reply};
@@ -51,6 +51,9 @@ pub struct StoryLine {
     pub time_ms: u64,
     /// "Line 4: add E".
     pub text: String,
+    /// How the feed shows it: [`FeedKind::Story`], or [`FeedKind::Warn`] for a line the
+    /// simulation refused ("Line 5: remove A refused: …").
+    pub kind: FeedKind,
 }
 
 /// A message that never arrived, drawn fading out where it was lost.
@@ -164,7 +167,7 @@ impl Narrator {
                 Self::links(&mut links, sim, feed);
             }
             while let Some(line) = lines.next_if(|l| l.record <= k) {
-                feed.push(line.time_ms, FeedKind::Story, line.text);
+                feed.push(line.time_ms, line.kind, line.text);
             }
             match &record.event {
                 TraceEvent::Send {
@@ -274,8 +277,12 @@ impl Narrator {
                     FeedKind::Fault,
                     format!("the change that removes {node} committed; {node} is no longer a member and shuts down"),
                 ),
+                // A change not taken is told by whoever asked, from what the simulation
+                // answered (`Input::apply`): the page's own action, or a scenario's line.
                 TraceEvent::Membership { change, outcome } => {
-                    feed.push(t, FeedKind::Election, membership_request_text(*change, *outcome))
+                    if let ChangeOutcome::Appended { .. } = outcome {
+                        feed.push(t, FeedKind::Election, membership_request_text(*change, *outcome))
+                    }
                 }
                 TraceEvent::Invoke { .. }
                 | TraceEvent::Complete { .. }
@@ -293,7 +300,7 @@ impl Narrator {
             Self::links(&mut links, sim, feed);
         }
         for line in lines {
-            feed.push(line.time_ms, FeedKind::Story, line.text);
+            feed.push(line.time_ms, line.kind, line.text);
         }
         self.configuration_commits(records, sim, feed);
         self.rollbacks.tell(sim, feed);

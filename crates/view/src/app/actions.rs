@@ -277,10 +277,19 @@ impl App {
     /// feed narrates them together.
     fn act_all(&mut self, inputs: impl IntoIterator<Item = Input>) {
         self.branch_if_in_past();
-        for input in inputs {
-            Driver::input(&mut self.tl, input);
-        }
+        let refused: Vec<String> = inputs
+            .into_iter()
+            .filter_map(|input| Driver::input(&mut self.tl, input).err())
+            .collect();
         self.after_run();
+        // The page checks an action before it acts, so this is rare (a leader that steps
+        // down as its clock catches up, just as it is asked for a change), but it is said.
+        let now = self.tl.sim().now_ms();
+        for why in refused {
+            self.feed
+                .push(now, FeedKind::Warn, format!("Refused: {why}"));
+            self.changed |= changed::FEED;
+        }
     }
 
     /// The run's journal as text, for [`App::replay`]. A tour's journal begins with the

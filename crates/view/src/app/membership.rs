@@ -6,7 +6,7 @@
 use super::*;
 use crate::action::Node;
 use crate::narrate::membership_request_text;
-use river_core::{ChangeRefusal, MembershipChange, Proposal, Transfer, MAX_CLUSTER_SIZE};
+use river_core::{ChangeRefusal, MembershipChange, Proposal, MAX_CLUSTER_SIZE};
 use river_sim::trace::ChangeOutcome;
 
 impl App {
@@ -50,18 +50,9 @@ impl App {
             return Err(format!("{id} is down; restart it first"));
         }
         let mut trial = sim.node(leader).expect("the leader runs").clone();
-        match trial.transfer_leadership(id) {
-            Transfer::Started => {}
-            Transfer::AlreadyLeader => return Err(format!("{id} leads already")),
-            Transfer::UnknownTarget => {
-                return Err(format!("{id} does not vote, and only a voter can lead"))
-            }
-            Transfer::InProgress { target } => {
-                return Err(format!(
-                    "{leader} is already handing its leadership to {target}"
-                ))
-            }
-            Transfer::NotLeader { .. } => return Err(format!("{leader} no longer leads")),
+        let outcome = trial.transfer_leadership(id);
+        if let Some(why) = river_sim::reasons::transfer_refusal_text(leader, id, outcome) {
+            return Err(why);
         }
         self.act(Input::Transfer(leader, id));
         Ok(())

@@ -33,8 +33,8 @@ impl Driver for Telling<'_> {
     fn sim_mut(&mut self) -> &mut Simulation {
         self.tl.sim_mut()
     }
-    fn input(&mut self, input: Input) {
-        Driver::input(self.tl, input);
+    fn input(&mut self, input: Input) -> Result<(), String> {
+        Driver::input(self.tl, input)
     }
     fn step_until(&mut self, limit_ms: u64) -> bool {
         Driver::step_until(self.tl, limit_ms)
@@ -51,6 +51,20 @@ impl Driver for Telling<'_> {
             record: sim.trace.records.len(),
             time_ms: sim.now_ms(),
             text: format!("Line {line}: {}", script_line(text)),
+            kind: FeedKind::Story,
+        });
+    }
+    /// Told as `river run --scenario` prints it, after what the line's input caused.
+    fn refused(&mut self, line: usize, why: String) {
+        let sim = self.tl.sim();
+        self.begun.push(StoryLine {
+            record: sim.trace.records.len(),
+            time_ms: sim.now_ms(),
+            text: format!(
+                "Line {line}: {} refused: {why}",
+                scenario::instruction(self.source, line)
+            ),
+            kind: FeedKind::Warn,
         });
     }
 }

@@ -538,3 +538,37 @@ fn a_scenario_line_is_told_before_what_it_causes() {
     assert!(at("Line 6: add F") < at("F started"), "{feed}");
     assert!(at("F started") < at("The scenario finished"), "{feed}");
 }
+
+/// A scenario line the simulation does not do is told, with why, in the words `river run
+/// --scenario` prints (`Driver::refused`), once, after what the line caused: it used to pass
+/// without a word (a transfer) or be told by the trace alone (a membership change).
+#[test]
+fn a_refused_scenario_line_is_told_with_why() {
+    let mut a = app("");
+    a.load(
+        "nodes 3\nseed 1\ntimeout A\nadd D\nwait 300\ntransfer B C\ncrash C\ncrash C\n",
+        "mine",
+    )
+    .unwrap();
+    for _ in 0..5 {
+        a.advance(100.0).unwrap();
+    }
+    let feed = feed_text(&mut a);
+    let at = |s: &str| {
+        feed.find(s)
+            .unwrap_or_else(|| panic!("no '{s}' in\n{feed}"))
+    };
+    assert!(
+        at("D started") < at("Line 4: add D refused: no server leads"),
+        "{feed}"
+    );
+    assert!(
+        at("Line 6: transfer B C refused: B does not lead") > at("Line 4"),
+        "{feed}"
+    );
+    assert!(
+        at("Line 8: crash C refused: C is down already") > at("Line 7"),
+        "{feed}"
+    );
+    assert_eq!(feed.matches("no server leads").count(), 1, "{feed}");
+}

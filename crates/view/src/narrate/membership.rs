@@ -46,20 +46,7 @@ pub(crate) fn membership_request_text(change: MembershipChange, outcome: ChangeO
             "{leader} refuses to {what}: it is handing its leadership to {target}"
         ),
         ChangeOutcome::Refused { leader, reason } => {
-            let why = match reason {
-                ChangeRefusal::ChangeInFlight => {
-                    String::from("another change is not committed yet (one at a time)")
-                }
-                // In plain words: it is not refused for good, only for the moment after
-                // an election (until the no-op commits, about one heartbeat round).
-                ChangeRefusal::NoCommitInTerm => String::from(
-                    "it was elected a moment ago and has not yet committed an entry of its own term (its no-op, about one heartbeat round away); until then a new leader may not change who is in the cluster (Ongaro's 2015 erratum)",
-                ),
-                ChangeRefusal::AlreadyMember(id) => format!("{id} is already a member"),
-                ChangeRefusal::NotMember(id) => format!("{id} is not a member"),
-                ChangeRefusal::IdOutOfRange(id) => format!("{id} cannot be in a cluster"),
-                ChangeRefusal::LastVoter => String::from("it would leave no voter"),
-            };
+            let why = river_sim::reasons::change_refusal_text(reason);
             format!("{leader} refuses to {what}: {why}")
         }
     }

@@ -237,6 +237,31 @@ describe('everything reachable', () => {
     await p.close();
   });
 
+  test('on a phone every dialog keeps its controls inside it', async () => {
+    // At 320 px the reads select made Settings wider than its panel, and the Scenario
+    // dialog's three buttons on one line pushed "Reset to the partition story" off its left edge.
+    const { page: p, errors } = await page('?seed=1');
+    for (const [width, height] of [[390, 844], [320, 568]]) {
+      await p.setViewportSize({ width, height });
+      for (const [button, dialog] of [['#settings-button', 'settings'], ['#scenario-button', 'scenario'], ['#help-button', 'help'], ['#lab-button', 'lab']]) {
+        await p.locator(button).click();
+        await p.locator(`#${dialog}-dialog`).waitFor();
+        const outside = await p.evaluate((id) => {
+          const d = document.getElementById(id);
+          const panel = d.getBoundingClientRect();
+          return [...d.querySelectorAll('input, select, textarea, button, fieldset, p')]
+            .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > panel.right + 0.5 || r.left < panel.left - 0.5); })
+            .map((e) => e.id || e.name || e.textContent.trim().slice(0, 30));
+        }, `${dialog}-dialog`);
+        assert.deepEqual(outside, [], `${width}×${height} ${dialog}: outside its panel`);
+        await p.keyboard.press('Escape');
+        await p.locator(`#${dialog}-dialog`).waitFor({ state: 'hidden' });
+      }
+    }
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   for (const [width, height] of [[1280, 800], [1366, 768]]) {
     test(`at ${width}×${height} Settings fits the window and scrolls within it`, async () => {
       const { page: p, errors } = await page('?seed=1');

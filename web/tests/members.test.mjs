@@ -44,7 +44,7 @@ describe('membership changes on the page', () => {
     assert.deepEqual(s.configuration, ['A', 'B', 'C', 'D', 'E', 'F'], 'F is promoted');
     assert.deepEqual(s.learners, []);
     assert.equal(s.nodes.find((n) => n.id === 'F').membership, 'voter');
-    await p.locator('#feed', { hasText: 'the change to A–F commits; F now votes' }).waitFor();
+    await p.locator('#feed', { hasText: '(config A, B, C, D, E, F): a majority stores it; F now votes' }).waitFor();
 
     // Remove a follower through its node menu.
     const leader = leaderOf(s);

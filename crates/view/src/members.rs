@@ -63,7 +63,17 @@ pub fn configuration_text(membership: Membership) -> String {
 /// commits; B is no longer a member".
 pub fn commit_text(before: Membership, after: Membership) -> String {
     let voters: Vec<NodeId> = after.voters().collect();
-    let mut text = format!("the change to {} commits", letters(&voters));
+    format!(
+        "the change to {} commits{}",
+        letters(&voters),
+        meaning(before, after)
+    )
+}
+
+/// What committing `after` in place of `before` means for the servers it changes, each
+/// after a semicolon: "; B is no longer a member; F now votes".
+pub fn meaning(before: Membership, after: Membership) -> String {
+    let mut text = String::new();
     for id in before.members().filter(|id| !after.is_member(*id)) {
         text.push_str(&format!("; {id} is no longer a member"));
     }

@@ -109,6 +109,10 @@ pub struct Narrator {
     pub ghosts: Vec<Ghost>,
     /// The committed configuration last narrated (`None` until one is seen).
     committed: Option<Membership>,
+    /// The configuration entry whose use was told last: (its index, the configuration).
+    adopted: Option<(LogIndex, Membership)>,
+    /// Leaders whose running transfer has told its TimeoutNow already.
+    timeout_now_told: Vec<NodeId>,
     /// Rollbacks being gathered into one line, and thrown-away entries still drawn.
     rollbacks: rollback::Rollbacks,
     /// Rejections of stale messages being gathered into one line per sender.
@@ -228,15 +232,20 @@ impl Narrator {
                 } => self.stale.rejected(t, *node, *from, *kind, *term),
                 TraceEvent::Node { node, event } => {
                     self.follow_reads(*node, event);
-                    self.node_event(t, *node, event, sim, feed)
+                    let previous = k.checked_sub(1).map(|j| &records[j].event);
+                    self.node_event(t, (*node, event), previous, sim, feed)
                 }
                 TraceEvent::Crash { node } => {
                     self.read_rounds.retain(|&(l, _)| l != *node);
-                    feed.push(
-                    t,
-                    FeedKind::Fault,
-                    format!("{node} crashed: only its term, vote and log survive, on disk"),
-                )
+                    // A removed server is shut down, not crashed: the next record says so.
+                    let retired = matches!(records.get(k + 1).map(|r| &r.event), Some(TraceEvent::Retired { node: r }) if r == node);
+                    if !retired {
+                        feed.push(
+                            t,
+                            FeedKind::Fault,
+                            format!("{node} crashed: only its term, vote and log survive, on disk"),
+                        )
+                    }
                 }
                 TraceEvent::Restart { node } => {
                     let disk = &sim.server(*node).disk;
@@ -270,18 +279,32 @@ impl Narrator {
                 TraceEvent::Started { node } => feed.push(
                     t,
                     FeedKind::Fault,
-                    format!("{node} started with an empty disk; it waits to be added to the cluster"),
+                    format!(
+                        "{node} started with an empty disk; it waits to be added to the cluster"
+                    ),
                 ),
-                TraceEvent::Retired { node } => feed.push(
-                    t,
-                    FeedKind::Fault,
-                    format!("the change that removes {node} committed; {node} is no longer a member and shuts down"),
-                ),
+                TraceEvent::Retired { node } => {
+                    // A leader that removed itself said so as it stepped down: the change
+                    // is told, and is not told again when the next leader holds it.
+                    let gone = MembershipChange::Remove(*node);
+                    if let Some(Ok(m)) = self.committed.map(|m| m.apply(gone)) {
+                        self.committed = Some(m);
+                    }
+                    feed.push(
+                        t,
+                        FeedKind::Fault,
+                        format!("{node} shuts down for good, as its operator would once it is out of the cluster"),
+                    )
+                }
                 // A change not taken is told by whoever asked, from what the simulation
                 // answered (`Input::apply`): the page's own action, or a scenario's line.
                 TraceEvent::Membership { change, outcome } => {
                     if let ChangeOutcome::Appended { .. } = outcome {
-                        feed.push(t, FeedKind::Election, membership_request_text(*change, *outcome))
+                        feed.push(
+                            t,
+                            FeedKind::Election,
+                            membership_request_text(*change, *outcome),
+                        )
                     }
                 }
                 TraceEvent::Invoke { .. }

@@ -6,17 +6,25 @@
 use super::*;
 use crate::action::Node;
 use crate::narrate::membership_request_text;
-use river_core::{ChangeRefusal, MembershipChange, Proposal, MAX_CLUSTER_SIZE};
+use crate::settings::MAX_NODES;
+use river_core::{ChangeRefusal, MembershipChange, Proposal};
 use river_sim::trace::ChangeOutcome;
 
 impl App {
-    /// Starts the next server (up to [`MAX_CLUSTER_SIZE`]) and asks the leader to take it
-    /// in as a learner.
+    /// Starts the next server (up to [`MAX_NODES`], the most the page draws: the core
+    /// takes more) and asks the leader to take it in as a learner.
     pub(super) fn add_server(&mut self) -> Result<(), String> {
-        let size = self.tl.sim().size();
-        if size >= MAX_CLUSTER_SIZE {
+        let sim = self.tl.sim();
+        let size = sim.size();
+        if size >= MAX_NODES {
+            let removed = sim.ids().any(|id| sim.server(id).retired);
+            let note = if removed {
+                " (a removed server keeps its place and letter)"
+            } else {
+                ""
+            };
             return Err(format!(
-                "the cluster has {MAX_CLUSTER_SIZE} servers, the most the page can draw"
+                "{MAX_NODES} servers have been started{note}, the most the page can draw"
             ));
         }
         self.ask_leader(MembershipChange::AddLearner(NodeId(size as u8)))?;
@@ -94,6 +102,7 @@ impl App {
 mod tests {
     use super::super::tests::{app, carried, json, Acts};
     use crate::action::{self, Action};
+    use alloc::format;
     use alloc::string::{String, ToString};
     use alloc::vec::Vec;
 
@@ -136,8 +145,17 @@ mod tests {
         assert_eq!(s["learners"], serde_json::json!([]));
         assert_eq!(s["nodes"][5]["membership"], "voter");
         let said = feed(&mut a);
+        // The commit is told once, when it happens, with what it means; the new
+        // configuration once, at the leader, not once for every server that stores it
+        // (twice: F joins as a learner, then is promoted).
         assert!(
-            said.contains("the change to A–F commits; F now votes"),
+            said.contains("(config A, B, C, D, E, F): a majority stores it; F now votes"),
+            "{said}"
+        );
+        assert!(!said.contains("the change to A–F commits"), "{said}");
+        assert_eq!(
+            said.matches("now uses the configuration").count(),
+            2,
             "{said}"
         );
 
@@ -150,9 +168,23 @@ mod tests {
         );
         assert_eq!(s["nodes"][1]["membership"], "none");
         let said = feed(&mut a);
+        // The leader removed itself: it says so as it steps down, and the next leader
+        // holding the same configuration is not told as a second commit.
         assert!(
-            said.contains("the change to A, C, D, E, F commits; B is no longer a member"),
+            said.contains("B stepped down: the change that removes it from the cluster committed"),
             "{said}"
+        );
+        // Shut down, not crashed; one line for the commit, one for the shutdown.
+        assert!(!said.contains("B crashed"), "{said}");
+        assert!(said.contains("B shuts down for good"), "{said}");
+        assert!(
+            !said.lines().any(|l| l.starts_with("the change to")),
+            "{said}"
+        );
+        assert!(
+            !a.status().contains("down"),
+            "removed is not down: {}",
+            a.status()
         );
         assert_eq!(remove(&mut a, "B").unwrap_err(), "B was removed already");
     }
@@ -222,7 +254,148 @@ mod tests {
         );
         let said = feed(&mut a);
         assert!(said.contains("TimeoutNow"), "{said}");
+        // Told to campaign, it did not time out: one line for it, not two.
+        assert!(said.contains(&format!("{target} got TimeoutNow")), "{said}");
+        assert!(
+            !said.contains(&format!("{target} timed out and started")),
+            "{said}"
+        );
         assert_eq!(a.journal().matches("make-leader").count(), 1);
+    }
+
+    /// A target that was behind answers several appends before it campaigns, and the
+    /// leader sends TimeoutNow after each: the feed tells it once.
+    #[test]
+    fn a_lagging_target_is_sent_timeout_now_in_one_line() {
+        let mut a = app("?seed=4&nodes=5");
+        a.advance(3_000.0).unwrap();
+        let leader = a.sim().leader().unwrap().letter().to_string();
+        let target = if leader == "D" { "C" } else { "D" };
+        a.done(Action::Freeze(action::node(target).unwrap()))
+            .unwrap();
+        for command in ["x=1", "x=2", "x=3"] {
+            a.propose(&leader, command).unwrap();
+            a.advance(150.0).unwrap();
+        }
+        a.done(Action::Thaw(action::node(target).unwrap())).unwrap();
+        feed(&mut a);
+        a.apply(Action::MakeLeader(action::node(target).unwrap()))
+            .unwrap();
+        a.advance(1_000.0).unwrap();
+        assert_eq!(
+            a.sim().leader().map(|l| l.letter().to_string()).as_deref(),
+            Some(target)
+        );
+        let said = feed(&mut a);
+        assert_eq!(said.matches("TimeoutNow: ").count(), 1, "{said}");
+    }
+
+    /// While an election runs after removals, the status line counts the majority of the
+    /// voters, not of every server the page started.
+    #[test]
+    fn an_election_after_removals_needs_a_majority_of_the_voters() {
+        let mut a = app("?seed=4&nodes=5");
+        a.advance(3_000.0).unwrap();
+        let leader = a.sim().leader().unwrap();
+        let others: Vec<String> = a
+            .sim()
+            .ids()
+            .filter(|&id| id != leader)
+            .map(|id| id.letter().to_string())
+            .collect();
+        for gone in &others[..2] {
+            remove(&mut a, gone).unwrap();
+            a.advance(2_000.0).unwrap();
+        }
+        a.crash(&leader.letter().to_string()).unwrap();
+        let mut seen = String::new();
+        for _ in 0..5_000 {
+            a.step_event();
+            if a.status().starts_with("Election") || a.status().contains("· Election") {
+                seen = a.status().to_string();
+                break;
+            }
+        }
+        assert!(seen.contains("; 2 needed"), "3 voters: {seen}");
+        assert!(!seen.contains(&format!("{} down", others[0])), "{seen}");
+    }
+
+    /// The page draws at most nine servers (the core takes fifteen): a tenth is refused,
+    /// saying why, and nothing starts.
+    #[test]
+    fn adding_stops_at_the_ninth_server() {
+        let mut a = app("?seed=4&nodes=8");
+        a.advance(3_000.0).unwrap();
+        add(&mut a).unwrap();
+        a.advance(3_000.0).unwrap();
+        assert_eq!(a.sim().size(), 9);
+        let e = add(&mut a).unwrap_err();
+        assert_eq!(e, "9 servers have been started, the most the page can draw");
+        assert_eq!(a.sim().size(), 9, "no tenth server starts");
+        assert_eq!(a.journal().matches("add-server").count(), 1);
+        // A removed server keeps its letter: the page says so. A follower's removal is
+        // told with the leader's commit, when it happens.
+        feed(&mut a);
+        let gone = if a.sim().leader().unwrap().0 == 0 {
+            "B"
+        } else {
+            "A"
+        };
+        remove(&mut a, gone).unwrap();
+        a.advance(3_000.0).unwrap();
+        let said = feed(&mut a);
+        assert!(
+            said.contains(&format!(
+                "a majority stores it; {gone} is no longer a member"
+            )),
+            "{said}"
+        );
+        assert!(
+            !said.lines().any(|l| l.starts_with("the change to")),
+            "{said}"
+        );
+        let e = add(&mut a).unwrap_err();
+        assert!(e.contains("a removed server keeps its place"), "{e}");
+    }
+
+    /// The Logs panel says in words which row is a learner's and which a removed
+    /// server's (whose store is not "lost in the crash"); in a 320×240 embed with a
+    /// snapshot column, no role word is drawn under the snapshot block.
+    #[test]
+    fn log_rows_name_learners_and_removed_servers() {
+        let words = |a: &mut super::App| -> Vec<String> {
+            a.repaint();
+            let (base, _) = a.scenes();
+            base.unwrap().texts().map(String::from).collect()
+        };
+        let mut a = app("?seed=4&nodes=5");
+        a.advance(3_000.0).unwrap();
+        add(&mut a).unwrap();
+        assert!(words(&mut a).iter().any(|t| t == "learner"));
+        a.advance(3_000.0).unwrap();
+        let gone = if a.sim().leader().unwrap().0 == 0 {
+            "B"
+        } else {
+            "A"
+        };
+        remove(&mut a, gone).unwrap();
+        a.advance(3_000.0).unwrap();
+        let said = words(&mut a);
+        assert!(said.iter().any(|t| t == "removed"), "{said:?}");
+        assert!(
+            !said.iter().any(|t| t.contains("lost in the crash")),
+            "{said:?}"
+        );
+
+        let leader = a.sim().leader().unwrap().letter().to_string();
+        a.apply(Action::Snapshot(action::node(&leader).unwrap()))
+            .unwrap();
+        a.resize(312.0, 186.0);
+        let said = words(&mut a);
+        assert!(said.iter().any(|t| t.starts_with("snapshot ≤")), "{said:?}");
+        for word in ["leader", "removed", "learner"] {
+            assert!(!said.iter().any(|t| t == word), "{word}: {said:?}");
+        }
     }
 
     /// Time travel over an add rebuilds the same state exactly, and a journal carries it.

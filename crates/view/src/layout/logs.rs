@@ -125,6 +125,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     let stored = |id: NodeId| Stored::of(view.sim, id);
     let snapshots = view.sim.ids().any(|id| stored(id).snapshot.is_some());
     let grid = LogGrid::new(geo, n, snapshots);
+    let config = crate::members::configuration(view.sim);
     let s = LogGrid::scale(geo);
     scene.push(Shape::Rect {
         x: p.x,
@@ -277,13 +278,18 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             Align::Center,
         ));
         let mut word_end = badge_x + badge_r;
-        if grid.cells_x - badge_x - badge_r > 50.0 * s {
-            let word = match role {
-                None => "down",
-                Some(Role::Leader) => "leader",
-                Some(Role::Candidate) => "cand.",
-                Some(Role::PreCandidate) => "pre",
-                Some(Role::Follower) => "",
+        // The word's room ends where the snapshot column begins (a narrow panel gives it
+        // up: the snapshot block was drawn over it).
+        if grid.head_x - badge_x - badge_r > 50.0 * s {
+            let standing = crate::members::standing(config, id);
+            let word = match (role, standing) {
+                (None, _) if view.sim.server(id).retired => "removed",
+                (None, _) => "down",
+                (Some(Role::Leader), _) => "leader",
+                (Some(Role::Candidate), _) => "cand.",
+                (Some(Role::PreCandidate), _) => "pre",
+                (Some(Role::Follower), "learner") => "learner",
+                (Some(Role::Follower), _) => "",
             };
             let size = readable(12.0 * s);
             word_end += 6.0 * s + text_width(word, size, SANS_ADVANCE) * 1.1;
@@ -444,6 +450,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             continue;
         }
         let kv_text = match view.sim.server(id).node {
+            None if view.sim.server(id).retired => String::from("— removed, shut down"),
             None => String::from("— lost in the crash"),
             Some(_) => store_text(&view.sim.server(id).kv, "  "),
         };

@@ -7,15 +7,23 @@ use river_core::Term;
 use river_sim::reasons::{step_down_text, vote_denial_text};
 
 impl Narrator {
+    /// Tells `event` of node `n` at `t`; `previous` is the record just before it in the
+    /// batch (a server told to campaign by TimeoutNow starts its election at once, and
+    /// that is one happening, not a timeout as well).
     pub(super) fn node_event(
-        &self,
+        &mut self,
         t: u64,
-        n: NodeId,
-        event: &Event,
+        (n, event): (NodeId, &Event),
+        previous: Option<&TraceEvent>,
         sim: &Simulation,
         feed: &mut Feed,
     ) {
         let (kind, text) = match *event {
+            Event::ElectionStarted { .. }
+                if matches!(previous, Some(TraceEvent::Node { node, event: Event::TimeoutNowReceived { .. } }) if *node == n) =>
+            {
+                return
+            }
             Event::ElectionStarted { term } => (
                 FeedKind::Election,
                 format!("{n} timed out and started an election for term {term}"),
@@ -76,11 +84,18 @@ impl Narrator {
                 let Some(node) = sim.node(n).filter(|x| x.role() == Role::Leader) else {
                     return;
                 };
+                // A configuration says what its commit means ("; F now votes") here, when
+                // it happens, rather than at the end of the batch.
+                let mut meaning = String::new();
                 let what = match node.log().entry(index) {
                     Some(e) if e.term == term => match &e.payload {
                         Payload::Command(c) => fit(&op_text(&c.op), COMMAND_CHARS),
                         Payload::Noop => String::from("its no-op"),
-                        Payload::Membership(m) => membership_entry_text(*m),
+                        Payload::Membership(m) => {
+                            meaning = crate::members::meaning(membership_before(node, index), *m);
+                            self.committed = Some(*m);
+                            membership_entry_text(*m)
+                        }
                     },
                     // Compacted into a snapshot since (the narrator reads the log after
                     // the event): the entry's words are gone with it.
@@ -91,7 +106,7 @@ impl Narrator {
                 };
                 (
                     FeedKind::Commit,
-                    format!("{n} committed entry {index} ({what}): a majority stores it"),
+                    format!("{n} committed entry {index} ({what}): a majority stores it{meaning}"),
                 )
             }
             Event::RefusedToOverwriteCommitted { index } => (
@@ -126,28 +141,45 @@ impl Narrator {
                     format!("{n} installed its leader's snapshot of entries 1 to {index}; its old log is gone")
                 },
             ),
-            Event::MembershipChanged { index, membership } => (
+            Event::MembershipChanged { index, membership } if index.0 == 0 => (
                 FeedKind::Election,
-                if index.0 == 0 {
-                    format!(
-                        "{n} went back to the initial configuration {}: the entry that changed it was removed",
-                        membership_text(membership)
-                    )
-                } else {
-                    format!(
-                        "{n} now uses the configuration {} from entry {index}, before it commits",
-                        membership_text(membership)
-                    )
-                },
+                format!(
+                    "{n} went back to the initial configuration {}: the entry that changed it was removed",
+                    membership_text(membership)
+                ),
             ),
-            Event::TransferStarted { target } => (
-                FeedKind::Election,
-                format!("{n} starts handing leadership to {target}: it takes no new commands and brings {target}'s log up to date"),
-            ),
-            Event::TimeoutNowSent { target } => (
+            // Told once, by the first server to use it (the leader that appended it): a
+            // line for each follower that stores the entry said the same thing nine times
+            // over in a cluster of nine.
+            Event::MembershipChanged { index, membership } => {
+                if self.adopted.replace((index, membership)) == Some((index, membership)) {
+                    return;
+                }
+                (
+                    FeedKind::Election,
+                    format!(
+                        "{n} now uses the configuration {} from entry {index}, before it commits; each follower switches to it as soon as it stores the entry",
+                        membership_text(membership)
+                    ),
+                )
+            }
+            Event::TransferStarted { target } => {
+                self.timeout_now_told.retain(|&l| l != n);
+                (
+                    FeedKind::Election,
+                    format!("{n} starts handing leadership to {target}: it takes no new commands and brings {target}'s log up to date"),
+                )
+            }
+            // The leader sends TimeoutNow again on each answer its caught-up target
+            // gives until the target campaigns; the wire shows those, the feed tells one.
+            Event::TimeoutNowSent { .. } if self.timeout_now_told.contains(&n) => return,
+            Event::TimeoutNowSent { target } => {
+                self.timeout_now_told.push(n);
+                (
                 FeedKind::Election,
                 format!("{n} sends {target} TimeoutNow: {target} holds the whole log and should campaign now"),
-            ),
+                )
+            }
             Event::TransferAbandoned { target } => (
                 FeedKind::Warn,
                 format!("{n} gave up handing leadership to {target}: no new leader within an election timeout; it takes commands again"),
@@ -234,6 +266,22 @@ fn refusal_text(n: NodeId, reason: RefusalReason) -> String {
             match_index,
             last_index,
         } => format!("it claims entry {match_index} matches, but {n}'s log ends at {last_index}"),
+    }
+}
+
+/// The configuration in effect on `node` just below entry `index` of its log (the one a
+/// configuration entry at `index` replaces).
+fn membership_before(
+    node: &river_core::Node<river_sim::kv::Command>,
+    index: LogIndex,
+) -> Membership {
+    match node.log().last_membership(LogIndex(1), index.prev()) {
+        Some((_, m)) => m,
+        None => node
+            .snapshot()
+            .map_or(Membership::initial(node.config().cluster_size), |s| {
+                s.membership
+            }),
     }
 }
 

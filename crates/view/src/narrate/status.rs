@@ -57,6 +57,9 @@ pub fn status(sim: &Simulation) -> String {
             // 2 votes, A has 1; 3 needed".
             let mut campaigning: Vec<(usize, NodeId, bool)> = Vec::new();
             let mut newest = None;
+            // A majority of the voters the candidates count, not of the servers started:
+            // a removed server or a learner is no voter.
+            let mut voters = sim.size();
             for id in sim.ids() {
                 let Some(node) = sim.node(id) else { continue };
                 let (term, pre) = match node.role() {
@@ -81,6 +84,7 @@ pub fn status(sim: &Simulation) -> String {
                     .position(|c| c.0 < votes)
                     .unwrap_or(campaigning.len());
                 campaigning.insert(at, (votes, id, pre));
+                voters = node.membership().voter_count();
             }
             let out = part(&mut out);
             if sim.ids().all(|i| sim.node(i).is_none()) {
@@ -96,7 +100,7 @@ pub fn status(sim: &Simulation) -> String {
                     let comma = if k > 0 { ", " } else { "" };
                     let _ = write!(out, "{comma}{id} has {}", plural(votes as u64, one, many));
                 }
-                let _ = write!(out, "; {} needed", sim.size() / 2 + 1);
+                let _ = write!(out, "; {} needed", voters / 2 + 1);
             } else {
                 out.push_str(
                     "No leader yet: the first election timer to run out starts an election",
@@ -104,7 +108,12 @@ pub fn status(sim: &Simulation) -> String {
             }
         }
     }
-    let down: Vec<NodeId> = sim.ids().filter(|&i| sim.node(i).is_none()).collect();
+    // A removed server is shut down for good: the configuration above leaves it out, and
+    // it is not "down" (which says it could come back).
+    let down: Vec<NodeId> = sim
+        .ids()
+        .filter(|&i| sim.node(i).is_none() && !sim.server(i).retired)
+        .collect();
     if !down.is_empty() {
         let _ = write!(part(&mut out), "{} down", names(&down));
     }

@@ -90,9 +90,10 @@ pub const MIN_TEXT_PX: f64 = 11.0;
 /// before it is cut.
 pub const INSIDE_TEXT_PX: f64 = 12.5;
 
-/// A size for text that has room: scaled, but not below [`MIN_TEXT_PX`].
-fn readable(size: f64) -> f64 {
-    size.max(MIN_TEXT_PX)
+/// A size for text beside the drawing that has room: scaled, but not below the least size
+/// for such words ([`MIN_TEXT_PX`], larger in the projector view: [`Geometry::beside_px`]).
+fn readable(geo: &Geometry, size: f64) -> f64 {
+    size.max(geo.beside_px)
 }
 
 fn font(size: f64, bold: bool) -> Font {
@@ -353,20 +354,41 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
     // both); still too long, they go down to the least size their scale allows (the
     // canvas's least size, larger in the projector view: they stayed 11 px there), and
     // the hint says less, rather than cut it.
-    let room = geo.centre.0 - 16.0 * s - label_x;
+    let mut room = geo.centre.0 - 16.0 * s - label_x;
+    // Nor do they reach another server's letter level with them: with 7 or 9 servers the
+    // top-left one's stands there ("click a node" lay on I).
+    let size_most = readable(geo, 11.0 * s);
+    let (band_top, band_foot) = (y - 12.0 * s, y + 12.0 * s + 2.5 * size_most);
+    for id in view.sim.ids() {
+        let (cx, cy) = geo.node(id);
+        let (ox, oy) = geo.outward(id);
+        let d = geo.node_radius + 32.0 * s;
+        let (x, y, half) = (cx + ox * d, cy + oy * d, 11.0 * s);
+        if y + half > band_top && y - half < band_foot && x - half > label_x {
+            room = room.min(x - half - 6.0 * s - label_x);
+        }
+    }
     let lay = |words: &str, size: f64| {
         let chars = maths::floor(room / (size * SANS_ADVANCE)).max(0.0) as usize;
         wrap(words, chars, 2)
     };
     let cut = |lines: &[String]| lines.iter().any(|l| l.ends_with('…'));
-    let mut size = readable(11.0 * s);
+    let mut size = readable(geo, 11.0 * s);
     let mut lines = lay(&status, size);
     if cut(&lines) {
-        size = geo.text_px * geo.look.magnify();
+        size = if geo.text_px < MIN_TEXT_PX {
+            geo.text_px * geo.look.magnify()
+        } else {
+            geo.beside_px
+        };
         lines = lay(&status, size);
     }
     if cut(&lines) && client.is_none() {
         lines = lay("click a node", size);
+    }
+    // No room even for that (a letter level with them): the name alone.
+    if cut(&lines) && client.is_none() {
+        lines.clear();
     }
     // A user waiting says so in fewer letters ("waitin…" at 320×240).
     let mut status = status;
@@ -450,7 +472,7 @@ fn clock(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     let mut label = with("  ·  ");
     // The overlay is the ring's area: on a narrow one (a 320×240 embed) the clock keeps
     // its time and drops the spaces, then the rest, rather than run off its edge.
-    let size = readable(12.0 * s);
+    let size = readable(geo, 12.0 * s);
     let room = chars_in(geo.ring.w - 24.0 * s, size);
     if char_count(&label) > room {
         label = with(" · ");

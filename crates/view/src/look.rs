@@ -9,6 +9,13 @@ use crate::maths;
 /// How much larger the projector view draws everything on the canvas (text, circles,
 /// marks): a 20 px label becomes 28 px.
 pub const PROJECTOR_SCALE: f64 = 1.4;
+/// The least size of words inside a shape in the projector view (a log entry's term and
+/// command, a server's "term" caption, a message's count), in CSS px, where the canvas is
+/// not small: the layout's own scale drew a 1280×720 projector's Logs panel at 11 px.
+pub const PROJECTOR_TEXT_PX: f64 = 14.0;
+/// The least size of words beside the drawing in the projector view (the Logs panel's
+/// indexes, key, role words and stores, a user's words, the clock), in CSS px.
+pub const PROJECTOR_BESIDE_PX: f64 = 16.0;
 /// How much thicker the projector view draws lines, on top of [`PROJECTOR_SCALE`].
 pub const PROJECTOR_LINE_WEIGHT: f64 = 1.3;
 /// The places a message takes on its way under reduced motion: it jumps between them

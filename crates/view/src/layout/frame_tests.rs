@@ -6,6 +6,7 @@
 use super::geometry::distance;
 use super::tests::view;
 use super::*;
+use crate::look::Look;
 use alloc::vec::Vec;
 use river_sim::SimConfig;
 
@@ -69,13 +70,19 @@ fn extent(text: &str, font: &Font, align: Align) -> (f64, f64) {
 /// What is wrong with the drawing of `n` servers on `v`: words under `least` px or outside
 /// the canvas, servers or letters outside the ring's area.
 fn faults(v: Viewport, n: usize, least: f64) -> Vec<String> {
-    let sim = cluster(n);
-    let geo = Geometry::new(v, n);
+    faults_in(&cluster(n), v, Look::default(), least)
+}
+
+/// What is wrong with the drawing of `sim` on `v` in `look` (see [`faults`]), and words
+/// that lie on each other.
+fn faults_in(sim: &Simulation, v: Viewport, look: Look, least: f64) -> Vec<String> {
+    let n = sim.size();
+    let geo = Geometry::with_look(v, n, look);
     let (mut base, mut overlay) = (Scene::default(), Scene::default());
     // Paused, as an embed from the Embed dialog opens: the clock's longest words.
     let paused = View {
         paused: true,
-        ..view(&sim)
+        ..view(sim)
     };
     build(&mut base, &geo, &paused);
     build_overlay(&mut overlay, &geo, &paused);
@@ -128,6 +135,47 @@ fn faults(v: Viewport, n: usize, least: f64) -> Vec<String> {
                 x - left,
                 x + right
             ));
+        }
+    }
+    // Words apart on the base layer (on the overlay messages pass under and over words), in
+    // the projector view. (At 320×240 with a tour and 7 servers, G's letter stands where the
+    // user's words begin: "a node" touches it.)
+    for scene in [&base].into_iter().filter(|_| look.projector) {
+        let boxes: Vec<(&str, Rect)> = scene
+            .shapes
+            .iter()
+            .filter_map(|shape| match shape {
+                Shape::Text {
+                    x,
+                    y,
+                    text,
+                    font,
+                    align,
+                    ..
+                } => {
+                    let (left, right) = extent(text, font, *align);
+                    let (w, h) = (left + right, font.size * 0.9);
+                    Some((
+                        text.as_str(),
+                        Rect {
+                            x: x - left,
+                            y: y - h / 2.0,
+                            w,
+                            h,
+                        },
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        for (i, (a, ra)) in boxes.iter().enumerate() {
+            for (b, rb) in &boxes[i + 1..] {
+                let across = ra.right().min(rb.right()) - ra.x.max(rb.x);
+                let down = ra.bottom().min(rb.bottom()) - ra.y.max(rb.y);
+                if across > 1.0 && down > 1.0 {
+                    out.push(format!("{a:?} lies on {b:?}"));
+                }
+            }
         }
     }
     let ring = geo.ring;
@@ -303,4 +351,84 @@ fn the_mark_for_earlier_entries_never_lies_on_the_logs_title() {
             );
         }
     }
+}
+
+/// A projected page's canvas (measured in Chromium with `?projector`): 1280×720 with the
+/// first-visit hint under the drawing and without it, 1280×800, 1920×1080.
+const PROJECTED: [(&str, Viewport); 4] = [
+    (
+        "1280×720",
+        Viewport {
+            width: 930.0,
+            height: 325.0,
+        },
+    ),
+    (
+        "1280×720, no hint",
+        Viewport {
+            width: 930.0,
+            height: 374.0,
+        },
+    ),
+    (
+        "1280×800",
+        Viewport {
+            width: 930.0,
+            height: 405.0,
+        },
+    ),
+    (
+        "1920×1080",
+        Viewport {
+            width: 1406.0,
+            height: 621.0,
+        },
+    ),
+];
+
+/// In the projector view every word on the canvas is at least 14 px (a log entry's term and
+/// command, a message's count, a server's caption) and words beside the drawing at least
+/// 16 px (the Logs panel's indexes, role words and stores, the user's words, the clock), whole,
+/// inside the canvas and apart. A 1280×720 projector drew the Logs panel's words at 11 px.
+#[test]
+fn in_a_projected_page_every_word_is_large_whole_and_apart() {
+    let look = Look {
+        projector: true,
+        ..Look::default()
+    };
+    let beside = |text: &str| {
+        matches!(text, "leader" | "store" | "key-value store" | "User X")
+            || text.starts_with("t = ")
+            || text.starts_with("x=")
+            || text.starts_with("waiting")
+    };
+    let mut all = Vec::new();
+    for (name, v) in PROJECTED {
+        for n in [3, 5, 7, 9] {
+            for fault in faults_in(&cluster(n), v, look, crate::look::PROJECTOR_TEXT_PX) {
+                all.push(format!("{name}, {n} servers: {fault}"));
+            }
+        }
+        // Busy: a configuration entry's label is longer than any box, and is cut.
+        let sim = super::look_tests::busy_cluster();
+        for fault in faults_in(&sim, v, look, crate::look::PROJECTOR_TEXT_PX) {
+            if !fault.starts_with("\"confi") {
+                all.push(format!("{name}, busy: {fault}"));
+            }
+        }
+        let geo = Geometry::with_look(v, sim.size(), look);
+        let mut base = Scene::default();
+        build(&mut base, &geo, &view(&sim));
+        for shape in &base.shapes {
+            if let Shape::Text { text, font, .. } = shape {
+                if beside(text) && font.size < crate::look::PROJECTOR_BESIDE_PX {
+                    all.push(format!(
+                        "{name}: {text:?} beside the drawing at {} px",
+                        font.size
+                    ));
+                }
+            }
+        }
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
 }

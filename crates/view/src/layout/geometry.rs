@@ -1,7 +1,7 @@
 //! Where things are: the canvas split into the ring and the log panel, each server's place
 //! on the ring, and the reverse — a point to the node or link under it (hit-testing).
 
-use crate::look::Look;
+use crate::look::{Look, PROJECTOR_BESIDE_PX, PROJECTOR_TEXT_PX};
 use crate::maths;
 use alloc::vec::Vec;
 use core::f64::consts::{FRAC_PI_2, PI, TAU};
@@ -111,12 +111,16 @@ pub struct Geometry {
     pub nodes: Vec<Point>,
     /// The log panel card.
     pub logs: Rect,
-    /// The least size of any word drawn: [`super::MIN_TEXT_PX`], or [`SMALL_TEXT_PX`] on a
-    /// small canvas. Words inside a shape that cannot hold them at this size are left out.
+    /// The least size of any word drawn: [`super::MIN_TEXT_PX`], [`PROJECTOR_TEXT_PX`] in the
+    /// projector view, or [`SMALL_TEXT_PX`] on a small canvas. Words inside a shape that cannot hold them at this size are left out.
     pub text_px: f64,
     /// The size words inside a shape want: [`super::INSIDE_TEXT_PX`], or `text_px` on a
     /// small canvas; where a shape has no room for them they go down to `text_px`.
     pub inside_px: f64,
+    /// The least size of words beside the drawing that have room (the Logs panel's indexes,
+    /// key, role words and stores, a user's words, the clock): [`super::MIN_TEXT_PX`], or
+    /// [`PROJECTOR_BESIDE_PX`] in the projector view.
+    pub beside_px: f64,
     /// Where the words for the pointer and the keyboard go (the page's hint box): the top of
     /// the log panel, which holds no server, link or message, so they never cover what the
     /// keyboard's ring is on. They cover the panel's title and indexes, and rows below
@@ -173,15 +177,15 @@ impl Geometry {
         let span = ring.w.min(ring.h);
         let scale = maths::clamp(span / 520.0, 0.6, 1.6) * look.magnify();
         let centre = (ring.x + ring.w / 2.0, ring.y + ring.h / 2.0);
-        let text_px = if v.width.min(2.0 * v.height) >= 400.0 {
-            super::MIN_TEXT_PX
-        } else {
-            SMALL_TEXT_PX
-        };
-        let inside_px = if text_px >= super::MIN_TEXT_PX {
-            super::INSIDE_TEXT_PX
-        } else {
-            text_px
+        let small = v.width.min(2.0 * v.height) < 400.0;
+        let (text_px, inside_px, beside_px) = match (small, look.projector) {
+            (true, _) => (SMALL_TEXT_PX, SMALL_TEXT_PX, super::MIN_TEXT_PX),
+            (false, false) => (
+                super::MIN_TEXT_PX,
+                super::INSIDE_TEXT_PX,
+                super::MIN_TEXT_PX,
+            ),
+            (false, true) => (PROJECTOR_TEXT_PX, PROJECTOR_TEXT_PX, PROJECTOR_BESIDE_PX),
         };
         // Large enough for its "term" caption at the size words inside a shape want, where
         // there is room: the ring's scale alone leaves a 640×400 embed's circles with 7 px
@@ -234,6 +238,7 @@ impl Geometry {
             logs,
             text_px,
             inside_px,
+            beside_px,
             words: Rect {
                 x: logs.x + 4.0,
                 y: logs.y + 4.0,

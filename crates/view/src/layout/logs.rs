@@ -37,10 +37,15 @@ const SNAPSHOT_COLUMNS: f64 = 2.0;
 /// The fewest entry columns a narrow panel keeps room for before it drops the role words and
 /// then the store column.
 const MIN_COLUMNS: f64 = 2.0;
+/// The longest role word beside a row's badge ("removed", "learner").
+const LONGEST_ROLE_WORD: &str = "learner";
 /// The shortest row, in CSS pixels: its letter badge and entries stay legible.
 pub const MIN_ROW_H: f64 = 14.0;
 /// Below this row height the title gives its line to the rows (see [`LogGrid::compact`]).
 const ROOMY_ROW_H: f64 = 22.0;
+/// Where a box's command sits when its term is drawn above it, as a share of the box's
+/// height from its top.
+const CELL_FILL: f64 = 0.62;
 
 impl LogGrid {
     /// The grid for `geo`'s log panel and `n` rows; with `snapshots`, two columns' width at
@@ -55,7 +60,18 @@ impl LogGrid {
         let header_y = p.y + pad + 36.0 * s;
         let mut rows_y = header_y + 12.0 * s;
         let mut bottom = p.bottom() - pad;
-        let compact = (bottom - rows_y) / rows < ROOMY_ROW_H;
+        // In the projector view a row is roomy only where its boxes hold an entry's term over
+        // its command at the least size inside a shape (a 1280×720 page's rows were not, and
+        // took the title's line back).
+        let roomy_row_h = if geo.look.projector {
+            let command = (13.0 * s).max(geo.inside_px);
+            let stacked =
+                (3.0 * s + geo.inside_px + command / 2.0) / CELL_FILL + Self::cell_gap(geo, s);
+            stacked.max(ROOMY_ROW_H)
+        } else {
+            ROOMY_ROW_H
+        };
+        let compact = (bottom - rows_y) / rows < roomy_row_h;
         let header_y = if compact {
             rows_y = p.y + pad / 2.0 + 17.0 * s;
             bottom = p.bottom() - pad / 2.0;
@@ -65,8 +81,14 @@ impl LogGrid {
         };
         let roomy = if compact { MIN_ROW_H } else { ROOMY_ROW_H };
         let row_h = maths::clamp((bottom - rows_y) / rows, roomy, (64.0 * s).max(roomy));
-        // The letter badge and the role word beside it ("leader", "cand.", "down").
-        let mut label_w = 80.0 * s;
+        // The letter badge and the role word beside it ("leader", "cand.", "down"), as wide
+        // as the word needs at its least size (16 px in the projector view).
+        let word_w = text_width(LONGEST_ROLE_WORD, readable(geo, 12.0 * s), SANS_ADVANCE) * 1.1;
+        let mut label_w = if geo.look.projector {
+            (80.0 * s).max(32.0 * s + word_w + 6.0 * s)
+        } else {
+            80.0 * s
+        };
         let mut kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
         let pitch = 54.0 * s;
         let snapshot_w = if snapshots {
@@ -110,7 +132,23 @@ impl LogGrid {
     /// higher in the projector view, low enough that four entries fit beside a projected ring).
     pub fn scale(geo: &Geometry) -> f64 {
         let most = if geo.look.projector { 1.55 } else { 1.4 };
-        maths::clamp(geo.scale, 0.85, most)
+        // The projector view's least sizes hold the panel's own from below: its columns and
+        // rows grow with the words instead of the words running over them.
+        let least = if geo.look.projector {
+            (geo.text_px / 11.0).max(0.85)
+        } else {
+            0.85
+        };
+        maths::clamp(geo.scale, least, most)
+    }
+
+    /// The room between one row's boxes and the next row's.
+    fn cell_gap(geo: &Geometry, s: f64) -> f64 {
+        if geo.look.projector {
+            8.0 * s
+        } else {
+            12.0 * s
+        }
     }
 
     /// The first log index shown, so that the newest entry of the longest log is visible.
@@ -156,7 +194,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     // The key to the boxes, beside the title when it fits there.
     let key = "solid: committed · dashed: not yet · colour: term";
     let key_x = p.x + pad + 50.0 * s;
-    let key_size = readable(12.0 * s);
+    let key_size = readable(geo, 12.0 * s);
     if !grid.compact && text_width(key, key_size, SANS_ADVANCE) <= p.right() - pad - key_x {
         scene.push(text(
             key_x,
@@ -175,7 +213,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         .unwrap_or(0);
     let first = grid.first_index(longest);
     // Index header.
-    let index_font = mono(readable(11.5 * s), false);
+    let index_font = mono(readable(geo, 11.5 * s), false);
     // The mark that earlier entries are left of the window, unless it would lie on the title
     // (a compact panel's title sits on the indexes' line: "Logs…" in a 320×240 embed).
     let title_right = p.x + pad + char_count("Logs") as f64 * title_size * SANS_ADVANCE * 1.1;
@@ -206,14 +244,14 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             grid.head_x + 4.0 * s,
             grid.header_y,
             "snapshot",
-            font(readable(11.5 * s), false),
+            font(readable(geo, 11.5 * s), false),
             theme::MUTED,
             Align::Left,
         ));
     }
     if grid.kv_w > 0.0 {
         let full = "key-value store";
-        let heading = if text_width(full, readable(11.5 * s), SANS_ADVANCE) <= grid.kv_w {
+        let heading = if text_width(full, readable(geo, 11.5 * s), SANS_ADVANCE) <= grid.kv_w {
             full
         } else {
             "store"
@@ -222,7 +260,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             grid.kv_x,
             grid.header_y,
             heading,
-            font(readable(11.5 * s), false),
+            font(readable(geo, 11.5 * s), false),
             theme::MUTED,
             Align::Left,
         ));
@@ -230,7 +268,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
     let cell_w = grid.pitch - 5.0 * s;
     // A short row keeps a sliver between its cells and the next row's.
     let cell_h = maths::clamp(
-        grid.row_h - 12.0 * s,
+        grid.row_h - LogGrid::cell_gap(geo, s),
         16.0f64.min(grid.row_h - 4.0),
         40.0 * s,
     );
@@ -279,8 +317,16 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         ));
         let mut word_end = badge_x + badge_r;
         // The word's room ends where the snapshot column begins (a narrow panel gives it
-        // up: the snapshot block was drawn over it).
-        if grid.head_x - badge_x - badge_r > 50.0 * s {
+        // up: the snapshot block was drawn over it). The projector view's label column is
+        // as wide as its longest word at 16 px ("leader" lay on "snapshot ≤ 2: x=1").
+        let size = readable(geo, 12.0 * s);
+        let longest = text_width(LONGEST_ROLE_WORD, size, SANS_ADVANCE) * 1.1;
+        let needed = if geo.look.projector {
+            longest
+        } else {
+            44.0 * s
+        };
+        if grid.head_x - word_end - 6.0 * s >= needed {
             let standing = crate::members::standing(config, id);
             let word = match (role, standing) {
                 (None, _) if view.sim.server(id).retired => "removed",
@@ -291,7 +337,6 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
                 (Some(Role::Follower), "learner") => "learner",
                 (Some(Role::Follower), _) => "",
             };
-            let size = readable(12.0 * s);
             word_end += 6.0 * s + text_width(word, size, SANS_ADVANCE) * 1.1;
             scene.push(text(
                 badge_x + badge_r + 6.0 * s,
@@ -454,7 +499,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             None => String::from("— lost in the crash"),
             Some(_) => store_text(&view.sim.server(id).kv, "  "),
         };
-        let kv_size = readable(13.0 * s);
+        let kv_size = readable(geo, 13.0 * s);
         let empty = kv_text.starts_with('(') || kv_text.starts_with('—');
         // Two lines rather than a cut one, where the row has room for them.
         let chars = chars_in(grid.kv_w, kv_size);
@@ -541,7 +586,7 @@ impl Cell {
         // the drawing's foot, a 640×400 embed), at the least size, the command too if need
         // be. Every box of a row decides alike: from the command's whole size, not what a
         // long label shrinks to.
-        let fits = |(term, cmd): (f64, f64)| self.h >= (3.0 * s + term + cmd / 2.0) / 0.62;
+        let fits = |(term, cmd): (f64, f64)| self.h >= (3.0 * s + term + cmd / 2.0) / CELL_FILL;
         let (wanted, least) = ((9.5 * s).max(self.wanted), (9.5 * s).max(self.least));
         let fitting = [(wanted, full), (least, full), (least, small)]
             .into_iter()
@@ -557,7 +602,7 @@ impl Cell {
             cmd_size -= 0.5;
         }
         let text_y = if has_room {
-            self.y + self.h * 0.62
+            self.y + self.h * CELL_FILL
         } else {
             self.mid
         };

@@ -20,7 +20,7 @@ const PROJECTED: Viewport = Viewport {
 /// Servers at once in every role a page shows: a leader with a snapshot, committed and
 /// uncommitted entries, a crashed server, a cut-off candidate, followers, a learner;
 /// messages in flight (votes refused among them) and a user waiting.
-fn busy_cluster() -> Simulation {
+pub(super) fn busy_cluster() -> Simulation {
     let mut sim = Simulation::new(SimConfig::new(5, 1)).unwrap();
     sim.advance(1_000);
     let leader = sim.leader().expect("a leader after a second");

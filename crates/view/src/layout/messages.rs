@@ -152,6 +152,7 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                 stroke: Some(Stroke::solid(theme::APPEND, 1.5 * s)),
             }),
             Body::AppendEntries { entries, .. } => {
+                let s = worded(geo, 10.0);
                 scene.push(Shape::Rect {
                     x: x - 10.0 * s,
                     y: y - 8.0 * s,
@@ -194,6 +195,7 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                 last_included_index,
                 ..
             } => {
+                let s = worded(geo, 9.0);
                 scene.push(Shape::Rect {
                     x: x - 11.0 * s,
                     y: y - 8.0 * s,
@@ -230,8 +232,27 @@ fn message_shape(scene: &mut Scene, geo: &Geometry, packet: &Packet, (x, y): Poi
                 }
             }
         },
-        Packet::Request { op, .. } => pill(scene, s, (x, y), &fit(&op_text(op), 12), true),
-        Packet::Reply { reply, .. } => pill(scene, s, (x, y), &reply_text(reply), false),
+        Packet::Request { op, .. } => pill(
+            scene,
+            worded(geo, 11.0),
+            (x, y),
+            &fit(&op_text(op), 12),
+            true,
+        ),
+        Packet::Reply { reply, .. } => {
+            pill(scene, worded(geo, 11.0), (x, y), &reply_text(reply), false)
+        }
+    }
+}
+
+/// The scale of a message that carries words `size` px large at scale 1: the layout's, or in
+/// the projector view larger where that leaves its words under the least size inside a
+/// shape (a 1280×720 page drew an append's count at 9 px).
+fn worded(geo: &Geometry, size: f64) -> f64 {
+    if geo.look.projector {
+        geo.scale.max(geo.text_px / size)
+    } else {
+        geo.scale
     }
 }
 

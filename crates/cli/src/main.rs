@@ -11,7 +11,8 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use river_core::{Bug, BugSet};
 use river_lincheck::Problem;
-use river_sim::scenario::{built_in, tour, Player, Scenario, TOURS};
+use river_sim::nearest::{did_you_mean, nearest};
+use river_sim::scenario::{built_in, past_limits, tour, Player, Scenario, BUILT_IN, TOURS};
 use river_sim::swarm::{self, CheckOptions, Outcome, RunReport};
 use river_sim::timeline::{Driver, Input};
 use river_sim::trace;
@@ -118,8 +119,9 @@ enum Command {
         /// Write every event here, as JSON lines.
         #[arg(long, value_name = "FILE")]
         trace: Option<PathBuf>,
-        /// Play a scenario file (or a built-in scenario name, such as `partition`, or a
-        /// guided tour, `tour:election`; tours print each step's caption, `pause` is skipped);
+        /// Play a scenario file (`-` reads it from standard input; or a built-in scenario
+        /// name, such as `partition`, or a guided tour, `tour:election`; tours print each
+        /// step's caption, `pause` is skipped); a line the simulation refuses is printed;
         /// `--bug`, `--prevote`, `--checkquorum` and `--no-sessions` apply to it too, `--seed`
         /// replaces its seed, and the flags that shape the cluster (`--nodes`, the timings,
         /// `--fault-ms`, `--no-liveness`) are refused: the scenario sets those itself.
@@ -214,7 +216,11 @@ struct ClusterArgs {
 fn parse_bug(name: &str) -> Result<Bug, String> {
     Bug::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = Bug::ALL.iter().map(|b| b.name()).collect();
-        format!("no bug named '{name}' (known: {})", names.join(", "))
+        format!(
+            "no bug named '{name}'{} (known: {})",
+            did_you_mean(name, names.iter().copied()),
+            names.join(", ")
+        )
     })
 }
 
@@ -882,10 +888,33 @@ fn run(
     })
 }
 
-/// Reads a scenario file as text. A byte that is not UTF-8 is named by its line and column,
-/// as any other scenario error is.
+/// The `--scenario` name that reads the scenario from standard input (`… | river run
+/// --scenario -`); messages call it [`STDIN_NAME`].
+const STDIN: &str = "-";
+/// How messages name a scenario read from standard input: "<stdin>: line 3: …".
+const STDIN_NAME: &str = "<stdin>";
+
+/// Reads a scenario file (or standard input) as text. A byte that is not UTF-8 is named by
+/// its line and column, as any other scenario error is. A file that is not there, named like
+/// a built-in scenario or tour, gets the nearest name suggested.
 fn read_scenario(path: &Path, source: &str) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read scenario {source}: {e}"))?;
+    let read = if path == Path::new(STDIN) {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    };
+    let bytes = read.map_err(|e| {
+        let mut message = format!("cannot read scenario {source}: {e}");
+        if e.kind() == std::io::ErrorKind::NotFound {
+            let tours: Vec<String> = TOURS.iter().map(|(n, _, _)| format!("tour:{n}")).collect();
+            let names = BUILT_IN.iter().map(|(n, _)| *n);
+            if let Some(name) = nearest(source, names.chain(tours.iter().map(|t| &**t))) {
+                let _ = write!(message, "; did you mean the built-in '{name}'?");
+            }
+        }
+        message
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -906,14 +935,24 @@ fn run_scenario(
     cluster: &ClusterArgs,
 ) -> Result<ExitCode, String> {
     // The name to print: a file name that is not UTF-8 as best it can be shown.
-    let source = &*path.to_string_lossy();
+    let source = match path.to_string_lossy() {
+        name if name == STDIN => std::borrow::Cow::Borrowed(STDIN_NAME),
+        name => name,
+    };
+    let source = &*source;
     let name = path.to_str().unwrap_or("");
     let text = match (built_in(name), name.strip_prefix("tour:")) {
         (Some(text), _) => text.to_string(),
         (None, Some(name)) => {
             let names: Vec<&str> = TOURS.iter().map(|(n, _, _)| *n).collect();
             tour(name)
-                .ok_or_else(|| format!("no tour named '{name}' (tours: {})", names.join(", ")))?
+                .ok_or_else(|| {
+                    format!(
+                        "no tour named '{name}'{} (tours: {})",
+                        did_you_mean(name, names.iter().copied()),
+                        names.join(", ")
+                    )
+                })?
                 .1
                 .to_string()
         }
@@ -968,6 +1007,11 @@ fn run_scenario(
             return Ok(ExitCode::from(1));
         }
     };
+    if result.is_err() && past_limits(&sim).is_some() {
+        // Too much to run, as a wait past the hour is: bad input, not a problem found.
+        let e = result.expect_err("checked");
+        return Err(format!("{source}: {e}"));
+    }
     outputs.write(&sim)?;
     say!(
         "scenario {source}: simulated {:.1} s, {}, violations {}",

@@ -72,3 +72,135 @@ fn a_refused_line_is_printed_with_why() {
     }
     assert_eq!(out.matches(" refused ").count(), 5, "{out}");
 }
+
+/// A scenario too large to run is bad input (status 2) named at its line: waits past an hour
+/// in all, clients past 10 client-hours (both before anything runs), and, while it runs, 20
+/// million events or 100,000 messages on the wire. 100 clients waiting an hour reached
+/// 2.7 GB; no latency and every message duplicated, 23 GB in a simulated minute.
+#[test]
+fn a_scenario_too_large_to_run_is_refused_at_its_line() {
+    let (code, out, err) = play("hours", "nodes 3\ntimeout A\nwait 3600000\nwait 1\n");
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty(), "nothing ran: {out}");
+    assert!(
+        err.contains(
+            "line 4: the waits add up to 3600001 ms here, and a scenario runs at most 3600000 ms"
+        ),
+        "{err}"
+    );
+    let (code, out, err) = play(
+        "clients",
+        "nodes 5\nclients 100\ntimeout A\nwait leader within 1000\nwait 360000\n",
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty(), "nothing ran: {out}");
+    assert!(
+        err.contains(
+            "line 5: the waits add up to 361000 ms here, and 100 clients may run at most 360000 ms"
+        ),
+        "{err}"
+    );
+    let (code, out, err) = play(
+        "storm",
+        "nodes 15\nheartbeat 1\nelection-timeout 2 4\nlatency 0 0\nduplicate 0.5\ntimeout A\nwait 30000\n",
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("storm.scenario: line 7: at ")
+            && err.contains("more than a scenario may put there (100000)"),
+        "{err}"
+    );
+    let (code, out, err) = play(
+        "busy",
+        "nodes 15\nheartbeat 1\nelection-timeout 2 4\ntimeout A\nwait 3600000\n",
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("line 5: at ") && err.contains("processed 20000000 events"),
+        "{err}"
+    );
+}
+
+/// An unknown word gets the nearest known one suggested, in a scenario and on the command
+/// line alike; a word near none gets no guess.
+#[test]
+fn an_unknown_word_gets_the_nearest_known_one() {
+    for (text, said) in [
+        (
+            "nodes 3\ntimout A\n",
+            "line 2, column 1: unknown instruction 'timout'; did you mean 'timeout'?",
+        ),
+        (
+            "nodse 3\n",
+            "unknown instruction 'nodse'; did you mean 'nodes'?",
+        ),
+        (
+            "nodes 3\nbug figure8commit\n",
+            "no bug named 'figure8commit'; did you mean 'figure8-commit'?",
+        ),
+        ("nodes 3\nreads lese\n", "did you mean 'lease'?"),
+        (
+            "nodes 3\ntimeout A\nexpect A leder\n",
+            "cannot expect 'leder' of a node; did you mean 'leader'?",
+        ),
+        (
+            "nodes 3\ntimeout A\nexpect violation log-matchng\n",
+            "did you mean 'log-matching'?",
+        ),
+    ] {
+        let (code, out, err) = river_with_input(&["run", "--scenario", "-"], text);
+        assert_eq!(code, 2, "{text}: {out}{err}");
+        assert!(err.contains(said), "{text}: {err}");
+    }
+    let (code, _, err) = river_with_input(&["run", "--scenario", "-"], "nodes 3\nfrobnicate\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("did you mean"), "{err}");
+    for (args, said) in [
+        (
+            &["check", "--seeds", "1", "--bug", "figure8commit"][..],
+            "did you mean 'figure8-commit'?",
+        ),
+        (
+            &["run", "--scenario", "tour:electoin"],
+            "no tour named 'electoin'; did you mean 'election'?",
+        ),
+        (
+            &["run", "--scenario", "partiton"],
+            "did you mean the built-in 'partition'?",
+        ),
+        (
+            &["run", "--scenario", "tour-lease"],
+            "did you mean the built-in 'tour:lease'?",
+        ),
+    ] {
+        let (code, out, err) = river(args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+}
+
+/// `--scenario -` plays the scenario on standard input, and its errors and refusals name
+/// `<stdin>` and the line.
+#[test]
+fn a_scenario_is_read_from_standard_input() {
+    let text = "nodes 3\ntimeout A\nwait leader A within 1000\nexpect A leader\n";
+    let (code, out, err) = river_with_input(&["run", "--scenario", "-"], text);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("scenario <stdin>: simulated"), "{out}");
+    assert!(out.contains("every expectation held"), "{out}");
+    let (code, out, err) = river_with_input(&["run", "--scenario", "-"], "nodes 3\ncrash Q\n");
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("river: <stdin>: line 2, column 7:"), "{err}");
+    let (code, out, err) = river_with_input(
+        &["run", "--scenario", "-"],
+        "nodes 3\ntimeout A\nexpect B leader\n",
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("<stdin>: line 3: expected B to be leader"),
+        "{out}"
+    );
+    let (code, out, err) = river_with_input(&["run", "--scenario", "-"], "");
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("<stdin>: no instruction to play"), "{err}");
+}

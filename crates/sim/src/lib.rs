@@ -20,6 +20,7 @@ pub mod elections;
 pub mod hash;
 pub mod history;
 pub mod kv;
+pub mod nearest;
 pub mod network;
 pub mod reasons;
 pub mod sim;

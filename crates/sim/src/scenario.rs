@@ -6,6 +6,7 @@ use crate::checker::Property;
 use crate::elections::{MAX_ELECTION_TIMEOUT_MS, MAX_LATENCY_MS};
 use crate::history::{OpFn, OpType};
 use crate::kv::Op;
+use crate::nearest::did_you_mean;
 use crate::network::Endpoint;
 use crate::sim::{RaftOptions, ReadPath, SimConfig, Simulation};
 use crate::timeline::{Driver, Input};
@@ -23,6 +24,26 @@ pub const DEFAULT_WAIT_MS: u64 = 5_000;
 /// refused with its line rather than running for hours of wall time (`wait` with 2^64 − 1 ms
 /// never came back).
 pub const MAX_WAIT_MS: u64 = 3_600_000;
+/// The most simulated time a scenario runs in all: its waits' limits (a `wait leader`'s
+/// `within` counts whole) add up to at most one simulated hour, as `river check --fault-ms`
+/// does. Quiet, an hour of 15 servers is 2 million events and half a second; without a
+/// total, line after line of `wait 3600000` ran for as long as the file was.
+pub const MAX_SCENARIO_MS: u64 = 3_600_000;
+/// The most client time a scenario runs: its automatic clients times its waits' total, in
+/// client-ms, at most 10 client-hours (10 clients for an hour, 100 for 6 minutes): a client
+/// history of about 350,000 operations, some 300 MB to keep and check. 100 clients for an
+/// hour reached 2.7 GB.
+pub const MAX_CLIENT_MS: u64 = 36_000_000;
+/// The most events a scenario may make the simulator process: four times the busiest
+/// scenario measured (100 clients for 6 minutes, 5 million events, 7 s). What the limits on
+/// time and clients leave open (15 servers that heartbeat every millisecond for an hour,
+/// 1.5 billion events) stops at the `wait` running when it is reached.
+pub const MAX_SCENARIO_EVENTS: u64 = 20_000_000;
+/// The most messages a scenario may have on the wire at once. A busy scenario has a few
+/// thousand (100 clients and 15 servers); with no latency and many duplicates, leaders
+/// answered each copy of a refusal with a new append, and the wire grew sevenfold every
+/// 5 simulated ms, past 20 GB before the event limit was reached.
+pub const MAX_SCENARIO_IN_FLIGHT: usize = 100_000;
 /// The most automatic clients a `clients` line may add (each is a process in the history
 /// the linearizability checker searches; a count in the billions never came back).
 pub const MAX_SCENARIO_CLIENTS: usize = 100;
@@ -218,6 +239,56 @@ pub enum WaitFor {
     Leader(Vec<NodeId>, u64),
     /// Convergence, within the limit.
     Converged(u64),
+}
+
+impl WaitFor {
+    /// The longest the wait runs, in simulated ms.
+    pub fn limit_ms(&self) -> u64 {
+        match self {
+            WaitFor::Time(ms) | WaitFor::Leader(_, ms) | WaitFor::Converged(ms) => *ms,
+        }
+    }
+}
+
+/// Refuses a scenario whose waits, added up to line `line`, could run longer than a
+/// scenario may ([`MAX_SCENARIO_MS`]), or its `clients` longer than [`MAX_CLIENT_MS`].
+fn within_budget(line: usize, waited_ms: u64, clients: usize) -> Parsed<()> {
+    let message = if waited_ms > MAX_SCENARIO_MS {
+        format!(
+            "the waits add up to {waited_ms} ms here, and a scenario runs at most {MAX_SCENARIO_MS} ms (a simulated hour) in all"
+        )
+    } else if clients as u64 * waited_ms > MAX_CLIENT_MS {
+        format!(
+            "the waits add up to {waited_ms} ms here, and {clients} clients may run at most {} ms: a scenario's clients run at most 10 client-hours in all (clients × time: 10 clients for an hour, 100 for 6 minutes)",
+            MAX_CLIENT_MS / clients as u64
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Box::new(ScenarioError {
+        line,
+        column: None,
+        message,
+    }))
+}
+
+/// Why a scenario must stop here, or `None`: `sim` has processed [`MAX_SCENARIO_EVENTS`]
+/// events, or has more than [`MAX_SCENARIO_IN_FLIGHT`] messages on the wire.
+pub fn past_limits(sim: &Simulation) -> Option<String> {
+    let (events, wire) = (sim.stats.events, sim.in_flight_count());
+    let what = if events >= MAX_SCENARIO_EVENTS {
+        format!(
+            "the simulator has processed {events} events, the most a scenario may make it process"
+        )
+    } else if wire > MAX_SCENARIO_IN_FLIGHT {
+        format!("{wire} messages are on the wire at once, more than a scenario may put there ({MAX_SCENARIO_IN_FLIGHT})")
+    } else {
+        return None;
+    };
+    Some(format!(
+        "at {:.1} s {what}; shorter waits, fewer servers or clients, slower heartbeats, more latency or fewer duplicates make less",
+        sim.now_ms() as f64 / 1000.0
+    ))
 }
 
 /// One instruction.
@@ -867,6 +938,8 @@ impl Scenario {
         // The Raft options servers start or restart with once the run has begun: each
         // mid-run `prevote`, `checkquorum` or `bug` line changes them from there on.
         let mut running: Option<RaftOptions> = None;
+        // The waits' limits so far: the most simulated time the lines so far can run.
+        let mut waited_ms = 0;
         for (k, raw) in without_byte_order_mark(text).lines().enumerate() {
             let line = k + 1;
             if raw.trim_start().starts_with("say") {
@@ -883,27 +956,7 @@ impl Scenario {
             let mut w = Words::new(line, content);
             let Some(verb) = w.peek() else { continue };
             w.next("a word")?;
-            let setting = matches!(
-                verb,
-                "nodes"
-                    | "seed"
-                    | "election-timeout"
-                    | "heartbeat"
-                    | "latency"
-                    | "loss"
-                    | "duplicate"
-                    | "reorder"
-                    | "prevote"
-                    | "checkquorum"
-                    | "bug"
-                    | "clients"
-                    | "entries-per-append"
-                    | "reads"
-                    | "clock"
-                    | "clock-drift-bound"
-                    | "snapshot-threshold"
-                    | "snapshot-chunk"
-            );
+            let setting = SETTINGS.contains(&verb);
             let mid_run = matches!(verb, "prevote" | "checkquorum" | "bug");
             if setting && p.acted && !mid_run {
                 // Named, since a tour's first action may be a caption, not an instruction.
@@ -955,11 +1008,12 @@ impl Scenario {
                 "bug" => {
                     let name = w.next("a bug name")?;
                     let bug = Bug::from_name(name).ok_or_else(|| {
-                        let names = Bug::ALL.iter().map(|b| b.name());
+                        let names = || Bug::ALL.iter().map(|b| b.name());
                         w.err(format!(
-                            "no bug named {} (known: {})",
+                            "no bug named {}{} (known: {})",
                             quoted(name),
-                            listed(names)
+                            did_you_mean(name, names()),
+                            listed(names())
                         ))
                     })?;
                     let on = w.on_off("bug")?;
@@ -978,8 +1032,9 @@ impl Scenario {
                     let name = w.next("'read-index', 'log' or 'lease'")?;
                     config.raft.reads = ReadPath::from_name(name).ok_or_else(|| {
                         w.err(format!(
-                            "reads are 'read-index', 'log' or 'lease', not {}",
-                            quoted(name)
+                            "reads are 'read-index', 'log' or 'lease', not {}{}",
+                            quoted(name),
+                            did_you_mean(name, ["read-index", "log", "lease"])
                         ))
                     })?;
                 }
@@ -1023,6 +1078,10 @@ impl Scenario {
                     }
                     p.acted = true;
                     let step = Self::parse_step(&mut p, verb, &mut w, content)?;
+                    if let Step::Wait(wait) = &step {
+                        waited_ms += wait.limit_ms();
+                        within_budget(line, waited_ms, clients)?;
+                    }
                     steps.push((line, step));
                     continue;
                 }
@@ -1182,8 +1241,9 @@ impl Scenario {
             "pause" => Step::Pause,
             other => {
                 return Err(w.err(format!(
-                    "unknown instruction {} (see scenarios/README.md for the language)",
-                    quoted(other)
+                    "unknown instruction {}{} (see scenarios/README.md for the language)",
+                    quoted(other),
+                    did_you_mean(other, SETTINGS.iter().chain(&INSTRUCTIONS).copied())
                 )))
             }
         };
@@ -1268,11 +1328,12 @@ impl Scenario {
                         .find(|(n, _)| *n == name)
                         .map(|(_, p)| *p)
                         .ok_or_else(|| {
-                            let names = PROPERTIES.iter().map(|(n, _)| *n);
+                            let names = || PROPERTIES.iter().map(|(n, _)| *n);
                             w.err(format!(
-                                "no property {} (known: {})",
+                                "no property {}{} (known: {})",
                                 quoted(name),
-                                listed(names)
+                                did_you_mean(name, names()),
+                                listed(names())
                             ))
                         })?;
                     Expect::Violation(Some(property))
@@ -1340,13 +1401,83 @@ impl Scenario {
                         }
                     }
                     other => {
-                        return Err(w.err(format!("cannot expect {} of a node", quoted(other))))
+                        return Err(w.err(format!(
+                            "cannot expect {} of a node{}",
+                            quoted(other),
+                            did_you_mean(other, NODE_EXPECTATIONS)
+                        )))
                     }
                 }
             }
         })
     }
 }
+
+/// The settings, which come before the first action (`prevote`, `checkquorum` and `bug` may
+/// also change the run later).
+pub const SETTINGS: [&str; 18] = [
+    "nodes",
+    "seed",
+    "election-timeout",
+    "heartbeat",
+    "latency",
+    "loss",
+    "duplicate",
+    "reorder",
+    "prevote",
+    "checkquorum",
+    "bug",
+    "clients",
+    "entries-per-append",
+    "reads",
+    "clock",
+    "clock-drift-bound",
+    "snapshot-threshold",
+    "snapshot-chunk",
+];
+
+/// The instructions (the words a step begins with), for "did you mean".
+pub const INSTRUCTIONS: [&str; 21] = [
+    "timeout",
+    "crash",
+    "restart",
+    "freeze",
+    "thaw",
+    "cut",
+    "heal",
+    "partition",
+    "propose",
+    "read",
+    "add",
+    "remove",
+    "transfer",
+    "hold",
+    "release",
+    "snapshot",
+    "wait",
+    "expect",
+    "say",
+    "show",
+    "pause",
+];
+
+/// What `expect A …` may check of a server, for "did you mean".
+const NODE_EXPECTATIONS: [&str; 14] = [
+    "voters",
+    "leader",
+    "follower",
+    "candidate",
+    "pre-candidate",
+    "down",
+    "frozen",
+    "term",
+    "commit",
+    "log",
+    "uncommitted",
+    "snapshot",
+    "vote",
+    "kv",
+];
 
 /// Property names as scenarios write them.
 pub const PROPERTIES: [(&str, Property); 10] = [
@@ -1545,12 +1676,7 @@ impl Player {
                 Step::Wait(wait) => {
                     let wait = &*wait;
                     let (_, end) = *self.waiting.get_or_insert_with(|| {
-                        let limit = match wait {
-                            WaitFor::Time(ms) | WaitFor::Leader(_, ms) | WaitFor::Converged(ms) => {
-                                *ms
-                            }
-                        };
-                        (line, driver.sim().now_ms().saturating_add(limit))
+                        (line, driver.sim().now_ms().saturating_add(wait.limit_ms()))
                     });
                     let done = |sim: &Simulation| match wait {
                         WaitFor::Time(_) => false,
@@ -1562,6 +1688,10 @@ impl Player {
                     loop {
                         if done(driver.sim()) {
                             break;
+                        }
+                        if let Some(why) = past_limits(driver.sim()) {
+                            self.waiting = None;
+                            return Err(err(why));
                         }
                         let stop = end.min(limit_ms);
                         if !driver.step_until(stop) {

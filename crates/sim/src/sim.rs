@@ -505,6 +505,10 @@ impl Simulation {
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         self.in_flight.iter()
     }
+    /// How many messages are on the wire.
+    pub fn in_flight_count(&self) -> usize {
+        self.in_flight.len()
+    }
     /// The clients.
     pub fn clients(&self) -> &[Client] {
         &self.clients

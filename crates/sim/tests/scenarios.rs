@@ -320,3 +320,33 @@ fn a_clock_that_changes_rate_counts_each_stretch_at_its_own() {
     let rates: Vec<u64> = sim.ids().map(|id| sim.server(id).clock_percent).collect();
     assert_eq!(rates, [100, 100, 100]);
 }
+
+/// A scenario's waits add up to at most a simulated hour, and its clients to at most 10
+/// client-hours: right at either edge it parses, one ms past it is refused at that line.
+#[test]
+fn a_scenarios_waits_and_clients_are_limited_in_all() {
+    let ok = |text: &str| Scenario::parse(text).map(drop);
+    let line = |text: &str| Scenario::parse(text).unwrap_err().line;
+    assert_eq!(
+        ok("timeout A\nwait 3000000\nwait leader within 600000\n"),
+        Ok(())
+    );
+    assert_eq!(
+        line("timeout A\nwait 3000000\nwait leader within 600001\n"),
+        3
+    );
+    assert_eq!(
+        ok("clients 10\ntimeout A\nwait 1000\nwait 3599000\n"),
+        Ok(())
+    );
+    assert_eq!(
+        ok("clients 100\ntimeout A\nwait 1000\nwait 359000\n"),
+        Ok(())
+    );
+    assert_eq!(line("clients 100\ntimeout A\nwait 1000\nwait 359001\n"), 4);
+    // A `wait leader` without `within` counts its 5 s.
+    assert_eq!(
+        line("clients 100\ntimeout A\nwait 355001\nwait leader\n"),
+        4
+    );
+}

@@ -132,7 +132,10 @@ fn waits_and_clients_are_bounded() {
     assert_eq!(err.line, 2, "{err}");
     let err = Scenario::parse("nodes 3\nclients 100000000000\n").unwrap_err();
     assert_eq!((err.line, err.column), (2, Some(9)), "{err}");
-    assert!(Scenario::parse("clients 100\nwait 3600000\n").is_ok());
+    assert!(Scenario::parse("clients 10\nwait 3600000\n").is_ok());
+    // 100 clients for the hour reached 2.7 GB: past the 10 client-hours a scenario may run.
+    let err = Scenario::parse("clients 100\nwait 3600000\n").unwrap_err();
+    assert_eq!(err.line, 2, "{err}");
 }
 
 /// An election timeout or a latency too long for the simulated clock is refused at its line.
@@ -151,7 +154,7 @@ fn timeouts_and_latencies_are_bounded() {
     assert!(err.message.contains("at most 10000"), "{err}");
     assert!(Scenario::parse("election-timeout 60000 60000\nlatency 10000 10000\n").is_ok());
     // What used to panic now cannot be written; the longest allowed plays without overflow.
-    let text = "election-timeout 59999 60000\nheartbeat 1\ncheckquorum\nreads lease\nlatency 10000 10000\nclock A 10\ntimeout A\nwait 3600000\nread A x\nwait 3600000\n";
+    let text = "election-timeout 59999 60000\nheartbeat 1\ncheckquorum\nreads lease\nlatency 10000 10000\nclock A 10\ntimeout A\nwait 3599000\nread A x\nwait 1000\n";
     play(text);
 }
 

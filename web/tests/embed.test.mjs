@@ -282,6 +282,21 @@ describe('embedding', () => {
     assert.equal((await live.evaluate(() => window.riverRaft.state())).timeMs, 3000);
     await live.evaluate(() => window.riverRaft.advance(2000));
     assert.ok((await live.evaluate(() => window.riverRaft.state())).nodes.some((n) => n.role === 'leader'));
+    // A docs author copies the snippet as it stands (it was an inline line of code to pick
+    // out of a sentence): with the page's address put in, it embeds a running cluster.
+    const snippet = await p.locator('pre code').textContent();
+    const copied = await browser.context.newPage();
+    await copied.setContent(snippet.replace('…/', server.url));
+    const framed = await (await copied.locator('iframe').elementHandle()).contentFrame();
+    await framed.waitForFunction(() => window.riverRaft !== undefined, null, { timeout: 20_000 });
+    assert.equal(await framed.evaluate(() => window.riverRaft.state().seed), 1);
+    assert.ok(await copied.locator('iframe').getAttribute('title'), 'the snippet gives its frame a title');
+    await copied.close();
+    // Every address parameter an embed reads is explained (projector was not).
+    const explained = (await p.locator('dt').allTextContents()).join(' ');
+    for (const name of ['controls', 'tour', 'step', 'scenario', 'seed', 'nodes', 'speed', 't', 'paused', 'projector']) {
+      assert.match(explained, new RegExp(`(^|[ ,])${name}\\b`), `embed.html explains ${name}`);
+    }
     await p.close();
   });
 

@@ -36,6 +36,9 @@ describe('membership changes on the page', () => {
     assert.deepEqual(s.learners, ['F']);
     assert.deepEqual(s.configuration, ['A', 'B', 'C', 'D', 'E']);
     assert.equal(s.configurationText, 'members A–E; F is a learner');
+    // The legend shows how a learner is drawn: an inner dashed ring.
+    const key = p.locator('.legend li', { hasText: /^learner$/ }).locator('i.node.learner');
+    assert.equal(await key.evaluate((el) => getComputedStyle(el).outlineStyle), 'dashed');
     const ring = new Set(s.nodes.map((n) => `${n.x},${n.y}`));
     assert.equal(ring.size, 6, 'the ring re-lays itself with a place for each');
 

@@ -372,6 +372,22 @@ mod tests {
         a.advance(3_000.0).unwrap();
         add(&mut a).unwrap();
         assert!(words(&mut a).iter().any(|t| t == "learner"));
+        // On the ring its tag is not in the candidate's colour.
+        a.repaint();
+        let (_, overlay) = a.scenes();
+        let shapes = &overlay.unwrap().shapes;
+        let tag = shapes
+            .windows(2)
+            .find_map(|w| match w {
+                [crate::scene::Shape::Rect { fill, .. }, crate::scene::Shape::Text { text, .. }]
+                    if text == "learner" =>
+                {
+                    Some(*fill)
+                }
+                _ => None,
+            })
+            .expect("a learner tag on the ring");
+        assert_ne!(tag, Some(crate::theme::CANDIDATE));
         a.advance(3_000.0).unwrap();
         let gone = if a.sim().leader().unwrap().0 == 0 {
             "B"
@@ -382,6 +398,31 @@ mod tests {
         a.advance(3_000.0).unwrap();
         let said = words(&mut a);
         assert!(said.iter().any(|t| t == "removed"), "{said:?}");
+        // No log entry lies over the word (at 80 px of label the entries covered its end).
+        a.repaint();
+        let (base, _) = a.scenes();
+        let shapes = &base.unwrap().shapes;
+        use crate::scene::{text_width, Shape, SANS_ADVANCE};
+        for shape in shapes {
+            let Shape::Text {
+                x, y, text, font, ..
+            } = shape
+            else {
+                continue;
+            };
+            if text != "removed" && text != "leader" {
+                continue;
+            }
+            let end = x + text_width(text, font.size, SANS_ADVANCE) * 1.1;
+            let covered = shapes.iter().any(|r| {
+                matches!(r, Shape::Rect { x: rx, y: ry, w, h, .. }
+                    if *ry <= *y && *y <= ry + h && *rx < end && rx + w > *x && *w < 100.0)
+            });
+            assert!(!covered, "{text} at {x},{y} is covered");
+        }
+        // The pointer's and the keyboard's words say so too (they said "crashed").
+        let id = river_core::NodeId(gone.as_bytes()[0] - b'A');
+        assert_eq!(a.describe(id), "removed from the cluster");
         assert!(
             !said.iter().any(|t| t.contains("lost in the crash")),
             "{said:?}"

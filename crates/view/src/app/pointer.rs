@@ -117,6 +117,7 @@ impl App {
 
     pub(super) fn describe(&self, id: NodeId) -> String {
         let said = match self.tl.sim().node(id) {
+            None if self.tl.sim().server(id).retired => String::from("removed from the cluster"),
             None => String::from("crashed"),
             Some(n) => {
                 let config = crate::members::configuration(self.tl.sim());

@@ -93,7 +93,9 @@ fn a_read_at_a_follower_is_confirmed_by_a_marked_heartbeat_round() {
         "{said}"
     );
     assert!(
-        said.contains(&format!("{follower} asks leader {l} for a read index")),
+        said.contains(&format!(
+            "{follower} asks leader {l} how far the log is committed (a read index)"
+        )),
         "{said}"
     );
     // The round is done: nothing is marked any more, and the user is drawn with its answer.
@@ -212,6 +214,12 @@ fn a_deposed_leader_serves_a_stale_read_only_without_the_round() {
                     && said.contains("without a heartbeat round (read-without-heartbeat"),
                 "{said}"
             );
+            // Taking the read and skipping the round are one happening: one line.
+            assert!(
+                said.contains("as the read index and, broken on purpose"),
+                "{said}"
+            );
+            assert!(!said.contains("serves the reads of round"), "{said}");
         } else {
             assert!(!said.contains("x = 1"), "{said}");
             assert!(said.contains(&format!("{old} gave up a read")), "{said}");

@@ -82,13 +82,10 @@ impl LogGrid {
         let roomy = if compact { MIN_ROW_H } else { ROOMY_ROW_H };
         let row_h = maths::clamp((bottom - rows_y) / rows, roomy, (64.0 * s).max(roomy));
         // The letter badge and the role word beside it ("leader", "cand.", "down"), as wide
-        // as the word needs at its least size (16 px in the projector view).
+        // as the longest word needs ("learner", "removed": at 80 px the first entry covered
+        // their end; 16 px words in the projector view).
         let word_w = text_width(LONGEST_ROLE_WORD, readable(geo, 12.0 * s), SANS_ADVANCE) * 1.1;
-        let mut label_w = if geo.look.projector {
-            (80.0 * s).max(32.0 * s + word_w + 6.0 * s)
-        } else {
-            80.0 * s
-        };
+        let mut label_w = (80.0 * s).max(32.0 * s + word_w + 6.0 * s);
         let mut kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
         let pitch = 54.0 * s;
         let snapshot_w = if snapshots {

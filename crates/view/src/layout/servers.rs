@@ -207,6 +207,9 @@ pub(super) fn tags(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             let (wx, wy) = (x, y + r);
             let (fill, ink) = match role {
                 Some(Role::Leader) => (theme::LEADER, theme::WHITE),
+                // A learner (or a server not in the configuration) is no candidate: its
+                // tag was drawn in the candidate's orange.
+                Some(Role::Follower) if !frozen => (theme::FOLLOWER_EDGE, theme::WHITE),
                 Some(_) => (theme::CANDIDATE, theme::INK),
                 None => (theme::DOWN_EDGE, theme::WHITE),
             };

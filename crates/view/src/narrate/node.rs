@@ -188,14 +188,22 @@ impl Narrator {
                 if sim.config().raft.bugs.has(Bug::ReadWithoutHeartbeat) =>
             {
                 (
-                    FeedKind::Warn,
-                    format!("{n} takes a read at index {index} and, broken on purpose, will not wait for heartbeat round {round} to confirm it still leads"),
+                    FeedKind::Violation,
+                    format!("{n} takes its commit index {index} as the read index and, broken on purpose (read-without-heartbeat), answers without waiting for heartbeat round {round} to confirm it still leads: if it no longer does, the value may be stale"),
                 )
             }
             Event::ReadIndexRecorded { index, round, .. } => (
                 FeedKind::Commit,
-                format!("{n} takes a read at index {index} and checks it still leads with heartbeat round {round}"),
+                format!("{n} takes its commit index {index} as the read index and checks it still leads with heartbeat round {round}"),
             ),
+            // With the bug the round "confirms" in the same step as the read is taken: one
+            // happening, told by the line above.
+            Event::LeadershipConfirmed { .. }
+                if matches!(previous, Some(TraceEvent::Node { node, event: Event::ReadIndexRecorded { .. } }) if *node == n)
+                    && sim.config().raft.bugs.has(Bug::ReadWithoutHeartbeat) =>
+            {
+                return
+            }
             Event::LeadershipConfirmed { round }
                 if sim.config().raft.bugs.has(Bug::ReadWithoutHeartbeat) =>
             {
@@ -214,7 +222,7 @@ impl Narrator {
             ),
             Event::ReadForwarded { leader, .. } => (
                 FeedKind::Commit,
-                format!("{n} asks leader {leader} for a read index to serve a client's read"),
+                format!("{n} asks leader {leader} how far the log is committed (a read index), to answer a client's read without a log entry"),
             ),
             Event::ReadFailed => (
                 FeedKind::Warn,

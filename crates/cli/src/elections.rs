@@ -23,6 +23,19 @@ pub struct Range {
 /// Reads `MIN-MAX`, with a hyphen or the en dash the page's lab writes ("150–300 ms"), so a
 /// range copied from the page reads here too.
 fn parse_range(text: &str) -> Result<Range, String> {
+    // The command lets a leading hyphen through, so a negative time is named as one (it
+    // was "unexpected argument '-5' found"), and so is a flag where the range belongs.
+    let t = text.trim_start();
+    if t.starts_with('-') && t[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!(
+            "'{text}': a time in ms is never negative; write MIN-MAX, e.g. 150-300"
+        ));
+    }
+    if t.starts_with('-') {
+        return Err(format!(
+            "'{text}' is a flag, not a range: write MIN-MAX in ms right after it, e.g. 150-300"
+        ));
+    }
     let (min, max) = text
         .split_once(['-', '–'])
         .ok_or_else(|| format!("'{text}' is not a range: write MIN-MAX in ms, e.g. 150-300"))?;
@@ -52,7 +65,7 @@ fn parse_trials(text: &str) -> Result<u32, String> {
 #[derive(Args, Clone, Debug)]
 pub struct ElectionsArgs {
     /// Cluster size, 3 to 15 (a majority must survive the crash).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = crate::numbers::whole_usize)]
     nodes: usize,
     /// Election timeout range MIN-MAX in ms; repeat it or separate ranges with commas to
     /// measure several (one line each).
@@ -61,7 +74,8 @@ pub struct ElectionsArgs {
         value_name = "MIN-MAX",
         value_parser = parse_range,
         value_delimiter = ',',
-        default_value = "150-300"
+        default_value = "150-300",
+        allow_hyphen_values = true
     )]
     timeouts: Vec<Range>,
     /// Trials per range: each crashes the leader once.
@@ -74,17 +88,23 @@ pub struct ElectionsArgs {
     trials: u32,
     /// One-way message delay MIN-MAX in ms. The default, 5-10, makes a round trip take
     /// about 15 ms, the paper's broadcast time.
-    #[arg(long, value_name = "MIN-MAX", value_parser = parse_range, default_value = "5-10")]
+    #[arg(
+        long,
+        value_name = "MIN-MAX",
+        value_parser = parse_range,
+        default_value = "5-10",
+        allow_hyphen_values = true
+    )]
     latency: Range,
     /// Enable PreVote (thesis §9.6).
     #[arg(long)]
     prevote: bool,
     /// Leader heartbeat interval in ms [default: half the minimum election timeout, as in
     /// the paper].
-    #[arg(long, value_name = "MS")]
+    #[arg(long, value_name = "MS", value_parser = crate::numbers::whole_u64)]
     heartbeat: Option<u64>,
     /// The master seed; the same seed and flags give the same output.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::numbers::whole_u64)]
     seed: u64,
     /// Print one JSON object per range (JSON lines).
     #[arg(long)]
@@ -92,7 +112,7 @@ pub struct ElectionsArgs {
     /// Tell the story of one trial (numbered from 0, as the slowest are listed): every
     /// election event from the crash until a majority follows a new leader. Needs exactly
     /// one --timeout.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = crate::numbers::whole_u32)]
     trial: Option<u32>,
 }
 

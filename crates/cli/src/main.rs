@@ -52,6 +52,7 @@ fn print_line(line: std::fmt::Arguments) {
 }
 
 mod elections;
+mod numbers;
 mod tally;
 
 use tally::Tally;
@@ -93,10 +94,10 @@ enum Command {
     #[command(allow_negative_numbers = true)]
     Check {
         /// How many seeds to run.
-        #[arg(long)]
+        #[arg(long, value_parser = numbers::whole_u64)]
         seeds: u64,
         /// The first seed (seeds are consecutive).
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_parser = numbers::whole_u64)]
         first_seed: u64,
         #[command(flatten)]
         lincheck: LincheckArgs,
@@ -111,7 +112,7 @@ enum Command {
     Run {
         /// The seed: the run `check` makes for it (needed unless --scenario; with it, the
         /// seed replaces the scenario's own).
-        #[arg(long)]
+        #[arg(long, value_parser = numbers::whole_u64)]
         seed: Option<u64>,
         /// Write the client history here, as Jepsen EDN (one op per line).
         #[arg(long, value_name = "FILE")]
@@ -154,12 +155,11 @@ struct LincheckArgs {
 
 /// Reads `--max-search-steps`: at least 1 (a budget of 0 decides no history at all).
 fn parse_search_steps(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
-        Ok(0) => Err(String::from(
+    match numbers::whole_u64(text)? {
+        0 => Err(String::from(
             "a search of 0 steps decides nothing; give at least 1",
         )),
-        Ok(n) => Ok(n),
-        Err(e) => Err(e.to_string()),
+        n => Ok(n),
     }
 }
 
@@ -180,7 +180,7 @@ impl LincheckArgs {
 #[derive(Args, Clone)]
 struct ClusterArgs {
     /// Cluster size.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = numbers::whole_usize)]
     nodes: usize,
     /// Enable PreVote (thesis §9.6).
     #[arg(long)]
@@ -192,16 +192,16 @@ struct ClusterArgs {
     #[arg(long = "bug", value_name = "NAME", value_parser = parse_bug)]
     bugs: Vec<Bug>,
     /// Shortest election timeout.
-    #[arg(long, default_value_t = 150)]
+    #[arg(long, default_value_t = 150, value_parser = numbers::whole_u64)]
     election_timeout_min_ms: u64,
     /// Longest election timeout (at most 60000).
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 300, value_parser = numbers::whole_u64)]
     election_timeout_max_ms: u64,
     /// Leader heartbeat interval.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, value_parser = numbers::whole_u64)]
     heartbeat_ms: u64,
     /// Length of the fault phase of each run (at most 3600000, a simulated hour).
-    #[arg(long, default_value_t = swarm::DEFAULT_FAULT_MS)]
+    #[arg(long, default_value_t = swarm::DEFAULT_FAULT_MS, value_parser = numbers::whole_u64)]
     fault_ms: u64,
     /// Switch off the state machine's client sessions (a deliberately broken variant: a
     /// retried or duplicated request takes effect each time it reaches the log).
@@ -893,18 +893,24 @@ fn run(
 const STDIN: &str = "-";
 /// How messages name a scenario read from standard input: "<stdin>: line 3: …".
 const STDIN_NAME: &str = "<stdin>";
+/// The longest scenario `river` reads: 16 MiB, thousands of times a long one (the longest
+/// shipped is 3 KB). `--scenario /dev/zero` read until memory ran out.
+const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 
 /// Reads a scenario file (or standard input) as text. A byte that is not UTF-8 is named by
 /// its line and column, as any other scenario error is. A file that is not there, named like
 /// a built-in scenario or tour, gets the nearest name suggested.
 fn read_scenario(path: &Path, source: &str) -> Result<String, String> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    // At most one byte past the limit, so `/dev/zero` or an endless pipe ends.
+    let most = MAX_SCENARIO_BYTES + 1;
     let read = if path == Path::new(STDIN) {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+        std::io::stdin().lock().take(most).read_to_end(&mut bytes)
     } else {
-        std::fs::read(path)
+        std::fs::File::open(path).and_then(|file| file.take(most).read_to_end(&mut bytes))
     };
-    let bytes = read.map_err(|e| {
+    let _: usize = read.map_err(|e| {
         let mut message = format!("cannot read scenario {source}: {e}");
         if e.kind() == std::io::ErrorKind::NotFound {
             let tours: Vec<String> = TOURS.iter().map(|(n, _, _)| format!("tour:{n}")).collect();
@@ -915,6 +921,12 @@ fn read_scenario(path: &Path, source: &str) -> Result<String, String> {
         }
         message
     })?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(format!(
+            "{source} is longer than {} MiB, the most a scenario may be (is it a scenario?)",
+            MAX_SCENARIO_BYTES >> 20
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;

@@ -516,3 +516,96 @@ fn bugs_lists_every_variant_apart_from_its_sentence() {
         assert_eq!(rest.trim_start(), bug.description());
     }
 }
+
+/// A number a flag cannot take says what is wrong with it (negative, a fraction or a unit,
+/// too large, nothing): each used to be "invalid digit found in string", "number too large
+/// to fit in target type" or "cannot parse integer from empty string". A negative time in
+/// a range was "unexpected argument '-5' found".
+#[test]
+fn a_wrong_number_says_what_is_wrong_with_it() {
+    for (args, said) in [
+        (
+            &["run", "--seed", "-1"][..],
+            "'-1' for '--seed <SEED>': a negative number",
+        ),
+        (
+            &["check", "--seeds", "1", "--nodes", "-3"],
+            "'-3' for '--nodes <NODES>': a negative number",
+        ),
+        (
+            &["check", "--seeds", "1.5"],
+            "digits only: no sign, point, exponent or unit",
+        ),
+        (&["check", "--seeds", "10ms"], "digits only"),
+        (
+            &["check", "--seeds", ""],
+            "give a whole number from 0 to 18446744073709551615",
+        ),
+        (
+            &["run", "--seed", "99999999999999999999"],
+            "more than 18446744073709551615, the largest it can be",
+        ),
+        (
+            &["check", "--seeds", "1", "--max-search-steps", "-1"],
+            "a negative number",
+        ),
+        (
+            &["elections", "--trial", "-1"],
+            "'-1' for '--trial <K>': a negative number",
+        ),
+        (&["elections", "--seed", "1e3"], "digits only"),
+        (
+            &["elections", "--timeout", "-5-10"],
+            "'-5-10': a time in ms is never negative",
+        ),
+        (
+            &["elections", "--latency", "-1-5"],
+            "a time in ms is never negative",
+        ),
+        (
+            &["elections", "--timeout", "--json"],
+            "'--json' is a flag, not a range",
+        ),
+    ] {
+        let (code, out, err) = river(args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains(said), "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+    }
+}
+
+/// A scenario path that is no scenario is bad input, named: a directory, and a file without
+/// end (`/dev/zero`, read until memory ran out) or standard input without end, stopped at
+/// 16 MiB.
+#[test]
+fn a_scenario_path_that_is_no_scenario_exits_2() {
+    let dir = env!("CARGO_TARGET_TMPDIR");
+    let (code, out, err) = river(&["run", "--scenario", dir]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("cannot read scenario") && err.contains("directory"),
+        "{err}"
+    );
+    let (code, out, err) = river(&["run", "--scenario", "/dev/zero"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("/dev/zero is longer than 16 MiB"), "{err}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_river"))
+        .args(["run", "--scenario", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let line = "wait 1\n".repeat(1 << 10);
+    // Written until river stops reading (the pipe closes), or well past the limit.
+    for _ in 0..(20 << 20) / line.len() {
+        if std::io::Write::write_all(&mut stdin, line.as_bytes()).is_err() {
+            break;
+        }
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("<stdin> is longer than 16 MiB"), "{err}");
+}

@@ -50,7 +50,7 @@ describe('guided tours', () => {
   test('every tour plays to its end with Continue, and Back returns to where a step began', async () => {
     const { page: p, errors } = await page('?seed=1');
     const tours = await p.evaluate(() => window.riverRaft.tours());
-    assert.deepEqual(tours.map((t) => t.name), ['election', 'replication', 'partition', 'figure8', 'one-way', 'restart', 'reads', 'lease']);
+    assert.deepEqual(tours.map((t) => t.name), ['election', 'replication', 'partition', 'figure8', 'one-way', 'restart', 'membership', 'snapshots', 'transfer', 'reads', 'lease']);
     assert.equal(await p.locator('#story').count(), 0, 'the Tours menu replaces the story button');
     for (const tour of tours) {
       await p.locator('#tours-button').click();

@@ -65,7 +65,7 @@ pub const BUILT_IN: [(&str, &str); 2] = [("partition", PARTITION), ("figure8", F
 /// `scenarios/tours/NAME.scenario`). A test checks this list against the folder. A `static`,
 /// not a `const`: a const's text is copied into every crate that names it, and the page held
 /// each tour twice.
-pub static TOURS: [(&str, &str, &str); 8] = [
+pub static TOURS: [(&str, &str, &str); 11] = [
     (
         "election",
         "Leader election and split votes",
@@ -95,6 +95,21 @@ pub static TOURS: [(&str, &str, &str); 8] = [
         "restart",
         "Crash and restart: what survives",
         include_str!("../../../scenarios/tours/restart.scenario"),
+    ),
+    (
+        "membership",
+        "Adding and removing servers",
+        include_str!("../../../scenarios/tours/membership.scenario"),
+    ),
+    (
+        "snapshots",
+        "Snapshots: compacting the log",
+        include_str!("../../../scenarios/tours/snapshots.scenario"),
+    ),
+    (
+        "transfer",
+        "Handing leadership over",
+        include_str!("../../../scenarios/tours/transfer.scenario"),
     ),
     (
         "reads",

@@ -186,6 +186,8 @@ fn a_tour_fails_where_its_claim_stops_being_true() {
         // With ReadIndex (the default) the thawed leader's read waits on a heartbeat round
         // that nobody answers: no stale read.
         ("lease", "reads lease", "expect stale read x"),
+        ("snapshots", "snapshot-threshold 5", "expect A snapshot = 5"),
+        ("transfer", "transfer A C", "expect C log = 4"),
     ];
     for (name, line, failing) in cases {
         let (_, text) = tour(name).unwrap();

@@ -24,9 +24,12 @@ mod node;
 mod rollback;
 mod stale;
 mod status;
+#[cfg(test)]
+mod told_once_tests;
 mod users;
 pub use crate::feed::{Feed, FeedKind, MAX_PENDING_LINES};
 pub(crate) use membership::membership_request_text;
+use membership::restart_text;
 pub use rollback::{Thrown, MAX_THROWN, ROLLBACK_GATHER_MS};
 pub use stale::STALE_GATHER_MS;
 pub use status::status;
@@ -103,7 +106,11 @@ struct Wire {
 /// recent): a map type would add more code to the wasm than it saves time.
 #[derive(Clone, Debug, Default)]
 pub struct Narrator {
-    requests: Vec<((u32, u64), String)>,
+    /// Each person's request in flight: (client, seq), the server asked, the op in words.
+    requests: Vec<((u32, u64), NodeId, String)>,
+    /// Leaders handing their leadership over (thesis §3.10): (leader, target), so a user
+    /// they turn away is told why, not only where to go.
+    handing: Vec<(NodeId, NodeId)>,
     wires: Vec<Wire>,
     /// Lost messages still fading, oldest first.
     pub ghosts: Vec<Ghost>,
@@ -233,6 +240,7 @@ impl Narrator {
                 TraceEvent::Node { node, event } => {
                     self.follow_reads(*node, event);
                     let previous = k.checked_sub(1).map(|j| &records[j].event);
+                    self.follow_transfers(*node, event);
                     self.node_event(t, (*node, event), previous, sim, feed)
                 }
                 TraceEvent::Crash { node } => {
@@ -240,30 +248,23 @@ impl Narrator {
                     // A removed server is shut down, not crashed: the next record says so.
                     let retired = matches!(records.get(k + 1).map(|r| &r.event), Some(TraceEvent::Retired { node: r }) if r == node);
                     if !retired {
+                        let kept = if sim.server(*node).disk.snapshot.is_some() {
+                            "term, vote, snapshot and log"
+                        } else {
+                            "term, vote and log"
+                        };
                         feed.push(
                             t,
                             FeedKind::Fault,
-                            format!("{node} crashed: only its term, vote and log survive, on disk"),
+                            format!("{node} crashed: only its {kept} survive, on disk"),
                         )
                     }
                 }
-                TraceEvent::Restart { node } => {
-                    let disk = &sim.server(*node).disk;
-                    let vote = match disk.hard_state.voted_for {
-                        Some(v) if v == *node => String::from("its vote for itself"),
-                        Some(v) => format!("its vote for {v}"),
-                        None => String::from("no vote"),
-                    };
-                    feed.push(
-                        t,
-                        FeedKind::Fault,
-                        format!(
-                            "{node} restarted from its disk: term {}, {vote}, {}",
-                            disk.hard_state.term,
-                            plural(disk.log.len() as u64, "entry", "entries")
-                        ),
-                    );
-                }
+                TraceEvent::Restart { node } => feed.push(
+                    t,
+                    FeedKind::Fault,
+                    restart_text(*node, &sim.server(*node).disk),
+                ),
                 TraceEvent::Freeze { node } => {
                     feed.push(t, FeedKind::Fault, freeze_text(sim, *node, true))
                 }

@@ -98,9 +98,10 @@ pub fn letters_and(ids: &[river_core::NodeId]) -> String {
     out
 }
 
-/// The name people see for client `id`: the first few are "User X", "User Y", …
+/// The name people see for client `id`: "User X", "User Y", "User Z", "User W", then back
+/// through the alphabet to "User S" (server names run from A), then numbers ("User 9").
 pub fn user_name(id: u32) -> String {
-    const NAMES: [&str; 4] = ["X", "Y", "Z", "W"];
+    const NAMES: [&str; 8] = ["X", "Y", "Z", "W", "V", "U", "T", "S"];
     match NAMES.get(id as usize) {
         Some(n) => format!("User {n}"),
         None => format!("User {}", id + 1),
@@ -223,6 +224,9 @@ mod tests {
         assert_eq!(speed_label(0.05), "1/20×");
         assert_eq!(speed_label(0.001), "1/1000×");
         assert_eq!(user_name(0), "User X");
-        assert_eq!(user_name(4), "User 5");
+        // Five changes sent at once (the snapshots tour) read "User V", not "User 5".
+        assert_eq!(user_name(4), "User V");
+        assert_eq!(user_name(7), "User S");
+        assert_eq!(user_name(8), "User 9");
     }
 }

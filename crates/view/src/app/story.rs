@@ -19,11 +19,14 @@ pub(super) struct Story {
 }
 
 /// The timeline as the player drives it, noting where each line begins in the trace, so
-/// the feed tells "Line 4: add E" before what it caused rather than after.
+/// the feed tells "Line 4: add E" before what it caused rather than after. A tour speaks
+/// through its captions, never its script lines, but a line the simulation refused is told
+/// in both ("remove B refused: leader C says …"): a tour may refuse on purpose.
 struct Telling<'a> {
     tl: &'a mut river_sim::timeline::Timeline,
     source: &'a str,
     begun: &'a mut Vec<StoryLine>,
+    tour: bool,
 }
 
 impl Driver for Telling<'_> {
@@ -43,6 +46,9 @@ impl Driver for Telling<'_> {
         Driver::run_until(self.tl, time_ms);
     }
     fn step_begins(&mut self, line: usize) {
+        if self.tour {
+            return;
+        }
         let Some(text) = self.source.lines().nth(line - 1) else {
             return;
         };
@@ -60,10 +66,16 @@ impl Driver for Telling<'_> {
         self.begun.push(StoryLine {
             record: sim.trace.records.len(),
             time_ms: sim.now_ms(),
-            text: format!(
-                "Line {line}: {} refused: {why}",
-                scenario::instruction(self.source, line)
-            ),
+            text: match self.tour {
+                true => format!(
+                    "{} refused: {why}",
+                    scenario::instruction(self.source, line)
+                ),
+                false => format!(
+                    "Line {line}: {} refused: {why}",
+                    scenario::instruction(self.source, line)
+                ),
+            },
             kind: FeedKind::Warn,
         });
     }
@@ -86,18 +98,14 @@ impl App {
             return;
         };
         // Each line that begins is told, with its comment, as the feed's story, before what
-        // it causes (the narration interleaves them). A tour speaks through its captions,
-        // never its script lines.
-        let result = if story.guide.is_none() {
-            let mut telling = Telling {
-                tl: &mut self.tl,
-                source: &story.source,
-                begun: &mut story.begun,
-            };
-            story.player.advance(&mut telling, target)
-        } else {
-            story.player.advance(&mut self.tl, target)
+        // it causes (the narration interleaves them).
+        let mut telling = Telling {
+            tl: &mut self.tl,
+            source: &story.source,
+            begun: &mut story.begun,
+            tour: story.guide.is_some(),
         };
+        let result = story.player.advance(&mut telling, target);
         let finished = !matches!(result, Ok(Status::Running));
         if finished {
             // What the last steps did is told before the line that says the story ended.

@@ -30,6 +30,28 @@ impl Narrator {
     }
 }
 
+/// What a server restarts with, from its disk: "C restarted from its disk: term 1, its vote
+/// for A, a snapshot of entries 1 to 10 and 1 entry after it".
+pub(super) fn restart_text(node: NodeId, disk: &river_sim::Disk) -> String {
+    let vote = match disk.hard_state.voted_for {
+        Some(v) if v == node => String::from("its vote for itself"),
+        Some(v) => format!("its vote for {v}"),
+        None => String::from("no vote"),
+    };
+    let entries = plural(disk.log.len() as u64, "entry", "entries");
+    let log = match &disk.snapshot {
+        Some(snapshot) => format!(
+            "a snapshot of entries 1 to {} and {entries} after it",
+            snapshot.index
+        ),
+        None => format!("{entries}"),
+    };
+    format!(
+        "{node} restarted from its disk: term {}, {vote}, {log}",
+        disk.hard_state.term
+    )
+}
+
 /// An operator's membership request and what became of it, in words.
 pub(crate) fn membership_request_text(change: MembershipChange, outcome: ChangeOutcome) -> String {
     let what = match change {

@@ -7,6 +7,21 @@ use river_core::Term;
 use river_sim::reasons::{step_down_text, vote_denial_text};
 
 impl Narrator {
+    /// Remembers leadership transfers in progress (thesis §3.10), so a user the leader
+    /// turns away meanwhile is told why.
+    pub(super) fn follow_transfers(&mut self, n: NodeId, event: &Event) {
+        match *event {
+            Event::TransferStarted { target } => {
+                self.handing.retain(|&(l, _)| l != n);
+                self.handing.push((n, target));
+            }
+            Event::TransferAbandoned { .. }
+            | Event::BecameFollower { .. }
+            | Event::SteppedDown { .. } => self.handing.retain(|&(l, _)| l != n),
+            _ => {}
+        }
+    }
+
     /// Tells `event` of node `n` at `t`; `previous` is the record just before it in the
     /// batch (a server told to campaign by TimeoutNow starts its election at once, and
     /// that is one happening, not a timeout as well).

@@ -50,7 +50,7 @@ impl Narrator {
                 if self.requests.len() >= MAX_TRACKED_REQUESTS {
                     self.requests.remove(0);
                 }
-                self.requests.push(((*client, *seq), text.clone()));
+                self.requests.push(((*client, *seq), *node, text.clone()));
                 if human(sim, *client) {
                     self.hear(*client, None);
                     if let Op::Get { key } = op {
@@ -81,7 +81,7 @@ impl Narrator {
                 }
             }
             TraceEvent::Complete { client, seq, reply } => {
-                let op = self.take_request(*client, *seq);
+                let (asked, op) = self.take_request(*client, *seq);
                 let read = self
                     .reads
                     .iter()
@@ -109,9 +109,10 @@ impl Narrator {
                             Reply::Ok(OpResult::Value(None)) => {
                                 format!("{user} hears back: {op} finds no value")
                             }
-                            Reply::NotLeader(Some(l)) => {
-                                format!("{user} is told: not the leader, {l} is")
-                            }
+                            Reply::NotLeader(Some(l)) => match asked.filter(|a| self.handing.contains(&(*a, *l))) {
+                                Some(a) => format!("{user} is told: {a} is handing its leadership to {l} and takes no new commands; try {l}"),
+                                None => format!("{user} is told: not the leader, {l} is"),
+                            },
                             Reply::NotLeader(None) => {
                                 format!("{user} is told: not the leader, and no leader is known")
                             }
@@ -136,7 +137,7 @@ impl Narrator {
                 }
             }
             TraceEvent::Timeout { client, seq } => {
-                let op = self.take_request(*client, *seq);
+                let (_, op) = self.take_request(*client, *seq);
                 self.reads.retain(|r| (r.client, r.seq) != (*client, *seq));
                 if human(sim, *client) {
                     self.hear(*client, Some(String::from("no answer")));
@@ -199,14 +200,18 @@ impl Narrator {
         }
     }
 
-    fn take_request(&mut self, client: u32, seq: u64) -> String {
+    /// Forgets the request (client, seq): the server asked (if known) and its op in words.
+    fn take_request(&mut self, client: u32, seq: u64) -> (Option<NodeId>, String) {
         match self
             .requests
             .iter()
-            .rposition(|(key, _)| *key == (client, seq))
+            .rposition(|(key, _, _)| *key == (client, seq))
         {
-            Some(k) => self.requests.remove(k).1,
-            None => String::new(),
+            Some(k) => {
+                let (_, asked, op) = self.requests.remove(k);
+                (Some(asked), op)
+            }
+            None => (None, String::new()),
         }
     }
 }

@@ -149,4 +149,36 @@ mod tests {
         assert!(drawn.contains(&label) || two_lines, "{label} in {drawn:?}");
         assert!(drawn.iter().any(|t| t == "snapshot"), "the column's header");
     }
+
+    /// In a 320×240 embed's frame a log with a snapshot keeps its entries inside the Logs
+    /// panel (the two-column snapshot block pushed them past its right edge).
+    #[test]
+    fn a_snapshot_in_the_smallest_embed_keeps_the_entries_in_the_panel() {
+        let mut a = app("?seed=4&nodes=5&embed");
+        a.advance(2_000.0).unwrap();
+        let leader = a.sim().leader().unwrap().letter().to_string();
+        a.propose(&leader, "x=1").unwrap();
+        a.advance(400.0).unwrap();
+        snapshot(&mut a, &leader).unwrap();
+        a.propose(&leader, "y=2").unwrap();
+        a.advance(400.0).unwrap();
+        a.resize(312.0, 186.0);
+        a.repaint();
+        let logs = a.geometry().logs;
+        let (base, _) = a.scenes();
+        let mut cells = 0;
+        for shape in &base.unwrap().shapes {
+            if let crate::scene::Shape::Rect { x, y, w, .. } = *shape {
+                if y > logs.y && x > logs.x && w < logs.w / 2.0 {
+                    cells += 1;
+                    assert!(
+                        x + w <= logs.right() + 0.5,
+                        "{x} + {w} past {}",
+                        logs.right()
+                    );
+                }
+            }
+        }
+        assert!(cells > 0, "entries drawn");
+    }
 }

@@ -91,26 +91,31 @@ impl LogGrid {
         let mut label_w = (80.0 * s).max(32.0 * s + word_w + 6.0 * s);
         let mut kv_w = maths::clamp(p.w * 0.2, 72.0, 170.0 * s);
         let pitch = 54.0 * s;
-        let snapshot_w = if snapshots {
+        let mut snapshot_w = if snapshots {
             SNAPSHOT_COLUMNS * pitch
         } else {
             0.0
         };
-        let cells_w = |label_w: f64, kv_w: f64| {
+        let cells_w = |label_w: f64, kv_w: f64, snapshot_w: f64| {
             let gap = if kv_w > 0.0 { 10.0 * s } else { 0.0 };
             (p.w - 2.0 * pad - label_w - snapshot_w - kv_w - gap).max(0.0)
         };
         // A narrow panel (an embed, a phone) gives up the role word beside the badge (the
         // badge keeps its outline), then the store column, so that entries keep their room.
-        if cells_w(label_w, kv_w) < MIN_COLUMNS * pitch {
+        if cells_w(label_w, kv_w, snapshot_w) < MIN_COLUMNS * pitch {
             label_w = 36.0 * s;
         }
-        if cells_w(label_w, kv_w) < MIN_COLUMNS * pitch {
+        if cells_w(label_w, kv_w, snapshot_w) < MIN_COLUMNS * pitch {
             kv_w = 0.0;
+        }
+        // Narrowest (a 320×240 embed), the snapshot block keeps one column: with two, the
+        // entries after it ran past the panel's edge.
+        if cells_w(label_w, kv_w, snapshot_w) < MIN_COLUMNS * 0.8 * pitch {
+            snapshot_w = snapshot_w.min(pitch);
         }
         let head_x = p.x + pad + label_w;
         let cells_x = head_x + snapshot_w;
-        let cells_w = cells_w(label_w, kv_w);
+        let cells_w = cells_w(label_w, kv_w, snapshot_w);
         // Narrower still, the entries themselves narrow, down to 80%.
         let pitch = maths::clamp(cells_w / MIN_COLUMNS, 0.8 * pitch, pitch);
         let columns = (maths::floor(cells_w / pitch) as usize).max(1);

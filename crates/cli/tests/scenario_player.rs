@@ -119,6 +119,22 @@ fn a_scenario_too_large_to_run_is_refused_at_its_line() {
         err.contains("line 5: at ") && err.contains("processed 20000000 events"),
         "{err}"
     );
+    // Its trace kept to be written, it stops sooner: 20 million events took past 4 GB.
+    let trace = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("busy.jsonl");
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("busy.scenario");
+    let args = [
+        "run",
+        "--scenario",
+        path.to_str().unwrap(),
+        "--trace",
+        trace.to_str().unwrap(),
+    ];
+    let (code, out, err) = river(&args);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("more than a scenario may keep (4000000"),
+        "{err}"
+    );
 }
 
 /// An unknown word gets the nearest known one suggested, in a scenario and on the command

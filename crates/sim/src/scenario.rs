@@ -39,6 +39,10 @@ pub const MAX_CLIENT_MS: u64 = 36_000_000;
 /// time and clients leave open (15 servers that heartbeat every millisecond for an hour,
 /// 1.5 billion events) stops at the `wait` running when it is reached.
 pub const MAX_SCENARIO_EVENTS: u64 = 20_000_000;
+/// The most trace records a scenario may keep at once (`river run --scenario --trace` keeps
+/// them all to write at the end; the page tells and drops them as it goes): about 2 million
+/// events' worth, a file of some 300 MB. 20 million events kept took more than 4 GB.
+pub const MAX_SCENARIO_TRACE_RECORDS: usize = 4_000_000;
 /// The most messages a scenario may have on the wire at once. A busy scenario has a few
 /// thousand (100 clients and 15 servers); with no latency and many duplicates, leaders
 /// answered each copy of a refusal with a new append, and the wire grew sevenfold every
@@ -288,12 +292,18 @@ fn within_budget(line: usize, waited_ms: u64, clients: usize) -> Parsed<()> {
 }
 
 /// Why a scenario must stop here, or `None`: `sim` has processed [`MAX_SCENARIO_EVENTS`]
-/// events, or has more than [`MAX_SCENARIO_IN_FLIGHT`] messages on the wire.
+/// events, keeps more than [`MAX_SCENARIO_TRACE_RECORDS`] trace records, or has more than
+/// [`MAX_SCENARIO_IN_FLIGHT`] messages on the wire.
 pub fn past_limits(sim: &Simulation) -> Option<String> {
     let (events, wire) = (sim.stats.events, sim.in_flight_count());
     let what = if events >= MAX_SCENARIO_EVENTS {
         format!(
             "the simulator has processed {events} events, the most a scenario may make it process"
+        )
+    } else if sim.trace.records.len() > MAX_SCENARIO_TRACE_RECORDS {
+        format!(
+            "{} trace records are kept, more than a scenario may keep ({MAX_SCENARIO_TRACE_RECORDS}, some 300 MB of JSON lines)",
+            sim.trace.records.len()
         )
     } else if wire > MAX_SCENARIO_IN_FLIGHT {
         format!("{wire} messages are on the wire at once, more than a scenario may put there ({MAX_SCENARIO_IN_FLIGHT})")

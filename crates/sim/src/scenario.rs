@@ -48,6 +48,10 @@ pub const MAX_SCENARIO_TRACE_RECORDS: usize = 4_000_000;
 /// answered each copy of a refusal with a new append, and the wire grew sevenfold every
 /// 5 simulated ms, past 20 GB before the event limit was reached.
 pub const MAX_SCENARIO_IN_FLIGHT: usize = 100_000;
+/// The most instructions a scenario may have: the longest shipped has about 100. Each
+/// `propose` at one moment starts a user of its own, found among the others, so 100,000 of
+/// them took 7 s and a file of them at the 16 MiB `river` reads would take hours.
+pub const MAX_SCENARIO_STEPS: usize = 10_000;
 /// The most automatic clients a `clients` line may add (each is a process in the history
 /// the linearizability checker searches; a count in the billions never came back).
 pub const MAX_SCENARIO_CLIENTS: usize = 100;
@@ -1106,6 +1110,15 @@ impl Scenario {
                     if let Step::Wait(wait) = &step {
                         waited_ms += wait.limit_ms();
                         within_budget(line, waited_ms, clients)?;
+                    }
+                    if steps.len() >= MAX_SCENARIO_STEPS {
+                        return Err(Box::new(ScenarioError {
+                            line,
+                            column: None,
+                            message: format!(
+                                "a scenario has at most {MAX_SCENARIO_STEPS} instructions, and this is one more"
+                            ),
+                        }));
                     }
                     steps.push((line, step));
                     continue;

@@ -352,4 +352,8 @@ fn a_scenarios_waits_and_clients_are_limited_in_all() {
         line("clients 100\ntimeout A\nwait 355001\nwait leader\n"),
         4
     );
+    // At most 10,000 instructions: the next one is refused at its line.
+    let many = "timeout A\n".repeat(10_000);
+    assert_eq!(ok(&many), Ok(()));
+    assert_eq!(line(&(many + "# a comment\ncrash A\n")), 10_002);
 }

@@ -232,7 +232,23 @@ const MAX_TIMEOUT_MS: u64 = river_sim::elections::MAX_ELECTION_TIMEOUT_MS;
 const MAX_FAULT_MS: u64 = 3_600_000;
 
 impl ClusterArgs {
+    /// Refuses a `--bug` named twice, as `--prevote` twice and a range named twice in
+    /// `river elections` are: it was taken, and the summary said "stale-read + stale-read
+    /// first caught" and each replay command carried it twice.
+    fn refuse_repeated_bugs(&self) -> Result<(), String> {
+        for (k, bug) in self.bugs.iter().enumerate() {
+            if self.bugs[..k].contains(bug) {
+                return Err(format!(
+                    "--bug {} is given twice; name each bug once",
+                    bug.name()
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn options(&self) -> Result<CheckOptions, String> {
+        self.refuse_repeated_bugs()?;
         if self.election_timeout_max_ms > MAX_TIMEOUT_MS {
             return Err(format!(
                 "--election-timeout-max-ms is at most {MAX_TIMEOUT_MS}, not {}",
@@ -980,6 +996,7 @@ fn run_scenario(
     if let Some(seed) = seed {
         scenario.config.seed = seed;
     }
+    cluster.refuse_repeated_bugs()?;
     for bug in &cluster.bugs {
         scenario.config.raft.bugs.set(*bug, true);
     }

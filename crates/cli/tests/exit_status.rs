@@ -609,3 +609,43 @@ fn a_scenario_path_that_is_no_scenario_exits_2() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("<stdin> is longer than 16 MiB"), "{err}");
 }
+
+/// A `--bug` named twice is refused, as `--prevote` twice is: it used to run, and say
+/// "stale-read + stale-read first caught" with the flag twice in every replay command.
+#[test]
+fn a_bug_named_twice_is_refused() {
+    for args in [
+        &[
+            "check",
+            "--seeds",
+            "1",
+            "--bug",
+            "stale-read",
+            "--bug",
+            "stale-read",
+        ][..],
+        &[
+            "run",
+            "--seed",
+            "1",
+            "--bug",
+            "stale-read",
+            "--bug",
+            "stale-read",
+        ],
+        &[
+            "run",
+            "--scenario",
+            "figure8",
+            "--bug",
+            "figure8-commit",
+            "--bug",
+            "figure8-commit",
+        ],
+    ] {
+        let (code, out, err) = river(args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("is given twice"), "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+    }
+}

@@ -2,7 +2,7 @@
 //! leader for term 3"), and the status line that says where the cluster stands. Routine
 //! traffic (heartbeats, deliveries, timer ticks) is drawn, not narrated.
 
-use crate::words::{fit, membership_entry_text, op_text, plural, user_name};
+use crate::words::{fit, membership_entry_text, op_text, payload_text, plural, user_name};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -181,4 +181,33 @@ mod tests {
         }
         assert!(cells > 0, "entries drawn");
     }
+
+    /// Frame by frame at full speed (16 ms): the leader has compacted an entry by the end
+    /// of the frame it committed it in, but the followers still hold it, and the feed names
+    /// it from there ("(x=1)", not "(now in its snapshot)", which read as if it came first).
+    #[test]
+    fn a_commit_compacted_at_once_is_still_named() {
+        let mut a = app("?seed=4&nodes=3");
+        a.advance(2_000.0).unwrap();
+        a.apply(Action::Set {
+            name: crate::settings::Setting::SnapshotThreshold,
+            value: "1".into(),
+        })
+        .unwrap();
+        let leader = a.sim().leader().unwrap().letter().to_string();
+        a.take_feed();
+        a.propose(&leader, "x=1").unwrap();
+        let mut said = String::new();
+        for _ in 0..200 {
+            a.advance(16.0).unwrap();
+            for line in a.take_feed() {
+                said.push_str(&line.text);
+                said.push('\n');
+            }
+            if said.contains("committed entry") {
+                break;
+            }
+        }
+        assert!(said.contains("committed entry 2 (x=1)"), "{said}");
+    }
 }

@@ -113,10 +113,15 @@ impl Narrator {
                         }
                     },
                     // Compacted into a snapshot since (the narrator reads the log after
-                    // the event): the entry's words are gone with it.
-                    None if index <= node.log().snapshot_index() => {
-                        String::from("now in its snapshot")
-                    }
+                    // the event): a server that has not compacted it yet still has its
+                    // words; with none left, they are gone with it.
+                    None if index <= node.log().snapshot_index() => sim
+                        .ids()
+                        .filter_map(|id| sim.node(id)?.log().entry(index))
+                        .find(|e| e.term == term)
+                        .map_or(String::from("now in its snapshot"), |e| {
+                            fit(&payload_text(&e.payload), COMMAND_CHARS)
+                        }),
                     _ => String::from("?"),
                 };
                 (

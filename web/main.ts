@@ -48,7 +48,7 @@ type Tour = {
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
 type NodeInfo = {
   frozen: boolean;
-  id: string; alive: boolean; member: boolean; title: string; hint: string;
+  id: string; alive: boolean; member: boolean; removed: boolean; title: string; hint: string;
   persistent: { term: number; votedFor: string | null; logLength: number; lastLogTerm: number; snapshot: string | null };
   volatile: { role: string; commitIndex: number; leader: string | null; timerElapsedMs: number; timerTimeoutMs: number } | null;
   progress: { peer: string; nextIndex: number; matchIndex: number }[];
@@ -393,6 +393,7 @@ function fillMenu(id: string): boolean {
   ui.menuTitle.textContent = info.title;
   ui.menuHint.textContent = info.hint;
   ui.menuCrash.textContent = info.alive ? 'Crash' : 'Restart';
+  ui.menuCrash.disabled = info.removed;
   ui.menuTimeout.disabled = !info.alive;
   ui.menuFreeze.textContent = info.frozen ? 'Thaw' : 'Freeze';
   ui.menuFreeze.disabled = !info.alive;

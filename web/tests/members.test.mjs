@@ -61,6 +61,11 @@ describe('membership changes on the page', () => {
     assert.equal(s.configuration.length, 5);
     assert.equal(s.nodes.find((n) => n.id === victim.id).membership, 'none');
     await p.locator('#feed', { hasText: `${victim.id} is no longer a member` }).waitFor();
+    // Removed, it shut down for good: its menu offers no Restart.
+    await clickCanvas(p, victim.x, victim.y);
+    assert.equal(await p.locator('#node-crash').textContent(), 'Restart');
+    assert.ok(await p.locator('#node-crash').isDisabled(), 'a removed server cannot restart');
+    await p.keyboard.press('Escape');
 
     // The JS API: a second removal of the same server is refused with its reason.
     const refusal = await p.evaluate((id) => {

@@ -14,6 +14,8 @@ pub struct NodeInfo {
     pub frozen: bool,
     /// Whether it is in the configuration in use (voter or learner): it can be removed.
     pub member: bool,
+    /// Whether it was removed from the cluster and shut down for good: it cannot restart.
+    pub removed: bool,
     /// "A · leader in term 3".
     pub title: String,
     /// What a change sent to it would do.

@@ -420,6 +420,22 @@ mod tests {
             });
             assert!(!covered, "{text} at {x},{y} is covered");
         }
+        // Its menu offers no Restart; a read sent to it goes unanswered, and the user's
+        // giving up is not a change's "may or may not apply".
+        let info = json(&a.node_info(action::node(gone).unwrap()).unwrap());
+        assert_eq!(info["removed"], true);
+        a.take_feed();
+        a.apply(Action::Read {
+            node: action::node(gone).unwrap(),
+            key: "x".into(),
+        })
+        .unwrap();
+        a.advance(3_000.0).unwrap();
+        let heard = feed(&mut a);
+        assert!(
+            heard.contains("stops waiting for get x: no answer; a read changes nothing"),
+            "{heard}"
+        );
         // The pointer's and the keyboard's words say so too (they said "crashed").
         let id = river_core::NodeId(gone.as_bytes()[0] - b'A');
         assert_eq!(a.describe(id), "removed from the cluster");

@@ -177,6 +177,7 @@ impl App {
             alive: node.is_some(),
             frozen,
             member: standing != "none",
+            removed: self.tl.sim().server(id).retired,
             title: format!("{id} · {}", self.describe(id)),
             hint,
             persistent,

@@ -141,11 +141,17 @@ impl Narrator {
                 self.reads.retain(|r| (r.client, r.seq) != (*client, *seq));
                 if human(sim, *client) {
                     self.hear(*client, Some(String::from("no answer")));
+                    // A read changes nothing: "may or may not apply" is a change's doubt.
+                    let doubt = if op.starts_with("get ") {
+                        "; a read changes nothing, so it can simply ask again"
+                    } else {
+                        ", so it may or may not apply"
+                    };
                     feed.push(
                         t,
                         FeedKind::Warn,
                         format!(
-                            "{} stops waiting for {op}: no answer, so it may or may not apply",
+                            "{} stops waiting for {op}: no answer{doubt}",
                             user_name(*client)
                         ),
                     );

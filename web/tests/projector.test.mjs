@@ -86,6 +86,23 @@ describe('the projector view', () => {
     }
   }
 
+  // A projected embed keeps to its frame: the page's least drawing height (240 px) ran a
+  // 320×240 frame's drawing 56 px past its foot, the fifth server's log row with it, and the
+  // larger drawing knotted the servers together.
+  test('?embed&projector in a 320×240 frame: the drawing, every Logs row and server inside it', async () => {
+    const { page, errors } = await open(browser.context, `${server.url}?embed&projector&seed=1&paused`, { viewport: { width: 320, height: 240 } });
+    await page.evaluate(() => window.riverRaft.advance(1500));
+    const box = await page.locator('#canvas-box').boundingBox();
+    assert.ok(box.y + box.height <= 240.5 && box.x + box.width <= 320.5, `the drawing ${JSON.stringify(box)}`);
+    const nodes = (await page.evaluate(() => window.riverRaft.state())).nodes;
+    for (const n of nodes) assert.ok(n.logRow[1] <= box.height, `${n.id}'s log row ends at ${n.logRow[1]}, under the drawing's ${box.height} px`);
+    for (const a of nodes) for (const b of nodes) {
+      if (a.id < b.id) assert.ok(Math.hypot(a.x - b.x, a.y - b.y) >= 36, `${a.id} and ${b.id} are ${Math.hypot(a.x - b.x, a.y - b.y).toFixed(0)} px apart`);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   // What a teacher opens in front of the class: every dialog, menu and card, at 1280×720.
   test('at 1280×720 every dialog, menu and card has no word under 16 px', async () => {
     const { page, errors } = await open(browser.context, `${server.url}?projector&seed=1&paused`, { viewport: { width: 1280, height: 720 } });

@@ -377,7 +377,7 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
     let mut lines = lay(&status, size);
     if cut(&lines) {
         size = if geo.text_px < MIN_TEXT_PX {
-            geo.text_px * geo.look.magnify()
+            geo.text_px
         } else {
             geo.beside_px
         };

@@ -138,9 +138,10 @@ fn faults_in(sim: &Simulation, v: Viewport, look: Look, least: f64) -> Vec<Strin
         }
     }
     // Words apart on the base layer (on the overlay messages pass under and over words), in
-    // the projector view. (At 320×240 with a tour and 7 servers, G's letter stands where the
-    // user's words begin: "a node" touches it.)
-    for scene in [&base].into_iter().filter(|_| look.projector) {
+    // the projector view from 400 px across. (At 320×240, by these estimates of a word's
+    // width, "User X" reaches A's letter, and with a tour and 7 servers "a node" G's.)
+    let apart = look.projector && least >= MIN_TEXT_PX;
+    for scene in [&base].into_iter().filter(|_| apart) {
         let boxes: Vec<(&str, Rect)> = scene
             .shapes
             .iter()
@@ -427,6 +428,14 @@ fn in_a_projected_page_every_word_is_large_whole_and_apart() {
                         font.size
                     ));
                 }
+            }
+        }
+    }
+    // A projected embed in the smallest frames: as legible as without the projector view.
+    for (name, v, least) in FRAMES.into_iter().filter(|f| f.2 < MIN_TEXT_PX) {
+        for n in [3, 5, 7] {
+            for fault in faults_in(&cluster(n), v, look, least) {
+                all.push(format!("{name} projected, {n} servers: {fault}"));
             }
         }
     }

@@ -95,7 +95,7 @@ pub struct Geometry {
     /// The canvas.
     pub viewport: Viewport,
     /// Size factor for strokes and text: 1.0 on a ring area about 520 px across, times the
-    /// look's [`Look::magnify`].
+    /// look's [`Look::magnify`] (not on a small canvas: it has no room to draw larger).
     pub scale: f64,
     /// How the page is shown (projector view, reduced motion).
     pub look: Look,
@@ -140,10 +140,15 @@ impl Geometry {
         assert!(nodes >= 1, "a cluster has at least one node");
         let v = Viewport::new(viewport.width, viewport.height);
         let landscape = v.width >= v.height * 1.15;
+        // A small canvas (a 320×240 embed) has no room for the projector view's larger
+        // drawing: its ring shrank to a knot of overlapping servers. It is laid out as
+        // without it (the colours and line weights still change).
+        let small = v.width.min(2.0 * v.height) < 400.0;
+        let projected = look.projector && !small;
         let (ring, logs);
         if landscape {
             // The projector view's ring is larger for its size already: the logs get more.
-            let share = if look.projector { 0.45 } else { 0.52 };
+            let share = if projected { 0.45 } else { 0.52 };
             let ring_w = (v.height * 1.05).min(v.width * share);
             ring = Rect {
                 x: 0.0,
@@ -175,9 +180,9 @@ impl Geometry {
             };
         }
         let span = ring.w.min(ring.h);
-        let scale = maths::clamp(span / 520.0, 0.6, 1.6) * look.magnify();
+        let magnify = if projected { look.magnify() } else { 1.0 };
+        let scale = maths::clamp(span / 520.0, 0.6, 1.6) * magnify;
         let centre = (ring.x + ring.w / 2.0, ring.y + ring.h / 2.0);
-        let small = v.width.min(2.0 * v.height) < 400.0;
         let (text_px, inside_px, beside_px) = match (small, look.projector) {
             (true, _) => (SMALL_TEXT_PX, SMALL_TEXT_PX, super::MIN_TEXT_PX),
             (false, false) => (

@@ -48,7 +48,7 @@ type Tour = {
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
 type NodeInfo = {
   frozen: boolean;
-  id: string; alive: boolean; member: boolean; removed: boolean; title: string; hint: string;
+  id: string; alive: boolean; member: boolean; removed: boolean; voter: boolean; title: string; hint: string;
   persistent: { term: number; votedFor: string | null; logLength: number; lastLogTerm: number; snapshot: string | null };
   volatile: { role: string; commitIndex: number; leader: string | null; timerElapsedMs: number; timerTimeoutMs: number } | null;
   progress: { peer: string; nextIndex: number; matchIndex: number }[];
@@ -398,7 +398,7 @@ function fillMenu(id: string): boolean {
   ui.menuFreeze.textContent = info.frozen ? 'Thaw' : 'Freeze';
   ui.menuFreeze.disabled = !info.alive;
   ui.menuRemove.disabled = !info.member;
-  ui.menuLead.disabled = !info.alive || info.volatile?.role === 'leader';
+  ui.menuLead.disabled = !info.alive || !info.voter || info.volatile?.role === 'leader';
   ui.menuSnapshot.disabled = !info.alive;
   fillNodeState(info);
   return true;

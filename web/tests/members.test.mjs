@@ -36,6 +36,10 @@ describe('membership changes on the page', () => {
     assert.deepEqual(s.learners, ['F']);
     assert.deepEqual(s.configuration, ['A', 'B', 'C', 'D', 'E']);
     assert.equal(s.configurationText, 'members A–E; F is a learner');
+    // A learner cannot lead: its menu does not offer Make leader.
+    await clickCanvas(p, f.x, f.y);
+    assert.ok(await p.locator('#node-lead').isDisabled(), 'a learner is not offered Make leader');
+    await p.keyboard.press('Escape');
     // The legend shows how a learner is drawn: an inner dashed ring.
     const key = p.locator('.legend li', { hasText: /^learner$/ }).locator('i.node.learner');
     assert.equal(await key.evaluate((el) => getComputedStyle(el).outlineStyle), 'dashed');

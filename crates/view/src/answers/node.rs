@@ -16,6 +16,8 @@ pub struct NodeInfo {
     pub member: bool,
     /// Whether it was removed from the cluster and shut down for good: it cannot restart.
     pub removed: bool,
+    /// Whether it votes in the configuration in use: only a voter can be made leader.
+    pub voter: bool,
     /// "A · leader in term 3".
     pub title: String,
     /// What a change sent to it would do.

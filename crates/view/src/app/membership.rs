@@ -372,6 +372,8 @@ mod tests {
         a.advance(3_000.0).unwrap();
         add(&mut a).unwrap();
         assert!(words(&mut a).iter().any(|t| t == "learner"));
+        let info = json(&a.node_info(action::node("F").unwrap()).unwrap());
+        assert_eq!(info["voter"], false, "its menu offers no Make leader");
         // On the ring its tag is not in the candidate's colour.
         a.repaint();
         let (_, overlay) = a.scenes();

@@ -178,6 +178,7 @@ impl App {
             frozen,
             member: standing != "none",
             removed: self.tl.sim().server(id).retired,
+            voter: standing == "voter",
             title: format!("{id} · {}", self.describe(id)),
             hint,
             persistent,

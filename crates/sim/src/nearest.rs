@@ -8,7 +8,8 @@ use alloc::vec::Vec;
 
 /// The known word nearest `word`, if one is near enough to be what was meant: at most one
 /// edit away for a word of up to 4 characters, two up to 8, three beyond (an edit inserts,
-/// deletes or replaces a character, or swaps two neighbours; case is ignored). The first of
+/// deletes or replaces a character, or swaps two neighbours; ASCII case is ignored, as every
+/// known word is ASCII: Unicode's case tables added 6.8 KB gzipped to the page). The first of
 /// the nearest, in the order `known` gives them.
 pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     // No known word is this long: a line can be megabytes, and the distance costs the
@@ -17,7 +18,7 @@ pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
     if word.chars().nth(LONGEST_CHARS).is_some() {
         return None;
     }
-    let word: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
+    let word: Vec<char> = word.chars().map(|c| c.to_ascii_lowercase()).collect();
     let most = match word.len() {
         0 => return None,
         1..=4 => 1,
@@ -26,7 +27,7 @@ pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
     };
     let mut best: Option<(usize, &str)> = None;
     for candidate in known {
-        let letters: Vec<char> = candidate.chars().flat_map(char::to_lowercase).collect();
+        let letters: Vec<char> = candidate.chars().map(|c| c.to_ascii_lowercase()).collect();
         let d = distance(&word, &letters);
         if d <= most && best.is_none_or(|(b, _)| d < b) {
             best = Some((d, candidate));

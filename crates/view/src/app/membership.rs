@@ -233,6 +233,19 @@ mod tests {
         assert_eq!(a.sim().size(), 3);
     }
 
+    /// Makes `target` leader through the page's action, checks that it leads a second
+    /// later, and returns what the feed said meanwhile.
+    fn make_leader(a: &mut super::App, target: &str) -> String {
+        a.apply(Action::MakeLeader(action::node(target).unwrap()))
+            .unwrap();
+        a.advance(1_000.0).unwrap();
+        assert_eq!(
+            a.sim().leader().map(|l| l.letter().to_string()).as_deref(),
+            Some(target)
+        );
+        feed(a)
+    }
+
     /// Thesis §3.10: "Make leader" hands leadership over; the feed explains TimeoutNow.
     #[test]
     fn make_leader_hands_leadership_over() {
@@ -245,14 +258,7 @@ mod tests {
         ));
         assert!(e.unwrap_err().contains("leads already"));
         feed(&mut a);
-        a.apply(Action::MakeLeader(action::node(target).unwrap()))
-            .unwrap();
-        a.advance(1_000.0).unwrap();
-        assert_eq!(
-            a.sim().leader().map(|l| l.letter().to_string()).as_deref(),
-            Some(target)
-        );
-        let said = feed(&mut a);
+        let said = make_leader(&mut a, target);
         assert!(said.contains("TimeoutNow"), "{said}");
         // Told to campaign, it did not time out: one line for it, not two.
         assert!(said.contains(&format!("{target} got TimeoutNow")), "{said}");
@@ -279,14 +285,7 @@ mod tests {
         }
         a.done(Action::Thaw(action::node(target).unwrap())).unwrap();
         feed(&mut a);
-        a.apply(Action::MakeLeader(action::node(target).unwrap()))
-            .unwrap();
-        a.advance(1_000.0).unwrap();
-        assert_eq!(
-            a.sim().leader().map(|l| l.letter().to_string()).as_deref(),
-            Some(target)
-        );
-        let said = feed(&mut a);
+        let said = make_leader(&mut a, target);
         assert_eq!(said.matches("TimeoutNow: ").count(), 1, "{said}");
     }
 

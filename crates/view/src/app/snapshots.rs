@@ -95,10 +95,9 @@ mod tests {
         assert_eq!(json(&b.state()), json(&a.state()), "a journal carries it");
     }
 
-    /// The snapshot threshold setting compacts the running cluster's logs on their own, and
-    /// a commit compacted away before it is told still reads in words.
-    #[test]
-    fn the_threshold_compacts_on_its_own_and_commits_are_still_told() {
+    /// Three servers with a leader, set to compact after every applied entry, the user's
+    /// x=1 just sent to the leader, and the feed read so far taken.
+    fn compacting_after_each_entry() -> super::App {
         let mut a = app("?seed=4&nodes=3");
         a.advance(2_000.0).unwrap();
         a.apply(Action::Set {
@@ -109,6 +108,14 @@ mod tests {
         let leader = a.sim().leader().unwrap().letter().to_string();
         a.take_feed();
         a.propose(&leader, "x=1").unwrap();
+        a
+    }
+
+    /// The snapshot threshold setting compacts the running cluster's logs on their own, and
+    /// a commit compacted away before it is told still reads in words.
+    #[test]
+    fn the_threshold_compacts_on_its_own_and_commits_are_still_told() {
+        let mut a = compacting_after_each_entry();
         a.advance(400.0).unwrap();
         let said: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
         let said = said.join("\n");
@@ -187,16 +194,7 @@ mod tests {
     /// it from there ("(x=1)", not "(now in its snapshot)", which read as if it came first).
     #[test]
     fn a_commit_compacted_at_once_is_still_named() {
-        let mut a = app("?seed=4&nodes=3");
-        a.advance(2_000.0).unwrap();
-        a.apply(Action::Set {
-            name: crate::settings::Setting::SnapshotThreshold,
-            value: "1".into(),
-        })
-        .unwrap();
-        let leader = a.sim().leader().unwrap().letter().to_string();
-        a.take_feed();
-        a.propose(&leader, "x=1").unwrap();
+        let mut a = compacting_after_each_entry();
         let mut said = String::new();
         for _ in 0..200 {
             a.advance(16.0).unwrap();

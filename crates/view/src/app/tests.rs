@@ -512,24 +512,28 @@ fn the_timeline_follows_the_clock_through_a_quiet_stretch() {
     assert!(clock_only >= 40, "{clock_only}");
 }
 
-/// A scenario line is told before what it causes, not after: "Line 4: add E", then E
-/// starts. At the scenario's end too, where the last steps' records were told first.
-#[test]
-fn a_scenario_line_is_told_before_what_it_causes() {
+/// Plays scenario `text` on the page for half a second; its feed, and where in it a text
+/// first appears (a failure names the text and shows the feed).
+fn played(text: &str) -> (String, impl Fn(&str) -> usize) {
     let mut a = app("");
-    a.load(
-        "nodes 4\nseed 1\ntimeout A\nadd E\nwait 300\nadd F\n",
-        "mine",
-    )
-    .unwrap();
+    a.load(text, "mine").unwrap();
     for _ in 0..5 {
         a.advance(100.0).unwrap();
     }
     let feed = feed_text(&mut a);
-    let at = |s: &str| {
-        feed.find(s)
-            .unwrap_or_else(|| panic!("no '{s}' in\n{feed}"))
+    let copy = feed.clone();
+    let at = move |s: &str| {
+        copy.find(s)
+            .unwrap_or_else(|| panic!("no '{s}' in\n{copy}"))
     };
+    (feed, at)
+}
+
+/// A scenario line is told before what it causes, not after: "Line 4: add E", then E
+/// starts. At the scenario's end too, where the last steps' records were told first.
+#[test]
+fn a_scenario_line_is_told_before_what_it_causes() {
+    let (feed, at) = played("nodes 4\nseed 1\ntimeout A\nadd E\nwait 300\nadd F\n");
     assert!(at("Line 3: timeout A") < at("A timed out"), "{feed}");
     assert!(at("A timed out") < at("Line 4: add E"), "{feed}");
     assert!(at("Line 4: add E") < at("E started"), "{feed}");
@@ -544,20 +548,8 @@ fn a_scenario_line_is_told_before_what_it_causes() {
 /// without a word (a transfer) or be told by the trace alone (a membership change).
 #[test]
 fn a_refused_scenario_line_is_told_with_why() {
-    let mut a = app("");
-    a.load(
-        "nodes 3\nseed 1\ntimeout A\nadd D\nwait 300\ntransfer B C\ncrash C\ncrash C\n",
-        "mine",
-    )
-    .unwrap();
-    for _ in 0..5 {
-        a.advance(100.0).unwrap();
-    }
-    let feed = feed_text(&mut a);
-    let at = |s: &str| {
-        feed.find(s)
-            .unwrap_or_else(|| panic!("no '{s}' in\n{feed}"))
-    };
+    let (feed, at) =
+        played("nodes 3\nseed 1\ntimeout A\nadd D\nwait 300\ntransfer B C\ncrash C\ncrash C\n");
     assert!(
         at("D started") < at("Line 4: add D refused: no server leads"),
         "{feed}"

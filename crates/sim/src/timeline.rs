@@ -14,7 +14,7 @@ use crate::sim::{RaftOptions, Simulation};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use river_core::{NodeId, Role, MAX_CLUSTER_SIZE};
+use river_core::{LogIndex, NodeId, Role, MAX_CLUSTER_SIZE};
 
 /// The most simulation copies a timeline keeps.
 pub const MAX_CHECKPOINTS: usize = 32;
@@ -69,7 +69,7 @@ impl Input {
     /// it (a server down already, a change the leader refused, …): nothing happened, apart
     /// from a server started for a change that was then refused (as `add` does).
     pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
-        let refused = refusal(self, sim);
+        let refused = self.refusal(sim);
         match self {
             Input::Submit(to, op) => {
                 sim.submit(*to, op.clone());
@@ -126,40 +126,53 @@ impl Input {
     }
 }
 
-/// Why `sim` will do nothing with `input`, seen before it is applied, for the inputs that
-/// are refused by the server's state alone (a membership change or a transfer is refused
-/// by the leader, which answers for itself).
-fn refusal(input: &Input, sim: &Simulation) -> Option<String> {
-    let down = |id: NodeId| sim.node(id).is_none();
-    match *input {
-        Input::Crash(id) if down(id) => Some(format!("{id} is down already")),
-        Input::Restart(id) if sim.server(id).retired => {
-            Some(format!("{id} was removed from the cluster and stays down"))
+impl Input {
+    /// Why `sim` would do nothing with this input, seen before it is applied, for the
+    /// inputs that are refused by the server's state alone (a membership change or a
+    /// transfer is refused by the leader, which answers for itself). The page asks this
+    /// before it acts, and a scenario's line is told it after: one set of rules, one set
+    /// of words.
+    pub fn refusal(&self, sim: &Simulation) -> Option<String> {
+        let down = |id: NodeId| sim.node(id).is_none();
+        match *self {
+            Input::Crash(id) if down(id) => Some(format!("{id} is down already")),
+            Input::Restart(id) if sim.server(id).retired => {
+                Some(format!("{id} was removed from the cluster and stays down"))
+            }
+            Input::Restart(id) if !down(id) => Some(format!("{id} is running")),
+            Input::Freeze(id) if down(id) => {
+                Some(format!("{id} is down; only a running server can freeze"))
+            }
+            Input::Timeout(id) | Input::Snapshot(id) if down(id) => {
+                Some(format!("{id} is down; restart it first"))
+            }
+            Input::Transfer(id, _) if down(id) => Some(format!("{id} is down")),
+            Input::Freeze(id) if sim.frozen(id) => Some(format!("{id} is frozen already; thaw it")),
+            Input::Thaw(id) if !sim.frozen(id) => Some(format!("{id} is not frozen")),
+            Input::Timeout(id) if sim.frozen(id) => {
+                Some(format!("{id} is frozen: its timers wait until it thaws"))
+            }
+            Input::Snapshot(id) | Input::Transfer(id, _) if sim.frozen(id) => {
+                Some(format!("{id} is frozen: it does nothing until it thaws"))
+            }
+            Input::Timeout(id) if sim.node(id).is_some_and(|n| n.role() == Role::Leader) => {
+                Some(format!("{id} leads; a leader has no election timer"))
+            }
+            Input::Snapshot(id) => {
+                let node = sim.node(id)?;
+                let (applied, compacted) = (node.applied_index(), node.log().snapshot_index());
+                match applied {
+                    _ if applied > compacted => None,
+                    LogIndex(0) => Some(format!(
+                        "{id} has applied no entry yet, so there is nothing to compact"
+                    )),
+                    _ => Some(format!(
+                        "{id} has nothing new to compact: its snapshot already covers every entry it applied (up to {applied})"
+                    )),
+                }
+            }
+            _ => None,
         }
-        Input::Restart(id) if !down(id) => Some(format!("{id} is running")),
-        Input::Freeze(id) | Input::Timeout(id) | Input::Snapshot(id) | Input::Transfer(id, _)
-            if down(id) =>
-        {
-            Some(format!("{id} is down"))
-        }
-        Input::Freeze(id) if sim.frozen(id) => Some(format!("{id} is frozen already")),
-        Input::Thaw(id) if !sim.frozen(id) => Some(format!("{id} is not frozen")),
-        Input::Timeout(id) | Input::Snapshot(id) | Input::Transfer(id, _) if sim.frozen(id) => {
-            Some(format!("{id} is frozen: it does nothing until it thaws"))
-        }
-        Input::Timeout(id) if sim.node(id).is_some_and(|n| n.role() == Role::Leader) => {
-            Some(format!("{id} leads, and a leader has no election timer"))
-        }
-        Input::Snapshot(id)
-            if sim
-                .node(id)
-                .is_some_and(|n| n.applied_index() <= n.log().snapshot_index()) =>
-        {
-            Some(format!(
-                "{id} has applied nothing its snapshot does not hold already"
-            ))
-        }
-        _ => None,
     }
 }
 

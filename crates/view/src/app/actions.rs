@@ -46,9 +46,12 @@ impl App {
                 let id = self.member(node)?;
                 self.act(Input::Restart(id));
             }
-            Action::Freeze(node) => self.freeze(node)?,
-            Action::Thaw(node) => self.thaw(node)?,
-            Action::Timeout(node) => self.timeout(node)?,
+            // A freeze (a stalled process: a long garbage-collection pause, a swapped-out
+            // VM) loses nothing, unlike a crash, and is not told that time passed; a thaw
+            // resumes its clock where it stopped, then its inbox arrives.
+            Action::Freeze(node) => self.act_checked(Input::Freeze(self.member(node)?))?,
+            Action::Thaw(node) => self.act_checked(Input::Thaw(self.member(node)?))?,
+            Action::Timeout(node) => self.act_checked(Input::Timeout(self.member(node)?))?,
             Action::Pause => self.stop_clock(),
             Action::Play => self.start_clock(),
             Action::Speed(x) => self.change_speed(x),
@@ -226,45 +229,14 @@ impl App {
         format!("{a}|{b}")
     }
 
-    /// Freezes a running server (a stalled process: a long garbage-collection pause, a
-    /// swapped-out VM). Unlike a crash it loses nothing and is not told that time passed.
-    fn freeze(&mut self, node: Node) -> Result<(), String> {
-        let id = self.member(node)?;
-        let sim = self.tl.sim();
-        if sim.node(id).is_none() {
-            return Err(format!("{id} is down; only a running server can freeze"));
+    /// Gives `input` to the run unless the simulation would do nothing with it, which is
+    /// refused with the reason ([`Input::refusal`], the words a scenario's line is told):
+    /// freezing a down server, thawing a running one, timing out a leader, …
+    pub(super) fn act_checked(&mut self, input: Input) -> Result<(), String> {
+        if let Some(why) = input.refusal(self.tl.sim()) {
+            return Err(why);
         }
-        if sim.frozen(id) {
-            return Err(format!("{id} is frozen already; thaw it"));
-        }
-        self.act(Input::Freeze(id));
-        Ok(())
-    }
-
-    /// Thaws a frozen server: its clock resumes where it stopped, then its inbox arrives.
-    fn thaw(&mut self, node: Node) -> Result<(), String> {
-        let id = self.member(node)?;
-        if !self.tl.sim().frozen(id) {
-            return Err(format!("{id} is not frozen"));
-        }
-        self.act(Input::Thaw(id));
-        Ok(())
-    }
-
-    /// Fires a server's election timer now.
-    fn timeout(&mut self, node: Node) -> Result<(), String> {
-        let id = self.member(node)?;
-        if self.tl.sim().frozen(id) {
-            return Err(format!("{id} is frozen: its timers wait until it thaws"));
-        }
-        match self.tl.sim().node(id).map(|n| n.role()) {
-            None => return Err(format!("{id} is down; restart it first")),
-            Some(Role::Leader) => {
-                return Err(format!("{id} leads; a leader has no election timer"))
-            }
-            Some(_) => {}
-        }
-        self.act(Input::Timeout(id));
+        self.act(input);
         Ok(())
     }
 

@@ -9,21 +9,7 @@ impl App {
     /// Has `node` compact its log up to what it has applied.
     pub(super) fn snapshot(&mut self, node: Node) -> Result<(), String> {
         let id = self.member(node)?;
-        let Some(n) = self.tl.sim().node(id) else {
-            return Err(format!("{id} is down; restart it first"));
-        };
-        let (applied, compacted) = (n.applied_index(), n.log().snapshot_index());
-        if applied <= compacted {
-            return Err(if applied.0 == 0 {
-                format!("{id} has applied no entry yet, so there is nothing to compact")
-            } else {
-                format!(
-                    "{id} has nothing new to compact: its snapshot already covers every entry it applied (up to {applied})"
-                )
-            });
-        }
-        self.act(Input::Snapshot(id));
-        Ok(())
+        self.act_checked(Input::Snapshot(id))
     }
 }
 

@@ -59,6 +59,17 @@ pub struct StoryLine {
     pub kind: FeedKind,
 }
 
+/// A leader handing its leadership to `target` (thesis §3.10).
+#[derive(Clone, Copy, Debug)]
+struct Handover {
+    leader: NodeId,
+    target: NodeId,
+    /// Whether its TimeoutNow was told: the leader sends it again on each answer its
+    /// caught-up target gives until the target campaigns; the wire shows those, the feed
+    /// tells one.
+    timeout_now_told: bool,
+}
+
 /// A message that never arrived, drawn fading out where it was lost.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ghost {
@@ -108,9 +119,9 @@ struct Wire {
 pub struct Narrator {
     /// Each person's request in flight: (client, seq), the server asked, the op in words.
     requests: Vec<((u32, u64), NodeId, String)>,
-    /// Leaders handing their leadership over (thesis §3.10): (leader, target), so a user
-    /// they turn away is told why, not only where to go.
-    handing: Vec<(NodeId, NodeId)>,
+    /// Leaders handing their leadership over (thesis §3.10), so a user they turn away is
+    /// told why, not only where to go, and their TimeoutNow is told once.
+    handing: Vec<Handover>,
     wires: Vec<Wire>,
     /// Lost messages still fading, oldest first.
     pub ghosts: Vec<Ghost>,
@@ -118,8 +129,6 @@ pub struct Narrator {
     committed: Option<Membership>,
     /// The configuration entry whose use was told last: (its index, the configuration).
     adopted: Option<(LogIndex, Membership)>,
-    /// Leaders whose running transfer has told its TimeoutNow already.
-    timeout_now_told: Vec<NodeId>,
     /// Rollbacks being gathered into one line, and thrown-away entries still drawn.
     rollbacks: rollback::Rollbacks,
     /// Rejections of stale messages being gathered into one line per sender.

@@ -12,12 +12,16 @@ impl Narrator {
     pub(super) fn follow_transfers(&mut self, n: NodeId, event: &Event) {
         match *event {
             Event::TransferStarted { target } => {
-                self.handing.retain(|&(l, _)| l != n);
-                self.handing.push((n, target));
+                self.handing.retain(|h| h.leader != n);
+                self.handing.push(Handover {
+                    leader: n,
+                    target,
+                    timeout_now_told: false,
+                });
             }
             Event::TransferAbandoned { .. }
             | Event::BecameFollower { .. }
-            | Event::SteppedDown { .. } => self.handing.retain(|&(l, _)| l != n),
+            | Event::SteppedDown { .. } => self.handing.retain(|h| h.leader != n),
             _ => {}
         }
     }
@@ -183,21 +187,24 @@ impl Narrator {
                     ),
                 )
             }
-            Event::TransferStarted { target } => {
-                self.timeout_now_told.retain(|&l| l != n);
+            Event::TransferStarted { target } => (
+                FeedKind::Election,
+                format!("{n} starts handing leadership to {target}: it takes no new commands and brings {target}'s log up to date"),
+            ),
+            Event::TimeoutNowSent { target } => {
+                match self.handing.iter_mut().find(|h| h.leader == n) {
+                    Some(h) if h.timeout_now_told => return,
+                    Some(h) => h.timeout_now_told = true,
+                    // Begun before the narrator's memory (a seek into a transfer).
+                    None => self.handing.push(Handover {
+                        leader: n,
+                        target,
+                        timeout_now_told: true,
+                    }),
+                }
                 (
                     FeedKind::Election,
-                    format!("{n} starts handing leadership to {target}: it takes no new commands and brings {target}'s log up to date"),
-                )
-            }
-            // The leader sends TimeoutNow again on each answer its caught-up target
-            // gives until the target campaigns; the wire shows those, the feed tells one.
-            Event::TimeoutNowSent { .. } if self.timeout_now_told.contains(&n) => return,
-            Event::TimeoutNowSent { target } => {
-                self.timeout_now_told.push(n);
-                (
-                FeedKind::Election,
-                format!("{n} sends {target} TimeoutNow: {target} holds the whole log and should campaign now"),
+                    format!("{n} sends {target} TimeoutNow: {target} holds the whole log and should campaign now"),
                 )
             }
             Event::TransferAbandoned { target } => (

@@ -109,7 +109,7 @@ impl Narrator {
                             Reply::Ok(OpResult::Value(None)) => {
                                 format!("{user} hears back: {op} finds no value")
                             }
-                            Reply::NotLeader(Some(l)) => match asked.filter(|a| self.handing.contains(&(*a, *l))) {
+                            Reply::NotLeader(Some(l)) => match asked.filter(|a| self.handing.iter().any(|h| (h.leader, h.target) == (*a, *l))) {
                                 Some(a) => format!("{user} is told: {a} is handing its leadership to {l} and takes no new commands; try {l}"),
                                 None => format!("{user} is told: not the leader, {l} is"),
                             },

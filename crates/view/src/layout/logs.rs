@@ -277,6 +277,15 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
         16.0f64.min(grid.row_h - 4.0),
         40.0 * s,
     );
+    // A role word's room ends where the snapshot column begins (a narrow panel gives it
+    // up: the snapshot block was drawn over it). The projector view's label column is as
+    // wide as its longest word at 16 px ("leader" lay on "snapshot ≤ 2: x=1").
+    let size = readable(geo, 12.0 * s);
+    let word_needs = if geo.look.projector {
+        text_width(LONGEST_ROLE_WORD, size, SANS_ADVANCE) * 1.1
+    } else {
+        44.0 * s
+    };
     for id in view.sim.ids() {
         let k = id.index();
         let row_top = grid.rows_y + grid.row_h * k as f64;
@@ -321,17 +330,7 @@ pub(super) fn logs(scene: &mut Scene, geo: &Geometry, view: &View<'_>) {
             Align::Center,
         ));
         let mut word_end = badge_x + badge_r;
-        // The word's room ends where the snapshot column begins (a narrow panel gives it
-        // up: the snapshot block was drawn over it). The projector view's label column is
-        // as wide as its longest word at 16 px ("leader" lay on "snapshot ≤ 2: x=1").
-        let size = readable(geo, 12.0 * s);
-        let longest = text_width(LONGEST_ROLE_WORD, size, SANS_ADVANCE) * 1.1;
-        let needed = if geo.look.projector {
-            longest
-        } else {
-            44.0 * s
-        };
-        if grid.head_x - word_end - 6.0 * s >= needed {
+        if grid.head_x - word_end - 6.0 * s >= word_needs {
             let standing = crate::members::standing(config, id);
             let word = match (role, standing) {
                 (None, _) if view.sim.server(id).retired => "removed",

@@ -2,7 +2,7 @@
 //! failures it prints in full. Each seed's report is dropped once counted, so memory stays
 //! flat however many seeds run (every report was kept until the end, about 0.4 KB a seed).
 
-use crate::Checked;
+use crate::checked::Checked;
 use river_sim::swarm::Outcome;
 use river_sim::Stats;
 

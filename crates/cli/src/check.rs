@@ -1,0 +1,148 @@
+//! `river check`: many seeds on all cores, a summary, and the failures with the command that
+//! replays each.
+
+use river_sim::swarm::{self, Outcome};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::checked::{no_leader_text, Checked};
+use crate::flags::{ClusterArgs, LincheckArgs};
+use crate::tally::{self, Tally};
+
+pub fn check(
+    seeds: u64,
+    first_seed: u64,
+    lincheck: LincheckArgs,
+    panic_at_seed: Option<u64>,
+    cluster: &ClusterArgs,
+) -> Result<ExitCode, String> {
+    let options = cluster.options()?;
+    if seeds == 0 {
+        return Err(String::from(
+            "--seeds 0 checks nothing; give at least 1 seed",
+        ));
+    }
+    // The seeds are first_seed ..= first_seed + seeds - 1, so that last one must exist.
+    if first_seed.checked_add(seeds - 1).is_none() {
+        return Err(format!(
+            "--first-seed {first_seed} with --seeds {seeds} runs past the last seed, {}",
+            u64::MAX
+        ));
+    }
+    let started = Instant::now();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8) as u64;
+    // Each worker counts its seeds as they finish and keeps only what the summary prints.
+    let tally = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let options = &options;
+                scope.spawn(move || {
+                    let mut tally = Tally::default();
+                    for k in (w..seeds).step_by(workers as usize) {
+                        let checked =
+                            Checked::seed(options, first_seed + k, lincheck, panic_at_seed);
+                        tally.add(checked, lincheck.allow_inconclusive);
+                    }
+                    tally
+                })
+            })
+            .collect();
+        let mut all = Tally::default();
+        for h in handles {
+            all.merge(h.join().expect("worker"));
+        }
+        all
+    });
+    let wall = started.elapsed().as_secs_f64();
+    let counts = tally.counts;
+    let sim_s = counts.sim_ms as f64 / 1000.0;
+    say!(
+        "runs {}, simulated {:.1} s, {}, operations {}, violations {}, not converged {}, no leader {}, panicked {}, linearizable ops {}, not linearizable {}, inconclusive {}; longest wait for a leader in the liveness window {} ms{}; {:.2} s wall, {:.0}x real time",
+        counts.runs,
+        sim_s,
+        tally::activity(&counts.stats, counts.commits),
+        counts.operations,
+        counts.violations,
+        counts.not_converged,
+        counts.no_leader,
+        counts.panicked,
+        counts.linearizable_ops,
+        counts.not_linearizable,
+        counts.inconclusive,
+        counts.longest_leaderless_ms,
+        swarm::liveness_limit_ms(&options.raft)
+            .filter(|_| options.liveness)
+            .map_or(String::from(" (window off)"), |limit| format!(" (limit {limit} ms)")),
+        wall,
+        sim_s / wall.max(1e-9),
+    );
+    let replay = |seed: u64| {
+        say!(
+            "  replay: river run --seed {seed} {}{} --trace trace.jsonl --history history.edn",
+            cluster.flags(),
+            lincheck.flags()
+        );
+    };
+    if let Some(first) = tally.first_failure() {
+        // With a planted bug a failure is the point: say how soon the swarm caught it.
+        let what = if cluster.bugs.is_empty() {
+            String::from("first failing seed")
+        } else {
+            let names: Vec<&str> = cluster.bugs.iter().map(|b| b.name()).collect();
+            format!("{} first caught at seed", names.join(" + "))
+        };
+        say!(
+            "{what} {} ({} of {} seeds failed)",
+            first.seed,
+            counts.failed,
+            counts.runs
+        );
+    }
+    for failure in tally.shown_failures() {
+        let seed = failure.seed;
+        match &failure.run {
+            Err(message) => say!("seed {seed}: PANICKED: {message}"),
+            Ok(report) => match &report.outcome {
+                Outcome::Unsafe(violations) => {
+                    say!("seed {seed}: UNSAFE");
+                    for v in violations.iter().take(3) {
+                        say!("  at {} ms: {}", v.time_ms, v.text);
+                    }
+                }
+                Outcome::NoConvergence => say!(
+                    "seed {seed}: did not converge within {} ms of healing",
+                    swarm::heal_limit_ms(&options.raft)
+                ),
+                Outcome::NoLeader { .. } => {
+                    say!("seed {seed}: NO LEADER");
+                    say!("  {}", no_leader_text(&report.outcome));
+                }
+                Outcome::Ok => {}
+            },
+        }
+        if failure.not_linearizable() {
+            say!("seed {seed}: NOT LINEARIZABLE");
+            failure.print_history_problems(false);
+        }
+        if failure.inconclusive() {
+            say!("seed {seed}: linearizability INCONCLUSIVE (fails unless --allow-inconclusive)");
+            failure.print_history_problems(true);
+        }
+        replay(seed);
+    }
+    if lincheck.allow_inconclusive {
+        // Allowed, but a search that gave up proves nothing either way: show them.
+        for c in tally.shown_allowed() {
+            say!("seed {}: linearizability inconclusive (allowed)", c.seed);
+            c.print_history_problems(true);
+            replay(c.seed);
+        }
+    }
+    Ok(if counts.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

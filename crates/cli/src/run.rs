@@ -1,0 +1,168 @@
+//! `river run --seed`: the run `check` makes for one seed, told in full, with its trace and
+//! client history written to files.
+
+use river_sim::swarm::{self, Outcome};
+use river_sim::trace;
+use river_sim::Simulation;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::catching::catching;
+use crate::checked::{no_leader_text, Checked};
+use crate::flags::{ClusterArgs, LincheckArgs};
+use crate::scenario::run_scenario;
+use crate::tally;
+
+/// The files `run` writes, created before it runs: a path that cannot be written is bad
+/// input found at once, not after the run (which used to lose the run's verdict to status 2).
+pub struct Outputs {
+    history: Option<(PathBuf, std::fs::File)>,
+    trace: Option<(PathBuf, std::fs::File)>,
+}
+
+impl Outputs {
+    pub fn create(history: Option<PathBuf>, trace: Option<PathBuf>) -> Result<Outputs, String> {
+        let create = |path: Option<PathBuf>| {
+            path.map(|path| match std::fs::File::create(&path) {
+                Ok(file) => Ok((path, file)),
+                Err(e) => Err(format!("cannot write {}: {e}", path.display())),
+            })
+            .transpose()
+        };
+        let outputs = Outputs {
+            history: create(history)?,
+            trace: create(trace)?,
+        };
+        // One file by two names (`h` and `./h`) would hold the trace over the history's tail.
+        if let (Some((h, _)), Some((t, _))) = (&outputs.history, &outputs.trace) {
+            if h == t || std::fs::canonicalize(h).ok() == std::fs::canonicalize(t).ok() {
+                return Err(format!(
+                    "--history {} and --trace {} are one file; give each its own",
+                    h.display(),
+                    t.display()
+                ));
+            }
+        }
+        Ok(outputs)
+    }
+
+    /// Whether the trace's records must be kept.
+    pub fn keeps_trace(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    pub fn write(self, sim: &Simulation) -> Result<(), String> {
+        fn fill(
+            output: Option<(PathBuf, std::fs::File)>,
+            text: impl FnOnce(&mut String) -> std::fmt::Result,
+        ) -> Result<(), String> {
+            use std::io::Write as _;
+            let Some((path, mut file)) = output else {
+                return Ok(());
+            };
+            let mut written = String::new();
+            text(&mut written).expect("writing to a string");
+            file.write_all(written.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
+        fill(self.history, |text| sim.history.write_edn(text))?;
+        fill(self.trace, |text| {
+            trace::write_json_lines(&sim.trace.records, text)
+        })
+    }
+}
+
+pub fn run(
+    seed: Option<u64>,
+    history: Option<PathBuf>,
+    trace: Option<PathBuf>,
+    scenario: Option<PathBuf>,
+    lincheck: LincheckArgs,
+    cluster: &ClusterArgs,
+) -> Result<ExitCode, String> {
+    if let Some(source) = scenario {
+        return run_scenario(&source, seed, history, trace, lincheck, cluster);
+    }
+    let seed = seed.ok_or("run needs --seed S (or --scenario FILE)")?;
+    let options = cluster.options()?;
+    let outputs = Outputs::create(history, trace)?;
+    let started = Instant::now();
+    let ran = catching(|| swarm::run(&options, seed, outputs.keeps_trace()));
+    let (sim, report) = match ran {
+        Ok(ran) => ran.map_err(|e| e.to_string())?,
+        Err(message) => {
+            say!("seed {seed}: PANICKED: {message}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let checked = Checked::new(&sim, report, lincheck);
+    let Ok(report) = &checked.run else {
+        unreachable!("a finished run")
+    };
+    let wall = started.elapsed().as_secs_f64();
+    outputs.write(&sim)?;
+    let mix = report.mix;
+    say!(
+        "seed {seed}: {} nodes, loss {}, duplicate {}, reorder {}, latency {}-{} ms, crashes {}, cuts {}{}, partitions {}, freezes {}, aimed at elections {}, aimed at leaders {}, leaders stranded {}, {} entries per append, {} clients{}{}",
+        options.nodes,
+        mix.link.loss,
+        mix.link.duplicate,
+        mix.link.reorder,
+        mix.link.latency_min_ms,
+        mix.link.latency_max_ms,
+        mix.crashes,
+        mix.cuts,
+        if mix.one_way { " (one-way too)" } else { "" },
+        mix.partitions,
+        mix.freezes,
+        mix.targeted,
+        mix.strikes,
+        mix.strandings,
+        mix.max_entries_per_append,
+        mix.clients,
+        if mix.client_faults {
+            " on faulty links"
+        } else {
+            ""
+        },
+        match mix.lease_drift_percent {
+            Some(drift) if options.raft.check_quorum => {
+                format!(", lease reads (clock-drift bound {drift}%)")
+            }
+            Some(drift) => format!(
+                ", lease reads (clock-drift bound {drift}%, so CheckQuorum on for this seed)"
+            ),
+            None => String::new(),
+        }
+    );
+    say!(
+        "simulated {:.1} s, {}, operations {}, trace digest {:016x}; {:.3} s wall",
+        report.sim_ms as f64 / 1000.0,
+        tally::activity(&report.stats, report.commits),
+        report.operations,
+        report.trace_digest,
+        wall
+    );
+    match &report.outcome {
+        Outcome::Ok => say!("safe, and converged after healing"),
+        Outcome::Unsafe(violations) => {
+            for v in violations {
+                say!("UNSAFE at {} ms: {}", v.time_ms, v.text);
+            }
+        }
+        Outcome::NoConvergence => say!(
+            "safe, but did not converge within {} ms of healing",
+            swarm::heal_limit_ms(&options.raft)
+        ),
+        Outcome::NoLeader { .. } => say!("NO LEADER: {}", no_leader_text(&report.outcome)),
+    }
+    if let Some(history) = &checked.history {
+        history.print(lincheck.allow_inconclusive);
+    }
+    Ok(if checked.failed(lincheck.allow_inconclusive) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

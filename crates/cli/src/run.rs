@@ -52,6 +52,31 @@ impl Outputs {
         self.trace.is_some()
     }
 
+    /// What a run stopped at a scenario's limit says of its files, with a leading "; ": they
+    /// hold the run up to the limit, not all of it.
+    pub fn cut_at_limit(&self) -> String {
+        let named = |flag: &str, output: &Option<(PathBuf, std::fs::File)>| {
+            output
+                .as_ref()
+                .map(|(path, _)| format!("{flag} {}", path.display()))
+        };
+        let files: Vec<String> = [
+            named("--trace", &self.trace),
+            named("--history", &self.history),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        match files.len() {
+            0 => String::new(),
+            1 => format!("; {} holds the run up to there, cut at the limit", files[0]),
+            _ => format!(
+                "; {} hold the run up to there, cut at the limit",
+                files.join(" and ")
+            ),
+        }
+    }
+
     pub fn write(self, sim: &Simulation) -> Result<(), String> {
         fn fill(
             output: Option<(PathBuf, std::fs::File)>,

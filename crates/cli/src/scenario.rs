@@ -148,9 +148,13 @@ pub fn run_scenario(
         }
     };
     if result.is_err() && past_limits(&sim).is_some() {
-        // Too much to run, as a wait past the hour is: bad input, not a problem found.
+        // Too much to run, as a wait past the hour is: bad input, not a problem found. The
+        // files hold the run up to the limit (they were left empty), and the message says
+        // they stop there.
         let e = result.expect_err("checked");
-        return Err(format!("{source}: {e}"));
+        let cut = outputs.cut_at_limit();
+        outputs.write(&sim)?;
+        return Err(format!("{source}: {e}{cut}"));
     }
     outputs.write(&sim)?;
     say!(

@@ -119,20 +119,81 @@ fn a_scenario_too_large_to_run_is_refused_at_its_line() {
         err.contains("line 5: at ") && err.contains("processed 20000000 events"),
         "{err}"
     );
-    // Its trace kept to be written, it stops sooner: 20 million events took past 4 GB.
-    let trace = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("busy.jsonl");
+    // Its trace kept to be written, it stops sooner: 20 million events took past 4 GB. (The
+    // 330 MB it holds up to there go to /dev/null, not to a file left in target/.)
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("busy.scenario");
     let args = [
         "run",
         "--scenario",
         path.to_str().unwrap(),
         "--trace",
-        trace.to_str().unwrap(),
+        "/dev/null",
     ];
     let (code, out, err) = river(&args);
     assert_eq!(code, 2, "{out}{err}");
     assert!(
         err.contains("more than a scenario may keep (4000000"),
+        "{err}"
+    );
+}
+
+/// A scenario stopped at a limit leaves its `--trace` and `--history` holding the run up to
+/// there (they came out empty), and its message says they were cut at the limit. Here the
+/// wire's limit: 100,000 messages in flight, reached at 6.9 s, 0.15 s of wall time.
+#[test]
+fn files_of_a_scenario_stopped_at_a_limit_hold_the_run_up_to_it() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join("crowded-wire.scenario");
+    std::fs::write(
+        &path,
+        "nodes 15\nclients 2\nheartbeat 1\nelection-timeout 20000 20000\nlatency 2000 2000\nduplicate 0.9\ntimeout A\nwait 30000\n",
+    )
+    .unwrap();
+    let (trace, history) = (dir.join("crowded.jsonl"), dir.join("crowded.edn"));
+    let (code, out, err) = river(&[
+        "run",
+        "--scenario",
+        path.to_str().unwrap(),
+        "--trace",
+        trace.to_str().unwrap(),
+        "--history",
+        history.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("more than a scenario may put there (100000)")
+            && err.contains(&format!(
+                "; --trace {} and --history {} hold the run up to there, cut at the limit",
+                trace.display(),
+                history.display()
+            )),
+        "{err}"
+    );
+    let trace = std::fs::read_to_string(&trace).unwrap();
+    let records: Vec<serde_json::Value> = trace
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON record"))
+        .collect();
+    // More than the wire's limit of sends, each a record, all before the 6.9 s it stopped at.
+    assert!(records.len() > 100_000, "{}", records.len());
+    let last_ms = records.last().unwrap()["t"].as_u64().unwrap();
+    assert!((6_000..7_000).contains(&last_ms), "{last_ms}");
+    let history = std::fs::read_to_string(&history).unwrap();
+    assert!(
+        history.lines().count() > 2 && history.starts_with("{:process "),
+        "{history}"
+    );
+    // One file alone is named alone.
+    let (code, _, err) = river(&[
+        "run",
+        "--scenario",
+        path.to_str().unwrap(),
+        "--trace",
+        "/dev/null",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("; --trace /dev/null holds the run up to there, cut at the limit"),
         "{err}"
     );
 }

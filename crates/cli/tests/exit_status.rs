@@ -498,6 +498,10 @@ fn output_that_cannot_be_written_is_said_not_panicked() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // The trace, written straight into its file as it is made, says so too.
+    let (code, _, err) = river(&["run", "--seed", "3", "--trace", "/dev/full"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("river: cannot write /dev/full: "), "{err}");
 }
 
 /// `river bugs` lists every broken variant, its name set apart from its sentence (names

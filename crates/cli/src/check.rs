@@ -3,10 +3,13 @@
 
 use river_sim::swarm::{self, Outcome};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;
 
 use crate::checked::{no_leader_text, Checked};
 use crate::flags::{ClusterArgs, LincheckArgs};
+use crate::progress::{Finished, Progress, ProgressArgs};
 use crate::tally::{self, Tally};
 
 pub fn check(
@@ -15,6 +18,7 @@ pub fn check(
     lincheck: LincheckArgs,
     panic_at_seed: Option<u64>,
     cluster: &ClusterArgs,
+    progress_args: ProgressArgs,
 ) -> Result<ExitCode, String> {
     let options = cluster.options()?;
     if seeds == 0 {
@@ -29,32 +33,47 @@ pub fn check(
             u64::MAX
         ));
     }
+    progress_args.validate()?;
     let started = Instant::now();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8) as u64;
-    // Each worker counts its seeds as they finish and keeps only what the summary prints.
+    let mut progress = Progress::new(progress_args, seeds);
+    // Each worker takes the next seed not yet taken, counts it as it finishes and keeps
+    // only what the summary prints; this thread tells the progress while they work.
+    let next = AtomicU64::new(0);
+    let finished = Finished::default();
     let tally = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let options = &options;
-                scope.spawn(move || {
-                    let mut tally = Tally::default();
-                    for k in (w..seeds).step_by(workers as usize) {
-                        let checked =
-                            Checked::seed(options, first_seed + k, lincheck, panic_at_seed);
-                        tally.add(checked, lincheck.allow_inconclusive);
+        let (send_tally, tallies) = mpsc::channel();
+        for _ in 0..workers {
+            let (options, next, finished, send_tally) =
+                (&options, &next, &finished, send_tally.clone());
+            scope.spawn(move || {
+                let mut tally = Tally::default();
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= seeds {
+                        break;
                     }
-                    tally
-                })
-            })
-            .collect();
+                    let checked = Checked::seed(options, first_seed + k, lincheck, panic_at_seed);
+                    let counts = tally.add(checked, lincheck.allow_inconclusive);
+                    finished.seed(counts.failed == 1, counts.violations);
+                }
+                send_tally.send(tally).expect("the summing thread waits");
+            });
+        }
+        drop(send_tally);
         let mut all = Tally::default();
-        for h in handles {
-            all.merge(h.join().expect("worker"));
+        loop {
+            match tallies.recv_timeout(progress.due_in()) {
+                Ok(tally) => all.merge(tally),
+                Err(RecvTimeoutError::Timeout) => progress.tell(&finished),
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
         }
         all
     });
+    progress.finish();
     let wall = started.elapsed().as_secs_f64();
     let counts = tally.counts;
     let sim_s = counts.sim_ms as f64 / 1000.0;

@@ -45,6 +45,7 @@ mod checked;
 mod elections;
 mod flags;
 mod numbers;
+mod progress;
 mod run;
 mod scenario;
 mod tally;
@@ -102,6 +103,8 @@ enum Command {
         panic_at_seed: Option<u64>,
         #[command(flatten)]
         cluster: ClusterArgs,
+        #[command(flatten)]
+        progress: progress::ProgressArgs,
     },
     /// Run one simulation: the same run `check` makes for that seed, or a scenario.
     #[command(allow_negative_numbers = true)]
@@ -156,7 +159,15 @@ fn main() -> ExitCode {
             lincheck,
             panic_at_seed,
             cluster,
-        } => check(seeds, first_seed, lincheck, panic_at_seed, &cluster),
+            progress,
+        } => check(
+            seeds,
+            first_seed,
+            lincheck,
+            panic_at_seed,
+            &cluster,
+            progress,
+        ),
         Command::Run {
             seed,
             history,

@@ -125,8 +125,8 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Counts one seed, keeping it only if the summary may print it.
-    pub fn add(&mut self, checked: Checked, allow_inconclusive: bool) {
+    /// Counts one seed, keeping it only if the summary may print it; returns its numbers.
+    pub fn add(&mut self, checked: Checked, allow_inconclusive: bool) -> Counts {
         let counts = Counts::of(&checked, allow_inconclusive);
         self.counts.add(&counts);
         if counts.failed == 1 {
@@ -138,6 +138,7 @@ impl Tally {
         } else if allow_inconclusive && counts.inconclusive == 1 {
             keep_lowest(&mut self.allowed, checked);
         }
+        counts
     }
 
     /// Adds another worker's tally to this one.

@@ -5,10 +5,11 @@ use river_sim::swarm::{self, Outcome};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::checked::{no_leader_text, Checked};
 use crate::flags::{ClusterArgs, LincheckArgs};
+use crate::interrupt;
 use crate::progress::{Finished, Progress, ProgressArgs};
 use crate::tally::{self, Tally};
 
@@ -41,17 +42,25 @@ pub fn check(
     let mut progress = Progress::new(progress_args, seeds);
     // Each worker takes the next seed not yet taken, counts it as it finishes and keeps
     // only what the summary prints; this thread tells the progress while they work.
+    // After a Ctrl-C no worker takes another seed, so the seeds checked are the lowest ones,
+    // every one of them finished.
+    let interrupted = interrupt::on_ctrl_c();
     let next = AtomicU64::new(0);
     let finished = Finished::default();
     let tally = std::thread::scope(|scope| {
         let (send_tally, tallies) = mpsc::channel();
         for _ in 0..workers {
-            let (options, next, finished, send_tally) =
-                (&options, &next, &finished, send_tally.clone());
+            let (options, next, finished, send_tally, interrupted) = (
+                &options,
+                &next,
+                &finished,
+                send_tally.clone(),
+                &*interrupted,
+            );
             scope.spawn(move || {
                 let mut tally = Tally::default();
-                loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
+                while !interrupted.load(Ordering::SeqCst) {
+                    let k = next.fetch_add(1, Ordering::SeqCst);
                     if k >= seeds {
                         break;
                     }
@@ -64,16 +73,37 @@ pub fn check(
         }
         drop(send_tally);
         let mut all = Tally::default();
+        let mut told_interrupted = false;
         loop {
-            match tallies.recv_timeout(progress.due_in()) {
+            // Awake at least every tenth of a second, to answer a Ctrl-C.
+            match tallies.recv_timeout(progress.due_in().min(Duration::from_millis(100))) {
                 Ok(tally) => all.merge(tally),
                 Err(RecvTimeoutError::Timeout) => progress.tell(&finished),
                 Err(RecvTimeoutError::Disconnected) => break,
+            }
+            if interrupted.load(Ordering::SeqCst) && !told_interrupted {
+                told_interrupted = true;
+                progress.finish();
+                eprintln!("river: interrupted; finishing the seeds under way (Ctrl-C again stops at once)");
             }
         }
         all
     });
     progress.finish();
+    // Seeds taken, all of them finished (a worker takes one more number to find none left).
+    let checked = next.load(Ordering::SeqCst).min(seeds);
+    assert_eq!(tally.counts.runs, checked, "every seed taken was counted");
+    let stopped_early = checked < seeds;
+    if stopped_early {
+        if checked == 0 {
+            say!("interrupted before any seed was checked");
+        } else {
+            say!(
+                "interrupted: seeds {first_seed} to {} checked, {checked} of the {seeds} asked; the rest were not run",
+                first_seed + (checked - 1)
+            );
+        }
+    }
     let wall = started.elapsed().as_secs_f64();
     let counts = tally.counts;
     let sim_s = counts.sim_ms as f64 / 1000.0;
@@ -159,9 +189,11 @@ pub fn check(
             replay(c.seed);
         }
     }
-    Ok(if counts.failed == 0 {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if counts.failed > 0 {
         ExitCode::from(1)
+    } else if stopped_early {
+        ExitCode::from(interrupt::INTERRUPTED_STATUS)
+    } else {
+        ExitCode::SUCCESS
     })
 }

@@ -5,7 +5,8 @@
 //! instead), 1 when a run broke a property or an expectation, panicked, or (unless
 //! `--allow-inconclusive`) left its linearizability undecided, 2 for bad input (unknown
 //! flag, bad scenario line, impossible config); 141 when the reader of its output went away
-//! (`river check | head`), quietly.
+//! (`river check | head`), quietly; 130 when Ctrl-C stopped `river check` early with nothing
+//! found in the seeds it checked.
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use river_core::Bug;
@@ -44,6 +45,7 @@ mod check;
 mod checked;
 mod elections;
 mod flags;
+mod interrupt;
 mod numbers;
 mod progress;
 mod run;
@@ -67,8 +69,9 @@ Examples:
 
 Exit status: 0 when everything checked held; 1 when a check found a problem (a violation,
 no convergence, a client history not linearizable or undecided, a panic, a failed
-expectation); 2 for bad input (a flag, a value, a scenario line). The scenario language:
-scenarios/README.md.";
+expectation); 2 for bad input (a flag, a value, a scenario line); 130 when Ctrl-C stopped
+`check` before its last seed with no problem found in the seeds it checked (its summary
+says which; a second Ctrl-C stops it at once). The scenario language: scenarios/README.md.";
 
 #[derive(Parser)]
 #[command(
@@ -85,7 +88,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run many seeded simulations under random faults, check every event for safety and
-    /// every run's client history for linearizability.
+    /// every run's client history for linearizability. Ctrl-C stops it after the seeds
+    /// under way and prints the summary of the seeds checked.
     // A negative number is a value, so clap names the flag it is wrong for (else it reads
     // `-5` as an unknown flag).
     #[command(allow_negative_numbers = true)]

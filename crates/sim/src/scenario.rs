@@ -22,7 +22,7 @@ mod parse;
 mod play;
 mod words;
 
-pub use expect::{check, PROPERTIES};
+pub use expect::PROPERTIES;
 pub use instruction::INSTRUCTIONS;
 pub use parse::SETTINGS;
 pub use play::{past_limits, Player, Status};
@@ -237,6 +237,8 @@ pub enum Expect {
     Safe,
     /// At least one violation, of this property if given.
     Violation(Option<Property>),
+    /// The last line that acted was refused, for a reason that says this (empty: any).
+    Refused(String),
 }
 
 /// What `wait` waits for.

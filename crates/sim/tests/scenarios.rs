@@ -357,3 +357,59 @@ fn a_scenarios_waits_and_clients_are_limited_in_all() {
     assert_eq!(ok(&many), Ok(()));
     assert_eq!(line(&(many + "# a comment\ncrash A\n")), 10_002);
 }
+
+/// `expect refused` checks the last line that acted: refused, and for the reason it names.
+#[test]
+fn a_refusal_can_be_expected_with_its_reason() {
+    let erratum = "nodes 4\ntimeout A\nwait leader A within 1000\nwait 200\ncrash B\n\
+                   timeout C\nwait leader C within 1000\nremove B\n";
+    play(&format!(
+        "{erratum}expect refused\nwait 5\nexpect refused own term\n"
+    ));
+
+    let fails = |text: String| {
+        let scenario = Scenario::parse(&text).unwrap();
+        let mut sim = Player::simulation(&scenario);
+        Player::new(scenario).run_to_end(&mut sim).unwrap_err()
+    };
+    let err = fails(format!("{erratum}expect refused a crashed server\n"));
+    assert_eq!(err.line, 9);
+    assert!(
+        err.message.starts_with("line 8 was refused (leader C says"),
+        "{err}"
+    );
+    assert!(err.message.ends_with("\"a crashed server\""), "{err}");
+
+    let err = fails(format!("{erratum}wait 300\nremove B\nexpect refused\n"));
+    assert_eq!(err.line, 11);
+    assert_eq!(
+        err.message,
+        "expected line 10 to be refused, but it was carried out"
+    );
+
+    let err = fails(String::from("nodes 3\nwait 10\nexpect refused\n"));
+    assert_eq!(
+        err.message,
+        "expected a refusal, but no line before it acts"
+    );
+
+    // A line that finds no message to hold acted all the same, and nothing was refused.
+    let err = fails(format!("{erratum}hold A->C\nexpect refused\n"));
+    assert_eq!(
+        err.message,
+        "expected line 9 to be refused, but it was carried out"
+    );
+}
+
+/// A misspelt expectation is not taken for a server's name.
+#[test]
+fn a_misspelt_expectation_is_named() {
+    let err = Scenario::parse("nodes 3\nexpect refuse\n").unwrap_err();
+    assert_eq!((err.line, err.column), (2, Some(8)));
+    assert_eq!(
+        err.message,
+        "cannot expect 'refuse'; did you mean 'refused'?"
+    );
+    let err = Scenario::parse("nodes 3\nexpect Q leader\n").unwrap_err();
+    assert!(err.message.contains("'Q' is not a node"), "{err}");
+}

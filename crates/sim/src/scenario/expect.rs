@@ -2,6 +2,7 @@
 //! simulation.
 
 use super::parse::Parser;
+use super::play::Acted;
 use super::words::{listed, quoted, Words};
 use super::{Cmp, Expect, Parsed, Quantity, Scenario};
 use crate::checker::Property;
@@ -19,6 +20,7 @@ impl Scenario {
         let first = w.next("what to expect")?;
         Ok(match first {
             "converged" => Expect::Converged,
+            "refused" => Expect::Refused(w.rest()),
             "safe" => Expect::Safe,
             "read" => {
                 let key = w.next("a key")?.to_string();
@@ -80,7 +82,14 @@ impl Scenario {
                 Expect::LeaderIn(Vec::new())
             }
             node => {
-                let id = p.node_word(w, node)?;
+                // A misspelt expectation reads as a node letter: name the one it is near.
+                let id = p.node_word(w, node).map_err(|mut e| {
+                    let hint = did_you_mean(node, EXPECTATIONS);
+                    if !hint.is_empty() {
+                        e.message = format!("cannot expect {}{hint}", quoted(node));
+                    }
+                    e
+                })?;
                 match w.next(
                     "a role, 'term', 'commit', 'log', 'uncommitted', 'vote', 'kv' or 'voters'",
                 )? {
@@ -134,6 +143,18 @@ impl Scenario {
         })
     }
 }
+
+/// What `expect …` may check besides a server, for "did you mean".
+const EXPECTATIONS: [&str; 8] = [
+    "converged",
+    "safe",
+    "read",
+    "stale",
+    "violation",
+    "leader",
+    "no",
+    "refused",
+];
 
 /// What `expect A …` may check of a server, for "did you mean".
 const NODE_EXPECTATIONS: [&str; 14] = [
@@ -190,9 +211,15 @@ impl Cmp {
     }
 }
 
-/// Checks one expectation; the error says what was expected and what was found.
-pub fn check(sim: &Simulation, expect: &Expect) -> Result<(), String> {
+/// Checks one expectation, `acted` the last line that acted (for `expect refused`); the
+/// error says what was expected and what was found.
+pub(super) fn check(
+    sim: &Simulation,
+    acted: Option<&Acted>,
+    expect: &Expect,
+) -> Result<(), String> {
     match expect {
+        Expect::Refused(phrase) => refused(acted, phrase),
         Expect::Role(id, role) => {
             let actual = sim.node(*id).map(|n| n.role());
             if actual == *role {
@@ -338,5 +365,26 @@ pub fn check(sim: &Simulation, expect: &Expect) -> Result<(), String> {
                 ))
             }
         }
+    }
+}
+
+/// `expect refused [PHRASE]`: the last line that acted was refused, for a reason that says
+/// `phrase` if one is given.
+fn refused(acted: Option<&Acted>, phrase: &str) -> Result<(), String> {
+    let Some(acted) = acted else {
+        return Err(String::from(
+            "expected a refusal, but no line before it acts",
+        ));
+    };
+    match &acted.refusal {
+        None => Err(format!(
+            "expected line {} to be refused, but it was carried out",
+            acted.line
+        )),
+        Some(why) if !why.contains(phrase) => Err(format!(
+            "line {} was refused ({why}), but not for a reason that says \"{phrase}\"",
+            acted.line
+        )),
+        Some(_) => Ok(()),
     }
 }

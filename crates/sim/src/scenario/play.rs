@@ -1,9 +1,10 @@
 //! Playing a scenario: a [`Player`] runs its steps through a [`Driver`], a little at a time
 //! or all at once, and stops a run that passes a scenario's limits.
 
+use super::expect::check;
 use super::{
-    check, Highlight, Scenario, ScenarioError, Step, WaitFor, MAX_SCENARIO_EVENTS,
-    MAX_SCENARIO_IN_FLIGHT, MAX_SCENARIO_TRACE_RECORDS,
+    Highlight, Scenario, ScenarioError, Step, WaitFor, MAX_SCENARIO_EVENTS, MAX_SCENARIO_IN_FLIGHT,
+    MAX_SCENARIO_TRACE_RECORDS,
 };
 use crate::kv::Op;
 use crate::network::Endpoint;
@@ -74,6 +75,15 @@ pub struct Player {
     tour_step: Option<usize>,
     /// What the running tour step shows so far.
     shown: Vec<Highlight>,
+    /// The last line that acted, and why it was refused if it was (`expect refused`).
+    acted: Option<Acted>,
+}
+
+/// A line that acted on the run, and the first refusal of its inputs, if any.
+#[derive(Clone, Debug)]
+pub(super) struct Acted {
+    pub(super) line: usize,
+    pub(super) refusal: Option<String>,
 }
 
 impl Player {
@@ -89,6 +99,7 @@ impl Player {
             stop_after_say: None,
             tour_step: None,
             shown: Vec::new(),
+            acted: None,
         }
     }
 
@@ -278,25 +289,41 @@ impl Player {
                     }
                     self.waiting = None;
                 }
-                Step::Timeout(id) => give(driver, line, Input::Timeout(*id)),
-                Step::Transfer(from, to) => give(driver, line, Input::Transfer(*from, *to)),
-                Step::Crash(id) => give(driver, line, Input::Crash(*id)),
-                Step::Restart(id) => give(driver, line, Input::Restart(*id)),
-                Step::Freeze(id) => give(driver, line, Input::Freeze(*id)),
-                Step::Thaw(id) => give(driver, line, Input::Thaw(*id)),
-                Step::Cut(a, b, one_way) => set_link(driver, line, *a, *b, *one_way, false),
-                Step::Heal(a, b, one_way) => set_link(driver, line, *a, *b, *one_way, true),
-                Step::HealAll => give(driver, line, Input::HealAll),
+                Step::Timeout(id) => give(driver, &mut self.acted, line, Input::Timeout(*id)),
+                Step::Transfer(from, to) => {
+                    give(driver, &mut self.acted, line, Input::Transfer(*from, *to))
+                }
+                Step::Crash(id) => give(driver, &mut self.acted, line, Input::Crash(*id)),
+                Step::Restart(id) => give(driver, &mut self.acted, line, Input::Restart(*id)),
+                Step::Freeze(id) => give(driver, &mut self.acted, line, Input::Freeze(*id)),
+                Step::Thaw(id) => give(driver, &mut self.acted, line, Input::Thaw(*id)),
+                Step::Cut(a, b, one_way) => {
+                    set_link(driver, &mut self.acted, line, (*a, *b), *one_way, false)
+                }
+                Step::Heal(a, b, one_way) => {
+                    set_link(driver, &mut self.acted, line, (*a, *b), *one_way, true)
+                }
+                Step::HealAll => give(driver, &mut self.acted, line, Input::HealAll),
                 Step::Partition(groups) => {
-                    give(driver, line, Input::Partition(core::mem::take(groups)));
+                    give(
+                        driver,
+                        &mut self.acted,
+                        line,
+                        Input::Partition(core::mem::take(groups)),
+                    );
                 }
                 Step::Propose(to, op) => {
                     let op = core::mem::replace(op, Op::Text(String::new()));
-                    give(driver, line, Input::Submit(*to, op));
+                    give(driver, &mut self.acted, line, Input::Submit(*to, op));
                 }
-                Step::Add(_) => give(driver, line, Input::AddServer),
-                Step::Remove(id) => give(driver, line, Input::RemoveServer(*id)),
+                Step::Add(_) => give(driver, &mut self.acted, line, Input::AddServer),
+                Step::Remove(id) => give(driver, &mut self.acted, line, Input::RemoveServer(*id)),
                 Step::Hold(a, b, hold) => {
+                    // It acts even when no message waits on the link: nothing is refused.
+                    self.acted = Some(Acted {
+                        line,
+                        refusal: None,
+                    });
                     let (from, to, hold) = (Endpoint::Node(*a), Endpoint::Node(*b), *hold);
                     let ids: Vec<u64> = driver
                         .sim()
@@ -310,11 +337,13 @@ impl Player {
                         } else {
                             Input::Release(id)
                         };
-                        give(driver, line, input);
+                        give(driver, &mut self.acted, line, input);
                     }
                 }
-                Step::Snapshot(id) => give(driver, line, Input::Snapshot(*id)),
-                Step::Expect(expect) => check(driver.sim(), expect).map_err(err)?,
+                Step::Snapshot(id) => give(driver, &mut self.acted, line, Input::Snapshot(*id)),
+                Step::Expect(expect) => {
+                    check(driver.sim(), self.acted.as_ref(), expect).map_err(err)?
+                }
                 Step::Say(_) => {
                     let k = self.tour_step.map_or(0, |s| s + 1);
                     self.tour_step = Some(k);
@@ -353,7 +382,7 @@ impl Player {
                         return Ok(Status::Running);
                     }
                 }
-                Step::Raft(options) => give(driver, line, Input::Raft(*options)),
+                Step::Raft(options) => give(driver, &mut self.acted, line, Input::Raft(*options)),
             }
             self.next += 1;
         }
@@ -380,18 +409,40 @@ fn visible(sim: &Simulation, highlight: &Highlight) -> Result<(), String> {
     }
 }
 
-/// Gives the input of the step at `line`, and tells the driver if it was refused.
-fn give(driver: &mut dyn Driver, line: usize, input: Input) {
-    if let Err(why) = driver.input(input) {
+/// Gives the input of the step at `line`, notes it in `acted`, and tells the driver if it
+/// was refused.
+fn give(driver: &mut dyn Driver, acted: &mut Option<Acted>, line: usize, input: Input) {
+    let refusal = driver.input(input).err();
+    match acted {
+        Some(last) if last.line == line => {
+            if last.refusal.is_none() {
+                last.refusal.clone_from(&refusal);
+            }
+        }
+        _ => {
+            *acted = Some(Acted {
+                line,
+                refusal: refusal.clone(),
+            })
+        }
+    }
+    if let Some(why) = refusal {
         driver.refused(line, why);
     }
 }
 
 /// Sets the link from `a` to `b` up or down, and the way back too unless `one_way`.
-fn set_link(driver: &mut dyn Driver, line: usize, a: NodeId, b: NodeId, one_way: bool, up: bool) {
-    give(driver, line, Input::SetLink(a, b, up));
+fn set_link(
+    driver: &mut dyn Driver,
+    acted: &mut Option<Acted>,
+    line: usize,
+    (a, b): (NodeId, NodeId),
+    one_way: bool,
+    up: bool,
+) {
+    give(driver, acted, line, Input::SetLink(a, b, up));
     if !one_way {
-        give(driver, line, Input::SetLink(b, a, up));
+        give(driver, acted, line, Input::SetLink(b, a, up));
     }
 }
 

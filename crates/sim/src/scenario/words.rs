@@ -60,6 +60,20 @@ impl<'a> Words<'a> {
         self.words.get(self.pos).map(|(_, w)| *w)
     }
 
+    /// The words left on the line, one space between each (empty if none), all taken.
+    pub(super) fn rest(&mut self) -> String {
+        let rest = &self.words[self.pos.min(self.words.len())..];
+        self.pos = self.words.len();
+        let mut text = String::new();
+        for (k, (_, word)) in rest.iter().enumerate() {
+            if k > 0 {
+                text.push(' ');
+            }
+            text.push_str(word);
+        }
+        text
+    }
+
     pub(super) fn done(&self) -> Parsed<()> {
         match self.words.get(self.pos) {
             None => Ok(()),

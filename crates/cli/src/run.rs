@@ -4,7 +4,7 @@
 use river_sim::swarm::{self, Outcome};
 use river_sim::trace;
 use river_sim::Simulation;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -22,7 +22,28 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    pub fn create(history: Option<PathBuf>, trace: Option<PathBuf>) -> Result<Outputs, String> {
+    /// Creates the files, refusing first a file that is `input` (the scenario file: `--trace
+    /// s.scenario` wrote the trace over the scenario it played) and `-` (it made a file named
+    /// `-`, where `--scenario -` means standard input).
+    pub fn create(
+        history: Option<PathBuf>,
+        trace: Option<PathBuf>,
+        input: Option<&Path>,
+    ) -> Result<Outputs, String> {
+        for (flag, path) in [("--history", &history), ("--trace", &trace)] {
+            let Some(path) = path else { continue };
+            if path == Path::new("-") {
+                return Err(format!(
+                    "{flag} takes a file name, not -: standard output holds the report"
+                ));
+            }
+            if input.is_some_and(|input| same_file(input, path)) {
+                return Err(format!(
+                    "{flag} {} is the scenario file, which it would write over; give it a file of its own",
+                    path.display()
+                ));
+            }
+        }
         let create = |path: Option<PathBuf>| {
             path.map(|path| match std::fs::File::create(&path) {
                 Ok(file) => Ok((path, file)),
@@ -103,6 +124,19 @@ impl Outputs {
     }
 }
 
+/// Whether `a` and `b` name one file that exists, by whatever path (`./s`, a symbolic link,
+/// on Unix another hard link).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    let id = |p: &Path| {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+    };
+    #[cfg(not(unix))]
+    let id = |p: &Path| std::fs::canonicalize(p).ok();
+    id(a).is_some() && id(a) == id(b)
+}
+
 /// Text written straight into a file, through a buffer: a trace of 4 million records (the
 /// most a scenario keeps, 330 MB of JSON lines) was built whole in memory first, and took
 /// the run from 285 MB to 607 MB at its peak. `fmt::Write` carries no error, so the file's
@@ -135,7 +169,7 @@ pub fn run(
     }
     let seed = seed.ok_or("run needs --seed S (or --scenario FILE)")?;
     let options = cluster.options()?;
-    let outputs = Outputs::create(history, trace)?;
+    let outputs = Outputs::create(history, trace, None)?;
     let started = Instant::now();
     let ran = catching(|| swarm::run(&options, seed, outputs.keeps_trace()));
     let (sim, report) = match ran {

@@ -80,6 +80,8 @@ pub fn run_scenario(
     };
     let source = &*source;
     let name = path.to_str().unwrap_or("");
+    // The file the scenario was read from, which no output may write over.
+    let mut read_from = None;
     let text = match (built_in(name), name.strip_prefix("tour:")) {
         (Some(text), _) => text.to_string(),
         (None, Some(name)) => {
@@ -95,7 +97,10 @@ pub fn run_scenario(
                 .1
                 .to_string()
         }
-        (None, None) => read_scenario(path, source)?,
+        (None, None) => {
+            read_from = Some(path).filter(|p| *p != Path::new(STDIN));
+            read_scenario(path, source)?
+        }
     };
     let mut scenario = Scenario::parse(&text).map_err(|e| format!("{source}: {e}"))?;
     if scenario.steps.is_empty() {
@@ -116,7 +121,7 @@ pub fn run_scenario(
     scenario.config.client_sessions &= !cluster.no_sessions;
     let expects_violation = scenario.expects_violation();
     let expects_stale_read = scenario.expects_stale_read();
-    let outputs = Outputs::create(history, trace)?;
+    let outputs = Outputs::create(history, trace, read_from)?;
     let mut sim = Player::simulation(&scenario);
     sim.trace.keep = outputs.keeps_trace();
     let steps = scenario.tour();

@@ -653,3 +653,50 @@ fn a_bug_named_twice_is_refused() {
         assert!(out.is_empty(), "{args:?}: {out}");
     }
 }
+
+/// An output is never the scenario it plays (`--trace s.scenario` wrote the trace over the
+/// scenario, by any of its names) nor `-` (it made a file named `-`): both are refused
+/// before anything is written, and the scenario is left as it was.
+#[test]
+fn an_output_that_would_write_over_the_scenario_or_is_a_dash_is_refused() {
+    let path = scenario_file("kept", &figure8());
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let link = dir.join("kept-link.scenario");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    let dotted = dir.join(".").join("kept.scenario");
+    for (flag, output) in [
+        ("--trace", path.to_str().unwrap()),
+        ("--history", dotted.to_str().unwrap()),
+        ("--trace", link.to_str().unwrap()),
+    ] {
+        let (code, out, err) = river(&["run", "--scenario", path.to_str().unwrap(), flag, output]);
+        assert_eq!(code, 2, "{flag} {output}: {out}{err}");
+        assert!(
+            err.contains(&format!(
+                "{flag} {output} is the scenario file, which it would write over"
+            )),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), figure8());
+    }
+    for args in [
+        &["run", "--seed", "1", "--trace", "-"][..],
+        &["run", "--scenario", "figure8", "--history", "-"],
+    ] {
+        let (code, out, err) = river(args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("takes a file name, not -"), "{err}");
+        assert!(out.is_empty(), "{out}");
+    }
+    // The link read as the scenario, a trace beside it is fine.
+    let trace = dir.join("kept.jsonl");
+    let (code, out, err) = river(&[
+        "run",
+        "--scenario",
+        link.to_str().unwrap(),
+        "--trace",
+        trace.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+}

@@ -281,3 +281,44 @@ fn a_scenario_is_read_from_standard_input() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("<stdin>: no instruction to play"), "{err}");
 }
+
+/// A named pipe plays as a file does (`river run --scenario FIFO`): read to its end, no size
+/// asked of it first (a pipe has none), and one without end stops at 16 MiB as
+/// `/dev/zero` does. Each pipe is made with `mkfifo` and written by a thread.
+#[test]
+fn a_named_pipe_is_read_to_its_end_and_at_most_16_mib() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    for (name, endless) in [("pipe-scenario", false), ("pipe-endless", true)] {
+        let fifo = dir.join(name);
+        let _ = std::fs::remove_file(&fifo);
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // No mkfifo here.
+        }
+        let path = fifo.clone();
+        let writer = std::thread::spawn(move || {
+            let mut pipe = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            if endless {
+                let line = "wait 1\n".repeat(1 << 10);
+                // Until river stops reading (the pipe closes), or well past the limit.
+                for _ in 0..(20 << 20) / line.len() {
+                    if pipe.write_all(line.as_bytes()).is_err() {
+                        break;
+                    }
+                }
+            } else {
+                pipe.write_all(b"nodes 3\ntimeout A\nwait leader A within 1000\nexpect A leader\n")
+                    .unwrap();
+            }
+        });
+        let (code, out, err) = river(&["run", "--scenario", fifo.to_str().unwrap()]);
+        writer.join().unwrap();
+        if endless {
+            assert_eq!(code, 2, "{out}{err}");
+            assert!(err.contains("is longer than 16 MiB"), "{err}");
+        } else {
+            assert_eq!(code, 0, "{out}{err}");
+            assert!(out.contains("every expectation held"), "{out}");
+        }
+    }
+}

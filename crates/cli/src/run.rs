@@ -68,6 +68,11 @@ impl Outputs {
         Ok(outputs)
     }
 
+    /// Where the trace goes, if anywhere.
+    pub fn trace_path(&self) -> Option<&Path> {
+        self.trace.as_ref().map(|(path, _)| path.as_path())
+    }
+
     /// Whether the trace's records must be kept.
     pub fn keeps_trace(&self) -> bool {
         self.trace.is_some()
@@ -184,6 +189,19 @@ pub fn run(
         unreachable!("a finished run")
     };
     let wall = started.elapsed().as_secs_f64();
+    // A trace past the most a run keeps holds the run's beginning; the verdict is the whole
+    // run's, and is printed as ever.
+    let trace_cut = outputs
+        .trace_path()
+        .filter(|_| sim.trace.dropped > 0)
+        .map(|path| {
+            format!(
+                "--trace {} holds the run's first {} records, cut at the most a run keeps; the {} after them are not in it (the verdict is the whole run's)",
+                path.display(),
+                sim.trace.records.len(),
+                sim.trace.dropped
+            )
+        });
     outputs.write(&sim)?;
     let mix = report.mix;
     say!(
@@ -242,6 +260,9 @@ pub fn run(
     }
     if let Some(history) = &checked.history {
         history.print(lincheck.allow_inconclusive);
+    }
+    if let Some(note) = trace_cut {
+        eprintln!("river: {note}");
     }
     Ok(if checked.failed(lincheck.allow_inconclusive) {
         ExitCode::from(1)

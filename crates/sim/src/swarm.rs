@@ -287,7 +287,13 @@ const LEASE_WITHOUT_CHECK_QUORUM: f64 = 0.5;
 /// The clock-drift bounds the swarm draws for lease-read seeds, in percent.
 pub const LEASE_DRIFT_PERCENTS: [u64; 3] = [0, 50, 100];
 
-/// Runs one seed: fault phase, then heal phase. `keep_trace` stores every event.
+/// The most trace records a seeded run keeps (`keep_trace`), as many as a scenario may keep
+/// (`scenario::MAX_SCENARIO_TRACE_RECORDS`, some 330 MB of JSON lines): the run goes on to
+/// its verdict, and `trace.dropped` counts the records past them.
+pub const MAX_KEPT_RECORDS: usize = 4_000_000;
+
+/// Runs one seed: fault phase, then heal phase. `keep_trace` stores the events, the first
+/// [`MAX_KEPT_RECORDS`] of them.
 pub fn run(
     options: &CheckOptions,
     seed: u64,
@@ -295,6 +301,7 @@ pub fn run(
 ) -> Result<(Simulation, RunReport), river_core::ConfigError> {
     let (mut sim, mix) = setup(options, seed)?;
     sim.trace.keep = keep_trace;
+    sim.trace.keep_at_most = Some(MAX_KEPT_RECORDS);
     let mut rng = Rng::fork(seed, stream::FAULTS);
     FaultMix::draw(&mut rng); // the same draws as `setup`, so the schedule below follows them
                               // Fault phase: random faults at random moments, and aimed ones planned from what the

@@ -98,6 +98,48 @@ fn a_frozen_leader_still_thinks_it_leads_until_it_thaws() {
     assert_eq!(info["frozen"], false);
 }
 
+/// The status line says what is true of a frozen leader: it still thinks it leads, sends
+/// no heartbeats, and an election follows (it said "No leader yet", as if none had been
+/// elected). A frozen server is named, as a down one is.
+#[test]
+fn the_status_line_tells_a_frozen_leader_and_a_frozen_server() {
+    let mut a = app("?seed=4&nodes=5");
+    a.advance(2_000.0).unwrap();
+    let old = a.sim().leader().unwrap();
+    let term = a.sim().node(old).unwrap().term();
+    freeze(&mut a, &old.letter().to_string()).unwrap();
+    assert_eq!(
+        a.status(),
+        format!("{old} is frozen, still sure it leads term {term}: it sends no heartbeats, so the first election timer to run out starts an election")
+    );
+    a.advance(2_000.0).unwrap();
+    let fresh = a.sim().leader().unwrap();
+    assert_ne!(fresh, old);
+    let said = a.status();
+    assert!(
+        said.starts_with(&format!(
+            "{fresh} leads term {} · {old} still thinks it leads an older term · ",
+            a.sim().node(fresh).unwrap().term()
+        )) && said.ends_with(&format!(" · {old} frozen")),
+        "{said}"
+    );
+    // With every other server down, no election timer is left to run out.
+    let mut b = app("?seed=4&nodes=3");
+    b.advance(2_000.0).unwrap();
+    let l = b.sim().leader().unwrap();
+    freeze(&mut b, &l.letter().to_string()).unwrap();
+    for id in b.sim().ids().filter(|&i| i != l).collect::<Vec<_>>() {
+        b.crash(&id.letter().to_string()).unwrap();
+    }
+    let said = b.status();
+    assert!(
+        said.contains(
+            ": it sends no heartbeats, so nothing happens until a server thaws or restarts · "
+        ) && said.ends_with(" down"),
+        "{said}"
+    );
+}
+
 /// Freezing what cannot freeze, or thawing what is not frozen, is refused with the reason,
 /// changes nothing and is not journaled.
 #[test]

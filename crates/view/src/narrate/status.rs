@@ -3,9 +3,12 @@
 use super::*;
 
 /// Where the cluster stands, in one sentence: who leads which term, what is committed,
-/// who is down, what is cut.
+/// who is down or frozen, what is cut.
 pub fn status(sim: &Simulation) -> String {
     let mut out = String::new();
+    // A frozen server that thinks it leads is no leader ([`Simulation::leader`]): with no
+    // other, the line says so (it was "No leader yet", as if nothing had been elected).
+    let mut frozen_leader: Option<NodeId> = None;
     if let Some(v) = sim.checker.violations().first() {
         out.push_str("SAFETY VIOLATED: ");
         out.push_str(&v.text);
@@ -101,6 +104,21 @@ pub fn status(sim: &Simulation) -> String {
                     let _ = write!(out, "{comma}{id} has {}", plural(votes as u64, one, many));
                 }
                 let _ = write!(out, "; {} needed", voters / 2 + 1);
+            } else if let Some((l, term)) = newest_frozen_leader(sim) {
+                frozen_leader = Some(l);
+                // Whether anyone is left to time out: the others may all be down or frozen.
+                let others = sim
+                    .ids()
+                    .any(|i| i != l && sim.node(i).is_some() && !sim.frozen(i));
+                let _ = write!(
+                    out,
+                    "{l} is frozen, still sure it leads term {term}: it sends no heartbeats, so {}",
+                    if others {
+                        "the first election timer to run out starts an election"
+                    } else {
+                        "nothing happens until a server thaws or restarts"
+                    }
+                );
             } else {
                 out.push_str(
                     "No leader yet: the first election timer to run out starts an election",
@@ -116,6 +134,13 @@ pub fn status(sim: &Simulation) -> String {
         .collect();
     if !down.is_empty() {
         let _ = write!(part(&mut out), "{} down", names(&down));
+    }
+    let frozen: Vec<NodeId> = sim
+        .ids()
+        .filter(|&i| sim.frozen(i) && Some(i) != frozen_leader)
+        .collect();
+    if !frozen.is_empty() {
+        let _ = write!(part(&mut out), "{} frozen", names(&frozen));
     }
     let (mut both, mut one) = (0u64, 0u64);
     for a in sim.ids() {
@@ -138,6 +163,20 @@ pub fn status(sim: &Simulation) -> String {
         );
     }
     out
+}
+
+/// The frozen server that thinks it leads the newest term, and that term.
+fn newest_frozen_leader(sim: &Simulation) -> Option<(NodeId, river_core::Term)> {
+    let mut newest: Option<(NodeId, river_core::Term)> = None;
+    for id in sim.ids().filter(|&i| sim.frozen(i)) {
+        let Some(node) = sim.node(id).filter(|n| n.role() == Role::Leader) else {
+            continue;
+        };
+        if newest.is_none_or(|(_, t)| node.term() > t) {
+            newest = Some((id, node.term()));
+        }
+    }
+    newest
 }
 
 /// `out`, after the separator that starts the next part of the status line.

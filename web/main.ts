@@ -46,8 +46,10 @@ type Tour = {
   state: 'none' | 'playing' | 'waiting' | 'finished' | 'failed'; error: string | null; shown: string[];
 };
 type Story = { name: string | null; state: 'none' | 'playing' | 'finished' | 'failed'; line: number | null; text: string | null; error: string | null };
+/** Why each button of a node's menu would be refused now (null: it would be taken). */
+type Refusals = { send: string | null; crash: string | null; freeze: string | null; timeout: string | null; lead: string | null; snapshot: string | null; remove: string | null };
 type NodeInfo = {
-  frozen: boolean;
+  frozen: boolean; refused: Refusals;
   id: string; alive: boolean; member: boolean; removed: boolean; voter: boolean; title: string; hint: string;
   persistent: { term: number; votedFor: string | null; logLength: number; lastLogTerm: number; snapshot: string | null };
   volatile: { role: string; commitIndex: number; leader: string | null; timerElapsedMs: number; timerTimeoutMs: number } | null;
@@ -116,6 +118,7 @@ const ui = {
   menuSnapshot: $<HTMLButtonElement>('node-snapshot'),
   menuFreeze: $<HTMLButtonElement>('node-freeze'),
   menuRead: $<HTMLButtonElement>('node-read'),
+  menuSend: $('node-form').querySelector<HTMLButtonElement>('button[type=submit]')!,
   addServer: $<HTMLButtonElement>('add-server'),
   settings: $<HTMLDialogElement>('settings-dialog'),
   settingsForm: $<HTMLFormElement>('settings-form'),
@@ -393,15 +396,28 @@ function fillMenu(id: string): boolean {
   ui.menuTitle.textContent = info.title;
   ui.menuHint.textContent = info.hint;
   ui.menuCrash.textContent = info.alive ? 'Crash' : 'Restart';
-  ui.menuCrash.disabled = info.removed;
-  ui.menuTimeout.disabled = !info.alive;
   ui.menuFreeze.textContent = info.frozen ? 'Thaw' : 'Freeze';
-  ui.menuFreeze.disabled = !info.alive;
-  ui.menuRemove.disabled = !info.member;
-  ui.menuLead.disabled = !info.alive || !info.voter || info.volatile?.role === 'leader';
-  ui.menuSnapshot.disabled = !info.alive;
+  const why = info.refused;
+  refuse(ui.menuSend, why.send);
+  refuse(ui.menuRead, why.send);
+  refuse(ui.menuCrash, why.crash);
+  refuse(ui.menuFreeze, why.freeze);
+  refuse(ui.menuTimeout, why.timeout);
+  refuse(ui.menuLead, why.lead);
+  refuse(ui.menuSnapshot, why.snapshot);
+  refuse(ui.menuRemove, why.remove);
   fillNodeState(info);
   return true;
+}
+
+/** Disables a menu button whose action would be refused (Rust says why, from the rules
+ * that refuse the action); the reason is its tooltip and its description while disabled. */
+function refuse(button: HTMLButtonElement, why: string | null): void {
+  button.dataset.title ??= button.title;
+  button.disabled = why !== null;
+  button.title = why ?? button.dataset.title;
+  if (why === null) button.removeAttribute('aria-description');
+  else button.setAttribute('aria-description', why);
 }
 
 /** Opens node `id`'s menu; `typeHere` puts the cursor in its change box (a click does;

@@ -20,6 +20,16 @@ describe('freeze and thaw on the page', () => {
     assert.equal(await p.locator('#node-error').textContent(), '');
     assert.equal(await p.locator('#node-freeze').textContent(), 'Thaw', 'the menu offers Thaw now');
     assert.match(await p.locator('#node-hint').textContent(), /still thinks it leads/);
+    // Frozen, its timers wait: Time out is disabled, with the reason the action gives;
+    // Thaw is not, and keeps its own description.
+    const timeout = p.locator('#node-timeout');
+    assert.ok(await timeout.isDisabled());
+    const why = `${old.id} is frozen: its timers wait until it thaws`;
+    assert.equal(await timeout.getAttribute('title'), why);
+    assert.equal(await timeout.getAttribute('aria-description'), why);
+    assert.ok(await p.locator('#node-freeze').isEnabled());
+    assert.equal(await p.locator('#node-freeze').getAttribute('aria-description'), null);
+    assert.match(await p.locator('#node-freeze').getAttribute('title'), /^Freeze it: a stalled process/);
     assert.match(await feedText(p), new RegExp(`${old.id} froze while leading term ${old.term}`));
     await p.locator('#node-close').click();
 

@@ -28,7 +28,7 @@ mod node;
 mod safety;
 mod state;
 pub use message::{endpoint, kind, message, message_words, Fields, Message};
-pub use node::{NodeInfo, Persistent, Progress, Volatile};
+pub use node::{NodeInfo, Persistent, Progress, Refusals, Volatile};
 pub use safety::{safety, Safety, ViolationAnswer, LINEARIZABILITY, PROPERTIES};
 pub use state::{state, Link, LogEntry, NodeState, SnapshotBounds, State};
 

@@ -40,6 +40,8 @@ mod lab;
 #[cfg(test)]
 mod linearizable_tests;
 mod membership;
+#[cfg(test)]
+mod menu_tests;
 mod pointer;
 #[cfg(test)]
 mod read_tests;

@@ -28,6 +28,31 @@ pub struct NodeInfo {
     pub volatile: Option<Volatile>,
     /// A leader's view of each follower.
     pub progress: Vec<Progress>,
+    /// Why each of the menu's buttons would be refused now: the page disables it and
+    /// gives this as its reason.
+    pub refused: Refusals,
+}
+
+/// Why each button of a node's menu would be refused now, in the words the action is
+/// refused with (`null`: it would be taken). Asked of the same rules that refuse the
+/// action ([`river_sim::timeline::Input::refusal`], the leader's answers), so a button is
+/// disabled exactly when pressing it would be refused.
+#[derive(Serialize)]
+pub struct Refusals {
+    /// Send and Read: a user's request to it.
+    pub send: Option<String>,
+    /// Crash, or Restart when it is down.
+    pub crash: Option<String>,
+    /// Freeze, or Thaw when it is frozen.
+    pub freeze: Option<String>,
+    /// Time out: fire its election timer.
+    pub timeout: Option<String>,
+    /// Make leader: the leader hands its leadership to it.
+    pub lead: Option<String>,
+    /// Snapshot: compact its log.
+    pub snapshot: Option<String>,
+    /// Remove from cluster.
+    pub remove: Option<String>,
 }
 
 /// A node's persistent state (Figure 2).

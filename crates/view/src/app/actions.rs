@@ -38,14 +38,8 @@ impl App {
             }
             Action::Partition(ref groups) => self.partition(groups)?,
             Action::HealAll => self.act(Input::HealAll),
-            Action::Crash(node) => {
-                let id = self.member(node)?;
-                self.act(Input::Crash(id));
-            }
-            Action::Restart(node) => {
-                let id = self.member(node)?;
-                self.act(Input::Restart(id));
-            }
+            Action::Crash(node) => self.act_checked(Input::Crash(self.member(node)?))?,
+            Action::Restart(node) => self.act_checked(Input::Restart(self.member(node)?))?,
             // A freeze (a stalled process: a long garbage-collection pause, a swapped-out
             // VM) loses nothing, unlike a crash, and is not told that time passed; a thaw
             // resumes its clock where it stopped, then its inbox arrives.

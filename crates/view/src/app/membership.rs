@@ -35,35 +35,50 @@ impl App {
     /// Asks the leader to remove `node` from the configuration.
     pub(super) fn remove_server(&mut self, node: Node) -> Result<(), String> {
         let id = self.member(node)?;
-        if self.tl.sim().server(id).retired {
-            return Err(format!("{id} was removed already"));
-        }
-        self.ask_leader(MembershipChange::Remove(id))?;
+        self.removal(id)?;
         self.act(Input::RemoveServer(id));
         Ok(())
     }
 
-    /// Asks the leader to hand its leadership to `node` (thesis §3.10). Refused, saying
-    /// why, when no server leads, `node` leads already, is down or does not vote, or a
-    /// transfer runs.
+    /// Whether the leader would take `id` out of the configuration now; `Err` says why
+    /// not. The action and the menu's button ask the same.
+    pub(super) fn removal(&self, id: NodeId) -> Result<(), String> {
+        if self.tl.sim().server(id).retired {
+            return Err(format!("{id} was removed already"));
+        }
+        self.ask_leader(MembershipChange::Remove(id))
+    }
+
+    /// Asks the leader to hand its leadership to `node` (thesis §3.10).
     pub(super) fn make_leader(&mut self, node: Node) -> Result<(), String> {
         let id = self.member(node)?;
+        let leader = self.handing_to(id)?;
+        self.act(Input::Transfer(leader, id));
+        Ok(())
+    }
+
+    /// The leader that would hand its leadership to `id` now; `Err` says why none would:
+    /// no server leads, `id` leads already, is down or removed or does not vote, or a
+    /// transfer runs. The action and the menu's button ask the same.
+    pub(super) fn handing_to(&self, id: NodeId) -> Result<NodeId, String> {
         let sim = self.tl.sim();
         let Some(leader) = sim.leader() else {
             return Err(format!(
                 "no server leads, so no one can hand leadership to {id}"
             ));
         };
+        if sim.server(id).retired {
+            return Err(format!("{id} was removed from the cluster and stays down"));
+        }
         if sim.node(id).is_none() {
             return Err(format!("{id} is down; restart it first"));
         }
         let mut trial = sim.node(leader).expect("the leader runs").clone();
         let outcome = trial.transfer_leadership(id);
-        if let Some(why) = river_sim::reasons::transfer_refusal_text(leader, id, outcome) {
-            return Err(why);
+        match river_sim::reasons::transfer_refusal_text(leader, id, outcome) {
+            Some(why) => Err(why),
+            None => Ok(leader),
         }
-        self.act(Input::Transfer(leader, id));
-        Ok(())
     }
 
     /// What the leader would answer to `change` now, tried on a copy of it: `Err` says why
@@ -425,6 +440,7 @@ mod tests {
         // giving up is not a change's "may or may not apply".
         let info = json(&a.node_info(action::node(gone).unwrap()).unwrap());
         assert_eq!(info["removed"], true);
+        assert!(info["refused"]["crash"].is_string(), "{info}");
         a.take_feed();
         a.apply(Action::Read {
             node: action::node(gone).unwrap(),

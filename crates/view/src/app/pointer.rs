@@ -184,7 +184,34 @@ impl App {
             persistent,
             volatile,
             progress,
+            refused: self.refusals(id),
         })
+    }
+
+    /// Why each of node `id`'s menu buttons would be refused now: the same checks its
+    /// action makes before it acts.
+    fn refusals(&self, id: NodeId) -> answers::Refusals {
+        let sim = self.tl.sim();
+        let why = |input: Input| input.refusal(sim);
+        let read = Op::Get {
+            key: String::from("x"),
+        };
+        answers::Refusals {
+            send: why(Input::Submit(id, read)),
+            crash: why(match sim.node(id) {
+                Some(_) => Input::Crash(id),
+                None => Input::Restart(id),
+            }),
+            freeze: why(if sim.frozen(id) {
+                Input::Thaw(id)
+            } else {
+                Input::Freeze(id)
+            }),
+            timeout: why(Input::Timeout(id)),
+            lead: self.handing_to(id).err(),
+            snapshot: why(Input::Snapshot(id)),
+            remove: self.removal(id).err(),
+        }
     }
 
     // ----- what the page shows -----

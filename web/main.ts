@@ -398,6 +398,7 @@ function fillMenu(id: string): boolean {
   ui.menuCrash.textContent = info.alive ? 'Crash' : 'Restart';
   ui.menuFreeze.textContent = info.frozen ? 'Thaw' : 'Freeze';
   const why = info.refused;
+  ui.menuCommand.disabled = why.send !== null;
   refuse(ui.menuSend, why.send);
   refuse(ui.menuRead, why.send);
   refuse(ui.menuCrash, why.crash);
@@ -431,7 +432,7 @@ function openMenu(id: string, typeHere = true): void {
   labelRead();
   ui.menu.hidden = false;
   placeMenu(id);
-  if (typeHere) {
+  if (typeHere && !ui.menuCommand.disabled) {
     ui.menuCommand.focus();
     ui.menuCommand.select();
   }

@@ -69,7 +69,17 @@ describe('membership changes on the page', () => {
     await clickCanvas(p, victim.x, victim.y);
     assert.equal(await p.locator('#node-crash').textContent(), 'Restart');
     assert.ok(await p.locator('#node-crash').isDisabled(), 'a removed server cannot restart');
+    // Nor Send or Read (nothing would answer): disabled, with the reason to hover or hear.
+    const gone = `${victim.id} was removed from the cluster and stays down`;
+    for (const button of ['#node-form button[type=submit]', '#node-read', '#node-timeout', '#node-crash']) {
+      const b = p.locator(button);
+      assert.ok(await b.isDisabled(), `${button} is disabled`);
+      assert.equal(await b.getAttribute('title'), gone, button);
+      assert.equal(await b.getAttribute('aria-description'), gone, button);
+    }
+    assert.ok(await p.locator('#node-command').isDisabled(), 'no change to type for it');
     await p.keyboard.press('Escape');
+    assert.ok(await p.locator('#node-menu').isHidden());
 
     // The JS API: a second removal of the same server is refused with its reason.
     const refusal = await p.evaluate((id) => {

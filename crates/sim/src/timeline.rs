@@ -71,9 +71,12 @@ impl Input {
     pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
         let refused = self.refusal(sim);
         match self {
-            Input::Submit(to, op) => {
+            // A request to a server shut down for good would wait for an answer that
+            // never comes: refused instead (a crashed server's may be answered later).
+            Input::Submit(to, op) if refused.is_none() => {
                 sim.submit(*to, op.clone());
             }
+            Input::Submit(..) => {}
             Input::Crash(id) => sim.crash(*id),
             Input::AddServer => {
                 return match sim.add_server() {
@@ -135,10 +138,18 @@ impl Input {
     pub fn refusal(&self, sim: &Simulation) -> Option<String> {
         let down = |id: NodeId| sim.node(id).is_none();
         match *self {
-            Input::Crash(id) if down(id) => Some(format!("{id} is down already")),
-            Input::Restart(id) if sim.server(id).retired => {
+            Input::Submit(id, _)
+            | Input::Crash(id)
+            | Input::Restart(id)
+            | Input::Freeze(id)
+            | Input::Thaw(id)
+            | Input::Timeout(id)
+            | Input::Snapshot(id)
+                if sim.server(id).retired =>
+            {
                 Some(format!("{id} was removed from the cluster and stays down"))
             }
+            Input::Crash(id) if down(id) => Some(format!("{id} is down already")),
             Input::Restart(id) if !down(id) => Some(format!("{id} is running")),
             Input::Freeze(id) if down(id) => {
                 Some(format!("{id} is down; only a running server can freeze"))

@@ -147,8 +147,7 @@ impl App {
                 "every user is busy; wait until one hears back",
             ));
         }
-        self.act(Input::Submit(id, op));
-        Ok(())
+        self.act_checked(Input::Submit(id, op))
     }
 
     /// The command the page suggests next: x=1, y=2, z=3, x=4, …

@@ -81,7 +81,7 @@ fn every_button(a: &mut App) -> Vec<String> {
 
 /// A frozen leader, a leader, a crashed server, a learner and a removed one: every menu
 /// button is disabled exactly when its action would be refused. A frozen server's Time
-/// out and a leader's are among those refused.
+/// out and a removed server's Send and Read are among those refused.
 #[test]
 fn a_menu_button_is_disabled_with_the_reason_exactly_when_its_action_is_refused() {
     let mut a = app("?seed=4&nodes=5");
@@ -124,6 +124,10 @@ fn a_menu_button_is_disabled_with_the_reason_exactly_when_its_action_is_refused(
     let down = a.sim().ids().find(|&i| i != now && i != gone).unwrap();
     a.crash(&down.letter().to_string()).unwrap();
     let said = every_button(&mut a);
+    for button in ["send", "crash", "freeze", "timeout", "snapshot"] {
+        let line = format!("{gone} {button}: {gone} was removed from the cluster and stays down");
+        assert!(said.contains(&line), "{line}: {said:#?}");
+    }
     assert!(
         said.contains(&format!("{gone} remove: {gone} was removed already")),
         "{said:#?}"

@@ -322,3 +322,19 @@ fn reads_answered_out_of_order_each_name_their_own_round() {
         "{far}'s read reached {l} later, in a later round:\n{said}"
     );
 }
+
+/// A read sent to a crashed server goes unanswered, and the user's giving up is not a
+/// change's "may or may not apply": a read changes nothing and can simply be asked again.
+#[test]
+fn a_user_giving_up_on_a_read_is_told_it_can_ask_again() {
+    let mut a = with_x1("?seed=4&nodes=5");
+    let follower = if leader(&a) == "A" { "B" } else { "A" };
+    a.crash(follower).unwrap();
+    read(&mut a, follower, "x").unwrap();
+    a.advance(3_000.0).unwrap();
+    let heard = feed(&mut a);
+    assert!(
+        heard.contains("stops waiting for get x: no answer; a read changes nothing"),
+        "{heard}"
+    );
+}

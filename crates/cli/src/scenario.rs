@@ -28,11 +28,16 @@ const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 /// its line and column, as any other scenario error is. A file that is not there, named like
 /// a built-in scenario or tour, gets the nearest name suggested.
 fn read_scenario(path: &Path, source: &str) -> Result<String, String> {
-    use std::io::Read as _;
+    use std::io::{IsTerminal as _, Read as _};
     let mut bytes = Vec::new();
     // At most one byte past the limit, so `/dev/zero` or an endless pipe ends.
     let most = MAX_SCENARIO_BYTES + 1;
     let read = if path == Path::new(STDIN) {
+        // Typed at a terminal, the scenario ends with Ctrl-D; without a word river looked
+        // stuck.
+        if std::io::stdin().is_terminal() {
+            eprintln!("river: reading the scenario from the terminal; end it with Ctrl-D");
+        }
         std::io::stdin().lock().take(most).read_to_end(&mut bytes)
     } else {
         std::fs::File::open(path).and_then(|file| file.take(most).read_to_end(&mut bytes))

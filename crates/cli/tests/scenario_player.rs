@@ -263,6 +263,7 @@ fn a_scenario_is_read_from_standard_input() {
     let text = "nodes 3\ntimeout A\nwait leader A within 1000\nexpect A leader\n";
     let (code, out, err) = river_with_input(&["run", "--scenario", "-"], text);
     assert_eq!(code, 0, "{out}{err}");
+    assert!(err.is_empty(), "a pipe gets no word about Ctrl-D: {err}");
     assert!(out.contains("scenario <stdin>: simulated"), "{out}");
     assert!(out.contains("every expectation held"), "{out}");
     let (code, out, err) = river_with_input(&["run", "--scenario", "-"], "nodes 3\ncrash Q\n");
@@ -321,4 +322,25 @@ fn a_named_pipe_is_read_to_its_end_and_at_most_16_mib() {
             assert!(out.contains("every expectation held"), "{out}");
         }
     }
+}
+
+/// `--scenario -` on a terminal says how the scenario ends (Ctrl-D): it waited without a
+/// word, and looked stuck. util-linux's `script` gives it a terminal, whose input ends at
+/// once here.
+#[test]
+fn a_scenario_typed_at_a_terminal_is_told_how_to_end() {
+    let command = format!("{} run --scenario -", env!("CARGO_BIN_EXE_river"));
+    let Ok(output) = Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .output()
+    else {
+        return; // No `script` here: nothing to run a terminal with.
+    };
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.starts_with("river: reading the scenario from the terminal; end it with Ctrl-D"),
+        "{shown}"
+    );
+    assert!(shown.contains("<stdin>: no instruction to play"), "{shown}");
 }

@@ -9,7 +9,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::{self, Write};
 use core::hash::{Hash, Hasher};
-use river_core::{ChangeRefusal, Event, LogIndex, MembershipChange, MessageKind, NodeId, ReadId};
+use river_core::{
+    ChangeRefusal, Event, LogIndex, MembershipChange, MessageKind, NodeId, ReadId, Term,
+};
 
 /// Why a message never arrived.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -97,10 +99,20 @@ pub enum TraceEvent {
         /// The server.
         node: NodeId,
     },
-    /// A server restarted from stable storage.
+    /// A server restarted from stable storage, with what its disk held then: whoever tells
+    /// the restart later (the page narrates a frame's events after they ran) reads this, not
+    /// the disk as it stands by then.
     Restart {
         /// The server.
         node: NodeId,
+        /// The term on its disk.
+        term: Term,
+        /// Its vote in that term, if any.
+        voted_for: Option<NodeId>,
+        /// The log entries on its disk after its snapshot.
+        entries: u64,
+        /// The last index its snapshot covers, 0 without one.
+        snapshot: LogIndex,
     },
     /// A server froze (a stalled process): its timers and inbox wait.
     Freeze {
@@ -333,7 +345,24 @@ impl TraceRecord {
                 json_str(out, &alloc::format!("{event:?}"))?;
             }
             TraceEvent::Crash { node } => write!(out, "\"ev\":\"crash\",\"node\":\"{node}\"")?,
-            TraceEvent::Restart { node } => write!(out, "\"ev\":\"restart\",\"node\":\"{node}\"")?,
+            TraceEvent::Restart {
+                node,
+                term,
+                voted_for,
+                entries,
+                snapshot,
+            } => {
+                write!(
+                    out,
+                    "\"ev\":\"restart\",\"node\":\"{node}\",\"term\":{},\"vote\":",
+                    term.0
+                )?;
+                match voted_for {
+                    Some(v) => write!(out, "\"{v}\"")?,
+                    None => out.write_str("null")?,
+                }
+                write!(out, ",\"entries\":{entries},\"snapshot\":{}", snapshot.0)?;
+            }
             TraceEvent::Freeze { node } => write!(out, "\"ev\":\"freeze\",\"node\":\"{node}\"")?,
             TraceEvent::Thaw { node } => write!(out, "\"ev\":\"thaw\",\"node\":\"{node}\"")?,
             TraceEvent::Clock { node, percent } => write!(
@@ -405,6 +434,30 @@ impl TraceRecord {
 mod tests {
     use super::*;
     use river_core::{LogIndex, RefusalReason};
+
+    /// A restart's line says what the disk held then, a missing vote as null.
+    #[test]
+    fn a_restart_writes_what_its_disk_held() {
+        let line = |voted_for| {
+            let event = TraceEvent::Restart {
+                node: NodeId(0),
+                term: Term(3),
+                voted_for,
+                entries: 2,
+                snapshot: LogIndex(10),
+            };
+            let mut line = String::new();
+            TraceRecord { time_ms: 5, event }
+                .write_json(&mut line)
+                .unwrap();
+            line
+        };
+        assert_eq!(
+            line(Some(NodeId(2))),
+            "{\"t\":5,\"ev\":\"restart\",\"node\":\"A\",\"term\":3,\"vote\":\"C\",\"entries\":2,\"snapshot\":10}"
+        );
+        assert!(line(None).contains("\"vote\":null,"));
+    }
 
     /// A refused message is one JSON line naming the sender, the kind and what was wrong,
     /// even when the sender is no letter.

@@ -141,7 +141,7 @@ impl Marks {
                 _ => None,
             },
             TraceEvent::Crash { node } => Some(("crash", top_term, format!("{node} crashed"))),
-            TraceEvent::Restart { node } => {
+            TraceEvent::Restart { node, .. } => {
                 Some(("restart", top_term, format!("{node} restarted")))
             }
             TraceEvent::Link { from, to, up } => {

@@ -269,10 +269,16 @@ impl Narrator {
                         )
                     }
                 }
-                TraceEvent::Restart { node } => feed.push(
+                TraceEvent::Restart {
+                    node,
+                    term,
+                    voted_for,
+                    entries,
+                    snapshot,
+                } => feed.push(
                     t,
                     FeedKind::Fault,
-                    restart_text(*node, &sim.server(*node).disk),
+                    restart_text(*node, *term, *voted_for, *entries, *snapshot),
                 ),
                 TraceEvent::Freeze { node } => {
                     feed.push(t, FeedKind::Fault, freeze_text(sim, *node, true))

@@ -188,7 +188,14 @@ impl Simulation {
         let disk = &self.servers[id.index()].disk;
         self.checker
             .restarted(now, id, disk.snapshot_index(), &disk.log);
-        self.trace.record(now, TraceEvent::Restart { node: id });
+        let restart = TraceEvent::Restart {
+            node: id,
+            term: disk.hard_state.term,
+            voted_for: disk.hard_state.voted_for,
+            entries: disk.log.len() as u64,
+            snapshot: disk.snapshot_index(),
+        };
+        self.trace.record(now, restart);
         let node = self.servers[id.index()].node.as_ref().expect("just set");
         self.checker.observe(now, node, Change::default());
     }

@@ -226,6 +226,25 @@ fn what_a_step_says_to_watch_is_on_screen_at_its_pause() {
     );
 }
 
+/// A restart is told with what the disk held as the server came back, however much ran
+/// in the same frame: at 1× the election tour's last step ran A's restart and D's next
+/// heartbeat in one frame, and the feed said A came back in term 3 with no vote, which
+/// it had learnt from D after it restarted in term 1 (the caption's words).
+#[test]
+fn a_restart_is_told_as_its_disk_was_then() {
+    let mut a = app("");
+    open(&mut a, "election", 5.0).unwrap();
+    a.take_feed();
+    a.advance(500.0).unwrap();
+    assert_eq!(term(&a, 'A'), 3, "A has heard D's term by the frame's end");
+    let feed: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+    assert!(
+        feed.iter()
+            .any(|l| l == "A restarted from its disk: term 1, its vote for itself, 1 entry"),
+        "{feed:#?}"
+    );
+}
+
 #[test]
 fn bad_tour_names_and_steps_are_refused_with_the_range() {
     let mut a = app("");

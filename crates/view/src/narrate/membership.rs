@@ -30,26 +30,28 @@ impl Narrator {
     }
 }
 
-/// What a server restarts with, from its disk: "C restarted from its disk: term 1, its vote
-/// for A, a snapshot of entries 1 to 10 and 1 entry after it".
-pub(super) fn restart_text(node: NodeId, disk: &river_sim::Disk) -> String {
-    let vote = match disk.hard_state.voted_for {
+/// What a server restarts with, from its disk as it was at the restart (the trace's record,
+/// not the disk when the frame is told): "C restarted from its disk: term 1, its vote for A,
+/// a snapshot of entries 1 to 10 and 1 entry after it".
+pub(super) fn restart_text(
+    node: NodeId,
+    term: river_core::Term,
+    voted_for: Option<NodeId>,
+    entries: u64,
+    snapshot: LogIndex,
+) -> String {
+    let vote = match voted_for {
         Some(v) if v == node => String::from("its vote for itself"),
         Some(v) => format!("its vote for {v}"),
         None => String::from("no vote"),
     };
-    let entries = plural(disk.log.len() as u64, "entry", "entries");
-    let log = match &disk.snapshot {
-        Some(snapshot) => format!(
-            "a snapshot of entries 1 to {} and {entries} after it",
-            snapshot.index
-        ),
-        None => format!("{entries}"),
+    let entries = plural(entries, "entry", "entries");
+    let log = if snapshot == LogIndex::ZERO {
+        format!("{entries}")
+    } else {
+        format!("a snapshot of entries 1 to {snapshot} and {entries} after it")
     };
-    format!(
-        "{node} restarted from its disk: term {}, {vote}, {log}",
-        disk.hard_state.term
-    )
+    format!("{node} restarted from its disk: term {term}, {vote}, {log}")
 }
 
 /// An operator's membership request and what became of it, in words.

@@ -242,6 +242,18 @@ impl Narrator {
                 } => self
                     .rollbacks
                     .truncated(t, *node, *from, *removed, thrown_ms),
+                // A leader handing over sends TimeoutNow again on each answer its caught-up
+                // target gives until the target campaigns; the copies that reach it after it
+                // moved to the new term are that same request, told once (it was sent, and
+                // the target got it), not stale messages rejected.
+                TraceEvent::Node {
+                    event:
+                        Event::StaleMessage {
+                            kind: MessageKind::TimeoutNow,
+                            ..
+                        },
+                    ..
+                } => {}
                 TraceEvent::Node {
                     node,
                     event: Event::StaleMessage { from, kind, term },

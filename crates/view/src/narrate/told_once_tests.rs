@@ -97,3 +97,31 @@ fn a_user_turned_away_during_a_transfer_is_told_why_and_a_transfer_campaign_is_n
         "{said:#?}"
     );
 }
+
+/// Thesis §3.10: the leader sends TimeoutNow again on each answer its caught-up target
+/// gives until the target campaigns. The copies that reach the target after it moved to the
+/// new term are that same request: the feed tells TimeoutNow once, and no copy as a stale
+/// message rejected (it said "C rejected a stale TimeoutNow from B").
+#[test]
+fn a_handovers_timeout_now_is_told_once_and_its_late_copies_are_no_stale_rejection() {
+    let mut a: App = app("?seed=4&nodes=5");
+    a.advance(2_000.0).unwrap();
+    let leader = a.sim().leader().unwrap();
+    let target = river_core::NodeId((leader.0 + 1) % 5);
+    a.take_feed();
+    a.done(Action::MakeLeader(crate::action::Node(target)))
+        .unwrap();
+    a.advance(1_000.0).unwrap();
+    let said: Vec<String> = a.take_feed().into_iter().map(|l| l.text).collect();
+    assert_eq!(a.sim().leader(), Some(target), "{said:#?}");
+    let sent = alloc::format!("{leader} sends {target} TimeoutNow");
+    assert_eq!(
+        said.iter().filter(|l| l.starts_with(&sent)).count(),
+        1,
+        "{said:#?}"
+    );
+    assert!(
+        !said.iter().any(|l| l.contains("stale TimeoutNow")),
+        "{said:#?}"
+    );
+}

@@ -37,6 +37,7 @@ type Controls = {
   paused: boolean; speed: number; speedLabel: string; partition: string; suggestion: string;
   maxCommandBytes: number; status: string; overlayWidth: number; overlayHeight: number; words: [number, number, number, number];
   broken: string[]; brokenText: string; brokenOff: string; projector: boolean; reducedMotion: boolean; scale: number;
+  focus: string;
 };
 type FeedLine = { timeMs: number; kind: string; text: string };
 /** An action as the handle reads it: its kind, then its arguments by name. */
@@ -379,6 +380,7 @@ function sync(bits: number): void {
   if (bits & TIMELINE) syncTimeline();
   else if (bits & CLOCK) syncClock();
   if (bits & (STATUS | SETTINGS | STORY)) syncBugs();
+  if (bits & (FEED | STATUS | SETTINGS | STORY)) refreshFocus();
   if (bits & LAB) lab?.sync();
 }
 
@@ -564,13 +566,27 @@ function took(hit: string, keyboard = false): void {
 
 // The keyboard on the canvas (Rust decides where the focus ring goes): arrows move it
 // between servers and links, Enter takes what it is on; other keys go on to the shortcuts.
+/** What the hint says of the ring, and what Rust said of it then (a key's words may add a
+ * one-off "Paused."): the words are said again only when the latter changes. */
+let focusShown = '', focusSaid = '';
 function showFocus(words: string): void {
+  focusShown = words;
+  focusSaid = (raft.controls() as Controls).focus;
   ui.hint.textContent = words;
   ui.hint.classList.toggle('shown', words !== '');
   ui.canvasFocus.textContent = words;
 }
+/** The ring's words again as the run moves on under it (a server removed, a new term, a
+ * fresh run): they replace the words said before, unless the pointer's are showing. */
+function refreshFocus(): void {
+  if (document.activeElement !== canvas) return;
+  const words = (raft.controls() as Controls).focus;
+  if (words === focusSaid) return;
+  if (ui.hint.textContent === focusShown) showFocus(words);
+  else { focusShown = focusSaid = words; ui.canvasFocus.textContent = words; }
+}
 canvas.addEventListener('focus', () => showFocus(raft.key('focus', false) ?? ''));
-canvas.addEventListener('blur', () => { raft.key('blur', false); ui.hint.classList.remove('shown'); });
+canvas.addEventListener('blur', () => { raft.key('blur', false); focusShown = focusSaid = ''; ui.hint.classList.remove('shown'); });
 canvas.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const said = raft.key(event.key, event.shiftKey);

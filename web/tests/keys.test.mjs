@@ -96,6 +96,24 @@ describe('the keyboard', () => {
     assert.match(await ring(p), /^A: /);
   });
 
+  test('the ring\'s words follow the run under it: a new term, a server removed, a fresh run', async () => {
+    const { page: p, errors } = await page('?seed=4');
+    await tabToCanvas(p);
+    await ringTo(p, 'E');
+    assert.match(await ring(p), /^E: follower in term 0\. /);
+    await advance(p, 3000);
+    assert.match(await ring(p), /^E: follower in term 1\. /);
+    await p.evaluate(() => window.riverRaft.removeServer('E'));
+    await advance(p, 3000);
+    assert.equal(await focused(p), 'canvas');
+    assert.match(await ring(p), /^E: removed from the cluster/);
+    assert.equal(await p.locator('#hint').textContent(), await ring(p), 'the hint on screen says the same');
+    await p.keyboard.press('r');
+    assert.match(await ring(p), /^E: follower in term 0\. /, 'a fresh run');
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('M reaches a message on the wire; Enter opens its inspector, whose buttons hold and drop it', async () => {
     const { page: p, errors } = await page('?seed=1');
     await advance(p, 1500);

@@ -209,4 +209,9 @@ pub struct Controls {
     /// and the button hidden, when no broken variant runs (a stale read in correct Raft,
     /// the lease tour's, has nothing to switch off).
     pub broken_off: String,
+    /// What the keyboard's focus ring is on, in words, as the run stands now; empty while
+    /// the canvas does not have the keyboard. The page shows them again as the run moves
+    /// on under the ring (a server removed, a new term, a fresh run), so its hint never
+    /// tells a moment gone by.
+    pub focus: String,
 }

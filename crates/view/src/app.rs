@@ -481,6 +481,9 @@ impl App {
         self.feed.at_events(self.tl.sim().stats.events);
         self.hover = None;
         self.selected = None;
+        // The new run numbers its messages from the start again: the ring must not land
+        // on whichever of them took the old one's number.
+        self.focus_message = None;
         self.proposals = 0;
         self.geometry = Geometry::with_look(
             self.geometry.viewport,

@@ -73,6 +73,17 @@ impl App {
         keyed
     }
 
+    /// What the ring is on, in words, as the run stands now (what `focus` and the arrows
+    /// said may have changed since: a new term, a server removed, a fresh run); empty while
+    /// the canvas does not have the keyboard, or the ring is on nothing drawn.
+    pub fn focus_words(&self) -> String {
+        match (self.focused_message(), self.focus_ring()) {
+            (Some(id), _) => self.message_hint(id, false),
+            (None, Some(hit)) => self.hint(hit, PRESS),
+            (None, None) => String::new(),
+        }
+    }
+
     /// Whether message `id` is on the wire (and drawn: the first
     /// [`layout::MAX_DRAWN_MESSAGES`] are).
     fn on_wire(&self, id: u64) -> bool {
@@ -377,6 +388,65 @@ mod tests {
         assert!(overlay_ring(&mut a).is_empty());
         assert_eq!(ring_shapes(&mut a), 1);
         assert!(matches!(a.key("Enter", false), Keyed::Took(Click::Node(_))));
+    }
+
+    /// The words the page shows for the ring follow the run under it: a new term, a
+    /// server removed (they said "E: follower in term 1" of a removed E, and of a fresh
+    /// run's E in term 0).
+    #[test]
+    fn the_rings_words_follow_the_run_under_it() {
+        let mut a = app("?seed=4&nodes=5");
+        assert_eq!(a.controls().focus, "", "no words without the keyboard");
+        a.key("focus", false);
+        let Keyed::Moved(said) = a.key("ArrowLeft", false) else {
+            panic!("an arrow moves the ring")
+        };
+        assert!(said.starts_with("E: follower in term 0. "), "{said}");
+        assert_eq!(a.controls().focus, said);
+        a.advance(3_000.0).unwrap();
+        let now = a.controls().focus;
+        assert!(now.starts_with("E: follower in term 1. "), "{now}");
+        a.done(crate::action::Action::RemoveServer(crate::action::Node(
+            NodeId(4),
+        )))
+        .unwrap();
+        a.advance(3_000.0).unwrap();
+        let now = a.controls().focus;
+        assert!(now.starts_with("E: removed from the cluster"), "{now}");
+        a.done(crate::action::Action::RestartRun).unwrap();
+        let now = a.controls().focus;
+        assert!(now.starts_with("E: follower in term 0. "), "{now}");
+        a.key("blur", false);
+        assert_eq!(a.controls().focus, "");
+    }
+
+    /// A fresh run numbers its messages from the start again: the ring left on a message
+    /// of the old run does not land on the new one that took its number.
+    #[test]
+    fn a_fresh_run_does_not_ring_a_message_of_the_old_one() {
+        let mut a = app("?seed=1");
+        a.advance(1_000.0).unwrap();
+        until_on_wire(&mut a, 1);
+        a.key("focus", false);
+        a.key("m", false);
+        let old = a.focused_message().expect("the ring is on a message");
+        a.done(crate::action::Action::RestartRun).unwrap();
+        for _ in 0..2_000 {
+            if a.sim().in_flight().any(|m| m.id == old) {
+                break;
+            }
+            a.step_event();
+        }
+        assert!(
+            a.sim().in_flight().any(|m| m.id == old),
+            "the number is used again"
+        );
+        assert_eq!(a.focused_message(), None);
+        assert!(
+            a.controls().focus.starts_with("A: "),
+            "{}",
+            a.controls().focus
+        );
     }
 
     #[test]

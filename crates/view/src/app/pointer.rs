@@ -272,6 +272,7 @@ impl App {
             } else {
                 "Switch it off (fresh cluster)"
             }),
+            focus: self.focus_words(),
         }
     }
 

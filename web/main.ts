@@ -410,6 +410,7 @@ function fillMenu(id: string): boolean {
   refuse(ui.menuSnapshot, why.snapshot);
   refuse(ui.menuRemove, why.remove);
   fillNodeState(info);
+  if (!ui.menu.hidden) keepMenuInside();
   return true;
 }
 
@@ -444,12 +445,8 @@ function openMenu(id: string, typeHere = true): void {
  * panel: right of the node, else left, below or above, whichever covers the node least. */
 function placeMenu(id: string): void {
   const node = (raft.state() as State).nodes.find((n) => n.id === id);
-  const c = raft.controls() as Controls;
   const mw = ui.menu.offsetWidth, mh = ui.menu.offsetHeight;
-  // The ring area is the box's top-left part (the overlay canvas); the whole box if it is
-  // too small for the menu.
-  const w = c.overlayWidth >= mw + 16 ? c.overlayWidth : box.clientWidth;
-  const h = c.overlayHeight >= mh + 16 ? c.overlayHeight : box.clientHeight;
+  const [w, h] = menuArea(mw, mh);
   const nx = node?.x ?? w / 2, ny = node?.y ?? h / 2, r = 44;
   const fit = ([x, y]: number[]) => [Math.max(8, Math.min(x, w - mw - 8)), Math.max(8, Math.min(y, h - mh - 8))];
   const covers = ([x, y]: number[]) =>
@@ -458,6 +455,22 @@ function placeMenu(id: string): void {
   const best = places.reduce((a, b) => (covers(b) < covers(a) ? b : a));
   ui.menu.style.left = `${best[0]}px`;
   ui.menu.style.top = `${best[1]}px`;
+}
+
+/** Where a menu of `mw`×`mh` stays: the ring area, the box's top-left part (the overlay
+ * canvas); the whole box if it is too small for the menu. */
+function menuArea(mw: number, mh: number): [number, number] {
+  const c = raft.controls() as Controls;
+  return [c.overlayWidth >= mw + 16 ? c.overlayWidth : box.clientWidth, c.overlayHeight >= mh + 16 ? c.overlayHeight : box.clientHeight];
+}
+
+/** An open menu that grew (Freeze gives a leader's menu a longer hint; a refusal adds a
+ * line) moves up as far as it must to stay whole: the box cut its foot off, Remove from
+ * cluster with it, at 1280×800. */
+function keepMenuInside(): void {
+  const mh = ui.menu.offsetHeight;
+  const [, h] = menuArea(ui.menu.offsetWidth, mh);
+  if (ui.menu.offsetTop + mh > h - 8) ui.menu.style.top = `${Math.max(8, h - mh - 8)}px`;
 }
 
 function closeMenu(): void {

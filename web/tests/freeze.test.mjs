@@ -30,6 +30,13 @@ describe('freeze and thaw on the page', () => {
     assert.ok(await p.locator('#node-freeze').isEnabled());
     assert.equal(await p.locator('#node-freeze').getAttribute('aria-description'), null);
     assert.match(await p.locator('#node-freeze').getAttribute('title'), /^Freeze it: a stalled process/);
+    // The frozen leader's longer hint made the menu taller: it moved up to stay whole (the
+    // box cut off its last row, Remove from cluster, at 1280×800).
+    const menu = await p.locator('#node-menu').boundingBox();
+    const area = await p.locator('#overlay').boundingBox();
+    assert.ok(menu.y + menu.height <= area.y + area.height, `the menu's foot ${menu.y + menu.height} is inside the ring area's ${area.y + area.height}`);
+    const remove = await p.locator('#node-remove').boundingBox();
+    assert.ok(remove.y + remove.height <= menu.y + menu.height, 'Remove from cluster is inside the menu');
     assert.match(await feedText(p), new RegExp(`${old.id} froze while leading term ${old.term}`));
     await p.locator('#node-close').click();
 

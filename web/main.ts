@@ -255,9 +255,15 @@ function syncSettings(): void {
     if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = settings[el.name] === 'on';
     else if (document.activeElement !== el) el.value = settings[el.name];
   }
-  ui.split.textContent = `Split ${controls.partition.split('').join(' ')}`;
-  ui.split.disabled = Number(settings.nodes) < 2;
+  syncSplit(controls);
   ui.menuCommand.maxLength = controls.maxCommandBytes;
+}
+
+/** The Split button names the split it makes, of every server started: a server added
+ * makes it another (it said A B | C D E of six servers, and split A B C | D E F). */
+function syncSplit(controls: Controls): void {
+  ui.split.textContent = `Split ${controls.partition.split('').join(' ')}`;
+  ui.split.disabled = controls.partition.startsWith('|');
 }
 
 function syncStory(): void {
@@ -372,7 +378,11 @@ function syncBroken(): void {
 
 function sync(bits: number): void {
   if (bits & FEED) appendFeed(raft.takeFeed() as FeedLine[]);
-  if (bits & STATUS) ui.status.textContent = (raft.controls() as Controls).status;
+  if (bits & STATUS) {
+    const controls = raft.controls() as Controls;
+    ui.status.textContent = controls.status;
+    syncSplit(controls);
+  }
   if (bits & STORY) { syncStory(); syncTour(); }
   if (bits & SETTINGS) { syncSettings(); closeMenu(); }
   if (bits & CONTROLS) syncControls();

@@ -36,6 +36,7 @@ describe('membership changes on the page', () => {
     assert.deepEqual(s.learners, ['F']);
     assert.deepEqual(s.configuration, ['A', 'B', 'C', 'D', 'E']);
     assert.equal(s.configurationText, 'members A–E; F is a learner');
+    assert.equal(await p.locator('#split').textContent(), 'Split A B C | D E F', 'the split it makes now');
     // A learner cannot lead: its menu does not offer Make leader.
     await clickCanvas(p, f.x, f.y);
     assert.ok(await p.locator('#node-lead').isDisabled(), 'a learner is not offered Make leader');

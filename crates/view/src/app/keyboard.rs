@@ -412,7 +412,10 @@ mod tests {
         .unwrap();
         a.advance(3_000.0).unwrap();
         let now = a.controls().focus;
-        assert!(now.starts_with("E: removed from the cluster"), "{now}");
+        assert_eq!(
+            now,
+            "E: removed from the cluster, shut down for good. Press Enter to see its state."
+        );
         a.done(crate::action::Action::RestartRun).unwrap();
         let now = a.controls().focus;
         assert!(now.starts_with("E: follower in term 0. "), "{now}");

@@ -37,6 +37,11 @@ impl App {
     /// "Click", and the one-way form, "Shift+click"; or the keyboard's).
     pub(super) fn hint(&self, hit: Hit, (press, one_way): (&str, &str)) -> String {
         match hit {
+            // A removed server takes nothing (its menu's buttons are all refused).
+            Hit::Node(id) if self.tl.sim().server(id).retired => format!(
+                "{id}: {}, shut down for good. {press} to see its state.",
+                self.describe(id)
+            ),
             Hit::Node(id) => format!(
                 "{id}: {}. {press} to send it a change, crash or restart it, or time it out.",
                 self.describe(id)

@@ -3,7 +3,8 @@
 //! (oldest first; the run pauses so that the message stays there), and Enter, which takes
 //! what the ring is on as a click would. The ring is drawn only while the canvas has the
 //! keyboard; where it was is kept, so coming back (after a menu closes) finds it where it
-//! was left, and an arrow key from a message goes on from the server or link it left.
+//! was left, or on the server last clicked, and an arrow key from a message goes on from the
+//! server or link it left.
 
 use super::*;
 use crate::layout::focus::{self, Arrow};
@@ -223,6 +224,21 @@ mod tests {
             panic!("focus shows the ring")
         };
         assert!(hint.starts_with("C: "), "the ring came back on C: {hint}");
+    }
+
+    /// A server clicked is where the keyboard comes back once its menu closes, not where
+    /// the keys last left the ring.
+    #[test]
+    fn a_server_clicked_is_where_the_ring_comes_back() {
+        let mut a = app("?seed=1");
+        a.key("focus", false);
+        a.key("blur", false);
+        let (x, y) = a.geometry().node(NodeId(2));
+        assert_eq!(a.click(x, y, false), Click::Node(NodeId(2)));
+        let Keyed::Moved(said) = a.key("focus", false) else {
+            panic!("focus says where the ring is")
+        };
+        assert!(said.starts_with("C: "), "{said}");
     }
 
     #[test]

@@ -88,8 +88,13 @@ impl App {
                 self.selected = None;
                 Click::Nothing
             }
+            // The keyboard's place follows: once the menu closes, the ring is on the
+            // server it was about (it came back where the keys last left it, on A after
+            // C's menu opened with a click).
             Some(Hit::Node(id)) => {
                 self.selected = Some(id);
+                self.focus = Some(Hit::Node(id));
+                self.focus_message = None;
                 Click::Node(id)
             }
             Some(Hit::Link { a, b, near }) => {

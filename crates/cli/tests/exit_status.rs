@@ -3,24 +3,9 @@
 //! a failed expectation), 2 for bad input. Each test runs the built binary.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-/// Runs `river` with `args`; returns its exit code and its standard output and error.
-fn river(args: &[&str]) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_river"))
-        .args(args)
-        .output()
-        .expect("the river binary runs");
-    (
-        status.code().expect("exited, not killed"),
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
+mod common;
+use common::river;
+use std::process::Command;
 
 /// Writes `text` to a scenario file of its own in the target directory.
 fn scenario_file(name: &str, text: &str) -> PathBuf {

@@ -2,24 +2,8 @@
 //! place and wiped before the summary; on a log when asked (`--progress`); never on standard
 //! output, whose report is the same either way. Each test runs the built binary.
 
-use std::process::{Command, Output};
-
-/// Runs `river` with `args`; returns its exit code and its standard output and error.
-fn river(args: &[&str]) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_river"))
-        .args(args)
-        .output()
-        .expect("the river binary runs");
-    (
-        status.code().expect("exited, not killed"),
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
+mod common;
+use common::{river, river_at_a_terminal};
 
 /// The summary without its last part, the wall time (which differs from run to run).
 fn without_wall_time(out: &str) -> &str {
@@ -78,18 +62,10 @@ fn a_wrong_progress_flag_is_bad_input() {
 /// and wiped before the summary, so the summary starts its own clean line.
 #[test]
 fn on_a_terminal_progress_is_redrawn_in_place_and_wiped() {
-    let command = format!(
-        "{} check --seeds 200 --progress-ms 1",
-        env!("CARGO_BIN_EXE_river")
-    );
-    let Ok(output) = Command::new("script")
-        .args(["-q", "-e", "-c", &command, "/dev/null"])
-        .output()
-    else {
+    let Some((code, shown)) = river_at_a_terminal("check --seeds 200 --progress-ms 1") else {
         return; // No `script` here: nothing to run a terminal with.
     };
-    let shown = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert_eq!(code, Some(0), "{shown}");
     let (drawn, summary) = shown
         .rsplit_once("\r\x1b[K")
         .expect("progress drawn in place");

@@ -2,37 +2,11 @@
 //! refused, a scenario too large to run, the word they meant, a scenario on standard input.
 //! Each test runs the built binary.
 
+mod common;
+use common::{river, river_at_a_terminal, river_with_input};
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-/// Runs `river` with `args` and `stdin` on its standard input; returns its exit code and
-/// its standard output and error.
-fn river_with_input(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_river"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the river binary runs");
-    // A run that does not read its input closes the pipe: that is no failure here.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().unwrap();
-    (
-        status.code().expect("exited, not killed"),
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
-
-fn river(args: &[&str]) -> (i32, String, String) {
-    river_with_input(args, "")
-}
+use std::process::Command;
 
 /// Plays scenario `text` from a file of its own.
 fn play(name: &str, text: &str) -> (i32, String, String) {
@@ -329,15 +303,10 @@ fn a_named_pipe_is_read_to_its_end_and_at_most_16_mib() {
 /// once here.
 #[test]
 fn a_scenario_typed_at_a_terminal_is_told_how_to_end() {
-    let command = format!("{} run --scenario -", env!("CARGO_BIN_EXE_river"));
-    let Ok(output) = Command::new("script")
-        .args(["-q", "-e", "-c", &command, "/dev/null"])
-        .output()
-    else {
+    let Some((code, shown)) = river_at_a_terminal("run --scenario -") else {
         return; // No `script` here: nothing to run a terminal with.
     };
-    let shown = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert_eq!(code, Some(2), "{shown}");
     assert!(
         shown.starts_with("river: reading the scenario from the terminal; end it with Ctrl-D"),
         "{shown}"

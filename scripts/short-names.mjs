@@ -3,7 +3,7 @@
 // after its JavaScript function plus a 16-digit hash (`__wbg_fillText_0123456789abcdef`), and
 // both files carry every such name once: hex digits gzip badly. Only names change; the glue's
 // code, the wasm's code and what the page does stay as they were. `memory` keeps its name:
-// the shell reads it from what the init returns (web/main.ts, `memoryBytes`).
+// the shell reads it from what the init returns (web/main.ts; `memoryBytes` in web/api.ts).
 //   usage: node scripts/short-names.mjs WASM GLUE.js TYPES.d.ts... (the types that name exports)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { leb, module, name, readName, sections as sectionsOf, skipImportKind, toLeb } from './wasm-binary.mjs';

@@ -56,7 +56,7 @@ describe('the teaching tools', () => {
 
   test("the strip's time follows the clock through a quiet stretch", async () => {
     const { page: p, errors } = await page('?seed=1');
-    // What the page paints as the strip's time (its canvas: web/main.ts, drawTime), and the
+    // What the page paints as the strip's time (its canvas: web/timeline.ts, drawTime), and the
     // feed lines added meanwhile.
     await p.evaluate(() => {
       window.__strip = [];

@@ -230,7 +230,7 @@ fn stepping_names_the_event_and_stepping_back_undoes_it() {
     assert_eq!(json(&a.state()), before);
 }
 
-/// What the page's feed shows after taking the waiting lines, as web/main.ts does: a
+/// What the page's feed shows after taking the waiting lines, as web/panels.ts does: a
 /// new-cluster line starts it again.
 fn page_feed(a: &mut App, shown: &mut Vec<String>) {
     let lines = a.take_feed();

@@ -477,7 +477,7 @@ impl App {
         self.journal = Journal::new(Head::Fresh(self.settings.clone()));
         self.runs += 1;
         self.marks.clear();
-        self.narrator.reset(self.tl.sim());
+        self.narrator.reset(self.tl.sim(), &mut self.feed);
         self.feed.at_events(self.tl.sim().stats.events);
         self.hover = None;
         self.selected = None;

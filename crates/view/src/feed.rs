@@ -1,5 +1,10 @@
 //! The event feed: sentences waiting for the page to show, each with its moment and kind,
 //! bounded so a page that stops reading never grows without limit.
+//!
+//! The feed is in time order. A line that gathers several happenings into one ("A and B
+//! threw away x=2 …") takes its place at the first of them ([`Feed::reserve`]) and is
+//! written once the gathering ends ([`Feed::fill`]); until then the page is given only the
+//! lines before that place, so nothing told later overtakes it.
 
 use crate::answers::FeedAnswer;
 use alloc::format;
@@ -91,6 +96,9 @@ pub struct Feed {
     events: u64,
     /// Lines of the run on screen no longer in `told`.
     forgotten: u64,
+    /// Places kept for lines still being gathered: (the place, the stamp of its moment).
+    /// The page is given no line after the first of them.
+    reserved: Vec<(u64, u64)>,
 }
 
 impl Feed {
@@ -100,10 +108,6 @@ impl Feed {
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
-        if self.lines.len() >= MAX_PENDING_LINES {
-            self.lines.remove(0);
-            self.skipped += 1;
-        }
         let line = FeedLine {
             time_ms,
             kind,
@@ -112,20 +116,78 @@ impl Feed {
         if kind == FeedKind::Run {
             self.told.clear();
             self.forgotten = 0;
-        } else if self.told.len() > MAX_TOLD_LINES {
+            self.reserved.clear();
+        }
+        self.keep(self.pushed, self.events, line);
+        self.pushed += 1;
+    }
+
+    /// Keeps `line` at place `seq` among the waiting lines and the lines told, both in the
+    /// order of their places.
+    fn keep(&mut self, seq: u64, events: u64, line: FeedLine) {
+        if self.lines.len() >= MAX_PENDING_LINES {
+            self.lines.remove(0);
+            self.skipped += 1;
+        }
+        if line.kind != FeedKind::Run && self.told.len() > MAX_TOLD_LINES {
             // The new-cluster line stays first: it tells the page to start again.
             let first = usize::from(self.told[0].line.kind == FeedKind::Run);
             let gone = MAX_TOLD_LINES / 4;
             self.told.drain(first..first + gone);
             self.forgotten += gone as u64;
         }
-        self.told.push(Told {
-            seq: self.pushed,
-            events: self.events,
-            line: line.clone(),
-        });
-        self.lines.push((self.pushed, line));
+        let at = self.told.partition_point(|t| t.seq < seq);
+        self.told.insert(
+            at,
+            Told {
+                seq,
+                events,
+                line: line.clone(),
+            },
+        );
+        let at = self.lines.partition_point(|(s, _)| *s < seq);
+        self.lines.insert(at, (seq, line));
+    }
+
+    /// Keeps a place here for a line written later ([`Feed::fill`]): one that gathers what
+    /// happens from now on into one sentence. Lines pushed meanwhile wait behind it.
+    pub fn reserve(&mut self) -> u64 {
+        let seq = self.pushed;
         self.pushed += 1;
+        self.reserved.push((seq, self.events));
+        seq
+    }
+
+    /// Writes the line of place `seq` ([`Feed::reserve`]) (control characters become
+    /// spaces); the lines behind it are given to the page from now on. A place given up
+    /// meanwhile (the run was left, or taken back in time) takes no line.
+    pub fn fill(&mut self, seq: u64, time_ms: u64, kind: FeedKind, text: String) {
+        let Some(k) = self.reserved.iter().position(|r| r.0 == seq) else {
+            return;
+        };
+        let (_, events) = self.reserved.remove(k);
+        let text = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let line = FeedLine {
+            time_ms,
+            kind,
+            text,
+        };
+        self.keep(seq, events, line);
+    }
+
+    /// Gives up every kept place: what was being gathered will not be told (the narrator
+    /// starts again).
+    pub fn release(&mut self) {
+        self.reserved.clear();
+    }
+
+    /// The first place kept for a line not yet written: the page is given the lines
+    /// before it.
+    fn held_from(&self) -> u64 {
+        self.reserved.iter().map(|r| r.0).min().unwrap_or(u64::MAX)
     }
 
     /// Lines pushed from now on tell what happened once `events` events had run.
@@ -146,6 +208,7 @@ impl Feed {
         self.told.retain(|t| {
             t.line.time_ms < time_ms || (t.line.time_ms == time_ms && t.events <= events)
         });
+        self.reserved.retain(|&(_, e)| e <= events);
         self.lines.clear();
         self.skipped = 0;
         for (k, t) in self.told.iter().enumerate() {
@@ -172,18 +235,23 @@ impl Feed {
     pub fn drop_since(&mut self, mark: u64) {
         self.lines.retain(|(seq, _)| *seq < mark);
         self.told.retain(|t| t.seq < mark);
+        self.reserved.retain(|&(seq, _)| seq < mark);
         self.pushed = mark;
     }
 
-    /// Whether sentences are waiting.
+    /// Whether sentences are waiting that the page may be given now.
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty() && self.skipped == 0
+        let held = self.held_from();
+        self.lines.first().is_none_or(|(seq, _)| *seq > held) && self.skipped == 0
     }
 
-    /// Takes the waiting sentences, oldest first.
+    /// Takes the waiting sentences, oldest first, up to the first place kept for a line
+    /// still being gathered ([`Feed::reserve`]).
     /// When more arrived than the page was given, a first line says how many were left out.
     pub fn take(&mut self) -> Vec<FeedAnswer> {
-        let mut out = Vec::with_capacity(self.lines.len() + 1);
+        let held = self.held_from();
+        let ready = self.lines.partition_point(|(seq, _)| *seq < held);
+        let mut out = Vec::with_capacity(ready + 1);
         if self.skipped > 0 {
             out.push(FeedAnswer {
                 time_ms: self.lines.first().map_or(0.0, |(_, l)| l.time_ms as f64),
@@ -191,7 +259,7 @@ impl Feed {
                 text: format!("… {} earlier events left out", self.skipped),
             });
         }
-        out.extend(self.lines.drain(..).map(|(_, line)| FeedAnswer {
+        out.extend(self.lines.drain(..ready).map(|(_, line)| FeedAnswer {
             time_ms: line.time_ms as f64,
             kind: line.kind.name(),
             text: line.text,

@@ -21,6 +21,8 @@ use river_sim::Simulation;
 mod links;
 mod membership;
 mod node;
+#[cfg(test)]
+mod order_tests;
 mod rollback;
 mod stale;
 mod status;
@@ -147,8 +149,9 @@ pub struct Narrator {
 
 impl Narrator {
     /// Forgets everything (a new run, or a jump in time) and starts again from `sim` as it
-    /// stands.
-    pub fn reset(&mut self, sim: &Simulation) {
+    /// stands; the places `feed` kept for lines it was gathering are given up.
+    pub fn reset(&mut self, sim: &Simulation, feed: &mut Feed) {
+        feed.release();
         *self = Narrator::default();
         self.rollbacks.remember(sim);
     }
@@ -241,7 +244,7 @@ impl Narrator {
                     event: Event::Truncated { from, removed },
                 } => self
                     .rollbacks
-                    .truncated(t, *node, *from, *removed, thrown_ms),
+                    .truncated(feed, (t, *node), *from, *removed, thrown_ms),
                 // A leader handing over sends TimeoutNow again on each answer its caught-up
                 // target gives until the target campaigns; the copies that reach it after it
                 // moved to the new term are that same request, told once (it was sent, and
@@ -257,7 +260,7 @@ impl Narrator {
                 TraceEvent::Node {
                     node,
                     event: Event::StaleMessage { from, kind, term },
-                } => self.stale.rejected(t, *node, *from, *kind, *term),
+                } => self.stale.rejected(feed, (t, *node), *from, *kind, *term),
                 TraceEvent::Node { node, event } => {
                     self.follow_reads(*node, event);
                     let previous = k.checked_sub(1).map(|j| &records[j].event);

@@ -177,7 +177,7 @@ impl App {
             story.state = StoryState::Playing;
             self.marks.branch(&self.tl.sim);
             self.tl.sim.trace.records.clear();
-            self.narrator.reset(&self.tl.sim);
+            self.narrator.reset(&self.tl.sim, &mut self.feed);
         } else {
             while guide.starts.len() <= k {
                 let j = guide.starts.len();

@@ -158,7 +158,7 @@ impl App {
     /// future left behind go; playing on tells it again).
     pub(super) fn rewound(&mut self, line: String) {
         self.tl.sim.trace.records.clear();
-        self.narrator.reset(&self.tl.sim);
+        self.narrator.reset(&self.tl.sim, &mut self.feed);
         self.feed
             .rewind(self.tl.sim.now_ms(), self.tl.sim.stats.events);
         self.check_reads(false);

@@ -18,7 +18,8 @@ use river_sim::Simulation;
 
 /// How long a rollback line waits for the other servers that hold the same entry to throw
 /// it away too, so that one line names them all (simulated ms; a leader reaches every
-/// follower within a heartbeat or two).
+/// follower within a heartbeat or two). It stands at the first server's moment, so the
+/// feed's lines after that moment wait with it: this is also the longest they wait.
 pub const ROLLBACK_GATHER_MS: u64 = 500;
 /// The most uncommitted entries remembered per server.
 const MAX_TAIL: usize = 16;
@@ -58,13 +59,14 @@ struct Tail {
 /// another.
 #[derive(Clone, Debug)]
 struct Gathering {
+    /// Its place in the feed, kept at the first throw-away ([`Feed::reserve`]).
+    slot: u64,
     index: u64,
     term: Option<Term>,
     labels: Vec<String>,
     count: u64,
     nodes: Vec<NodeId>,
     first_ms: u64,
-    last_ms: u64,
 }
 
 /// The narrator's memory for rollbacks.
@@ -78,8 +80,16 @@ pub struct Rollbacks {
 
 impl Rollbacks {
     /// Server `n` threw away `removed` entries from index `from` at time `t`: they are
-    /// drawn struck through until `t + shown_ms`, and the feed line is gathered.
-    pub fn truncated(&mut self, t: u64, n: NodeId, from: LogIndex, removed: u64, shown_ms: f64) {
+    /// drawn struck through until `t + shown_ms`, and the feed line is gathered (its place
+    /// in `feed` is the first server's moment).
+    pub fn truncated(
+        &mut self,
+        feed: &mut Feed,
+        (t, n): (u64, NodeId),
+        from: LogIndex,
+        removed: u64,
+        shown_ms: f64,
+    ) {
         let mut first_term = None;
         let mut labels = Vec::new();
         if let Some(tail) = self.tails.get(n.index()) {
@@ -121,22 +131,22 @@ impl Rollbacks {
                         g.labels = labels;
                     }
                 }
-                g.last_ms = t;
             }
             None => self.gathering.push(Gathering {
+                slot: feed.reserve(),
                 index: from.0,
                 term: first_term,
                 labels,
                 count: removed,
                 nodes: alloc::vec![n],
                 first_ms: t,
-                last_ms: t,
             }),
         }
     }
 
     /// Tells each gathered rollback that is complete: no running server holds its first
-    /// entry any more, or [`ROLLBACK_GATHER_MS`] passed.
+    /// entry any more, or [`ROLLBACK_GATHER_MS`] passed. It is told at the moment the first
+    /// server threw the entries away, in the place kept for it then.
     pub fn tell(&mut self, sim: &Simulation, feed: &mut Feed) {
         let now = sim.now_ms();
         let mut k = 0;
@@ -153,7 +163,7 @@ impl Rollbacks {
                 continue;
             }
             let g = self.gathering.remove(k);
-            feed.push(g.last_ms, FeedKind::Warn, rollback_text(&g, sim));
+            feed.fill(g.slot, g.first_ms, FeedKind::Warn, rollback_text(&g, sim));
         }
     }
 

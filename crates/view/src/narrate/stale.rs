@@ -17,6 +17,8 @@ pub const STALE_GATHER_MS: u64 = 5;
 /// One sender's stale messages of one kind and term, and who rejected them.
 #[derive(Clone, Debug)]
 struct Stale {
+    /// Its place in the feed, kept at the first rejection ([`Feed::reserve`]).
+    slot: u64,
     from: NodeId,
     kind: MessageKind,
     term: Term,
@@ -31,8 +33,16 @@ pub struct StaleMessages {
 }
 
 impl StaleMessages {
-    /// Server `by` rejected a message of `kind` from `from` that speaks for the older `term`.
-    pub fn rejected(&mut self, t: u64, by: NodeId, from: NodeId, kind: MessageKind, term: Term) {
+    /// Server `by` rejected a message of `kind` from `from` that speaks for the older `term`
+    /// at time `t`; the line's place in `feed` is the first rejection's moment.
+    pub fn rejected(
+        &mut self,
+        feed: &mut Feed,
+        (t, by): (u64, NodeId),
+        from: NodeId,
+        kind: MessageKind,
+        term: Term,
+    ) {
         let same = |s: &&mut Stale| s.from == from && s.kind == kind && s.term == term;
         match self.gathering.iter_mut().find(same) {
             Some(s) => {
@@ -43,6 +53,7 @@ impl StaleMessages {
                 }
             }
             None => self.gathering.push(Stale {
+                slot: feed.reserve(),
                 from,
                 kind,
                 term,
@@ -73,7 +84,7 @@ impl StaleMessages {
                     letters_and(by)
                 ),
             };
-            feed.push(s.first_ms, FeedKind::Warn, text);
+            feed.fill(s.slot, s.first_ms, FeedKind::Warn, text);
         }
     }
 }

@@ -474,11 +474,63 @@ mod tests {
         // C's no-op is not committed yet: 2 of its 3.
         assert_eq!(
             status(&sim),
-            "C leads term 2 · A still thinks it leads an older term · 2 of C's 3 entries committed · 6 links cut"
+            "C leads term 2 · A still thinks it leads term 1: it has not heard it lost · 2 of C's 3 entries committed · 6 links cut"
         );
         sim.advance(500);
         assert!(
             status(&sim).contains(" · all 3 of C's entries committed · "),
+            "{}",
+            status(&sim)
+        );
+    }
+
+    /// A leader cut off in a minority is never told as the leader once a majority has moved
+    /// to a newer term (they refuse its messages, §5.1): while they elect, the line tells
+    /// their election and the old leader that does not know it lost (it said "A leads term
+    /// 1", as if nothing happened). A server campaigning alone, with the majority still
+    /// following its leader, takes no leadership away.
+    #[test]
+    fn status_tells_the_old_leader_beside_the_majoritys_election() {
+        let split = "nodes 5\nseed 7\ntimeout A\nwait leader A within 1000\npartition AB | CDE\ntimeout C\n";
+        let scenario = river_sim::scenario::Scenario::parse(split).unwrap();
+        let mut sim = river_sim::scenario::Player::simulation(&scenario);
+        river_sim::scenario::Player::new(scenario)
+            .run_to_end(&mut sim)
+            .unwrap();
+        let mut said = Vec::new();
+        while sim.leader() != Some(NodeId(2)) && sim.step() {
+            let moved_on = sim
+                .ids()
+                .filter(|&i| sim.node(i).is_some_and(|n| n.term().0 >= 2))
+                .count();
+            let line = status(&sim);
+            if moved_on >= 3 {
+                assert!(!line.starts_with("A leads"), "{line}");
+            }
+            said.push(line);
+        }
+        assert!(
+            said.iter().any(|l| l.starts_with("Election for term 2: C has ")
+                && l.ends_with("; 3 needed · A still thinks it leads term 1: it has not heard of term 2 · 6 links cut")),
+            "{said:#?}"
+        );
+        assert!(
+            status(&sim).starts_with(
+                "C leads term 2 · A still thinks it leads term 1: it has not heard it lost · "
+            ),
+            "{}",
+            status(&sim)
+        );
+        // D alone times out (no PreVote): A, B, C and E still follow A in term 1.
+        let alone = "nodes 5\nseed 7\ntimeout A\nwait leader A within 1000\npartition ABCE | D\ntimeout D\nwait 20\n";
+        let scenario = river_sim::scenario::Scenario::parse(alone).unwrap();
+        let mut sim = river_sim::scenario::Player::simulation(&scenario);
+        river_sim::scenario::Player::new(scenario)
+            .run_to_end(&mut sim)
+            .unwrap();
+        assert_eq!(sim.node(NodeId(3)).unwrap().term().0, 2);
+        assert!(
+            status(&sim).starts_with("A leads term 1 · "),
             "{}",
             status(&sim)
         );

@@ -118,7 +118,7 @@ fn the_status_line_tells_a_frozen_leader_and_a_frozen_server() {
     let said = a.status();
     assert!(
         said.starts_with(&format!(
-            "{fresh} leads term {} · {old} still thinks it leads an older term · ",
+            "{fresh} leads term {} · {old} still thinks it leads term {term}: it has not heard it lost · ",
             a.sim().node(fresh).unwrap().term()
         )) && said.ends_with(&format!(" · {old} frozen")),
         "{said}"

@@ -1,9 +1,10 @@
 //! The status line: where the cluster stands, in one sentence.
 
 use super::*;
+use river_core::Term;
 
-/// Where the cluster stands, in one sentence: who leads which term, what is committed,
-/// who is down or frozen, what is cut.
+/// Where the cluster stands, in one sentence: who leads which term (and which old leader
+/// still thinks it leads), what is committed, who is down or frozen, what is cut.
 pub fn status(sim: &Simulation) -> String {
     let mut out = String::new();
     // A frozen server that thinks it leads is no leader ([`Simulation::leader`]): with no
@@ -18,21 +19,32 @@ pub fn status(sim: &Simulation) -> String {
             part(&mut out).push_str(&crate::members::configuration_text(m));
         }
     }
-    match sim.leader() {
+    // A leader is stale once a majority of its configuration's voters has a newer term:
+    // they refuse its messages (§5.1), so its term commits nothing more, and it has heard
+    // no message of a newer term or it would have stepped down. Cut off in a minority it
+    // goes on leading, unaware it lost; the line names it beside the newer leader (or the
+    // newer term's election), never as the leader.
+    let latest = sim.ids().map(|i| term_of(sim, i)).max();
+    let stale: Vec<NodeId> = sim
+        .ids()
+        .filter(|&i| {
+            sim.node(i).is_some_and(|n| {
+                let newer = n
+                    .membership()
+                    .voters()
+                    .filter(|&v| term_of(sim, v) > n.term())
+                    .count();
+                n.role() == Role::Leader && newer > n.membership().voter_count() / 2
+            })
+        })
+        .collect();
+    let leader = sim.leader().filter(|l| !stale.contains(l));
+    match leader {
         Some(l) => {
             let node = sim.node(l).expect("leaders run");
             let _ = write!(part(&mut out), "{l} leads term {}", node.term());
-            let stale: Vec<NodeId> = sim
-                .ids()
-                .filter(|&x| x != l && sim.node(x).is_some_and(|x| x.role() == Role::Leader))
-                .collect();
             if !stale.is_empty() {
-                let verb = if stale.len() == 1 { "thinks" } else { "think" };
-                let _ = write!(
-                    part(&mut out),
-                    "{} still {verb} it leads an older term",
-                    names(&stale)
-                );
+                stale_text(part(&mut out), sim, &stale, None);
             }
             let commit = node.commit_index().0;
             let last = node.log().last_index().0;
@@ -104,7 +116,9 @@ pub fn status(sim: &Simulation) -> String {
                     let _ = write!(out, "{comma}{id} has {}", plural(votes as u64, one, many));
                 }
                 let _ = write!(out, "; {} needed", voters / 2 + 1);
-            } else if let Some((l, term)) = newest_frozen_leader(sim) {
+            } else if let Some((l, term)) =
+                newest_frozen_leader(sim).filter(|(l, _)| !stale.contains(l))
+            {
                 frozen_leader = Some(l);
                 // Whether anyone is left to time out: the others may all be down or frozen.
                 let others = sim
@@ -119,10 +133,18 @@ pub fn status(sim: &Simulation) -> String {
                         "nothing happens until a server thaws or restarts"
                     }
                 );
+            } else if let (Some(term), false) = (latest, stale.is_empty()) {
+                let _ = write!(
+                    out,
+                    "No leader of term {term} yet: the first election timer to run out starts an election"
+                );
             } else {
                 out.push_str(
                     "No leader yet: the first election timer to run out starts an election",
                 );
+            }
+            if !stale.is_empty() {
+                stale_text(part(out), sim, &stale, latest);
             }
         }
     }
@@ -163,6 +185,47 @@ pub fn status(sim: &Simulation) -> String {
         );
     }
     out
+}
+
+/// "A still thinks it leads term 1: it has not heard it lost", beside the newer leader; with
+/// no leader of the `newest` term yet, "…: it has not heard of term 3".
+fn stale_text(out: &mut String, sim: &Simulation, stale: &[NodeId], newest: Option<Term>) {
+    let terms: Vec<Term> = stale
+        .iter()
+        .filter_map(|&i| sim.node(i).map(|n| n.term()))
+        .collect();
+    let mut list = String::new();
+    for (k, term) in terms.iter().enumerate() {
+        if k > 0 {
+            list.push_str(if k + 1 == terms.len() { " and " } else { ", " });
+        }
+        let _ = write!(list, "{term}");
+    }
+    let who = crate::words::letters_and(stale);
+    let _ = match (stale.len(), newest) {
+        (1, None) => write!(
+            out,
+            "{who} still thinks it leads term {list}: it has not heard it lost"
+        ),
+        (1, Some(t)) => write!(
+            out,
+            "{who} still thinks it leads term {list}: it has not heard of term {t}"
+        ),
+        (_, None) => write!(
+            out,
+            "{who} still think they lead terms {list}: they have not heard they lost"
+        ),
+        (_, Some(t)) => write!(
+            out,
+            "{who} still think they lead terms {list}: they have not heard of term {t}"
+        ),
+    };
+}
+
+/// Server `id`'s current term: its disk's when it is down (it keeps it across a crash).
+fn term_of(sim: &Simulation, id: NodeId) -> Term {
+    sim.node(id)
+        .map_or(sim.server(id).disk.hard_state.term, |n| n.term())
 }
 
 /// The frozen server that thinks it leads the newest term, and that term.

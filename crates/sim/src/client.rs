@@ -6,6 +6,7 @@
 //! takes effect once however many copies reach the log.
 
 use crate::kv::Op;
+use crate::network::Reply;
 use river_core::NodeId;
 
 /// An operation a client is waiting on.
@@ -38,6 +39,10 @@ pub struct Client {
     /// Automatic clients retry (at the hinted leader, or at random after silence) and keep
     /// issuing ops; a person's client ("User X") sends once and reports what comes back.
     pub automatic: bool,
+    /// A person's client: the number of the last request answered and the answer, so a
+    /// scenario can tell a request the server refused from one it took (`expect refused`).
+    /// Automatic clients keep none.
+    pub answered: Option<(u64, Reply)>,
 }
 
 impl Client {
@@ -50,6 +55,7 @@ impl Client {
             outstanding: None,
             next_seq: 1,
             automatic,
+            answered: None,
         }
     }
 }

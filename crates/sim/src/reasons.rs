@@ -80,3 +80,16 @@ pub fn transfer_refusal_text(from: NodeId, to: NodeId, outcome: Transfer) -> Opt
         )),
     }
 }
+
+/// Why `server` answered a user's request without carrying it out, given the leader its
+/// answer names: "A did not take it and sent the user to C". A server that names itself
+/// took a read but could not confirm in time that it still leads (thesis §6.4).
+pub fn request_refusal_text(server: NodeId, leader: Option<NodeId>) -> String {
+    match leader {
+        Some(l) if l == server => format!(
+            "{server} gave it up: it could not confirm that it still leads (no majority answered its heartbeat round in time)"
+        ),
+        Some(l) => format!("{server} did not take it and sent the user to {l}"),
+        None => format!("{server} did not take it and knows no leader to send the user to"),
+    }
+}

@@ -401,6 +401,48 @@ fn a_refusal_can_be_expected_with_its_reason() {
     );
 }
 
+/// A request the simulation took can still be refused by the server it reached: `expect
+/// refused` then reads the answer the user heard, once it is back.
+#[test]
+fn a_request_refused_by_its_server_can_be_expected() {
+    let led = "nodes 3\nlatency 10 10\ntimeout A\nwait leader A within 1000\nwait 100\n";
+    // A follower sends the user to the leader.
+    play(&format!(
+        "{led}propose B x=1\nwait 30\nexpect refused sent the user to A\n"
+    ));
+
+    let fails = |text: String| {
+        let scenario = Scenario::parse(&text).unwrap();
+        let mut sim = Player::simulation(&scenario);
+        Player::new(scenario).run_to_end(&mut sim).unwrap_err()
+    };
+    let err = fails(format!("{led}propose B x=1\nexpect refused\n"));
+    assert_eq!(
+        err.message,
+        "expected line 6 to be refused, but its request has no answer yet (a wait lets the answer come back)"
+    );
+    let err = fails(format!("{led}propose A x=1\nwait 100\nexpect refused\n"));
+    assert_eq!(
+        err.message,
+        "expected line 6 to be refused, but A carried it out"
+    );
+    let err = fails(format!(
+        "{led}propose B x=1\nwait 30\nexpect refused sent the user to C\n"
+    ));
+    assert_eq!(
+        err.message,
+        "line 6 was refused (B did not take it and sent the user to A), but not for a reason that says \"sent the user to C\""
+    );
+    // A line after the request that acts is the one checked.
+    let err = fails(format!(
+        "{led}propose B x=1\nwait 30\ncut A B\nexpect refused\n"
+    ));
+    assert_eq!(
+        err.message,
+        "expected line 8 to be refused, but it was carried out"
+    );
+}
+
 /// A misspelt expectation is not taken for a server's name.
 #[test]
 fn a_misspelt_expectation_is_named() {

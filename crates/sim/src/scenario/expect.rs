@@ -2,12 +2,14 @@
 //! simulation.
 
 use super::parse::Parser;
-use super::play::Acted;
+use super::play::{Acted, Request};
 use super::words::{listed, quoted, Words};
 use super::{Cmp, Expect, Parsed, Quantity, Scenario};
 use crate::checker::Property;
 use crate::history::{OpFn, OpType};
 use crate::nearest::did_you_mean;
+use crate::network::Reply;
+use crate::reasons::request_refusal_text;
 use crate::sim::Simulation;
 use crate::view::names;
 use alloc::format;
@@ -219,7 +221,7 @@ pub(super) fn check(
     expect: &Expect,
 ) -> Result<(), String> {
     match expect {
-        Expect::Refused(phrase) => refused(acted, phrase),
+        Expect::Refused(phrase) => refused(sim, acted, phrase),
         Expect::Role(id, role) => {
             let actual = sim.node(*id).map(|n| n.role());
             if actual == *role {
@@ -369,22 +371,50 @@ pub(super) fn check(
 }
 
 /// `expect refused [PHRASE]`: the last line that acted was refused, for a reason that says
-/// `phrase` if one is given.
-fn refused(acted: Option<&Acted>, phrase: &str) -> Result<(), String> {
+/// `phrase` if one is given. A `propose` or `read` the simulation took may still be refused
+/// by the server it reached: then its answer is the reason, once it has come back.
+fn refused(sim: &Simulation, acted: Option<&Acted>, phrase: &str) -> Result<(), String> {
     let Some(acted) = acted else {
         return Err(String::from(
             "expected a refusal, but no line before it acts",
         ));
     };
-    match &acted.refusal {
-        None => Err(format!(
-            "expected line {} to be refused, but it was carried out",
-            acted.line
+    let line = acted.line;
+    let why = match (&acted.refusal, acted.request) {
+        (Some(why), _) => why.clone(),
+        (None, None) => {
+            return Err(format!(
+                "expected line {line} to be refused, but it was carried out"
+            ))
+        }
+        (None, Some(request)) => request_refused(sim, line, request)?,
+    };
+    if why.contains(phrase) {
+        Ok(())
+    } else {
+        Err(format!(
+            "line {line} was refused ({why}), but not for a reason that says \"{phrase}\""
+        ))
+    }
+}
+
+/// Why the server refused the request `line` sent, from the answer the user heard; an
+/// error if it was carried out or no answer has come back.
+fn request_refused(sim: &Simulation, line: usize, request: Request) -> Result<String, String> {
+    let client = &sim.clients()[request.client as usize];
+    match &client.answered {
+        Some((seq, Reply::NotLeader(hint))) if *seq == request.seq => {
+            Ok(request_refusal_text(request.to, *hint))
+        }
+        Some((seq, Reply::Ok(_))) if *seq == request.seq => Err(format!(
+            "expected line {line} to be refused, but {} carried it out",
+            request.to
         )),
-        Some(why) if !why.contains(phrase) => Err(format!(
-            "line {} was refused ({why}), but not for a reason that says \"{phrase}\"",
-            acted.line
+        _ if client.outstanding.as_ref().is_some_and(|o| o.seq == request.seq) => Err(format!(
+            "expected line {line} to be refused, but its request has no answer yet (a wait lets the answer come back)"
         )),
-        Some(_) => Ok(()),
+        _ => Err(format!(
+            "expected line {line} to be refused, but its request was never answered"
+        )),
     }
 }

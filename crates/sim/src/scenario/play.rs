@@ -84,6 +84,17 @@ pub struct Player {
 pub(super) struct Acted {
     pub(super) line: usize,
     pub(super) refusal: Option<String>,
+    /// For `propose` and `read`: the request it sent, whose answer comes later and may
+    /// refuse it too (a follower, or a leader handing over, sends the user elsewhere).
+    pub(super) request: Option<Request>,
+}
+
+/// A user's request a line sent: to which server, from which client, with which number.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Request {
+    pub(super) to: NodeId,
+    pub(super) client: u32,
+    pub(super) seq: u64,
 }
 
 impl Player {
@@ -314,7 +325,15 @@ impl Player {
                 }
                 Step::Propose(to, op) => {
                     let op = core::mem::replace(op, Op::Text(String::new()));
+                    let before = requests(driver.sim());
                     give(driver, &mut self.acted, line, Input::Submit(*to, op));
+                    let sent = requests(driver.sim())
+                        .into_iter()
+                        .find(|r| !before.contains(r));
+                    if let (Some(acted), Some((client, seq))) = (self.acted.as_mut(), sent) {
+                        let to = *to;
+                        acted.request = Some(Request { to, client, seq });
+                    }
                 }
                 Step::Add(_) => give(driver, &mut self.acted, line, Input::AddServer),
                 Step::Remove(id) => give(driver, &mut self.acted, line, Input::RemoveServer(*id)),
@@ -323,6 +342,7 @@ impl Player {
                     self.acted = Some(Acted {
                         line,
                         refusal: None,
+                        request: None,
                     });
                     let (from, to, hold) = (Endpoint::Node(*a), Endpoint::Node(*b), *hold);
                     let ids: Vec<u64> = driver
@@ -409,6 +429,16 @@ fn visible(sim: &Simulation, highlight: &Highlight) -> Result<(), String> {
     }
 }
 
+/// The requests people's clients wait on, as (client, number): the one a `propose` sent is
+/// the one not there before it.
+fn requests(sim: &Simulation) -> Vec<(u32, u64)> {
+    sim.clients()
+        .iter()
+        .filter(|c| !c.automatic)
+        .filter_map(|c| Some((c.id, c.outstanding.as_ref()?.seq)))
+        .collect()
+}
+
 /// Gives the input of the step at `line`, notes it in `acted`, and tells the driver if it
 /// was refused.
 fn give(driver: &mut dyn Driver, acted: &mut Option<Acted>, line: usize, input: Input) {
@@ -423,6 +453,7 @@ fn give(driver: &mut dyn Driver, acted: &mut Option<Acted>, line: usize, input: 
             *acted = Some(Acted {
                 line,
                 refusal: refusal.clone(),
+                request: None,
             })
         }
     }

@@ -262,6 +262,9 @@ impl Simulation {
                 reply: reply.clone(),
             },
         );
+        if !client.automatic {
+            client.answered = Some((seq, reply.clone()));
+        }
         match reply {
             Reply::NotLeader(hint) if client.automatic => {
                 // Follow the hint now; with none, wait a heartbeat for an election and try

@@ -187,7 +187,11 @@ fn a_tour_fails_where_its_claim_stops_being_true() {
         // that nobody answers: no stale read.
         ("lease", "reads lease", "expect stale read x"),
         ("snapshots", "snapshot-threshold 5", "expect A snapshot = 5"),
-        ("transfer", "transfer A C", "expect refused sent the user to C"),
+        (
+            "transfer",
+            "transfer A C",
+            "expect refused sent the user to C",
+        ),
     ];
     for (name, line, failing) in cases {
         let (_, text) = tour(name).unwrap();

@@ -29,6 +29,27 @@ async function colourCounts(p, selector) {
 }
 
 describe('the election lab', () => {
+  test('the empty chart uses its width: no room is kept for a legend it does not have', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await p.locator('#lab-button').click();
+    await p.waitForFunction(() => document.getElementById('lab-chart').width > 0);
+    await p.waitForTimeout(200);
+    // Its right-most eighth: the plot's gridlines reach into it (it was blank, 246 px kept
+    // for a legend beside the plot that only a run has).
+    const marked = await p.evaluate(() => {
+      const c = document.getElementById('lab-chart');
+      const x = Math.floor(c.width * 7 / 8);
+      const data = c.getContext('2d').getImageData(x, 0, c.width - x, c.height).data;
+      const panel = data.slice(0, 3).join();
+      let other = 0;
+      for (let i = 0; i < data.length; i += 4) if ([data[i], data[i + 1], data[i + 2]].join() !== panel) other += 1;
+      return other;
+    });
+    assert.ok(marked > 100, `the chart's right-most eighth holds ${marked} marked pixels`);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('runs through clicks, draws a line per range, says what they show, and opens a clicked trial', async () => {
     const { page: p, errors } = await page('?seed=1');
     // The page's own settings: 150–250 ms, to add as a range in one click.

@@ -127,6 +127,9 @@ impl Axes {
         }
         let s = size.scale;
         let wide = size.wide();
+        // Room for the legend beside the plot only when there is one: the empty chart has
+        // none, and its plot stopped 246 px short of the right edge.
+        let beside = wide && !lines.is_empty();
         // The legend under the title pushes the plot down by its lines.
         let legend_lines = if wide || lines.is_empty() {
             0
@@ -138,7 +141,8 @@ impl Axes {
         Axes {
             left,
             top,
-            right: (size.width - (if wide { LEGEND_W + 16.0 } else { 14.0 }) * s).max(left + 80.0),
+            right: (size.width - (if beside { LEGEND_W + 16.0 } else { 14.0 }) * s)
+                .max(left + 80.0),
             bottom: (size.height - 46.0 * s).max(top + 60.0),
             lo_ms: lo,
             hi_ms: hi,

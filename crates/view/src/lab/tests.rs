@@ -384,6 +384,17 @@ fn the_empty_chart_says_what_to_do_between_its_gridlines() {
     }
 }
 
+/// The empty chart has no legend, so its plot takes the width the legend would have had:
+/// it stopped 246 px short of the right edge, a gap for a legend drawn nowhere.
+#[test]
+fn the_empty_chart_uses_its_width_and_a_chart_with_ranges_keeps_room_for_their_legend() {
+    let size = chart::Size::plain(900.0, 420.0);
+    assert_eq!(Axes::new(&[], size).right, 900.0 - 14.0);
+    let run = finished(&[(150, 155), (150, 300)], 30);
+    let with = Axes::new(&chart::lines(Some(&run)), size);
+    assert!(with.right <= 900.0 - 230.0, "{with:?}");
+}
+
 #[test]
 fn the_chart_draws_one_line_per_range_and_picks_the_trial_under_the_pointer() {
     let run = finished(&[(150, 155), (150, 300)], 30);

@@ -15,7 +15,7 @@ export type State = {
 };
 /** The small things the controls show. */
 export type Controls = {
-  paused: boolean; speed: number; speedLabel: string; partition: string; suggestion: string;
+  paused: boolean; speed: number; speedLabel: string; partition: string; servers: number; suggestion: string;
   maxCommandBytes: number; status: string; overlayWidth: number; overlayHeight: number; words: [number, number, number, number];
   broken: string[]; brokenText: string; brokenOff: string; projector: boolean; reducedMotion: boolean; scale: number;
   focus: string;

@@ -44,28 +44,43 @@ function took(hit: string, keyboard = false): void {
 /** What the hint says of the ring, and what Rust said of it then (a key's words may add a
  * one-off "Paused."): the words are said again only when the latter changes. */
 let focusShown = '', focusSaid = '';
-function showFocus(words: string): void {
+function showFocus(words: string, said = (raft.controls() as Controls).focus): void {
   focusShown = words;
-  focusSaid = (raft.controls() as Controls).focus;
+  focusSaid = said;
   ui.hint.textContent = words;
   ui.hint.classList.toggle('shown', words !== '');
   ui.canvasFocus.textContent = words;
 }
 /** The ring's words again as the run moves on under it (a server removed, a new term, a
  * fresh run): they replace the words said before, unless the pointer's are showing. */
-export function refreshFocus(): void {
-  if (document.activeElement !== canvas) return;
-  const words = (raft.controls() as Controls).focus;
+export function refreshFocus(controls: Controls): void {
+  const words = controls.focus;
   if (words === focusSaid) return;
-  if (ui.hint.textContent === focusShown) showFocus(words);
+  if (ui.hint.textContent === focusShown) showFocus(words, words);
   else { focusShown = focusSaid = words; ui.canvasFocus.textContent = words; }
 }
-canvas.addEventListener('focus', () => showFocus(raft.key('focus', false) ?? ''));
-canvas.addEventListener('blur', () => { raft.key('blur', false); focusShown = focusSaid = ''; ui.hint.classList.remove('shown'); });
+/** Whether the ring and its words are shown: the keyboard brought the canvas its focus
+ * (:focus-visible, as for its outline), or a key was pressed on it since a click did. */
+let ringShown = false;
+function showRing(): void {
+  ringShown = true;
+  showFocus(raft.key('focus', false) ?? '');
+}
+// A click gives the canvas the keyboard too, but no ring and no words (they showed over
+// the Logs panel at every click on the drawing): the first key on it shows them.
+canvas.addEventListener('focus', () => { if (canvas.matches(':focus-visible')) showRing(); });
+canvas.addEventListener('blur', () => { raft.key('blur', false); ringShown = false; focusShown = focusSaid = ''; ui.hint.classList.remove('shown'); });
 canvas.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
+  // Enter after a click shows the ring where it is, rather than take what it was never seen on.
+  if (event.key === 'Enter' && !ringShown) {
+    event.preventDefault();
+    event.stopPropagation();
+    return showRing();
+  }
   const said = raft.key(event.key, event.shiftKey);
   if (said === undefined) return;
+  ringShown = true;
   event.preventDefault();
   event.stopPropagation();
   if (event.key !== 'Enter') { showFocus(said); return; }
@@ -91,11 +106,12 @@ export function resize(): void {
 }
 
 /** The overlay canvas covers the ring area (top-left), whose size Rust decides; so does the
- * hint box's place, clear of every server and link. */
+ * hint box's place, clear of every server and link: the box stands on its place's foot and
+ * grows up, into the band the Logs panel's rows leave it (at its top it covered the title). */
 export function fitOverlay(): void {
   const c = raft.controls() as Controls;
   overlay.style.width = `${c.overlayWidth}px`;
   overlay.style.height = `${c.overlayHeight}px`;
   const [x, y, w, h] = c.words;
-  Object.assign(ui.hint.style, { left: `${x}px`, top: `${y}px`, maxWidth: `${w}px`, maxHeight: `${h}px` });
+  Object.assign(ui.hint.style, { left: `${x}px`, bottom: `${box.clientHeight - y - h}px`, maxWidth: `${w}px`, maxHeight: `${h}px` });
 }

@@ -20,7 +20,7 @@ import { startLook } from './look';
 import { setupLab } from './lab';
 import { act, attempt, box, canvas, notice, overlay, paused, raft, setHandle, showAllWith, ui } from './shell';
 import { appendFeed, fillTours, syncBugs, syncStory, syncTour } from './panels';
-import { syncControls, syncSettings, syncSplit } from './toolbar';
+import { syncCluster, syncControls, syncSettings } from './toolbar';
 import { closeMenu, fillMenu, menuNode } from './menu';
 import { fitOverlay, refreshFocus, resize } from './canvas';
 import './keys';
@@ -35,27 +35,29 @@ const FEED = 1, STATUS = 2, STORY = 4, SETTINGS = 8, CONTROLS = 16, TIMELINE = 3
 let lab: ReturnType<typeof setupLab> | undefined;
 
 function sync(bits: number): void {
+  // The controls' answer is asked for once a refresh, and only by one that shows some of
+  // it: each part asked for its own, five times after a step with the canvas focused.
+  let asked: Controls | undefined;
+  const controls = (): Controls => (asked ??= raft.controls() as Controls);
   if (bits & FEED) appendFeed(raft.takeFeed() as FeedLine[]);
   if (bits & STATUS) {
-    const controls = raft.controls() as Controls;
-    ui.status.textContent = controls.status;
-    syncSplit(controls);
+    ui.status.textContent = controls().status;
+    syncCluster(controls());
   }
   if (bits & STORY) { syncStory(); syncTour(); }
-  if (bits & SETTINGS) { syncSettings(); closeMenu(); }
-  if (bits & CONTROLS) syncControls();
+  if (bits & SETTINGS) { syncSettings(controls()); closeMenu(); }
+  if (bits & CONTROLS) syncControls(controls());
   if (menuNode && bits & (FEED | STATUS)) fillMenu(menuNode);
-  if (bits & TIMELINE) syncTimeline();
+  if (bits & TIMELINE) syncTimeline(controls());
   else if (bits & CLOCK) syncClock();
-  if (bits & (STATUS | SETTINGS | STORY)) syncBugs();
-  if (bits & (FEED | STATUS | SETTINGS | STORY)) refreshFocus();
+  if (bits & (STATUS | SETTINGS | STORY)) syncBugs(controls());
+  if (bits & (FEED | STATUS | SETTINGS | STORY) && document.activeElement === canvas) refreshFocus(controls());
   if (bits & LAB) lab?.sync();
 }
 
 /** After any action: show everything that may have changed. */
 function syncAll(): void {
-  sync(FEED | STATUS | STORY | CONTROLS);
-  syncTimeline();
+  sync(FEED | STATUS | STORY | CONTROLS | TIMELINE);
 }
 showAllWith(syncAll);
 

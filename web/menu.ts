@@ -29,15 +29,31 @@ export function fillMenu(id: string): boolean {
   return true;
 }
 
-/** Disables a menu button whose action would be refused (Rust says why, from the rules
- * that refuse the action); the reason is its tooltip and its description while disabled. */
+/** Marks a menu button whose action would be refused (Rust says why, from the rules that
+ * refuse the action) as aria-disabled, not disabled: Tab still reaches it, and its reason
+ * with it (its tooltip and its description while refused); a click or Enter on it says the
+ * reason in the menu's error line and does nothing else. Disabled, it left the Tab order,
+ * and the reason with it: only a mouse or a screen reader's browsing could find it. */
 function refuse(button: HTMLButtonElement, why: string | null): void {
   button.dataset.title ??= button.title;
-  button.disabled = why !== null;
   button.title = why ?? button.dataset.title;
-  if (why === null) button.removeAttribute('aria-description');
-  else button.setAttribute('aria-description', why);
+  if (why === null) {
+    button.removeAttribute('aria-disabled');
+    button.removeAttribute('aria-description');
+  } else {
+    button.setAttribute('aria-disabled', 'true');
+    button.setAttribute('aria-description', why);
+  }
 }
+
+// Before any button's own handler (capturing) and instead of the form's submission.
+ui.menu.addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest('button[aria-disabled="true"]');
+  if (!button) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  ui.menuError.textContent = button.getAttribute('aria-description') ?? '';
+}, true);
 
 /** Opens node `id`'s menu; `typeHere` puts the cursor in its change box (a click does;
  * the keyboard's 1–9 do not, so T and C act on the node next). */

@@ -142,8 +142,7 @@ $('story-stop').addEventListener('click', () => { raft.apply({ do: 'stop-story' 
 
 /** The broken-Raft banner: shown while a broken variant runs or a read came back stale, with a way to switch the variant off when one runs. */
 let brokenShown = '';
-export function syncBroken(): void {
-  const controls = raft.controls() as Controls;
+export function syncBroken(controls: Controls): void {
   const text = controls.brokenText;
   if (text === brokenShown) return;
   brokenShown = text;
@@ -167,10 +166,10 @@ ui.brokenOff.addEventListener('click', () => {
 // ----- the bugs panel -----
 
 let bugsShown = '';
-export function syncBugs(): void {
+export function syncBugs(controls = raft.controls() as Controls): void {
   const bugs = raft.bugs() as BugInfo[];
   const shown = bugs.map((b) => `${b.name}:${b.on}`).join(' ');
-  if (shown === bugsShown) return syncBroken();
+  if (shown === bugsShown) return syncBroken(controls);
   bugsShown = shown;
   // The switches are rebuilt: the one that had the keyboard keeps it.
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.bug;
@@ -191,7 +190,7 @@ export function syncBugs(): void {
     ui.bugs.append(label);
     if (bug.name === focused) tick.focus();
   }
-  syncBroken();
+  syncBroken(controls);
 }
 ui.bugs.addEventListener('change', (event) => {
   const el = event.target;

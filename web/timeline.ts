@@ -1,7 +1,7 @@
 // The timeline under the drawing (time travel: the range, the marks, the kept futures, one
 // event back and forward) and the safety badge.
 
-import type { Mark, Safety, Timeline } from './answers';
+import type { Controls, Mark, Safety, Timeline } from './answers';
 import { openDialog } from './focus';
 import { attempt, paused, raft, refused, seconds, syncAll, ui } from './shell';
 import { fillMessage, msgId } from './message';
@@ -20,7 +20,7 @@ function setText(element: HTMLElement, text: string): void {
 /** Redraws the whole strip (its time and marks, the range, the kept futures) and the safety
  * badge: after an action, and a few times a second while the run plays and something is
  * told (the handle's loop says when: TIMELINE; the clock alone is CLOCK, syncClock). */
-export function syncTimeline(): void {
+export function syncTimeline(controls = raft.controls() as Controls): void {
   timeline = raft.timeline() as Timeline;
   // The canvases first: they read their sizes, which the writes below would make the page
   // lay out again.
@@ -43,7 +43,7 @@ export function syncTimeline(): void {
   ui.safety.classList.toggle('broken', !safety.ok);
   setText(ui.safety, safety.badge);
   // The banner explains a stale read once one is found.
-  syncBroken();
+  syncBroken(controls);
 }
 
 /** The clock alone moved on (CLOCK, four times a second in a quiet stretch): the strip's

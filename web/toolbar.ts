@@ -10,11 +10,9 @@ import { attempt, paused, raft, refused, syncAll, ui } from './shell';
 /** Speed stops: denominators of 1/N×, slowest first. */
 const SPEEDS = [1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
 
-export function syncControls(): void {
-  const isPaused = paused();
-  ui.play.textContent = isPaused ? '▶ Play' : '❚❚ Pause';
-  ui.play.setAttribute('aria-pressed', String(!isPaused));
-  const controls = raft.controls() as Controls;
+export function syncControls(controls: Controls): void {
+  ui.play.textContent = controls.paused ? '▶ Play' : '❚❚ Pause';
+  ui.play.setAttribute('aria-pressed', String(!controls.paused));
   const speed = controls.speed;
   let stop = 0;
   SPEEDS.forEach((d, k) => { if (Math.abs(1 / d - speed) < Math.abs(1 / SPEEDS[stop] - speed)) stop = k; });
@@ -22,36 +20,36 @@ export function syncControls(): void {
   ui.speedLabel.textContent = controls.speedLabel;
 }
 
-export function syncSettings(): void {
+export function syncSettings(controls = raft.controls() as Controls): void {
   const settings = raft.settings() as Record<string, string>;
-  const controls = raft.controls() as Controls;
-  ui.nodes.value = settings.nodes;
   if (document.activeElement !== ui.seed) ui.seed.value = settings.seed;
   for (const el of Array.from(ui.settingsForm.elements)) {
     if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement) || !(el.name in settings)) continue;
     if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = settings[el.name] === 'on';
     else if (document.activeElement !== el) el.value = settings[el.name];
   }
-  syncSplit(controls);
+  syncCluster(controls);
   ui.menuCommand.maxLength = controls.maxCommandBytes;
 }
 
-/** The Split button names the split it makes, of every server started: a server added
- * makes it another (it said A B | C D E of six servers, and split A B C | D E F). */
-export function syncSplit(controls: Controls): void {
+/** Nodes says how many servers the run has started, and the Split button names the split
+ * it makes of them: a server added makes both another (Nodes still said 5 of six servers;
+ * Split said A B | C D E, and split A B C | D E F). */
+export function syncCluster(controls: Controls): void {
+  ui.nodes.value = String(controls.servers);
   ui.split.textContent = `Split ${controls.partition.split('').join(' ')}`;
   ui.split.disabled = controls.partition.startsWith('|');
 }
 
 export function togglePlay(): void {
   raft.apply({ do: paused() ? 'play' : 'pause' });
-  syncControls();
+  syncControls(raft.controls() as Controls);
 }
 
 export function setSpeedStop(stop: number): void {
   const k = Math.max(0, Math.min(SPEEDS.length - 1, stop));
   raft.apply({ do: 'speed', speed: 1 / SPEEDS[k] });
-  syncControls();
+  syncControls(raft.controls() as Controls);
 }
 
 function setting(name: string, value: string, errorBox: HTMLElement): void {

@@ -96,6 +96,106 @@ describe('the keyboard', () => {
     assert.match(await ring(p), /^A: /);
   });
 
+  // The words stood over the Logs panel's title and indexes; they stand at its foot now,
+  // under every row, where the rows leave them a band.
+  for (const [query, width, height] of [['?seed=1', 1280, 800], ['?seed=1&nodes=9', 1280, 800], ['?seed=1', 1920, 1080]]) {
+    test(`the ring's words cover no row of the Logs panel and not its title: ${query} at ${width}×${height}`, async () => {
+      const { page: p, errors } = await page(query);
+      await p.setViewportSize({ width, height });
+      await advance(p, 1500);
+      await tabToCanvas(p);
+      await p.locator('#hint.shown').waitFor();
+      const [canvas, words] = await Promise.all(['#canvas', '#hint'].map((q) => p.locator(q).boundingBox()));
+      const rows = (await state(p)).nodes.map((n) => n.logRow[1]);
+      assert.ok(words.y - canvas.y >= Math.max(...rows), `the words' top ${words.y - canvas.y} is over a row (they end at ${Math.max(...rows)})`);
+      assert.ok(words.y + words.height <= canvas.y + canvas.height, 'the words are on the drawing');
+      assert.deepEqual(errors, []);
+      await p.close();
+    });
+  }
+
+  test('a click gives the cluster the keyboard without the ring and its words; Enter then shows them, and takes nothing', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await advance(p, 1500);
+    // An empty spot of the ring area: its top-right corner.
+    const area = await p.locator('#overlay').boundingBox();
+    await p.mouse.click(area.x + area.width - 12, area.y + 12);
+    assert.equal(await focused(p), 'canvas');
+    assert.equal(await ring(p), '', 'no words for the keyboard after a click');
+    assert.equal(await p.locator('#hint.shown').count(), 0, 'no hint box');
+    await p.keyboard.press('Enter');
+    assert.match(await ring(p), /^A: /, 'Enter shows the ring where it is');
+    assert.ok(await p.locator('#hint.shown').isVisible());
+    assert.ok(await p.locator('#node-menu').isHidden(), 'and opens nothing');
+    await p.keyboard.press('ArrowRight');
+    assert.match(await ring(p), /^B: /);
+    await p.keyboard.press('Enter');
+    await p.locator('#node-menu').waitFor({ state: 'visible' });
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('a refused action in a server menu is in the Tab order with its reason, and Enter on it says why and does nothing else', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await advance(p, 1500);
+    const leader = leaderOf(await state(p));
+    await tabToCanvas(p);
+    await ringTo(p, leader.id);
+    await p.keyboard.press('Enter');
+    await p.locator('#node-menu').waitFor({ state: 'visible' });
+    // A leader's election timer is not running: Time out is refused, and Tab reaches it.
+    const timeout = p.locator('#node-timeout');
+    const why = await timeout.getAttribute('aria-description');
+    assert.ok(why, 'Time out says why it is refused');
+    assert.equal(await timeout.getAttribute('aria-disabled'), 'true');
+    assert.equal(await timeout.getAttribute('title'), why);
+    let reached = false;
+    for (let k = 0; k < 12 && !reached; k++) {
+      await p.keyboard.press('Tab');
+      reached = (await focused(p)) === 'node-timeout';
+    }
+    assert.ok(reached, 'Tab reaches the refused Time out');
+    const before = await state(p);
+    await p.keyboard.press('Enter');
+    assert.equal(await p.locator('#node-error').textContent(), why, 'the reason, in the menu');
+    const after = await state(p);
+    assert.deepEqual(after.nodes.map((n) => [n.role, n.term]), before.nodes.map((n) => [n.role, n.term]), 'nothing happened');
+    assert.ok(await p.locator('#node-menu').isVisible(), 'the menu stays open');
+    // T, the shortcut for the same button, says the same and does nothing either.
+    await p.locator('#node-error').evaluate((e) => { e.textContent = ''; });
+    await p.keyboard.press('Escape');
+    await p.keyboard.press(String(leader.id.charCodeAt(0) - 64));
+    await p.keyboard.press('t');
+    assert.equal(await p.locator('#node-error').textContent(), why);
+    assert.equal((await state(p)).nodes.find((n) => n.id === leader.id).role, 'leader');
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
+  test('a refresh asks Rust for the controls once, with the canvas focused too', async () => {
+    const { page: p, errors } = await page('?seed=1');
+    await advance(p, 1500);
+    await tabToCanvas(p);
+    // Each answer of controls() is a fresh object given its fields one by one: a setter on
+    // one field's name counts the answers.
+    await p.evaluate(() => {
+      window.__controls = 0;
+      Object.defineProperty(Object.prototype, 'overlayWidth', {
+        configurable: true,
+        set(value) {
+          window.__controls += 1;
+          Object.defineProperty(this, 'overlayWidth', { value, writable: true, enumerable: true, configurable: true });
+        },
+      });
+    });
+    await p.evaluate(() => window.riverRaft.step());
+    const asked = await p.evaluate(() => window.__controls);
+    assert.ok((await ring(p)).length > 0, 'the ring is shown');
+    assert.equal(asked, 1, `one step's refresh asked for the controls ${asked} times`);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('the ring\'s words follow the run under it: a new term, a server removed, a fresh run', async () => {
     const { page: p, errors } = await page('?seed=4');
     await tabToCanvas(p);

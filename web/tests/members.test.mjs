@@ -93,6 +93,20 @@ describe('membership changes on the page', () => {
     await p.close();
   });
 
+  test("the toolbar's Nodes says how many servers run: six after Add server, five again back before it", async () => {
+    const { page: p, errors } = await page('?seed=4');
+    await advance(p, 3000);
+    assert.equal(await p.locator('#nodes').inputValue(), '5');
+    await p.locator('#add-server').click();
+    assert.equal((await state(p)).nodes.length, 6);
+    assert.equal(await p.locator('#nodes').inputValue(), '6', 'it said 5 of six servers');
+    assert.equal((await p.evaluate(() => window.riverRaft.settings())).nodes, '5', 'a fresh run still has five');
+    await p.evaluate(() => window.riverRaft.seek(1000));
+    assert.equal(await p.locator('#nodes').inputValue(), '5');
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   test('Add server right after an election says why not yet, in plain words, and that it works in a moment', async () => {
     const { page: p, errors } = await page('?seed=4');
     // Just elected: its no-op is not committed yet (Ongaro's erratum).

@@ -181,6 +181,9 @@ pub struct Controls {
     pub speed_label: String,
     /// The split the Split button makes ("AB|CDE").
     pub partition: String,
+    /// How many servers the run has started (the toolbar's Nodes shows it): one more for
+    /// each server added, though a fresh run still has the settings' `nodes`.
+    pub servers: Number,
     /// The change the node menu suggests next.
     pub suggestion: String,
     /// The longest change accepted, in bytes.

@@ -150,6 +150,9 @@ mod tests {
         assert_eq!(s["learners"], serde_json::json!(["F"]));
         assert_eq!(s["configurationText"], "members A–E; F is a learner");
         assert_eq!(a.geometry().nodes.len(), 6, "the ring re-lays itself");
+        // The toolbar's Nodes says six; a fresh run would still have five.
+        assert_eq!(a.controls().servers, 6.0);
+        assert_eq!(json(&a.settings_answer())["nodes"], "5");
         assert!(a.status().contains("F is a learner"), "{}", a.status());
         a.advance(3_000.0).unwrap();
         let s = json(&a.state());

@@ -261,6 +261,7 @@ impl App {
             speed: self.speed,
             speed_label: words::speed_label(self.speed),
             partition: self.default_partition(),
+            servers: self.tl.sim().size() as f64,
             suggestion: self.suggestion(),
             max_command_bytes: MAX_COMMAND_BYTES as f64,
             status: self.status.clone(),

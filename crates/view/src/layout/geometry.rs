@@ -121,10 +121,12 @@ pub struct Geometry {
     /// key, role words and stores, a user's words, the clock): [`super::MIN_TEXT_PX`], or
     /// [`PROJECTOR_BESIDE_PX`] in the projector view.
     pub beside_px: f64,
-    /// Where the words for the pointer and the keyboard go (the page's hint box): the top of
-    /// the log panel, which holds no server, link or message, so they never cover what the
-    /// keyboard's ring is on. They cover the panel's title and indexes, and rows below
-    /// when they take more lines.
+    /// Where the words for the pointer and the keyboard go (the page's hint box): inside the
+    /// log panel, which holds no server, link or message, so they never cover what the
+    /// keyboard's ring is on. The page puts the box at this rectangle's foot, growing up:
+    /// the rows leave a band there (`WORDS_BAND_PX` in `logs.rs`) where they can, so two
+    /// lines cover no row and never the title; only a panel too short for the band (a
+    /// 320×240 embed) has its last rows covered.
     pub words: Rect,
 }
 

@@ -46,6 +46,11 @@ const LONGEST_ROLE_WORD: &str = "learner";
 pub const MIN_ROW_H: f64 = 14.0;
 /// Below this row height the title gives its line to the rows (see [`LogGrid::compact`]).
 const ROOMY_ROW_H: f64 = 22.0;
+/// The band the rows leave free at the panel's foot, at the log scale, where they stay roomy
+/// without it: the page's box of words for the pointer and the keyboard sits there
+/// ([`Geometry::words`]), two lines of it clear of every row and of the title (at the
+/// panel's top it covered the title and the indexes).
+pub(crate) const WORDS_BAND_PX: f64 = 50.0;
 /// Where a box's command sits when its term is drawn above it, as a share of the box's
 /// height from its top.
 pub(super) const CELL_FILL: f64 = 0.62;
@@ -74,6 +79,9 @@ impl LogGrid {
         } else {
             ROOMY_ROW_H
         };
+        if (bottom - WORDS_BAND_PX * s - rows_y) / rows >= roomy_row_h {
+            bottom -= WORDS_BAND_PX * s;
+        }
         let compact = (bottom - rows_y) / rows < roomy_row_h;
         let header_y = if compact {
             rows_y = p.y + pad / 2.0 + 17.0 * s;

@@ -368,6 +368,33 @@ fn the_users_words_stop_short_of_the_top_servers_letter() {
     }
 }
 
+/// The words for the pointer and the keyboard sit at the Logs panel's foot, where the rows
+/// leave a band for two lines of them: on the page at 1280×800 and 1920×1080 (its drawing
+/// about 902×498 and 1542×770), with 1 to 9 servers, the band is
+/// under the last row, so the words cover no row and not the title (at the panel's top they
+/// covered the title and the indexes).
+#[test]
+fn the_words_have_a_band_at_the_log_panels_foot_under_every_row() {
+    for v in [
+        Viewport::new(902.0, 498.0),
+        Viewport::new(1542.0, 770.0),
+        Viewport::new(1180.0, 460.0),
+    ] {
+        for n in 1..=9 {
+            let geo = Geometry::new(v, n);
+            let grid = LogGrid::new(&geo, n, false);
+            let end = grid.rows_y + grid.row_h * n as f64;
+            let band = logs::WORDS_BAND_PX * LogGrid::scale(&geo);
+            assert!(
+                end + band <= geo.words.bottom() + 1e-9,
+                "{v:?}, {n} servers: rows end at {end}, the words' foot at {}",
+                geo.words.bottom()
+            );
+            assert!(!grid.compact && grid.row_h >= 22.0, "{v:?}, {n}: {grid:?}");
+        }
+    }
+}
+
 /// A tour in a 320×240 embed leaves the drawing about 310×150 (the smallest laid out): the
 /// title moves onto the indexes' line so that every row of the cluster fits in the panel.
 #[test]

@@ -339,7 +339,10 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
         fill: Some(theme::CLIENT),
         stroke: None,
     });
-    let label_x = x + 18.0 * s;
+    // On the right, the words end short of the person and run leftwards.
+    let right = geo.user_on_right(k);
+    let label_x = if right { x - 18.0 * s } else { x + 18.0 * s };
+    let align = if right { Align::Right } else { Align::Left };
     let name = user_name(k as u32);
     let status = match client {
         None => String::from("click a node to send a change or read"),
@@ -354,22 +357,39 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
     // both); still too long, they go down to the least size their scale allows (the
     // canvas's least size, larger in the projector view: they stayed 11 px there), and
     // the hint says less, rather than cut it.
-    let mut room = geo.centre.0 - 16.0 * s - label_x;
-    // Nor do they reach another server's letter level with them: with 7 or 9 servers the
-    // top-left one's stands there ("click a node" lay on I).
-    let size_most = readable(geo, 11.0 * s);
-    let (band_top, band_foot) = (y - 12.0 * s, y + 12.0 * s + 2.5 * size_most);
-    for id in view.sim.ids() {
-        let (cx, cy) = geo.node(id);
-        let (ox, oy) = geo.outward(id);
-        let d = geo.node_radius + 32.0 * s;
-        let (x, y, half) = (cx + ox * d, cy + oy * d, 11.0 * s);
-        if y + half > band_top && y - half < band_foot && x - half > label_x {
-            room = room.min(x - half - 6.0 * s - label_x);
+    // (Mirrored on the right.)
+    let ahead = |x: f64| if right { label_x - x } else { x - label_x };
+    // Room for words at `size`, level with the name and the two lines under it.
+    let room_at = |size: f64| {
+        let name_px = (13.0 * s).max(size);
+        let first = y - 4.0 * s + (15.0 * s).max((name_px + size) / 2.0 * 1.15);
+        let (band_top, band_foot) = (y - 4.0 * s - name_px * 0.6, first + 1.85 * size);
+        let mut room = ahead(geo.centre.0) - 16.0 * s;
+        // Nor do they reach another server's letter level with them: with 7 or 9 servers
+        // the top-left one's stands there ("click a node" lay on I); nor its circle, timer
+        // and halo (on a short ring area the words ran over the top server's).
+        for id in view.sim.ids() {
+            let (cx, cy) = geo.node(id);
+            let (ox, oy) = geo.outward(id);
+            let d = geo.node_radius + 32.0 * s;
+            let (lx, ly, half) = (cx + ox * d, cy + oy * d, 11.0 * s);
+            if ly + half > band_top && ly - half < band_foot && ahead(lx) - half > 0.0 {
+                room = room.min(ahead(lx) - half - 6.0 * s);
+            }
+            // Within the band, the circle is as wide as its chord nearest its centre.
+            let around = geo.node_radius + 10.0 * s;
+            let off = cy - cy.clamp(band_top, band_foot);
+            if off.abs() < around {
+                let half = maths::sqrt(around * around - off * off);
+                if ahead(cx) - half > 0.0 {
+                    room = room.min(ahead(cx) - half - 6.0 * s);
+                }
+            }
         }
-    }
+        room
+    };
     let lay = |words: &str, size: f64| {
-        let chars = maths::floor(room / (size * SANS_ADVANCE)).max(0.0) as usize;
+        let chars = maths::floor(room_at(size) / (size * SANS_ADVANCE)).max(0.0) as usize;
         wrap(words, chars, 2)
     };
     let cut = |lines: &[String]| lines.iter().any(|l| l.ends_with('…'));
@@ -411,6 +431,10 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
             lines = fewer;
         }
     }
+    // Still no whole word fits (a server close by): the name alone, rather than "…".
+    if cut(&lines) {
+        lines.clear();
+    }
     // The name is never smaller than the words under it: words that grew to the projector
     // view's least size (15.4 px on a 640×400 canvas) stood under an 11 px name.
     let name_px = (13.0 * s).max(size);
@@ -426,8 +450,9 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
     let pad = 2.0 * s;
     let top = y - 4.0 * s - name_px * 0.6;
     let foot = first + (lines.len() as f64 - 0.4) * size * 1.25;
+    let left = if right { label_x - wide } else { label_x };
     scene.push(Shape::Rect {
-        x: label_x - pad,
+        x: left - pad,
         y: top - pad,
         w: wide + 2.0 * pad,
         h: foot - top + 2.0 * pad,
@@ -441,7 +466,7 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
         name,
         font(name_px, true),
         theme::CLIENT,
-        Align::Left,
+        align,
     ));
     for (i, line) in lines.into_iter().enumerate() {
         scene.push(text(
@@ -450,7 +475,7 @@ fn user(scene: &mut Scene, geo: &Geometry, view: &View<'_>, k: usize) {
             line,
             font(size, false),
             theme::MUTED,
-            Align::Left,
+            align,
         ));
     }
 }

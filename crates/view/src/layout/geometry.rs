@@ -272,13 +272,31 @@ impl Geometry {
         }
     }
 
-    /// Where user (client) `k` stands: a column in the ring area's top-left corner.
+    /// Where user (client) `k` stands: the first in the ring area's top-left corner, the
+    /// second in its top-right one (its words to the left of it), the next ones below them,
+    /// taking turns. A single column had the second user beside the left-hand server on a
+    /// short ring area (its letter and circle under User Y in the projector view at
+    /// 1280×720 and in a 320×240 embed); the top-right corner was empty.
     pub fn user(&self, k: usize) -> Point {
         let s = self.scale;
-        (
-            self.ring.x + 40.0 * s,
-            self.ring.y + 34.0 * s + k as f64 * 62.0 * s,
-        )
+        // Nearer the edge on a small canvas (a 320×240 embed), where the ring leaves the
+        // corner little room for the words.
+        let inset = if self.text_px < super::MIN_TEXT_PX {
+            24.0 * s
+        } else {
+            40.0 * s
+        };
+        let x = if self.user_on_right(k) {
+            self.ring.right() - inset
+        } else {
+            self.ring.x + inset
+        };
+        (x, self.ring.y + 34.0 * s + (k / 2) as f64 * 62.0 * s)
+    }
+
+    /// Whether user `k` stands on the right (its words to the left of it).
+    pub fn user_on_right(&self, k: usize) -> bool {
+        k % 2 == 1
     }
 
     pub(super) fn endpoint(&self, e: Endpoint) -> Point {

@@ -479,7 +479,12 @@ fn the_users_words_grow_in_the_projector_view() {
             })
         };
         let (name, name_y) = drawn(&|t| t == "User X").expect("the user's name is drawn");
-        let (click, click_y) = drawn(&|t| t.starts_with("click")).expect("the user's words");
+        let (click, click_y) = drawn(&|t| t.starts_with("click")).unwrap_or_else(|| {
+            panic!(
+                "{w}×{h}: the user's words: {:?}",
+                scene.texts().collect::<Vec<_>>()
+            )
+        });
         assert!(
             name >= click,
             "{w}×{h}: the name at {name} px, its words at {click} px"
@@ -520,6 +525,80 @@ fn the_users_words_grow_in_the_projector_view() {
                 size >= MIN_TEXT_PX * crate::look::PROJECTOR_SCALE,
                 "{text:?} at {size} px"
             );
+        }
+    }
+}
+
+/// Two users on a short ring area keep clear of every server: in the projector view at
+/// 1280×720 (the canvas 926×370, or 926×275 under a tour's banner) User Y stood on E's
+/// letter and circle, and in a 320×240 embed User X's words ran into A's. Every word of
+/// either user, and the plate under it, stays off each circle (its timer and halo too) and
+/// each letter, there and on a laptop's and a large screen's canvas.
+#[test]
+fn two_users_keep_clear_of_the_servers_on_a_short_ring() {
+    let mut sim = Simulation::new(SimConfig::new(5, 7)).unwrap();
+    sim.advance(1_000);
+    let leader = sim.leader().expect("a leader after a second");
+    sim.submit(leader, Op::parse("x=1").unwrap());
+    sim.advance(500);
+    sim.crash(leader);
+    sim.submit(leader, Op::parse("x=2").unwrap());
+    sim.submit(NodeId(2), Op::parse("x=3").unwrap());
+    assert_eq!(sim.clients().len(), 2, "two users");
+    let heard = [None, Some(String::from("x=3 committed"))];
+    let at = View {
+        heard: &heard,
+        ..view(&sim)
+    };
+    let projector = Look {
+        projector: true,
+        ..Look::default()
+    };
+    let cases = [
+        (926.0, 370.0, projector),
+        (926.0, 275.0, projector),
+        (310.0, 150.0, Look::default()),
+        (902.0, 498.0, Look::default()),
+        (1542.0, 778.0, Look::default()),
+    ];
+    for (w, h, look) in cases {
+        let geo = Geometry::with_look(Viewport::new(w, h), 5, look);
+        let mut scene = Scene::default();
+        build(&mut scene, &geo, &at);
+        let s = geo.scale;
+        let mut keep_off: Vec<(Point, f64)> = Vec::new();
+        for id in sim.ids() {
+            let (cx, cy) = geo.node(id);
+            let (ox, oy) = geo.outward(id);
+            let d = geo.node_radius + 32.0 * s;
+            keep_off.push(((cx, cy), geo.node_radius + 8.5 * s));
+            keep_off.push(((cx + ox * d, cy + oy * d), 8.0 * s));
+        }
+        let shapes = &scene.shapes;
+        for name in ["User X", "User Y"] {
+            let at_name = shapes
+                .iter()
+                .rposition(|s| matches!(s, Shape::Text { text, .. } if text == name))
+                .unwrap_or_else(|| panic!("{w}×{h}: {name} is drawn"));
+            // The plate just before the name, then the name and its lines.
+            let Shape::Rect {
+                x, y, w: pw, h: ph, ..
+            } = shapes[at_name - 1]
+            else {
+                panic!("{w}×{h}: a plate under {name}");
+            };
+            let plate = Rect { x, y, w: pw, h: ph };
+            let near = |(cx, cy): Point, r: f64| {
+                let px = cx.clamp(plate.x, plate.right());
+                let py = cy.clamp(plate.y, plate.bottom());
+                distance((px, py), (cx, cy)) < r
+            };
+            for &(centre, r) in &keep_off {
+                assert!(
+                    !near(centre, r),
+                    "{w}×{h}: {name}'s words {plate:?} reach a server at {centre:?}"
+                );
+            }
         }
     }
 }

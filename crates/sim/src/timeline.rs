@@ -66,9 +66,12 @@ pub enum Input {
 
 impl Input {
     /// Applies the input to `sim` now. `Err` says, in words, why the simulation did not do
-    /// it (a server down already, a change the leader refused, …): nothing happened, apart
-    /// from a server started for a change that was then refused (as `add` does).
+    /// it (a server down already, a change the leader refused, …): then nothing happened
+    /// (a refused `add` starts no server).
     pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
+        if let Some(id) = self.unstarted(sim) {
+            return Err(never_started_text(id));
+        }
         let refused = self.refusal(sim);
         match self {
             // A request to a server shut down for good would wait for an answer that
@@ -130,12 +133,34 @@ impl Input {
 }
 
 impl Input {
+    /// A server this input names that `sim` never started: a scenario names the servers
+    /// its `add` lines start, and such a line may have been refused.
+    fn unstarted(&self, sim: &Simulation) -> Option<NodeId> {
+        let unstarted = |id: &NodeId| id.index() >= sim.size();
+        match self {
+            Input::Submit(id, _)
+            | Input::Crash(id)
+            | Input::Restart(id)
+            | Input::Freeze(id)
+            | Input::Thaw(id)
+            | Input::Timeout(id)
+            | Input::Snapshot(id)
+            | Input::RemoveServer(id) => Some(*id).filter(unstarted),
+            Input::SetLink(a, b, _) | Input::Transfer(a, b) => [*a, *b].into_iter().find(unstarted),
+            Input::Partition(groups) => groups.iter().flatten().copied().find(unstarted),
+            _ => None,
+        }
+    }
+
     /// Why `sim` would do nothing with this input, seen before it is applied, for the
     /// inputs that are refused by the server's state alone (a membership change or a
     /// transfer is refused by the leader, which answers for itself). The page asks this
     /// before it acts, and a scenario's line is told it after: one set of rules, one set
     /// of words.
     pub fn refusal(&self, sim: &Simulation) -> Option<String> {
+        if let Some(id) = self.unstarted(sim) {
+            return Some(never_started_text(id));
+        }
         let down = |id: NodeId| sim.node(id).is_none();
         match *self {
             Input::Submit(id, _)
@@ -185,6 +210,11 @@ impl Input {
             _ => None,
         }
     }
+}
+
+/// Why an input naming server `id` is refused when the simulation never started it.
+pub fn never_started_text(id: NodeId) -> String {
+    format!("{id} was never started: the line that adds it was refused")
 }
 
 /// When an input was given: after `events` events, at `time_ms`.

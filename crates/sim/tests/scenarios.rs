@@ -455,3 +455,75 @@ fn a_misspelt_expectation_is_named() {
     let err = Scenario::parse("nodes 3\nexpect Q leader\n").unwrap_err();
     assert!(err.message.contains("'Q' is not a node"), "{err}");
 }
+
+/// A refused line changes nothing: `add E` that no leader takes (another change in flight,
+/// or no leader at all) starts no server (it started E all the same, outside the cluster).
+/// Lines after it that name the server never started are refused, and expectations about
+/// it fail, each saying why, rather than acting on a server that is not there.
+#[test]
+fn a_refused_add_starts_no_server() {
+    let in_flight = "nodes 3\ntimeout A\nwait leader A within 1000\nwait 200\nadd D\nadd E\n";
+    let sim = play(&format!("{in_flight}expect refused another change\n"));
+    assert_eq!(sim.size(), 4, "D started, E refused");
+    let sim = play("nodes 3\nadd D\nexpect refused no server leads\n");
+    assert_eq!(sim.size(), 3, "no leader: nothing started");
+    // The run's trace is the run's without the refused line, but for the request refused.
+    let records = |text: &str| {
+        let scenario = Scenario::parse(text).unwrap();
+        let mut sim = Player::simulation(&scenario);
+        sim.trace.keep = true;
+        Player::new(scenario).run_to_end(&mut sim).unwrap();
+        let refused = |r: &river_sim::trace::TraceRecord| {
+            matches!(
+                r.event,
+                river_sim::trace::TraceEvent::Membership {
+                    change: river_core::MembershipChange::AddLearner(NodeId(4)),
+                    ..
+                }
+            )
+        };
+        let records = sim.trace.records;
+        assert_eq!(
+            records.iter().filter(|r| refused(r)).count(),
+            usize::from(text.contains("add E"))
+        );
+        records
+            .into_iter()
+            .filter(|r| !refused(r))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        records(&format!("{in_flight}wait 1000\n"))
+            == records(&format!("{}wait 1000\n", in_flight.replace("add E\n", "")))
+    );
+
+    // What names E afterwards is refused (or fails), saying why.
+    let refused_after = |line: &str| {
+        let text = format!("{in_flight}{line}\nexpect refused never started\n");
+        play(&text);
+    };
+    for line in [
+        "crash E",
+        "timeout E",
+        "cut A E",
+        "partition ABE | CD",
+        "propose E x=1",
+        "remove E",
+        "transfer A E",
+        "snapshot E",
+        "freeze E",
+    ] {
+        refused_after(line);
+    }
+    let scenario = Scenario::parse(&format!("{in_flight}expect E follower\n")).unwrap();
+    let mut sim = Player::simulation(&scenario);
+    let err = Player::new(scenario).run_to_end(&mut sim).unwrap_err();
+    assert_eq!(err.line, 7);
+    assert!(err.message.contains("E was never started"), "{err}");
+    // The next server's letter is still the one the scenario named: a later `add F`
+    // cannot start E in its place.
+    let sim = play(&format!(
+        "{in_flight}wait 1000\nadd F\nexpect refused never started\n"
+    ));
+    assert_eq!(sim.size(), 4);
+}

@@ -554,7 +554,7 @@ mod tests {
     /// a server started in the same instant that is not yet a member, nor a learner.
     #[test]
     fn a_leader_is_told_with_the_votes_of_its_configuration() {
-        // E starts as A campaigns; no server leads, so E is never added.
+        // E's add comes as A campaigns: no server leads, so it is refused and E never starts.
         let lines = played("nodes 4\nseed 1\ntimeout A\nadd E\nwait 500\n");
         assert!(
             lines.contains(&String::from(

@@ -220,6 +220,18 @@ pub(super) fn check(
     acted: Option<&Acted>,
     expect: &Expect,
 ) -> Result<(), String> {
+    let named = match expect {
+        Expect::Role(id, _)
+        | Expect::Frozen(id)
+        | Expect::Number(id, ..)
+        | Expect::Vote(id, _)
+        | Expect::Kv(id, ..)
+        | Expect::Voters(id, _) => Some(*id),
+        _ => None,
+    };
+    if let Some(id) = named.filter(|id| id.index() >= sim.size()) {
+        return Err(crate::timeline::never_started_text(id));
+    }
     match expect {
         Expect::Refused(phrase) => refused(sim, acted, phrase),
         Expect::Role(id, role) => {

@@ -9,7 +9,7 @@ use super::{
 use crate::kv::Op;
 use crate::network::Endpoint;
 use crate::sim::Simulation;
-use crate::timeline::{Driver, Input};
+use crate::timeline::{never_started_text, Driver, Input};
 use crate::view::names;
 use alloc::format;
 use alloc::string::String;
@@ -335,6 +335,22 @@ impl Player {
                         acted.request = Some(Request { to, client, seq });
                     }
                 }
+                // The server the line names is the next one only if every `add` before
+                // it was taken: a refused one started nothing, and this line must not
+                // start that server under this one's letter.
+                Step::Add(next) if next.index() > driver.sim().size() => {
+                    let before = NodeId(driver.sim().size() as u8);
+                    let why = format!(
+                        "{next} cannot be added before {before}; {}",
+                        never_started_text(before)
+                    );
+                    self.acted = Some(Acted {
+                        line,
+                        refusal: Some(why.clone()),
+                        request: None,
+                    });
+                    driver.refused(line, why);
+                }
                 Step::Add(_) => give(driver, &mut self.acted, line, Input::AddServer),
                 Step::Remove(id) => give(driver, &mut self.acted, line, Input::RemoveServer(*id)),
                 Step::Hold(a, b, hold) => {
@@ -413,6 +429,13 @@ impl Player {
 /// Checks that a `show` points at something there: an entry in the server's log (on its
 /// disk while it is down), so a tour cannot point at what is not on the page.
 fn visible(sim: &Simulation, highlight: &Highlight) -> Result<(), String> {
+    let named = match *highlight {
+        Highlight::Node(id) | Highlight::Entry(id, _) => [id, id],
+        Highlight::Link(a, b) => [a, b],
+    };
+    if let Some(id) = named.into_iter().find(|id| id.index() >= sim.size()) {
+        return Err(format!("nothing to show: {}", never_started_text(id)));
+    }
     let Highlight::Entry(id, index) = *highlight else {
         return Ok(());
     };

@@ -236,6 +236,34 @@ impl Simulation {
         Some(id)
     }
 
+    /// Whether the leader would refuse `change` now, asked on a copy of it once its clock
+    /// is brought up to now (as it would be): the refusal, recorded in the trace as
+    /// [`Simulation::change_membership`] records one, or `None` when it would be taken.
+    fn membership_refusal(&mut self, change: MembershipChange) -> Option<ChangeOutcome> {
+        let outcome = match self.leader() {
+            None => ChangeOutcome::NoLeader,
+            Some(leader) => {
+                self.catch_up(leader.index());
+                let node = self.servers[leader.index()].node.as_ref();
+                match node
+                    .expect("the leader runs")
+                    .clone()
+                    .propose_membership(change)
+                {
+                    Ok(Proposal::Appended { .. }) => return None,
+                    Ok(Proposal::Transferring { target }) => {
+                        ChangeOutcome::Transferring { leader, target }
+                    }
+                    Ok(Proposal::NotLeader { .. }) => ChangeOutcome::NoLeader,
+                    Err(reason) => ChangeOutcome::Refused { leader, reason },
+                }
+            }
+        };
+        self.trace
+            .record(self.now_ms, TraceEvent::Membership { change, outcome });
+        Some(outcome)
+    }
+
     /// The operator asks the leader (the highest-term one running) for `change`.
     pub fn change_membership(&mut self, change: MembershipChange) -> ChangeOutcome {
         let outcome = match self.leader() {
@@ -274,10 +302,21 @@ impl Simulation {
     }
 
     /// Adds a server: starts the next one and asks the leader to take it in as a learner;
-    /// the leader promotes it once it has caught up (thesis §4.2.1).
+    /// the leader promotes it once it has caught up (thesis §4.2.1). The leader is asked
+    /// first: a change it refuses (no leader, another change in flight, nothing of its term
+    /// committed yet, a transfer running) starts no server, and the answer names the server
+    /// that was not started. `None` when the cluster already has [`MAX_CLUSTER_SIZE`].
     pub fn add_server(&mut self) -> Option<(NodeId, ChangeOutcome)> {
+        if self.servers.len() >= MAX_CLUSTER_SIZE {
+            return None;
+        }
+        let next = NodeId(self.servers.len() as u8);
+        let change = MembershipChange::AddLearner(next);
+        if let Some(refused) = self.membership_refusal(change) {
+            return Some((next, refused));
+        }
         let id = self.spawn_server()?;
-        Some((id, self.change_membership(MembershipChange::AddLearner(id))))
+        Some((id, self.change_membership(change)))
     }
 
     /// Asks the leader to remove server `id`; once the removal commits the server is shut

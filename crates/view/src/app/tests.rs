@@ -533,27 +533,26 @@ fn played(text: &str) -> (String, impl Fn(&str) -> usize) {
 /// starts. At the scenario's end too, where the last steps' records were told first.
 #[test]
 fn a_scenario_line_is_told_before_what_it_causes() {
-    let (feed, at) = played("nodes 4\nseed 1\ntimeout A\nadd E\nwait 300\nadd F\n");
+    let (feed, at) = played("nodes 4\nseed 1\ntimeout A\nwait 150\nadd E\nwait 150\nadd F\n");
     assert!(at("Line 3: timeout A") < at("A timed out"), "{feed}");
-    assert!(at("A timed out") < at("Line 4: add E"), "{feed}");
-    assert!(at("Line 4: add E") < at("E started"), "{feed}");
-    assert!(at("Line 5: wait 300") < at("voted for A"), "{feed}");
-    assert!(at("A became leader") < at("Line 6: add F"), "{feed}");
-    assert!(at("Line 6: add F") < at("F started"), "{feed}");
+    assert!(at("A timed out") < at("Line 4: wait 150"), "{feed}");
+    assert!(at("Line 4: wait 150") < at("voted for A"), "{feed}");
+    assert!(at("A became leader") < at("Line 5: add E"), "{feed}");
+    assert!(at("Line 5: add E") < at("E started"), "{feed}");
+    assert!(at("Line 7: add F") < at("F started"), "{feed}");
     assert!(at("F started") < at("The scenario finished"), "{feed}");
 }
 
 /// A scenario line the simulation does not do is told, with why, in the words `river run
-/// --scenario` prints (`Driver::refused`), once, after what the line caused: it used to pass
-/// without a word (a transfer) or be told by the trace alone (a membership change).
+/// --scenario` prints (`Driver::refused`), once: it used to pass without a word (a transfer)
+/// or be told by the trace alone (a membership change). A refused line changes nothing: an
+/// `add` no leader takes starts no server (D was started all the same).
 #[test]
 fn a_refused_scenario_line_is_told_with_why() {
     let (feed, at) =
         played("nodes 3\nseed 1\ntimeout A\nadd D\nwait 300\ntransfer B C\ncrash C\ncrash C\n");
-    assert!(
-        at("D started") < at("Line 4: add D refused: no server leads"),
-        "{feed}"
-    );
+    assert!(at("Line 4: add D refused: no server leads") > 0, "{feed}");
+    assert!(!feed.contains("D started"), "{feed}");
     assert!(
         at("Line 6: transfer B C refused: B does not lead") > at("Line 4"),
         "{feed}"

@@ -184,6 +184,36 @@ describe('embedding', () => {
     }
   });
 
+  // At 320×240 the menu ran past the frame's foot: its 300×323 px stood in a box 187 px tall,
+  // and only its head and change box were seen; its actions needed a scroll nobody saw.
+  test('a server\'s menu in a small embed shows all its actions in the frame, by click and by keys', async () => {
+    const actions = ['node-timeout', 'node-crash', 'node-freeze', 'node-lead', 'node-snapshot', 'node-remove'];
+    for (const [width, height] of [[320, 240], [400, 300]]) {
+      const { page: p, errors } = await open(browser.context, `${server.url}?embed&seed=1&paused`, { viewport: { width, height } });
+      const seen = async (id) => p.evaluate((id) => {
+        const b = document.getElementById(id).getBoundingClientRect();
+        const m = document.getElementById('node-menu').getBoundingClientRect();
+        return b.width > 0 && b.left >= Math.max(0, m.left) && b.right <= Math.min(innerWidth, m.right) + 0.5
+          && b.top >= Math.max(0, m.top) && b.bottom <= Math.min(innerHeight, m.bottom) + 0.5;
+      }, id);
+      const a = (await state(p)).nodes.find((n) => n.id === 'A');
+      const c = await p.locator('#canvas').boundingBox();
+      await p.mouse.click(c.x + a.x, c.y + a.y);
+      await p.locator('#node-menu').waitFor({ state: 'visible' });
+      for (const id of ['node-command', ...actions]) assert.ok(await seen(id), `${width}×${height}: #${id} is not seen in the frame`);
+      await p.keyboard.press('Escape');
+      // By keys alone: 3 opens C's menu, Tab reaches Crash, Enter crashes C.
+      await p.keyboard.press('3');
+      await p.locator('#node-menu').waitFor({ state: 'visible' });
+      for (const id of actions) assert.ok(await seen(id), `${width}×${height}, by keys: #${id} is not seen`);
+      for (let k = 0; k < 12 && (await p.evaluate(() => document.activeElement?.id)) !== 'node-crash'; k++) await p.keyboard.press('Tab');
+      await p.keyboard.press('Enter');
+      assert.equal((await state(p)).nodes.find((n) => n.id === 'C').alive, false, `${width}×${height}: Crash by keys did not crash C`);
+      assert.deepEqual(errors, []);
+      await p.close();
+    }
+  });
+
   test('parameters: scenario, speed and t are applied; bad ones leave notices and a running page', async () => {
     const { page: p } = await open(browser.context, `${server.url}?embed&seed=2&scenario=partition&t=2.5&paused`);
     assert.equal((await state(p)).timeMs, 2500);

@@ -140,7 +140,9 @@ impl Narrator {
                 let (_, op) = self.take_request(*client, *seq);
                 self.reads.retain(|r| (r.client, r.seq) != (*client, *seq));
                 if human(sim, *client) {
-                    self.hear(*client, Some(String::from("no answer")));
+                    // One word: where the canvas has room for fewer words, "no answer"
+                    // was cut to "heard: no", which reads as a refusal.
+                    self.hear(*client, Some(String::from("nothing")));
                     // A read changes nothing: "may or may not apply" is a change's doubt.
                     let doubt = if op.starts_with("get ") {
                         "; a read changes nothing, so it can simply ask again"

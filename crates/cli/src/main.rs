@@ -131,6 +131,10 @@ enum Command {
         /// `--fault-ms`, `--no-liveness`) are refused: the scenario sets those itself.
         #[arg(long, value_name = "FILE")]
         scenario: Option<PathBuf>,
+        /// Panics once the scenario's clock reaches this many ms, to show what a run that
+        /// panics writes (with --scenario).
+        #[arg(long, hide = true, value_name = "MS", value_parser = numbers::whole_u64)]
+        panic_at_ms: Option<u64>,
         #[command(flatten)]
         lincheck: LincheckArgs,
         #[command(flatten)]
@@ -177,13 +181,21 @@ fn main() -> ExitCode {
             history,
             trace,
             scenario,
+            panic_at_ms,
             lincheck,
             cluster,
-        } => match matches.subcommand_matches("run") {
-            Some(run_flags) if scenario.is_some() => refuse_flags_scenarios_ignore(run_flags)
-                .and_then(|()| run(seed, history, trace, scenario, lincheck, &cluster)),
-            _ => run(seed, history, trace, scenario, lincheck, &cluster),
-        },
+        } => {
+            let files = run::Files {
+                history,
+                trace,
+                panic_at_ms,
+            };
+            match matches.subcommand_matches("run") {
+                Some(run_flags) if scenario.is_some() => refuse_flags_scenarios_ignore(run_flags)
+                    .and_then(|()| run(seed, files, scenario, lincheck, &cluster)),
+                _ => run(seed, files, scenario, lincheck, &cluster),
+            }
+        }
         Command::Elections(args) => elections::run(&args),
     };
     match result {

@@ -81,6 +81,21 @@ impl Outputs {
     /// What a run stopped at a scenario's limit says of its files, with a leading "; ": they
     /// hold the run up to the limit, not all of it.
     pub fn cut_at_limit(&self) -> String {
+        self.held("up to there, cut at the limit")
+            .map_or(String::new(), |held| format!("; {held}"))
+    }
+
+    /// What a run that panicked at `time_ms` says of its files: they hold what was
+    /// recorded up to the panic. `None` when it writes none.
+    pub fn cut_at_panic(&self, time_ms: u64) -> Option<String> {
+        self.held(&format!(
+            "up to the panic at {:.1} s",
+            time_ms as f64 / 1000.0
+        ))
+    }
+
+    /// "--trace T and --history H hold the run {until}".
+    fn held(&self, until: &str) -> Option<String> {
         let named = |flag: &str, output: &Option<(PathBuf, std::fs::File)>| {
             output
                 .as_ref()
@@ -94,12 +109,9 @@ impl Outputs {
         .flatten()
         .collect();
         match files.len() {
-            0 => String::new(),
-            1 => format!("; {} holds the run up to there, cut at the limit", files[0]),
-            _ => format!(
-                "; {} hold the run up to there, cut at the limit",
-                files.join(" and ")
-            ),
+            0 => None,
+            1 => Some(format!("{} holds the run {until}", files[0])),
+            _ => Some(format!("{} hold the run {until}", files.join(" and "))),
         }
     }
 
@@ -161,16 +173,33 @@ impl std::fmt::Write for ToFile {
     }
 }
 
+/// What `run` writes, and a panic it may be asked to force.
+pub struct Files {
+    /// `--history`.
+    pub history: Option<PathBuf>,
+    /// `--trace`.
+    pub trace: Option<PathBuf>,
+    /// `--panic-at-ms` (hidden): the scenario's run panics once its clock reaches this.
+    pub panic_at_ms: Option<u64>,
+}
+
 pub fn run(
     seed: Option<u64>,
-    history: Option<PathBuf>,
-    trace: Option<PathBuf>,
+    files: Files,
     scenario: Option<PathBuf>,
     lincheck: LincheckArgs,
     cluster: &ClusterArgs,
 ) -> Result<ExitCode, String> {
     if let Some(source) = scenario {
-        return run_scenario(&source, seed, history, trace, lincheck, cluster);
+        return run_scenario(&source, seed, files, lincheck, cluster);
+    }
+    let Files {
+        history,
+        trace,
+        panic_at_ms,
+    } = files;
+    if panic_at_ms.is_some() {
+        return Err(String::from("--panic-at-ms works with --scenario only"));
     }
     let seed = seed.ok_or("run needs --seed S (or --scenario FILE)")?;
     let options = cluster.options()?;

@@ -6,13 +6,13 @@ use river_sim::scenario::{built_in, past_limits, tour, Player, Scenario, BUILT_I
 use river_sim::timeline::{Driver, Input};
 use river_sim::Simulation;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::catching::catching;
 use crate::checked::HistoryVerdict;
 use crate::flags::{ClusterArgs, LincheckArgs};
-use crate::run::Outputs;
+use crate::run::{Files, Outputs};
 use crate::tally;
 
 /// The `--scenario` name that reads the scenario from standard input (`… | river run
@@ -73,11 +73,15 @@ fn read_scenario(path: &Path, source: &str) -> Result<String, String> {
 pub fn run_scenario(
     path: &Path,
     seed: Option<u64>,
-    history: Option<PathBuf>,
-    trace: Option<PathBuf>,
+    files: Files,
     lincheck: LincheckArgs,
     cluster: &ClusterArgs,
 ) -> Result<ExitCode, String> {
+    let Files {
+        history,
+        trace,
+        panic_at_ms,
+    } = files;
     // The name to print: a file name that is not UTF-8 as best it can be shown.
     let source = match path.to_string_lossy() {
         name if name == STDIN => std::borrow::Cow::Borrowed(STDIN_NAME),
@@ -136,6 +140,7 @@ pub fn run_scenario(
         let mut sim = Told {
             sim: &mut sim,
             text: &text,
+            panic_at_ms,
         };
         for (k, step) in steps.iter().enumerate() {
             player.run_to_step(&mut sim, k)?;
@@ -153,7 +158,14 @@ pub fn run_scenario(
     let result = match played {
         Ok(result) => result,
         Err(message) => {
+            // A panic is a problem found (status 1). What was recorded up to it is written
+            // (the files were left empty), and standard error says they stop there.
             say!("scenario {source}: PANICKED: {message}");
+            let cut = outputs.cut_at_panic(sim.now_ms());
+            outputs.write(&sim)?;
+            if let Some(cut) = cut {
+                eprintln!("river: {cut}");
+            }
             return Ok(ExitCode::from(1));
         }
     };
@@ -223,6 +235,21 @@ struct Told<'a> {
     sim: &'a mut Simulation,
     /// The scenario's text, to quote the refused line.
     text: &'a str,
+    /// `--panic-at-ms`: the run panics at its first step at or after this moment.
+    panic_at_ms: Option<u64>,
+}
+
+impl Told<'_> {
+    /// Panics if `--panic-at-ms` asked for it by now: the clock can move on only through
+    /// [`Driver::step_until`] and [`Driver::run_until`], which stop at that moment.
+    fn panic_if_asked(&self) {
+        if let Some(ms) = self.panic_at_ms {
+            assert!(
+                self.sim.now_ms() < ms,
+                "panic injected by --panic-at-ms {ms}"
+            );
+        }
+    }
 }
 
 impl Driver for Told<'_> {
@@ -236,10 +263,21 @@ impl Driver for Told<'_> {
         input.apply(self.sim)
     }
     fn step_until(&mut self, limit_ms: u64) -> bool {
-        self.sim.step_until(limit_ms)
+        self.panic_if_asked();
+        let limit = limit_ms.min(self.panic_at_ms.unwrap_or(u64::MAX));
+        let stepped = self.sim.step_until(limit);
+        if !stepped && limit < limit_ms {
+            // Nothing happens before the moment asked: the clock goes there, and panics.
+            self.sim.run_until(limit);
+            self.panic_if_asked();
+        }
+        stepped
     }
     fn run_until(&mut self, time_ms: u64) {
-        self.sim.run_until(time_ms);
+        self.panic_if_asked();
+        let limit = time_ms.min(self.panic_at_ms.unwrap_or(u64::MAX));
+        self.sim.run_until(limit);
+        self.panic_if_asked();
     }
     fn refused(&mut self, line: usize, why: String) {
         let instruction = river_sim::scenario::instruction(self.text, line);

@@ -730,3 +730,56 @@ fn a_seeded_runs_trace_is_cut_at_4_million_records() {
         "{err}"
     );
 }
+
+/// A scenario whose run panics (forced by the hidden `--panic-at-ms`) writes what it
+/// recorded up to the panic into `--trace` and `--history`, says so on standard error, and
+/// exits 1 (a panic is a problem found): it left both files empty.
+#[test]
+fn a_panicking_scenario_writes_what_it_recorded_up_to_the_panic() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let (trace, history) = (dir.join("panic.jsonl"), dir.join("panic.edn"));
+    let (t, h) = (trace.to_str().unwrap(), history.to_str().unwrap());
+    let args = [
+        "run",
+        "--scenario",
+        "partition",
+        "--trace",
+        t,
+        "--history",
+        h,
+    ];
+    let (code, out, err) = river(&[&args[..], &["--panic-at-ms", "1500"]].concat());
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("scenario partition: PANICKED: ") && out.contains("injected"),
+        "{out}"
+    );
+    assert!(
+        err.contains(&format!(
+            "--trace {t} and --history {h} hold the run up to the panic at 1.5 s"
+        )),
+        "{err}"
+    );
+    let (traced, said) = (
+        std::fs::read_to_string(&trace).unwrap(),
+        std::fs::read_to_string(&history).unwrap(),
+    );
+    // The run's lines up to the panic, as the whole run writes them: its beginning.
+    let (code, out, err) = river(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    let whole = std::fs::read_to_string(&trace).unwrap();
+    assert!(traced.lines().count() > 100, "{traced}");
+    assert!(
+        whole.starts_with(&traced),
+        "the panicked trace is the run's beginning"
+    );
+    assert!(whole.len() > traced.len());
+    assert!(said.contains(":type :invoke"), "{said}");
+    let last = traced.lines().last().unwrap();
+    let ms: u64 = last
+        .strip_prefix("{\"t\":")
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no time in {last}"));
+    assert!((1_400..=1_500).contains(&ms), "{last}");
+}

@@ -214,6 +214,25 @@ describe('embedding', () => {
     }
   });
 
+  // The ring's words at 14 px took five lines at 320×240 and covered every row of the Logs
+  // panel, and three at 640×400, over its last row: a narrow panel has short words now.
+  test('the ring\'s words leave the Logs panel\'s rows seen in a small embed', async () => {
+    for (const [width, height, covered] of [[320, 240, 2], [400, 300, 0], [640, 400, 0]]) {
+      const { page: p, errors } = await open(browser.context, `${server.url}?embed&seed=1&paused`, { viewport: { width, height } });
+      for (let k = 0; k < 6 && (await p.evaluate(() => document.activeElement?.id)) !== 'canvas'; k++) await p.keyboard.press('Tab');
+      await p.keyboard.press('ArrowRight');
+      await p.locator('#hint.shown').waitFor();
+      assert.match(await p.locator('#hint').textContent(), /^B: .*\. Press Enter/);
+      const [canvas, words] = await Promise.all(['#canvas', '#hint'].map((q) => p.locator(q).boundingBox()));
+      const top = words.y - canvas.y;
+      // A row counts as covered when the words hide more than a quarter of it.
+      const hidden = (await state(p)).nodes.filter(({ logRow: [a, b] }) => b - Math.max(a, top) > (b - a) / 4).map((n) => n.id);
+      assert.ok(hidden.length <= covered, `${width}×${height}: the words (top ${top}) cover the rows of ${hidden}`);
+      assert.deepEqual(errors, []);
+      await p.close();
+    }
+  });
+
   test('parameters: scenario, speed and t are applied; bad ones leave notices and a running page', async () => {
     const { page: p } = await open(browser.context, `${server.url}?embed&seed=2&scenario=partition&t=2.5&paused`);
     assert.equal((await state(p)).timeMs, 2500);

@@ -149,14 +149,16 @@ impl App {
                 words = answers::message_words(m);
             }
         }
-        format!(
-            "{}{words}{}, message {place} of {count} on the wire. Press Enter to inspect it: drop, duplicate or hold it; M for the next, Shift+M the one before.",
-            if paused { "Paused. " } else { "" },
-            if self.tl.sim().in_flight().any(|m| m.id == id && m.held) {
-                " (held)"
-            } else {
-                ""
-            },
+        let paused = if paused { "Paused. " } else { "" };
+        let held = if self.tl.sim().in_flight().any(|m| m.id == id && m.held) {
+            " (held)"
+        } else {
+            ""
+        };
+        let said = format!("{paused}{words}{held}, message {place} of {count} on the wire.");
+        self.fitted(
+            format!("{said} Press Enter to inspect it: drop, duplicate or hold it; M for the next, Shift+M the one before."),
+            || format!("{said} Press Enter to inspect it; M: the next."),
         )
     }
 
@@ -224,6 +226,32 @@ mod tests {
             panic!("focus shows the ring")
         };
         assert!(hint.starts_with("C: "), "the ring came back on C: {hint}");
+    }
+
+    /// The words take their short form where the long one needs more than two lines of the
+    /// hint box: at 320×240 the long one took five and covered the whole Logs panel.
+    #[test]
+    fn a_narrow_logs_panel_has_short_words_for_the_ring() {
+        let mut a = app("?seed=1");
+        let said = |a: &mut App| match a.key("focus", false) {
+            Keyed::Moved(words) => words,
+            other => panic!("focus shows the ring: {other:?}"),
+        };
+        let long = said(&mut a);
+        assert!(
+            long.ends_with("to send it a change, crash or restart it, or time it out."),
+            "{long}"
+        );
+        for (w, h) in [(312.0, 187.0), (632.0, 347.0)] {
+            a.resize(w, h);
+            let short = said(&mut a);
+            assert_eq!(
+                short, "A: follower in term 0. Press Enter for its menu.",
+                "{w}×{h}"
+            );
+        }
+        a.resize(1000.0, 560.0);
+        assert_eq!(said(&mut a), long, "the long words again in a wide frame");
     }
 
     /// A server clicked is where the keyboard comes back once its menu closes, not where

@@ -3,6 +3,13 @@
 
 use super::*;
 use crate::action::{Action, Node};
+use crate::words::wrap;
+
+/// The lines the hint box has room for under the Logs panel's rows (`WORDS_BAND_PX`).
+const HINT_LINES: usize = 2;
+/// The width of a character of the page's hint box (14 px words), a little more than most
+/// take, so that words said to fit do.
+const HINT_CHAR_PX: f64 = 7.5;
 
 impl App {
     /// The pointer moved to (x, y) in CSS pixels; returns a hint for what a click would do
@@ -12,9 +19,10 @@ impl App {
             .message_at(x, y)
             .and_then(|id| self.tl.sim().in_flight().find(|m| m.id == id))
         {
-            let hint = format!(
-                "{}. Click to inspect it: drop, duplicate or hold it.",
-                answers::message_words(m)
+            let words = answers::message_words(m);
+            let hint = self.fitted(
+                format!("{words}. Click to inspect it: drop, duplicate or hold it."),
+                || format!("{words}. Click to inspect it."),
             );
             // The message, not the link under it, is what a click would take.
             if self.hover.take().is_some() {
@@ -35,31 +43,66 @@ impl App {
 
     /// What `hit` is and what taking it would do, with the words for taking it (`press`:
     /// "Click", and the one-way form, "Shift+click"; or the keyboard's).
+    /// Words that need more lines than the hint box has room for take their short form.
     pub(super) fn hint(&self, hit: Hit, (press, one_way): (&str, &str)) -> String {
         match hit {
             // A removed server takes nothing (its menu's buttons are all refused).
-            Hit::Node(id) if self.tl.sim().server(id).retired => format!(
-                "{id}: {}, shut down for good. {press} to see its state.",
-                self.describe(id)
+            Hit::Node(id) if self.tl.sim().server(id).retired => self.fitted(
+                format!(
+                    "{id}: {}, shut down for good. {press} to see its state.",
+                    self.describe(id)
+                ),
+                || format!("{id}: shut down for good. {press} to see its state."),
             ),
-            Hit::Node(id) => format!(
-                "{id}: {}. {press} to send it a change, crash or restart it, or time it out.",
-                self.describe(id)
+            Hit::Node(id) => self.fitted(
+                format!(
+                    "{id}: {}. {press} to send it a change, crash or restart it, or time it out.",
+                    self.describe(id)
+                ),
+                || format!("{id}: {}. {press} for its menu.", self.describe(id)),
             ),
             Hit::Link { a, b, near } => {
                 let far = if near == a { b } else { a };
                 let net = self.tl.sim().network();
                 match (net.is_up(a, b), net.is_up(b, a)) {
-                    (true, true) => format!(
-                        "Link {a}–{b}. {press} to cut it both ways; {one_way} to cut only {near} → {far}."
+                    (true, true) => self.fitted(
+                        format!(
+                            "Link {a}–{b}. {press} to cut it both ways; {one_way} to cut only {near} → {far}."
+                        ),
+                        || format!("Link {a}–{b}. {press} to cut it; {one_way}: one way."),
                     ),
                     (false, false) => format!("Link {a}–{b} is cut. {press} to restore it."),
                     (up_ab, _) => {
                         let (x, y) = if up_ab { (b, a) } else { (a, b) };
-                        format!("Link {x} → {y} is cut (the other way works). {press} to restore it.")
+                        self.fitted(
+                            format!("Link {x} → {y} is cut (the other way works). {press} to restore it."),
+                            || format!("Link {x} → {y} is cut. {press} to restore it."),
+                        )
                     }
                 }
             }
+        }
+    }
+
+    /// `long` where the hint box ([`layout::Geometry::words`]) holds it in [`HINT_LINES`]
+    /// lines, else `short()`: in a narrow Logs panel (a 640×400 embed, a phone) the long
+    /// words took three lines or more and covered its last rows, at 320×240 all of them.
+    pub(super) fn fitted(&self, long: String, short: impl FnOnce() -> String) -> String {
+        // The page's box: 14 px words (12 px in a small frame, whose words are smaller;
+        // 16 px in the projector view) and 12 px of padding each side.
+        let char_px = HINT_CHAR_PX
+            * if self.geometry.look.projector {
+                16.0 / 14.0
+            } else if self.geometry.text_px < layout::MIN_TEXT_PX {
+                12.0 / 14.0
+            } else {
+                1.0
+            };
+        let per_line = ((self.geometry.words.w - 24.0) / char_px).max(1.0) as usize;
+        if wrap(&long, per_line, HINT_LINES + 1).len() <= HINT_LINES {
+            long
+        } else {
+            short()
         }
     }
 

@@ -205,6 +205,39 @@ fn a_tour_fails_where_its_claim_stops_being_true() {
     }
 }
 
+/// A refusal a caption claims is checked: with Raft broken where the refusal comes from, the
+/// tour fails at the `expect refused` of that step. Without Ongaro's erratum check C takes
+/// the change at once; with `read-without-heartbeat` the cut-off leader answers the read.
+#[test]
+fn a_tours_refusal_fails_when_raft_is_broken_on_purpose() {
+    let cases = [
+        (
+            "membership",
+            "bug config-change-before-noop on",
+            "expect refused own term",
+        ),
+        (
+            "reads",
+            "bug read-without-heartbeat on",
+            "expect refused could not confirm",
+        ),
+    ];
+    for (name, bug, failing) in cases {
+        let (_, text) = tour(name).unwrap();
+        play(text).unwrap_or_else(|err| panic!("{name}: {err}"));
+        let broken = text.replacen("\nlatency 10 10\n", &format!("\nlatency 10 10\n{bug}\n"), 1);
+        assert_ne!(
+            broken, text,
+            "{name} has a latency line to put the bug after"
+        );
+        let err = play(&broken)
+            .err()
+            .unwrap_or_else(|| panic!("{name} with '{bug}' passed"));
+        let at = broken.lines().nth(err.line - 1).unwrap();
+        assert_eq!(at, failing, "{name} with '{bug}': {err}");
+    }
+}
+
 #[test]
 fn say_show_and_pause_parse_and_errors_name_their_line() {
     let text = "nodes 3\nsay \"A # is not a comment \"here\"\"  # but this is\nshow A B\nshow A->B C -> A\nshow A 3\npause\n";

@@ -131,8 +131,8 @@ enum Command {
         /// `--fault-ms`, `--no-liveness`) are refused: the scenario sets those itself.
         #[arg(long, value_name = "FILE")]
         scenario: Option<PathBuf>,
-        /// Panics once the scenario's clock reaches this many ms, to show what a run that
-        /// panics writes (with --scenario).
+        /// Panics once the run's clock (a scenario's or a seed's) reaches this many ms, to
+        /// show what a run that panics writes.
         #[arg(long, hide = true, value_name = "MS", value_parser = numbers::whole_u64)]
         panic_at_ms: Option<u64>,
         #[command(flatten)]

@@ -179,7 +179,8 @@ pub struct Files {
     pub history: Option<PathBuf>,
     /// `--trace`.
     pub trace: Option<PathBuf>,
-    /// `--panic-at-ms` (hidden): the scenario's run panics once its clock reaches this.
+    /// `--panic-at-ms` (hidden): the run (a scenario's or a seed's) panics once its clock
+    /// reaches this.
     pub panic_at_ms: Option<u64>,
 }
 
@@ -198,18 +199,26 @@ pub fn run(
         trace,
         panic_at_ms,
     } = files;
-    if panic_at_ms.is_some() {
-        return Err(String::from("--panic-at-ms works with --scenario only"));
-    }
     let seed = seed.ok_or("run needs --seed S (or --scenario FILE)")?;
     let options = cluster.options()?;
     let outputs = Outputs::create(history, trace, None)?;
     let started = Instant::now();
-    let ran = catching(|| swarm::run(&options, seed, outputs.keeps_trace()));
-    let (sim, report) = match ran {
-        Ok(ran) => ran.map_err(|e| e.to_string())?,
+    // The simulation is built outside the caught closure, so what it recorded is still
+    // here when the run panics.
+    let (mut sim, plan) =
+        swarm::start(&options, seed, outputs.keeps_trace()).map_err(|e| e.to_string())?;
+    sim.panic_at_ms = panic_at_ms;
+    let report = match catching(|| plan.play(&mut sim)) {
+        Ok(report) => report,
         Err(message) => {
+            // A panic is a problem found (status 1). What was recorded up to it is written
+            // (the files were left empty), and standard error says they stop there.
             say!("seed {seed}: PANICKED: {message}");
+            let cut = outputs.cut_at_panic(sim.now_ms());
+            outputs.write(&sim)?;
+            if let Some(cut) = cut {
+                eprintln!("river: {cut}");
+            }
             return Ok(ExitCode::from(1));
         }
     };

@@ -783,3 +783,56 @@ fn a_panicking_scenario_writes_what_it_recorded_up_to_the_panic() {
         .unwrap_or_else(|| panic!("no time in {last}"));
     assert!((1_400..=1_500).contains(&ms), "{last}");
 }
+
+/// A seeded run that panics (forced by the hidden `--panic-at-ms`) writes what it recorded
+/// up to the panic, as a scenario's does: the simulation is the caller's, outside the
+/// caught run (`swarm::start`, then `Plan::play`), where it was lost inside `swarm::run`
+/// and both files were left empty.
+#[test]
+fn a_panicking_seeded_run_writes_what_it_recorded_up_to_the_panic() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let (trace, history) = (dir.join("seed-panic.jsonl"), dir.join("seed-panic.edn"));
+    let (t, h) = (trace.to_str().unwrap(), history.to_str().unwrap());
+    let args = ["run", "--seed", "7", "--trace", t, "--history", h];
+    let (code, out, err) = river(&[&args[..], &["--panic-at-ms", "1500"]].concat());
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("seed 7: PANICKED: ") && out.contains("injected by --panic-at-ms 1500"),
+        "{out}"
+    );
+    assert!(
+        err.contains(&format!(
+            "--trace {t} and --history {h} hold the run up to the panic at 1.5 s"
+        )),
+        "{err}"
+    );
+    let (traced, said) = (
+        std::fs::read_to_string(&trace).unwrap(),
+        std::fs::read_to_string(&history).unwrap(),
+    );
+    // The whole run, unpanicked: both files up to the panic are its beginnings.
+    let (code, out, err) = river(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    let (whole, whole_said) = (
+        std::fs::read_to_string(&trace).unwrap(),
+        std::fs::read_to_string(&history).unwrap(),
+    );
+    assert!(traced.lines().count() > 100, "{traced}");
+    assert!(
+        whole.starts_with(&traced),
+        "the panicked trace is the run's beginning"
+    );
+    assert!(whole.len() > traced.len());
+    assert!(said.contains(":type :invoke"), "{said}");
+    assert!(
+        whole_said.starts_with(&said) && whole_said.len() > said.len(),
+        "the panicked history is the run's beginning"
+    );
+    let last = traced.lines().last().unwrap();
+    let ms: u64 = last
+        .strip_prefix("{\"t\":")
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no time in {last}"));
+    assert!((1_400..1_500).contains(&ms), "{last}");
+}

@@ -293,22 +293,66 @@ pub const LEASE_DRIFT_PERCENTS: [u64; 3] = [0, 50, 100];
 pub const MAX_KEPT_RECORDS: usize = 4_000_000;
 
 /// Runs one seed: fault phase, then heal phase. `keep_trace` stores the events, the first
-/// [`MAX_KEPT_RECORDS`] of them.
+/// [`MAX_KEPT_RECORDS`] of them. The same as [`start`] then [`Plan::play`].
 pub fn run(
     options: &CheckOptions,
     seed: u64,
     keep_trace: bool,
 ) -> Result<(Simulation, RunReport), river_core::ConfigError> {
+    let (mut sim, plan) = start(options, seed, keep_trace)?;
+    let report = plan.play(&mut sim);
+    Ok((sim, report))
+}
+
+/// The first half of [`run`]: builds the simulation for `seed`, keeping its trace as `run`
+/// does, and the plan that plays it. The caller owns the simulation, so what it recorded
+/// is still there when [`Plan::play`] panics (`river run --seed` writes it).
+pub fn start(
+    options: &CheckOptions,
+    seed: u64,
+    keep_trace: bool,
+) -> Result<(Simulation, Plan), river_core::ConfigError> {
     let (mut sim, mix) = setup(options, seed)?;
     sim.trace.keep = keep_trace;
     sim.trace.keep_at_most = Some(MAX_KEPT_RECORDS);
+    let plan = Plan {
+        options: *options,
+        seed,
+        mix,
+    };
+    Ok((sim, plan))
+}
+
+/// A seed's run as [`start`] set it up: what [`Plan::play`] needs besides the simulation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plan {
+    options: CheckOptions,
+    seed: u64,
+    mix: FaultMix,
+}
+
+impl Plan {
+    /// The fault mix the seed drew.
+    pub fn mix(&self) -> FaultMix {
+        self.mix
+    }
+
+    /// The second half of [`run`]: plays the fault phase, the liveness window and the heal
+    /// phase on `sim`, the simulation [`start`] built with this plan, and reports.
+    pub fn play(self, sim: &mut Simulation) -> RunReport {
+        play(sim, &self.options, self.seed, self.mix)
+    }
+}
+
+/// [`Plan::play`].
+fn play(sim: &mut Simulation, options: &CheckOptions, seed: u64, mix: FaultMix) -> RunReport {
     let mut rng = Rng::fork(seed, stream::FAULTS);
     FaultMix::draw(&mut rng); // the same draws as `setup`, so the schedule below follows them
                               // Fault phase: random faults at random moments, and aimed ones planned from what the
                               // servers report after every event.
     sim.signals = Some(Vec::new());
-    let mut aim = Aim::new(&sim, mix);
-    let mut stranding = stranded::Stranding::new(&sim, mix.strandings, stranded::draw(seed).1);
+    let mut aim = Aim::new(sim, mix);
+    let mut stranding = stranded::Stranding::new(sim, mix.strandings, stranded::draw(seed).1);
     let mut growth = Rng::fork(seed, stream::MEMBERSHIP);
     let mut replayed = mix;
     replayed.draw_growth(&mut growth); // the same draws as `setup`, so changes follow them
@@ -326,12 +370,12 @@ pub fn run(
             // One stranding at a time: a stranded change under way keeps leaders from being
             // marked.
             if !aim.stranded.busy() {
-                stranding.react(&mut sim);
+                stranding.react(sim);
             }
             if stranding.busy() {
                 sim.signals.as_mut().map(Vec::clear);
             } else {
-                aim.react(&mut sim, &mut rng);
+                aim.react(sim, &mut rng);
             }
             continue;
         }
@@ -340,11 +384,11 @@ pub fn run(
             break;
         }
         if let Some(planned) = aim.take_due(sim.now_ms()) {
-            aim.perform(&mut sim, &mut rng, planned);
+            aim.perform(sim, &mut rng, planned);
             continue;
         }
         if let Some(step) = stranding.take_due(sim.now_ms()) {
-            stranding.perform(&mut sim, step);
+            stranding.perform(sim, step);
             continue;
         }
         // An aim's steps meet only if no random fault undoes them meanwhile.
@@ -352,24 +396,24 @@ pub fn run(
             next_random = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
             continue;
         }
-        random_fault(&mut sim, &mut rng, &mut aim);
+        random_fault(sim, &mut rng, &mut aim);
         if mix.client_faults {
-            cut_client_link(&mut sim, &mut client_rng);
+            cut_client_link(sim, &mut client_rng);
         }
         if mix.freezes {
-            freeze_fault(&mut sim, &mut freeze_rng, &mut aim);
+            freeze_fault(sim, &mut freeze_rng, &mut aim);
         }
         if mix.membership && growth.chance(0.2) {
-            membership_fault(&mut sim, &mut growth, options.nodes);
+            membership_fault(sim, &mut growth, options.nodes);
             // Before any message moves: a change may be stranded right as it is appended.
-            aim.react(&mut sim, &mut rng);
+            aim.react(sim, &mut rng);
         }
         next_random = sim.now_ms() + rng.range_inclusive(1, 2 * mix.fault_interval_ms);
     }
     sim.signals = None;
     let mut liveness = Ok(0);
     if options.liveness && !mix.membership && sim.checker.violation_count() == 0 {
-        liveness = liveness_window(&mut sim, &mix, seed);
+        liveness = liveness_window(sim, &mix, seed);
     }
     // Heal phase: every link up and clean, every server running, every clock keeping time.
     // (Raft's randomized timeouts elect a leader only if the servers draw them alike: with
@@ -412,7 +456,7 @@ pub fn run(
     } else {
         Outcome::Ok
     };
-    let report = RunReport {
+    RunReport {
         seed,
         mix,
         outcome,
@@ -422,8 +466,7 @@ pub fn run(
         longest_leaderless_ms: liveness.unwrap_or(0),
         operations: sim.history.completed(),
         trace_digest: sim.trace.digest(),
-    };
-    Ok((sim, report))
+    }
 }
 
 /// How many times the liveness window restarts a bare majority and waits for a leader.

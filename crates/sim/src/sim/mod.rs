@@ -93,6 +93,10 @@ pub struct Simulation {
     /// When set, every server event is also kept here for a fault injector to react to;
     /// the injector drains it.
     pub signals: Option<Vec<(NodeId, Event)>>,
+    /// When set, the run panics at its first event at or after this moment, the clock
+    /// moved there: `river run --seed S --panic-at-ms MS` (hidden) shows what a run that
+    /// panics writes. `None` in every real run.
+    pub panic_at_ms: Option<u64>,
     pub(crate) ready: Ready<Command>,
     /// Removals appended but not yet known committed: the server, and the configuration
     /// entry's index and term. Once the entry commits the server is shut down for good.
@@ -151,6 +155,7 @@ impl Simulation {
             history: History::default(),
             stats: Stats::default(),
             signals: None,
+            panic_at_ms: None,
             ready: Ready::default(),
             retiring: Vec::new(),
         })
@@ -242,6 +247,10 @@ impl Simulation {
                 return false;
             };
             debug_assert!(at >= self.now_ms);
+            if let Some(ms) = self.panic_at_ms.filter(|&ms| at >= ms) {
+                self.now_ms = self.now_ms.max(ms);
+                panic!("panic injected by --panic-at-ms {ms}");
+            }
             self.now_ms = at;
             // Timers before arrivals at the same millisecond, lowest id first.
             let timer = self

@@ -91,3 +91,12 @@ function oneEditApart(a: string, b: string): boolean {
   return rest(a, 1) === rest(b, 1) || rest(a, 1) === rest(b, 0) || rest(a, 0) === rest(b, 1)
     || (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, 2) === rest(b, 2));
 }
+
+/** Shows a control the keyboard reaches whole in a toolbar that scrolls sideways (the whole
+ * toolbar in a short embed): Chromium scrolled no part-seen control into view on focus, and
+ * the speed slider stood half out of a 320 px frame. */
+export function showFocusedControl(toolbar: Element): void {
+  toolbar.addEventListener('focusin', (event) => {
+    if (toolbar.scrollWidth > toolbar.clientWidth) (event.target as Element).scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  });
+}

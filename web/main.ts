@@ -15,7 +15,7 @@ import init, { RiverRaft } from './pkg/river_wasm.js';
 import type { Controls, FeedLine, State, Story, Tour } from './answers';
 import { $ } from './dom';
 import { inlineWasm } from './inline-wasm';
-import { overruled, pauseWhileUnseen, readEmbed, unknownParameters } from './embed';
+import { overruled, pauseWhileUnseen, readEmbed, showFocusedControl, unknownParameters } from './embed';
 import { startLook } from './look';
 import { setupLab } from './lab';
 import { act, attempt, box, canvas, notice, overlay, paused, raft, setHandle, showAllWith, ui } from './shell';
@@ -105,7 +105,10 @@ async function start(): Promise<void> {
   for (const problem of embed.problems) notice(problem);
   const unread = unknownParameters(location.search);
   if (unread) notice(unread);
-  if (embed.on) document.body.classList.add('embed', `controls-${embed.controls}`);
+  if (embed.on) {
+    document.body.classList.add('embed', `controls-${embed.controls}`);
+    showFocusedControl(document.querySelector('.toolbar')!);
+  }
   // A tour the address opened is a scenario of its own that starts where its step begins:
   // `scenario=` and `t=` beside it would end it or be lost in its first pause, so say so.
   const touring = (raft.tour() as Tour).name;

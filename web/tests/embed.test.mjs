@@ -233,6 +233,31 @@ describe('embedding', () => {
     }
   });
 
+  // controls=full wrapped into five lines at 320×240 and left the drawing no height at all.
+  test('controls=full in a short frame leaves the drawing most of it, every control reachable', async () => {
+    for (const [width, height] of [[320, 240], [400, 300]]) {
+      const { page: p, errors } = await open(browser.context, `${server.url}?embed&controls=full&seed=1&paused`, { viewport: { width, height } });
+      const drawing = await p.locator('#canvas-box').boundingBox();
+      assert.ok(drawing.height >= height * 0.6, `${width}×${height}: the drawing has ${drawing.height} px`);
+      // Tab reaches each control in turn and shows it whole.
+      const reached = [];
+      for (let k = 0; k < 14 && !reached.includes('add-server'); k++) {
+        await p.keyboard.press('Tab');
+        const id = await p.evaluate(() => (document.activeElement?.closest('.toolbar') ? document.activeElement.id : ''));
+        if (!id) continue;
+        reached.push(id);
+        await p.waitForTimeout(50);
+        const b = await p.locator(`#${id}`).boundingBox();
+        assert.ok(b && b.x >= -0.5 && b.x + b.width <= width + 0.5 && b.y >= 0 && b.y + b.height <= height, `${width}×${height}: #${id} focused is not in the frame: ${JSON.stringify(b)}`);
+      }
+      for (const id of ['play', 'step', 'speed', 'nodes', 'seed', 'restart', 'split', 'heal', 'add-server']) assert.ok(reached.includes(id), `${width}×${height}: Tab never reached #${id}: ${reached}`);
+      await p.locator('#split').click();
+      assert.ok((await state(p)).links.some((l) => !l.up), `${width}×${height}: Split did not split`);
+      assert.deepEqual(errors, []);
+      await p.close();
+    }
+  });
+
   test('parameters: scenario, speed and t are applied; bad ones leave notices and a running page', async () => {
     const { page: p } = await open(browser.context, `${server.url}?embed&seed=2&scenario=partition&t=2.5&paused`);
     assert.equal((await state(p)).timeMs, 2500);

@@ -736,68 +736,34 @@ fn a_seeded_runs_trace_is_cut_at_4_million_records() {
 /// exits 1 (a panic is a problem found): it left both files empty.
 #[test]
 fn a_panicking_scenario_writes_what_it_recorded_up_to_the_panic() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let (trace, history) = (dir.join("panic.jsonl"), dir.join("panic.edn"));
-    let (t, h) = (trace.to_str().unwrap(), history.to_str().unwrap());
-    let args = [
-        "run",
-        "--scenario",
-        "partition",
-        "--trace",
-        t,
-        "--history",
-        h,
-    ];
-    let (code, out, err) = river(&[&args[..], &["--panic-at-ms", "1500"]].concat());
-    assert_eq!(code, 1, "{out}{err}");
-    assert!(
-        out.contains("scenario partition: PANICKED: ") && out.contains("injected"),
-        "{out}"
-    );
-    assert!(
-        err.contains(&format!(
-            "--trace {t} and --history {h} hold the run up to the panic at 1.5 s"
-        )),
-        "{err}"
-    );
-    let (traced, said) = (
-        std::fs::read_to_string(&trace).unwrap(),
-        std::fs::read_to_string(&history).unwrap(),
-    );
-    // The run's lines up to the panic, as the whole run writes them: its beginning.
-    let (code, out, err) = river(&args);
-    assert_eq!(code, 0, "{out}{err}");
-    let whole = std::fs::read_to_string(&trace).unwrap();
-    assert!(traced.lines().count() > 100, "{traced}");
-    assert!(
-        whole.starts_with(&traced),
-        "the panicked trace is the run's beginning"
-    );
-    assert!(whole.len() > traced.len());
-    assert!(said.contains(":type :invoke"), "{said}");
-    let last = traced.lines().last().unwrap();
-    let ms: u64 = last
-        .strip_prefix("{\"t\":")
-        .and_then(|rest| rest.split(',').next())
-        .and_then(|t| t.parse().ok())
-        .unwrap_or_else(|| panic!("no time in {last}"));
-    assert!((1_400..=1_500).contains(&ms), "{last}");
+    panicked_run_keeps_its_beginning(&["--scenario", "partition"], "panic", "scenario partition");
 }
 
-/// A seeded run that panics (forced by the hidden `--panic-at-ms`) writes what it recorded
-/// up to the panic, as a scenario's does: the simulation is the caller's, outside the
-/// caught run (`swarm::start`, then `Plan::play`), where it was lost inside `swarm::run`
-/// and both files were left empty.
+/// A seeded run that panics writes what it recorded up to the panic, as a scenario's does:
+/// the simulation is the caller's, outside the caught run (`swarm::start`, then
+/// `Plan::play`), where it was lost inside `swarm::run` and both files were left empty.
 #[test]
 fn a_panicking_seeded_run_writes_what_it_recorded_up_to_the_panic() {
+    panicked_run_keeps_its_beginning(&["--seed", "7"], "seed-panic", "seed 7");
+}
+
+/// Runs `river run RUN` with `--trace` and `--history` into files named `stem`, first
+/// panicking at 1.5 s, then whole: the panicked run exits 1, names itself (`who`) as
+/// panicked, says on standard error what the files hold, and both files are the whole
+/// run's beginnings, the trace's last record just before the panic.
+fn panicked_run_keeps_its_beginning(run: &[&str], stem: &str, who: &str) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let (trace, history) = (dir.join("seed-panic.jsonl"), dir.join("seed-panic.edn"));
+    let (trace, history) = (
+        dir.join(format!("{stem}.jsonl")),
+        dir.join(format!("{stem}.edn")),
+    );
     let (t, h) = (trace.to_str().unwrap(), history.to_str().unwrap());
-    let args = ["run", "--seed", "7", "--trace", t, "--history", h];
+    let args = [&["run"], run, &["--trace", t, "--history", h]].concat();
     let (code, out, err) = river(&[&args[..], &["--panic-at-ms", "1500"]].concat());
     assert_eq!(code, 1, "{out}{err}");
     assert!(
-        out.contains("seed 7: PANICKED: ") && out.contains("injected by --panic-at-ms 1500"),
+        out.contains(&format!("{who}: PANICKED: "))
+            && out.contains("injected by --panic-at-ms 1500"),
         "{out}"
     );
     assert!(
@@ -806,27 +772,25 @@ fn a_panicking_seeded_run_writes_what_it_recorded_up_to_the_panic() {
         )),
         "{err}"
     );
-    let (traced, said) = (
-        std::fs::read_to_string(&trace).unwrap(),
-        std::fs::read_to_string(&history).unwrap(),
-    );
-    // The whole run, unpanicked: both files up to the panic are its beginnings.
+    let read = || {
+        (
+            std::fs::read_to_string(&trace).unwrap(),
+            std::fs::read_to_string(&history).unwrap(),
+        )
+    };
+    let (traced, said) = read();
     let (code, out, err) = river(&args);
     assert_eq!(code, 0, "{out}{err}");
-    let (whole, whole_said) = (
-        std::fs::read_to_string(&trace).unwrap(),
-        std::fs::read_to_string(&history).unwrap(),
-    );
+    let (whole, whole_said) = read();
     assert!(traced.lines().count() > 100, "{traced}");
     assert!(
-        whole.starts_with(&traced),
+        whole.starts_with(&traced) && whole.len() > traced.len(),
         "the panicked trace is the run's beginning"
     );
-    assert!(whole.len() > traced.len());
     assert!(said.contains(":type :invoke"), "{said}");
     assert!(
-        whole_said.starts_with(&said) && whole_said.len() > said.len(),
-        "the panicked history is the run's beginning"
+        whole_said.starts_with(&said),
+        "the panicked history is the run's beginning (the whole, if no request came later)"
     );
     let last = traced.lines().last().unwrap();
     let ms: u64 = last

@@ -143,8 +143,8 @@ impl Simulation {
             (Endpoint::Client(client), Endpoint::Node(to), Packet::Request { seq, op }) => {
                 self.server_request(to.index(), client, seq, op)
             }
-            (Endpoint::Node(_), Endpoint::Client(client), Packet::Reply { seq, reply }) => {
-                self.client_reply(client, seq, reply)
+            (Endpoint::Node(from), Endpoint::Client(client), Packet::Reply { seq, reply }) => {
+                self.client_reply(client, from, seq, reply)
             }
             _ => unreachable!("clients only talk to servers, in the packet kinds above"),
         }
